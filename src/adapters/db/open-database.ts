@@ -1,0 +1,52 @@
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { join } from 'node:path';
+import { lockDataDir } from './data-dir-lock.ts';
+import { migrateToLatest } from './migrate.ts';
+import { PgliteDialect } from './pglite-dialect.ts';
+import type { Database } from './schema.ts';
+
+// Both engines must return int8 as a JS number (PGlite already does).
+pg.types.setTypeParser(pg.types.builtins.INT8, Number);
+
+export interface OpenedDatabase {
+  db: Kysely<Database>;
+  engine: 'pglite' | 'postgres';
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  dataDir: string;
+  databaseUrl?: string | undefined;
+  poolSize?: number;
+}
+
+export async function openDatabase(opts: DatabaseOptions): Promise<OpenedDatabase> {
+  if (opts.databaseUrl) {
+    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10 });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    await migrateToLatest(db);
+    return { db, engine: 'postgres', close: () => db.destroy() };
+  }
+  const lock = lockDataDir(opts.dataDir);
+  try {
+    const client = await PGlite.create({ dataDir: join(opts.dataDir, 'pglite') });
+    const db = new Kysely<Database>({ dialect: new PgliteDialect(client) });
+    await migrateToLatest(db);
+    return {
+      db,
+      engine: 'pglite',
+      async close() {
+        try {
+          await db.destroy();
+        } finally {
+          lock.release();
+        }
+      },
+    };
+  } catch (e) {
+    lock.release();
+    throw e;
+  }
+}

@@ -1,0 +1,150 @@
+import type { ColumnType, Generated } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+type Bytes = Uint8Array;
+type Json<T> = ColumnType<T, string, string>;
+
+export interface ProjectsTable {
+  id: Generated<string>;
+  slug: string;
+  name: string;
+  tracking_prefix: string;
+  policy_yaml: string;
+  policy: Json<unknown>;
+  hosts: Json<string[]>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface UsersTable {
+  id: Generated<string>;
+  email: string;
+  name: string;
+  password_hash: string;
+  site_admin: boolean;
+  disabled: Generated<boolean>;
+  created_at: CreatedAt;
+}
+
+export interface MembershipsTable {
+  project_id: string;
+  user_id: string;
+  role: string;
+  created_at: CreatedAt;
+}
+
+export interface ApiTokensTable {
+  id: Generated<string>;
+  user_id: string;
+  name: string;
+  token_hash: string;
+  created_at: CreatedAt;
+  last_used_at: Timestamp | null;
+  expires_at: Timestamp | null;
+  revoked: Generated<boolean>;
+}
+
+export interface ReportSequencesTable {
+  project_id: string;
+  year: number;
+  last_value: number;
+}
+
+export interface ReportsTable {
+  id: Generated<string>;
+  project_id: string;
+  tracking_id: string;
+  state: string;
+  rejection_reason: string | null;
+  duplicate_of: string | null;
+  severity: string | null;
+  cvss_vector: string | null;
+  category: string | null;
+  affected_version: string | null;
+  version_status: string;
+  version_matched: string | null;
+  scope_status: string;
+  credit_choice: string;
+  terms_accepted: boolean;
+  source: string;
+  reporter_token_hash: string;
+  /** Title sealed on its own so queue listings never open the body. */
+  title_sealed: Bytes;
+  body_sealed: Bytes;
+  key_id: string;
+  embargo_until: Timestamp | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface ReportEventsTable {
+  id: Generated<number>;
+  report_id: string;
+  at: Timestamp;
+  kind: string;
+  data: Json<Record<string, unknown>>;
+  actor: string;
+}
+
+export interface MessagesTable {
+  id: Generated<string>;
+  report_id: string;
+  author_kind: string;
+  author_user_id: string | null;
+  internal: boolean;
+  body_sealed: Bytes;
+  key_id: string;
+  created_at: CreatedAt;
+}
+
+export interface AttachmentsTable {
+  id: Generated<string>;
+  report_id: string;
+  message_id: string | null;
+  filename: string;
+  content_type: string;
+  size: number;
+  sha256: string;
+  content_sealed: Bytes;
+  key_id: string;
+  created_at: CreatedAt;
+}
+
+export interface AuditLogTable {
+  seq: number;
+  at: Timestamp;
+  actor: string;
+  action: string;
+  project_id: string | null;
+  report_id: string | null;
+  data: Json<Record<string, unknown>>;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface AuditHeadTable {
+  id: number;
+  seq: number;
+  hash: string;
+}
+
+export interface SettingsTable {
+  key: string;
+  value: string;
+}
+
+export interface Database {
+  projects: ProjectsTable;
+  users: UsersTable;
+  memberships: MembershipsTable;
+  api_tokens: ApiTokensTable;
+  report_sequences: ReportSequencesTable;
+  reports: ReportsTable;
+  report_events: ReportEventsTable;
+  messages: MessagesTable;
+  attachments: AttachmentsTable;
+  audit_log: AuditLogTable;
+  audit_head: AuditHeadTable;
+  settings: SettingsTable;
+}

@@ -1,0 +1,38 @@
+/** Codes the core can raise; exactly one HTTP module maps them to statuses. */
+export type DomainErrorCode =
+  | 'validation'
+  | 'not_found'
+  | 'forbidden'
+  | 'unauthenticated'
+  | 'conflict'
+  | 'invalid_transition'
+  | 'policy_invalid'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'locked';
+
+export interface FieldProblem {
+  /** Dotted path of the offending field, e.g. `description` or `supported_versions.1.status`. */
+  field: string;
+  message: string;
+  /** 1-based line in a source document, when the input was a file. */
+  line?: number;
+}
+
+export class DomainError extends Error {
+  readonly code: DomainErrorCode;
+  readonly details: Record<string, unknown>;
+
+  constructor(code: DomainErrorCode, message: string, details: Record<string, unknown> = {}) {
+    super(message);
+    this.name = 'DomainError';
+    this.code = code;
+    this.details = details;
+  }
+
+  static validation(problems: FieldProblem[], message = 'Invalid input'): DomainError {
+    return new DomainError('validation', message, { problems });
+  }
+}
+
+export const isDomainError = (e: unknown): e is DomainError => e instanceof DomainError;

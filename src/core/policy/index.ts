@@ -1,0 +1,10 @@
+export type * from './types.ts';
+export { parsePolicy, type ParsePolicyOptions, type ParsePolicyResult } from './parse.ts';
+export { parseDuration, tryParseDuration, formatDuration, durationHourBounds, type Duration } from './duration.ts';
+export { classifyVersion, extractVersion, type VersionClassification } from './versions.ts';
+export { parseVersionMatch, matchesVersion, type VersionMatcher } from './version-match.ts';
+export { compareSemver, parseSemver, type Semver } from './semver.ts';
+export { classifyCategory, type ScopeClassification } from './scope.ts';
+export { renderSecurityMd, type RenderSecurityMdOptions } from './render-security-md.ts';
+export { renderSecurityTxt, validateSecurityTxt, type RenderSecurityTxtOptions } from './render-security-txt.ts';
+export { DEFAULT_EXPIRES_IN_DAYS, resolveExpires } from './expires.ts';

@@ -1,0 +1,82 @@
+import { LineCounter, isMap, isScalar, parseDocument, type YAMLError } from 'yaml';
+import type { FieldProblem } from '../errors.ts';
+import { parseContacts } from './parse-contacts.ts';
+import { parseProject } from './parse-project.ts';
+import { parseBounty, parseRecognition, parseSafeHarbor, parseSections } from './parse-recognition.ts';
+import { parseDisclosure, parseResponse } from './parse-response.ts';
+import { parseIntake, parseScope, parseSupportedVersions } from './parse-scope.ts';
+import { MapReader, ReadContext } from './yaml-reader.ts';
+import type { Policy } from './types.ts';
+
+const ROOT_KEYS = [
+  'version',
+  'project',
+  'contacts',
+  'supported_versions',
+  'intake',
+  'scope',
+  'response',
+  'disclosure',
+  'recognition',
+  'bounty',
+  'safe_harbor',
+  'sections',
+] as const;
+
+export interface ParsePolicyResult {
+  /** The complete policy with defaults applied; null whenever there is at least one problem. */
+  policy: Policy | null;
+  problems: FieldProblem[];
+}
+
+export interface ParsePolicyOptions {
+  /** When given, an explicit `security_txt.expires` is also checked against this instant. */
+  now?: Date;
+}
+
+function syntaxProblem(error: YAMLError, lines: LineCounter): FieldProblem {
+  const firstLine = error.message.split('\n')[0] ?? error.message;
+  return {
+    field: '(yaml)',
+    message: firstLine.replace(/ at line \d+, column \d+:?$/, ''),
+    line: error.linePos?.[0].line ?? lines.linePos(error.pos[0]).line,
+  };
+}
+
+/** Parses and fully validates a policy YAML document, reporting every problem with its line. */
+export function parsePolicy(yamlText: string, opts: ParsePolicyOptions = {}): ParsePolicyResult {
+  const lines = new LineCounter();
+  const doc = parseDocument(yamlText, { lineCounter: lines, prettyErrors: true });
+  // The tree after a syntax error is a guess, so validating it would mostly report noise.
+  if (doc.errors.length > 0) return { policy: null, problems: doc.errors.map((e) => syntaxProblem(e, lines)) };
+
+  const ctx = new ReadContext(doc, lines);
+  const rootLine = ctx.lineOf(doc.contents, 1);
+  if (!doc.contents || !isMap(doc.contents)) {
+    const message = doc.contents ? 'the policy must be a mapping of keys to values' : 'the policy is empty';
+    return { policy: null, problems: [{ field: '(root)', message, line: rootLine }] };
+  }
+  const root = new MapReader(ctx, doc.contents, '', rootLine, ROOT_KEYS);
+
+  const versionField = root.require('version');
+  if (versionField && !(isScalar(versionField.node) && versionField.node.value === 1)) {
+    ctx.report(versionField, 'must be 1 (the only policy format version)');
+  }
+  const scope = parseScope(ctx, root.get('scope'));
+  const policy: Policy = {
+    version: 1,
+    project: parseProject(ctx, root.require('project')),
+    contacts: parseContacts(ctx, root.require('contacts'), opts.now),
+    supported_versions: parseSupportedVersions(ctx, root.require('supported_versions')),
+    intake: parseIntake(ctx, root.get('intake'), scope),
+    scope,
+    response: parseResponse(ctx, root.get('response')),
+    disclosure: parseDisclosure(ctx, root.get('disclosure')),
+    recognition: parseRecognition(ctx, root.get('recognition')),
+    bounty: parseBounty(ctx, root.get('bounty')),
+    safe_harbor: parseSafeHarbor(ctx, root.get('safe_harbor')),
+    sections: parseSections(ctx, root.get('sections')),
+  };
+  const problems = [...ctx.problems].sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+  return { policy: problems.length === 0 ? policy : null, problems };
+}

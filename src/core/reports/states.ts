@@ -1,0 +1,68 @@
+import { DomainError } from '../errors.ts';
+
+export const REPORT_STATES = [
+  'new',
+  'acknowledged',
+  'needs-info',
+  'triaged',
+  'accepted',
+  'rejected',
+  'fixing',
+  'fixed',
+  'disclosed',
+  'closed',
+] as const;
+export type ReportState = (typeof REPORT_STATES)[number];
+
+export const REJECTION_REASONS = ['invalid', 'out-of-scope', 'duplicate', 'informative'] as const;
+export type RejectionReason = (typeof REJECTION_REASONS)[number];
+
+/** The whole workflow as data: state → states it may move to. */
+export const TRANSITIONS: Readonly<Record<ReportState, readonly ReportState[]>> = {
+  new: ['acknowledged', 'needs-info', 'triaged', 'rejected'],
+  acknowledged: ['needs-info', 'triaged', 'rejected'],
+  'needs-info': ['triaged', 'rejected'],
+  triaged: ['needs-info', 'accepted', 'rejected'],
+  accepted: ['fixing', 'fixed', 'rejected'],
+  fixing: ['fixed'],
+  fixed: ['fixing', 'disclosed', 'closed'],
+  disclosed: ['closed'],
+  // A rejection can be reopened (new evidence) or archived.
+  rejected: ['triaged', 'closed'],
+  closed: [],
+};
+
+/** States in which the report is still open towards the reporter. */
+export const OPEN_STATES: readonly ReportState[] = ['new', 'acknowledged', 'needs-info', 'triaged', 'accepted', 'fixing', 'fixed'];
+
+export const isReportState = (v: unknown): v is ReportState =>
+  typeof v === 'string' && (REPORT_STATES as readonly string[]).includes(v);
+
+export const allowedTransitions = (from: ReportState): readonly ReportState[] => TRANSITIONS[from];
+
+export interface TransitionRequest {
+  from: ReportState;
+  to: ReportState;
+  rejectionReason?: RejectionReason | null;
+  duplicateOf?: string | null;
+}
+
+/** Throws `invalid_transition` (with the allowed targets) or `validation` for a missing rejection reason. */
+export function checkTransition(req: TransitionRequest): void {
+  const allowed = TRANSITIONS[req.from];
+  if (!allowed.includes(req.to)) {
+    throw new DomainError('invalid_transition', `Cannot move a report from ${req.from} to ${req.to}`, {
+      from: req.from,
+      to: req.to,
+      allowed: [...allowed],
+    });
+  }
+  if (req.to === 'rejected') {
+    if (!req.rejectionReason) {
+      throw DomainError.validation([{ field: 'reason', message: `required when rejecting: one of ${REJECTION_REASONS.join(', ')}` }]);
+    }
+    if (req.rejectionReason === 'duplicate' && !req.duplicateOf) {
+      throw DomainError.validation([{ field: 'duplicate_of', message: 'required when rejecting as duplicate: the tracking ID of the original report' }]);
+    }
+  }
+}
