@@ -1,13 +1,5 @@
 import { DomainError, type FieldProblem } from '../errors.ts';
-import {
-  GRAMMARS,
-  MAX_KEY_LENGTH,
-  MAX_VALUE_LENGTH,
-  packKeyChar,
-  packValueChar,
-  valueCharCode,
-  type CvssGrammar,
-} from './grammar.ts';
+import { GRAMMARS, MAX_KEY_LENGTH, MAX_VALUE_LENGTH, type CvssGrammar } from './grammar.ts';
 
 export const CVSS_VECTOR_FIELD = 'cvss_vector';
 /** Far above the longest valid vector (about 230 characters); keeps hostile input cheap to reject. */
@@ -31,7 +23,14 @@ export interface VectorReading {
   normalised: string;
 }
 
-const reading: VectorReading = { grammar: GRAMMARS['3.1'], values: new Uint8Array(64), normalised: '' };
+// Bound once: imported bindings are property reads when the module is compiled to CommonJS (tsx).
+const V30 = GRAMMARS['3.0'];
+const V31 = GRAMMARS['3.1'];
+const V40 = GRAMMARS['4.0'];
+const KEY_LENGTH = MAX_KEY_LENGTH;
+const VALUE_LENGTH = MAX_VALUE_LENGTH;
+
+const reading: VectorReading = { grammar: V31, values: new Uint8Array(64), normalised: '' };
 const problems: FieldProblem[] = [];
 
 const problem = (message: string): void => {
@@ -55,11 +54,11 @@ function grammarOf(vector: string): CvssGrammar | null {
   }
   switch (vector.slice(5, 8)) {
     case '3.0':
-      return GRAMMARS['3.0'];
+      return V30;
     case '3.1':
-      return GRAMMARS['3.1'];
+      return V31;
     case '4.0':
-      return GRAMMARS['4.0'];
+      return V40;
     default:
       return null;
   }
@@ -82,9 +81,14 @@ function fail(): never {
   throw DomainError.validation(list, `Invalid CVSS vector: ${first}${more}`);
 }
 
-/** Reads every `KEY:VALUE` after the prefix into `reading.values`; records problems instead of stopping. */
+/**
+ * Reads every `KEY:VALUE` after the prefix into `reading.values`; records problems instead of stopping.
+ * Keys and values are packed inline exactly as `packKeyChar`/`packValueChar` in grammar.ts do: this
+ * loop runs per character, where even a call is measurable.
+ */
 function readMetrics(vector: string, grammar: CvssGrammar, values: Uint8Array): boolean {
   const n = vector.length;
+  const { slotOfKey, valueCodes } = grammar;
   let inOrder = true;
   let lastSlot = -1;
   let i = grammar.prefix.length + 1;
@@ -96,43 +100,53 @@ function readMetrics(vector: string, grammar: CvssGrammar, values: Uint8Array): 
     for (; j < n; j++) {
       const c = vector.charCodeAt(j);
       if (c === COLON || c === SLASH) break;
-      if (c >= 65 && c <= 90 && j - i < MAX_KEY_LENGTH) keyCode = packKeyChar(keyCode, c);
+      if (c >= 65 && c <= 90 && j - i < KEY_LENGTH) keyCode = (keyCode << 5) | (c - 64);
       else keyValid = false;
     }
+    let valueCode = 0;
+    let valueValid = true;
     let end = j;
-    while (end < n && vector.charCodeAt(end) !== SLASH) end++;
+    if (j < n && vector.charCodeAt(j) === COLON) {
+      for (end = j + 1; end < n; end++) {
+        const c = vector.charCodeAt(end);
+        if (c === SLASH) break;
+        if (end - j > VALUE_LENGTH) valueValid = false;
+        else if (c >= 65 && c <= 90) valueCode = valueCode * 64 + (c - 64);
+        else if (c >= 97 && c <= 122) valueCode = valueCode * 64 + (c - 70);
+        else valueValid = false;
+      }
+    }
 
     if (end === i) {
       problem(`Empty metric at position ${i + 1}: remove the doubled or trailing "/"`);
     } else if (j === end || j === i || j + 1 === end) {
       problem(`Malformed metric ${quote(vector.slice(i, end))}: expected KEY:VALUE`);
     } else {
-      const slot = keyValid ? grammar.slotOfKey[keyCode] ?? -1 : -1;
+      const slot = keyValid ? slotOfKey[keyCode] ?? -1 : -1;
+      const codes = valueCodes[slot];
+      let index = -1;
+      if (valueValid && codes) {
+        for (let k = 0; k < codes.length; k++) {
+          if (codes[k] === valueCode) {
+            index = k;
+            break;
+          }
+        }
+      }
       if (slot < 0) {
         const known = grammar.metrics.map((m) => m.key).join(', ');
         problem(`Unknown metric ${quote(vector.slice(i, j))} for ${grammar.prefix}; allowed: ${known}`);
+      } else if (index < 0) {
+        if (values[slot] === 0) values[slot] = GIVEN_BUT_INVALID;
+        problem(
+          `Invalid value ${quote(vector.slice(j + 1, end))} for ${metricLabel(grammar, slot)}; allowed: ${allowedValues(grammar, slot)}`,
+        );
+      } else if (values[slot] !== 0) {
+        problem(`Duplicate metric ${metricLabel(grammar, slot)}`);
       } else {
-        let valueCode = 0;
-        let valueValid = end - j - 1 <= MAX_VALUE_LENGTH;
-        for (let k = j + 1; valueValid && k < end; k++) {
-          const letter = valueCharCode(vector.charCodeAt(k));
-          if (letter === 0) valueValid = false;
-          else valueCode = packValueChar(valueCode, letter);
-        }
-        const codes = grammar.valueCodes[slot];
-        const index = valueValid && codes ? codes.indexOf(valueCode) : -1;
-        if (index < 0) {
-          if (values[slot] === 0) values[slot] = GIVEN_BUT_INVALID;
-          problem(
-            `Invalid value ${quote(vector.slice(j + 1, end))} for ${metricLabel(grammar, slot)}; allowed: ${allowedValues(grammar, slot)}`,
-          );
-        } else if (values[slot] !== 0) {
-          problem(`Duplicate metric ${metricLabel(grammar, slot)}`);
-        } else {
-          values[slot] = index + 1;
-          if (slot < lastSlot) inOrder = false;
-          lastSlot = slot;
-        }
+        values[slot] = index + 1;
+        if (slot < lastSlot) inOrder = false;
+        lastSlot = slot;
       }
     }
     if (end >= n) return inOrder;
@@ -154,7 +168,7 @@ function normalise(grammar: CvssGrammar, values: Uint8Array): string {
  * every problem found (up to ten), each on field `cvss_vector`.
  */
 export function readVector(vector: unknown): VectorReading {
-  problems.length = 0;
+  if (problems.length !== 0) problems.length = 0;
   if (typeof vector !== 'string') {
     problem('CVSS vector must be a string');
     return fail();
@@ -173,7 +187,7 @@ export function readVector(vector: unknown): VectorReading {
     return fail();
   }
   const values = reading.values;
-  values.fill(0, 0, grammar.metrics.length);
+  for (let slot = 0; slot < grammar.metrics.length; slot++) values[slot] = 0;
   const inOrder = readMetrics(vector, grammar, values);
   for (const slot of grammar.mandatorySlots) {
     if (values[slot] === 0) {

@@ -99,6 +99,12 @@ const FIRST_ENVIRONMENTAL_SLOT = SLOT.CR;
 /** Stored value of `X` in every optional metric: X is listed first. */
 const NOT_DEFINED = 1;
 
+// Bound once: imported bindings are property reads when the module is compiled to CommonJS (tsx).
+const ROUND_UP_30 = roundUp30;
+const ROUND_UP_31 = roundUp31;
+const ROUND_HALF_UP_1 = roundHalfUp1;
+const SEVERITY_OF = cvssSeverity;
+
 const at = (table: Float64Array | Uint8Array, index: number): number => table[index] ?? Number.NaN;
 
 /** Stored value of a base metric as modified by the environmental group. */
@@ -112,29 +118,28 @@ function definedFrom(values: Uint8Array, first: number, end: number): boolean {
 
 /** Scores the vector held in `values` (see `readVector`); formulas of specification section 7. */
 export function scoreV3(version: '3.0' | '3.1', values: Uint8Array, vector: string): Cvss3Result {
-  const roundUp = version === '3.0' ? roundUp30 : roundUp31;
-  const v = (slot: number): number => values[slot] ?? 0;
+  const roundUp = version === '3.0' ? ROUND_UP_30 : ROUND_UP_31;
 
-  const changed = v(SLOT.S) === SCOPE_CHANGED;
-  const iss = 1 - (1 - at(W.C, v(SLOT.C))) * (1 - at(W.I, v(SLOT.I))) * (1 - at(W.A, v(SLOT.A)));
+  const changed = (values[SLOT.S] ?? 0) === SCOPE_CHANGED;
+  const iss = 1 - (1 - at(W.C, values[SLOT.C] ?? 0)) * (1 - at(W.I, values[SLOT.I] ?? 0)) * (1 - at(W.A, values[SLOT.A] ?? 0));
   const impact = changed ? 7.52 * (iss - 0.029) - 3.25 * Math.pow(iss - 0.02, 15) : 6.42 * iss;
   const exploitability =
-    8.22 * at(W.AV, v(SLOT.AV)) * at(W.AC, v(SLOT.AC)) * at(changed ? W.PR_CHANGED : W.PR, v(SLOT.PR)) * at(W.UI, v(SLOT.UI));
+    8.22 * at(W.AV, values[SLOT.AV] ?? 0) * at(W.AC, values[SLOT.AC] ?? 0) * at(changed ? W.PR_CHANGED : W.PR, values[SLOT.PR] ?? 0) * at(W.UI, values[SLOT.UI] ?? 0);
   const baseScore =
     impact <= 0 ? 0 : roundUp(Math.min(changed ? 1.08 * (impact + exploitability) : impact + exploitability, 10));
 
-  const e = at(W.E, v(SLOT.E) || NOT_DEFINED);
-  const rl = at(W.RL, v(SLOT.RL) || NOT_DEFINED);
-  const rc = at(W.RC, v(SLOT.RC) || NOT_DEFINED);
+  const e = at(W.E, (values[SLOT.E] ?? 0) || NOT_DEFINED);
+  const rl = at(W.RL, (values[SLOT.RL] ?? 0) || NOT_DEFINED);
+  const rc = at(W.RC, (values[SLOT.RC] ?? 0) || NOT_DEFINED);
   const temporalScore = roundUp(baseScore * e * rl * rc);
 
   const modifiedChanged = effective(values, SLOT.MS, TO_BASE.S, SLOT.S) === SCOPE_CHANGED;
   const mc = at(W.C, effective(values, SLOT.MC, TO_BASE.C, SLOT.C));
   const mi = at(W.I, effective(values, SLOT.MI, TO_BASE.I, SLOT.I));
   const ma = at(W.A, effective(values, SLOT.MA, TO_BASE.A, SLOT.A));
-  const cr = at(W.CR, v(SLOT.CR) || NOT_DEFINED);
-  const ir = at(W.IR, v(SLOT.IR) || NOT_DEFINED);
-  const ar = at(W.AR, v(SLOT.AR) || NOT_DEFINED);
+  const cr = at(W.CR, (values[SLOT.CR] ?? 0) || NOT_DEFINED);
+  const ir = at(W.IR, (values[SLOT.IR] ?? 0) || NOT_DEFINED);
+  const ar = at(W.AR, (values[SLOT.AR] ?? 0) || NOT_DEFINED);
   const miss = Math.min(1 - (1 - mc * cr) * (1 - mi * ir) * (1 - ma * ar), 0.915);
   let modifiedImpact = 6.42 * miss;
   if (modifiedChanged) {
@@ -162,11 +167,11 @@ export function scoreV3(version: '3.0' | '3.1', values: Uint8Array, vector: stri
     version,
     vector,
     score,
-    severity: cvssSeverity(score),
+    severity: SEVERITY_OF(score),
     baseScore,
     temporalScore,
     environmentalScore,
-    impactSubScore: roundHalfUp1(Math.max(impact, 0)),
-    exploitabilitySubScore: roundHalfUp1(exploitability),
+    impactSubScore: ROUND_HALF_UP_1(Math.max(impact, 0)),
+    exploitabilitySubScore: ROUND_HALF_UP_1(exploitability),
   };
 }

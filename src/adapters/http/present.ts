@@ -1,0 +1,94 @@
+import type { Deadline } from '../../core/sla/types.ts';
+import type { ProjectRecord } from '../../services/projects.ts';
+import type { ReportDetail, ReportSummary } from '../../services/reports.ts';
+import type { SlaEntry } from '../../services/sla.ts';
+
+/** Explicit presenters: what leaves the server is chosen field by field, never a database row. */
+export const presentDeadline = (d: Deadline) => ({
+  clock: d.clock,
+  due_at: d.dueAt,
+  status: d.status,
+  met_at: d.metAt ?? null,
+  remaining_ms: d.remainingMs ?? null,
+  promise: d.promise,
+});
+
+export const presentSummary = (r: ReportSummary) => ({
+  tracking_id: r.trackingId,
+  title: r.title,
+  state: r.state,
+  severity: r.severity,
+  category: r.category,
+  affected_version: r.affectedVersion,
+  classification: r.classification,
+  created_at: r.createdAt.toISOString(),
+  updated_at: r.updatedAt.toISOString(),
+  deadlines: r.deadlines.map(presentDeadline),
+});
+
+const presentThread = (d: ReportDetail, slug: string | null) => ({
+  messages: d.messages.map((m) => ({
+    id: m.id,
+    author: m.author,
+    author_name: m.authorName,
+    internal: m.internal,
+    body: m.body,
+    created_at: m.createdAt.toISOString(),
+  })),
+  attachments: d.attachments.map((a) => ({
+    id: a.id,
+    filename: a.filename,
+    content_type: a.contentType,
+    size: a.size,
+    sha256: a.sha256,
+    message_id: a.messageId,
+    created_at: a.createdAt.toISOString(),
+    ...(slug ? { url: `/api/v1/projects/${slug}/reports/${d.trackingId}/attachments/${a.id}` } : {}),
+  })),
+});
+
+export const presentDetail = (d: ReportDetail, slug: string) => ({
+  ...presentSummary(d),
+  body: d.body,
+  cvss_vector: d.cvssVector,
+  rejection_reason: d.rejectionReason,
+  duplicate_of: d.duplicateOf,
+  credit_choice: d.creditChoice,
+  terms_accepted: d.termsAccepted,
+  source: d.source,
+  embargo_until: d.embargoUntil?.toISOString() ?? null,
+  allowed_transitions: [...d.allowedTransitions],
+  ...presentThread(d, slug),
+});
+
+/** What the reporter sees: their own words, status, the deadlines owed to them, the non-internal thread. */
+export const presentReporterView = (d: ReportDetail, project: ProjectRecord) => ({
+  project: { slug: project.slug, name: project.name },
+  tracking_id: d.trackingId,
+  title: d.title,
+  state: d.state,
+  severity: d.severity,
+  rejection_reason: d.rejectionReason,
+  created_at: d.createdAt.toISOString(),
+  updated_at: d.updatedAt.toISOString(),
+  deadlines: d.deadlines.map(presentDeadline),
+  body: d.body,
+  ...presentThread(d, null),
+});
+
+export const presentSlaEntry = (e: SlaEntry) => ({
+  tracking_id: e.trackingId,
+  title: e.title,
+  state: e.state,
+  severity: e.severity,
+  ...presentDeadline(e),
+});
+
+export const presentProject = (p: ProjectRecord) => ({
+  slug: p.slug,
+  name: p.name,
+  tracking_prefix: p.trackingPrefix,
+  hosts: p.hosts,
+  created_at: p.createdAt.toISOString(),
+  updated_at: p.updatedAt.toISOString(),
+});

@@ -1,0 +1,163 @@
+import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply } from 'fastify';
+import type { ServiceContext } from '../../../services/context.ts';
+import { getProject } from '../../../services/projects.ts';
+import {
+  addMaintainerMessage,
+  listReports,
+  maintainerAttachment,
+  readReport,
+  setSeverity,
+  submitReport,
+  transitionReport,
+} from '../../../services/reports.ts';
+import { actorFor, actorLabel } from '../auth.ts';
+import { readMultipart } from '../multipart.ts';
+import { presentDetail, presentSummary } from '../present.ts';
+import { Nullable, ReasonEnum, ReportParams, SeverityEnum, SlugParams, StateEnum, Str, SubmissionBody, TrackingId } from '../schemas.ts';
+
+export interface IntakeLimits {
+  rateLimit: number;
+  rateWindowMs: number;
+}
+
+/** Attachments are always downloads: never rendered inline, never sniffed into something executable. */
+export function sendAttachment(reply: FastifyReply, file: { filename: string; contentType: string; data: Buffer }) {
+  return reply
+    .header('content-disposition', `attachment; filename="${file.filename.replace(/[^\x20-\x7e]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(file.filename)}`)
+    .header('x-content-type-options', 'nosniff')
+    .header('content-security-policy', "default-src 'none'; sandbox")
+    .header('cache-control', 'private, no-store')
+    .type('application/octet-stream')
+    .send(file.data);
+}
+
+const csv = (v: string | undefined) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : undefined);
+
+export const reportRoutes = (ctx: ServiceContext, limits: IntakeLimits): FastifyPluginAsyncTypebox => async (app) => {
+  app.post(
+    '/api/v1/projects/:slug/reports',
+    {
+      schema: {
+        tags: ['intake'],
+        summary: 'Submit a vulnerability report (public; JSON, or multipart/form-data with files in "attachments")',
+        params: SlugParams,
+        body: SubmissionBody,
+      },
+      config: { rateLimit: { max: limits.rateLimit, timeWindow: limits.rateWindowMs } },
+      preValidation: async (req) => {
+        req.uploadedFiles = [];
+        if (req.isMultipart()) await readMultipart(req, 'attachments');
+      },
+    },
+    async (req, reply) => {
+      const source = req.isMultipart() ? 'web' : 'api';
+      const result = await submitReport(ctx, req.params.slug, req.body, req.uploadedFiles, source);
+      return reply.status(201).send({
+        tracking_id: result.trackingId,
+        reporter_token: result.reporterToken,
+        reporter_link: result.reporterLink,
+        reporter_api: `/api/v1/reporter/${result.reporterToken}`,
+        classification: result.classification,
+        created_at: result.createdAt.toISOString(),
+        notice: 'Keep the reporter link private: it is the only way to follow this report, and it cannot be shown again.',
+      });
+    },
+  );
+
+  app.get(
+    '/api/v1/projects/:slug/reports',
+    {
+      schema: {
+        tags: ['triage'],
+        summary: 'The report queue (filters: comma-separated states and severities)',
+        params: SlugParams,
+        querystring: Type.Object({ state: Type.Optional(Str(300)), severity: Type.Optional(Str(100)) }, { additionalProperties: false }),
+      },
+    },
+    async (req) => {
+      const p = await getProject(ctx.db, req.params.slug);
+      const reports = await listReports(ctx, p, await actorFor(ctx, req, p), {
+        state: csv(req.query.state) as never,
+        severity: csv(req.query.severity) as never,
+      });
+      return { reports: reports.map(presentSummary) };
+    },
+  );
+
+  app.get('/api/v1/projects/:slug/reports/:trackingId', { schema: { tags: ['triage'], summary: 'One report with its body and thread (audited read)', params: ReportParams } }, async (req) => {
+    const p = await getProject(ctx.db, req.params.slug);
+    const detail = await readReport(ctx, p, req.params.trackingId, await actorFor(ctx, req, p), actorLabel(req));
+    return presentDetail(detail, p.slug);
+  });
+
+  app.post(
+    '/api/v1/projects/:slug/reports/:trackingId/transitions',
+    {
+      schema: {
+        tags: ['triage'],
+        summary: 'Move the report to another state (409 lists the allowed ones)',
+        params: ReportParams,
+        body: Type.Object({ to: StateEnum, reason: Type.Optional(Nullable(ReasonEnum)), duplicate_of: Type.Optional(Nullable(TrackingId)) }, { additionalProperties: false }),
+      },
+    },
+    async (req) => {
+      const p = await getProject(ctx.db, req.params.slug);
+      return transitionReport(ctx, p, req.params.trackingId, await actorFor(ctx, req, p), actorLabel(req), {
+        to: req.body.to,
+        reason: req.body.reason ?? null,
+        duplicateOf: req.body.duplicate_of ?? null,
+      });
+    },
+  );
+
+  app.put(
+    '/api/v1/projects/:slug/reports/:trackingId/severity',
+    {
+      schema: {
+        tags: ['triage'],
+        summary: 'Set the severity (and optionally store a CVSS vector)',
+        params: ReportParams,
+        body: Type.Object({ severity: Nullable(SeverityEnum), cvss_vector: Type.Optional(Nullable(Str(300))) }, { additionalProperties: false }),
+      },
+    },
+    async (req, reply) => {
+      const p = await getProject(ctx.db, req.params.slug);
+      await setSeverity(ctx, p, req.params.trackingId, await actorFor(ctx, req, p), actorLabel(req), {
+        severity: req.body.severity,
+        ...(req.body.cvss_vector !== undefined ? { cvssVector: req.body.cvss_vector } : {}),
+      });
+      return reply.status(204).send();
+    },
+  );
+
+  app.post(
+    '/api/v1/projects/:slug/reports/:trackingId/messages',
+    {
+      schema: {
+        tags: ['thread'],
+        summary: 'Reply to the reporter, or add an internal note the reporter never sees',
+        params: ReportParams,
+        body: Type.Object({ body: Str(100_000, 1), internal: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
+      },
+    },
+    async (req, reply) => {
+      const p = await getProject(ctx.db, req.params.slug);
+      const created = await addMaintainerMessage(ctx, p, req.params.trackingId, await actorFor(ctx, req, p), actorLabel(req), {
+        body: req.body.body,
+        internal: req.body.internal ?? false,
+      });
+      return reply.status(201).send(created);
+    },
+  );
+
+  app.get(
+    '/api/v1/projects/:slug/reports/:trackingId/attachments/:attachmentId',
+    { schema: { tags: ['triage'], summary: 'Download an attachment (always as a download)', params: Type.Intersect([ReportParams, Type.Object({ attachmentId: Type.String({ format: 'uuid' }) })]) } },
+    async (req, reply) => {
+      const p = await getProject(ctx.db, req.params.slug);
+      const file = await maintainerAttachment(ctx, p, req.params.trackingId, req.params.attachmentId, await actorFor(ctx, req, p), actorLabel(req));
+      return sendAttachment(reply, file);
+    },
+  );
+};

@@ -1,0 +1,44 @@
+import { DomainError } from '../errors.ts';
+
+export const PROJECT_ROLES = ['admin', 'triager', 'viewer'] as const;
+export type ProjectRole = (typeof PROJECT_ROLES)[number];
+
+/** Every action a maintainer can take on a project, and the roles that may take it: one table, one place. */
+export const PERMISSIONS = {
+  'report:list': ['admin', 'triager', 'viewer'],
+  'report:read': ['admin', 'triager', 'viewer'],
+  'report:triage': ['admin', 'triager'],
+  'report:reply': ['admin', 'triager'],
+  'report:note': ['admin', 'triager'],
+  'sla:read': ['admin', 'triager', 'viewer'],
+  'audit:read': ['admin'],
+  'project:read': ['admin', 'triager', 'viewer'],
+  'project:update-policy': ['admin'],
+  'project:manage-members': ['admin'],
+} as const satisfies Record<string, readonly ProjectRole[]>;
+
+export type ProjectAction = keyof typeof PERMISSIONS;
+
+export const isProjectRole = (v: unknown): v is ProjectRole =>
+  typeof v === 'string' && (PROJECT_ROLES as readonly string[]).includes(v);
+
+export const can = (role: ProjectRole | null, action: ProjectAction): boolean =>
+  role !== null && (PERMISSIONS[action] as readonly ProjectRole[]).includes(role);
+
+export interface Actor {
+  userId: string;
+  siteAdmin: boolean;
+  /** The actor's role on the project in question, or null for none. */
+  role: ProjectRole | null;
+}
+
+/**
+ * Site admins act as project admins everywhere. Non-members get `not_found` rather than `forbidden`,
+ * so a project's private existence does not leak to outsiders.
+ */
+export function authorize(actor: Actor | null, action: ProjectAction): void {
+  if (!actor) throw new DomainError('unauthenticated', 'Sign in or send an API token');
+  const role = actor.siteAdmin ? 'admin' : actor.role;
+  if (role === null) throw new DomainError('not_found', 'No such project');
+  if (!can(role, action)) throw new DomainError('forbidden', `The ${role} role may not ${action.replace(':', ' ')}`, { action, role });
+}

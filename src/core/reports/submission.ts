@@ -1,0 +1,159 @@
+import type { Policy, ReportFieldName } from '../policy/types.ts';
+import type { SupportStatus } from '../policy/types.ts';
+import { classifyVersion } from '../policy/versions.ts';
+import { classifyCategory, type ScopeClassification } from '../policy/scope.ts';
+import { DomainError, type FieldProblem } from '../errors.ts';
+
+export const CREDIT_CHOICES = ['credit', 'anonymous'] as const;
+export type CreditChoice = (typeof CREDIT_CHOICES)[number];
+
+/** The reporter's words: everything here is sealed at rest. */
+export interface ReportBody {
+  description: string;
+  steps_to_reproduce: string | null;
+  impact: string | null;
+  environment: string | null;
+  proof_of_concept: string | null;
+  suggested_fix: string | null;
+  reporter_name: string | null;
+  reporter_email: string | null;
+  credit_name: string | null;
+}
+
+export interface SubmissionInput {
+  title: string;
+  description: string;
+  steps_to_reproduce?: string | null;
+  impact?: string | null;
+  affected_version?: string | null;
+  environment?: string | null;
+  proof_of_concept?: string | null;
+  suggested_fix?: string | null;
+  category?: string | null;
+  cvss_vector?: string | null;
+  reporter_name?: string | null;
+  reporter_email?: string | null;
+  credit_name?: string | null;
+  credit_choice?: CreditChoice | null;
+  accept_terms?: boolean | null;
+}
+
+export type VersionStatus = SupportStatus | 'unknown' | 'not-given';
+
+export interface Classification {
+  version_status: VersionStatus;
+  version_matched: string | null;
+  scope_status: ScopeClassification | 'not-given';
+  /** Human-readable flags for the triage queue; a flagged report is never dropped. */
+  flags: string[];
+}
+
+export interface ValidSubmission {
+  title: string;
+  body: ReportBody;
+  affected_version: string | null;
+  category: string | null;
+  cvss_vector: string | null;
+  credit_choice: CreditChoice;
+  terms_accepted: boolean;
+  classification: Classification;
+}
+
+const trimmed = (v: string | null | undefined): string | null => {
+  const t = typeof v === 'string' ? v.trim() : '';
+  return t.length ? t : null;
+};
+
+const EMAIL = /^[^\s@<>()]+@[^\s@<>()]+\.[^\s@<>()]+$/;
+
+/** Validates a submission against the project's policy; collects every problem before failing. */
+export function validateSubmission(input: SubmissionInput, policy: Policy): ValidSubmission {
+  const problems: FieldProblem[] = [];
+  const title = trimmed(input.title);
+  const description = trimmed(input.description);
+  if (!title) problems.push({ field: 'title', message: 'is required' });
+  if (!description) problems.push({ field: 'description', message: 'is required' });
+
+  const body: ReportBody = {
+    description: description ?? '',
+    steps_to_reproduce: trimmed(input.steps_to_reproduce),
+    impact: trimmed(input.impact),
+    environment: trimmed(input.environment),
+    proof_of_concept: trimmed(input.proof_of_concept),
+    suggested_fix: trimmed(input.suggested_fix),
+    reporter_name: trimmed(input.reporter_name),
+    reporter_email: trimmed(input.reporter_email),
+    credit_name: trimmed(input.credit_name),
+  };
+  const affected_version = trimmed(input.affected_version);
+  const category = trimmed(input.category);
+  const cvss_vector = trimmed(input.cvss_vector);
+
+  if (body.reporter_email && !EMAIL.test(body.reporter_email)) {
+    problems.push({ field: 'reporter_email', message: 'is not an email address' });
+  }
+  const present: Record<ReportFieldName, unknown> = {
+    steps_to_reproduce: body.steps_to_reproduce,
+    impact: body.impact,
+    affected_version,
+    environment: body.environment,
+    proof_of_concept: body.proof_of_concept,
+    suggested_fix: body.suggested_fix,
+    category,
+    cvss_vector,
+    reporter_email: body.reporter_email,
+  };
+  for (const field of policy.intake.required_fields ?? []) {
+    if (!present[field]) problems.push({ field, message: `is required by the ${policy.project.name} security policy` });
+  }
+  if (category && !knownCategory(policy, category)) {
+    const ids = [...policy.scope.in_scope, ...policy.scope.out_of_scope].map((s) => s.id);
+    if (ids.length) problems.push({ field: 'category', message: `must be one of: ${ids.join(', ')}, or "other"` });
+  }
+  if (cvss_vector && !/^CVSS:(3\.0|3\.1|4\.0)\/[A-Za-z:\/]+$/.test(cvss_vector)) {
+    problems.push({ field: 'cvss_vector', message: 'must be a CVSS v3.0, v3.1 or v4.0 vector string such as CVSS:3.1/AV:N/...' });
+  }
+  const credit_choice: CreditChoice = input.credit_choice ?? (body.credit_name ? 'credit' : 'anonymous');
+  if (credit_choice === 'credit' && !body.credit_name && !body.reporter_name) {
+    problems.push({ field: 'credit_name', message: 'is required to be credited (or choose to stay anonymous)' });
+  }
+  const terms_accepted = input.accept_terms === true;
+  if (policy.intake.require_terms_acceptance && !terms_accepted) {
+    problems.push({ field: 'accept_terms', message: 'the policy terms must be accepted to submit' });
+  }
+  if (problems.length) throw DomainError.validation(problems, 'The report has invalid fields');
+
+  return {
+    title: title ?? '',
+    body,
+    affected_version,
+    category,
+    cvss_vector,
+    credit_choice,
+    terms_accepted,
+    classification: classify(policy, affected_version, category),
+  };
+}
+
+const knownCategory = (policy: Policy, id: string): boolean =>
+  id === 'other' || policy.scope.in_scope.some((s) => s.id === id) || policy.scope.out_of_scope.some((s) => s.id === id);
+
+export function classify(policy: Policy, affectedVersion: string | null, category: string | null): Classification {
+  const flags: string[] = [];
+  let version_status: VersionStatus = 'not-given';
+  let version_matched: string | null = null;
+  if (affectedVersion) {
+    const v = classifyVersion(policy, affectedVersion);
+    version_status = v.status;
+    version_matched = v.matched ?? null;
+    if (v.status === 'unsupported') flags.push(`Version ${affectedVersion} is unsupported (${v.matched})`);
+    if (v.status === 'limited') flags.push(`Version ${affectedVersion} has limited support (${v.matched})`);
+    if (v.status === 'unknown') flags.push(`Version ${affectedVersion} matches no row of the supported-versions table`);
+  }
+  const scope_status = category && category !== 'other' ? classifyCategory(policy, category) : 'not-given';
+  if (scope_status === 'out-of-scope') {
+    const label = policy.scope.out_of_scope.find((s) => s.id === category)?.label ?? category;
+    flags.push(`Category is out of scope: ${label}`);
+  }
+  return { version_status, version_matched, scope_status, flags };
+}

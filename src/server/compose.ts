@@ -1,0 +1,54 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { createSealer } from '../adapters/crypto/sealer.ts';
+import { openDatabase, type OpenedDatabase } from '../adapters/db/open-database.ts';
+import { buildApp } from '../adapters/http/app.ts';
+import type { ServiceContext } from '../services/context.ts';
+import { savePolicy } from '../services/projects.ts';
+import type { Config } from './config.ts';
+
+export interface Runtime {
+  config: Config;
+  database: OpenedDatabase;
+  ctx: ServiceContext;
+  app: FastifyInstance;
+  close(): Promise<void>;
+}
+
+/** The one place that wires adapters to services for a server process. */
+export async function compose(config: Config, opts: { logger?: boolean; now?: () => Date } = {}): Promise<Runtime> {
+  const database = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+  try {
+    const ctx: ServiceContext = {
+      db: database.db,
+      sealer: createSealer(config.encryptionKeys, config.activeKeyId),
+      now: opts.now ?? (() => new Date()),
+      publicUrl: config.publicUrl,
+    };
+    if (config.policyDir) await loadPolicyDir(ctx, config.policyDir);
+    const app = await buildApp(ctx, { ...config, ...(opts.logger === undefined ? {} : { logger: opts.logger }) });
+    return {
+      config,
+      database,
+      ctx,
+      app,
+      async close() {
+        try {
+          await app.close();
+        } finally {
+          await database.close();
+        }
+      },
+    };
+  } catch (e) {
+    await database.close();
+    throw e;
+  }
+}
+
+async function loadPolicyDir(ctx: ServiceContext, dir: string): Promise<void> {
+  for (const name of readdirSync(dir).filter((n) => /\.ya?ml$/.test(n)).sort()) {
+    await savePolicy(ctx, readFileSync(join(dir, name), 'utf8'), `policy-dir:${name}`);
+  }
+}

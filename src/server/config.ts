@@ -1,0 +1,148 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  publicUrl: string;
+  encryptionKeys: Map<string, Buffer>;
+  activeKeyId: string;
+  sessionSecret: Buffer;
+  /** Where generated secrets came from, so start-up can say so. */
+  secretsSource: 'environment' | 'data-dir';
+  maxAttachmentBytes: number;
+  maxAttachments: number;
+  intakeRateLimit: number;
+  intakeRateWindowMs: number;
+  loginRateLimit: number;
+  trustProxy: boolean;
+  logLevel: string;
+  sessionMaxAgeSeconds: number;
+  policyDir: string | undefined;
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Every variable the server reads, with its meaning: the README table is generated from the same words. */
+export const ENV_DOC: Record<string, string> = {
+  PORT: 'HTTP port (default 8080)',
+  HOST: 'interface to listen on (default 127.0.0.1)',
+  DATA_DIR: 'embedded database, lock file and generated secrets (default ./data)',
+  DATABASE_URL: 'postgres://… to use a PostgreSQL server instead of the embedded database',
+  EMBARGO_PUBLIC_URL: 'base URL used in reporter links and security.txt (default http://HOST:PORT)',
+  EMBARGO_ENCRYPTION_KEYS: 'comma-separated id:base64 32-byte AES keys for data at rest (required with DATABASE_URL)',
+  EMBARGO_ENCRYPTION_KEY_ID: 'id of the key new data is sealed with (default: the first key)',
+  EMBARGO_SESSION_SECRET: 'base64 secret of at least 32 bytes for session cookies (required with DATABASE_URL)',
+  EMBARGO_MAX_ATTACHMENT_BYTES: 'largest accepted attachment (default 10485760)',
+  EMBARGO_MAX_ATTACHMENTS: 'attachments per submission (default 10)',
+  EMBARGO_INTAKE_RATE_LIMIT: 'report submissions per client per window (default 10)',
+  EMBARGO_INTAKE_RATE_WINDOW_SECONDS: 'window of the intake rate limit (default 60)',
+  EMBARGO_LOGIN_RATE_LIMIT: 'login attempts per client per minute (default 10)',
+  EMBARGO_TRUST_PROXY: '"true" when behind a reverse proxy that sets X-Forwarded-For (default false)',
+  EMBARGO_LOG_LEVEL: 'pino log level (default info)',
+  EMBARGO_SESSION_MAX_AGE_SECONDS: 'maintainer session lifetime (default 43200, 12 hours)',
+  EMBARGO_POLICY_DIR: 'load or update every *.yaml policy in this folder at start-up',
+};
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+function int(env: Env, name: string, fallback: number, problems: string[], min = 1): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min) {
+    problems.push(`${name} must be an integer >= ${min} (got "${raw}")`);
+    return fallback;
+  }
+  return n;
+}
+
+function parseKeys(raw: string, problems: string[]): Map<string, Buffer> {
+  const keys = new Map<string, Buffer>();
+  for (const part of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const idx = part.indexOf(':');
+    const id = part.slice(0, idx);
+    const key = Buffer.from(part.slice(idx + 1), 'base64');
+    if (idx < 1 || !/^[A-Za-z0-9_.-]+$/.test(id)) problems.push(`EMBARGO_ENCRYPTION_KEYS entry "${id || part.slice(0, 8)}…" must be id:base64key`);
+    else if (key.length !== 32) problems.push(`EMBARGO_ENCRYPTION_KEYS key ${id} must decode to 32 bytes (got ${key.length})`);
+    else keys.set(id, key);
+  }
+  return keys;
+}
+
+interface GeneratedSecrets {
+  keyId: string;
+  key: string;
+  sessionSecret: string;
+}
+
+/** Single-node convenience: secrets made once and kept (0600) beside the embedded database. */
+function dataDirSecrets(dataDir: string): GeneratedSecrets {
+  const file = join(dataDir, 'secrets.json');
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as GeneratedSecrets;
+  mkdirSync(dataDir, { recursive: true });
+  const secrets: GeneratedSecrets = {
+    keyId: `k${new Date().toISOString().slice(0, 10).replaceAll('-', '')}`,
+    key: randomBytes(32).toString('base64'),
+    sessionSecret: randomBytes(32).toString('base64'),
+  };
+  writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600, flag: 'wx' });
+  return secrets;
+}
+
+/** Parses the environment once; reports every problem at once. */
+export function loadConfig(env: Env = process.env): Config {
+  const problems: string[] = [];
+  const port = int(env, 'PORT', 8080, problems, 0);
+  const host = env.HOST || '127.0.0.1';
+  const dataDir = resolve(env.DATA_DIR || './data');
+  const databaseUrl = env.DATABASE_URL || undefined;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) problems.push('DATABASE_URL must start with postgres:// or postgresql://');
+
+  let encryptionKeys = env.EMBARGO_ENCRYPTION_KEYS ? parseKeys(env.EMBARGO_ENCRYPTION_KEYS, problems) : new Map<string, Buffer>();
+  let sessionSecret = env.EMBARGO_SESSION_SECRET ? Buffer.from(env.EMBARGO_SESSION_SECRET, 'base64') : null;
+  if (sessionSecret && sessionSecret.length < 32) problems.push('EMBARGO_SESSION_SECRET must decode to at least 32 bytes');
+  let secretsSource: Config['secretsSource'] = 'environment';
+  if (!env.EMBARGO_ENCRYPTION_KEYS || !env.EMBARGO_SESSION_SECRET) {
+    if (databaseUrl) {
+      problems.push('with DATABASE_URL, EMBARGO_ENCRYPTION_KEYS and EMBARGO_SESSION_SECRET must be set (every instance needs the same secrets)');
+    } else if (!problems.length) {
+      const generated = dataDirSecrets(dataDir);
+      if (!env.EMBARGO_ENCRYPTION_KEYS) encryptionKeys = new Map([[generated.keyId, Buffer.from(generated.key, 'base64')]]);
+      sessionSecret ??= Buffer.from(generated.sessionSecret, 'base64');
+      secretsSource = 'data-dir';
+    }
+  }
+  const activeKeyId = env.EMBARGO_ENCRYPTION_KEY_ID || [...encryptionKeys.keys()][0] || '';
+  if (encryptionKeys.size && !encryptionKeys.has(activeKeyId)) problems.push(`EMBARGO_ENCRYPTION_KEY_ID ${activeKeyId} is not in EMBARGO_ENCRYPTION_KEYS`);
+
+  const config: Config = {
+    port,
+    host,
+    dataDir,
+    databaseUrl,
+    publicUrl: (env.EMBARGO_PUBLIC_URL || `http://${host.includes(':') ? `[${host}]` : host}:${port}`).replace(/\/+$/, ''),
+    encryptionKeys,
+    activeKeyId,
+    sessionSecret: sessionSecret ?? Buffer.alloc(0),
+    secretsSource,
+    maxAttachmentBytes: int(env, 'EMBARGO_MAX_ATTACHMENT_BYTES', 10 * 1024 * 1024, problems),
+    maxAttachments: int(env, 'EMBARGO_MAX_ATTACHMENTS', 10, problems, 0),
+    intakeRateLimit: int(env, 'EMBARGO_INTAKE_RATE_LIMIT', 10, problems),
+    intakeRateWindowMs: int(env, 'EMBARGO_INTAKE_RATE_WINDOW_SECONDS', 60, problems) * 1000,
+    loginRateLimit: int(env, 'EMBARGO_LOGIN_RATE_LIMIT', 10, problems),
+    trustProxy: env.EMBARGO_TRUST_PROXY === 'true',
+    logLevel: env.EMBARGO_LOG_LEVEL || 'info',
+    sessionMaxAgeSeconds: int(env, 'EMBARGO_SESSION_MAX_AGE_SECONDS', 43200, problems),
+    policyDir: env.EMBARGO_POLICY_DIR || undefined,
+  };
+  if (problems.length) throw new ConfigError(problems);
+  return config;
+}

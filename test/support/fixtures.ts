@@ -1,0 +1,69 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import { savePolicy } from '../../src/services/projects.ts';
+import { createApiToken, createUser, setMembership } from '../../src/services/users.ts';
+import type { ProjectRole } from '../../src/core/access/permissions.ts';
+import type { TestServer } from './harness.ts';
+
+export const REPO = join(import.meta.dirname, '..', '..');
+export const examplePolicy = (name: string): string => readFileSync(join(REPO, 'examples', 'policies', `${name}.yaml`), 'utf8');
+
+export type Persona = 'siteAdmin' | ProjectRole | 'outsider' | 'anonymous';
+export const PERSONAS: Persona[] = ['siteAdmin', 'admin', 'triager', 'viewer', 'outsider', 'anonymous'];
+
+export interface World {
+  tokens: Record<Exclude<Persona, 'anonymous'>, string>;
+  /** Authorization headers per persona ({} for anonymous). */
+  as(p: Persona): Record<string, string>;
+}
+
+/**
+ * Two projects (privastream, personal-chatter); one user per role on privastream, and an "outsider"
+ * who is admin of personal-chatter only.
+ */
+export async function seedWorld(rt: TestServer): Promise<World> {
+  await savePolicy(rt.ctx, examplePolicy('privastream'), 'test');
+  await savePolicy(rt.ctx, examplePolicy('personal-chatter'), 'test');
+  const tokens = {} as World['tokens'];
+  const make = async (key: Exclude<Persona, 'anonymous'>, siteAdmin: boolean) => {
+    const user = await createUser(rt.ctx, { email: `${key.toLowerCase()}@example.org`, name: key, password: 'correct horse battery staple', siteAdmin }, 'test');
+    tokens[key] = (await createApiToken(rt.ctx, user, 'test')).token;
+    return user;
+  };
+  await make('siteAdmin', true);
+  for (const role of ['admin', 'triager', 'viewer'] as const) {
+    await make(role, false);
+    await setMembership(rt.ctx, 'privastream', `${role}@example.org`, role, 'test');
+  }
+  await make('outsider', false);
+  await setMembership(rt.ctx, 'personal-chatter', 'outsider@example.org', 'admin', 'test');
+  return {
+    tokens,
+    as: (p) => (p === 'anonymous' ? {} : { authorization: `Bearer ${tokens[p]}` }),
+  };
+}
+
+export const validReport = (overrides: Record<string, unknown> = {}) => ({
+  title: 'Path traversal in model loader',
+  description: 'The /models endpoint accepts ../ sequences and reads arbitrary files.',
+  steps_to_reproduce: '1. GET /models?name=../../etc/passwd',
+  impact: 'Arbitrary file read as the service user.',
+  affected_version: '1.0.3',
+  reporter_name: 'Ada Researcher',
+  reporter_email: 'ada@example.org',
+  credit_choice: 'credit',
+  credit_name: 'Ada R.',
+  accept_terms: true,
+  ...overrides,
+});
+
+export async function call(rt: TestServer, opts: InjectOptions): Promise<LightMyRequestResponse> {
+  return rt.app.inject(opts);
+}
+
+export async function submit(rt: TestServer, slug = 'privastream', body: Record<string, unknown> = validReport()) {
+  const res = await rt.app.inject({ method: 'POST', url: `/api/v1/projects/${slug}/reports`, payload: body });
+  if (res.statusCode !== 201) throw new Error(`submit failed: ${res.statusCode} ${res.body}`);
+  return res.json() as { tracking_id: string; reporter_token: string; reporter_link: string };
+}

@@ -1,0 +1,81 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes, randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { loadConfig, type Config } from '../../src/server/config.ts';
+import { compose, type Runtime } from '../../src/server/compose.ts';
+
+/**
+ * Integration tests run on every engine available: PGlite always, PostgreSQL when EMBARGO_TEST_DATABASE_URL
+ * names a server (CI starts one). Each PostgreSQL run gets a fresh database of its own.
+ */
+export interface Engine {
+  name: 'pglite' | 'postgres';
+  /** Makes a config for a fresh, empty store. */
+  freshEnv(): Promise<Record<string, string>>;
+}
+
+const testSecrets = () => ({
+  EMBARGO_ENCRYPTION_KEYS: `test1:${randomBytes(32).toString('base64')}`,
+  EMBARGO_SESSION_SECRET: randomBytes(32).toString('base64'),
+});
+
+const tempDirs: string[] = [];
+export const tempDir = (prefix = 'embargo-test-'): string => {
+  const d = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.push(d);
+  return d;
+};
+process.on('exit', () => {
+  for (const d of tempDirs) rmSync(d, { recursive: true, force: true });
+});
+
+async function createPgDatabase(adminUrl: string): Promise<string> {
+  const name = `embargo_test_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(`create database ${name}`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+export const ENGINES: Engine[] = [
+  { name: 'pglite', freshEnv: async () => ({ DATA_DIR: tempDir(), ...testSecrets() }) },
+  ...(process.env.EMBARGO_TEST_DATABASE_URL
+    ? [
+        {
+          name: 'postgres' as const,
+          freshEnv: async () => ({
+            DATA_DIR: tempDir(),
+            DATABASE_URL: await createPgDatabase(process.env.EMBARGO_TEST_DATABASE_URL ?? ''),
+            ...testSecrets(),
+          }),
+        },
+      ]
+    : []),
+];
+
+export interface TestServer extends Runtime {
+  env: Record<string, string>;
+  /** Moves the injected clock. */
+  clock: { now: Date; advance(ms: number): void };
+}
+
+export async function startTestRuntime(engine: Engine, extraEnv: Record<string, string> = {}, start = new Date('2026-03-02T09:00:00Z')): Promise<TestServer> {
+  const env = { ...(await engine.freshEnv()), EMBARGO_PUBLIC_URL: 'https://embargo.test', EMBARGO_INTAKE_RATE_LIMIT: '1000', EMBARGO_LOGIN_RATE_LIMIT: '1000', ...extraEnv };
+  const config: Config = loadConfig(env);
+  const clock = {
+    now: new Date(start),
+    advance(ms: number) {
+      this.now = new Date(this.now.getTime() + ms);
+    },
+  };
+  const runtime = await compose(config, { logger: false, now: () => clock.now });
+  return Object.assign(runtime, { env, clock });
+}
