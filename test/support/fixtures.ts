@@ -40,7 +40,7 @@ export async function seedWorld(rt: TestServer): Promise<World> {
   await setMembership(rt.ctx, 'personal-chatter', 'outsider@example.org', 'admin', 'test');
   return {
     tokens,
-    as: (p) => (p === 'anonymous' ? {} : { authorization: `Bearer ${tokens[p]}` }),
+    as: (p): Record<string, string> => (p === 'anonymous' ? {} : { authorization: `Bearer ${tokens[p]}` }),
   };
 }
 

@@ -92,7 +92,13 @@ export async function buildApp(ctx: ServiceContext, opts: HttpOptions): Promise<
       security: [{ bearer: [] }, { session: [] }],
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+  // The docs UI gets the same no-third-party rule as everything else: no validator badge, no remote fonts or styles.
+  await app.register(swaggerUi, {
+    routePrefix: '/api/docs',
+    uiConfig: { validatorUrl: null },
+    staticCSP: true,
+    transformStaticCSP: (header) => header.replace(/ validator\.swagger\.io/g, '').replace(/ https:/g, '').replace(/ upgrade-insecure-requests;/, ''),
+  });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   registerAuth(app, ctx, opts.sessionMaxAgeSeconds);
