@@ -61,6 +61,23 @@ for (const engine of ENGINES) {
       assert.ok(sla.json().deadlines.length > 0);
     });
 
+    test('the private reporter page escapes every user text and accepts a reply without JavaScript', async () => {
+      const { reporter_token } = await submit(rt, 'privastream', validReport({ title: '<script>alert(1)</script>', description: '<img src=x onerror=alert(1)>' }));
+      const html = await rt.app.inject({ url: `/reporter/${reporter_token}` });
+      assert.equal(html.statusCode, 200);
+      assert.match(html.headers['content-type'] as string, /text\/html/);
+      assert.ok(!html.body.includes('<script>alert(1)'));
+      assert.ok(html.body.includes('&lt;img src=x onerror=alert(1)&gt;'));
+      assert.match(html.headers['content-security-policy'] as string, /script-src 'self'/);
+      const boundary = 'xEmbargoBoundary';
+      const payload = `--${boundary}\r\nContent-Disposition: form-data; name="body"\r\n\r\nMore details <b>here</b>\r\n--${boundary}--\r\n`;
+      const post = await rt.app.inject({ method: 'POST', url: `/reporter/${reporter_token}`, payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } });
+      assert.equal(post.statusCode, 303);
+      const after = await rt.app.inject({ url: `/reporter/${reporter_token}` });
+      assert.ok(after.body.includes('More details &lt;b&gt;here&lt;/b&gt;'));
+      assert.equal((await rt.app.inject({ url: '/reporter/not-a-real-token-but-long-enough' })).statusCode, 404);
+    });
+
     test('bodies are sealed at rest: the plaintext never appears in the database', async () => {
       const marker = `secret-marker-${Date.now()}`;
       await submit(rt, 'privastream', validReport({ description: marker, title: `Title ${marker}` }));

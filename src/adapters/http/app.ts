@@ -14,6 +14,7 @@ import { registerUploadDecorator } from './multipart.ts';
 import { oversightRoutes } from './routes/oversight.routes.ts';
 import { projectRoutes } from './routes/projects.routes.ts';
 import { reporterRoutes } from './routes/reporter.routes.ts';
+import { reporterPageRoutes } from './routes/reporter-page.routes.ts';
 import { reportRoutes } from './routes/reports.routes.ts';
 import { sessionRoutes } from './routes/session.routes.ts';
 
@@ -107,6 +108,7 @@ export async function buildApp(ctx: ServiceContext, opts: HttpOptions): Promise<
   await app.register(projectRoutes(ctx));
   await app.register(reportRoutes(ctx, limits));
   await app.register(reporterRoutes(ctx, limits));
+  await app.register(reporterPageRoutes(ctx, limits));
   await app.register(oversightRoutes(ctx));
   return app;
 }
