@@ -53,3 +53,31 @@ export const SubmissionBody = Type.Object(
   },
   { additionalProperties: false },
 );
+
+export const ClassificationSchema = Type.Object({
+  version_status: Type.String({ description: 'supported | limited | unsupported | unknown | not-given' }),
+  version_matched: Nullable(Type.String()),
+  scope_status: Type.String({ description: 'in-scope | out-of-scope | unknown | not-given' }),
+  flags: Type.Array(Type.String()),
+});
+
+export const SubmissionCreated = Type.Object({
+  tracking_id: Type.String(),
+  reporter_token: Type.String({ description: 'secret: shown once, stored only as a hash' }),
+  reporter_link: Type.String(),
+  reporter_api: Type.String(),
+  classification: ClassificationSchema,
+  created_at: Type.String({ format: 'date-time' }),
+  notice: Type.String(),
+});
+
+export const SlaResponse = Type.Object({
+  project: Type.String(),
+  now: Type.String({ format: 'date-time' }),
+  deadlines: Type.Array(
+    Type.Intersect([
+      Type.Object({ tracking_id: Type.String(), title: Type.String(), state: Type.String(), severity: Nullable(Type.String()) }),
+      DeadlineSchema,
+    ]),
+  ),
+});

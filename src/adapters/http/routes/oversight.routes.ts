@@ -6,7 +6,7 @@ import { getProject } from '../../../services/projects.ts';
 import { slaView } from '../../../services/sla.ts';
 import { actorFor, requireSiteAdmin } from '../auth.ts';
 import { presentSlaEntry } from '../present.ts';
-import { SlugParams } from '../schemas.ts';
+import { SlaResponse, SlugParams } from '../schemas.ts';
 
 export const oversightRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox => async (app) => {
   app.get(
@@ -17,6 +17,7 @@ export const oversightRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox 
         summary: 'Outstanding deadlines of open reports, breached first, then soonest due',
         params: SlugParams,
         querystring: Type.Object({ due_within_hours: Type.Optional(Type.Number({ minimum: 0 })) }, { additionalProperties: false }),
+        response: { 200: SlaResponse },
       },
     },
     async (req) => {

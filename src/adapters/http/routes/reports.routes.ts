@@ -14,7 +14,7 @@ import {
 import { actorFor, actorLabel } from '../auth.ts';
 import { readMultipart } from '../multipart.ts';
 import { presentDetail, presentSummary } from '../present.ts';
-import { Nullable, ReasonEnum, ReportParams, SeverityEnum, SlugParams, StateEnum, Str, SubmissionBody, TrackingId } from '../schemas.ts';
+import { Nullable, ReasonEnum, ReportParams, SeverityEnum, SlugParams, StateEnum, Str, SubmissionBody, SubmissionCreated, TrackingId } from '../schemas.ts';
 
 export interface IntakeLimits {
   rateLimit: number;
@@ -43,6 +43,7 @@ export const reportRoutes = (ctx: ServiceContext, limits: IntakeLimits): Fastify
         summary: 'Submit a vulnerability report (public; JSON, or multipart/form-data with files in "attachments")',
         params: SlugParams,
         body: SubmissionBody,
+        response: { 201: SubmissionCreated },
       },
       config: { rateLimit: { max: limits.rateLimit, timeWindow: limits.rateWindowMs } },
       preValidation: async (req) => {
