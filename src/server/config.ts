@@ -93,7 +93,13 @@ function dataDirSecrets(dataDir: string): GeneratedSecrets {
     key: randomBytes(32).toString('base64'),
     sessionSecret: randomBytes(32).toString('base64'),
   };
-  writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600, flag: 'wx' });
+  try {
+    writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600, flag: 'wx' });
+  } catch (e) {
+    // Another process (the server, a CLI command) on the same fresh DATA_DIR wrote first: use its secrets.
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    return JSON.parse(readFileSync(file, 'utf8')) as GeneratedSecrets;
+  }
   return secrets;
 }
 

@@ -5,17 +5,17 @@ import type { CvssMetricDefinition, CvssVersion } from './types.ts';
  * Metric keys are 1-3 capital letters, packed 5 bits per letter into a code below 2^15, so a key is
  * looked up in a typed array without cutting a substring out of the vector.
  */
-export const KEY_CODE_LIMIT = 1 << 15;
+const KEY_CODE_LIMIT = 1 << 15;
 export const MAX_KEY_LENGTH = 3;
 /** Values are 1-5 letters (`Clear`), packed 6 bits per letter: at most 2^30, a safe small integer. */
 export const MAX_VALUE_LENGTH = 5;
 
-export const packKeyChar = (packed: number, charCode: number): number => (packed << 5) | (charCode - 64);
+const packKeyChar = (packed: number, charCode: number): number => (packed << 5) | (charCode - 64);
 
 /** 1..26 for A-Z, 27..52 for a-z, 0 for any other character. */
-export const valueCharCode = (c: number): number => (c >= 65 && c <= 90 ? c - 64 : c >= 97 && c <= 122 ? c - 70 : 0);
+const valueCharCode = (c: number): number => (c >= 65 && c <= 90 ? c - 64 : c >= 97 && c <= 122 ? c - 70 : 0);
 
-export const packValueChar = (packed: number, letter: number): number => packed * 64 + letter;
+const packValueChar = (packed: number, letter: number): number => packed * 64 + letter;
 
 export interface CvssGrammar {
   readonly version: CvssVersion;

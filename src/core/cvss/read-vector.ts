@@ -2,7 +2,7 @@ import { DomainError, type FieldProblem } from '../errors.ts';
 import { GRAMMARS, MAX_KEY_LENGTH, MAX_VALUE_LENGTH, type CvssGrammar } from './grammar.ts';
 
 export const CVSS_VECTOR_FIELD = 'cvss_vector';
-/** Far above the longest valid vector (about 230 characters); keeps hostile input cheap to reject. */
+/** Far above the longest valid vector (178 characters, CVSS:4.0 with every metric); keeps hostile input cheap to reject. */
 export const MAX_VECTOR_LENGTH = 1024;
 const MAX_PROBLEMS = 10;
 
@@ -10,6 +10,11 @@ const MAX_PROBLEMS = 10;
 const GIVEN_BUT_INVALID = 255;
 const SLASH = 47;
 const COLON = 58;
+const DOT = 46;
+const DIGIT_0 = 48;
+const DIGIT_1 = 49;
+const DIGIT_3 = 51;
+const DIGIT_4 = 52;
 
 /**
  * The result of the last `readVector` call. One object is reused on purpose: the scoring hot path
@@ -52,16 +57,11 @@ function grammarOf(vector: string): CvssGrammar | null {
   if (!vector.startsWith('CVSS:') || vector.length < 8 || (vector.length > 8 && vector.charCodeAt(8) !== SLASH)) {
     return null;
   }
-  switch (vector.slice(5, 8)) {
-    case '3.0':
-      return V30;
-    case '3.1':
-      return V31;
-    case '4.0':
-      return V40;
-    default:
-      return null;
-  }
+  if (vector.charCodeAt(6) !== DOT) return null;
+  const major = vector.charCodeAt(5);
+  const minor = vector.charCodeAt(7);
+  if (major === DIGIT_3) return minor === DIGIT_1 ? V31 : minor === DIGIT_0 ? V30 : null;
+  return major === DIGIT_4 && minor === DIGIT_0 ? V40 : null;
 }
 
 function prefixProblem(vector: string): string {

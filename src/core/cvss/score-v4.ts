@@ -8,9 +8,18 @@ const G: CvssGrammar = GRAMMARS['4.0'];
 
 /** Base metrics that take part in scoring, in the order of `level` below. */
 const SCORED = ['AV', 'AC', 'AT', 'PR', 'UI', 'VC', 'VI', 'VA', 'SC', 'SI', 'SA'] as const;
-const [AV, AC, AT, PR, UI, VC, VI, VA, SC, SI, SA] = SCORED.map((_, i) => i) as number[] as [
-  number, number, number, number, number, number, number, number, number, number, number,
-];
+const position = (metric: (typeof SCORED)[number]): number => SCORED.indexOf(metric);
+const AV = position('AV');
+const AC = position('AC');
+const AT = position('AT');
+const PR = position('PR');
+const UI = position('UI');
+const VC = position('VC');
+const VI = position('VI');
+const VA = position('VA');
+const SC = position('SC');
+const SI = position('SI');
+const SA = position('SA');
 
 /** Stored value (value index + 1, 0 = absent) of `slot` → level index of `metric`; `fallback` for absent and X. */
 function levelMap(slot: number, metric: string, fallback: number): Int8Array {
@@ -94,7 +103,8 @@ function score(values: Uint8Array, full: boolean): number {
 
 function nomenclatureOf(values: Uint8Array): Cvss4Nomenclature {
   const threat = (values[E_SLOT] ?? 0) > NOT_DEFINED;
-  const environmental = ENVIRONMENTAL_SLOTS.some((slot) => (values[slot] ?? 0) > NOT_DEFINED);
+  let environmental = false;
+  for (const slot of ENVIRONMENTAL_SLOTS) if ((values[slot] ?? 0) > NOT_DEFINED) environmental = true;
   return threat ? (environmental ? 'CVSS-BTE' : 'CVSS-BT') : environmental ? 'CVSS-BE' : 'CVSS-B';
 }
 

@@ -26,31 +26,41 @@ const parseMaxVector = (fragment: string): Assignment =>
   Object.fromEntries(fragment.split('/').map((kv) => kv.split(':') as [string, string]));
 
 /** Sum of the distances of `metrics` (in this order) from the first max vector none of them exceeds. */
-function distanceToFirstFittingMax(metrics: readonly string[], current: Assignment, maxVectors: readonly string[]): number {
-  for (const fragment of maxVectors) {
-    const max = parseMaxVector(fragment);
-    const distances = metrics.map((m) => distance(m, current[m] ?? '', max[m] ?? ''));
-    if (distances.every((d) => d >= 0)) return distances.reduce((sum, d) => sum + d);
+function distanceToFirstFittingMax(metrics: readonly string[], current: Assignment, maxVectors: readonly Assignment[]): number {
+  for (const max of maxVectors) {
+    let sum = 0;
+    let fits = true;
+    for (const m of metrics) {
+      const d = distance(m, current[m] ?? '', max[m] ?? '');
+      if (d < 0) fits = false;
+      sum += d;
+    }
+    if (fits) return sum;
   }
   throw new Error(`CVSS 4.0 data: no highest-severity vector fits ${JSON.stringify(current)}`);
 }
 
-/** Every assignment of values to `metrics`, the last metric varying fastest, i.e. in table index order. */
-function* assignments(metrics: readonly string[]): Generator<Assignment> {
-  const [first, ...rest] = metrics;
-  if (first === undefined) {
-    yield {};
-    return;
+/** Number of value combinations of `metrics`; the last metric varies fastest in the table index. */
+const combinations = (metrics: readonly string[]): number => metrics.reduce((n, m) => n * keysOf(m).length, 1);
+
+/** The assignment numbered `index`, written into `into` (loops of plain code: this runs at load, uncompiled). */
+function assignmentAt(metrics: readonly string[], index: number, into: Record<string, string>): Assignment {
+  let rest = index;
+  for (let k = metrics.length - 1; k >= 0; k--) {
+    const metric = metrics[k] ?? '';
+    const keys = keysOf(metric);
+    into[metric] = keys[rest % keys.length] ?? '';
+    rest = Math.floor(rest / keys.length);
   }
-  for (const value of keysOf(first)) for (const tail of assignments(rest)) yield { [first]: value, ...tail };
+  return into;
 }
 
-export const eq1Of = ({ AV, PR, UI }: Assignment): number =>
+const eq1Of = ({ AV, PR, UI }: Assignment): number =>
   AV === 'N' && PR === 'N' && UI === 'N' ? 0 : (AV === 'N' || PR === 'N' || UI === 'N') && AV !== 'P' ? 1 : 2;
-export const eq2Of = ({ AC, AT }: Assignment): number => (AC === 'L' && AT === 'N' ? 0 : 1);
-export const eq3Of = ({ VC, VI, VA }: Assignment): number => (VC === 'H' && VI === 'H' ? 0 : VC === 'H' || VI === 'H' || VA === 'H' ? 1 : 2);
-export const eq4Of = ({ SC, SI, SA }: Assignment): number => (SI === 'S' || SA === 'S' ? 0 : SC === 'H' || SI === 'H' || SA === 'H' ? 1 : 2);
-export const eq6Of = ({ VC, VI, VA, CR, IR, AR }: Assignment): number =>
+const eq2Of = ({ AC, AT }: Assignment): number => (AC === 'L' && AT === 'N' ? 0 : 1);
+const eq3Of = ({ VC, VI, VA }: Assignment): number => (VC === 'H' && VI === 'H' ? 0 : VC === 'H' || VI === 'H' || VA === 'H' ? 1 : 2);
+const eq4Of = ({ SC, SI, SA }: Assignment): number => (SI === 'S' || SA === 'S' ? 0 : SC === 'H' || SI === 'H' || SA === 'H' ? 1 : 2);
+const eq6Of = ({ VC, VI, VA, CR, IR, AR }: Assignment): number =>
   (CR === 'H' && VC === 'H') || (IR === 'H' && VI === 'H') || (AR === 'H' && VA === 'H') ? 0 : 1;
 
 /** One EQ's metrics: its level and its proportional distance (distance / depth) per metric combination. */
@@ -67,25 +77,27 @@ function buildPart(
   metrics: readonly string[],
   eqOf: (a: Assignment) => number,
   eq6Of: (a: Assignment) => number,
-  maxVectorsOf: (eq: number, eq6: number) => readonly string[],
+  maxVectorsOf: (eq: number, eq6: number) => readonly Assignment[],
   depthOf: (eq: number, eq6: number) => number,
   impactMetrics: readonly string[],
 ): PartTable {
-  const all = [...assignments(metrics)];
+  const count = combinations(metrics);
   const table = {
-    eq: new Uint8Array(all.length),
-    eq6: new Uint8Array(all.length),
-    proportion: new Float64Array(all.length),
-    noImpact: new Uint8Array(all.length),
+    eq: new Uint8Array(count),
+    eq6: new Uint8Array(count),
+    proportion: new Float64Array(count),
+    noImpact: new Uint8Array(count),
   };
-  all.forEach((a, index) => {
+  const a: Record<string, string> = {};
+  for (let index = 0; index < count; index++) {
+    assignmentAt(metrics, index, a);
     const eq = eqOf(a);
     const eq6 = eq6Of(a);
     table.eq[index] = eq;
     table.eq6[index] = eq6;
     table.proportion[index] = distanceToFirstFittingMax(metrics, a, maxVectorsOf(eq, eq6)) / (depthOf(eq, eq6) * STEP);
     table.noImpact[index] = impactMetrics.every((m) => a[m] === 'N') ? 1 : 0;
-  });
+  }
   return table;
 }
 
@@ -96,22 +108,28 @@ const at = <T>(list: readonly T[], index: number): T => {
 };
 const noEq6 = (): number => 0;
 
-export const PART1_METRICS = ['AV', 'PR', 'UI'] as const;
-export const PART2_METRICS = ['AC', 'AT'] as const;
-export const PART36_METRICS = ['VC', 'VI', 'VA', 'CR', 'IR', 'AR'] as const;
-export const PART4_METRICS = ['SC', 'SI', 'SA'] as const;
+const PART1_METRICS = ['AV', 'PR', 'UI'] as const;
+const PART2_METRICS = ['AC', 'AT'] as const;
+const PART36_METRICS = ['VC', 'VI', 'VA', 'CR', 'IR', 'AR'] as const;
+const PART4_METRICS = ['SC', 'SI', 'SA'] as const;
 
-export const PART1 = buildPart(PART1_METRICS, eq1Of, noEq6, (eq) => at(MAX_COMPOSED.eq1, eq), (eq) => at(MAX_SEVERITY.eq1, eq), []);
-export const PART2 = buildPart(PART2_METRICS, eq2Of, noEq6, (eq) => at(MAX_COMPOSED.eq2, eq), (eq) => at(MAX_SEVERITY.eq2, eq), []);
+const parseAll = (fragments: readonly string[]): Assignment[] => fragments.map(parseMaxVector);
+const MAX_EQ1 = MAX_COMPOSED.eq1.map(parseAll);
+const MAX_EQ2 = MAX_COMPOSED.eq2.map(parseAll);
+const MAX_EQ3EQ6 = Object.fromEntries(Object.entries(MAX_COMPOSED.eq3eq6).map(([key, list]) => [key, parseAll(list)]));
+const MAX_EQ4 = MAX_COMPOSED.eq4.map(parseAll);
+
+export const PART1 = buildPart(PART1_METRICS, eq1Of, noEq6, (eq) => at(MAX_EQ1, eq), (eq) => at(MAX_SEVERITY.eq1, eq), []);
+export const PART2 = buildPart(PART2_METRICS, eq2Of, noEq6, (eq) => at(MAX_EQ2, eq), (eq) => at(MAX_SEVERITY.eq2, eq), []);
 export const PART36 = buildPart(
   PART36_METRICS,
   eq3Of,
   eq6Of,
-  (eq3, eq6) => MAX_COMPOSED.eq3eq6[`${eq3}${eq6}`] ?? [],
+  (eq3, eq6) => MAX_EQ3EQ6[`${eq3}${eq6}`] ?? [],
   (eq3, eq6) => MAX_SEVERITY.eq3eq6[`${eq3}${eq6}`] ?? Number.NaN,
   ['VC', 'VI', 'VA'],
 );
-export const PART4 = buildPart(PART4_METRICS, eq4Of, noEq6, (eq) => at(MAX_COMPOSED.eq4, eq), (eq) => at(MAX_SEVERITY.eq4, eq), PART4_METRICS);
+export const PART4 = buildPart(PART4_METRICS, eq4Of, noEq6, (eq) => at(MAX_EQ4, eq), (eq) => at(MAX_SEVERITY.eq4, eq), PART4_METRICS);
 
 /** Index of a MacroVector in the macro tables below. */
 export const macroIndex = (eq1: number, eq2: number, eq3: number, eq4: number, eq5: number, eq6: number): number =>

@@ -1,0 +1,149 @@
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command, Option } from 'commander';
+import { loadOsvRecords, type OsvLoad } from '../../adapters/osv/load-osv-records.ts';
+import { isDomainError } from '../../core/errors.ts';
+import { buildAdvisoryIndex } from '../../core/scanner/advisory-index.ts';
+import { isLockfileName } from '../../core/scanner/detect-format.ts';
+import { renderSarif } from '../../core/scanner/render-sarif.ts';
+import { scanLockfile, type LockfileScan } from '../../core/scanner/scan-lockfile.ts';
+import { CliError } from '../errors.ts';
+import { table } from '../output.ts';
+
+export const SCAN_FORMATS = ['table', 'json', 'sarif'] as const;
+export type ScanFormat = (typeof SCAN_FORMATS)[number];
+
+export interface ScanOptions {
+  osv: string;
+  format: ScanFormat;
+}
+
+/** Where `runScan` writes; `progress` is only set when a person watches (stderr is a terminal). */
+export interface ScanIo {
+  out(text: string): void;
+  err(text: string): void;
+  progress?: (text: string) => void;
+}
+
+interface InputError {
+  file: string;
+  message: string;
+}
+
+/** Folders that hold other projects' files, not this project's lockfiles. */
+const SKIPPED_FOLDERS = new Set(['node_modules', '.git', 'target', 'vendor', '.venv', 'venv', '__pycache__', '.tox']);
+
+function lockfilesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true })
+    .sort((a, b) => (a.name < b.name ? -1 : 1))
+    .flatMap((d) => (d.isDirectory() ? (SKIPPED_FOLDERS.has(d.name) ? [] : lockfilesUnder(join(dir, d.name))) : isLockfileName(d.name) ? [join(dir, d.name)] : []));
+}
+
+/** The files named, and the lockfiles found under the folders named. */
+function expandPaths(paths: string[], errors: InputError[]): string[] {
+  return paths.flatMap((p) => {
+    try {
+      if (!statSync(p).isDirectory()) return [p];
+      const found = lockfilesUnder(p);
+      if (!found.length) errors.push({ file: p, message: 'no lockfiles found in this folder' });
+      return found;
+    } catch (e) {
+      errors.push({ file: p, message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
+      return [];
+    }
+  });
+}
+
+const readIncluded = (path: string): string | null => {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return null;
+  }
+};
+
+const SHOWN_REJECTIONS = 3;
+
+async function loadIndex(osv: string, io: ScanIo): Promise<{ load: OsvLoad; index: ReturnType<typeof buildAdvisoryIndex> }> {
+  let load: OsvLoad;
+  try {
+    load = await loadOsvRecords(osv, { onProgress: (n) => io.progress?.(`reading OSV records: ${n}`) });
+  } catch (e) {
+    throw new CliError(isDomainError(e) ? e.message : `Cannot read OSV data at ${osv}: ${(e as Error).message}`, 2);
+  }
+  io.progress?.(`reading OSV records: ${load.records.length + load.rejected.length}, done\n`);
+  if (load.rejected.length) {
+    io.err(`embargo: skipped ${load.rejected.length} OSV record(s) that break the OSV schema:`);
+    for (const r of load.rejected.slice(0, SHOWN_REJECTIONS)) io.err(`  ${r.source}: ${r.problems.join('; ')}`);
+    if (load.rejected.length > SHOWN_REJECTIONS) io.err(`  and ${load.rejected.length - SHOWN_REJECTIONS} more (--format json lists them all)`);
+  }
+  return { load, index: buildAdvisoryIndex(load.records) };
+}
+
+function renderTable(scans: LockfileScan[], io: ScanIo): void {
+  for (const scan of scans) {
+    io.out(`${scan.file} (${scan.format}, ${scan.packages} packages): ${scan.findings.length ? `${scan.findings.length} finding(s)` : 'no known vulnerabilities'}`);
+    if (scan.findings.length) {
+      const rows = scan.findings.map((f) => [f.package, f.version, [f.id, ...f.aliases.filter((a) => a.startsWith('CVE-'))].join(' '), f.severity ?? '-', f.fixed.join(', ') || '-']);
+      io.out(table(['PACKAGE', 'VERSION', 'ADVISORY', 'SEVERITY', 'FIXED IN'], rows));
+    }
+    for (const u of scan.unchecked) {
+      io.out(`  not checked (${u.reason}): ${u.spec}  [${u.file}${u.line === undefined ? '' : `:${u.line}`}]`);
+    }
+    io.out('');
+  }
+}
+
+const toolVersion = (): string => {
+  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version?: string };
+  return pkg.version ?? '0.0.0';
+};
+
+/** Scans lockfiles and returns the exit code: 0 clean, 1 findings, 2 an input could not be read. */
+export async function runScan(paths: string[], options: ScanOptions, io: ScanIo): Promise<number> {
+  if (!options.osv) throw new CliError('no OSV data: pass --osv DIR|ZIP or set EMBARGO_OSV', 2);
+  const errors: InputError[] = [];
+  const files = expandPaths(paths, errors);
+  if (!files.length) {
+    for (const e of errors) io.err(`embargo: ${e.file}: ${e.message}`);
+    return 2;
+  }
+  const { load, index } = await loadIndex(options.osv, io);
+  const scans: LockfileScan[] = [];
+  for (const file of files) {
+    try {
+      scans.push(scanLockfile(file, readFileSync(file, 'utf8'), index, readIncluded));
+    } catch (e) {
+      errors.push({ file, message: isDomainError(e) ? e.message : `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
+    }
+  }
+  if (options.format === 'json') {
+    io.out(JSON.stringify({ osv: { records: index.records, rejected: load.rejected }, lockfiles: scans, errors }, null, 2));
+  } else if (options.format === 'sarif') {
+    io.out(JSON.stringify(renderSarif(scans, toolVersion()), null, 2));
+  } else {
+    renderTable(scans, io);
+  }
+  for (const e of errors) io.err(`embargo: ${e.message.startsWith(e.file) ? e.message : `${e.file}: ${e.message}`}`);
+  if (errors.length) return 2;
+  return scans.some((s) => s.findings.length) ? 1 : 0;
+}
+
+/** `embargo scan PATH… [--osv DIR|ZIP] [--format table|json|sarif]`. */
+export function registerScanCommand(program: Command): Command {
+  return program.addCommand(
+    new Command('scan')
+      .description('check lockfiles against a local OSV database; exit 0 when clean, 1 on findings, 2 on an input error')
+      .argument('<paths...>', 'lockfiles, or folders searched for them (node_modules, .git, target and vendor skipped)')
+      .addOption(new Option('--osv <path>', 'OSV records: a folder of .json records, a zip (osv.dev all.zip) or a folder of zips').env('EMBARGO_OSV'))
+      .addOption(new Option('--format <format>', 'output format').choices(SCAN_FORMATS).default('table'))
+      .action(async (paths: string[], opts: { osv?: string; format: ScanFormat }) => {
+        const io: ScanIo = {
+          out: (text) => void process.stdout.write(`${text}\n`),
+          err: (text) => void process.stderr.write(`${text}\n`),
+          ...(process.stderr.isTTY ? { progress: (text: string) => void process.stderr.write(`\r${text}`) } : {}),
+        };
+        process.exitCode = await runScan(paths, { osv: opts.osv ?? '', format: opts.format }, io);
+      }),
+  );
+}

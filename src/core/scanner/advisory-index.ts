@@ -1,0 +1,59 @@
+import { isEcosystem, normalisePackageName, schemeFor, type Ecosystem } from '../versions/ecosystems.ts';
+import { compileRange, type CompiledRange } from '../versions/osv-range.ts';
+import type { OsvAffected, OsvRecord } from './osv-record.ts';
+
+/** One `affected` entry of one record, with its ranges compiled on first use. */
+export interface IndexedEntry {
+  record: OsvRecord;
+  affected: OsvAffected;
+  ranges(): readonly CompiledRange[];
+}
+
+export interface AdvisoryIndex {
+  /** Entries naming this package; `name` is normalised here. */
+  lookup(ecosystem: Ecosystem, name: string): readonly IndexedEntry[];
+  /** Records indexed (withdrawn and superseded ones excluded). */
+  readonly records: number;
+}
+
+function entry(record: OsvRecord, affected: OsvAffected, ecosystem: Ecosystem): IndexedEntry {
+  let compiled: CompiledRange[] | undefined;
+  return {
+    record,
+    affected,
+    ranges: () =>
+      (compiled ??= affected.ranges.map((r) => compileRange(r, schemeFor(ecosystem))).filter((r): r is CompiledRange => r !== null && !('unreadable' in r))),
+  };
+}
+
+/**
+ * Indexes records by (ecosystem, normalised package name), so a lookup touches only the advisories of one
+ * package. Withdrawn records are left out; of two records with one id, the later `modified` wins, so an
+ * incremental re-import can simply append. Ecosystems Embargo has no lockfiles for are not indexed.
+ */
+export function buildAdvisoryIndex(records: Iterable<OsvRecord>): AdvisoryIndex {
+  const latest = new Map<string, OsvRecord>();
+  for (const r of records) {
+    const seen = latest.get(r.id);
+    if (!seen || r.modified > seen.modified) latest.set(r.id, r);
+  }
+  const byPackage = new Map<string, IndexedEntry[]>();
+  let count = 0;
+  for (const record of latest.values()) {
+    if (record.withdrawn !== undefined) continue;
+    count++;
+    for (const affected of record.affected) {
+      const pkg = affected.package;
+      if (!pkg || !isEcosystem(pkg.ecosystem)) continue;
+      const key = `${pkg.ecosystem}\0${normalisePackageName(pkg.ecosystem, pkg.name)}`;
+      const list = byPackage.get(key);
+      const e = entry(record, affected, pkg.ecosystem);
+      if (list) list.push(e);
+      else byPackage.set(key, [e]);
+    }
+  }
+  return {
+    lookup: (ecosystem, name) => byPackage.get(`${ecosystem}\0${normalisePackageName(ecosystem, name)}`) ?? [],
+    records: count,
+  };
+}

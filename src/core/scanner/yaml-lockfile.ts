@@ -1,0 +1,35 @@
+import { parseDocument } from 'yaml';
+import { lineAt, lockfileError } from './lockfile-error.ts';
+import { readBlockYaml } from './yaml-block-subset.ts';
+
+/**
+ * A machine-written YAML lockfile as plain data (every scalar a string): the fast block-subset reader first,
+ * the full `yaml` parser for anything outside it, whose first error is reported with its line.
+ */
+export function readYamlLockfile(text: string, file: string): unknown {
+  const fast = readBlockYaml(text);
+  if (fast !== undefined) return fast;
+  const doc = parseDocument(text, { schema: 'failsafe', uniqueKeys: false });
+  const error = doc.errors[0];
+  if (error) {
+    // Errors found at the end of the text (an unclosed quote) point at the last line with content.
+    const line = Math.min(lineAt(text, error.pos[0]), lineAt(text, text.trimEnd().length));
+    throw lockfileError(file, line, `invalid YAML: ${error.message.split('\n')[0] ?? ''}`);
+  }
+  return doc.toJS({ maxAliasCount: -1 });
+}
+/** Line of each mapping key written at exactly `indent` spaces (`key:` or `'key':`), first occurrence wins. */
+export function yamlKeyLines(text: string, indent: number): Map<string, number> {
+  const lines = new Map<string, number>();
+  let line = 1;
+  let from = 0;
+  const pattern = new RegExp(`^ {${indent}}(?! )("(?:[^"\\\\]|\\\\.)*"|'(?:[^']|'')*'|[^'"#\\s][^#]*?):(?:\\s|$)`, 'gm');
+  for (const m of text.matchAll(pattern)) {
+    for (let i = text.indexOf('\n', from); i !== -1 && i < m.index; i = text.indexOf('\n', i + 1)) line++;
+    from = m.index;
+    const raw = m[1] ?? '';
+    const key = raw.startsWith('"') ? (JSON.parse(raw) as string) : raw.startsWith("'") ? raw.slice(1, -1).replace(/''/g, "'") : raw;
+    if (!lines.has(key)) lines.set(key, line);
+  }
+  return lines;
+}

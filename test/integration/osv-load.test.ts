@@ -1,0 +1,104 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { deflateRawSync } from 'node:zlib';
+import { loadOsvRecords } from '../../src/adapters/osv/load-osv-records.ts';
+import { zipEntries } from '../../src/adapters/osv/zip-entries.ts';
+import { isDomainError } from '../../src/core/errors.ts';
+
+const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'scanner');
+const work = mkdtempSync(join(tmpdir(), 'embargo-osv-'));
+after(() => rmSync(work, { recursive: true, force: true }));
+
+const u16 = (n: number) => Buffer.from([n & 0xff, (n >> 8) & 0xff]);
+const u32 = (n: number) => {
+  const b = Buffer.alloc(4);
+  b.writeUInt32LE(n);
+  return b;
+};
+const u64 = (n: number) => {
+  const b = Buffer.alloc(8);
+  b.writeBigUInt64LE(BigInt(n));
+  return b;
+};
+
+/**
+ * A zip archive as a test needs it: entries stored or deflated, and with `zip64` every size, offset and
+ * count written the ZIP64 way (saturated 32-bit fields, extra fields, ZIP64 end records), as streaming
+ * writers and archives of more than 65,535 entries do. CRCs are left 0: the reader does not check them.
+ */
+function buildZip(entries: { name: string; text: string; deflate: boolean }[], zip64: boolean): Buffer {
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const e of entries) {
+    const raw = Buffer.from(e.text);
+    const data = e.deflate ? deflateRawSync(raw) : raw;
+    const name = Buffer.from(e.name);
+    const sat = (n: number) => u32(zip64 ? 0xffffffff : n);
+    const local = Buffer.concat([u32(0x04034b50), u16(45), u16(0), u16(e.deflate ? 8 : 0), u16(0), u16(0), u32(0), sat(data.length), sat(raw.length), u16(name.length), u16(zip64 ? 20 : 0), name, zip64 ? Buffer.concat([u16(1), u16(16), u64(raw.length), u64(data.length)]) : Buffer.alloc(0), data]);
+    const extra = zip64 ? Buffer.concat([u16(1), u16(24), u64(raw.length), u64(data.length), u64(offset)]) : Buffer.alloc(0);
+    centrals.push(Buffer.concat([u32(0x02014b50), u16(45), u16(45), u16(0), u16(e.deflate ? 8 : 0), u16(0), u16(0), u32(0), sat(data.length), sat(raw.length), u16(name.length), u16(extra.length), u16(0), u16(0), u16(0), u32(0), sat(offset), name, extra]));
+    locals.push(local);
+    offset += local.length;
+  }
+  const central = Buffer.concat(centrals);
+  const end64 = zip64
+    ? Buffer.concat([
+        u32(0x06064b50), u64(44), u16(45), u16(45), u32(0), u32(0), u64(entries.length), u64(entries.length), u64(central.length), u64(offset),
+        u32(0x07064b50), u32(0), u64(offset + central.length), u32(1),
+      ])
+    : Buffer.alloc(0);
+  const count = zip64 ? 0xffff : entries.length;
+  const end = Buffer.concat([u32(0x06054b50), u16(0), u16(0), u16(count), u16(count), u32(zip64 ? 0xffffffff : central.length), u32(zip64 ? 0xffffffff : offset), u16(0)]);
+  return Buffer.concat([...locals, central, end64, end]);
+}
+
+const record = (id: string) => JSON.stringify({ id, modified: '2024-01-01T00:00:00Z', affected: [{ package: { ecosystem: 'PyPI', name: 'demo' }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '1.0' }] }] }] });
+
+describe('loading OSV records', () => {
+  for (const zip64 of [false, true]) {
+    test(`a ${zip64 ? 'ZIP64' : 'classic'} zip with stored and deflated entries; bad records reported, the rest kept`, async () => {
+      const path = join(work, `osv-${zip64}.zip`);
+      writeFileSync(path, buildZip([
+        { name: 'PYSEC-1.json', text: record('PYSEC-1'), deflate: true },
+        { name: 'PYSEC-2.json', text: record('PYSEC-2'), deflate: false },
+        { name: 'broken.json', text: '{"id": ', deflate: true },
+        { name: 'invalid.json', text: JSON.stringify({ id: 'PYSEC-3' }), deflate: true },
+        { name: 'notes.txt', text: 'not a record', deflate: false },
+      ], zip64));
+      const load = await loadOsvRecords(path);
+      assert.deepEqual(load.records.map((r) => r.id), ['PYSEC-1', 'PYSEC-2']);
+      assert.deepEqual(load.rejected.map((r) => r.source), [`${path}:broken.json`, `${path}:invalid.json`]);
+      assert.match(load.rejected[0]?.problems[0] ?? '', /^invalid JSON/);
+      assert.deepEqual(load.rejected[1]?.problems, ['modified: missing or not an RFC 3339 UTC timestamp']);
+    });
+  }
+
+  test('a folder is walked: loose records, nested folders and zips', async () => {
+    const dir = join(work, 'db');
+    mkdirSync(join(dir, 'PyPI'), { recursive: true });
+    writeFileSync(join(dir, 'PyPI', 'PYSEC-4.json'), record('PYSEC-4'));
+    writeFileSync(join(dir, 'more.zip'), buildZip([{ name: 'x/PYSEC-5.json', text: record('PYSEC-5'), deflate: true }], false));
+    writeFileSync(join(dir, 'README.md'), '# not a record');
+    const progress: number[] = [];
+    const load = await loadOsvRecords(dir, { onProgress: (n) => progress.push(n), progressEvery: 1 });
+    assert.deepEqual(load.records.map((r) => r.id).sort(), ['PYSEC-4', 'PYSEC-5']);
+    assert.deepEqual(progress, [1, 2]);
+  });
+
+  test('the sample PyPI export: 2,661 records, the 8 that break the schema or PEP 440 skipped', async () => {
+    const load = await loadOsvRecords(join(FIXTURES, 'osv-sample', 'PyPI.zip'));
+    assert.equal(load.records.length, 2653);
+    assert.deepEqual(load.rejected.map((r) => r.source.split(':').pop()).sort(), [
+      'PYSEC-2017-27.json', 'PYSEC-2019-125.json', 'PYSEC-2019-155.json', 'PYSEC-2021-371.json', 'PYSEC-2021-424.json', 'PYSEC-2021-425.json', 'PYSEC-2021-436.json', 'PYSEC-2023-80.json',
+    ]);
+  });
+
+  test('a missing path and a file that is no zip are errors', async () => {
+    await assert.rejects(loadOsvRecords(join(work, 'nope')), (e: unknown) => isDomainError(e) && e.code === 'not_found');
+    assert.throws(() => zipEntries(Buffer.from('PK not really'), 'fake.zip'), (e: unknown) => isDomainError(e) && /fake.zip: not a readable zip archive/.test(e.message));
+  });
+});

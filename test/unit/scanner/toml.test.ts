@@ -1,0 +1,80 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { isDomainError } from '../../../src/core/errors.ts';
+import { parseToml, tableLine } from '../../../src/core/scanner/toml.ts';
+
+describe('TOML reader', () => {
+  test('tables, arrays of tables, dotted and quoted keys, and every value form lockfiles use', () => {
+    const doc = parseToml(
+      [
+        '# comment',
+        'title = "lock" # trailing comment',
+        'int = 1_000',
+        'neg = -5',
+        'float = 1.5e3',
+        'yes = true',
+        'when = 1979-05-27T07:32:00Z',
+        'day = 1979-05-27',
+        "literal = 'C:\\path'",
+        'escaped = "tab\\tquote\\" \\u00e9"',
+        'multi = """',
+        'line one \\',
+        '  still one"""',
+        "raw = '''a",
+        "b'''",
+        'site."google.com" = true',
+        'list = [',
+        '  "a", # first',
+        '  { file = "x.whl", hash = "sha256:0" },',
+        ']',
+        '',
+        '[[package]]',
+        'name = "a"',
+        '',
+        '[package.extras]',
+        'dev = ["b"]',
+        '',
+        '[[package]]',
+        'name = "c"',
+        'inline = {}',
+      ].join('\n'),
+      'x.toml',
+    );
+    assert.deepEqual(doc, {
+      title: 'lock',
+      int: 1000,
+      neg: -5,
+      float: 1500,
+      yes: true,
+      when: '1979-05-27T07:32:00Z',
+      day: '1979-05-27',
+      literal: 'C:\\path',
+      escaped: 'tab\tquote" é',
+      multi: 'line one still one',
+      raw: 'a\nb',
+      site: { 'google.com': true },
+      list: ['a', { file: 'x.whl', hash: 'sha256:0' }],
+      package: [{ name: 'a', extras: { dev: ['b'] } }, { name: 'c', inline: {} }],
+    });
+    const packages = doc.package as object[];
+    assert.deepEqual(packages.map((p) => tableLine(p)), [22, 28]);
+  });
+
+  const errors: [string, number, RegExp][] = [
+    ['a = 1\nb = \n', 2, /expected a value/],
+    ['a = "x\n', 1, /newline in a one-line string/],
+    ['a = "x"\na = "y"\n', 2, /duplicate key a/],
+    ['[table\n', 1, /expected '\]'/],
+    ['a = [1, 2\n', 2, /expected ',' or '\]'/],
+    ['a = 1 b = 2\n', 1, /unexpected "b" after value/],
+    ['a = "\\q"\n', 1, /bad escape/],
+    ['a = nope\n', 1, /unknown value "nope"/],
+    ['= 1\n', 1, /expected a key/],
+    ['a = 1\n[a.b]\n', 2, /key a is not a table/],
+  ];
+  for (const [text, line, message] of errors) {
+    test(`error at line ${line}: ${message.source}`, () => {
+      assert.throws(() => parseToml(text, 'x.toml'), (e: unknown) => isDomainError(e) && e.message.startsWith(`x.toml:${line}: invalid TOML`) && message.test(e.message));
+    });
+  }
+});
