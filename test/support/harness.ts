@@ -31,7 +31,7 @@ process.on('exit', () => {
   for (const d of tempDirs) rmSync(d, { recursive: true, force: true });
 });
 
-async function createPgDatabase(adminUrl: string): Promise<string> {
+export async function createPgDatabase(adminUrl: string): Promise<string> {
   const name = `embargo_test_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();

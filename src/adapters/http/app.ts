@@ -104,7 +104,7 @@ export async function buildApp(ctx: ServiceContext, opts: HttpOptions): Promise<
 
   registerAuth(app, ctx, opts.sessionMaxAgeSeconds);
   const limits = { rateLimit: opts.intakeRateLimit, rateWindowMs: opts.intakeRateWindowMs };
-  await app.register(sessionRoutes(ctx, opts.loginRateLimit));
+  await app.register(sessionRoutes(ctx, opts.loginRateLimit, opts.sessionMaxAgeSeconds));
   await app.register(projectRoutes(ctx));
   await app.register(reportRoutes(ctx, limits));
   await app.register(reporterRoutes(ctx, limits));

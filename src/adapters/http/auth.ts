@@ -6,9 +6,17 @@ import type { Actor } from '../../core/access/permissions.ts';
 import { DomainError } from '../../core/errors.ts';
 import type { ServiceContext } from '../../services/context.ts';
 import type { ProjectRecord } from '../../services/projects.ts';
-import { findUser, roleOn, userForApiToken, type UserRecord } from '../../services/users.ts';
+import { sessionUser } from '../../services/sessions.ts';
+import { roleOn, userForApiToken, type UserRecord } from '../../services/users.ts';
 
 declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * The route never acts as a signed-in user (public intake, reporter link, login): it ignores credentials,
+     * so a stale token or a maintainer's session cookie in the same browser can neither fail it nor need CSRF.
+     */
+    anonymous?: boolean;
+  }
   interface FastifyRequest {
     user: UserRecord | null;
     authVia: 'session' | 'token' | null;
@@ -18,6 +26,8 @@ declare module 'fastify' {
 declare module '@fastify/secure-session' {
   interface SessionData {
     uid: string;
+    /** Id of the server-side session row; logout deletes the row, so a copied cookie stops working. */
+    sid: string;
     issuedAt: number;
     csrfToken?: string;
   }
@@ -33,6 +43,7 @@ export function registerAuth(app: FastifyInstance, ctx: ServiceContext, sessionM
   app.decorateRequest('user', null);
   app.decorateRequest('authVia', null);
   app.addHook('onRequest', async (req) => {
+    if (req.routeOptions.config.anonymous) return;
     const header = req.headers.authorization;
     if (header?.startsWith('Bearer ')) {
       const user = await userForApiToken(ctx.db, header.slice(7).trim(), ctx.now());
@@ -42,13 +53,14 @@ export function registerAuth(app: FastifyInstance, ctx: ServiceContext, sessionM
       return;
     }
     const uid = req.session?.get('uid');
+    const sid = req.session?.get('sid');
     const issuedAt = req.session?.get('issuedAt');
     if (!uid || typeof issuedAt !== 'number') return;
-    if (ctx.now().getTime() - issuedAt > sessionMaxAgeSeconds * 1000) {
+    if (!sid || ctx.now().getTime() - issuedAt > sessionMaxAgeSeconds * 1000) {
       req.session.delete();
       return;
     }
-    const user = await findUser(ctx.db, uid);
+    const user = await sessionUser(ctx.db, sid, uid, ctx.now());
     if (!user) {
       req.session.delete();
       return;

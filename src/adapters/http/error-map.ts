@@ -21,17 +21,25 @@ export interface ErrorBody {
   [key: string]: unknown;
 }
 
-/** Turns Fastify/ajv validation output into the same field-level shape the core uses. */
+/**
+ * Turns Fastify/ajv validation output into the same field-level shape the core uses: one problem per field
+ * (a union such as Nullable(...) otherwise yields one error per branch: "must be boolean", "must be null", ...).
+ */
 function ajvProblems(err: FastifyError): FieldProblem[] {
-  return (err.validation ?? []).map((v) => {
+  const byField = new Map<string, FieldProblem>();
+  const allowed = new Map<string, string[]>();
+  for (const v of err.validation ?? []) {
     const base = v.instancePath.replace(/^\//, '').replaceAll('/', '.');
     const params = v.params as Record<string, unknown>;
     const missing = typeof params.missingProperty === 'string' ? params.missingProperty : null;
     const extra = typeof params.additionalProperty === 'string' ? params.additionalProperty : null;
     const field = missing ? (base ? `${base}.${missing}` : missing) : extra ? (base ? `${base}.${extra}` : extra) : base || (err.validationContext ?? 'body');
     const message = missing ? 'is required' : extra ? 'is not a known field' : v.message ?? 'is invalid';
-    return { field, message };
-  });
+    if (v.keyword === 'const') allowed.set(field, [...(allowed.get(field) ?? []), String(params.allowedValue)]);
+    if (!byField.has(field)) byField.set(field, { field, message });
+  }
+  for (const [field, values] of allowed) byField.set(field, { field, message: `must be one of: ${values.join(', ')}` });
+  return [...byField.values()];
 }
 
 /** The one place that decides what an error looks like over HTTP; internals never leak. */

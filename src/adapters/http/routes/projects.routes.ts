@@ -31,7 +31,7 @@ function sendSecurityTxt(ctx: ServiceContext, p: ProjectRecord, reply: FastifyRe
 }
 
 export const projectRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox => async (app) => {
-  app.get('/api/v1/projects', { schema: { tags: ['projects'], summary: 'Public list of hosted projects' } }, async () => ({
+  app.get('/api/v1/projects', { config: { anonymous: true }, schema: { tags: ['projects'], summary: 'Public list of hosted projects' } }, async () => ({
     projects: (await listProjects(ctx.db)).map((p) => ({ slug: p.slug, name: p.name })),
   }));
 
@@ -45,12 +45,12 @@ export const projectRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox =>
     },
   );
 
-  app.get('/api/v1/projects/:slug', { schema: { tags: ['projects'], summary: 'Public project information and its parsed policy', params: SlugParams } }, async (req) => {
+  app.get('/api/v1/projects/:slug', { config: { anonymous: true }, schema: { tags: ['projects'], summary: 'Public project information and its parsed policy', params: SlugParams } }, async (req) => {
     const p = await getProject(ctx.db, req.params.slug);
     return { ...presentProject(p), policy: p.policy };
   });
 
-  app.get('/api/v1/projects/:slug/policy', { schema: { tags: ['projects'], summary: 'The policy YAML source', params: SlugParams } }, async (req, reply) => {
+  app.get('/api/v1/projects/:slug/policy', { config: { anonymous: true }, schema: { tags: ['projects'], summary: 'The policy YAML source', params: SlugParams } }, async (req, reply) => {
     const p = await getProject(ctx.db, req.params.slug);
     return reply.type('application/yaml; charset=utf-8').send(p.policyYaml);
   });
@@ -66,16 +66,16 @@ export const projectRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox =>
     },
   );
 
-  app.get('/api/v1/projects/:slug/security.md', { schema: { tags: ['projects'], summary: 'SECURITY.md rendered from the policy', params: SlugParams } }, async (req, reply) => {
+  app.get('/api/v1/projects/:slug/security.md', { config: { anonymous: true }, schema: { tags: ['projects'], summary: 'SECURITY.md rendered from the policy', params: SlugParams } }, async (req, reply) => {
     const p = await getProject(ctx.db, req.params.slug);
     return reply.type('text/markdown; charset=utf-8').send(renderSecurityMd(p.policy, { now: ctx.now(), reportUrl: projectUrls(ctx, p).reportUrl }));
   });
 
-  app.get('/projects/:slug/.well-known/security.txt', { schema: { tags: ['projects'], summary: 'RFC 9116 security.txt of a project, by path', params: SlugParams } }, async (req, reply) =>
+  app.get('/projects/:slug/.well-known/security.txt', { config: { anonymous: true }, schema: { tags: ['projects'], summary: 'RFC 9116 security.txt of a project, by path', params: SlugParams } }, async (req, reply) =>
     sendSecurityTxt(ctx, await getProject(ctx.db, req.params.slug), reply),
   );
 
-  app.get('/.well-known/security.txt', { schema: { tags: ['projects'], summary: 'RFC 9116 security.txt of the project whose host this is' } }, async (req, reply) => {
+  app.get('/.well-known/security.txt', { config: { anonymous: true }, schema: { tags: ['projects'], summary: 'RFC 9116 security.txt of the project whose host this is' } }, async (req, reply) => {
     const p = await findProjectByHost(ctx.db, req.hostname);
     if (!p) throw new DomainError('not_found', `No project is served at host ${req.hostname}; use /projects/{slug}/.well-known/security.txt`);
     return sendSecurityTxt(ctx, p, reply);

@@ -34,7 +34,7 @@ function render(detail: ReportDetail, projectName: string, token: string): strin
 
 /** The reporter's private page: works without JavaScript; the web UI replaces it later. */
 export const reporterPageRoutes = (ctx: ServiceContext, limits: { rateLimit: number; rateWindowMs: number }): FastifyPluginAsyncTypebox => async (app) => {
-  app.get('/reporter/:token', { schema: { hide: true, params: TokenParams } }, async (req, reply) => {
+  app.get('/reporter/:token', { config: { anonymous: true }, schema: { hide: true, params: TokenParams } }, async (req, reply) => {
     const { project, detail } = await readAsReporter(ctx, req.params.token);
     return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(render(detail, project.name, req.params.token));
   });
@@ -43,7 +43,7 @@ export const reporterPageRoutes = (ctx: ServiceContext, limits: { rateLimit: num
     '/reporter/:token',
     {
       schema: { hide: true, params: TokenParams, body: Type.Object({ body: Str(100_000, 1) }) },
-      config: { rateLimit: { max: limits.rateLimit * 3, timeWindow: limits.rateWindowMs } },
+      config: { anonymous: true, rateLimit: { max: limits.rateLimit * 3, timeWindow: limits.rateWindowMs } },
       preValidation: async (req) => {
         req.uploadedFiles = [];
         if (req.isMultipart()) await readMultipart(req, 'attachments');

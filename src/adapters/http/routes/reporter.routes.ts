@@ -8,7 +8,7 @@ import { sendAttachment } from './reports.routes.ts';
 
 /** The reporter's side, reached only through the private link's token (never logged, stored as a hash). */
 export const reporterRoutes = (ctx: ServiceContext, limits: { rateLimit: number; rateWindowMs: number }): FastifyPluginAsyncTypebox => async (app) => {
-  app.get('/api/v1/reporter/:token', { schema: { tags: ['reporter'], summary: 'Status, deadlines owed to the reporter, and the thread', params: TokenParams } }, async (req) => {
+  app.get('/api/v1/reporter/:token', { config: { anonymous: true }, schema: { tags: ['reporter'], summary: 'Status, deadlines owed to the reporter, and the thread', params: TokenParams } }, async (req) => {
     const { project, detail } = await readAsReporter(ctx, req.params.token);
     return presentReporterView(detail, project);
   });
@@ -22,7 +22,7 @@ export const reporterRoutes = (ctx: ServiceContext, limits: { rateLimit: number;
         params: TokenParams,
         body: Type.Object({ body: Str(100_000, 1) }, { additionalProperties: false }),
       },
-      config: { rateLimit: { max: limits.rateLimit * 3, timeWindow: limits.rateWindowMs } },
+      config: { anonymous: true, rateLimit: { max: limits.rateLimit * 3, timeWindow: limits.rateWindowMs } },
       preValidation: async (req) => {
         req.uploadedFiles = [];
         if (req.isMultipart()) await readMultipart(req, 'attachments');
@@ -33,7 +33,7 @@ export const reporterRoutes = (ctx: ServiceContext, limits: { rateLimit: number;
 
   app.get(
     '/api/v1/reporter/:token/attachments/:attachmentId',
-    { schema: { tags: ['reporter'], summary: 'Download an attachment of the thread', params: Type.Intersect([TokenParams, Type.Object({ attachmentId: Type.String({ format: 'uuid' }) })]) } },
+    { config: { anonymous: true }, schema: { tags: ['reporter'], summary: 'Download an attachment of the thread', params: Type.Intersect([TokenParams, Type.Object({ attachmentId: Type.String({ format: 'uuid' }) })]) } },
     async (req, reply) => sendAttachment(reply, await reporterAttachment(ctx, req.params.token, req.params.attachmentId)),
   );
 };

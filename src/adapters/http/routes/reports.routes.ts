@@ -45,7 +45,7 @@ export const reportRoutes = (ctx: ServiceContext, limits: IntakeLimits): Fastify
         body: SubmissionBody,
         response: { 201: SubmissionCreated },
       },
-      config: { rateLimit: { max: limits.rateLimit, timeWindow: limits.rateWindowMs } },
+      config: { anonymous: true, rateLimit: { max: limits.rateLimit, timeWindow: limits.rateWindowMs } },
       preValidation: async (req) => {
         req.uploadedFiles = [];
         if (req.isMultipart()) await readMultipart(req, 'attachments');
