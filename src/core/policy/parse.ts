@@ -5,6 +5,7 @@ import { parseProject } from './parse-project.ts';
 import { parseBounty, parseRecognition, parseSafeHarbor, parseSections } from './parse-recognition.ts';
 import { parseDisclosure, parseResponse } from './parse-response.ts';
 import { parseIntake, parseScope, parseSupportedVersions } from './parse-scope.ts';
+import { parseTriage } from './parse-triage.ts';
 import { MapReader, ReadContext } from './yaml-reader.ts';
 import type { Policy } from './types.ts';
 
@@ -21,6 +22,7 @@ const ROOT_KEYS = [
   'bounty',
   'safe_harbor',
   'sections',
+  'triage',
 ] as const;
 
 export interface ParsePolicyResult {
@@ -76,6 +78,7 @@ export function parsePolicy(yamlText: string, opts: ParsePolicyOptions = {}): Pa
     bounty: parseBounty(ctx, root.get('bounty')),
     safe_harbor: parseSafeHarbor(ctx, root.get('safe_harbor')),
     sections: parseSections(ctx, root.get('sections')),
+    triage: parseTriage(ctx, root.get('triage')),
   };
   const problems = [...ctx.problems].sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
   return { policy: problems.length === 0 ? policy : null, problems };

@@ -18,6 +18,19 @@ export interface Policy {
   safe_harbor: SafeHarbor | null;
   /** Free Markdown sections carried verbatim into SECURITY.md (best practices, security features, ...). */
   sections: PolicySection[];
+  /** Optional in stored documents written before it existed; the parser always fills it. */
+  triage?: TriageSettings;
+}
+
+/**
+ * Which CVSS vector decides a report's severity when a report carries both versions: `cvss-4.0` or `cvss-3.x`
+ * prefer that version and fall back to the other; `manual` keeps vectors informational and severity hand-set.
+ */
+export const SEVERITY_SOURCES = ['cvss-4.0', 'cvss-3.x', 'manual'] as const;
+export type SeveritySource = (typeof SEVERITY_SOURCES)[number];
+
+export interface TriageSettings {
+  severity_source: SeveritySource;
 }
 
 export interface PolicyProject {
