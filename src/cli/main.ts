@@ -4,6 +4,7 @@ import { isDomainError } from '../core/errors.ts';
 import { ConfigError } from '../server/config.ts';
 import { adminCreateCommand } from './commands/admin-create.ts';
 import { auditVerifyCommand } from './commands/audit-verify.ts';
+import { cvssCommand } from './commands/cvss.ts';
 import { memberSetCommand } from './commands/member-set.ts';
 import { policyCheckCommand } from './commands/policy-check.ts';
 import { policyRenderCommand } from './commands/policy-render.ts';
@@ -28,6 +29,7 @@ const program = new Command('embargo')
   .addCommand(group('member', 'manage project members', memberSetCommand()))
   .addCommand(group('token', 'manage API tokens (database mode only)', tokenCreateCommand()))
   .addCommand(slaCommand())
+  .addCommand(cvssCommand())
   .addCommand(group('audit', 'audit log', auditVerifyCommand()));
 registerScanCommand(program);
 

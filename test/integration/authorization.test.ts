@@ -72,6 +72,8 @@ const ROWS: Row[] = [
   { method: 'GET', route: '/api/docs/yaml', expect: PUBLIC, request: () => ({ url: '/api/docs/yaml' }) },
   { method: 'GET', route: '/api/openapi.json', expect: PUBLIC, request: () => ({ url: '/api/openapi.json' }) },
   { method: 'GET', route: '/healthz', expect: PUBLIC, request: () => ({ url: '/healthz' }) },
+  { method: 'POST', route: '/api/v1/cvss', expect: PUBLIC, request: () => ({ url: '/api/v1/cvss', payload: { vector: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H' } }) },
+  { method: 'GET', route: '/api/v1/cvss/metrics', expect: PUBLIC, request: () => ({ url: '/api/v1/cvss/metrics' }) },
 
   // System and session.
   {

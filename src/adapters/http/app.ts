@@ -17,6 +17,7 @@ import { reporterRoutes } from './routes/reporter.routes.ts';
 import { reporterPageRoutes } from './routes/reporter-page.routes.ts';
 import { reportRoutes } from './routes/reports.routes.ts';
 import { sessionRoutes } from './routes/session.routes.ts';
+import { cvssRoutes } from './routes/cvss.routes.ts';
 
 export interface HttpOptions {
   sessionSecret: Buffer;
@@ -110,5 +111,6 @@ export async function buildApp(ctx: ServiceContext, opts: HttpOptions): Promise<
   await app.register(reporterRoutes(ctx, limits));
   await app.register(reporterPageRoutes(ctx, limits));
   await app.register(oversightRoutes(ctx));
+  await app.register(cvssRoutes);
   return app;
 }

@@ -1,0 +1,44 @@
+import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { CVSS_METRIC_DEFINITIONS, scoreCvss, type CvssResult } from '../../../core/cvss/index.ts';
+import { Str } from '../schemas.ts';
+
+
+/** The same object `embargo cvss --json` prints. */
+export function presentCvss(r: CvssResult) {
+  return {
+    version: r.version,
+    vector: r.vector,
+    score: r.score,
+    severity: r.severity,
+    base_score: r.baseScore,
+    ...(r.version === '4.0'
+      ? { nomenclature: r.nomenclature, macro_vector: r.macroVector }
+      : {
+          temporal_score: r.temporalScore,
+          environmental_score: r.environmentalScore,
+          impact_sub_score: r.impactSubScore,
+          exploitability_sub_score: r.exploitabilitySubScore,
+        }),
+  };
+}
+
+export const cvssRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.post(
+    '/api/v1/cvss',
+    {
+      config: { anonymous: true },
+      schema: {
+        tags: ['cvss'],
+        summary: 'Score a CVSS v3.0, v3.1 or v4.0 vector (400 names the bad metric and the allowed values)',
+        body: Type.Object({ vector: Str(1024, 1) }, { additionalProperties: false }),
+      },
+    },
+    async (req) => presentCvss(scoreCvss(req.body.vector)),
+  );
+
+  app.get(
+    '/api/v1/cvss/metrics',
+    { config: { anonymous: true }, schema: { tags: ['cvss'], summary: 'Metric definitions per CVSS version (for calculator widgets)' } },
+    async () => CVSS_METRIC_DEFINITIONS,
+  );
+};
