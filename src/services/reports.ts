@@ -14,6 +14,14 @@ import type { DbOrTx, ServiceContext, Tx } from './context.ts';
 import { getProject, type ProjectRecord } from './projects.ts';
 import { cleanFilename, sniffAttachment, type IncomingFile } from './attachments.ts';
 import { loadEvents, recordEvent } from './report-events.ts';
+import { assessCvss, slotOf, type CvssAssessment } from '../core/reports/severity-from-cvss.ts';
+import { DEFAULT_TRIAGE } from '../core/policy/parse-triage.ts';
+
+const severitySource = (project: ProjectRecord) => (project.policy.triage ?? DEFAULT_TRIAGE).severity_source;
+
+/** Stored vectors were validated on the way in; they are re-scored on read so a scorer fix shows at once. */
+const assessStored = (project: ProjectRecord, row: { cvss_v3_vector: string | null; cvss_v4_vector: string | null }): CvssAssessment =>
+  assessCvss({ v3: row.cvss_v3_vector, v4: row.cvss_v4_vector }, severitySource(project));
 
 export interface SubmitResult {
   trackingId: string;
@@ -89,7 +97,8 @@ export async function submitReport(
         rejection_reason: null,
         duplicate_of: null,
         severity: null,
-        cvss_vector: valid.cvss_vector,
+        cvss_v3_vector: valid.cvss.v3,
+        cvss_v4_vector: valid.cvss.v4,
         category: valid.category,
         affected_version: valid.affected_version,
         version_status: valid.classification.version_status,
@@ -142,7 +151,7 @@ export interface ReportSummary {
 
 export interface ReportDetail extends ReportSummary {
   body: ReportBody;
-  cvssVector: string | null;
+  cvss: CvssAssessment;
   rejectionReason: string | null;
   duplicateOf: string | null;
   creditChoice: string;
@@ -244,7 +253,7 @@ async function detailOf(ctx: ServiceContext, project: ProjectRecord, row: NonNul
     ...summary,
     deadlines: audience === 'reporter' ? summary.deadlines.filter((d) => d.reporterVisible) : summary.deadlines,
     body: openJson<ReportBody>(ctx.sealer, row.key_id, row.body_sealed, aad(row.id, 'body')),
-    cvssVector: row.cvss_vector,
+    cvss: assessStored(project, row),
     rejectionReason: row.rejection_reason,
     duplicateOf: row.duplicate_of,
     creditChoice: row.credit_choice,
@@ -312,23 +321,67 @@ export async function transitionReport(
   });
 }
 
+export interface SeverityChange {
+  severity?: Severity | null;
+  /** A vector of either generation, sorted into its slot by prefix. */
+  cvssVector?: string | null;
+  cvssV3Vector?: string | null;
+  cvssV4Vector?: string | null;
+}
+
+/**
+ * Sets CVSS vectors and/or severity. When the policy lets CVSS drive severity and a vector is present, the
+ * severity is derived (an explicit, different one is refused); the SLA fix clock follows the severity event.
+ */
 export async function setSeverity(
   ctx: ServiceContext,
   project: ProjectRecord,
   trackingId: string,
   actor: Actor | null,
   actorLabel: string,
-  change: { severity: Severity | null; cvssVector?: string | null },
-): Promise<void> {
+  change: SeverityChange,
+): Promise<{ severity: Severity | null; cvss: CvssAssessment }> {
   authorize(actor, 'report:triage');
   const now = ctx.now();
-  await ctx.db.transaction().execute(async (tx) => {
-    const row = await tx.selectFrom('reports').select(['id', 'severity', 'cvss_vector']).where('project_id', '=', project.id).where('tracking_id', '=', trackingId).forUpdate().executeTakeFirst();
+  return ctx.db.transaction().execute(async (tx) => {
+    const row = await tx
+      .selectFrom('reports')
+      .select(['id', 'severity', 'cvss_v3_vector', 'cvss_v4_vector'])
+      .where('project_id', '=', project.id)
+      .where('tracking_id', '=', trackingId)
+      .forUpdate()
+      .executeTakeFirst();
     if (!row) throw new DomainError('not_found', `No report ${trackingId} in ${project.slug}`);
-    const cvss = change.cvssVector === undefined ? row.cvss_vector : change.cvssVector;
-    await tx.updateTable('reports').set({ severity: change.severity, cvss_vector: cvss, updated_at: now }).where('id', '=', row.id).execute();
-    await recordEvent(tx, row.id, { kind: 'severity', at: now.toISOString(), severity: change.severity }, actorLabel);
-    await appendAudit(tx, { actor: actorLabel, action: 'report.severity', projectId: project.id, reportId: row.id, data: { from: row.severity, to: change.severity, cvss_vector: cvss } }, now);
+    let v3 = change.cvssV3Vector === undefined ? row.cvss_v3_vector : change.cvssV3Vector;
+    let v4 = change.cvssV4Vector === undefined ? row.cvss_v4_vector : change.cvssV4Vector;
+    if (change.cvssVector) {
+      if (slotOf(change.cvssVector, 'cvss_vector') === '4.0') v4 = change.cvssVector;
+      else v3 = change.cvssVector;
+    }
+    const cvss = assessCvss({ v3: v3 || null, v4: v4 || null }, severitySource(project));
+    let severity: Severity | null;
+    if (cvss.severity !== null) {
+      if (change.severity !== undefined && change.severity !== cvss.severity) {
+        throw DomainError.validation([
+          {
+            field: 'severity',
+            message: `is derived from the CVSS ${cvss.drivenBy} vector (${cvss.severity}); omit it, or set triage.severity_source: manual in the policy`,
+          },
+        ]);
+      }
+      severity = cvss.severity;
+    } else {
+      severity = change.severity !== undefined ? change.severity : isSeverity(row.severity) ? row.severity : null;
+    }
+    const vectors = { cvss_v3_vector: cvss.v3?.vector ?? null, cvss_v4_vector: cvss.v4?.vector ?? null };
+    await tx.updateTable('reports').set({ severity, ...vectors, updated_at: now }).where('id', '=', row.id).execute();
+    if (severity !== row.severity) await recordEvent(tx, row.id, { kind: 'severity', at: now.toISOString(), severity }, actorLabel);
+    await appendAudit(
+      tx,
+      { actor: actorLabel, action: 'report.severity', projectId: project.id, reportId: row.id, data: { from: row.severity, to: severity, driven_by: cvss.drivenBy, ...vectors } },
+      now,
+    );
+    return { severity, cvss };
   });
 }
 

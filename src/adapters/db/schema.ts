@@ -59,7 +59,8 @@ export interface ReportsTable {
   rejection_reason: string | null;
   duplicate_of: string | null;
   severity: string | null;
-  cvss_vector: string | null;
+  cvss_v3_vector: string | null;
+  cvss_v4_vector: string | null;
   category: string | null;
   affected_version: string | null;
   version_status: string;

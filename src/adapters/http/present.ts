@@ -1,3 +1,5 @@
+import type { CvssResult } from '../../core/cvss/index.ts';
+import type { CvssAssessment } from '../../core/reports/severity-from-cvss.ts';
 import type { Deadline } from '../../core/sla/types.ts';
 import type { ProjectRecord } from '../../services/projects.ts';
 import type { ReportDetail, ReportSummary } from '../../services/reports.ts';
@@ -50,7 +52,7 @@ const presentThread = (d: ReportDetail, slug: string | null) => ({
 export const presentDetail = (d: ReportDetail, slug: string) => ({
   ...presentSummary(d),
   body: d.body,
-  cvss_vector: d.cvssVector,
+  cvss: presentAssessment(d.cvss),
   rejection_reason: d.rejectionReason,
   duplicate_of: d.duplicateOf,
   credit_choice: d.creditChoice,
@@ -91,4 +93,31 @@ export const presentProject = (p: ProjectRecord) => ({
   hosts: p.hosts,
   created_at: p.createdAt.toISOString(),
   updated_at: p.updatedAt.toISOString(),
+});
+
+/** The same object `embargo cvss --json` prints. */
+export function presentCvss(r: CvssResult) {
+  return {
+    version: r.version,
+    vector: r.vector,
+    score: r.score,
+    severity: r.severity,
+    base_score: r.baseScore,
+    ...(r.version === '4.0'
+      ? { nomenclature: r.nomenclature, macro_vector: r.macroVector }
+      : {
+          temporal_score: r.temporalScore,
+          environmental_score: r.environmentalScore,
+          impact_sub_score: r.impactSubScore,
+          exploitability_sub_score: r.exploitabilitySubScore,
+        }),
+  };
+}
+
+
+export const presentAssessment = (a: CvssAssessment) => ({
+  v3: a.v3 ? presentCvss(a.v3) : null,
+  v4: a.v4 ? presentCvss(a.v4) : null,
+  /** Which vector decides the severity ('4.0' | '3.x'), or null when severity is set by hand. */
+  driven_by: a.drivenBy,
 });

@@ -3,6 +3,7 @@ import type { SupportStatus } from '../policy/types.ts';
 import { classifyVersion } from '../policy/versions.ts';
 import { classifyCategory, type ScopeClassification } from '../policy/scope.ts';
 import { DomainError, type FieldProblem } from '../errors.ts';
+import { slotOf, type CvssVectors } from './severity-from-cvss.ts';
 
 export const CREDIT_CHOICES = ['credit', 'anonymous'] as const;
 export type CreditChoice = (typeof CREDIT_CHOICES)[number];
@@ -53,7 +54,8 @@ export interface ValidSubmission {
   body: ReportBody;
   affected_version: string | null;
   category: string | null;
-  cvss_vector: string | null;
+  /** The reporter's vector, sorted into its CVSS generation. */
+  cvss: CvssVectors;
   credit_choice: CreditChoice;
   terms_accepted: boolean;
   classification: Classification;
@@ -110,8 +112,14 @@ export function validateSubmission(input: SubmissionInput, policy: Policy): Vali
     const ids = [...policy.scope.in_scope, ...policy.scope.out_of_scope].map((s) => s.id);
     if (ids.length) problems.push({ field: 'category', message: `must be one of: ${ids.join(', ')}, or "other"` });
   }
-  if (cvss_vector && !/^CVSS:(3\.0|3\.1|4\.0)\/[A-Za-z:\/]+$/.test(cvss_vector)) {
-    problems.push({ field: 'cvss_vector', message: 'must be a CVSS v3.0, v3.1 or v4.0 vector string such as CVSS:3.1/AV:N/...' });
+  const cvss: CvssVectors = { v3: null, v4: null };
+  if (cvss_vector) {
+    try {
+      cvss[slotOf(cvss_vector, 'cvss_vector') === '4.0' ? 'v4' : 'v3'] = cvss_vector;
+    } catch (e) {
+      if (!(e instanceof DomainError)) throw e;
+      problems.push(...((e.details.problems as FieldProblem[] | undefined) ?? [{ field: 'cvss_vector', message: e.message }]));
+    }
   }
   const credit_choice: CreditChoice = input.credit_choice ?? (body.credit_name ? 'credit' : 'anonymous');
   if (credit_choice === 'credit' && !body.credit_name && !body.reporter_name) {
@@ -128,7 +136,7 @@ export function validateSubmission(input: SubmissionInput, policy: Policy): Vali
     body,
     affected_version,
     category,
-    cvss_vector,
+    cvss,
     credit_choice,
     terms_accepted,
     classification: classify(policy, affected_version, category),

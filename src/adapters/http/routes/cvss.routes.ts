@@ -1,26 +1,8 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { CVSS_METRIC_DEFINITIONS, scoreCvss, type CvssResult } from '../../../core/cvss/index.ts';
+import { CVSS_METRIC_DEFINITIONS, scoreCvss } from '../../../core/cvss/index.ts';
+import { presentCvss } from '../present.ts';
 import { Str } from '../schemas.ts';
 
-
-/** The same object `embargo cvss --json` prints. */
-export function presentCvss(r: CvssResult) {
-  return {
-    version: r.version,
-    vector: r.vector,
-    score: r.score,
-    severity: r.severity,
-    base_score: r.baseScore,
-    ...(r.version === '4.0'
-      ? { nomenclature: r.nomenclature, macro_vector: r.macroVector }
-      : {
-          temporal_score: r.temporalScore,
-          environmental_score: r.environmentalScore,
-          impact_sub_score: r.impactSubScore,
-          exploitability_sub_score: r.exploitabilitySubScore,
-        }),
-  };
-}
 
 export const cvssRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(

@@ -13,7 +13,7 @@ import {
 } from '../../../services/reports.ts';
 import { actorFor, actorLabel } from '../auth.ts';
 import { readMultipart } from '../multipart.ts';
-import { presentDetail, presentSummary } from '../present.ts';
+import { presentAssessment, presentDetail, presentSummary } from '../present.ts';
 import { Nullable, ReasonEnum, ReportParams, SeverityEnum, SlugParams, StateEnum, Str, SubmissionBody, SubmissionCreated, TrackingId } from '../schemas.ts';
 
 export interface IntakeLimits {
@@ -117,18 +117,29 @@ export const reportRoutes = (ctx: ServiceContext, limits: IntakeLimits): Fastify
     {
       schema: {
         tags: ['triage'],
-        summary: 'Set the severity (and optionally store a CVSS vector)',
+        summary: 'Set CVSS vectors (v3.x and/or v4.0) and severity; with a vector, severity is derived per the policy',
         params: ReportParams,
-        body: Type.Object({ severity: Nullable(SeverityEnum), cvss_vector: Type.Optional(Nullable(Str(300))) }, { additionalProperties: false }),
+        body: Type.Object(
+          {
+            severity: Type.Optional(Nullable(SeverityEnum)),
+            cvss_vector: Type.Optional(Nullable(Str(1024))),
+            cvss_v3_vector: Type.Optional(Nullable(Str(1024))),
+            cvss_v4_vector: Type.Optional(Nullable(Str(1024))),
+          },
+          { additionalProperties: false },
+        ),
       },
     },
     async (req, reply) => {
       const p = await getProject(ctx.db, req.params.slug);
-      await setSeverity(ctx, p, req.params.trackingId, await actorFor(ctx, req, p), actorLabel(req), {
-        severity: req.body.severity,
-        ...(req.body.cvss_vector !== undefined ? { cvssVector: req.body.cvss_vector } : {}),
+      const b = req.body;
+      const result = await setSeverity(ctx, p, req.params.trackingId, await actorFor(ctx, req, p), actorLabel(req), {
+        ...(b.severity !== undefined ? { severity: b.severity } : {}),
+        ...(b.cvss_vector !== undefined ? { cvssVector: b.cvss_vector } : {}),
+        ...(b.cvss_v3_vector !== undefined ? { cvssV3Vector: b.cvss_v3_vector } : {}),
+        ...(b.cvss_v4_vector !== undefined ? { cvssV4Vector: b.cvss_v4_vector } : {}),
       });
-      return reply.status(204).send();
+      return reply.send({ severity: result.severity, cvss: presentAssessment(result.cvss) });
     },
   );
 
