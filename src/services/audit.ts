@@ -18,24 +18,37 @@ const sha = (text: string) => sha256Hex(text);
  * Locking the single head row serialises appends across connections and instances.
  */
 export async function appendAudit(tx: Tx, rec: AuditRecord, at: Date): Promise<void> {
+  await appendAuditBatch(tx, [rec], at);
+}
+
+/** Appends several entries, in order, with one head lock and one write: what a batched intake commit needs. */
+export async function appendAuditBatch(tx: Tx, recs: readonly AuditRecord[], at: Date): Promise<void> {
+  if (!recs.length) return;
   const head = await tx.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1).forUpdate().executeTakeFirstOrThrow();
-  const seq = Number(head.seq) + 1;
-  const content = {
-    seq,
-    at: at.toISOString(),
-    actor: rec.actor,
-    action: rec.action,
-    project_id: rec.projectId ?? null,
-    report_id: rec.reportId ?? null,
-    data: rec.data ?? {},
-  };
-  const hash = sha(chainInput(content, head.hash));
-  // Entry and head advance in one statement (a data-modifying CTE always runs to completion): one round trip
+  let seq = Number(head.seq);
+  let prev = head.hash;
+  const rows = recs.map((rec) => {
+    seq += 1;
+    const content = {
+      seq,
+      at: at.toISOString(),
+      actor: rec.actor,
+      action: rec.action,
+      project_id: rec.projectId ?? null,
+      report_id: rec.reportId ?? null,
+      data: rec.data ?? {},
+    };
+    const hash = sha(chainInput(content, prev));
+    const row = { ...content, at, data: JSON.stringify(content.data), prev_hash: prev, hash };
+    prev = hash;
+    return row;
+  });
+  // Entries and head advance in one statement (a data-modifying CTE always runs to completion): one round trip
   // fewer on every audited write, which is most of what an embedded PGlite write costs.
   await tx
-    .with('entry', (db) => db.insertInto('audit_log').values({ ...content, at, data: JSON.stringify(content.data), prev_hash: head.hash, hash }))
+    .with('entry', (db) => db.insertInto('audit_log').values(rows))
     .updateTable('audit_head')
-    .set({ seq, hash })
+    .set({ seq, hash: prev })
     .where('id', '=', 1)
     .execute();
 }

@@ -59,6 +59,25 @@ export async function getProject(db: DbOrTx, slug: string): Promise<ProjectRecor
   return p;
 }
 
+const INTAKE_CACHE_MS = 5_000;
+const intakeCache = new WeakMap<object, Map<string, { project: ProjectRecord; loadedAt: number }>>();
+
+/**
+ * The project for the public intake path, cached for a few seconds per process. On the embedded database a
+ * lookup would queue behind the intake commit in progress and so stop submissions from sharing commits;
+ * a policy saved here is seen at once, one saved by another instance within INTAKE_CACHE_MS.
+ */
+export async function getProjectForIntake(ctx: ServiceContext, slug: string): Promise<ProjectRecord> {
+  let cache = intakeCache.get(ctx);
+  if (!cache) intakeCache.set(ctx, (cache = new Map()));
+  const hit = cache.get(slug);
+  const nowMs = ctx.now().getTime();
+  if (hit && nowMs - hit.loadedAt >= 0 && nowMs - hit.loadedAt < INTAKE_CACHE_MS) return hit.project;
+  const project = await getProject(ctx.db, slug);
+  cache.set(slug, { project, loadedAt: nowMs });
+  return project;
+}
+
 export async function findProjectByHost(db: DbOrTx, host: string): Promise<ProjectRecord | null> {
   const rows = await db.selectFrom('projects').selectAll().execute();
   const bare = host.toLowerCase().replace(/:\d+$/, '');
@@ -99,6 +118,7 @@ export async function savePolicy(
       ? await tx.updateTable('projects').set(values).where('id', '=', existing.id).returningAll().executeTakeFirstOrThrow()
       : await tx.insertInto('projects').values({ ...values, slug: policy.project.slug, created_at: now }).returningAll().executeTakeFirstOrThrow();
     await appendAudit(tx, { actor, action: existing ? 'project.policy-updated' : 'project.created', projectId: row.id, data: { slug: row.slug } }, now);
+    intakeCache.get(ctx)?.delete(row.slug);
     return { project: toRecord(row), created: !existing };
   });
 }

@@ -11,9 +11,10 @@ import { hashToken, newSecretToken, sha256Hex } from '../adapters/crypto/tokens.
 import { openJson } from '../adapters/crypto/sealer.ts';
 import { appendAudit } from './audit.ts';
 import type { DbOrTx, ServiceContext, Tx } from './context.ts';
-import { getProject, type ProjectRecord } from './projects.ts';
+import { getProject, getProjectForIntake, type ProjectRecord } from './projects.ts';
 import { cleanFilename, sniffAttachment, type IncomingFile } from './attachments.ts';
 import { loadEvents, recordEvent } from './report-events.ts';
+import { intakeWriter } from './intake-writer.ts';
 import { assessCvss, slotOf, type CvssAssessment } from '../core/reports/severity-from-cvss.ts';
 import { DEFAULT_TRIAGE } from '../core/policy/parse-triage.ts';
 
@@ -39,15 +40,6 @@ async function selectReport(db: DbOrTx, projectId: string, trackingId: string) {
   return db.selectFrom('reports').selectAll().where('project_id', '=', projectId).where('tracking_id', '=', trackingId).executeTakeFirst();
 }
 
-async function nextSequence(tx: Tx, projectId: string, year: number): Promise<number> {
-  const row = await tx
-    .insertInto('report_sequences')
-    .values({ project_id: projectId, year, last_value: 1 })
-    .onConflict((oc) => oc.columns(['project_id', 'year']).doUpdateSet((eb) => ({ last_value: eb('report_sequences.last_value', '+', 1) })))
-    .returning('last_value')
-    .executeTakeFirstOrThrow();
-  return Number(row.last_value);
-}
 
 /**
  * Public intake. Everything (report, sealed body, attachments, first event, audit entry) commits in one
@@ -60,7 +52,7 @@ export async function submitReport(
   files: IncomingFile[],
   source: 'web' | 'api' | 'email',
 ): Promise<SubmitResult> {
-  const project = await getProject(ctx.db, slug);
+  const project = await getProjectForIntake(ctx, slug);
   const valid = validateSubmission(input, project.policy);
   const contentTypes = await Promise.all(files.map((f, i) => sniffAttachment(f, i)));
   const now = ctx.now();
@@ -84,48 +76,42 @@ export async function submitReport(
     };
   });
 
-  const trackingId = await ctx.db.transaction().execute(async (tx) => {
-    const seq = await nextSequence(tx, project.id, now.getUTCFullYear());
-    const trackingId = formatTrackingId(project.trackingPrefix, now.getUTCFullYear(), seq);
-    await tx
-      .insertInto('reports')
-      .values({
-        id,
-        project_id: project.id,
-        tracking_id: trackingId,
-        state: 'new',
-        rejection_reason: null,
-        duplicate_of: null,
-        severity: null,
-        cvss_v3_vector: valid.cvss.v3,
-        cvss_v4_vector: valid.cvss.v4,
-        category: valid.category,
-        affected_version: valid.affected_version,
-        version_status: valid.classification.version_status,
-        version_matched: valid.classification.version_matched,
-        scope_status: valid.classification.scope_status,
-        credit_choice: valid.credit_choice,
-        terms_accepted: valid.terms_accepted,
-        source,
-        reporter_token_hash: hashToken(reporterToken),
-        title_sealed: title.sealed,
-        body_sealed: body.sealed,
-        key_id: title.keyId,
-        embargo_until: null,
-        created_at: now,
-        updated_at: now,
-      })
-      .execute();
-    if (sealedFiles.length) await tx.insertInto('attachments').values(sealedFiles).execute();
-    await recordEvent(tx, id, { kind: 'submitted', at: now.toISOString() }, 'reporter');
-    await appendAudit(tx, {
+  const trackingId = await intakeWriter(ctx).write({
+    projectId: project.id,
+    trackingPrefix: project.trackingPrefix,
+    report: {
+      id,
+      project_id: project.id,
+      state: 'new',
+      rejection_reason: null,
+      duplicate_of: null,
+      severity: null,
+      cvss_v3_vector: valid.cvss.v3,
+      cvss_v4_vector: valid.cvss.v4,
+      category: valid.category,
+      affected_version: valid.affected_version,
+      version_status: valid.classification.version_status,
+      version_matched: valid.classification.version_matched,
+      scope_status: valid.classification.scope_status,
+      credit_choice: valid.credit_choice,
+      terms_accepted: valid.terms_accepted,
+      source,
+      reporter_token_hash: hashToken(reporterToken),
+      title_sealed: title.sealed,
+      body_sealed: body.sealed,
+      key_id: title.keyId,
+      embargo_until: null,
+      created_at: now,
+      updated_at: now,
+    },
+    attachments: sealedFiles,
+    audit: {
       actor: 'reporter',
       action: 'report.submitted',
       projectId: project.id,
       reportId: id,
-      data: { tracking_id: trackingId, source, attachments: sealedFiles.length, flags: valid.classification.flags },
-    }, now);
-    return trackingId;
+      data: { source, attachments: sealedFiles.length, flags: valid.classification.flags },
+    },
   });
   return {
     trackingId,

@@ -1,0 +1,83 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { ENGINES, startTestRuntime, type TestServer } from '../support/harness.ts';
+import { seedWorld, validReport } from '../support/fixtures.ts';
+import { intakeWriter, type PreparedReport } from '../../src/services/intake-writer.ts';
+import { getProject } from '../../src/services/projects.ts';
+import { verifyAudit } from '../../src/services/audit.ts';
+
+for (const engine of ENGINES) {
+  describe(`group commit of intake on ${engine.name}`, () => {
+    let rt: TestServer;
+    before(async () => {
+      rt = await startTestRuntime(engine);
+      await seedWorld(rt);
+    });
+    after(() => rt.close());
+
+    const prepared = (projectId: string, prefix: string): PreparedReport => {
+      const id = randomUUID();
+      return {
+        projectId,
+        trackingPrefix: prefix,
+        report: {
+          id,
+          project_id: projectId,
+          state: 'new',
+          rejection_reason: null,
+          duplicate_of: null,
+          severity: null,
+          cvss_v3_vector: null,
+          cvss_v4_vector: null,
+          category: null,
+          affected_version: null,
+          version_status: 'not-given',
+          version_matched: null,
+          scope_status: 'not-given',
+          credit_choice: 'anonymous',
+          terms_accepted: true,
+          source: 'api',
+          reporter_token_hash: `hash-${id}`,
+          title_sealed: Buffer.from('sealed'),
+          body_sealed: Buffer.from('sealed'),
+          key_id: 'test1',
+          embargo_until: null,
+          created_at: rt.clock.now,
+          updated_at: rt.clock.now,
+        },
+        attachments: [],
+        audit: { actor: 'reporter', action: 'report.submitted', projectId, reportId: id, data: {} },
+      };
+    };
+
+    test('reports queued during a commit share the next one; a report that cannot be written fails alone', async () => {
+      const project = await getProject(rt.ctx.db, 'privastream');
+      const writer = intakeWriter(rt.ctx);
+      const settle = (p: Promise<string>) => p.then((id) => id, () => 'rejected');
+      // The first write starts a commit; everything written before it finishes is queued into one batch.
+      const first = settle(writer.write(prepared(project.id, 'PRIV')));
+      const queued = [
+        settle(writer.write(prepared(project.id, 'PRIV'))),
+        settle(writer.write(prepared(randomUUID(), 'NOPE'))), // no such project: violates a foreign key
+        settle(writer.write(prepared(project.id, 'PRIV'))),
+        settle(writer.write(prepared(project.id, 'PRIV'))),
+      ];
+      const results = await Promise.all([first, ...queued]);
+      assert.equal(results[2], 'rejected');
+      assert.deepEqual(results.filter((r) => r !== 'rejected').sort(), ['PRIV-2026-0001', 'PRIV-2026-0002', 'PRIV-2026-0003', 'PRIV-2026-0004']);
+      assert.equal((await rt.ctx.db.selectFrom('reports').select('id').execute()).length, 4);
+      assert.deepEqual((await verifyAudit(rt.ctx.db)).problems, []);
+    });
+
+    test('the HTTP route goes through the same writer: concurrent submissions all commit', async () => {
+      const stats = { ...intakeWriter(rt.ctx).stats };
+      const res = await Promise.all(Array.from({ length: 12 }, () => rt.app.inject({ method: 'POST', url: '/api/v1/projects/privastream/reports', payload: validReport() })));
+      assert.deepEqual(res.map((r) => r.statusCode), Array(12).fill(201));
+      assert.equal(new Set(res.map((r) => r.json().tracking_id)).size, 12);
+      const after = intakeWriter(rt.ctx).stats;
+      assert.equal(after.reports - stats.reports, 12);
+      assert.ok(after.commits - stats.commits < 12, `12 concurrent reports took ${after.commits - stats.commits} commits: no grouping`);
+    });
+  });
+}
