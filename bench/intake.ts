@@ -189,7 +189,7 @@ async function benchFloor(floor: { database: OpenedDatabase; projectId: string }
           q.insertInto('reports').values(
             ids.map((id, i) => ({
               id, project_id: projectId, tracking_id: `FLOR-${year}-${Number(head.last_value) - batch + 1 + i}`, state: 'new', rejection_reason: null,
-              duplicate_of: null, severity: null, cvss_vector: null, category: null, affected_version: '1.0.3', version_status: 'supported',
+              duplicate_of: null, severity: null, cvss_v3_vector: null, cvss_v4_vector: null, category: null, affected_version: '1.0.3', version_status: 'supported',
               version_matched: '1.0.x', scope_status: 'in-scope', credit_choice: 'credit', terms_accepted: true, source: 'api',
               reporter_token_hash: sha256Hex(id), title_sealed: sealedSizedTitle, body_sealed: sealedSizedBody, key_id: 'bench',
               embargo_until: null, created_at: now, updated_at: now,

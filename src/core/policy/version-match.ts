@@ -39,8 +39,8 @@ function parseSeries(text: string): VersionClause | null {
 
 const bump = (v: Semver): Semver =>
   v.given === 1
-    ? { major: v.major + 1, minor: 0, patch: 0, prerelease: [], given: 3 }
-    : { major: v.major, minor: v.minor + 1, patch: 0, prerelease: [], given: 3 };
+    ? { major: v.major + 1, minor: 0, patch: 0, prerelease: [], build: [], given: 3 }
+    : { major: v.major, minor: v.minor + 1, patch: 0, prerelease: [], build: [], given: 3 };
 
 /** npm semantics for partial versions: `<=1.0` means `<1.1.0`, `>1` means `>=2.0.0`, `=1.0` means `1.0.x`. */
 function desugar(op: Operator, v: Semver): Comparator[] {
