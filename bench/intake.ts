@@ -32,6 +32,8 @@ const N = Number(process.env.BENCH_N ?? 500);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 50);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONCURRENCY = 8;
+/** Many reporters at once: what group commit is for. */
+const HIGH_CONCURRENCY = 32;
 const AIM = 0.5;
 
 const dirs: string[] = [];
@@ -243,12 +245,13 @@ async function main() {
   await benchBareInsert(insertClient, WARMUP);
   await benchBareFastify(echo, WARMUP);
 
-  const results: Record<string, number[]> = { seq: [], conc: [], service: [], floor: [], floor8: [], insert: [], fastify: [] };
+  const results: Record<string, number[]> = { seq: [], conc: [], conc32: [], service: [], floor: [], floor8: [], insert: [], fastify: [] };
   // Rounds interleave the measurements, so a burst of load from elsewhere on the machine hits all of them alike.
   for (let round = 0; round < ROUNDS; round++) {
     results.seq!.push((await benchIntake(rt, N, 1)).opsPerSec);
     results.insert!.push((await benchBareInsert(insertClient, N)).opsPerSec);
     results.conc!.push((await benchIntake(rt, N, CONCURRENCY)).opsPerSec);
+    results.conc32!.push((await benchIntake(rt, N, HIGH_CONCURRENCY)).opsPerSec);
     results.service!.push((await benchService(rt, N)).opsPerSec);
     results.floor!.push((await benchFloor(floor, N)).opsPerSec);
     results.floor8!.push((await benchFloor(floor, N, CONCURRENCY)).opsPerSec);
@@ -267,6 +270,7 @@ async function main() {
   const rows: Array<[string, number[]]> = [
     ['(a) intake route, sequential', results.seq!],
     [`(a) intake route, concurrency ${CONCURRENCY}`, results.conc!],
+    [`(a) intake route, concurrency ${HIGH_CONCURRENCY}`, results.conc32!],
     ['    submitReport() without HTTP', results.service!],
     ['    storage floor: same rows, 4 queries', results.floor!],
     [`    storage floor, ${CONCURRENCY} reports per commit`, results.floor8!],
@@ -284,8 +288,12 @@ async function main() {
   process.stdout.write(`\nintake / bare insert  : ${ratioInsert.toFixed(3)} sequential, ${ratioInsertConc.toFixed(3)} at concurrency ${CONCURRENCY} (medians); ${ratioBest.toFixed(3)} best vs best\n`);
   process.stdout.write(`intake / bare Fastify : ${ratioFastify.toFixed(3)}\n`);
   process.stdout.write(`storage floor / bare insert: ${(m('floor') / m('insert')).toFixed(3)} (the best any one-transaction-per-report intake could reach); ${(m('floor8') / m('insert')).toFixed(3)} with ${CONCURRENCY} reports per transaction (group commit)\n`);
-  const met = ratioInsert >= AIM;
-  process.stdout.write(`aim "intake >= ${AIM} x bare insert loop": ${met ? 'MET' : 'NOT MET'} (sequential, medians: ${ratioInsert.toFixed(2)}x)\n`);
+  const ratioConc32 = m('conc32') / m('insert');
+  process.stdout.write(`intake / bare insert at concurrency ${HIGH_CONCURRENCY} (group commit): ${ratioConc32.toFixed(3)}\n`);
+  // Sequential intake cannot reach the aim (one transaction of several statements per report, see the floor);
+  // under concurrent load, group commit amortises it. Both are printed; the verdict names which one it judges.
+  process.stdout.write(`aim "intake >= ${AIM} x bare insert loop": sequential ${ratioInsert >= AIM ? 'MET' : 'NOT MET'} (${ratioInsert.toFixed(2)}x); ` +
+    `concurrency ${HIGH_CONCURRENCY} ${ratioConc32 >= AIM ? 'MET' : 'NOT MET'} (${ratioConc32.toFixed(2)}x)\n`);
 
   const totalDb = [...profile.stats.values()].reduce((a, s) => a + s.ms, 0);
   const statements = [...profile.stats.values()].reduce((a, s) => a + s.count, 0);
