@@ -6,6 +6,8 @@ port="${1:-55432}"
 bin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"
 base="${EMBARGO_PG_DIR:-/tmp/embargo-pg-$port}"
 run_as() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+# A server left from an earlier run on this directory would hold the port: stop it first.
+if [ -f "$base/data/postmaster.pid" ]; then run_as "$bin/pg_ctl" -D "$base/data" stop -m immediate >/dev/null 2>&1 || true; fi
 rm -rf "$base"
 mkdir -p "$base/sock"
 [ "$(id -u)" = 0 ] && chown -R postgres:postgres "$base"
