@@ -6,6 +6,7 @@ import { adminCreateCommand } from './commands/admin-create.ts';
 import { auditVerifyCommand } from './commands/audit-verify.ts';
 import { cvssCommand } from './commands/cvss.ts';
 import { memberSetCommand } from './commands/member-set.ts';
+import { osvImportCommand } from './commands/osv-import.ts';
 import { policyCheckCommand } from './commands/policy-check.ts';
 import { policyRenderCommand } from './commands/policy-render.ts';
 import { projectLoadCommand } from './commands/project-load.ts';
@@ -30,7 +31,8 @@ const program = new Command('embargo')
   .addCommand(group('token', 'manage API tokens (database mode only)', tokenCreateCommand()))
   .addCommand(slaCommand())
   .addCommand(cvssCommand())
-  .addCommand(group('audit', 'audit log', auditVerifyCommand()));
+  .addCommand(group('audit', 'audit log', auditVerifyCommand()))
+  .addCommand(group('osv', 'OSV advisory database for API scans (database mode only)', osvImportCommand()));
 registerScanCommand(program);
 
 // addCommand does not pass settings down, and commander's own exit code for usage errors is 1, not 2.

@@ -11,6 +11,10 @@ export interface PreparedReport {
   report: Omit<Insertable<ReportsTable>, 'tracking_id'> & { id: string };
   attachments: Insertable<AttachmentsTable>[];
   audit: Omit<AuditRecord, 'data'> & { data: Record<string, unknown> };
+  /** Further writes that must commit with the report (e.g. the row deduplicating a scan finding's report). */
+  afterInsert?: (tx: Tx, trackingId: string) => Promise<void>;
+  /** Who the `submitted` event names: the reporter unless a maintainer filed the report. */
+  eventActor?: string;
 }
 
 interface Pending {
@@ -84,9 +88,10 @@ export class IntakeWriter {
         .execute();
       const files = items.flatMap((it) => it.attachments);
       if (files.length) await tx.insertInto('attachments').values(files).execute();
+      for (const [i, it] of items.entries()) if (it.afterInsert) await it.afterInsert(tx, trackingIds[i] as string);
       await tx
         .insertInto('report_events')
-        .values(items.map((it) => ({ report_id: it.report.id, kind: 'submitted', at: it.report.created_at ?? now, data: '{}', actor: 'reporter' })))
+        .values(items.map((it) => ({ report_id: it.report.id, kind: 'submitted', at: it.report.created_at ?? now, data: '{}', actor: it.eventActor ?? 'reporter' })))
         .execute();
       await appendAuditBatch(
         tx,

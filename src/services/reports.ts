@@ -122,6 +122,78 @@ export async function submitReport(
   };
 }
 
+export interface InternalReportInput {
+  title: string;
+  description: string;
+  /** Where it came from, stored as the report's `source` (e.g. `scan`). */
+  source: string;
+  actorLabel: string;
+  /** Audit data beyond the source. */
+  auditData?: Record<string, unknown>;
+  /** Writes that must commit with the report (see `PreparedReport.afterInsert`). */
+  afterInsert?: (tx: Tx, report: { id: string; trackingId: string }) => Promise<void>;
+}
+
+/**
+ * A report the maintainers file themselves (from a scan finding, say): the same intake path and group commit
+ * as a submission (tracking ID, sealed title and body, `submitted` event, audit entry in one transaction), but
+ * no reporter: no reporter link is handed out (a random token's hash fills the column), no terms, no credit.
+ */
+export async function createInternalReport(ctx: ServiceContext, project: ProjectRecord, input: InternalReportInput): Promise<{ trackingId: string; createdAt: Date }> {
+  const title = input.title.trim().slice(0, 200);
+  const description = input.description.trim();
+  if (!title || !description) throw DomainError.validation([{ field: title ? 'description' : 'title', message: 'is required' }]);
+  const now = ctx.now();
+  const id = randomUUID();
+  const body: ReportBody = {
+    description,
+    steps_to_reproduce: null,
+    impact: null,
+    environment: null,
+    proof_of_concept: null,
+    suggested_fix: null,
+    reporter_name: null,
+    reporter_email: null,
+    credit_name: null,
+  };
+  const sealedTitle = ctx.sealer.seal(title, aad(id, 'title'));
+  const sealedBody = ctx.sealer.seal(JSON.stringify(body), aad(id, 'body'));
+  const trackingId = await intakeWriter(ctx).write({
+    projectId: project.id,
+    trackingPrefix: project.trackingPrefix,
+    report: {
+      id,
+      project_id: project.id,
+      state: 'new',
+      rejection_reason: null,
+      duplicate_of: null,
+      severity: null,
+      cvss_v3_vector: null,
+      cvss_v4_vector: null,
+      category: null,
+      affected_version: null,
+      version_status: 'not-given',
+      version_matched: null,
+      scope_status: 'not-given',
+      credit_choice: 'anonymous',
+      terms_accepted: false,
+      source: input.source,
+      reporter_token_hash: hashToken(newSecretToken()),
+      title_sealed: sealedTitle.sealed,
+      body_sealed: sealedBody.sealed,
+      key_id: sealedTitle.keyId,
+      embargo_until: null,
+      created_at: now,
+      updated_at: now,
+    },
+    attachments: [],
+    audit: { actor: input.actorLabel, action: 'report.created-internal', projectId: project.id, reportId: id, data: { source: input.source, ...(input.auditData ?? {}) } },
+    eventActor: input.actorLabel,
+    ...(input.afterInsert ? { afterInsert: (tx: Tx, trackingId: string) => (input.afterInsert as NonNullable<InternalReportInput['afterInsert']>)(tx, { id, trackingId }) } : {}),
+  });
+  return { trackingId, createdAt: now };
+}
+
 export interface ReportSummary {
   trackingId: string;
   title: string;

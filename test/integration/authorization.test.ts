@@ -8,6 +8,8 @@ import { registeredRoutes } from '../support/routes.ts';
 import { rowCounts } from '../support/db-counts.ts';
 import { savePolicy } from '../../src/services/projects.ts';
 import { createUser } from '../../src/services/users.ts';
+import { importOsvPath } from '../../src/services/osv-import.ts';
+import { join } from 'node:path';
 
 /**
  * Every route the app registers × every persona, with the class of outcome each must get. The route list is
@@ -39,6 +41,9 @@ interface Fixture {
   attachmentId: string;
   pchatTrackingId: string;
   pchatAttachmentId: string;
+  /** A privastream scan with a finding (failure 0.1.8, RUSTSEC-2019-0036). */
+  scanId: string;
+  findingId: string;
 }
 
 interface Row {
@@ -56,6 +61,11 @@ const PASSWORD = 'correct horse battery staple';
 const P = '/api/v1/projects/privastream';
 const R = '/api/v1/projects/:slug/reports/:trackingId';
 let serial = 0;
+
+const SCAN_UPLOAD = {
+  filename: 'Cargo.lock',
+  content: 'version = 3\n\n[[package]]\nname = "failure"\nversion = "0.1.8"\nsource = "registry+https://github.com/rust-lang/crates.io-index"\n',
+};
 
 async function freshReport(rt: TestServer): Promise<string> {
   return (await submit(rt)).tracking_id;
@@ -130,6 +140,17 @@ const ROWS: Row[] = [
   },
   { method: 'GET', route: `${R}/attachments/:attachmentId`, expect: MEMBERS, request: (f) => ({ url: `${P}/reports/${f.trackingId}/attachments/${f.attachmentId}` }) },
 
+  // Dependency scans.
+  { method: 'POST', route: '/api/v1/projects/:slug/scans', expect: TRIAGERS, request: () => ({ url: `${P}/scans`, payload: SCAN_UPLOAD }) },
+  { method: 'GET', route: '/api/v1/projects/:slug/scans', expect: MEMBERS, request: () => ({ url: `${P}/scans` }) },
+  { method: 'GET', route: '/api/v1/projects/:slug/scans/:scanId', expect: MEMBERS, request: (f) => ({ url: `${P}/scans/${f.scanId}` }) },
+  {
+    method: 'POST',
+    route: '/api/v1/projects/:slug/scans/:scanId/findings/:findingId/report',
+    expect: TRIAGERS,
+    request: (f) => ({ url: `${P}/scans/${f.scanId}/findings/${f.findingId}/report` }),
+  },
+
   // The reporter's side: the token in the path is the credential, whoever else is signed in.
   { method: 'GET', route: '/api/v1/reporter/:token', expect: PUBLIC, request: (f) => ({ url: `/api/v1/reporter/${f.reporterToken}` }) },
   { method: 'POST', route: '/api/v1/reporter/:token/messages', expect: PUBLIC, request: (f) => ({ url: `/api/v1/reporter/${f.reporterToken}/messages`, payload: { body: 'More detail.' } }) },
@@ -170,7 +191,12 @@ for (const engine of ENGINES) {
       await createUser(rt.ctx, { email: 'bystander@example.org', name: 'Bystander', password: PASSWORD, siteAdmin: false }, 'test');
       const priv = await submitWithAttachment(rt, 'privastream', world);
       const pchat = await submitWithAttachment(rt, 'personal-chatter', world);
-      f = { rt, world, ...priv, pchatTrackingId: pchat.trackingId, pchatAttachmentId: pchat.attachmentId };
+      await importOsvPath(rt.ctx.db, join(import.meta.dirname, '..', 'fixtures', 'scanner', 'records'));
+      const scan = await rt.app.inject({ method: 'POST', url: `${P}/scans`, headers: world.as('siteAdmin'), payload: SCAN_UPLOAD });
+      assert.equal(scan.statusCode, 201, scan.body);
+      const { id: scanId, findings } = scan.json() as { id: string; findings: Array<{ id: string }> };
+      assert.ok(findings[0], 'the scan found failure 0.1.8');
+      f = { rt, world, ...priv, pchatTrackingId: pchat.trackingId, pchatAttachmentId: pchat.attachmentId, scanId, findingId: findings[0].id };
     });
     after(() => rt?.close());
 

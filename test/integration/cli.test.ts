@@ -166,6 +166,20 @@ describe('embargo CLI', () => {
       assert.equal(broken.code, 1);
       assert.match(broken.stdout, /^seq 1: tampered: entry 1 \(user\.created\) was modified after it was written$/m);
     });
+
+    test('osv import loads OSV data into the database; a second import writes nothing', async () => {
+      const data = join(REPO, 'test', 'fixtures', 'scanner', 'records');
+      const first = await embargo(['osv', 'import', data], { env });
+      assert.equal(first.code, 0, first.stderr);
+      assert.match(first.stdout, /^OSV import: 14 imported, 0 updated, 0 unchanged, 2 rejected \(/);
+      assert.match(first.stderr, /PYSEC-2019-125\.json: /);
+      const again = await embargo(['osv', 'import', data], { env });
+      assert.equal(again.code, 0, again.stderr);
+      assert.match(again.stdout, /^OSV import: 0 imported, 0 updated, 14 unchanged, 2 rejected /);
+      const missing = await embargo(['osv', 'import', join(data, 'nope')], { env });
+      assert.equal(missing.code, 1);
+      assert.match(missing.stderr, /Cannot read OSV data at .*nope: ENOENT/);
+    });
   });
 
   test('a data directory held by another process is refused with a clear message', async () => {

@@ -2,11 +2,13 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'k
 import * as initial from './migrations/0001-initial.ts';
 import * as sessions from './migrations/0002-sessions.ts';
 import * as cvssVersions from './migrations/0003-cvss-versions.ts';
+import * as osv from './migrations/0004-osv.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
   '0002-sessions': sessions,
   '0003-cvss-versions': cvssVersions,
+  '0004-osv': osv,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

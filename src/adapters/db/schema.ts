@@ -142,6 +142,61 @@ export interface SessionsTable {
   expires_at: Timestamp;
 }
 
+/** One OSV advisory; `record` is its JSON text as published. */
+export interface OsvRecordsTable {
+  id: string;
+  modified: Timestamp;
+  withdrawn: boolean;
+  record: string;
+  imported_at: Timestamp;
+}
+
+/** (ecosystem, normalised package name) → the records naming that package. */
+export interface OsvPackagesTable {
+  ecosystem: string;
+  name: string;
+  record_id: string;
+}
+
+export interface ScansTable {
+  id: string;
+  project_id: string;
+  filename: string;
+  format: string;
+  sha256: string;
+  packages: number;
+  unchecked: Json<unknown[]>;
+  advisories_checked: number;
+  created_by: string;
+  created_at: CreatedAt;
+}
+
+export interface ScanFindingsTable {
+  id: string;
+  scan_id: string;
+  position: number;
+  ecosystem: string;
+  package: string;
+  version: string;
+  line: number | null;
+  advisory_id: string;
+  aliases: Json<string[]>;
+  summary: string;
+  severity: string | null;
+  cvss_score: number | null;
+  fixed: Json<string[]>;
+}
+
+/** The internal report a finding became: one per (project, advisory, ecosystem, normalised package). */
+export interface ScanReportsTable {
+  project_id: string;
+  advisory_id: string;
+  ecosystem: string;
+  package: string;
+  report_id: string;
+  created_at: Timestamp;
+}
+
 export interface Database {
   projects: ProjectsTable;
   users: UsersTable;
@@ -156,4 +211,9 @@ export interface Database {
   audit_head: AuditHeadTable;
   settings: SettingsTable;
   sessions: SessionsTable;
+  osv_records: OsvRecordsTable;
+  osv_packages: OsvPackagesTable;
+  scans: ScansTable;
+  scan_findings: ScanFindingsTable;
+  scan_reports: ScanReportsTable;
 }

@@ -18,6 +18,7 @@ import { reporterPageRoutes } from './routes/reporter-page.routes.ts';
 import { reportRoutes } from './routes/reports.routes.ts';
 import { sessionRoutes } from './routes/session.routes.ts';
 import { cvssRoutes } from './routes/cvss.routes.ts';
+import { scanRoutes } from './routes/scans.routes.ts';
 
 export interface HttpOptions {
   sessionSecret: Buffer;
@@ -112,5 +113,6 @@ export async function buildApp(ctx: ServiceContext, opts: HttpOptions): Promise<
   await app.register(reporterPageRoutes(ctx, limits));
   await app.register(oversightRoutes(ctx));
   await app.register(cvssRoutes);
+  await app.register(scanRoutes(ctx));
   return app;
 }

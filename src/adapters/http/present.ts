@@ -3,6 +3,7 @@ import type { CvssAssessment } from '../../core/reports/severity-from-cvss.ts';
 import type { Deadline } from '../../core/sla/types.ts';
 import type { ProjectRecord } from '../../services/projects.ts';
 import type { ReportDetail, ReportSummary } from '../../services/reports.ts';
+import type { ScanDetail, ScanSummary, StoredFinding } from '../../services/scans.ts';
 import type { SlaEntry } from '../../services/sla.ts';
 
 /** Explicit presenters: what leaves the server is chosen field by field, never a database row. */
@@ -120,4 +121,46 @@ export const presentAssessment = (a: CvssAssessment) => ({
   v4: a.v4 ? presentCvss(a.v4) : null,
   /** Which vector decides the severity ('4.0' | '3.x'), or null when severity is set by hand. */
   driven_by: a.drivenBy,
+});
+
+export const presentFinding = (f: StoredFinding, slug: string, scanId: string) => ({
+  id: f.findingId,
+  ecosystem: f.ecosystem,
+  package: f.package,
+  version: f.version,
+  line: f.line,
+  advisory: f.id,
+  aliases: f.aliases,
+  summary: f.summary,
+  severity: f.severity,
+  cvss_score: f.cvssScore,
+  fixed: f.fixed,
+  report_tracking_id: f.reportTrackingId,
+  report_url: `/api/v1/projects/${slug}/scans/${scanId}/findings/${f.findingId}/report`,
+});
+
+export const presentScanSummary = (s: ScanSummary) => ({
+  id: s.id,
+  filename: s.filename,
+  format: s.format,
+  sha256: s.sha256,
+  packages: s.packages,
+  findings: s.findings,
+  unchecked: s.unchecked,
+  advisories_checked: s.advisoriesChecked,
+  created_by: s.createdBy,
+  created_at: s.createdAt.toISOString(),
+});
+
+export const presentScan = (s: ScanDetail, slug: string) => ({
+  id: s.id,
+  filename: s.filename,
+  format: s.format,
+  sha256: s.sha256,
+  packages: s.packages,
+  advisories_checked: s.advisoriesChecked,
+  created_by: s.createdBy,
+  created_at: s.createdAt.toISOString(),
+  findings: s.findings.map((f) => presentFinding(f, slug, s.id)),
+  unchecked: s.unchecked.map((u) => ({ ecosystem: u.ecosystem, name: u.name, spec: u.spec, reason: u.reason, line: u.line ?? null })),
 });

@@ -43,18 +43,32 @@ export async function loadOsvRecords(path: string, options: LoadOptions = {}): P
     else out.rejected.push({ source, problems: reading.problems });
     if (++read % every === 0) options.onProgress?.(read);
   };
-  const visit = async (p: string, top: boolean): Promise<void> => {
+  for await (const file of osvFiles(path)) accept(file.source, file.bytes);
+  return out;
+}
+
+/** One file of OSV data: `source` names it (`dir/ID.json` or `archive.zip:ID.json`). */
+export interface OsvFile {
+  source: string;
+  bytes: Buffer;
+}
+
+/**
+ * The `.json` files of OSV data, one at a time, in a stable order: a `.json` file, a zip of them, or a folder
+ * holding either, walked recursively (the path named itself is read whatever its extension).
+ */
+export async function* osvFiles(path: string): AsyncGenerator<OsvFile> {
+  async function* visit(p: string, top: boolean): AsyncGenerator<OsvFile> {
     const info = await stat(p).catch((e: NodeJS.ErrnoException) => {
       throw new DomainError('not_found', `Cannot read OSV data at ${p}: ${e.code ?? e.message}`);
     });
     if (info.isDirectory()) {
-      for (const name of (await readdir(p)).sort()) await visit(join(p, name), false);
+      for (const name of (await readdir(p)).sort()) yield* visit(join(p, name), false);
     } else if (p.endsWith('.zip')) {
-      for (const entry of zipEntries(await readFile(p), p)) if (entry.name.endsWith('.json')) accept(`${p}:${entry.name}`, entry.read());
+      for (const entry of zipEntries(await readFile(p), p)) if (entry.name.endsWith('.json')) yield { source: `${p}:${entry.name}`, bytes: entry.read() };
     } else if (p.endsWith('.json') || top) {
-      accept(p, await readFile(p));
+      yield { source: p, bytes: await readFile(p) };
     }
-  };
-  await visit(path, true);
-  return out;
+  }
+  yield* visit(path, true);
 }

@@ -11,6 +11,8 @@ export const PERMISSIONS = {
   'report:reply': ['admin', 'triager'],
   'report:note': ['admin', 'triager'],
   'sla:read': ['admin', 'triager', 'viewer'],
+  'scan:create': ['admin', 'triager'],
+  'scan:read': ['admin', 'triager', 'viewer'],
   'audit:read': ['admin'],
   'project:read': ['admin', 'triager', 'viewer'],
   'project:update-policy': ['admin'],

@@ -5,8 +5,8 @@ import { DomainError } from '../../../src/core/errors.ts';
 
 const expected: Record<ProjectRole, ProjectAction[]> = {
   admin: Object.keys(PERMISSIONS) as ProjectAction[],
-  triager: ['report:list', 'report:read', 'report:triage', 'report:reply', 'report:note', 'sla:read', 'project:read'],
-  viewer: ['report:list', 'report:read', 'sla:read', 'project:read'],
+  triager: ['report:list', 'report:read', 'report:triage', 'report:reply', 'report:note', 'sla:read', 'scan:create', 'scan:read', 'project:read'],
+  viewer: ['report:list', 'report:read', 'sla:read', 'scan:read', 'project:read'],
 };
 
 for (const role of PROJECT_ROLES) {
