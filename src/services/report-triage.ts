@@ -109,3 +109,43 @@ export async function setSeverity(
     return { severity, cvss };
   });
 }
+
+/**
+ * Agrees (or clears, with null) the public disclosure date. The SLA disclosure clock counts down to it instead
+ * of the policy default; each move is audited with the old and new date, and the reporter sees the new deadline.
+ */
+export async function setEmbargo(
+  ctx: ServiceContext,
+  project: ProjectRecord,
+  trackingId: string,
+  actor: Actor | null,
+  actorLabel: string,
+  until: string | null,
+): Promise<{ embargoUntil: string | null }> {
+  authorize(actor, 'report:triage');
+  const now = ctx.now();
+  const date = until === null ? null : new Date(until);
+  if (date && (Number.isNaN(date.getTime()) || !/^\d{4}-\d{2}-\d{2}/.test(until ?? ''))) {
+    throw DomainError.validation([{ field: 'until', message: 'must be an ISO-8601 date or date-time, or null' }]);
+  }
+  if (date && date.getTime() <= now.getTime()) throw DomainError.validation([{ field: 'until', message: 'must be in the future' }]);
+  return ctx.db.transaction().execute(async (tx) => {
+    const row = await tx
+      .selectFrom('reports')
+      .select(['id', 'embargo_until'])
+      .where('project_id', '=', project.id)
+      .where('tracking_id', '=', trackingId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!row) throw new DomainError('not_found', `No report ${trackingId} in ${project.slug}`);
+    await tx.updateTable('reports').set({ embargo_until: date, updated_at: now }).where('id', '=', row.id).execute();
+    // The event keeps the text as given: a date-only value means "end of that day" in the policy's time zone.
+    await recordEvent(tx, row.id, { kind: 'embargo-set', at: now.toISOString(), until }, actorLabel);
+    await appendAudit(
+      tx,
+      { actor: actorLabel, action: 'report.embargo', projectId: project.id, reportId: row.id, data: { from: row.embargo_until?.toISOString() ?? null, to: until } },
+      now,
+    );
+    return { embargoUntil: until };
+  });
+}

@@ -130,6 +130,7 @@ const ROWS: Row[] = [
     request: async (f) => ({ url: `${P}/reports/${await freshReport(f.rt)}/transitions`, payload: { to: 'acknowledged' } }),
   },
   { method: 'PUT', route: `${R}/severity`, expect: TRIAGERS, request: (f) => ({ url: `${P}/reports/${f.trackingId}/severity`, payload: { severity: 'high' } }) },
+  { method: 'PUT', route: `${R}/embargo`, expect: TRIAGERS, request: (f) => ({ url: `${P}/reports/${f.trackingId}/embargo`, payload: { until: '2027-06-30' } }) },
   { method: 'POST', route: `${R}/messages`, variant: 'reply', expect: TRIAGERS, request: (f) => ({ url: `${P}/reports/${f.trackingId}/messages`, payload: { body: 'Thanks, looking.' } }) },
   {
     method: 'POST',

@@ -7,6 +7,7 @@ import {
   listReports,
   maintainerAttachment,
   readReport,
+  setEmbargo,
   setSeverity,
   submitReport,
   transitionReport,
@@ -140,6 +141,23 @@ export const reportRoutes = (ctx: ServiceContext, limits: IntakeLimits): Fastify
         ...(b.cvss_v4_vector !== undefined ? { cvssV4Vector: b.cvss_v4_vector } : {}),
       });
       return reply.send({ severity: result.severity, cvss: presentAssessment(result.cvss) });
+    },
+  );
+
+  app.put(
+    '/api/v1/projects/:slug/reports/:trackingId/embargo',
+    {
+      schema: {
+        tags: ['triage'],
+        summary: 'Agree the public disclosure date (or clear it with null); the disclosure clock counts down to it',
+        params: ReportParams,
+        body: Type.Object({ until: Nullable(Str(40, 10)) }, { additionalProperties: false }),
+      },
+    },
+    async (req) => {
+      const p = await getProject(ctx.db, req.params.slug);
+      const result = await setEmbargo(ctx, p, req.params.trackingId, await actorFor(ctx, req, p), actorLabel(req), req.body.until);
+      return { embargo_until: result.embargoUntil };
     },
   );
 
