@@ -124,7 +124,7 @@ export async function importPrivateKey(armored: string, opts: ImportKeyOptions =
   }
   const info = await checkUsable(priv, now, { encrypt: true, sign: true });
   try {
-    // A secret key whose material does not match its public part (or a gpg stub without secret material) is refused here.
+    // A secret key whose material does not match its public part (or gpg's gnu-dummy placeholder without secret material) is refused here.
     await priv.getDecryptionKeys(undefined, now);
     await openpgp.sign({ message: await openpgp.createMessage({ text: 'probe' }), signingKeys: priv, date: now });
   } catch (e) {

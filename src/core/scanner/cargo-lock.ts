@@ -1,5 +1,5 @@
-import { isRecord, lockfileError } from './lockfile-error.ts';
-import { parseToml, tableLine } from './toml.ts';
+import { lockfileError } from './lockfile-error.ts';
+import { packageTables } from './toml.ts';
 import type { LockfileContents } from './types.ts';
 
 const CRATES_IO = new Set(['registry+https://github.com/rust-lang/crates.io-index', 'sparse+https://index.crates.io/']);
@@ -9,15 +9,8 @@ const CRATES_IO = new Set(['registry+https://github.com/rust-lang/crates.io-inde
  * workspace member, the project's own crates; git sources and other registries are not crates.io releases.
  */
 export function parseCargoLock(text: string, file: string): LockfileContents {
-  const doc = parseToml(text, file);
-  const packages = doc.package ?? [];
-  if (!Array.isArray(packages)) throw lockfileError(file, 1, 'package must be an array of tables');
   const out: LockfileContents = { packages: [], unchecked: [] };
-  for (const entry of packages as unknown[]) {
-    const line = isRecord(entry) ? (tableLine(entry) ?? 1) : 1;
-    if (!isRecord(entry) || typeof entry.name !== 'string' || typeof entry.version !== 'string') {
-      throw lockfileError(file, line, '[[package]] needs a name and a version');
-    }
+  for (const { entry, line } of packageTables(text, file)) {
     if (entry.source === undefined) continue;
     if (typeof entry.source !== 'string') throw lockfileError(file, line, `source of ${entry.name} is not a string`);
     if (CRATES_IO.has(entry.source)) {

@@ -1,5 +1,5 @@
-import { isRecord, lockfileError } from './lockfile-error.ts';
-import { parseToml, tableLine } from './toml.ts';
+import { isRecord } from './lockfile-error.ts';
+import { packageTables } from './toml.ts';
 import type { LockfileContents } from './types.ts';
 
 /**
@@ -7,15 +7,8 @@ import type { LockfileContents } from './types.ts';
  * project's own code; `git`, `file` and `url` sources are not PyPI releases; `legacy` (another index) is.
  */
 export function parsePoetryLock(text: string, file: string): LockfileContents {
-  const doc = parseToml(text, file);
-  const packages = doc.package ?? [];
-  if (!Array.isArray(packages)) throw lockfileError(file, 1, 'package must be an array of tables');
   const out: LockfileContents = { packages: [], unchecked: [] };
-  for (const entry of packages as unknown[]) {
-    const line = isRecord(entry) ? (tableLine(entry) ?? 1) : 1;
-    if (!isRecord(entry) || typeof entry.name !== 'string' || typeof entry.version !== 'string') {
-      throw lockfileError(file, line, '[[package]] needs a name and a version');
-    }
+  for (const { entry, line } of packageTables(text, file)) {
     const sourceType = isRecord(entry.source) && typeof entry.source.type === 'string' ? entry.source.type : 'pypi';
     if (sourceType === 'directory') continue;
     if (sourceType === 'pypi' || sourceType === 'legacy') out.packages.push({ ecosystem: 'PyPI', name: entry.name, version: entry.version, line, file });

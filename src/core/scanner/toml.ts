@@ -1,4 +1,4 @@
-import { lockfileError } from './lockfile-error.ts';
+import { isRecord, lockfileError } from './lockfile-error.ts';
 
 export type TomlTable = { [key: string]: unknown };
 
@@ -226,4 +226,22 @@ export function parseToml(text: string, file: string): TomlTable {
     headerLines.set(current, headerLine);
     endOfLine();
   }
+}
+
+export interface PackageTable {
+  entry: Record<string, unknown> & { name: string; version: string };
+  line: number;
+}
+
+/** The `[[package]]` tables of a TOML lockfile (Cargo.lock, poetry.lock), each checked for a name and a version. */
+export function packageTables(text: string, file: string): PackageTable[] {
+  const packages = parseToml(text, file).package ?? [];
+  if (!Array.isArray(packages)) throw lockfileError(file, 1, 'package must be an array of tables');
+  return (packages as unknown[]).map((entry) => {
+    const line = isRecord(entry) ? (tableLine(entry) ?? 1) : 1;
+    if (!isRecord(entry) || typeof entry.name !== 'string' || typeof entry.version !== 'string') {
+      throw lockfileError(file, line, '[[package]] needs a name and a version');
+    }
+    return { entry: entry as PackageTable['entry'], line };
+  });
 }
