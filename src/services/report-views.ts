@@ -1,4 +1,4 @@
-import type { ReportBody, Classification } from '../core/reports/submission.ts';
+import { classificationFlags, type ReportBody, type Classification } from '../core/reports/submission.ts';
 import { allowedTransitions, type ReportState } from '../core/reports/states.ts';
 import { isSeverity, type Severity } from '../core/severity.ts';
 import { computeDeadlines } from '../core/sla/clock.ts';
@@ -60,7 +60,13 @@ export interface MessageView {
 
 function summarizeRow(ctx: ServiceContext, project: ProjectRecord, row: NonNullable<ReportRow>, events: Map<string, import('../core/sla/types.ts').SlaEvent[]>): ReportSummary {
   const title = ctx.sealer.open(row.key_id, row.title_sealed, aad(row.id, 'title')).toString('utf8');
-  const flags = flagsOf(project, row);
+  const stored = {
+    version_status: row.version_status as Classification['version_status'],
+    version_matched: row.version_matched,
+    scope_status: row.scope_status as Classification['scope_status'],
+    affected_version: row.affected_version,
+    category: row.category,
+  };
   return {
     trackingId: row.tracking_id,
     title,
@@ -69,27 +75,15 @@ function summarizeRow(ctx: ServiceContext, project: ProjectRecord, row: NonNulla
     category: row.category,
     affectedVersion: row.affected_version,
     classification: {
-      version_status: row.version_status as Classification['version_status'],
-      version_matched: row.version_matched,
-      scope_status: row.scope_status as Classification['scope_status'],
-      flags,
+      version_status: stored.version_status,
+      version_matched: stored.version_matched,
+      scope_status: stored.scope_status,
+      flags: classificationFlags(project.policy, stored),
     },
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     deadlines: computeDeadlines(events.get(row.id) ?? [], project.policy, ctx.now()),
   };
-}
-
-function flagsOf(project: ProjectRecord, row: NonNullable<ReportRow>): string[] {
-  const flags: string[] = [];
-  if (row.version_status === 'unsupported') flags.push(`Version ${row.affected_version} is unsupported (${row.version_matched})`);
-  if (row.version_status === 'limited') flags.push(`Version ${row.affected_version} has limited support (${row.version_matched})`);
-  if (row.version_status === 'unknown') flags.push(`Version ${row.affected_version} matches no row of the supported-versions table`);
-  if (row.scope_status === 'out-of-scope') {
-    const label = project.policy.scope.out_of_scope.find((s) => s.id === row.category)?.label ?? row.category;
-    flags.push(`Category is out of scope: ${label}`);
-  }
-  return flags;
 }
 
 export interface ListFilter {

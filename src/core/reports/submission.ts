@@ -147,21 +147,32 @@ const knownCategory = (policy: Policy, id: string): boolean =>
   id === 'other' || policy.scope.in_scope.some((s) => s.id === id) || policy.scope.out_of_scope.some((s) => s.id === id);
 
 export function classify(policy: Policy, affectedVersion: string | null, category: string | null): Classification {
-  const flags: string[] = [];
   let version_status: VersionStatus = 'not-given';
   let version_matched: string | null = null;
   if (affectedVersion) {
     const v = classifyVersion(policy, affectedVersion);
     version_status = v.status;
     version_matched = v.matched ?? null;
-    if (v.status === 'unsupported') flags.push(`Version ${affectedVersion} is unsupported (${v.matched})`);
-    if (v.status === 'limited') flags.push(`Version ${affectedVersion} has limited support (${v.matched})`);
-    if (v.status === 'unknown') flags.push(`Version ${affectedVersion} matches no row of the supported-versions table`);
   }
   const scope_status = category && category !== 'other' ? classifyCategory(policy, category) : 'not-given';
-  if (scope_status === 'out-of-scope') {
-    const label = policy.scope.out_of_scope.find((s) => s.id === category)?.label ?? category;
+  const flags = classificationFlags(policy, { version_status, version_matched, scope_status, affected_version: affectedVersion, category });
+  return { version_status, version_matched, scope_status, flags };
+}
+
+export interface StoredClassification extends Omit<Classification, 'flags'> {
+  affected_version: string | null;
+  category: string | null;
+}
+
+/** The triage-queue flags of a classification; the same words at intake and when a stored report is shown. */
+export function classificationFlags(policy: Pick<Policy, 'scope'>, c: StoredClassification): string[] {
+  const flags: string[] = [];
+  if (c.version_status === 'unsupported') flags.push(`Version ${c.affected_version} is unsupported (${c.version_matched})`);
+  if (c.version_status === 'limited') flags.push(`Version ${c.affected_version} has limited support (${c.version_matched})`);
+  if (c.version_status === 'unknown') flags.push(`Version ${c.affected_version} matches no row of the supported-versions table`);
+  if (c.scope_status === 'out-of-scope') {
+    const label = policy.scope.out_of_scope.find((s) => s.id === c.category)?.label ?? c.category;
     flags.push(`Category is out of scope: ${label}`);
   }
-  return { version_status, version_matched, scope_status, flags };
+  return flags;
 }
