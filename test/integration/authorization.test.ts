@@ -1,7 +1,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { HTTPMethods, InjectOptions } from 'fastify';
+import { readdirSync } from 'node:fs';
 import { ENGINES, startTestRuntime, type TestServer } from '../support/harness.ts';
+import { ADMINS, all, MEMBERS, outcomeOf, P, PUBLIC, R, SIGNED_IN, SITE_ADMINS, TRIAGERS, type Fixture, type Outcome, type Row } from '../support/authz.ts';
 import { examplePolicy, PERSONAS, seedWorld, submit, validReport, type Persona, type World } from '../support/fixtures.ts';
 import { multipartBody } from '../support/multipart.ts';
 import { registeredRoutes } from '../support/routes.ts';
@@ -13,53 +15,11 @@ import { join } from 'node:path';
 
 /**
  * Every route the app registers × every persona, with the class of outcome each must get. The route list is
- * read back from the app: a new route without a row here fails the "covers every route" test.
+ * read back from the app: a new route without a row here or in test/support/authz-rows/ fails the "covers every
+ * route" test.
  */
 
-type Outcome = '2xx' | '3xx' | 401 | 403 | 404;
-type Expect = Record<Persona, Outcome>;
-
-const all = (o: Outcome): Expect => ({ siteAdmin: o, admin: o, triager: o, viewer: o, outsider: o, anonymous: o });
-/** Public: intake, project list, policy documents, security.txt, reporter-token routes, health, docs. */
-const PUBLIC = all('2xx');
-const SIGNED_IN: Expect = { ...all('2xx'), anonymous: 401 };
-const SITE_ADMINS: Expect = { siteAdmin: '2xx', admin: 403, triager: 403, viewer: 403, outsider: 403, anonymous: 401 };
-/** A privastream route: site admins act as admins; the outsider (admin of personal-chatter only) sees 404. */
-const privastream = (admin: Outcome, triager: Outcome, viewer: Outcome): Expect => ({ siteAdmin: '2xx', admin, triager, viewer, outsider: 404, anonymous: 401 });
-const MEMBERS = privastream('2xx', '2xx', '2xx');
-const TRIAGERS = privastream('2xx', '2xx', 403);
-const ADMINS = privastream('2xx', 403, 403);
-
-const outcomeOf = (status: number): Outcome | number =>
-  status >= 200 && status < 300 ? '2xx' : status >= 300 && status < 400 ? '3xx' : status;
-
-interface Fixture {
-  rt: TestServer;
-  world: World;
-  trackingId: string;
-  reporterToken: string;
-  attachmentId: string;
-  pchatTrackingId: string;
-  pchatAttachmentId: string;
-  /** A privastream scan with a finding (failure 0.1.8, RUSTSEC-2019-0036). */
-  scanId: string;
-  findingId: string;
-}
-
-interface Row {
-  method: HTTPMethods;
-  /** The route pattern exactly as registered. */
-  route: string;
-  /** Distinguishes several rows for one route. */
-  variant?: string;
-  expect: Expect;
-  /** Builds the request (without the persona's credentials); may create what it needs first. */
-  request(f: Fixture, persona: Persona): Promise<InjectOptions> | InjectOptions;
-}
-
 const PASSWORD = 'correct horse battery staple';
-const P = '/api/v1/projects/privastream';
-const R = '/api/v1/projects/:slug/reports/:trackingId';
 let serial = 0;
 
 const SCAN_UPLOAD = {
@@ -71,7 +31,7 @@ async function freshReport(rt: TestServer): Promise<string> {
   return (await submit(rt)).tracking_id;
 }
 
-const ROWS: Row[] = [
+const CORE_ROWS: Row[] = [
   // Documentation (swagger-ui) and the OpenAPI document.
   { method: 'GET', route: '/api/docs', expect: PUBLIC, request: () => ({ url: '/api/docs' }) },
   { method: 'GET', route: '/api/docs/', expect: PUBLIC, request: () => ({ url: '/api/docs/' }) },
@@ -165,6 +125,16 @@ const ROWS: Row[] = [
   { method: 'GET', route: '/reporter/:token', expect: PUBLIC, request: (f) => ({ url: `/reporter/${f.reporterToken}` }) },
   { method: 'POST', route: '/reporter/:token', expect: all('3xx'), request: (f) => ({ url: `/reporter/${f.reporterToken}`, payload: { body: 'Sent from the page.' } }) },
 ];
+
+/** Feature rows from test/support/authz-rows/*.ts (see test/support/authz.ts). */
+const FEATURE_ROWS_DIR = join(import.meta.dirname, '..', 'support', 'authz-rows');
+const featureRows: Row[] = [];
+for (const file of readdirSync(FEATURE_ROWS_DIR).filter((n) => n.endsWith('.ts')).sort()) {
+  const mod = (await import(join(FEATURE_ROWS_DIR, file))) as { ROWS?: Row[] };
+  if (!Array.isArray(mod.ROWS)) throw new Error(`${file} must export ROWS: Row[]`);
+  featureRows.push(...mod.ROWS);
+}
+const ROWS: Row[] = [...CORE_ROWS, ...featureRows];
 
 const rowName = (r: Row) => `${r.method} ${r.route}${r.variant ? ` (${r.variant})` : ''}`;
 
