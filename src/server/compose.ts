@@ -7,17 +7,21 @@ import { buildApp } from '../adapters/http/app.ts';
 import type { ServiceContext } from '../services/context.ts';
 import { savePolicy } from '../services/projects.ts';
 import type { Config } from './config.ts';
+import { JOBS } from '../jobs/index.ts';
+import { startJobs, type RunningJobs } from '../jobs/runner.ts';
 
 export interface Runtime {
   config: Config;
   database: OpenedDatabase;
   ctx: ServiceContext;
   app: FastifyInstance;
+  /** Background jobs (outbox, reminders, scheduled publication); timers off when `jobs: false`. */
+  jobs: RunningJobs;
   close(): Promise<void>;
 }
 
 /** The one place that wires adapters to services for a server process. */
-export async function compose(config: Config, opts: { logger?: boolean; now?: () => Date } = {}): Promise<Runtime> {
+export async function compose(config: Config, opts: { logger?: boolean; now?: () => Date; jobs?: boolean } = {}): Promise<Runtime> {
   const database = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
   try {
     const ctx: ServiceContext = {
@@ -28,13 +32,16 @@ export async function compose(config: Config, opts: { logger?: boolean; now?: ()
     };
     if (config.policyDir) await loadPolicyDir(ctx, config.policyDir);
     const app = await buildApp(ctx, { ...config, ...(opts.logger === undefined ? {} : { logger: opts.logger }) });
+    const jobs = startJobs(ctx, JOBS, app.log, { timers: opts.jobs ?? config.jobs });
     return {
       config,
       database,
       ctx,
       app,
+      jobs,
       async close() {
         try {
+          await jobs.stop();
           await app.close();
         } finally {
           await database.close();

@@ -22,6 +22,8 @@ export interface Config {
   logLevel: string;
   sessionMaxAgeSeconds: number;
   policyDir: string | undefined;
+  /** Whether this process runs the background jobs (EMBARGO_JOBS=off to leave them to other instances). */
+  jobs: boolean;
 }
 
 type Env = Record<string, string | undefined>;
@@ -45,6 +47,7 @@ export const ENV_DOC: Record<string, string> = {
   EMBARGO_LOG_LEVEL: 'pino log level (default info)',
   EMBARGO_SESSION_MAX_AGE_SECONDS: 'maintainer session lifetime (default 43200, 12 hours)',
   EMBARGO_POLICY_DIR: 'load or update every *.yaml policy in this folder at start-up',
+  EMBARGO_JOBS: '"off" disables background jobs (outbox, reminders, scheduled publication) in this process (default on)',
 };
 
 export class ConfigError extends Error {
@@ -148,6 +151,7 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: env.EMBARGO_LOG_LEVEL || 'info',
     sessionMaxAgeSeconds: int(env, 'EMBARGO_SESSION_MAX_AGE_SECONDS', 43200, problems),
     policyDir: env.EMBARGO_POLICY_DIR || undefined,
+    jobs: env.EMBARGO_JOBS !== 'off',
   };
   if (problems.length) throw new ConfigError(problems);
   return config;

@@ -76,6 +76,7 @@ export async function startTestRuntime(engine: Engine, extraEnv: Record<string, 
       this.now = new Date(this.now.getTime() + ms);
     },
   };
-  const runtime = await compose(config, { logger: false, now: () => clock.now });
+  // Jobs run only when a test calls rt.jobs.runAllOnce() (or passes EMBARGO_JOBS=on): the test clock decides.
+  const runtime = await compose(config, { logger: false, now: () => clock.now, jobs: extraEnv.EMBARGO_JOBS === 'on' });
   return Object.assign(runtime, { env, clock });
 }

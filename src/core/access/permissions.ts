@@ -17,6 +17,16 @@ export const PERMISSIONS = {
   'project:read': ['admin', 'triager', 'viewer'],
   'project:update-policy': ['admin'],
   'project:manage-members': ['admin'],
+  'project:manage-keys': ['admin'],
+  'quarantine:read': ['admin', 'triager'],
+  'quarantine:resolve': ['admin', 'triager'],
+  'outbox:read': ['admin'],
+  'advisory:read': ['admin', 'triager', 'viewer'],
+  'advisory:edit': ['admin', 'triager'],
+  'advisory:publish': ['admin'],
+  'subscribers:read': ['admin'],
+  'bounty:read': ['admin', 'triager'],
+  'bounty:award': ['admin'],
 } as const satisfies Record<string, readonly ProjectRole[]>;
 
 export type ProjectAction = keyof typeof PERMISSIONS;

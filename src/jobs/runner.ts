@@ -1,0 +1,76 @@
+import type { ServiceContext } from '../services/context.ts';
+
+/**
+ * A background job: `tick` does one bounded batch of work and returns how many items it handled. Several
+ * instances may run the same job against one PostgreSQL database, so a tick must claim its work atomically in
+ * SQL (e.g. `UPDATE … WHERE state = 'due' … RETURNING` or `FOR UPDATE SKIP LOCKED`); the runner adds no locking.
+ */
+export interface Job {
+  name: string;
+  intervalMs: number;
+  tick(ctx: ServiceContext): Promise<number>;
+}
+
+export interface JobLogger {
+  error(obj: object, msg: string): void;
+  info(obj: object, msg: string): void;
+}
+
+export interface RunningJobs {
+  /** Runs every job's tick once, in order, now (tests and `embargo jobs run`). */
+  runAllOnce(): Promise<Record<string, number>>;
+  /** Stops the timers and waits for ticks in flight. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs each job on its own timer. A tick never overlaps itself: the next one is scheduled when the previous one
+ * ends. A tick that handled a full batch runs again at once, so a backlog drains without waiting an interval.
+ * A failing tick is logged and retried at the next interval; it never stops the process.
+ */
+export function startJobs(ctx: ServiceContext, jobs: readonly Job[], log: JobLogger, opts: { timers: boolean }): RunningJobs {
+  let stopped = false;
+  const timers = new Map<string, NodeJS.Timeout>();
+  const inFlight = new Set<Promise<unknown>>();
+
+  const runTick = async (job: Job): Promise<number> => {
+    const p = job.tick(ctx);
+    inFlight.add(p);
+    try {
+      return await p;
+    } finally {
+      inFlight.delete(p);
+    }
+  };
+
+  const schedule = (job: Job, delay: number) => {
+    if (stopped) return;
+    const t = setTimeout(async () => {
+      let next = job.intervalMs;
+      try {
+        const handled = await runTick(job);
+        if (handled > 0) next = 0;
+      } catch (e) {
+        log.error({ job: job.name, err: e instanceof Error ? e.message : String(e) }, 'job tick failed');
+      }
+      schedule(job, next);
+    }, delay);
+    t.unref();
+    timers.set(job.name, t);
+  };
+
+  if (opts.timers) for (const job of jobs) schedule(job, Math.min(job.intervalMs, 1000));
+
+  return {
+    async runAllOnce() {
+      const out: Record<string, number> = {};
+      for (const job of jobs) out[job.name] = await runTick(job);
+      return out;
+    },
+    async stop() {
+      stopped = true;
+      for (const t of timers.values()) clearTimeout(t);
+      await Promise.allSettled([...inFlight]);
+    },
+  };
+}
