@@ -5,7 +5,8 @@ import { DomainError } from '../core/errors.ts';
 import { buildAdvisoryIndex } from '../core/scanner/advisory-index.ts';
 import { findVulnerabilities, type Finding } from '../core/scanner/find-vulnerabilities.ts';
 import { parseLockfile } from '../core/scanner/parse-lockfile.ts';
-import type { LockfileFormat, UncheckedDependency } from '../core/scanner/types.ts';
+import { resolveBeside } from '../core/scanner/relative-path.ts';
+import type { LockfileFormat, ReadFile, UncheckedDependency } from '../core/scanner/types.ts';
 import { isSeverity } from '../core/severity.ts';
 import type { Ecosystem } from '../core/versions/ecosystems.ts';
 import { appendAudit } from './audit.ts';
@@ -42,9 +43,29 @@ export interface ScanDetail extends Omit<ScanSummary, 'findings' | 'unchecked'> 
 export interface LockfileUpload {
   filename: string;
   content: string;
+  /**
+   * Files a requirements file includes (`-r`, `-c`), named by their path relative to the lockfile as the
+   * include line writes it (`base/common.txt`, `../constraints.txt`).
+   */
+  includes?: { filename: string; content: string }[];
 }
 
 const MAX_FILENAME = 255;
+export const MAX_INCLUDED_FILES = 50;
+
+/** An included file's key: its relative path with `.`, `..` and separators normalised as includes are resolved. */
+const includeKey = (name: string): string => resolveBeside('', name.trim());
+
+function includeReader(includes: LockfileUpload['includes']): ReadFile {
+  const files = new Map<string, string>();
+  for (const [i, f] of (includes ?? []).entries()) {
+    const key = includeKey(f.filename);
+    if (!key || key.length > 1024 || /[\0-\x1f]/.test(key)) throw DomainError.validation([{ field: `files[${i + 1}].filename`, message: 'must be a relative path of printable characters' }]);
+    if (files.has(key)) throw DomainError.validation([{ field: `files[${i + 1}].filename`, message: `${key} is sent twice` }]);
+    files.set(key, f.content);
+  }
+  return (path) => files.get(includeKey(path)) ?? null;
+}
 
 /** Only the base name counts (it decides the format); a path in it says nothing about this server. */
 function cleanLockfileName(name: string): string {
@@ -58,13 +79,14 @@ function cleanLockfileName(name: string): string {
 /**
  * Checks one lockfile against the OSV records in the database. Only the records indexed under the lockfile's
  * (ecosystem, normalised name) pairs are read; matching is the core's, as for `embargo scan`. The scan, its
- * findings and an audit entry commit in one transaction. A requirements file's `-r` includes cannot be
- * resolved here (only one file is sent): that is a 400 naming the line.
+ * findings and an audit entry commit in one transaction. A requirements file's `-r` includes are read from
+ * `upload.includes`; one that was not sent is a 400 naming the file and line.
  */
 export async function createScan(ctx: ServiceContext, project: ProjectRecord, actor: Actor | null, actorLabel: string, upload: LockfileUpload): Promise<ScanDetail> {
   authorize(actor, 'scan:create');
   const filename = cleanLockfileName(upload.filename);
-  const parsed = parseLockfile(filename, upload.content);
+  if ((upload.includes?.length ?? 0) > MAX_INCLUDED_FILES) throw DomainError.validation([{ field: 'files', message: `at most ${MAX_INCLUDED_FILES} included files` }]);
+  const parsed = parseLockfile(filename, upload.content, includeReader(upload.includes));
   const records = await recordsForPackages(ctx.db, parsed.packages);
   const findings = findVulnerabilities(parsed.packages, buildAdvisoryIndex(records));
   const id = randomUUID();

@@ -4,8 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { deflateRawSync } from 'node:zlib';
-import { loadOsvRecords } from '../../src/adapters/osv/load-osv-records.ts';
-import { zipEntries } from '../../src/adapters/osv/zip-entries.ts';
+import { loadOsvRecords, osvFiles } from '../../src/adapters/osv/load-osv-records.ts';
+import { readOsvRecord } from '../../src/core/scanner/osv-record.ts';
+import { isEcosystem, schemeFor } from '../../src/core/versions/ecosystems.ts';
+import { compileRange, type OsvRange } from '../../src/core/versions/osv-range.ts';
+import { zipEntries, zipSourceEntries } from '../../src/adapters/osv/zip-entries.ts';
 import { isDomainError } from '../../src/core/errors.ts';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'scanner');
@@ -95,6 +98,73 @@ describe('loading OSV records', () => {
     assert.deepEqual(load.rejected.map((r) => r.source.split(':').pop()).sort(), [
       'PYSEC-2017-27.json', 'PYSEC-2019-125.json', 'PYSEC-2019-155.json', 'PYSEC-2021-371.json', 'PYSEC-2021-424.json', 'PYSEC-2021-425.json', 'PYSEC-2021-436.json', 'PYSEC-2023-80.json',
     ]);
+  });
+
+  test('the schema check rejects a range exactly when compileRange cannot read it: every sample record, and broken copies', async () => {
+    const unreadable = (json: Record<string, unknown>): string[] => {
+      const out: string[] = [];
+      for (const a of (json.affected as { package?: { ecosystem: string }; ranges?: OsvRange[] }[] | undefined) ?? []) {
+        if (!a.package || !isEcosystem(a.package.ecosystem)) continue;
+        for (const r of a.ranges ?? []) {
+          const compiled = compileRange(r, schemeFor(a.package.ecosystem));
+          if (compiled && 'unreadable' in compiled) out.push(compiled.unreadable);
+        }
+      }
+      return out;
+    };
+    const rangeProblems = (json: unknown): string[] => {
+      const reading = readOsvRecord(json);
+      return 'problems' in reading ? reading.problems.filter((p) => / is not a (SemVer 2\.0\.0|PEP 440|Go|Cargo|npm)/.test(p)) : [];
+    };
+    let records = 0;
+    let broken = 0;
+    for await (const file of osvFiles(join(FIXTURES, 'osv-sample'))) {
+      const json = JSON.parse(file.bytes.toString('utf8')) as Record<string, unknown>;
+      records++;
+      assert.equal(rangeProblems(json).length, unreadable(json).length, file.source);
+      // A broken copy: the last event of every SEMVER/ECOSYSTEM range made unreadable (every 7th record, for time).
+      if (records % 7) continue;
+      const copy = structuredClone(json);
+      let changed = false;
+      for (const a of (copy.affected as { ranges?: { type: string; events: Record<string, string>[] }[] }[] | undefined) ?? []) {
+        for (const r of a.ranges ?? []) {
+          const last = r.events.at(-1);
+          if (r.type === 'GIT' || !last) continue;
+          const key = Object.keys(last)[0] as string;
+          last[key] = `${last[key]} is not a version`;
+          changed = true;
+        }
+      }
+      if (!changed) continue;
+      broken++;
+      const expected = unreadable(copy);
+      const problems = rangeProblems(copy);
+      assert.equal(problems.length, expected.length, file.source);
+      problems.forEach((p, i) => assert.ok(p.includes(`: ${JSON.stringify(expected[i])} is not a `), `${file.source}: ${p}`));
+    }
+    assert.equal(records, 10158);
+    assert.ok(broken > 1000, `${broken} broken copies`);
+  });
+
+  test('a zip is read at positions: no read is larger than the end records, the directory or one entry', async () => {
+    const entries = Array.from({ length: 40 }, (_, i) => ({ name: `PYSEC-${i}.json`, text: JSON.stringify({ ...JSON.parse(record(`PYSEC-${i}`)), details: 'x'.repeat(20_000 + i) }), deflate: i % 2 === 0 }));
+    for (const zip64 of [false, true]) {
+      const zip = buildZip(entries, zip64);
+      const reads: number[] = [];
+      const source = { size: zip.length, read: (position: number, length: number) => (reads.push(length), zip.subarray(position, position + length)) };
+      const texts = zipSourceEntries(source, 'big.zip').map((e) => e.read().toString('utf8'));
+      assert.deepEqual(texts, entries.map((e) => e.text));
+      const largestEntry = Math.max(...entries.map((e) => Buffer.byteLength(e.text)));
+      // The tail read is at most 64 KiB + 22 bytes; here the whole (small) archive would be far more.
+      assert.ok(zip.length > 10 * largestEntry);
+      assert.ok(Math.max(...reads) <= Math.max(largestEntry, 22 + 0xffff), `largest read ${Math.max(...reads)} of an archive of ${zip.length}`);
+    }
+    // The loader goes through a file the same way.
+    const path = join(work, 'big.zip');
+    writeFileSync(path, buildZip(entries, true));
+    let n = 0;
+    for await (const f of osvFiles(path)) assert.equal(f.bytes.toString('utf8'), entries[n++]?.text);
+    assert.equal(n, entries.length);
   });
 
   test('a missing path and a file that is no zip are errors', async () => {

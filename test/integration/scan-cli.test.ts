@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { Command } from 'commander';
+import { defaultCacheFile } from '../../src/adapters/osv/osv-cache.ts';
 import { registerScanCommand, runScan, type ScanFormat } from '../../src/cli/commands/scan.ts';
 import { CliError } from '../../src/cli/errors.ts';
 
@@ -12,10 +13,10 @@ const RECORDS = join(FIXTURES, 'records');
 const work = mkdtempSync(join(tmpdir(), 'embargo-scan-'));
 after(() => rmSync(work, { recursive: true, force: true }));
 
-async function scan(paths: string[], format: ScanFormat = 'table', osv = RECORDS) {
+async function scan(paths: string[], format: ScanFormat = 'table', osv = RECORDS, cache?: string) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await runScan(paths, { osv, format }, { out: (t) => out.push(t), err: (t) => err.push(t) });
+  const code = await runScan(paths, { osv, format, ...(cache ? { cache } : {}) }, { out: (t) => out.push(t), err: (t) => err.push(t) });
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
@@ -99,11 +100,107 @@ describe('embargo scan', () => {
     assert.deepEqual(run.results.filter((r: { level: string }) => r.level === 'note').length, 3);
   });
 
+  describe('the local OSV cache', () => {
+    const sample = join(FIXTURES, 'osv-sample');
+    const lockfiles = join(FIXTURES, 'lockfiles');
+
+    test('a warm scan (from the cache) reports exactly what a cold scan (from the OSV files) reports, in every format', async () => {
+      const cache = join(work, 'sample.cache');
+      for (const format of ['json', 'table', 'sarif'] as const) {
+        const uncached = await scan([lockfiles], format, sample);
+        assert.equal(uncached.code, 1);
+        if (format === 'json') assert.deepEqual(await scan([lockfiles], format, sample, cache), uncached, 'cold');
+        assert.deepEqual(await scan([lockfiles], format, sample, cache), uncached, format);
+      }
+      const report = JSON.parse((await scan([lockfiles], 'json', sample, cache)).out) as { osv: { records: number; rejected: unknown[] }; lockfiles: { findings: unknown[] }[] };
+      // 10,150 records pass the schema, 40 of them withdrawn.
+      assert.equal(report.osv.records, 10110);
+      assert.equal(report.osv.rejected.length, 8);
+      assert.equal(report.lockfiles.reduce((n, l) => n + l.findings.length, 0), 214);
+    });
+
+    test('a warm scan does not read the OSV source: it still works when the records are unreadable but unchanged in size and time', async () => {
+      const dir = join(work, 'cache-source');
+      mkdirSync(dir, { recursive: true });
+      for (const id of ['PYSEC-2021-439', 'PYSEC-2022-42969']) copyFileSync(join(RECORDS, `${id}.json`), join(dir, `${id}.json`));
+      const cache = join(work, 'source.cache');
+      const file = join(dir, 'PYSEC-2021-439.json');
+      const time = new Date('2024-01-01T00:00:00Z');
+      utimesSync(file, time, time);
+      const cold = await scan([pipfile], 'json', dir, cache);
+      assert.equal(cold.code, 1);
+      // Same size and modification time, unreadable content: only a cache hit can still give the findings.
+      writeFileSync(file, ' '.repeat(statSync(file).size));
+      utimesSync(file, time, time);
+      assert.deepEqual(await scan([pipfile], 'json', dir, cache), cold);
+    });
+
+    test('a changed source invalidates the cache', async () => {
+      const dir = join(work, 'changing-source');
+      mkdirSync(dir, { recursive: true });
+      copyFileSync(join(RECORDS, 'PYSEC-2022-42969.json'), join(dir, 'PYSEC-2022-42969.json'));
+      const cache = join(work, 'changing.cache');
+      const ids = (r: { out: string }) => (JSON.parse(r.out) as { lockfiles: { findings: { id: string }[] }[] }).lockfiles[0]?.findings.map((f) => f.id);
+      assert.deepEqual(ids(await scan([pipfile], 'json', dir, cache)), ['PYSEC-2022-42969']);
+      copyFileSync(join(RECORDS, 'PYSEC-2021-439.json'), join(dir, 'PYSEC-2021-439.json'));
+      assert.deepEqual(ids(await scan([pipfile], 'json', dir, cache)), ['PYSEC-2021-439', 'PYSEC-2022-42969']);
+      // An edit in place that keeps the size: the modification time changes.
+      const file = join(dir, 'PYSEC-2021-439.json');
+      const withdrawn = readFileSync(file, 'utf8').replace('"modified": "2021-12-08T02:30:49.294438Z"', '"modified": "2021-12-08T02:30:49.294438Z", "withdrawn": "2021-12-09T00:00:00Z"');
+      writeFileSync(file, withdrawn);
+      utimesSync(file, new Date(), new Date(Date.now() + 5000));
+      assert.deepEqual(ids(await scan([pipfile], 'json', dir, cache)), ['PYSEC-2022-42969']);
+    });
+
+    test('a damaged cache is rebuilt with a warning, never trusted', async () => {
+      const cache = join(work, 'damaged.cache');
+      const cold = await scan([pipfile], 'json', RECORDS, cache);
+      const bytes = readFileSync(cache);
+      const flip = (at: number) => {
+        assert.ok(at > 8);
+        const copy = Buffer.from(bytes);
+        copy[at] = (copy[at] as number) ^ 1;
+        return copy;
+      };
+      const damages: [string, Buffer][] = [
+        ['truncated', bytes.subarray(0, bytes.length - 10)],
+        ['a flipped byte in a record the scan reads', flip(bytes.indexOf('"id":"PYSEC-2021-439"') + 8)],
+        ['a flipped byte in the header', flip(120)],
+        ['appended to', Buffer.concat([bytes, Buffer.from('{}')])],
+        ['not a cache', Buffer.from('hello')],
+        ['empty', Buffer.alloc(0)],
+      ];
+      for (const [what, damaged] of damages) {
+        writeFileSync(cache, damaged);
+        const again = await scan([pipfile], 'json', RECORDS, cache);
+        assert.equal(again.out, cold.out, what);
+        assert.match(again.err, /OSV cache .* is damaged \(.+\); rebuilding it/, what);
+        // Rebuilt: the next scan is a clean hit.
+        assert.deepEqual(await scan([pipfile], 'json', RECORDS, cache), cold, what);
+      }
+    });
+
+    test('a cache that cannot be written is a warning; the scan goes on', async () => {
+      const blocker = join(work, 'not-a-folder');
+      writeFileSync(blocker, 'x');
+      const r = await scan([pipfile], 'json', RECORDS, join(blocker, 'osv.cache'));
+      assert.equal(r.code, 1);
+      assert.match(r.err, /cannot write the OSV cache .*not-a-folder\/osv\.cache/);
+    });
+
+    test('the default cache file: one per source under $EMBARGO_CACHE_DIR, else XDG_CACHE_HOME or ~/.cache', () => {
+      assert.equal(dirname(defaultCacheFile(RECORDS, { EMBARGO_CACHE_DIR: '/c' })), '/c');
+      assert.equal(dirname(defaultCacheFile(RECORDS, { XDG_CACHE_HOME: '/x' })), '/x/embargo');
+      assert.notEqual(defaultCacheFile(RECORDS, {}), defaultCacheFile(join(RECORDS, '..'), {}));
+      assert.match(defaultCacheFile(RECORDS, {}), /\/\.cache\/embargo\/osv-[0-9a-f]{16}\.cache$/);
+    });
+  });
+
   test('registerScanCommand adds `scan` with --osv and a --format restricted to table, json and sarif', () => {
     const program = registerScanCommand(new Command('embargo'));
     const scanCommand = program.commands.find((c) => c.name() === 'scan');
     assert.ok(scanCommand);
-    assert.deepEqual(scanCommand.options.map((o) => o.long), ['--osv', '--format']);
+    assert.deepEqual(scanCommand.options.map((o) => o.long), ['--osv', '--format', '--cache', '--no-cache']);
     scanCommand.exitOverride().configureOutput({ writeErr: () => {} });
     assert.throws(() => program.exitOverride().parse(['node', 'embargo', 'scan', 'x', '--format', 'xml']), /argument 'xml' is invalid/);
   });

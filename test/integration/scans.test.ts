@@ -87,7 +87,7 @@ for (const engine of ENGINES) {
     });
     after(() => rt?.close());
 
-    const post = async (as: Parameters<World['as']>[0], body: { filename: string; content: string }) =>
+    const post = async (as: Parameters<World['as']>[0], body: { filename?: string; content?: string; files?: { filename: string; content: string }[] }) =>
       rt.app.inject({ method: 'POST', url: `${P}/scans`, headers: world.as(as), payload: body });
 
     test('the OSV sample imports whole; the 8 records that break the schema are reported and skipped', async () => {
@@ -141,6 +141,41 @@ for (const engine of ENGINES) {
       assert.equal(junk.statusCode, 400, junk.body);
       const none = await rt.app.inject({ method: 'POST', url: `${P}/scans`, headers: world.as('admin'), payload: { filename: 'go.mod' } });
       assert.equal(none.statusCode, 400, none.body);
+    });
+
+    test('a requirements file with the files it includes (-r): JSON files, or more "lockfile" parts; a missing include is still a 400', async () => {
+      const redash = lockfile('redash-2019-09/requirements.txt');
+      const bundles = lockfile('redash-2019-09/requirements_bundles.txt');
+      const res = await post('admin', { files: [redash, bundles] });
+      assert.equal(res.statusCode, 201, res.body);
+      const scan = res.json() as ApiScan;
+      assert.equal(scan.filename, 'requirements.txt');
+      // As the CLI reads it from disk: 57 pinned packages, the peer's findings (see the cross-check).
+      assert.equal(scan.packages, 57);
+      assertSameFindings(scan.findings, peer('redash-2019-09/requirements.txt').findings);
+
+      const mp = await multipartBody({}, [redash, bundles].map((f) => ({ field: 'lockfile', filename: f.filename, data: Buffer.from(f.content), type: 'text/plain' })));
+      const viaMultipart = await rt.app.inject({ method: 'POST', url: `${P}/scans`, headers: { ...world.as('admin'), ...mp.headers }, payload: mp.payload });
+      assert.equal(viaMultipart.statusCode, 201, viaMultipart.body);
+      assert.deepEqual((viaMultipart.json() as ApiScan).findings.map((f) => f.advisory), scan.findings.map((f) => f.advisory));
+
+      // An include in a folder, named by its path relative to the lockfile (./ and .. resolved).
+      const synthetic = join(FIXTURES, 'synthetic', 'requirements-includes');
+      const main = { filename: 'requirements.txt', content: readFileSync(join(synthetic, 'requirements.txt'), 'utf8') };
+      const common = readFileSync(join(synthetic, 'base', 'common.txt'), 'utf8');
+      const nested = await post('admin', { files: [main, { filename: './other/../base/common.txt', content: common }] });
+      assert.equal(nested.statusCode, 201, nested.body);
+      assert.ok((nested.json() as ApiScan).findings.some((f) => f.package.toLowerCase() === 'django'));
+      const wrongFolder = await post('admin', { files: [main, { filename: 'common.txt', content: common }] });
+      assert.equal(wrongFolder.statusCode, 400, wrongFolder.body);
+      assert.match(wrongFolder.json().message, /^requirements\.txt:3: cannot read included requirements file base\/common\.txt/);
+
+      const both = await post('admin', { ...redash, files: [redash] });
+      assert.equal(both.statusCode, 400, both.body);
+      const twice = await post('admin', { files: [redash, bundles, bundles] });
+      assert.equal(twice.statusCode, 400, twice.body);
+      const tooMany = await post('admin', { files: [redash, ...Array.from({ length: 51 }, (_, i) => ({ filename: `x${i}.txt`, content: '' }))] });
+      assert.equal(tooMany.statusCode, 400, tooMany.body);
     });
 
     test('scans are listed and read back as stored', async () => {
@@ -218,6 +253,20 @@ for (const engine of ENGINES) {
       assert.equal(other.statusCode, 404);
       const afterCount = await rt.ctx.db.selectFrom('scans').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
       assert.equal(Number(afterCount.n), Number(before.n));
+    });
+
+    test('re-import: a broken copy no newer than the stored one is unchanged (not re-checked); a broken newer copy is rejected, the stored copy kept', async () => {
+      const record = JSON.parse(readFileSync(join(FIXTURES, 'records', 'PYSEC-2021-439.json'), 'utf8')) as Record<string, unknown>;
+      const file = join(work, `${engine.name}-PYSEC-2021-439-broken.json`);
+      writeFileSync(file, JSON.stringify({ ...record, affected: 'not a list' }));
+      const same = await importOsvPath(rt.ctx.db, file);
+      assert.deepEqual({ imported: same.imported, updated: same.updated, unchanged: same.unchanged, rejected: same.rejected.length }, { imported: 0, updated: 0, unchanged: 1, rejected: 0 });
+      writeFileSync(file, JSON.stringify({ ...record, modified: '2031-01-01T00:00:00Z', affected: 'not a list' }));
+      const newer = await importOsvPath(rt.ctx.db, file);
+      assert.deepEqual({ imported: newer.imported, updated: newer.updated, unchanged: newer.unchanged }, { imported: 0, updated: 0, unchanged: 0 });
+      assert.deepEqual(newer.rejected.map((r) => r.problems), [['affected: not a list']]);
+      const stored = await rt.ctx.db.selectFrom('osv_records').select(['modified']).where('id', '=', 'PYSEC-2021-439').executeTakeFirstOrThrow();
+      assert.equal(new Date(stored.modified).toISOString(), new Date(record.modified as string).toISOString());
     });
 
     test('a newer copy of a record replaces the stored one; a withdrawn record stops matching', async () => {

@@ -1,8 +1,9 @@
+import { closeSync, openSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DomainError } from '../../core/errors.ts';
 import { readOsvRecord, type OsvRecord } from '../../core/scanner/osv-record.ts';
-import { zipEntries } from './zip-entries.ts';
+import { fileSource, zipSourceEntries } from './zip-entries.ts';
 
 export interface RejectedRecord {
   /** `dir/ID.json` or `archive.zip:ID.json`. */
@@ -65,7 +66,13 @@ export async function* osvFiles(path: string): AsyncGenerator<OsvFile> {
     if (info.isDirectory()) {
       for (const name of (await readdir(p)).sort()) yield* visit(join(p, name), false);
     } else if (p.endsWith('.zip')) {
-      for (const entry of zipEntries(await readFile(p), p)) if (entry.name.endsWith('.json')) yield { source: `${p}:${entry.name}`, bytes: entry.read() };
+      // Read at positions, one entry at a time: memory stays bounded whatever the archive's size.
+      const fd = openSync(p, 'r');
+      try {
+        for (const entry of zipSourceEntries(fileSource(fd), p)) if (entry.name.endsWith('.json')) yield { source: `${p}:${entry.name}`, bytes: entry.read() };
+      } finally {
+        closeSync(fd);
+      }
     } else if (p.endsWith('.json') || top) {
       yield { source: p, bytes: await readFile(p) };
     }

@@ -1,12 +1,16 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
-import { loadOsvRecords, type OsvLoad } from '../../adapters/osv/load-osv-records.ts';
+import { loadOsvRecords, type OsvLoad, type RejectedRecord } from '../../adapters/osv/load-osv-records.ts';
+import { defaultCacheFile, osvSourceFingerprint, readOsvCache, writeOsvCache } from '../../adapters/osv/osv-cache.ts';
 import { isDomainError } from '../../core/errors.ts';
-import { buildAdvisoryIndex } from '../../core/scanner/advisory-index.ts';
+import { buildAdvisoryIndex, type AdvisoryIndex } from '../../core/scanner/advisory-index.ts';
+import { findVulnerabilities } from '../../core/scanner/find-vulnerabilities.ts';
+import { parseLockfile } from '../../core/scanner/parse-lockfile.ts';
+import type { LockedPackage, ParsedLockfile } from '../../core/scanner/types.ts';
 import { isLockfileName } from '../../core/scanner/detect-format.ts';
 import { renderSarif } from '../../core/scanner/render-sarif.ts';
-import { scanLockfile, type LockfileScan } from '../../core/scanner/scan-lockfile.ts';
+import type { LockfileScan } from '../../core/scanner/scan-lockfile.ts';
 import { CliError } from '../errors.ts';
 import { table } from '../output.ts';
 
@@ -16,6 +20,8 @@ export type ScanFormat = (typeof SCAN_FORMATS)[number];
 export interface ScanOptions {
   osv: string;
   format: ScanFormat;
+  /** The local cache file of the OSV source; none: read the source every time. */
+  cache?: string;
 }
 
 /** Where `runScan` writes; `progress` is only set when a person watches (stderr is a terminal). */
@@ -64,7 +70,42 @@ const readIncluded = (path: string): string | null => {
 
 const SHOWN_REJECTIONS = 3;
 
-async function loadIndex(osv: string, io: ScanIo): Promise<{ load: OsvLoad; index: ReturnType<typeof buildAdvisoryIndex> }> {
+interface LoadedIndex {
+  index: AdvisoryIndex;
+  /** Records in the whole index (a cache hit holds only the records the lockfiles need). */
+  records: number;
+  rejected: RejectedRecord[];
+}
+
+function reportRejected(rejected: RejectedRecord[], io: ScanIo): void {
+  if (!rejected.length) return;
+  io.err(`embargo: skipped ${rejected.length} OSV record(s) that break the OSV schema:`);
+  for (const r of rejected.slice(0, SHOWN_REJECTIONS)) io.err(`  ${r.source}: ${r.problems.join('; ')}`);
+  if (rejected.length > SHOWN_REJECTIONS) io.err(`  and ${rejected.length - SHOWN_REJECTIONS} more (--format json lists them all)`);
+}
+
+/**
+ * The advisory index for these packages: from the cache file when it is current and verifies, else read from
+ * the OSV source (and the cache rewritten). A damaged cache is rebuilt with a warning; a cache that cannot be
+ * written is a warning too, the scan goes on.
+ */
+async function loadIndex(osv: string, packages: readonly LockedPackage[], cache: string | undefined, io: ScanIo): Promise<LoadedIndex> {
+  let fingerprint: string | null = null;
+  if (cache) {
+    try {
+      fingerprint = osvSourceFingerprint(osv, toolVersion());
+    } catch {
+      // The source cannot be read: the load below reports it as it does without a cache.
+    }
+  }
+  if (cache && fingerprint) {
+    const cached = readOsvCache(cache, fingerprint, packages);
+    if (cached.status === 'hit') {
+      reportRejected(cached.rejected, io);
+      return { index: buildAdvisoryIndex(cached.records), records: cached.indexed, rejected: cached.rejected };
+    }
+    if (cached.status === 'corrupt') io.err(`embargo: OSV cache ${cache} is damaged (${cached.reason}); rebuilding it`);
+  }
   let load: OsvLoad;
   try {
     load = await loadOsvRecords(osv, { onProgress: (n) => io.progress?.(`reading OSV records: ${n}`) });
@@ -72,12 +113,16 @@ async function loadIndex(osv: string, io: ScanIo): Promise<{ load: OsvLoad; inde
     throw new CliError(isDomainError(e) ? e.message : `Cannot read OSV data at ${osv}: ${(e as Error).message}`, 2);
   }
   io.progress?.(`reading OSV records: ${load.records.length + load.rejected.length}, done\n`);
-  if (load.rejected.length) {
-    io.err(`embargo: skipped ${load.rejected.length} OSV record(s) that break the OSV schema:`);
-    for (const r of load.rejected.slice(0, SHOWN_REJECTIONS)) io.err(`  ${r.source}: ${r.problems.join('; ')}`);
-    if (load.rejected.length > SHOWN_REJECTIONS) io.err(`  and ${load.rejected.length - SHOWN_REJECTIONS} more (--format json lists them all)`);
+  reportRejected(load.rejected, io);
+  if (cache && fingerprint) {
+    try {
+      writeOsvCache(cache, fingerprint, load);
+    } catch (e) {
+      io.err(`embargo: cannot write the OSV cache ${cache}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
   }
-  return { load, index: buildAdvisoryIndex(load.records) };
+  const index = buildAdvisoryIndex(load.records);
+  return { index, records: index.records, rejected: load.rejected };
 }
 
 function renderTable(scans: LockfileScan[], io: ScanIo): void {
@@ -108,17 +153,24 @@ export async function runScan(paths: string[], options: ScanOptions, io: ScanIo)
     for (const e of errors) io.err(`embargo: ${e.file}: ${e.message}`);
     return 2;
   }
-  const { load, index } = await loadIndex(options.osv, io);
-  const scans: LockfileScan[] = [];
+  const parsed: { file: string; lockfile: ParsedLockfile }[] = [];
   for (const file of files) {
     try {
-      scans.push(scanLockfile(file, readFileSync(file, 'utf8'), index, readIncluded));
+      parsed.push({ file, lockfile: parseLockfile(file, readFileSync(file, 'utf8'), readIncluded) });
     } catch (e) {
       errors.push({ file, message: isDomainError(e) ? e.message : `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
     }
   }
+  const { index, records, rejected } = await loadIndex(options.osv, parsed.flatMap((p) => p.lockfile.packages), options.cache, io);
+  const scans: LockfileScan[] = parsed.map(({ file, lockfile }) => ({
+    file,
+    format: lockfile.format,
+    packages: lockfile.packages.length,
+    unchecked: lockfile.unchecked,
+    findings: findVulnerabilities(lockfile.packages, index),
+  }));
   if (options.format === 'json') {
-    io.out(JSON.stringify({ osv: { records: index.records, rejected: load.rejected }, lockfiles: scans, errors }, null, 2));
+    io.out(JSON.stringify({ osv: { records, rejected }, lockfiles: scans, errors }, null, 2));
   } else if (options.format === 'sarif') {
     io.out(JSON.stringify(renderSarif(scans, toolVersion()), null, 2));
   } else {
@@ -137,13 +189,17 @@ export function registerScanCommand(program: Command): Command {
       .argument('<paths...>', 'lockfiles, or folders searched for them (node_modules, .git, target and vendor skipped)')
       .addOption(new Option('--osv <path>', 'OSV records: a folder of .json records, a zip (osv.dev all.zip) or a folder of zips').env('EMBARGO_OSV'))
       .addOption(new Option('--format <format>', 'output format').choices(SCAN_FORMATS).default('table'))
-      .action(async (paths: string[], opts: { osv?: string; format: ScanFormat }) => {
+      .addOption(new Option('--cache <file>', 'the local OSV cache file (default: one per OSV source in $EMBARGO_CACHE_DIR, else ~/.cache/embargo)'))
+      .addOption(new Option('--no-cache', 'read the OSV source every time, without a cache file'))
+      .action(async (paths: string[], opts: { osv?: string; format: ScanFormat; cache?: string | boolean }) => {
         const io: ScanIo = {
           out: (text) => void process.stdout.write(`${text}\n`),
           err: (text) => void process.stderr.write(`${text}\n`),
           ...(process.stderr.isTTY ? { progress: (text: string) => void process.stderr.write(`\r${text}`) } : {}),
         };
-        process.exitCode = await runScan(paths, { osv: opts.osv ?? '', format: opts.format }, io);
+        const osv = opts.osv ?? '';
+        const cache = opts.cache === false || !osv ? undefined : typeof opts.cache === 'string' ? opts.cache : defaultCacheFile(osv, process.env);
+        process.exitCode = await runScan(paths, { osv, format: opts.format, ...(cache ? { cache } : {}) }, io);
       }),
   );
 }

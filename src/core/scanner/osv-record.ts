@@ -1,5 +1,5 @@
 import { isEcosystem, schemeFor } from '../versions/ecosystems.ts';
-import { compileRange, type OsvEvent, type OsvRange } from '../versions/osv-range.ts';
+import { rangeScheme, type OsvEvent, type OsvRange } from '../versions/osv-range.ts';
 
 export interface OsvSeverity {
   type: string;
@@ -93,16 +93,36 @@ export function readOsvRecord(json: unknown): OsvReading {
   };
 }
 
-/** A range event the ecosystem's scheme cannot order would make matching a guess, so it rejects the record. */
+/**
+ * A range event the ecosystem's scheme cannot order would make matching a guess, so it rejects the record.
+ * Reports the first event, in written order, that `compileRange` would call unreadable; only parses, since
+ * the import checks every record and the intervals are built on first use anyway.
+ */
 function checkRangeVersions(a: OsvAffected, path: string, problem: (path: string, message: string) => void): void {
   if (!a.package || !isEcosystem(a.package.ecosystem)) return;
-  const scheme = schemeFor(a.package.ecosystem);
+  const ecosystemScheme = schemeFor(a.package.ecosystem);
   a.ranges.forEach((r, i) => {
-    const compiled = compileRange(r, scheme);
-    if (compiled && 'unreadable' in compiled) {
-      problem(`${path}.ranges[${i}]`, `${JSON.stringify(compiled.unreadable)} is not a ${r.type === 'SEMVER' ? 'SemVer 2.0.0' : scheme.name} version`);
+    const scheme = rangeScheme(r, ecosystemScheme);
+    if (!scheme) return;
+    for (const e of r.events) {
+      const [kind, text] = eventEntry(e);
+      if ((kind === 'introduced' && text === '0') || (kind === 'limit' && text === '*') || scheme.parse(text) !== null) continue;
+      problem(`${path}.ranges[${i}]`, `${JSON.stringify(text)} is not a ${r.type === 'SEMVER' ? 'SemVer 2.0.0' : ecosystemScheme.name} version`);
+      return;
     }
   });
+}
+
+const eventEntry = (e: OsvEvent): [string, string] => Object.entries(e)[0] as [string, string];
+
+/**
+ * The `modified` time (ms) of a parsed record whose `id` and `modified` pass the schema, else null: enough for
+ * an incremental import to tell that a record is no newer than its stored copy without checking the rest.
+ */
+export function osvModifiedTime(json: unknown): { id: string; modified: number } | null {
+  if (!isObject(json) || typeof json.id !== 'string' || !/^\S+$/.test(json.id) || typeof json.modified !== 'string' || !TIMESTAMP.test(json.modified)) return null;
+  const modified = Date.parse(json.modified);
+  return Number.isNaN(modified) ? null : { id: json.id, modified };
 }
 
 function databaseSeverity(db: unknown): { databaseSeverity?: string } {

@@ -2,7 +2,7 @@ import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typ
 import { DomainError } from '../../../core/errors.ts';
 import type { ServiceContext } from '../../../services/context.ts';
 import { getProject } from '../../../services/projects.ts';
-import { createScan, listScans, readScan, reportFinding } from '../../../services/scans.ts';
+import { createScan, listScans, MAX_INCLUDED_FILES, readScan, reportFinding } from '../../../services/scans.ts';
 import { actorFor, actorLabel } from '../auth.ts';
 import { readMultipart } from '../multipart.ts';
 import { presentScan, presentScanSummary } from '../present.ts';
@@ -68,9 +68,24 @@ export const scanRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox => as
       bodyLimit: LOCKFILE_BODY_LIMIT,
       schema: {
         tags: ['scans'],
-        summary: 'Check a lockfile against the OSV database: multipart with the file in "lockfile", or JSON {filename, content}',
+        summary:
+          'Check a lockfile against the OSV database: multipart with the file in "lockfile", or JSON {filename, content}; ' +
+          'with the files a requirements file includes: more "lockfile" parts after the first, or JSON {files: [lockfile, included…]}',
         params: SlugParams,
-        body: Type.Object({ filename: Type.Optional(Str(255, 1)), content: Type.Optional(Str(MAX_LOCKFILE_CHARS)) }, { additionalProperties: false }),
+        body: Type.Object(
+          {
+            filename: Type.Optional(Str(255, 1)),
+            content: Type.Optional(Str(MAX_LOCKFILE_CHARS)),
+            files: Type.Optional(
+              Type.Array(Type.Object({ filename: Str(1024, 1), content: Str(MAX_LOCKFILE_CHARS) }, { additionalProperties: false }), {
+                minItems: 1,
+                maxItems: MAX_INCLUDED_FILES + 1,
+                description: 'the lockfile first, then the files it includes, named by their path relative to it (base/common.txt)',
+              }),
+            ),
+          },
+          { additionalProperties: false },
+        ),
         response: { 201: ScanSchema },
       },
       preValidation: async (req) => {
@@ -81,17 +96,21 @@ export const scanRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox => as
     async (req, reply) => {
       const p = await getProject(ctx.db, req.params.slug);
       const actor = await actorFor(ctx, req, p);
-      let upload: { filename: string; content: string };
+      let files: { filename: string; content: string }[];
       if (req.isMultipart()) {
-        const [file, ...more] = req.uploadedFiles;
-        if (!file || more.length || req.body.content !== undefined) throw DomainError.validation([{ field: 'lockfile', message: 'send exactly one lockfile' }]);
-        upload = { filename: file.filename, content: file.data.toString('utf8') };
+        if (!req.uploadedFiles.length || req.body.content !== undefined) throw DomainError.validation([{ field: 'lockfile', message: 'send the lockfile, then any files it includes' }]);
+        files = req.uploadedFiles.map((f) => ({ filename: f.filename, content: f.data.toString('utf8') }));
+      } else if (req.body.files) {
+        if (req.body.filename !== undefined || req.body.content !== undefined) throw DomainError.validation([{ field: 'files', message: 'send either files or filename and content' }]);
+        files = req.body.files;
       } else {
         if (req.body.filename === undefined || req.body.content === undefined) {
           throw DomainError.validation([{ field: req.body.filename === undefined ? 'filename' : 'content', message: 'is required' }]);
         }
-        upload = { filename: req.body.filename, content: req.body.content };
+        files = [{ filename: req.body.filename, content: req.body.content }];
       }
+      const [lockfile, ...includes] = files as [{ filename: string; content: string }, ...{ filename: string; content: string }[]];
+      const upload = { ...lockfile, includes };
       const scan = await createScan(ctx, p, actor, actorLabel(req), upload);
       return reply.status(201).send(presentScan(scan, p.slug));
     },
