@@ -9,7 +9,9 @@ export type DomainErrorCode =
   | 'policy_invalid'
   | 'payload_too_large'
   | 'unsupported_media_type'
-  | 'locked';
+  | 'locked'
+  /** An OpenPGP-encrypted submission that cannot be decrypted (kept in quarantine): 422. */
+  | 'pgp_rejected';
 
 export interface FieldProblem {
   /** Dotted path of the offending field, e.g. `description` or `supported_versions.1.status`. */

@@ -122,6 +122,25 @@ export async function decryptMessage(armored: string, opts: DecryptOptions): Pro
   return { text: utf8.decode(bytes), encrypted: true, ...sig };
 }
 
+/**
+ * The key ids (upper-case hex) an armored message is encrypted to, without decrypting it: lets the caller pick
+ * among several project keys (current and retired) and say which key a message was for. Throws like decryption.
+ */
+export async function messageRecipients(armored: string): Promise<string[]> {
+  const message = await readArmoredMessage(armored);
+  const ids = message.getEncryptionKeyIDs().map(hexId);
+  if (ids.length === 0) {
+    const signedOnly = message.getSigningKeyIDs().length > 0;
+    throw pgpError('not_encrypted', signedOnly ? 'The message is signed but not encrypted' : 'The message is not encrypted to a public key', 'message');
+  }
+  return ids;
+}
+
+/** Every key id (primary and subkeys, upper-case hex) of an armored key: matched against `messageRecipients`. */
+export async function keyIdsOf(armored: string): Promise<string[]> {
+  return (await readPublicKey(armored)).getKeyIDs().map(hexId);
+}
+
 /** Whether a text body carries inline PGP: an encrypted block, a cleartext-signed block, or neither. */
 export function detectInlinePgp(body: string): 'encrypted' | 'signed' | null {
   if (/^-----BEGIN PGP MESSAGE-----\r?$/m.test(body)) return 'encrypted';
