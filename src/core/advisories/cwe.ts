@@ -51,3 +51,42 @@ export const CWE_NAMES: Readonly<Record<string, string>> = {
 export const CWE_ID = /^CWE-[1-9][0-9]*$/;
 
 export const cweName = (id: string): string | undefined => CWE_NAMES[id];
+
+/** Common report category ids (policy `scope.in_scope[].id`) and the weakness they usually are. */
+const CATEGORY_CWE: Readonly<Record<string, string>> = {
+  xss: 'CWE-79',
+  'cross-site-scripting': 'CWE-79',
+  sqli: 'CWE-89',
+  'sql-injection': 'CWE-89',
+  'command-injection': 'CWE-78',
+  rce: 'CWE-94',
+  'code-injection': 'CWE-94',
+  'path-traversal': 'CWE-22',
+  csrf: 'CWE-352',
+  ssrf: 'CWE-918',
+  xxe: 'CWE-611',
+  'open-redirect': 'CWE-601',
+  'auth-bypass': 'CWE-287',
+  authentication: 'CWE-287',
+  authorization: 'CWE-863',
+  idor: 'CWE-639',
+  'info-disclosure': 'CWE-200',
+  'information-disclosure': 'CWE-200',
+  dos: 'CWE-400',
+  'denial-of-service': 'CWE-400',
+  redos: 'CWE-1333',
+  deserialization: 'CWE-502',
+  'prototype-pollution': 'CWE-1321',
+  crypto: 'CWE-327',
+};
+
+/**
+ * The CWE a report's category suggests when an advisory is drafted from it: a category that is itself a known
+ * CWE id (`CWE-79`), or a common category id (`xss`); null when nothing fits (the editor picks one).
+ */
+export function cweForCategory(category: string | null): string | null {
+  if (!category) return null;
+  const c = category.trim();
+  if (CWE_ID.test(c.toUpperCase()) && cweName(c.toUpperCase())) return c.toUpperCase();
+  return CATEGORY_CWE[c.toLowerCase()] ?? null;
+}

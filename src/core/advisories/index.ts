@@ -6,3 +6,4 @@ export * from './credits.ts';
 export * from './cwe.ts';
 export * from './purl.ts';
 export * from './validate.ts';
+export * from './changelog.ts';

@@ -149,7 +149,15 @@ const promiseOf = (phase: PhaseCommitment, generated: string): string => phase.t
 
 /** A date-only embargo (`2026-05-01`) runs to the end of that day in the policy's time zone. */
 function agreedDeadline(until: string, calendar: BusinessCalendar): number {
-  if (/^\d{4}-\d{2}-\d{2}$/.test(until)) return instantOfWall(instant(until, 'embargo-set.until') + 86_400_000, calendar.timeZone);
+  return embargoEndsAt(until, calendar.timeZone);
+}
+
+/**
+ * The instant an agreed embargo ends: a date-only value (`2026-05-01`) runs to the end of that day in
+ * `timeZone`; a date-time is taken as given. The SLA clock and the advisory schedule both read it this way.
+ */
+export function embargoEndsAt(until: string, timeZone: string): number {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(until)) return instantOfWall(instant(until, 'embargo-set.until') + 86_400_000, timeZone);
   return instant(until, 'embargo-set.until');
 }
 
