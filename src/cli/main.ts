@@ -3,9 +3,11 @@ import { Command, CommanderError } from 'commander';
 import { isDomainError } from '../core/errors.ts';
 import { ConfigError } from '../server/config.ts';
 import { adminCreateCommand } from './commands/admin-create.ts';
+import { advisoryCommand } from './commands/advisory.ts';
 import { auditVerifyCommand } from './commands/audit-verify.ts';
 import { cvssCommand } from './commands/cvss.ts';
 import { memberSetCommand } from './commands/member-set.ts';
+import { keyCommand } from './commands/key.ts';
 import { osvImportCommand } from './commands/osv-import.ts';
 import { policyCheckCommand } from './commands/policy-check.ts';
 import { policyRenderCommand } from './commands/policy-render.ts';
@@ -28,8 +30,10 @@ const program = new Command('embargo')
   .addCommand(group('project', 'manage projects', projectLoadCommand()))
   .addCommand(group('admin', 'manage site administrators (database mode only)', adminCreateCommand()))
   .addCommand(group('member', 'manage project members', memberSetCommand()))
+  .addCommand(keyCommand())
   .addCommand(group('token', 'manage API tokens (database mode only)', tokenCreateCommand()))
   .addCommand(slaCommand())
+  .addCommand(advisoryCommand())
   .addCommand(cvssCommand())
   .addCommand(group('audit', 'audit log', auditVerifyCommand()))
   .addCommand(group('osv', 'OSV advisory database for API scans (database mode only)', osvImportCommand()));

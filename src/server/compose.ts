@@ -9,6 +9,7 @@ import { savePolicy } from '../services/projects.ts';
 import type { Config } from './config.ts';
 import { JOBS } from '../jobs/index.ts';
 import { startJobs, type RunningJobs } from '../jobs/runner.ts';
+import { startMail, type MailRuntime } from './mail-runtime.ts';
 
 export interface Runtime {
   config: Config;
@@ -17,6 +18,8 @@ export interface Runtime {
   app: FastifyInstance;
   /** Background jobs (outbox, reminders, scheduled publication); timers off when `jobs: false`. */
   jobs: RunningJobs;
+  /** Outgoing mail and the inbound SMTP listener (docs/email.md). */
+  mail: MailRuntime;
   close(): Promise<void>;
 }
 
@@ -32,6 +35,7 @@ export async function compose(config: Config, opts: { logger?: boolean; now?: ()
     };
     if (config.policyDir) await loadPolicyDir(ctx, config.policyDir);
     const app = await buildApp(ctx, { ...config, ...(opts.logger === undefined ? {} : { logger: opts.logger }) });
+    const mail = await startMail(ctx, config, app.log);
     const jobs = startJobs(ctx, JOBS, app.log, { timers: opts.jobs ?? config.jobs });
     return {
       config,
@@ -39,9 +43,11 @@ export async function compose(config: Config, opts: { logger?: boolean; now?: ()
       ctx,
       app,
       jobs,
+      mail,
       async close() {
         try {
           await jobs.stop();
+          await mail.close();
           await app.close();
         } finally {
           await database.close();

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { MAIL_ENV_DOC, parseMailConfig, type MailConfig } from './mail-config.ts';
 
 export interface Config {
   port: number;
@@ -24,6 +25,13 @@ export interface Config {
   policyDir: string | undefined;
   /** Whether this process runs the background jobs (EMBARGO_JOBS=off to leave them to other instances). */
   jobs: boolean;
+  /** Advisory mailing-list subscription attempts per client per hour. */
+  subscribeRateLimit: number;
+  /** Outgoing and incoming mail (src/server/mail-config.ts). */
+  mail: MailConfig;
+  /** The CNA organisation UUID and short name CVE JSON exports carry (null: ?cna_org_id= per request). */
+  cveOrgId: string | null;
+  cveShortName: string | null;
 }
 
 type Env = Record<string, string | undefined>;
@@ -48,6 +56,10 @@ export const ENV_DOC: Record<string, string> = {
   EMBARGO_SESSION_MAX_AGE_SECONDS: 'maintainer session lifetime (default 43200, 12 hours)',
   EMBARGO_POLICY_DIR: 'load or update every *.yaml policy in this folder at start-up',
   EMBARGO_JOBS: '"off" disables background jobs (outbox, reminders, scheduled publication) in this process (default on)',
+  EMBARGO_SUBSCRIBE_RATE_LIMIT: 'advisory mailing-list subscription attempts per client per hour (default 10)',
+  EMBARGO_CVE_ORG_ID: "your CNA's organisation UUID, written into CVE JSON 5 exports of advisories (optional)",
+  EMBARGO_CVE_SHORT_NAME: "your CNA's short name for CVE JSON 5 exports (optional)",
+  ...MAIL_ENV_DOC,
 };
 
 export class ConfigError extends Error {
@@ -132,6 +144,9 @@ export function loadConfig(env: Env = process.env): Config {
   const activeKeyId = env.EMBARGO_ENCRYPTION_KEY_ID || [...encryptionKeys.keys()][0] || '';
   if (encryptionKeys.size && !encryptionKeys.has(activeKeyId)) problems.push(`EMBARGO_ENCRYPTION_KEY_ID ${activeKeyId} is not in EMBARGO_ENCRYPTION_KEYS`);
 
+  if (env.EMBARGO_CVE_ORG_ID && !/^[0-9a-f]{8}-[0-9a-f]{4}-[1-5][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i.test(env.EMBARGO_CVE_ORG_ID)) {
+    problems.push('EMBARGO_CVE_ORG_ID must be a UUID');
+  }
   const config: Config = {
     port,
     host,
@@ -152,6 +167,10 @@ export function loadConfig(env: Env = process.env): Config {
     sessionMaxAgeSeconds: int(env, 'EMBARGO_SESSION_MAX_AGE_SECONDS', 43200, problems),
     policyDir: env.EMBARGO_POLICY_DIR || undefined,
     jobs: env.EMBARGO_JOBS !== 'off',
+    subscribeRateLimit: int(env, 'EMBARGO_SUBSCRIBE_RATE_LIMIT', 10, problems),
+    cveOrgId: env.EMBARGO_CVE_ORG_ID || null,
+    cveShortName: env.EMBARGO_CVE_SHORT_NAME || null,
+    mail: parseMailConfig(env, problems, { publicUrl: (env.EMBARGO_PUBLIC_URL || `http://${host.includes(':') ? `[${host}]` : host}:${port}`).replace(/\/+$/, ''), dataDir }),
   };
   if (problems.length) throw new ConfigError(problems);
   return config;

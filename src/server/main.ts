@@ -10,6 +10,8 @@ async function main(): Promise<void> {
   await runtime.app.listen({ port: config.port, host: config.host });
   const where = runtime.database.engine === 'pglite' ? `embedded database in ${config.dataDir}` : 'PostgreSQL';
   process.stdout.write(`Embargo listening on ${config.publicUrl} (${where})\n`);
+  if (runtime.mail.smtpPort !== null) process.stdout.write(`Receiving mail by SMTP on port ${runtime.mail.smtpPort}\n`);
+  process.stdout.write(`Outgoing mail: ${runtime.mail.outgoing}\n`);
   if (config.secretsSource === 'data-dir') process.stdout.write(`Encryption and session secrets: ${config.dataDir}/secrets.json (set EMBARGO_ENCRYPTION_KEYS and EMBARGO_SESSION_SECRET to manage them yourself)\n`);
   if (setupToken) {
     process.stdout.write(

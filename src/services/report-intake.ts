@@ -7,6 +7,15 @@ import { getProjectForIntake, type ProjectRecord } from './projects.ts';
 import { cleanFilename, sniffAttachment, type IncomingFile } from './attachments.ts';
 import { intakeWriter, type PreparedReport } from './intake-writer.ts';
 import { aad } from './report-store.ts';
+import { encryptionColumns, reporterKeyColumns, type SubmissionWithKey } from './pgp-intake.ts';
+import { queueAcknowledgement, type AcknowledgementOptions } from './mail-notify.ts';
+
+/** How a submission arrived, when it came OpenPGP-encrypted (set by the web/API decryption or the mail intake). */
+export interface IntakeEncryption {
+  encrypted: boolean;
+  signature: 'none' | 'valid' | 'invalid' | 'unknown-key';
+  signerFingerprint?: string | null;
+}
 
 type NewReportRow = PreparedReport['report'];
 type Sealed = { keyId: string; sealed: Uint8Array };
@@ -61,9 +70,11 @@ export interface SubmitResult {
 export async function submitReport(
   ctx: ServiceContext,
   slug: string,
-  input: SubmissionInput,
+  input: SubmissionWithKey,
   files: IncomingFile[],
   source: 'web' | 'api' | 'email',
+  encryption?: IntakeEncryption,
+  mail: AcknowledgementOptions = {},
 ): Promise<SubmitResult> {
   const project = await getProjectForIntake(ctx, slug);
   const valid = validateSubmission(input, project.policy);
@@ -71,6 +82,7 @@ export async function submitReport(
   const now = ctx.now();
   const reporterToken = newSecretToken();
   const id = randomUUID();
+  const reporterKey = await reporterKeyColumns(ctx, id, input.reporter_public_key);
   const title = ctx.sealer.seal(valid.title, aad(id, 'title'));
   const body = ctx.sealer.seal(JSON.stringify(valid.body), aad(id, 'body'));
   const sealedFiles = files.map((f, i) => {
@@ -104,6 +116,8 @@ export async function submitReport(
       terms_accepted: valid.terms_accepted,
       source,
       reporter_token_hash: hashToken(reporterToken),
+      ...encryptionColumns(encryption),
+      ...reporterKey,
     }),
     attachments: sealedFiles,
     audit: {
@@ -111,8 +125,10 @@ export async function submitReport(
       action: 'report.submitted',
       projectId: project.id,
       reportId: id,
-      data: { source, attachments: sealedFiles.length, flags: valid.classification.flags },
+      data: { source, attachments: sealedFiles.length, flags: valid.classification.flags, encrypted: encryption?.encrypted ?? false, signature: encryption?.signature ?? 'none' },
     },
+    // The acknowledgement mail (tracking ID, private link) commits with the report: it exists iff the report does.
+    afterInsert: async (tx) => void (await queueAcknowledgement(tx, ctx, { ...mail, reportId: id, reporterEmail: valid.body.reporter_email, reporterLink: `${ctx.publicUrl}/reporter/${reporterToken}`, submittedAt: now })),
   });
   return {
     trackingId,

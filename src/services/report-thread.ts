@@ -8,8 +8,9 @@ import type { ProjectRecord } from './projects.ts';
 import { cleanFilename, sniffAttachment, type IncomingFile } from './attachments.ts';
 import { recordEvent } from './report-events.ts';
 import { aad, requireReport, reportForToken } from './report-store.ts';
+import { queueMaintainerMessage } from './mail-notify.ts';
 
-async function insertMessage(
+export async function insertMessage(
   ctx: ServiceContext,
   tx: Tx,
   reportId: string,
@@ -70,6 +71,7 @@ export async function addMaintainerMessage(
   const id = await ctx.db.transaction().execute(async (tx) => {
     const id = await insertMessage(ctx, tx, row.id, { kind: 'maintainer', userId: actor?.userId ?? null }, input.internal, text, [], now);
     if (!input.internal) await recordEvent(tx, row.id, { kind: 'maintainer-reply', at: now.toISOString() }, actorLabel);
+    if (!input.internal) await queueMaintainerMessage(tx, ctx, { reportId: row.id, authorUserId: actor?.userId ?? null, body: text });
     await tx.updateTable('reports').set({ updated_at: now }).where('id', '=', row.id).execute();
     await appendAudit(tx, { actor: actorLabel, action: input.internal ? 'report.note-added' : 'report.reply-sent', projectId: project.id, reportId: row.id, data: { message: id } }, now);
     return id;

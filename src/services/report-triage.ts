@@ -3,11 +3,14 @@ import { checkTransition, isReportState, type ReportState, type RejectionReason 
 import { isSeverity, type Severity } from '../core/severity.ts';
 import { authorize, type Actor } from '../core/access/permissions.ts';
 import { appendAudit } from './audit.ts';
+import { followReportEmbargo } from './advisory-embargo.ts';
 import type { ServiceContext } from './context.ts';
 import type { ProjectRecord } from './projects.ts';
 import { recordEvent } from './report-events.ts';
 import { assessCvss, slotOf, type CvssAssessment } from '../core/reports/severity-from-cvss.ts';
 import { severitySource } from './report-store.ts';
+import { bountyOnReportTransition } from './bounty.ts';
+import { queueStateChange } from './mail-notify.ts';
 
 export async function transitionReport(
   ctx: ServiceContext,
@@ -42,6 +45,10 @@ export async function transitionReport(
       .execute();
     await recordEvent(tx, row.id, { kind: 'state', at: now.toISOString(), to }, actorLabel);
     await appendAudit(tx, { actor: actorLabel, action: 'report.transition', projectId: project.id, reportId: row.id, data: { from, to, reason: change.reason ?? null, duplicate_of: change.duplicateOf ?? null } }, now);
+    // Acceptance proposes the policy's bounty range in the same transaction (docs/recognition.md).
+    await bountyOnReportTransition(tx, ctx, project, row.id, to, actorLabel);
+    // The reporter's status mail is queued with the change: sent iff it committed (src/services/outbox.ts).
+    await queueStateChange(tx, ctx, { reportId: row.id, from, to, reason: change.reason ?? null });
     return { from, to };
   });
 }
@@ -146,6 +153,7 @@ export async function setEmbargo(
       { actor: actorLabel, action: 'report.embargo', projectId: project.id, reportId: row.id, data: { from: row.embargo_until?.toISOString() ?? null, to: until } },
       now,
     );
+    await followReportEmbargo(tx, ctx, project, row.id, until, actorLabel, now);
     return { embargoUntil: until };
   });
 }

@@ -11,6 +11,7 @@ import type { ProjectRecord } from './projects.ts';
 import { loadEvents } from './report-events.ts';
 import type { CvssAssessment } from '../core/reports/severity-from-cvss.ts';
 import { assessStored, aad, requireReport, reportForToken, type ReportRow } from './report-store.ts';
+import { encryptionOf, type ReportEncryptionView } from './pgp-intake.ts';
 
 export interface ReportSummary {
   trackingId: string;
@@ -37,6 +38,8 @@ export interface ReportDetail extends ReportSummary {
   allowedTransitions: readonly ReportState[];
   attachments: AttachmentInfo[];
   messages: MessageView[];
+  /** Whether it came OpenPGP-encrypted and whose signature verified (migration 0005). */
+  encryption: ReportEncryptionView;
 }
 
 export interface AttachmentInfo {
@@ -125,6 +128,7 @@ async function detailOf(ctx: ServiceContext, project: ProjectRecord, row: NonNul
     source: row.source,
     embargoUntil: row.embargo_until,
     allowedTransitions: audience === 'maintainer' ? allowedTransitions(row.state as ReportState) : [],
+    encryption: encryptionOf(row),
     attachments: attachments
       .filter((a) => a.message_id === null || visibleMessageIds.has(a.message_id))
       .map((a) => ({ id: a.id, filename: a.filename, contentType: a.content_type, size: a.size, sha256: a.sha256, messageId: a.message_id, createdAt: a.created_at })),

@@ -24,6 +24,18 @@ describe('public policy documents and API description', () => {
     assert.match(res.body, /^Policy: https:\/\/embargo\.test\/api\/v1\/projects\/taehv\/security\.md$/m);
   });
 
+  test('security.txt points at the CSAF provider metadata and, when the policy keeps one, the Hall of Fame page', async () => {
+    const taehv = await rt.app.inject({ url: '/projects/taehv/.well-known/security.txt' });
+    assert.match(taehv.body, /^CSAF: https:\/\/embargo\.test\/\.well-known\/csaf\/provider-metadata\.json$/m);
+    assert.match(taehv.body, /^Acknowledgments: https:\/\/embargo\.test\/projects\/taehv\/hall-of-fame$/m);
+    // privastream keeps no Hall of Fame: no Acknowledgments line points at a page that would answer 404.
+    const priv = await rt.app.inject({ url: '/projects/privastream/.well-known/security.txt' });
+    assert.doesNotMatch(priv.body, /^Acknowledgments:/m);
+    assert.match(priv.body, /^CSAF: /m);
+    const hof = await rt.app.inject({ url: '/projects/taehv/hall-of-fame' });
+    assert.equal(hof.statusCode, 200);
+  });
+
   test('security.txt by host name belongs to the project that claims the host', async () => {
     const res = await rt.app.inject({ url: '/.well-known/security.txt', headers: { host: 'privastream.example' } });
     assert.equal(res.statusCode, 200);

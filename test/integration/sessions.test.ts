@@ -237,4 +237,11 @@ describe('redactUrl', () => {
     assert.equal(redactUrl(`/reporter/${t}?from=mail#top`), '/reporter/[redacted]?from=mail#top');
     assert.equal(redactUrl('/api/v1/projects/privastream/reports'), '/api/v1/projects/privastream/reports');
   });
+
+  test('hides the mailing list confirmation and unsubscribe tokens too', () => {
+    const t = 'AbCdEfGhIjKlMnOpQrStUvWxYz012345';
+    assert.equal(redactUrl(`/projects/privastream/mailing-list/confirm/${t}`), '/projects/privastream/mailing-list/confirm/[redacted]');
+    assert.equal(redactUrl(`/projects/privastream/mailing-list/unsubscribe/${t}?x=1`), '/projects/privastream/mailing-list/unsubscribe/[redacted]?x=1');
+    assert.equal(redactUrl('/projects/privastream/mailing-list'), '/projects/privastream/mailing-list');
+  });
 });

@@ -3,12 +3,20 @@ import * as initial from './migrations/0001-initial.ts';
 import * as sessions from './migrations/0002-sessions.ts';
 import * as cvssVersions from './migrations/0003-cvss-versions.ts';
 import * as osv from './migrations/0004-osv.ts';
+import * as pgp from './migrations/0005-pgp.ts';
+import * as mail from './migrations/0006-mail.ts';
+import * as advisories from './migrations/0007-advisories.ts';
+import * as recognition from './migrations/0008-recognition.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
   '0002-sessions': sessions,
   '0003-cvss-versions': cvssVersions,
   '0004-osv': osv,
+  '0005-pgp': pgp,
+  '0006-mail': mail,
+  '0007-advisories': advisories,
+  '0008-recognition': recognition,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -1,3 +1,5 @@
+import type { AdvisoryTables } from './schema-advisories.ts';
+import type { PgpTables, ReportPgpColumns } from './schema-pgp.ts';
 import type { ColumnType, Generated } from 'kysely';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -51,7 +53,7 @@ export interface ReportSequencesTable {
   last_value: number;
 }
 
-export interface ReportsTable {
+export interface ReportsTable extends ReportPgpColumns {
   id: Generated<string>;
   project_id: string;
   tracking_id: string;
@@ -197,7 +199,7 @@ export interface ScanReportsTable {
   created_at: Timestamp;
 }
 
-export interface Database {
+export interface Database extends AdvisoryTables, PgpTables {
   projects: ProjectsTable;
   users: UsersTable;
   memberships: MembershipsTable;
@@ -216,4 +218,9 @@ export interface Database {
   scans: ScansTable;
   scan_findings: ScanFindingsTable;
   scan_reports: ScanReportsTable;
+  outbox: import('./schema-mail.ts').OutboxTable;
+  mail_reply_addresses: import('./schema-mail.ts').MailReplyAddressesTable;
+  mail_reminders: import('./schema-mail.ts').MailRemindersTable;
+  bounty_entries: import('./schema-recognition.ts').BountyEntriesTable;
+  mailing_list_subscribers: import('./schema-recognition.ts').MailingListSubscribersTable;
 }

@@ -10,6 +10,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { ServiceContext } from '../../services/context.ts';
 import { registerAuth } from './auth.ts';
 import { registerErrorMapping } from './error-map.ts';
+import { redactUrl } from './redact.ts';
 import { registerUploadDecorator } from './multipart.ts';
 import { oversightRoutes } from './routes/oversight.routes.ts';
 import { projectRoutes } from './routes/projects.routes.ts';
@@ -19,6 +20,17 @@ import { reportRoutes } from './routes/reports.routes.ts';
 import { sessionRoutes } from './routes/session.routes.ts';
 import { cvssRoutes } from './routes/cvss.routes.ts';
 import { scanRoutes } from './routes/scans.routes.ts';
+import { keyRoutes } from './routes/keys.routes.ts';
+import { quarantineRoutes } from './routes/quarantine.routes.ts';
+import { outboxRoutes } from './routes/outbox.routes.ts';
+import { advisoryRoutes } from './routes/advisories.routes.ts';
+import { publicAdvisoryRoutes } from './routes/public-advisories.routes.ts';
+import { csafRoutes } from './routes/csaf.routes.ts';
+import { webRoutes } from './routes/web.routes.ts';
+import { bountyRoutes } from './routes/bounty.routes.ts';
+import { hallOfFameRoutes } from './routes/hall-of-fame.routes.ts';
+import { mailingListRoutes } from './routes/mailing-list.routes.ts';
+import { dashboardRoutes } from './routes/dashboard.routes.ts';
 
 export interface HttpOptions {
   sessionSecret: Buffer;
@@ -32,10 +44,14 @@ export interface HttpOptions {
   logLevel: string;
   /** `false` silences request logs (tests, benchmarks). */
   logger?: boolean;
+  /** Advisory mailing-list subscription attempts per client per hour (EMBARGO_SUBSCRIBE_RATE_LIMIT). */
+  subscribeRateLimit?: number;
+  /** CVE JSON exports of advisories (EMBARGO_CVE_ORG_ID, EMBARGO_CVE_SHORT_NAME). */
+  cveOrgId?: string | null;
+  cveShortName?: string | null;
 }
 
-/** Reporter tokens travel in the path; they must never reach a log line. */
-export const redactUrl = (url: string): string => url.replace(/\/reporter\/[^/?#]+/g, '/reporter/[redacted]');
+export { redactUrl } from './redact.ts';
 
 export async function buildApp(ctx: ServiceContext, opts: HttpOptions): Promise<FastifyInstance> {
   const app = Fastify({
@@ -114,5 +130,17 @@ export async function buildApp(ctx: ServiceContext, opts: HttpOptions): Promise<
   await app.register(oversightRoutes(ctx));
   await app.register(cvssRoutes);
   await app.register(scanRoutes(ctx));
+  await app.register(keyRoutes(ctx));
+  await app.register(quarantineRoutes(ctx));
+  await app.register(outboxRoutes(ctx));
+  const cve = { cveOrgId: opts.cveOrgId ?? null, cveShortName: opts.cveShortName ?? null };
+  await app.register(advisoryRoutes(ctx, cve));
+  await app.register(publicAdvisoryRoutes(ctx, cve));
+  await app.register(csafRoutes(ctx));
+  await app.register(webRoutes({ maxAttachmentBytes: opts.maxAttachmentBytes, maxAttachments: opts.maxAttachments }));
+  await app.register(bountyRoutes(ctx));
+  await app.register(hallOfFameRoutes(ctx));
+  await app.register(mailingListRoutes(ctx, { subscribeRateLimit: opts.subscribeRateLimit ?? 10 }));
+  await app.register(dashboardRoutes(ctx));
   return app;
 }

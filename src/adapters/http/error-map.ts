@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
+import { redactUrl } from './redact.ts';
 import { isDomainError, type DomainErrorCode, type FieldProblem } from '../../core/errors.ts';
 
 const STATUS: Record<DomainErrorCode, number> = {
@@ -12,6 +13,7 @@ const STATUS: Record<DomainErrorCode, number> = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   locked: 423,
+  pgp_rejected: 422,
 };
 
 export interface ErrorBody {
@@ -64,5 +66,5 @@ export function registerErrorMapping(app: FastifyInstance): void {
     req.log.error({ err }, 'unhandled error');
     return reply.status(500).send({ error: 'internal', message: 'Internal server error' });
   });
-  app.setNotFoundHandler((req, reply) => reply.status(404).send({ error: 'not_found', message: `No route ${req.method} ${req.url.split('?')[0]?.replace(/\/reporter\/[^/]+/, '/reporter/…')}` }));
+  app.setNotFoundHandler((req, reply) => reply.status(404).send({ error: 'not_found', message: `No route ${req.method} ${redactUrl(req.url.split('?')[0] ?? '')}` }));
 }

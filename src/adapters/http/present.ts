@@ -3,6 +3,7 @@ import type { CvssAssessment } from '../../core/reports/severity-from-cvss.ts';
 import type { Deadline } from '../../core/sla/types.ts';
 import type { ProjectRecord } from '../../services/projects.ts';
 import type { ReportDetail, ReportSummary } from '../../services/reports.ts';
+import { presentEncryption } from './present-pgp.ts';
 import type { ScanDetail, ScanSummary, StoredFinding } from '../../services/scans.ts';
 import type { SlaEntry } from '../../services/sla.ts';
 
@@ -61,6 +62,7 @@ export const presentDetail = (d: ReportDetail, slug: string) => ({
   source: d.source,
   embargo_until: d.embargoUntil?.toISOString() ?? null,
   allowed_transitions: [...d.allowedTransitions],
+  encryption: presentEncryption(d.encryption),
   ...presentThread(d, slug),
 });
 

@@ -35,7 +35,8 @@ export const DeadlineSchema = Type.Object({
 
 export const SubmissionBody = Type.Object(
   {
-    title: Str(200, 1),
+    // An encrypted title is an armored OpenPGP message, longer than any plain title; decrypted, it must fit 200.
+    title: Type.Union([Str(200, 1), Type.String({ pattern: '^\\s*-----BEGIN PGP MESSAGE-----', maxLength: 20_000 })]),
     description: Str(50_000, 1),
     steps_to_reproduce: Type.Optional(Nullable(Str(50_000))),
     impact: Type.Optional(Nullable(Str(20_000))),
@@ -50,6 +51,7 @@ export const SubmissionBody = Type.Object(
     credit_name: Type.Optional(Nullable(Str(200))),
     credit_choice: Type.Optional(Nullable(Type.Union([Type.Literal('credit'), Type.Literal('anonymous')]))),
     accept_terms: Type.Optional(Nullable(Type.Boolean())),
+    reporter_public_key: Type.Optional(Nullable(Type.String({ maxLength: 100_000, description: 'your armored OpenPGP public key: replies to you are encrypted to it' }))),
   },
   { additionalProperties: false },
 );

@@ -13,6 +13,8 @@ export interface RenderSecurityTxtOptions {
   policyUrl?: string;
   encryptionUrl?: string;
   acknowledgmentsUrl?: string;
+  /** The CSAF provider metadata (CSAF 2.0 requirement 8: security.txt names it). */
+  csafUrl?: string;
   /** The Embargo web form, offered as a Contact after the policy's own contacts. */
   reportUrl?: string;
 }
@@ -48,7 +50,7 @@ export function renderSecurityTxt(policy: Policy, opts: RenderSecurityTxtOptions
     ['Canonical', unique([opts.canonicalUrl, ...(txt?.canonical ?? [])])],
     ['Policy', unique([opts.policyUrl ?? txt?.policy])],
     ['Hiring', unique([txt?.hiring])],
-    ['CSAF', unique([txt?.csaf])],
+    ['CSAF', unique([opts.csafUrl, txt?.csaf])],
   ];
   const header = [
     `# Security contact for ${policy.project.name.replace(/\r?\n/g, ' ')}, as described in RFC 9116.`,

@@ -7,6 +7,7 @@ import { DomainError } from '../../../core/errors.ts';
 import type { ServiceContext } from '../../../services/context.ts';
 import { findProjectByHost, getProject, listProjects, savePolicy, type ProjectRecord } from '../../../services/projects.ts';
 import { listMembers, setMembership } from '../../../services/users.ts';
+import { keyPublication, signWithProjectKey } from '../../../services/project-keys.ts';
 import { actorFor, actorLabel, requireSiteAdmin } from '../auth.ts';
 import { presentProject } from '../present.ts';
 import { Nullable, RoleEnum, SlugParams, Str } from '../schemas.ts';
@@ -16,18 +17,30 @@ const PolicyBody = Type.Object({ policy_yaml: Str(200_000, 1) }, { additionalPro
 export const projectUrls = (ctx: ServiceContext, p: ProjectRecord) => ({
   canonicalUrl: `${ctx.publicUrl}/projects/${p.slug}/.well-known/security.txt`,
   policyUrl: `${ctx.publicUrl}/api/v1/projects/${p.slug}/security.md`,
-  reportUrl: `${ctx.publicUrl}/api/v1/projects/${p.slug}/reports`,
+  reportUrl: `${ctx.publicUrl}/p/${p.slug}/report`,
 });
 
-function sendSecurityTxt(ctx: ServiceContext, p: ProjectRecord, reply: FastifyReply) {
+async function sendSecurityTxt(ctx: ServiceContext, p: ProjectRecord, reply: FastifyReply) {
   const urls = projectUrls(ctx, p);
+  const key = await keyPublication(ctx, p);
   // RFC 9116 only allows https web URIs: a plain-http deployment (local, behind no TLS) leaves them out.
   const https = ctx.publicUrl.startsWith('https://');
   const text = renderSecurityTxt(p.policy, {
     now: ctx.now(),
-    ...(https ? { canonicalUrl: urls.canonicalUrl, policyUrl: urls.policyUrl } : {}),
+    ...(https
+      ? {
+          canonicalUrl: urls.canonicalUrl,
+          policyUrl: urls.policyUrl,
+          csafUrl: `${ctx.publicUrl}/.well-known/csaf/provider-metadata.json`,
+          ...(key ? { encryptionUrl: key.url } : {}),
+          // The policy's own acknowledgments/hall_of_fame_url win; else Embargo's page (it exists only when the policy keeps one).
+          ...(p.policy.recognition.hall_of_fame && !p.policy.recognition.hall_of_fame_url && !p.policy.contacts.security_txt?.acknowledgments ? { acknowledgmentsUrl: `${ctx.publicUrl}/projects/${p.slug}/hall-of-fame` } : {}),
+        }
+      : {}),
   });
-  return reply.type('text/plain; charset=utf-8').send(text);
+  // With a project key the file is served cleartext-signed (RFC 9116 §2.3), verifiable with `gpg --verify`.
+  const signed = key ? await signWithProjectKey(ctx, p.id, text) : null;
+  return reply.type('text/plain; charset=utf-8').send(signed ?? text);
 }
 
 export const projectRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox => async (app) => {
@@ -47,7 +60,7 @@ export const projectRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox =>
 
   app.get('/api/v1/projects/:slug', { config: { anonymous: true }, schema: { tags: ['projects'], summary: 'Public project information and its parsed policy', params: SlugParams } }, async (req) => {
     const p = await getProject(ctx.db, req.params.slug);
-    return { ...presentProject(p), policy: p.policy };
+    return { ...presentProject(p), pgp_key: await keyPublication(ctx, p), policy: p.policy };
   });
 
   app.get('/api/v1/projects/:slug/policy', { config: { anonymous: true }, schema: { tags: ['projects'], summary: 'The policy YAML source', params: SlugParams } }, async (req, reply) => {
@@ -68,7 +81,8 @@ export const projectRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox =>
 
   app.get('/api/v1/projects/:slug/security.md', { config: { anonymous: true }, schema: { tags: ['projects'], summary: 'SECURITY.md rendered from the policy', params: SlugParams } }, async (req, reply) => {
     const p = await getProject(ctx.db, req.params.slug);
-    return reply.type('text/markdown; charset=utf-8').send(renderSecurityMd(p.policy, { now: ctx.now(), reportUrl: projectUrls(ctx, p).reportUrl }));
+    const key = await keyPublication(ctx, p);
+    return reply.type('text/markdown; charset=utf-8').send(renderSecurityMd(p.policy, { now: ctx.now(), reportUrl: projectUrls(ctx, p).reportUrl, ...(key ? { projectKey: key } : {}) }));
   });
 
   app.get('/projects/:slug/.well-known/security.txt', { config: { anonymous: true }, schema: { tags: ['projects'], summary: 'RFC 9116 security.txt of a project, by path', params: SlugParams } }, async (req, reply) =>

@@ -12,6 +12,7 @@ import {
   submitReport,
   transitionReport,
 } from '../../../services/reports.ts';
+import { decryptSubmission, rawSubmission } from '../../../services/pgp-intake.ts';
 import { actorFor, actorLabel } from '../auth.ts';
 import { readMultipart } from '../multipart.ts';
 import { presentAssessment, presentDetail, presentSummary } from '../present.ts';
@@ -54,7 +55,9 @@ export const reportRoutes = (ctx: ServiceContext, limits: IntakeLimits): Fastify
     },
     async (req, reply) => {
       const source = req.isMultipart() ? 'web' : 'api';
-      const result = await submitReport(ctx, req.params.slug, req.body, req.uploadedFiles, source);
+      // Armored (encrypted) fields are opened first; an undecryptable submission is quarantined and refused (422).
+      const { input, encryption } = await decryptSubmission(ctx, req.params.slug, req.body, source, () => rawSubmission(req.body, req.uploadedFiles));
+      const result = await submitReport(ctx, req.params.slug, input, req.uploadedFiles, source, encryption);
       return reply.status(201).send({
         tracking_id: result.trackingId,
         reporter_token: result.reporterToken,

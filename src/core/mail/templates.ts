@@ -1,0 +1,194 @@
+/**
+ * Every mail Embargo sends, as pure functions of what they say: subject + plain-text body. No I/O, no clock:
+ * times come in as ISO strings. Bodies are plain text (format=flowed is not used), wrapped by the writer.
+ */
+
+export interface MailText {
+  subject: string;
+  text: string;
+}
+
+const SIGNATURE = (projectName: string) => `\n-- \n${projectName} security team (sent by Embargo)\n`;
+
+/** A subject line never carries the report title: titles can name the flaw, and subjects are rarely encrypted. */
+const tag = (trackingId: string) => `[${trackingId}]`;
+
+export interface AcknowledgementInput {
+  projectName: string;
+  trackingId: string;
+  reporterLink: string;
+  /** ISO instant. */
+  submittedAt: string;
+  /** The promised first response, in the policy's words, if any. */
+  promise?: string | null;
+  /** Whether replying to this mail reaches the thread (a reply address exists). */
+  replyByMail: boolean;
+}
+
+export function acknowledgement(i: AcknowledgementInput): MailText {
+  const lines = [
+    `Thank you for your report to ${i.projectName}.`,
+    '',
+    `Tracking ID: ${i.trackingId}`,
+    `Received:    ${i.submittedAt}`,
+    '',
+    'Your private link to follow the report, read our answers and write to us:',
+    `  ${i.reporterLink}`,
+    '',
+    'Keep this link: it is the only way to open your report on the web, and we cannot show it to you again.',
+    'Anyone who has it can read the report, so do not share it.',
+  ];
+  if (i.promise) lines.push('', `What happens next: ${i.promise}`);
+  if (i.replyByMail) lines.push('', 'You can also answer by replying to this mail; keep the reply address as it is.');
+  return { subject: `${tag(i.trackingId)} Report received`, text: lines.join('\n') + SIGNATURE(i.projectName) };
+}
+
+export interface StateChangeInput {
+  projectName: string;
+  trackingId: string;
+  from: string;
+  to: string;
+  /** Rejection reason code when `to` is rejected. */
+  reason?: string | null;
+  replyByMail: boolean;
+}
+
+const STATE_WORDS: Record<string, string> = {
+  new: 'new',
+  acknowledged: 'acknowledged',
+  'needs-info': 'waiting for more information from you',
+  triaged: 'triaged',
+  accepted: 'accepted as a vulnerability',
+  rejected: 'closed without a fix',
+  fixing: 'being fixed',
+  fixed: 'fixed',
+  disclosed: 'publicly disclosed',
+  closed: 'closed',
+};
+
+export const stateWords = (state: string): string => STATE_WORDS[state] ?? state;
+
+export function stateChange(i: StateChangeInput): MailText {
+  const lines = [`The status of your report ${i.trackingId} to ${i.projectName} changed: it is now ${stateWords(i.to)} (was ${stateWords(i.from)}).`];
+  if (i.to === 'rejected' && i.reason) lines.push('', `Reason: ${i.reason.replaceAll('-', ' ')}`);
+  lines.push('', 'Open the private link from our acknowledgement mail for details.');
+  if (i.replyByMail) lines.push('Reply to this mail to write to us.');
+  return { subject: `${tag(i.trackingId)} Status: ${stateWords(i.to)}`, text: lines.join('\n') + SIGNATURE(i.projectName) };
+}
+
+export interface MaintainerMessageInput {
+  projectName: string;
+  trackingId: string;
+  authorName: string | null;
+  body: string;
+  replyByMail: boolean;
+}
+
+export function maintainerMessage(i: MaintainerMessageInput): MailText {
+  const who = i.authorName ? `${i.authorName} (${i.projectName})` : `The ${i.projectName} security team`;
+  const lines = [`${who} wrote about your report ${i.trackingId}:`, '', i.body.trimEnd(), ''];
+  lines.push(i.replyByMail ? 'Reply to this mail to answer; your reply is added to the report.' : 'Answer through the private link from our acknowledgement mail.');
+  return { subject: `${tag(i.trackingId)} New message from ${i.projectName}`, text: lines.join('\n') + SIGNATURE(i.projectName) };
+}
+
+export type ReminderThreshold = 'due-soon' | 'breached';
+
+const CLOCK_WORDS: Record<string, string> = {
+  acknowledge: 'acknowledge the report',
+  assess: 'assess the report',
+  detailed_response: 'send a detailed response',
+  next_update: 'send the reporter an update',
+  fix: 'ship a fix',
+  disclosure: 'disclose publicly',
+};
+
+export interface DeadlineReminderInput {
+  projectName: string;
+  trackingId: string;
+  /** SLA clock name (acknowledge, assess, next_update, fix, …). */
+  clock: string;
+  dueAt: string;
+  threshold: ReminderThreshold;
+  promise: string;
+  reportUrl: string;
+}
+
+/** To maintainers: a deadline due soon or missed. `next_update` is the update cadence owed to the reporter. */
+export function deadlineReminder(i: DeadlineReminderInput): MailText {
+  const what = CLOCK_WORDS[i.clock] ?? i.clock;
+  const cadence = i.clock === 'next_update';
+  const subject =
+    i.threshold === 'breached'
+      ? `${tag(i.trackingId)} Deadline missed: ${what}`
+      : `${tag(i.trackingId)} ${cadence ? 'Update to the reporter due' : 'Deadline due soon'}: ${what}`;
+  const lines = [
+    i.threshold === 'breached'
+      ? `The deadline to ${what} for ${i.trackingId} (${i.projectName}) passed at ${i.dueAt}.`
+      : `The deadline to ${what} for ${i.trackingId} (${i.projectName}) is due at ${i.dueAt}.`,
+    '',
+    `The policy promises: ${i.promise}`,
+    '',
+    `Report: ${i.reportUrl}`,
+    '',
+    'You receive this because you are an admin or triager of the project. Each deadline is reminded once when due soon and once when missed.',
+  ];
+  return { subject, text: lines.join('\n') + SIGNATURE(i.projectName) };
+}
+
+export interface AdvisoryPublishedInput {
+  projectName: string;
+  trackingId: string;
+  advisoryId: string;
+  advisoryTitle: string;
+  advisoryUrl: string;
+  /** How the reporter is credited, or null when they chose to stay anonymous. */
+  creditedAs: string | null;
+}
+
+export function advisoryPublished(i: AdvisoryPublishedInput): MailText {
+  const lines = [
+    `The advisory for your report ${i.trackingId} is public: ${i.advisoryId} — ${i.advisoryTitle}`,
+    '',
+    `  ${i.advisoryUrl}`,
+    '',
+    i.creditedAs ? `You are credited as: ${i.creditedAs}` : 'As you asked, you are not named in it.',
+    '',
+    'Thank you for reporting it to us responsibly.',
+  ];
+  return { subject: `${tag(i.trackingId)} Advisory published: ${i.advisoryId}`, text: lines.join('\n') + SIGNATURE(i.projectName) };
+}
+
+export interface BounceInput {
+  /** The address the mail was sent to. */
+  recipient: string;
+  originalSubject: string | null;
+  /** A sentence a person can act on. */
+  reason: string;
+  quarantineId: string;
+}
+
+/** To the sender of an inbound mail that could not be taken in as is (kept for a maintainer to look at). */
+export function inboundBounce(i: BounceInput): MailText {
+  const lines = [
+    `Your mail to ${i.recipient}${i.originalSubject ? ` ("${i.originalSubject.slice(0, 120)}")` : ''} was not added to a report:`,
+    '',
+    `  ${i.reason}`,
+    '',
+    `It is kept for the security team to look at (reference ${i.quarantineId}); nothing is lost. If you can, send it again fixed.`,
+  ];
+  return { subject: 'Your mail could not be processed', text: lines.join('\n') + '\n-- \nEmbargo mail intake\n' };
+}
+
+/** Reasons a mail is held, in words for the bounce. */
+export const BOUNCE_REASONS: Record<string, string> = {
+  bad_mime: 'The mail is not well-formed MIME (RFC 2045/3156) and could not be read.',
+  bad_armor: 'The OpenPGP block is not valid ASCII armor.',
+  malformed: 'The OpenPGP message is damaged or cut short.',
+  wrong_key: 'The mail is encrypted to a key that is not our current key; encrypt it to the key published in our security policy.',
+  not_encrypted: 'The OpenPGP part does not contain an encrypted message.',
+  decryption_failed: 'The encrypted message could not be decrypted (damaged or tampered with).',
+  no_key: 'The mail is encrypted but this project has no OpenPGP key.',
+  reply_mismatch: 'The reply address belongs to a report you did not send, or the sender address differs from the reporter\'s.',
+  invalid_report:
+    'The mail does not make a valid report under the project\'s policy. Give a subject and a description; give fields the policy requires as labelled sections, each starting on its own line, e.g. "Steps to reproduce:" or "Impact:". What is missing:',
+};

@@ -1,0 +1,9 @@
+import type { Job } from './runner.ts';
+import { drainOutbox } from '../services/mail-delivery.ts';
+
+/** Sends queued mail (src/services/outbox.ts); a process without mail settings sends nothing. */
+export const outboxJob: Job = {
+  name: 'outbox',
+  intervalMs: 5_000,
+  tick: (ctx) => drainOutbox(ctx, 20),
+};

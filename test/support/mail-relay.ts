@@ -1,0 +1,75 @@
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import nodemailer from 'nodemailer';
+import type Mail from 'nodemailer/lib/mailer/index.js';
+import { simpleParser, type ParsedMail } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+
+/** A mail the test relay accepted: envelope, raw bytes and the parsed message. */
+export interface CapturedMail {
+  from: string;
+  to: string[];
+  raw: Buffer;
+  parsed: ParsedMail;
+}
+
+export interface TestRelay {
+  port: number;
+  mails: CapturedMail[];
+  /** Resolves once at least `n` mails arrived in total (fails after `timeoutMs`). */
+  waitFor(n: number, timeoutMs?: number): Promise<CapturedMail[]>;
+  close(): Promise<void>;
+}
+
+/** A real SMTP server on 127.0.0.1 standing in for the outgoing relay: it keeps every mail it is given. */
+export async function startRelay(port = 0): Promise<TestRelay> {
+  const mails: CapturedMail[] = [];
+  const server = new SMTPServer({
+    logger: false,
+    authOptional: true,
+    disabledCommands: ['AUTH', 'STARTTLS'],
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => {
+        const raw = Buffer.concat(chunks);
+        simpleParser(raw).then((parsed) => {
+          mails.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address), raw, parsed });
+          callback();
+        }, callback);
+      });
+    },
+  });
+  server.listen(port, '127.0.0.1');
+  await once(server.server, 'listening');
+  return {
+    port: (server.server.address() as AddressInfo).port,
+    mails,
+    async waitFor(n, timeoutMs = 20_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (mails.length < n) {
+        if (Date.now() > deadline) throw new Error(`relay got ${mails.length} mails, expected ${n}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      return mails;
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** Sends one mail to an SMTP server on 127.0.0.1 (Embargo's listener) with nodemailer; rejects with the SMTP error. */
+export async function sendTo(port: number, message: Mail.Options): Promise<{ response: string }> {
+  const transport = nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true, connectionTimeout: 10_000 });
+  try {
+    const info = await transport.sendMail(message);
+    return { response: info.response };
+  } finally {
+    transport.close();
+  }
+}
+
+/** The header of a parsed mail as a string ('' when absent). */
+export const header = (m: ParsedMail, name: string): string => {
+  const line = m.headerLines.find((h) => h.key === name.toLowerCase());
+  return line ? line.line.slice(line.line.indexOf(':') + 1).trim() : '';
+};
