@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { UI_ROUTES, uiPath } from '../core/ui-paths.ts';
 import { computeDeadlines, isOutstanding } from '../core/sla/clock.ts';
 import type { Deadline } from '../core/sla/types.ts';
 import type { Policy } from '../core/policy/types.ts';
@@ -16,7 +17,7 @@ export function reminderThreshold(d: Deadline, dueSoonMs: number): ReminderThres
   return null;
 }
 
-export const maintainerReportUrl = (publicUrl: string, slug: string, trackingId: string): string => `${publicUrl}/app/projects/${slug}/reports/${trackingId}`;
+export const maintainerReportUrl = (publicUrl: string, slug: string, trackingId: string): string => `${publicUrl}${uiPath(UI_ROUTES.maintainerReport, { slug, trackingId })}`;
 
 /**
  * Mails the project's admins and triagers about SLA deadlines that are due soon or missed, including the update

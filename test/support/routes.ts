@@ -13,7 +13,9 @@ const LINE = /^((?:│ {3}| {4})*)(?:├── |└── )(.*?)(?: \(([A-Z]+(?:
  * fail when a route appears that it does not know about. Throws if the tree has a shape it cannot read.
  */
 export function registeredRoutes(app: FastifyInstance): RegisteredRoute[] {
-  const tree = app.printRoutes({ commonPrefix: false });
+  // The default (common-prefix) tree: with commonPrefix false, Fastify drops static segments before a wildcard
+  // (`/assets/*` printed as `/*`, `/api/docs/static/*` as `/api/docs/*`).
+  const tree = app.printRoutes();
   const parents: string[] = [];
   const routes: RegisteredRoute[] = [];
   for (const line of tree.split('\n')) {

@@ -4,6 +4,7 @@ import { authorize } from '../../../core/access/permissions.ts';
 import { renderSecurityMd } from '../../../core/policy/render-security-md.ts';
 import { renderSecurityTxt } from '../../../core/policy/render-security-txt.ts';
 import { DomainError } from '../../../core/errors.ts';
+import { UI_ROUTES, uiPath } from '../../../core/ui-paths.ts';
 import type { ServiceContext } from '../../../services/context.ts';
 import { findProjectByHost, getProject, listProjects, savePolicy, type ProjectRecord } from '../../../services/projects.ts';
 import { listMembers, setMembership } from '../../../services/users.ts';
@@ -17,7 +18,7 @@ const PolicyBody = Type.Object({ policy_yaml: Str(200_000, 1) }, { additionalPro
 export const projectUrls = (ctx: ServiceContext, p: ProjectRecord) => ({
   canonicalUrl: `${ctx.publicUrl}/projects/${p.slug}/.well-known/security.txt`,
   policyUrl: `${ctx.publicUrl}/api/v1/projects/${p.slug}/security.md`,
-  reportUrl: `${ctx.publicUrl}/p/${p.slug}/report`,
+  reportUrl: `${ctx.publicUrl}${uiPath(UI_ROUTES.reportForm, { slug: p.slug })}`,
 });
 
 async function sendSecurityTxt(ctx: ServiceContext, p: ProjectRecord, reply: FastifyReply) {

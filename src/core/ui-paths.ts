@@ -1,0 +1,18 @@
+/**
+ * Path patterns of web UI pages the server links to (reminder mails, SECURITY.md, security.txt). The UI's router
+ * uses the same constants, so a link the server writes always lands on a page the UI serves.
+ */
+export const UI_ROUTES = {
+  policyPage: '/p/:slug',
+  reportForm: '/p/:slug/report',
+  maintainerReport: '/app/p/:slug/reports/:trackingId',
+} as const;
+
+/** Fills a pattern's `:name` segments with URI-encoded values; a missing value is a programming error. */
+export function uiPath(pattern: string, params: Record<string, string>): string {
+  return pattern.replace(/:([A-Za-z]+)/g, (_m, name: string) => {
+    const value = params[name];
+    if (value === undefined) throw new Error(`uiPath: no value for :${name} in ${pattern}`);
+    return encodeURIComponent(value);
+  });
+}

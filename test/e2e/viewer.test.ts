@@ -1,0 +1,96 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { checkAtBothWidths, guardedPage, launchBrowser, type E2eBrowser, type GuardedPage } from './support/browser.ts';
+import { startE2eServer, type E2eServer, type Maintainer } from './support/server.ts';
+import { chatterReport, signIn, submitReport, type Submitted } from './support/dashboard.ts';
+
+/**
+ * A viewer in the dashboard: reads the queue, the report, the thread and the settings, and is offered no action
+ * at all; a request forced from the page (with the session's own CSRF token) is refused by the server, and the
+ * report is unchanged. Signing out ends the session.
+ */
+
+const SLUG = 'personal-chatter';
+let server: E2eServer;
+let chromium: E2eBrowser;
+let viewer: Maintainer;
+let admin: Maintainer;
+let report: Submitted;
+
+before(async () => {
+  server = await startE2eServer([SLUG]);
+  admin = await server.addMaintainer(SLUG, 'admin', 'ada.admin@example.org', 'Ada Admin');
+  viewer = await server.addMaintainer(SLUG, 'viewer', 'vic@example.org', 'Vic Viewer');
+  report = await submitReport(server, SLUG, chatterReport('Stored XSS in display names'), [{ name: 'poc.txt', type: 'text/plain', content: 'payload\n' }]);
+  await server.api(admin.token, 'POST', `/api/v1/projects/${SLUG}/reports/${report.tracking_id}/messages`, { body: 'Internal: looks real.', internal: true });
+  chromium = await launchBrowser();
+});
+
+after(async () => {
+  await chromium?.close();
+  await server?.stop();
+});
+
+async function withPage(fn: (g: GuardedPage) => Promise<void>): Promise<void> {
+  const g = await guardedPage(chromium.browser, server.baseUrl, 1280);
+  try {
+    await fn(g);
+    assert.deepEqual(g.problems(), [], 'console errors, uncaught exceptions or CSP violations');
+  } finally {
+    await g.close();
+  }
+}
+
+describe('viewer in the dashboard', () => {
+  test('a viewer reads the report but is offered no triage, and a forced call is refused', async () => {
+    await withPage(async (g) => {
+      const p = g.page;
+      g.expectConsole(/status of 401/);
+      await p.goto('/app');
+      await signIn(p, viewer.email);
+      await p.getByRole('heading', { name: 'Report queue' }).waitFor();
+      await p.getByRole('link', { name: new RegExp(`${report.tracking_id} Stored XSS`) }).click();
+      await p.locator('h1').filter({ hasText: `${report.tracking_id}: Stored XSS in display names` }).waitFor();
+
+      // Everything readable is there: the body, the attachment, the internal note (members see notes).
+      const main = p.locator('main');
+      await p.getByRole('article', { name: 'Internal note by Ada Admin' }).waitFor();
+      assert.equal(await p.getByRole('link', { name: 'poc.txt' }).count(), 1);
+      assert.match(await main.innerText(), /can read this report but not triage it/);
+      // No action of any kind.
+      assert.equal(await p.getByRole('button', { name: /^Move to/ }).count(), 0);
+      assert.equal(await p.getByRole('button', { name: /Save|Draft advisory|Send reply|Add internal note/ }).count(), 0);
+      assert.equal(await p.locator('.cvss').count(), 0, 'no CVSS calculator');
+      assert.equal(await p.locator('main textarea, main select, main input').count(), 0, 'no form control at all');
+      assert.equal(await p.getByRole('heading', { name: 'Audit trail' }).count(), 0, 'the audit trail is for admins');
+      assert.deepEqual(await checkAtBothWidths(p, 'app-report-viewer'), []);
+
+      // Forced: the same call the triage button would make, with the session's CSRF token, is refused.
+      g.expectConsole(/status of 403/);
+      const forced = await p.evaluate(async (path) => {
+        const { csrf_token } = (await (await fetch('/api/v1/session')).json()) as { csrf_token: string };
+        const res = await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': csrf_token }, body: JSON.stringify({ to: 'acknowledged' }) });
+        return { status: res.status, body: (await res.json()) as { error: string } };
+      }, `/api/v1/projects/${SLUG}/reports/${report.tracking_id}/transitions`);
+      assert.equal(forced.status, 403);
+      assert.equal(forced.body.error, 'forbidden');
+      const after = await server.api<{ state: string }>(admin.token, 'GET', `/api/v1/projects/${SLUG}/reports/${report.tracking_id}`);
+      assert.equal(after.state, 'new');
+
+      // Settings: the policy read-only, members listed without controls.
+      await p.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Projects' }).click();
+      await p.getByRole('link', { name: 'Settings and members of Personal Chatter' }).click();
+      await p.getByRole('heading', { name: 'Settings of Personal Chatter' }).waitFor();
+      await p.getByText('Only project admins can change the policy; you are a viewer.').waitFor();
+      assert.equal(await p.getByLabel('Policy (YAML)').getAttribute('readonly'), '');
+      assert.equal(await p.getByRole('button', { name: /Save policy|Add member|Remove/ }).count(), 0);
+      await p.getByRole('list', { name: 'Members' }).getByText('vic@example.org', { exact: true }).waitFor();
+      assert.deepEqual(await checkAtBothWidths(p, 'app-settings-viewer'), []);
+
+      // Signing out ends the session: the API refuses the cookie afterwards.
+      await p.getByRole('button', { name: 'Sign out' }).click();
+      await p.getByRole('heading', { name: 'Sign in', level: 1 }).waitFor();
+      assert.equal(await p.evaluate(async () => (await fetch('/api/v1/session')).status), 401);
+    });
+  });
+});

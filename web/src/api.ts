@@ -1,0 +1,245 @@
+/**
+ * The typed client for Embargo's JSON API. Every call goes through request(): same-origin cookies, JSON or
+ * multipart bodies, the CSRF token on state-changing calls of a signed-in session, and errors turned into
+ * ApiError with the server's field-level problems (the same shape as src/adapters/http/error-map.ts sends).
+ */
+import type { Policy } from '../../src/core/policy/types.ts';
+
+export type { Policy };
+
+export interface FieldProblem {
+  field: string;
+  message: string;
+  line?: number;
+}
+
+export class ApiError extends Error {
+  readonly status: number;
+  /** The server's error code (`validation`, `not_found`, `payload_too_large`, `rate_limited`, `csrf`, ...). */
+  readonly code: string;
+  readonly problems: FieldProblem[];
+  readonly body: Record<string, unknown>;
+
+  constructor(status: number, body: Record<string, unknown>) {
+    super(typeof body.message === 'string' ? body.message : `Request failed (${status})`);
+    this.status = status;
+    this.code = typeof body.error === 'string' ? body.error : 'http_' + status;
+    this.problems = Array.isArray(body.problems) ? (body.problems as FieldProblem[]) : [];
+    this.body = body;
+  }
+}
+
+// ---- Response shapes (mirror src/adapters/http/present.ts) ----
+
+export interface ProjectListItem {
+  slug: string;
+  name: string;
+}
+
+export interface ProjectInfo {
+  slug: string;
+  name: string;
+  tracking_prefix: string;
+  hosts: string[];
+  created_at: string;
+  updated_at: string;
+  /** The project's OpenPGP key managed by Embargo (docs/pgp.md), when it has one. */
+  pgp_key?: { fingerprint: string; url: string } | null;
+  policy: Policy;
+}
+
+export interface IntakeLimits {
+  max_attachment_bytes: number;
+  max_attachments: number;
+}
+
+export interface Classification {
+  version_status: string;
+  version_matched: string | null;
+  scope_status: string;
+  flags: string[];
+}
+
+export interface SubmissionCreated {
+  tracking_id: string;
+  reporter_token: string;
+  reporter_link: string;
+  reporter_api: string;
+  classification: Classification;
+  created_at: string;
+  notice: string;
+}
+
+export interface Deadline {
+  clock: string;
+  due_at: string;
+  status: string;
+  met_at: string | null;
+  remaining_ms: number | null;
+  promise: string;
+}
+
+export interface ThreadMessage {
+  id: string;
+  author: 'reporter' | 'maintainer' | 'system' | string;
+  author_name: string | null;
+  internal: boolean;
+  body: string;
+  created_at: string;
+}
+
+export interface ThreadAttachment {
+  id: string;
+  filename: string;
+  content_type: string;
+  size: number;
+  sha256: string;
+  message_id: string | null;
+  created_at: string;
+  /** Maintainer views only: the download path. */
+  url?: string;
+}
+
+export interface ReportBody {
+  description: string;
+  steps_to_reproduce: string | null;
+  impact: string | null;
+  environment: string | null;
+  proof_of_concept: string | null;
+  suggested_fix: string | null;
+  reporter_name: string | null;
+  reporter_email: string | null;
+  credit_name: string | null;
+}
+
+export interface ReporterView {
+  project: { slug: string; name: string };
+  tracking_id: string;
+  title: string;
+  state: string;
+  severity: string | null;
+  rejection_reason: string | null;
+  created_at: string;
+  updated_at: string;
+  deadlines: Deadline[];
+  body: ReportBody;
+  messages: ThreadMessage[];
+  attachments: ThreadAttachment[];
+}
+
+export interface SessionUser {
+  id: string;
+  email: string;
+  name: string;
+  site_admin: boolean;
+}
+
+/** The intake fields of POST /api/v1/projects/:slug/reports (src/adapters/http/schemas.ts SubmissionBody). */
+export interface SubmissionFields {
+  title: string;
+  description: string;
+  steps_to_reproduce?: string;
+  impact?: string;
+  affected_version?: string;
+  environment?: string;
+  proof_of_concept?: string;
+  suggested_fix?: string;
+  category?: string;
+  cvss_vector?: string;
+  reporter_name?: string;
+  reporter_email?: string;
+  credit_name?: string;
+  credit_choice?: 'credit' | 'anonymous';
+  accept_terms?: boolean;
+}
+
+// ---- Transport ----
+
+let csrfToken: string | null = null;
+
+/** Remembers the CSRF token of the cookie session (from POST/GET /api/v1/session); null after sign-out. */
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token;
+}
+
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+export interface RequestOptions {
+  method?: string;
+  /** Sent as application/json. */
+  json?: unknown;
+  /** Sent as multipart/form-data (the browser sets the boundary). */
+  form?: FormData;
+  signal?: AbortSignal;
+}
+
+/** One API call. Resolves with the parsed JSON (or text for non-JSON answers, undefined for 204). */
+export async function request<T>(path: string, opts: RequestOptions = {}): Promise<T> {
+  const method = opts.method ?? (opts.json !== undefined || opts.form ? 'POST' : 'GET');
+  const headers: Record<string, string> = { accept: 'application/json' };
+  let body: BodyInit | undefined;
+  if (opts.json !== undefined) {
+    headers['content-type'] = 'application/json';
+    body = JSON.stringify(opts.json);
+  } else if (opts.form) {
+    body = opts.form;
+  }
+  if (UNSAFE.has(method) && csrfToken) headers['x-csrf-token'] = csrfToken;
+  const init: RequestInit = { method, headers, credentials: 'same-origin', cache: 'no-store' };
+  if (body !== undefined) init.body = body;
+  if (opts.signal) init.signal = opts.signal;
+  const res = await fetch(path, init);
+  if (res.status === 204) return undefined as T;
+  const type = res.headers.get('content-type') ?? '';
+  const parsed: unknown = type.includes('json') ? await res.json().catch(() => ({})) : await res.text();
+  if (!res.ok) {
+    const errorBody = typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : { message: String(parsed) };
+    throw new ApiError(res.status, errorBody);
+  }
+  return parsed as T;
+}
+
+/** Builds the multipart body of a submission or message: only filled fields, files under "attachments". */
+export function multipart(fields: Record<string, string | boolean | undefined>, files: File[]): FormData {
+  const form = new FormData();
+  for (const [name, value] of Object.entries(fields)) {
+    if (value === undefined || value === '') continue;
+    form.append(name, typeof value === 'boolean' ? String(value) : value);
+  }
+  for (const file of files) form.append('attachments', file, file.name);
+  return form;
+}
+
+const enc = encodeURIComponent;
+
+// ---- Endpoints ----
+
+export const api = {
+  projects: () => request<{ projects: ProjectListItem[] }>('/api/v1/projects'),
+  project: (slug: string) => request<ProjectInfo>(`/api/v1/projects/${enc(slug)}`),
+  intakeLimits: () => request<IntakeLimits>('/api/v1/intake/limits'),
+
+  submitReport: (slug: string, fields: SubmissionFields, files: File[]) =>
+    request<SubmissionCreated>(`/api/v1/projects/${enc(slug)}/reports`, { form: multipart({ ...fields }, files) }),
+
+  reporterView: (token: string) => request<ReporterView>(`/api/v1/reporter/${enc(token)}`),
+  reporterMessage: (token: string, body: string, files: File[]) =>
+    request<unknown>(`/api/v1/reporter/${enc(token)}/messages`, { form: multipart({ body }, files) }),
+  reporterAttachmentUrl: (token: string, attachmentId: string) => `/api/v1/reporter/${enc(token)}/attachments/${enc(attachmentId)}`,
+
+  /** The signed-in maintainer (401 ApiError when signed out); stores the session's CSRF token. */
+  async session(): Promise<SessionUser> {
+    const r = await request<{ user: SessionUser; csrf_token: string | null }>('/api/v1/session');
+    setCsrfToken(r.csrf_token);
+    return r.user;
+  },
+  async login(email: string, password: string): Promise<SessionUser> {
+    const r = await request<{ user: SessionUser; csrf_token: string }>('/api/v1/session', { json: { email, password } });
+    setCsrfToken(r.csrf_token);
+    return r.user;
+  },
+  async logout(): Promise<void> {
+    await request<void>('/api/v1/session', { method: 'DELETE' });
+    setCsrfToken(null);
+  },
+};

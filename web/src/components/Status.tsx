@@ -1,0 +1,27 @@
+import { ApiError } from '../api.ts';
+
+export function Loading({ what }: { what: string }) {
+  return (
+    <p className="loading" role="status">
+      Loading {what}…
+    </p>
+  );
+}
+
+/** What went wrong, in the server's words when it gave any. */
+export function ErrorMessage({ error, title = 'Something went wrong' }: { error: unknown; title?: string }) {
+  const message =
+    error instanceof ApiError
+      ? error.status === 404
+        ? 'Not found. Check the address.'
+        : error.message
+      : error instanceof Error
+        ? error.message
+        : String(error);
+  return (
+    <div className="notice notice--error" role="alert">
+      <h2>{title}</h2>
+      <p>{message}</p>
+    </div>
+  );
+}

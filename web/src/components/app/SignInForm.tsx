@@ -1,0 +1,51 @@
+import { useState, type FormEvent } from 'react';
+import { ApiError } from '../../api.ts';
+import { signIn } from './session.ts';
+
+/** Email and password; the server's answer (wrong password, rate limit) is shown as it is worded. */
+export function SignInForm({ message }: { message: string | null }) {
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!email.trim() || !password) {
+      setError('Enter your email and password.');
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      await signIn(email.trim(), password);
+    } catch (err) {
+      setError(err instanceof ApiError && err.status === 401 ? 'Wrong email or password.' : err instanceof Error ? err.message : String(err));
+      setBusy(false);
+    }
+  };
+  return (
+    <form className="form signin__form" noValidate onSubmit={(e) => void submit(e)}>
+      {message && (
+        <p className="notice" role="status">
+          {message}
+        </p>
+      )}
+      {error && (
+        <p className="notice notice--error" role="alert">
+          {error}
+        </p>
+      )}
+      <div className="field">
+        <label htmlFor="signin-email">Email</label>
+        <input id="signin-email" type="email" autoComplete="username" value={email} onChange={(e) => setEmail(e.target.value)} aria-invalid={error ? true : undefined} />
+      </div>
+      <div className="field">
+        <label htmlFor="signin-password">Password</label>
+        <input id="signin-password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} aria-invalid={error ? true : undefined} />
+      </div>
+      <button type="submit" className="button" disabled={busy}>
+        Sign in
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,75 @@
+import { useSyncExternalStore } from 'react';
+import { api, ApiError, setCsrfToken, type SessionUser } from '../../api.ts';
+import { appApi, setUnauthenticatedHandler, type DashboardProject } from '../../api-app.ts';
+
+/**
+ * The dashboard's session, one store for every page: unknown until GET /api/v1/session answers, then signed in
+ * (with the user's projects and roles) or signed out. A 401 from any dashboard call flips it to signed out with
+ * a message, and the layout shows the sign-in form in place of the page; after signing in the page comes back.
+ */
+export type SessionState =
+  | { status: 'unknown' }
+  | { status: 'signed-out'; message: string | null }
+  | { status: 'signed-in'; user: SessionUser; projects: DashboardProject[] };
+
+let state: SessionState = { status: 'unknown' };
+let checking: Promise<void> | null = null;
+const listeners = new Set<() => void>();
+
+function set(next: SessionState): void {
+  state = next;
+  for (const l of listeners) l();
+}
+
+export const EXPIRED_MESSAGE = 'Your session has ended. Sign in again to continue.';
+
+setUnauthenticatedHandler(() => {
+  if (state.status === 'signed-in') set({ status: 'signed-out', message: EXPIRED_MESSAGE });
+});
+
+async function signedIn(user: SessionUser): Promise<void> {
+  const { projects } = await appApi.projects();
+  set({ status: 'signed-in', user, projects });
+}
+
+/** Asks the server once whether a session exists (a 401 means no). */
+export function checkSession(): Promise<void> {
+  checking ??= api.session().then(signedIn, (e: unknown) => {
+    if (e instanceof ApiError && e.status === 401) set({ status: 'signed-out', message: null });
+    else set({ status: 'signed-out', message: e instanceof Error ? e.message : String(e) });
+  });
+  return checking;
+}
+
+export async function signIn(email: string, password: string): Promise<void> {
+  const user = await api.login(email, password);
+  checking = Promise.resolve();
+  await signedIn(user);
+}
+
+export async function signOut(): Promise<void> {
+  try {
+    await api.logout();
+  } catch (e) {
+    // Already gone on the server (expired): signing out locally is all that is left to do.
+    if (!(e instanceof ApiError && e.status === 401)) throw e;
+    setCsrfToken(null);
+  }
+  checking = Promise.resolve();
+  set({ status: 'signed-out', message: 'You have signed out.' });
+}
+
+export function useSession(): SessionState {
+  return useSyncExternalStore(
+    (l) => {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+    () => state,
+  );
+}
+
+/** The signed-in user's role on a project, or null when not a member. */
+export function roleOn(s: SessionState, slug: string): DashboardProject['role'] | null {
+  return s.status === 'signed-in' ? (s.projects.find((p) => p.slug === slug)?.role ?? null) : null;
+}

@@ -1,0 +1,260 @@
+import { useState, type FormEvent } from 'react';
+import { api, ApiError } from '../../api.ts';
+import { appApi, type AdvisoryPatch, type AdvisoryView, type DashboardProject, type ExportFormat } from '../../api-app.ts';
+import { useLoad, useTitle } from '../../hooks.ts';
+import { humanize } from '../../format.ts';
+import { Link } from '../../router.tsx';
+import { ErrorMessage, Loading } from '../../components/Status.tsx';
+import { Markdown } from '../../components/Markdown.tsx';
+import { MaintainerLayout } from '../../components/app/MaintainerLayout.tsx';
+import { AffectedEditor, CreditsEditor, ReferencesEditor } from '../../components/app/AdvisoryLists.tsx';
+import { tryScore } from '../../components/app/CvssCalculator.tsx';
+import { NotMember } from './ReportPage.tsx';
+import { can } from '../../../../src/core/access/permissions.ts';
+import { allowedAdvisoryTransitions, EDITABLE_STATES } from '../../../../src/core/advisories/states.ts';
+import type { AdvisoryState } from '../../../../src/core/advisories/types.ts';
+
+export function AdvisoryEditorPage({ slug, id }: { slug: string; id: string }) {
+  return (
+    <MaintainerLayout>
+      {({ projects }) => {
+        const project = projects.find((p) => p.slug === slug);
+        return project ? <Editor project={project} id={id} /> : <NotMember slug={slug} />;
+      }}
+    </MaintainerLayout>
+  );
+}
+
+const PUBLISH_STATES: readonly AdvisoryState[] = ['scheduled', 'published', 'withdrawn', 'amended'];
+
+function Editor({ project, id }: { project: DashboardProject; id: string }) {
+  const [loaded, reload] = useLoad(() => Promise.all([appApi.advisory(project.slug, id), api.project(project.slug)]), [project.slug, id]);
+  // Kept here, not in the form: the form remounts with each new revision, and the outcome must stay visible.
+  const [flash, setFlash] = useState<Flash>(null);
+  useTitle(`Advisory ${id}`);
+  if (loaded.state === 'loading') return <Loading what={`advisory ${id}`} />;
+  if (loaded.state === 'error')
+    return (
+      <>
+        <h1>Advisory {id}</h1>
+        <ErrorMessage error={loaded.error} title="The advisory could not be loaded" />
+      </>
+    );
+  const [view, info] = loaded.data;
+  const branches = info.policy.supported_versions.map((v) => v.label);
+  return <EditorForm key={view.revision + view.advisory.state} project={project} view={view} branches={branches} onChange={reload} message={flash} setMessage={setFlash} />;
+}
+
+function draftOf(view: AdvisoryView) {
+  const a = view.advisory;
+  return {
+    title: a.title,
+    summary: a.summary,
+    details: a.details,
+    cwe: a.cwe_ids.join(', '),
+    v3: a.cvss.v3 ?? '',
+    v4: a.cvss.v4 ?? '',
+    cve: a.cve_id ?? '',
+    affected: a.affected,
+    references: a.references,
+    credits: a.credits,
+  };
+}
+type Draft = ReturnType<typeof draftOf>;
+
+function patchOf(d: Draft): AdvisoryPatch {
+  return {
+    title: d.title,
+    summary: d.summary,
+    details: d.details,
+    cwe_ids: d.cwe
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+    cvss: { v3: d.v3.trim() || null, v4: d.v4.trim() || null },
+    cve_id: d.cve.trim() || null,
+    affected: d.affected,
+    references: d.references,
+    credits: d.credits,
+  };
+}
+
+type Flash = { ok: boolean; text: string } | null;
+
+interface EditorFormProps {
+  project: DashboardProject;
+  view: AdvisoryView;
+  branches: string[];
+  onChange: () => void;
+  message: Flash;
+  setMessage: (m: Flash) => void;
+}
+
+function EditorForm({ project, view, branches, onChange, message, setMessage }: EditorFormProps) {
+  const a = view.advisory;
+  const [draft, setDraft] = useState<Draft>(() => draftOf(view));
+  const [note, setNote] = useState('');
+  const [busy, setBusy] = useState(false);
+  const mayEdit = can(project.role, 'advisory:edit');
+  const editable = EDITABLE_STATES.includes(a.state);
+  const amendment = !editable && (a.state === 'published' || a.state === 'amended');
+  const readOnly = !mayEdit || (!editable && !amendment);
+  const set = <K extends keyof Draft>(k: K, v: Draft[K]) => setDraft((d) => ({ ...d, [k]: v }));
+
+  const run = async (what: string, fn: () => Promise<unknown>) => {
+    setBusy(true);
+    setMessage(null);
+    try {
+      await fn();
+      setMessage({ ok: true, text: what });
+      setBusy(false);
+      onChange();
+    } catch (e) {
+      const text = e instanceof ApiError && e.problems.length ? e.problems.map((p) => `${p.field}: ${p.message}`).join('; ') : e instanceof Error ? e.message : String(e);
+      setMessage({ ok: false, text });
+      setBusy(false);
+    }
+  };
+  const save = (e: FormEvent) => {
+    e.preventDefault();
+    void run('Saved.', () => appApi.saveAdvisory(project.slug, a.id, patchOf(draft), amendment ? note : null));
+  };
+  const moves = allowedAdvisoryTransitions(a.state).filter((to) => (PUBLISH_STATES.includes(to) ? can(project.role, 'advisory:publish') : mayEdit) && to !== 'amended');
+
+  return (
+    <>
+      <p className="breadcrumbs">
+        <Link to="/app/advisories">Advisories</Link> › {project.name}
+        {view.report_tracking_id && (
+          <>
+            {' '}
+            › from <Link to={`/app/p/${project.slug}/reports/${view.report_tracking_id}`}>{view.report_tracking_id}</Link>
+          </>
+        )}
+      </p>
+      <h1>
+        <span className="tracking-id">{a.id}</span>: {a.title}
+      </h1>
+      <p>
+        <span className={`badge state state--${a.state}`}>{humanize(a.state)}</span> <span className="muted">revision {view.revision}</span>
+      </p>
+      {message && (
+        <p className={message.ok ? 'notice notice--ok' : 'notice notice--error'} role={message.ok ? 'status' : 'alert'}>
+          {message.text}
+        </p>
+      )}
+      {view.problems.length > 0 && (
+        <div className="notice notice--warning">
+          <h2>Still to do before review</h2>
+          <ul aria-label="Problems">
+            {view.problems.map((p, i) => (
+              <li key={i}>
+                <code>{p.field}</code> {p.message}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {moves.length > 0 && (
+        <ul className="actions" aria-label="Advisory workflow">
+          {moves.map((to) => (
+            <li key={to}>
+              <button type="button" className="button" disabled={busy} onClick={() => void run(`Moved to ${humanize(to)}.`, () => appApi.moveAdvisory(project.slug, a.id, to))}>
+                Move to {humanize(to)}
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+
+      <form className="form" noValidate onSubmit={save}>
+        <fieldset disabled={readOnly}>
+          <legend>Advisory</legend>
+          <TextField id="a-title" label="Title" value={draft.title} onChange={(v) => set('title', v)} />
+          <TextField id="a-summary" label="Summary (one line, up to 160 characters)" value={draft.summary} onChange={(v) => set('summary', v)} />
+          <div className="field">
+            <label htmlFor="a-details">Details (Markdown)</label>
+            <textarea id="a-details" rows={8} value={draft.details} onChange={(e) => set('details', e.target.value)} />
+          </div>
+          <section className="preview" aria-labelledby="a-details-preview">
+            <h3 id="a-details-preview">Details preview</h3>
+            {draft.details.trim() ? <Markdown source={draft.details} /> : <p className="muted">Nothing yet.</p>}
+          </section>
+          <TextField id="a-cwe" label="CWE IDs (comma-separated, e.g. CWE-79)" value={draft.cwe} onChange={(v) => set('cwe', v)} />
+          <TextField id="a-cve" label="CVE ID (once assigned)" value={draft.cve} onChange={(v) => set('cve', v)} />
+          <VectorField id="a-v3" label="CVSS v3.1 vector" value={draft.v3} onChange={(v) => set('v3', v)} />
+          <VectorField id="a-v4" label="CVSS v4.0 vector" value={draft.v4} onChange={(v) => set('v4', v)} />
+        </fieldset>
+        <AffectedEditor value={draft.affected} branches={branches} disabled={readOnly} onChange={(v) => set('affected', v)} />
+        <ReferencesEditor value={draft.references} disabled={readOnly} onChange={(v) => set('references', v)} />
+        <CreditsEditor value={draft.credits} disabled={readOnly} onChange={(v) => set('credits', v)} />
+        {!readOnly && (
+          <>
+            {amendment && <TextField id="a-note" label="What changed (required for an amendment)" value={note} onChange={setNote} />}
+            <button type="submit" className="button button--primary" disabled={busy}>
+              {amendment ? 'Save amendment' : 'Save draft'}
+            </button>
+          </>
+        )}
+      </form>
+      <ExportPreview slug={project.slug} id={a.id} revision={view.revision} />
+    </>
+  );
+}
+
+function TextField({ id, label, value, onChange }: { id: string; label: string; value: string; onChange: (v: string) => void }) {
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <input id={id} type="text" value={value} onChange={(e) => onChange(e.target.value)} />
+    </div>
+  );
+}
+
+/** A vector with its live score (the core's scorer in the browser) or what is wrong with it. */
+function VectorField({ id, label, value, onChange }: { id: string; label: string; value: string; onChange: (v: string) => void }) {
+  const scored = value.trim() ? tryScore(value.trim()) : null;
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <input id={id} type="text" value={value} onChange={(e) => onChange(e.target.value)} aria-invalid={scored && 'error' in scored ? true : undefined} aria-describedby={`${id}-score`} />
+      <p className="field__hint" id={`${id}-score`} aria-live="polite">
+        {scored === null ? 'Empty: not scored.' : 'result' in scored ? `Score ${scored.result.score.toFixed(1)} (${humanize(scored.result.severity)})` : <span className="field__error">{scored.error}</span>}
+      </p>
+    </div>
+  );
+}
+
+const FORMATS: { key: ExportFormat; label: string }[] = [
+  { key: 'osv', label: 'OSV' },
+  { key: 'cve', label: 'CVE JSON 5' },
+  { key: 'csaf', label: 'CSAF 2.0' },
+];
+
+/** The saved advisory as each export format renders it (the server's exporter, not a copy of it). */
+function ExportPreview({ slug, id, revision }: { slug: string; id: string; revision: number }) {
+  const [format, setFormat] = useState<ExportFormat>('osv');
+  const [doc] = useLoad(() => appApi.exportAdvisory(slug, id, format), [slug, id, format, revision]);
+  return (
+    <section className="export" aria-labelledby="export-h">
+      <h2 id="export-h">Export preview</h2>
+      <p className="muted">Of the last saved revision.</p>
+      <fieldset className="radios export__formats">
+        <legend>Format</legend>
+        {FORMATS.map((f) => (
+          <div className="radios__item" key={f.key}>
+            <input type="radio" id={`export-${f.key}`} name="export-format" checked={format === f.key} onChange={() => setFormat(f.key)} />
+            <label htmlFor={`export-${f.key}`}>{f.label}</label>
+          </div>
+        ))}
+      </fieldset>
+      {doc.state === 'loading' && <Loading what="the export" />}
+      {doc.state === 'error' && <ErrorMessage error={doc.error} title="This export is not available yet" />}
+      {doc.state === 'ready' && (
+        <pre className="export__json" tabIndex={0} aria-label={`${format.toUpperCase()} export`}>
+          {typeof doc.data === 'string' ? doc.data : JSON.stringify(doc.data, null, 2)}
+        </pre>
+      )}
+    </section>
+  );
+}

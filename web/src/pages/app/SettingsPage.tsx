@@ -1,0 +1,218 @@
+import { useMemo, useState, type FormEvent } from 'react';
+import { ApiError } from '../../api.ts';
+import { appApi, type DashboardProject, type ProjectRole } from '../../api-app.ts';
+import { useLoad, useTitle } from '../../hooks.ts';
+import { formatDate } from '../../format.ts';
+import { Link } from '../../router.tsx';
+import { ErrorMessage, Loading } from '../../components/Status.tsx';
+import { MaintainerLayout } from '../../components/app/MaintainerLayout.tsx';
+import { NotMember } from './ReportPage.tsx';
+import { can, PROJECT_ROLES } from '../../../../src/core/access/permissions.ts';
+import { parsePolicy } from '../../../../src/core/policy/parse.ts';
+import type { FieldProblem } from '../../../../src/core/errors.ts';
+
+export function SettingsPage({ slug }: { slug: string }) {
+  return (
+    <MaintainerLayout>
+      {({ projects }) => {
+        const project = projects.find((p) => p.slug === slug);
+        return project ? <Settings project={project} /> : <NotMember slug={slug} />;
+      }}
+    </MaintainerLayout>
+  );
+}
+
+function Settings({ project }: { project: DashboardProject }) {
+  useTitle(`Settings of ${project.name}`);
+  const [yaml] = useLoad(() => appApi.policyYaml(project.slug), [project.slug]);
+  return (
+    <>
+      <p className="breadcrumbs">
+        <Link to="/app/projects">Projects</Link> › {project.name}
+      </p>
+      <h1>Settings of {project.name}</h1>
+      <h2>Policy</h2>
+      {yaml.state === 'loading' && <Loading what="the policy" />}
+      {yaml.state === 'error' && <ErrorMessage error={yaml.error} />}
+      {yaml.state === 'ready' && <PolicyEditor project={project} initial={yaml.data} />}
+      <h2>Members and roles</h2>
+      <Members project={project} />
+    </>
+  );
+}
+
+const problemText = (p: FieldProblem) => `${p.line ? `Line ${p.line}: ` : ''}${p.field && !p.field.startsWith('(') ? `${p.field} ` : ''}${p.message}`;
+
+/**
+ * The policy YAML with the core's parser running in the browser on every change: the same problems, with the
+ * same lines, that the server would refuse the save with.
+ */
+function PolicyEditor({ project, initial }: { project: DashboardProject; initial: string }) {
+  const [text, setText] = useState(initial);
+  const [saved, setSaved] = useState(initial);
+  const [serverProblems, setServerProblems] = useState<FieldProblem[]>([]);
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const [busy, setBusy] = useState(false);
+  // eslint-style note: new Date() here is the browser's clock, used only to check security_txt.expires.
+  const problems = useMemo(() => parsePolicy(text, { now: new Date() }).problems, [text]);
+  const mayEdit = can(project.role, 'project:update-policy');
+  const shown = serverProblems.length ? serverProblems : problems;
+  const save = async (e: FormEvent) => {
+    e.preventDefault();
+    if (problems.length) {
+      setMessage({ ok: false, text: `Fix the ${problems.length} problem${problems.length === 1 ? '' : 's'} first.` });
+      return;
+    }
+    setBusy(true);
+    setMessage(null);
+    try {
+      await appApi.savePolicy(project.slug, text);
+      setSaved(text);
+      setServerProblems([]);
+      setMessage({ ok: true, text: 'Policy saved. The public pages, SECURITY.md and security.txt now follow it.' });
+    } catch (err) {
+      if (err instanceof ApiError && err.problems.length) setServerProblems(err.problems);
+      setMessage({ ok: false, text: err instanceof Error ? err.message : String(err) });
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form className="form" noValidate onSubmit={(e) => void save(e)}>
+      {!mayEdit && <p className="notice">Only project admins can change the policy; you are a {project.role}.</p>}
+      <div className="field">
+        <label htmlFor="policy-yaml">Policy (YAML)</label>
+        <p className="field__hint" id="policy-hint">
+          Checked as you type. {text === saved ? 'No unsaved changes.' : 'Unsaved changes.'}
+        </p>
+        <textarea
+          id="policy-yaml"
+          className="code-editor"
+          rows={24}
+          spellCheck={false}
+          readOnly={!mayEdit}
+          value={text}
+          onChange={(e) => {
+            setText(e.target.value);
+            setServerProblems([]);
+            setMessage(null);
+          }}
+          aria-invalid={shown.length ? true : undefined}
+          aria-describedby="policy-hint policy-problems"
+        />
+      </div>
+      <div id="policy-problems" aria-live="polite">
+        {shown.length === 0 ? (
+          <p className="notice notice--ok">The policy is valid.</p>
+        ) : (
+          <div className="notice notice--error">
+            <p>
+              {shown.length} problem{shown.length === 1 ? '' : 's'}:
+            </p>
+            <ul aria-label="Policy problems">
+              {shown.map((p, i) => (
+                <li key={i}>{problemText(p)}</li>
+              ))}
+            </ul>
+          </div>
+        )}
+      </div>
+      {message && (
+        <p className={message.ok ? 'notice notice--ok' : 'notice notice--error'} role={message.ok ? 'status' : 'alert'}>
+          {message.text}
+        </p>
+      )}
+      {mayEdit && (
+        <button type="submit" className="button button--primary" disabled={busy || text === saved}>
+          Save policy
+        </button>
+      )}
+    </form>
+  );
+}
+
+function Members({ project }: { project: DashboardProject }) {
+  const [members, reload] = useLoad(() => appApi.members(project.slug), [project.slug]);
+  const [email, setEmail] = useState('');
+  const [role, setRole] = useState<ProjectRole>('viewer');
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const mayManage = can(project.role, 'project:manage-members');
+  const change = async (who: string, to: ProjectRole | null) => {
+    setMessage(null);
+    try {
+      await appApi.setMember(project.slug, who, to);
+      setMessage({ ok: true, text: to ? `${who} is now ${to}.` : `${who} was removed.` });
+      reload();
+    } catch (err) {
+      setMessage({ ok: false, text: err instanceof ApiError && err.problems.length ? err.problems.map((p) => `${p.field} ${p.message}`).join('; ') : err instanceof Error ? err.message : String(err) });
+    }
+  };
+  const add = (e: FormEvent) => {
+    e.preventDefault();
+    if (!email.trim()) {
+      setMessage({ ok: false, text: 'Enter the email of an existing Embargo user.' });
+      return;
+    }
+    void change(email.trim(), role).then(() => setEmail(''));
+  };
+  return (
+    <>
+      {message && (
+        <p className={message.ok ? 'notice notice--ok' : 'notice notice--error'} role={message.ok ? 'status' : 'alert'}>
+          {message.text}
+        </p>
+      )}
+      {members.state === 'loading' && <Loading what="members" />}
+      {members.state === 'error' && <ErrorMessage error={members.error} />}
+      {members.state === 'ready' && (
+        <ul className="members" aria-label="Members">
+          {members.data.members.map((m) => (
+            <li key={m.email} className="members__item">
+              <span>
+                <strong>{m.name}</strong> <span className="muted">{m.email}</span>
+                <br />
+                <span className="muted">since {formatDate(m.since)}</span>
+              </span>
+              {mayManage ? (
+                <span className="inline-form">
+                  <label className="visually-hidden" htmlFor={`role-${m.email}`}>
+                    Role of {m.email}
+                  </label>
+                  <select id={`role-${m.email}`} value={m.role} onChange={(e) => void change(m.email, e.target.value as ProjectRole)}>
+                    {PROJECT_ROLES.map((r) => (
+                      <option key={r}>{r}</option>
+                    ))}
+                  </select>
+                  <button type="button" className="button button--small button--danger" onClick={() => void change(m.email, null)}>
+                    Remove {m.name}
+                  </button>
+                </span>
+              ) : (
+                <span className="badge">{m.role}</span>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+      {mayManage && (
+        <form className="form inline-fields" noValidate onSubmit={add}>
+          <div className="field field--grow">
+            <label htmlFor="member-email">Email of a user to add</label>
+            <input id="member-email" type="email" value={email} onChange={(e) => setEmail(e.target.value)} />
+          </div>
+          <div className="field">
+            <label htmlFor="member-role">Role</label>
+            <select id="member-role" value={role} onChange={(e) => setRole(e.target.value as ProjectRole)}>
+              {PROJECT_ROLES.map((r) => (
+                <option key={r}>{r}</option>
+              ))}
+            </select>
+          </div>
+          <button type="submit" className="button">
+            Add member
+          </button>
+        </form>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,29 @@
+import { lazy, Suspense, type ReactNode } from 'react';
+import type { RouteDef } from '../../routes.tsx';
+import { UI_ROUTES } from '../../../../src/core/ui-paths.ts';
+import { Loading } from '../../components/Status.tsx';
+
+/**
+ * The dashboard is loaded only when an /app page is opened (a separate chunk), so the public pages a reporter
+ * opens do not download the calculator, the policy parser and the editors.
+ */
+const QueuePage = lazy(() => import('./QueuePage.tsx').then((m) => ({ default: m.QueuePage })));
+const ReportPage = lazy(() => import('./ReportPage.tsx').then((m) => ({ default: m.ReportPage })));
+const AdvisoriesPage = lazy(() => import('./AdvisoriesPage.tsx').then((m) => ({ default: m.AdvisoriesPage })));
+const AdvisoryEditorPage = lazy(() => import('./AdvisoryEditor.tsx').then((m) => ({ default: m.AdvisoryEditorPage })));
+const ProjectsPage = lazy(() => import('./ProjectsPage.tsx').then((m) => ({ default: m.ProjectsPage })));
+const SettingsPage = lazy(() => import('./SettingsPage.tsx').then((m) => ({ default: m.SettingsPage })));
+const AppNotFound = lazy(() => import('./AppNotFound.tsx').then((m) => ({ default: m.AppNotFound })));
+
+const page = (node: ReactNode) => <Suspense fallback={<Loading what="the dashboard" />}>{node}</Suspense>;
+
+/** The maintainer dashboard's pages, spliced into ROUTES (routes.tsx). The last entry catches unknown /app paths. */
+export const APP_ROUTES: RouteDef[] = [
+  { path: '/app', render: () => page(<QueuePage />) },
+  { path: '/app/advisories', render: () => page(<AdvisoriesPage />) },
+  { path: '/app/projects', render: () => page(<ProjectsPage />) },
+  { path: UI_ROUTES.maintainerReport, render: (p) => page(<ReportPage key={`${p.slug}/${p.trackingId}`} slug={p.slug ?? ''} trackingId={p.trackingId ?? ''} />) },
+  { path: '/app/p/:slug/advisories/:id', render: (p) => page(<AdvisoryEditorPage key={`${p.slug}/${p.id}`} slug={p.slug ?? ''} id={p.id ?? ''} />) },
+  { path: '/app/p/:slug/settings', render: (p) => page(<SettingsPage key={p.slug} slug={p.slug ?? ''} />) },
+  { path: '/app/*', render: () => page(<AppNotFound />) },
+];
