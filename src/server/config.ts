@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { MAIL_ENV_DOC, parseMailConfig, type MailConfig } from './mail-config.ts';
+import { parseIntEnv, type Env } from './env.ts';
 
 export interface Config {
   port: number;
@@ -34,8 +35,6 @@ export interface Config {
   cveShortName: string | null;
 }
 
-type Env = Record<string, string | undefined>;
-
 /** Every variable the server reads, with its meaning: the README table is generated from the same words. */
 export const ENV_DOC: Record<string, string> = {
   PORT: 'HTTP port (default 8080)',
@@ -66,17 +65,6 @@ export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   }
-}
-
-function int(env: Env, name: string, fallback: number, problems: string[], min = 1): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min) {
-    problems.push(`${name} must be an integer >= ${min} (got "${raw}")`);
-    return fallback;
-  }
-  return n;
 }
 
 function parseKeys(raw: string, problems: string[]): Map<string, Buffer> {
@@ -121,7 +109,7 @@ function dataDirSecrets(dataDir: string): GeneratedSecrets {
 /** Parses the environment once; reports every problem at once. */
 export function loadConfig(env: Env = process.env): Config {
   const problems: string[] = [];
-  const port = int(env, 'PORT', 8080, problems, 0);
+  const port = parseIntEnv(env, 'PORT', 8080, problems, 0);
   const host = env.HOST || '127.0.0.1';
   const dataDir = resolve(env.DATA_DIR || './data');
   const databaseUrl = env.DATABASE_URL || undefined;
@@ -157,17 +145,17 @@ export function loadConfig(env: Env = process.env): Config {
     activeKeyId,
     sessionSecret: sessionSecret ?? Buffer.alloc(0),
     secretsSource,
-    maxAttachmentBytes: int(env, 'EMBARGO_MAX_ATTACHMENT_BYTES', 10 * 1024 * 1024, problems),
-    maxAttachments: int(env, 'EMBARGO_MAX_ATTACHMENTS', 10, problems, 0),
-    intakeRateLimit: int(env, 'EMBARGO_INTAKE_RATE_LIMIT', 10, problems),
-    intakeRateWindowMs: int(env, 'EMBARGO_INTAKE_RATE_WINDOW_SECONDS', 60, problems) * 1000,
-    loginRateLimit: int(env, 'EMBARGO_LOGIN_RATE_LIMIT', 10, problems),
+    maxAttachmentBytes: parseIntEnv(env, 'EMBARGO_MAX_ATTACHMENT_BYTES', 10 * 1024 * 1024, problems),
+    maxAttachments: parseIntEnv(env, 'EMBARGO_MAX_ATTACHMENTS', 10, problems, 0),
+    intakeRateLimit: parseIntEnv(env, 'EMBARGO_INTAKE_RATE_LIMIT', 10, problems),
+    intakeRateWindowMs: parseIntEnv(env, 'EMBARGO_INTAKE_RATE_WINDOW_SECONDS', 60, problems) * 1000,
+    loginRateLimit: parseIntEnv(env, 'EMBARGO_LOGIN_RATE_LIMIT', 10, problems),
     trustProxy: env.EMBARGO_TRUST_PROXY === 'true',
     logLevel: env.EMBARGO_LOG_LEVEL || 'info',
-    sessionMaxAgeSeconds: int(env, 'EMBARGO_SESSION_MAX_AGE_SECONDS', 43200, problems),
+    sessionMaxAgeSeconds: parseIntEnv(env, 'EMBARGO_SESSION_MAX_AGE_SECONDS', 43200, problems),
     policyDir: env.EMBARGO_POLICY_DIR || undefined,
     jobs: env.EMBARGO_JOBS !== 'off',
-    subscribeRateLimit: int(env, 'EMBARGO_SUBSCRIBE_RATE_LIMIT', 10, problems),
+    subscribeRateLimit: parseIntEnv(env, 'EMBARGO_SUBSCRIBE_RATE_LIMIT', 10, problems),
     cveOrgId: env.EMBARGO_CVE_ORG_ID || null,
     cveShortName: env.EMBARGO_CVE_SHORT_NAME || null,
     mail: parseMailConfig(env, problems, { publicUrl: (env.EMBARGO_PUBLIC_URL || `http://${host.includes(':') ? `[${host}]` : host}:${port}`).replace(/\/+$/, ''), dataDir }),

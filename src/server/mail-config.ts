@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { parseIntEnv, type Env } from './env.ts';
 
 /** Mail settings (issue 6), parsed with the rest of the environment in config.ts. */
 export interface MailConfig {
@@ -40,19 +41,6 @@ export const MAIL_ENV_DOC: Record<string, string> = {
   EMBARGO_REMINDER_DUE_SOON_HOURS: 'maintainers are reminded this long before an SLA deadline (default 24)',
 };
 
-type Env = Record<string, string | undefined>;
-
-function int(env: Env, name: string, fallback: number, problems: string[], min = 1): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min) {
-    problems.push(`${name} must be an integer >= ${min} (got "${raw}")`);
-    return fallback;
-  }
-  return n;
-}
-
 function parseListen(raw: string | undefined, problems: string[]): MailConfig['listen'] {
   if (!raw) return undefined;
   const m = /^(?:(.+):)?(\d+)$/.exec(raw.trim());
@@ -85,16 +73,16 @@ export function parseMailConfig(env: Env, problems: string[], ctx: { publicUrl: 
     smtpUrl,
     maildir: `${ctx.dataDir}/maildir`,
     from,
-    maxAttempts: int(env, 'EMBARGO_MAIL_MAX_ATTEMPTS', 8, problems),
-    retryBaseMs: int(env, 'EMBARGO_MAIL_RETRY_BASE_SECONDS', 60, problems) * 1000,
+    maxAttempts: parseIntEnv(env, 'EMBARGO_MAIL_MAX_ATTEMPTS', 8, problems),
+    retryBaseMs: parseIntEnv(env, 'EMBARGO_MAIL_RETRY_BASE_SECONDS', 60, problems) * 1000,
     listen: parseListen(env.EMBARGO_SMTP_LISTEN, problems),
     tlsCert,
     tlsKey,
     domains: (env.EMBARGO_SMTP_DOMAINS ?? '').split(',').map((d) => d.trim().toLowerCase()).filter(Boolean),
-    maxBytes: int(env, 'EMBARGO_SMTP_MAX_BYTES', 25 * 1024 * 1024, problems),
-    senderRateLimit: int(env, 'EMBARGO_SMTP_SENDER_RATE_LIMIT', 20, problems),
-    ipRateLimit: int(env, 'EMBARGO_SMTP_IP_RATE_LIMIT', 60, problems),
-    rateWindowMs: int(env, 'EMBARGO_SMTP_RATE_WINDOW_SECONDS', 3600, problems) * 1000,
-    reminderDueSoonMs: int(env, 'EMBARGO_REMINDER_DUE_SOON_HOURS', 24, problems) * 3600_000,
+    maxBytes: parseIntEnv(env, 'EMBARGO_SMTP_MAX_BYTES', 25 * 1024 * 1024, problems),
+    senderRateLimit: parseIntEnv(env, 'EMBARGO_SMTP_SENDER_RATE_LIMIT', 20, problems),
+    ipRateLimit: parseIntEnv(env, 'EMBARGO_SMTP_IP_RATE_LIMIT', 60, problems),
+    rateWindowMs: parseIntEnv(env, 'EMBARGO_SMTP_RATE_WINDOW_SECONDS', 3600, problems) * 1000,
+    reminderDueSoonMs: parseIntEnv(env, 'EMBARGO_REMINDER_DUE_SOON_HOURS', 24, problems) * 3600_000,
   };
 }

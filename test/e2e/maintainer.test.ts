@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkAtBothWidths, guardedPage, launchBrowser, type E2eBrowser, type GuardedPage } from './support/browser.ts';
+import { checkAtBothWidths, launchBrowser, withGuardedPage, type E2eBrowser, type GuardedPage } from './support/browser.ts';
 import { startE2eServer, type E2eServer, type Maintainer } from './support/server.ts';
 import { chatterReport, endSessionElsewhere, signIn, submitReport, type Submitted } from './support/dashboard.ts';
 import { scoreCvss } from '../../src/core/cvss/index.ts';
@@ -39,15 +39,7 @@ after(async () => {
   await server?.stop();
 });
 
-async function withPage(fn: (g: GuardedPage) => Promise<void>): Promise<void> {
-  const g = await guardedPage(chromium.browser, server.baseUrl, 1280);
-  try {
-    await fn(g);
-    assert.deepEqual(g.problems(), [], 'console errors, uncaught exceptions or CSP violations');
-  } finally {
-    await g.close();
-  }
-}
+const withPage = (fn: (g: GuardedPage) => Promise<void>) => withGuardedPage(chromium.browser, server.baseUrl, fn);
 
 const h1 = (g: GuardedPage) => g.page.locator('h1');
 

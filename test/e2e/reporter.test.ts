@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { axeViolations, checkAtBothWidths, guardedPage, launchBrowser, type E2eBrowser, type GuardedPage } from './support/browser.ts';
+import { axeViolations, checkAtBothWidths, guardedPage, launchBrowser, withGuardedPage, type E2eBrowser, type GuardedPage } from './support/browser.ts';
 import { MAX_ATTACHMENT_BYTES, startE2eServer, type E2eServer, type Maintainer } from './support/server.ts';
 
 /**
@@ -27,15 +27,7 @@ after(async () => {
   await server?.stop();
 });
 
-async function withPage(fn: (g: GuardedPage) => Promise<void>, width = 1280): Promise<void> {
-  const g = await guardedPage(chromium.browser, server.baseUrl, width);
-  try {
-    await fn(g);
-    assert.deepEqual(g.problems(), [], 'console errors, uncaught exceptions or CSP violations');
-  } finally {
-    await g.close();
-  }
-}
+const withPage = (fn: (g: GuardedPage) => Promise<void>, width = 1280) => withGuardedPage(chromium.browser, server.baseUrl, fn, width);
 
 const heading = (g: GuardedPage) => g.page.locator('h1').first();
 

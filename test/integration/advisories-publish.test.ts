@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ENGINES, startTestRuntime, type TestServer } from '../support/harness.ts';
 import { seedWorld, type World } from '../support/fixtures.ts';
-import { composeFromEnv } from '../support/runtime-from-env.ts';
+import { twoInstancesOnOnePostgres } from '../support/runtime-from-env.ts';
 import { ADV, advisoryContent, api, createAdvisory, fixedReport, move, type AdvisoryJson } from '../support/advisory-fixtures.ts';
 import { publishAdvisoriesJob } from '../../src/jobs/publish-advisories.ts';
 import { JOBS } from '../../src/jobs/index.ts';
@@ -131,20 +131,10 @@ for (const engine of ENGINES) {
 const postgres = ENGINES.find((e) => e.name === 'postgres');
 if (postgres) {
   describe('two servers on one PostgreSQL database', () => {
-    let first: TestServer;
-    let second: TestServer;
-    let world: World;
-    before(async () => {
-      first = await startTestRuntime(postgres);
-      world = await seedWorld(first);
-      second = await composeFromEnv(first.env);
-    });
-    after(async () => {
-      await second?.close();
-      await first?.close();
-    });
+    const servers = twoInstancesOnOnePostgres(postgres);
 
     test('both tick concurrently at the embargo date: each advisory is published exactly once', async () => {
+      const { first, second, world } = servers;
       const ids: string[] = [];
       for (let i = 0; i < 5; i++) ids.push((await scheduledFromReport(first, world)).id);
       first.clock.advance(10 * DAY);

@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ENGINES, startTestRuntime, type TestServer } from '../support/harness.ts';
 import { seedWorld, validReport, type World } from '../support/fixtures.ts';
-import { composeFromEnv } from '../support/runtime-from-env.ts';
+import { twoInstancesOnOnePostgres } from '../support/runtime-from-env.ts';
 
 const INTAKE = '/api/v1/projects/privastream/reports';
 
@@ -59,21 +59,11 @@ for (const engine of ENGINES) {
 const postgres = ENGINES.find((e) => e.name === 'postgres');
 if (postgres) {
   describe('two servers sharing one PostgreSQL database', () => {
-    let first: TestServer;
-    let second: TestServer;
-    let world: World;
-    before(async () => {
-      first = await startTestRuntime(postgres);
-      world = await seedWorld(first);
-      // A second "server": its own compose(), pool and Fastify instance over the same DATABASE_URL.
-      second = await composeFromEnv(first.env);
-    });
-    after(async () => {
-      await second?.close();
-      await first?.close();
-    });
+    // A second "server": its own compose(), pool and Fastify instance over the same DATABASE_URL.
+    const servers = twoInstancesOnOnePostgres(postgres);
 
     test('100 submissions split across both, concurrently: 100 distinct IDs 0001..0100, chain verifies', async () => {
+      const { first, second, world } = servers;
       const responses = await submitConcurrently([first, second], 100);
       for (const res of responses) assert.equal(res.statusCode, 201, res.body);
       const ids = responses.map((r) => (r.json() as { tracking_id: string }).tracking_id);

@@ -111,7 +111,7 @@ for (const engine of ENGINES) {
         await new Promise((r) => setTimeout(r, 200));
         assert.deepEqual(reminders().map((m) => m.to[0]).sort(), ['admin@example.org', 'triager@example.org']);
         assert.match(reminders()[0]?.parsed.subject ?? '', /Deadline due soon: acknowledge the report/);
-        assert.match(reminders()[0]?.parsed.text ?? '', /https:\/\/embargo\.test\/app\/projects\/privastream\/reports\/PRIV-/);
+        assert.match(reminders()[0]?.parsed.text ?? '', /https:\/\/embargo\.test\/app\/p\/privastream\/reports\/PRIV-/);
         rt.clock.advance(12 * HOUR); // acknowledge now breached
         await rt.jobs.runAllOnce();
         await rt.jobs.runAllOnce();

@@ -1,11 +1,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as openpgp from 'openpgp';
+import { skipWithoutGpg, startGpg, type Gpg } from '../support/gpg.ts';
 import { isDomainError } from '../../src/core/errors.ts';
 import { createSealer } from '../../src/adapters/crypto/sealer.ts';
 import { parsePolicy } from '../../src/core/policy/index.ts';
@@ -204,41 +203,19 @@ describe('messages within openpgp.js', () => {
 
 // ---- GnuPG interop ----------------------------------------------------------------------------------------
 
-const GPG = ['/usr/bin/gpg', '/usr/local/bin/gpg'].find((p) => existsSync(p)) ?? (spawnSync('gpg', ['--version']).status === 0 ? 'gpg' : undefined);
-const skip = GPG ? false : 'gpg (GnuPG) is not installed; install Debian "gnupg" to run the interop tests';
-
-describe('GnuPG interop', { skip }, () => {
-  let home: string;
+describe('GnuPG interop', { skip: skipWithoutGpg }, () => {
+  let gpgHome: Gpg;
   let reporterFpr: string;
   let reporterPublic: string;
-  const gpg = (args: string[], input?: string): { stdout: string; stderr: string; status: number | null } => {
-    const r = spawnSync(GPG!, ['--homedir', home, '--batch', '--pinentry-mode', 'loopback', '--no-tty', '--trust-model', 'always', ...args], {
-      input,
-      encoding: 'utf8',
-      env: { ...process.env, GNUPGHOME: home, LC_ALL: 'C' },
-      timeout: 20_000,
-    });
-    return { stdout: r.stdout, stderr: r.stderr, status: r.status };
-  };
-  const ok = (args: string[], input?: string): string => {
-    const r = gpg(args, input);
-    assert.equal(r.status, 0, `gpg ${args.join(' ')} failed:\n${r.stderr}`);
-    return r.stdout;
-  };
+  const gpg = (args: string[], input?: string) => gpgHome.run(args, input);
+  const ok = (args: string[], input?: string) => gpgHome.ok(args, input);
 
   before(() => {
-    home = mkdtempSync(join(tmpdir(), 'embargo-gpg-'));
-    ok(['--passphrase', '', '--quick-generate-key', 'Reporter <reporter@gpg.example>', 'ed25519', 'sign', 'never']);
-    reporterFpr = /^fpr:+([0-9A-F]{40}):/m.exec(ok(['--with-colons', '--list-secret-keys', 'reporter@gpg.example']))?.[1] ?? assert.fail('no fingerprint');
-    ok(['--passphrase', '', '--quick-add-key', reporterFpr, 'cv25519', 'encr', 'never']);
-    reporterPublic = ok(['--armor', '--export', reporterFpr]);
+    gpgHome = startGpg();
+    ({ fingerprint: reporterFpr, publicKey: reporterPublic } = gpgHome.newKey('Reporter', 'reporter@gpg.example'));
     ok(['--import'], project.publicKeyArmored);
   });
-  after(() => {
-    if (!home) return;
-    spawnSync('gpgconf', ['--kill', 'gpg-agent'], { env: { ...process.env, GNUPGHOME: home } });
-    rmSync(home, { recursive: true, force: true });
-  });
+  after(() => gpgHome?.close());
 
   test('a gpg key is importable as a reporter key', async () => {
     const info = await importPublicKey(reporterPublic);
@@ -301,8 +278,7 @@ describe('GnuPG interop', { skip }, () => {
     assert.ok(policy);
     const txt = renderSecurityTxt(policy, { now: new Date('2026-03-01T12:00:00Z'), canonicalUrl: 'https://privastream.example/.well-known/security.txt' });
     const signed = await cleartextSign(txt, project.privateKeyArmored);
-    const file = join(home, 'security.txt');
-    writeFileSync(file, signed);
+    const file = gpgHome.file('security.txt', signed);
     const r = gpg(['--status-fd', '2', '--verify', file]);
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stderr, new RegExp(`^\\[GNUPG:\\] VALIDSIG ${project.fingerprint} `, 'm'));

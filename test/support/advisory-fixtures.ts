@@ -1,26 +1,14 @@
 import assert from 'node:assert/strict';
 import type { TestServer } from './harness.ts';
 import { submit, validReport, type World } from './fixtures.ts';
+import { privastreamPathTraversal } from './privastream-advisory.ts';
 
 export const ADV = '/api/v1/projects/privastream/advisories';
 
 /** A complete, valid advisory body for privastream (PyPI package; branches 1.0.x fixed, < 1.0 won't fix). */
 export const advisoryContent = (overrides: Record<string, unknown> = {}) => ({
-  title: 'Path traversal in the recording download endpoint',
-  summary: 'Crafted recording names let an unauthenticated client read files outside the media directory.',
+  ...privastreamPathTraversal(),
   details: 'The `/recordings/<name>` handler joined the requested name without normalising it.\n\n## Fix\nUpgrade to 1.0.4.',
-  cwe_ids: ['CWE-22'],
-  cvss: { v3: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N', v4: null },
-  affected: [
-    {
-      ecosystem: 'PyPI',
-      package: 'privastream',
-      branches: [
-        { branch: '1.0.x', status: 'fixed', fixed: '1.0.4' },
-        { branch: '< 1.0', status: 'wont-fix', last_affected: '0.9.2' },
-      ],
-    },
-  ],
   references: [{ type: 'fix', url: 'https://github.com/example/privastream/commit/abc123', name: 'Fix commit' }],
   credits: [{ name: 'Ada R.', type: 'finder' }],
   cve_id: 'CVE-2026-12345',

@@ -3,15 +3,11 @@
  * multipart bodies, the CSRF token on state-changing calls of a signed-in session, and errors turned into
  * ApiError with the server's field-level problems (the same shape as src/adapters/http/error-map.ts sends).
  */
+import type { FieldProblem } from '../../src/core/errors.ts';
 import type { Policy } from '../../src/core/policy/types.ts';
+import type { ReportBody, SubmissionInput } from '../../src/core/reports/submission.ts';
 
-export type { Policy };
-
-export interface FieldProblem {
-  field: string;
-  message: string;
-  line?: number;
-}
+export type { FieldProblem, Policy, ReportBody };
 
 export class ApiError extends Error {
   readonly status: number;
@@ -100,18 +96,6 @@ export interface ThreadAttachment {
   url?: string;
 }
 
-export interface ReportBody {
-  description: string;
-  steps_to_reproduce: string | null;
-  impact: string | null;
-  environment: string | null;
-  proof_of_concept: string | null;
-  suggested_fix: string | null;
-  reporter_name: string | null;
-  reporter_email: string | null;
-  credit_name: string | null;
-}
-
 export interface ReporterView {
   project: { slug: string; name: string };
   tracking_id: string;
@@ -134,24 +118,13 @@ export interface SessionUser {
   site_admin: boolean;
 }
 
-/** The intake fields of POST /api/v1/projects/:slug/reports (src/adapters/http/schemas.ts SubmissionBody). */
-export interface SubmissionFields {
-  title: string;
-  description: string;
-  steps_to_reproduce?: string;
-  impact?: string;
-  affected_version?: string;
-  environment?: string;
-  proof_of_concept?: string;
-  suggested_fix?: string;
-  category?: string;
-  cvss_vector?: string;
-  reporter_name?: string;
-  reporter_email?: string;
-  credit_name?: string;
-  credit_choice?: 'credit' | 'anonymous';
-  accept_terms?: boolean;
-}
+/**
+ * The intake fields of POST /api/v1/projects/:slug/reports (src/adapters/http/schemas.ts SubmissionBody): the
+ * core's SubmissionInput as the form sends it, an absent field left out rather than null.
+ */
+export type SubmissionFields = Pick<SubmissionInput, 'title' | 'description'> & {
+  [K in Exclude<keyof SubmissionInput, 'title' | 'description'>]?: NonNullable<SubmissionInput[K]>;
+};
 
 // ---- Transport ----
 

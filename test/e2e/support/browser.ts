@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -73,6 +74,20 @@ export async function guardedPage(browser: Browser, baseURL: string, width: numb
     expectConsole: (re) => expected.push(re),
     close: () => context.close(),
   };
+}
+
+/**
+ * Runs `fn` on a fresh guarded page, then fails on any console error, uncaught exception or CSP violation the page
+ * saw (minus those `fn` declared expected). The page's context is closed either way.
+ */
+export async function withGuardedPage(browser: Browser, baseURL: string, fn: (g: GuardedPage) => Promise<void>, width = 1280): Promise<void> {
+  const g = await guardedPage(browser, baseURL, width);
+  try {
+    await fn(g);
+    assert.deepEqual(g.problems(), [], 'console errors, uncaught exceptions or CSP violations');
+  } finally {
+    await g.close();
+  }
 }
 
 let axeSource: string | null = null;

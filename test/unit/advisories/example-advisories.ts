@@ -3,6 +3,7 @@ import { transitionAdvisory } from '../../../src/core/advisories/states.ts';
 import type { Advisory, AffectedProduct, Credit, Reference } from '../../../src/core/advisories/types.ts';
 import type { Policy } from '../../../src/core/policy/types.ts';
 import { loadExample, type ExampleName } from '../policy/examples.ts';
+import { privastreamPathTraversal } from '../../support/privastream-advisory.ts';
 
 export interface ExampleAdvisory {
   name: ExampleName;
@@ -45,21 +46,8 @@ function privastream(): ExampleAdvisory {
   const a = draft(policy, {
     id: 'PRIV-SA-2026-001',
     report_id: 'PRIV-2026-0007',
-    title: 'Path traversal in the recording download endpoint',
-    summary: 'Crafted recording names let an unauthenticated client read files outside the media directory.',
+    ...privastreamPathTraversal(),
     details: 'The `/recordings/<name>` handler joined the requested name to the media directory without\nnormalising it, so `..%2f` sequences escaped it.\n\n## Fix\nUpgrade to 1.0.4.',
-    cwe_ids: ['CWE-22'],
-    cvss: { v3: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N', v4: null },
-    affected: [
-      {
-        ecosystem: 'PyPI',
-        package: 'privastream',
-        branches: [
-          { branch: '1.0.x', status: 'fixed', fixed: '1.0.4' },
-          { branch: '< 1.0', status: 'wont-fix', last_affected: '0.9.2' },
-        ],
-      },
-    ],
     references: [
       { type: 'advisory', url: 'https://github.com/privastream/privastream/security/advisories/GHSA-xxxx-privastream', name: 'GitHub advisory' },
       { type: 'fix', url: 'https://github.com/privastream/privastream/commit/0123456789abcdef0123456789abcdef01234567' },

@@ -25,3 +25,13 @@ export function ErrorMessage({ error, title = 'Something went wrong' }: { error:
     </div>
   );
 }
+
+/** A page whose data could not be loaded: the page's one <h1>, then what went wrong. */
+export function PageLoadError({ heading, error, title }: { heading: string; error: unknown; title: string }) {
+  return (
+    <>
+      <h1>{heading}</h1>
+      <ErrorMessage error={error} title={title} />
+    </>
+  );
+}

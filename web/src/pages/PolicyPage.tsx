@@ -4,6 +4,7 @@ import { api, type Policy, type ProjectInfo } from '../api.ts';
 type ProjectKey = NonNullable<ProjectInfo['pgp_key']>;
 import { ProjectLayout } from '../components/PublicLayout.tsx';
 import { ErrorMessage, Loading } from '../components/Status.tsx';
+import { TableHead } from '../components/TableHead.tsx';
 import { formatDuration, humanize, safeHref } from '../format.ts';
 import { useLoad, useTitle } from '../hooks.ts';
 import { Link } from '../router.tsx';
@@ -107,13 +108,7 @@ function PolicyView({ slug, name, policy, projectKey }: { slug: string; name: st
         ) : (
           <div className="table-wrap">
             <table>
-              <thead>
-                <tr>
-                  <th scope="col">Version</th>
-                  <th scope="col">Security fixes</th>
-                  <th scope="col">Note</th>
-                </tr>
-              </thead>
+              <TableHead columns={['Version', 'Security fixes', 'Note']} />
               <tbody>
                 {policy.supported_versions.map((v) => (
                   <tr key={v.label}>
@@ -214,13 +209,7 @@ function PolicyView({ slug, name, policy, projectKey }: { slug: string; name: st
         <h2 id="response">Response times</h2>
         <div className="table-wrap">
           <table>
-            <thead>
-              <tr>
-                <th scope="col">Step</th>
-                <th scope="col">Deadline</th>
-                <th scope="col">Promise</th>
-              </tr>
-            </thead>
+            <TableHead columns={['Step', 'Deadline', 'Promise']} />
             <tbody>
               {phaseText('Acknowledgement', r.acknowledge)}
               {phaseText('Assessment', r.assess)}
@@ -274,13 +263,7 @@ function PolicyView({ slug, name, policy, projectKey }: { slug: string; name: st
           {bounty.condition && <p>Paid {bounty.condition}.</p>}
           <div className="table-wrap">
             <table>
-              <thead>
-                <tr>
-                  <th scope="col">Severity</th>
-                  <th scope="col">Reward ({bounty.currency})</th>
-                  <th scope="col">Also</th>
-                </tr>
-              </thead>
+              <TableHead columns={['Severity', `Reward (${bounty.currency})`, 'Also']} />
               <tbody>
                 {bountyRows.map((s) => {
                   const range = bounty.ranges[s] ?? {};

@@ -114,7 +114,7 @@ function Form({ project, limits, onCreated }: { project: ProjectInfo; limits: In
     }
   }
 
-  const text = (name: keyof Values & string, opts: { hint?: ReactNode; type?: string; autoComplete?: string; list?: string } = {}) => (
+  const text = (name: keyof Values & string, opts: { hint?: ReactNode; type?: string; autoComplete?: string; list?: string; multiline?: boolean } = {}) => (
     <TextField
       name={name}
       label={LABELS[name] ?? name}
@@ -125,18 +125,7 @@ function Form({ project, limits, onCreated }: { project: ProjectInfo; limits: In
       {...opts}
     />
   );
-  const area = (name: keyof Values & string, hint?: ReactNode) => (
-    <TextField
-      name={name}
-      label={LABELS[name] ?? name}
-      required={required.has(name)}
-      value={String(values[name])}
-      onChange={(v) => set(name, v as never)}
-      problem={problemOf(name)}
-      multiline
-      hint={hint}
-    />
-  );
+  const area = (name: keyof Values & string, hint?: ReactNode) => text(name, { multiline: true, hint });
   const versionsId = useId();
   const scopeItems = [...policy.scope.in_scope, ...policy.scope.out_of_scope];
 
@@ -160,23 +149,22 @@ function Form({ project, limits, onCreated }: { project: ProjectInfo; limits: In
           {scopeItems.length > 0 && (
             <SelectField name="category" required={required.has('category')} value={values.category} onChange={(v) => set('category', v)} problem={problemOf('category')} hint="Out-of-scope reports are still read.">
               <option value="">Not sure</option>
-              {policy.scope.in_scope.length > 0 && (
-                <optgroup label="In scope">
-                  {policy.scope.in_scope.map((s) => (
-                    <option key={s.id} value={s.id}>
-                      {s.label}
-                    </option>
-                  ))}
-                </optgroup>
-              )}
-              {policy.scope.out_of_scope.length > 0 && (
-                <optgroup label="Out of scope">
-                  {policy.scope.out_of_scope.map((s) => (
-                    <option key={s.id} value={s.id}>
-                      {s.label}
-                    </option>
-                  ))}
-                </optgroup>
+              {(
+                [
+                  ['In scope', policy.scope.in_scope],
+                  ['Out of scope', policy.scope.out_of_scope],
+                ] as const
+              ).map(
+                ([group, items]) =>
+                  items.length > 0 && (
+                    <optgroup key={group} label={group}>
+                      {items.map((s) => (
+                        <option key={s.id} value={s.id}>
+                          {s.label}
+                        </option>
+                      ))}
+                    </optgroup>
+                  ),
               )}
               <option value="other">Other</option>
             </SelectField>
@@ -314,33 +302,22 @@ function TextField({
   list?: string;
 }) {
   const id = idFor(name);
-  const describedBy = [hint ? `${id}-hint` : '', problem ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
   const common = {
     id,
     name,
     value,
     required,
     'aria-invalid': problem ? true : undefined,
-    'aria-describedby': describedBy,
+    'aria-describedby': describedByOf(id, hint, problem),
   };
   return (
-    <div className={`field${problem ? ' field--invalid' : ''}`}>
-      <label htmlFor={id}>
-        {label}
-        {required ? ' (required)' : ''}
-      </label>
-      {hint && (
-        <p className="field__hint" id={`${id}-hint`}>
-          {hint}
-        </p>
-      )}
-      <FieldError id={id} problem={problem} label={label} />
+    <FieldFrame id={id} label={label} required={required} hint={hint} problem={problem}>
       {multiline ? (
         <textarea {...common} rows={5} onChange={(e) => onChange(e.currentTarget.value)} />
       ) : (
         <input {...common} type={type} autoComplete={autoComplete} list={list} onChange={(e) => onChange(e.currentTarget.value)} />
       )}
-    </div>
+    </FieldFrame>
   );
 }
 
@@ -364,6 +341,39 @@ function SelectField({
   const id = idFor(name);
   const label = LABELS[name] ?? humanize(name);
   return (
+    <FieldFrame id={id} label={label} required={required} hint={hint} problem={problem}>
+      <select
+        id={id}
+        name={name}
+        value={value}
+        required={required}
+        onChange={(e) => onChange(e.currentTarget.value)}
+        aria-invalid={problem ? true : undefined}
+        aria-describedby={describedByOf(id, hint, problem)}
+      >
+        {children}
+      </select>
+    </FieldFrame>
+  );
+}
+
+/** What every field around its control shows: the label ("(required)" when it is), the hint, then the error. */
+function FieldFrame({
+  id,
+  label,
+  required,
+  hint,
+  problem,
+  children,
+}: {
+  id: string;
+  label: string;
+  required: boolean;
+  hint?: ReactNode;
+  problem: FieldProblem | undefined;
+  children: ReactNode;
+}) {
+  return (
     <div className={`field${problem ? ' field--invalid' : ''}`}>
       <label htmlFor={id}>
         {label}
@@ -375,20 +385,14 @@ function SelectField({
         </p>
       )}
       <FieldError id={id} problem={problem} label={label} />
-      <select
-        id={id}
-        name={name}
-        value={value}
-        required={required}
-        onChange={(e) => onChange(e.currentTarget.value)}
-        aria-invalid={problem ? true : undefined}
-        aria-describedby={[hint ? `${id}-hint` : '', problem ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined}
-      >
-        {children}
-      </select>
+      {children}
     </div>
   );
 }
+
+/** The control's aria-describedby: its hint and its error, those it has. */
+const describedByOf = (id: string, hint: ReactNode, problem: FieldProblem | undefined) =>
+  [hint ? `${id}-hint` : '', problem ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
 
 /** Shown once after a 201: the tracking ID and the private link, with a clear warning to keep it. */
 function Confirmation({ slug, projectName, created, onAnother }: { slug: string; projectName: string; created: SubmissionCreated; onAnother: () => void }) {

@@ -3,6 +3,7 @@ import { api, ApiError, type Deadline, type IntakeLimits, type ReporterView, typ
 import { FilePicker, filesProblem } from '../components/FilePicker.tsx';
 import { ProjectLayout } from '../components/PublicLayout.tsx';
 import { ErrorMessage, Loading } from '../components/Status.tsx';
+import { TableHead } from '../components/TableHead.tsx';
 import { formatBytes, formatDate, formatRemaining, humanize } from '../format.ts';
 import { useLoad, useTitle } from '../hooks.ts';
 import { useLocation } from '../router.tsx';
@@ -118,13 +119,7 @@ function StatusView({ token, view, limits, onChange }: { token: string; view: Re
         ) : (
           <div className="table-wrap">
             <table>
-              <thead>
-                <tr>
-                  <th scope="col">Promise</th>
-                  <th scope="col">Due</th>
-                  <th scope="col">Status</th>
-                </tr>
-              </thead>
+              <TableHead columns={['Promise', 'Due', 'Status']} />
               <tbody>
                 {view.deadlines.map((d) => (
                   <DeadlineRow key={d.clock} d={d} />

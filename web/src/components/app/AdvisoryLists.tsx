@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { BRANCH_STATUSES, CREDIT_TYPES, REFERENCE_TYPES, type AffectedProduct, type BranchEntry, type BranchStatus, type Credit, type CreditType, type Reference, type ReferenceType } from '../../../../src/core/advisories/types.ts';
 import { ECOSYSTEMS, type Ecosystem } from '../../../../src/core/versions/ecosystems.ts';
 import { humanize } from '../../format.ts';
+import { TableHead } from '../TableHead.tsx';
 
 /**
  * The list parts of the advisory editor: affected products with their backport matrix (one row per supported
@@ -77,18 +78,7 @@ function BranchMatrix({ pkg, rows, branches, onChange }: { pkg: string; rows: Br
     <div className="table-wrap table-wrap--contain" tabIndex={0} role="region" aria-label={`Backport matrix of ${pkg} (scrolls sideways)`}>
       <table className="matrix">
         <caption>Backport matrix of {pkg}</caption>
-        <thead>
-          <tr>
-            <th scope="col">Branch</th>
-            <th scope="col">Status</th>
-            <th scope="col">Introduced</th>
-            <th scope="col">Fixed in</th>
-            <th scope="col">Last affected</th>
-            <th scope="col">
-              <span className="visually-hidden">Remove</span>
-            </th>
-          </tr>
-        </thead>
+        <TableHead columns={['Branch', 'Status', 'Introduced', 'Fixed in', 'Last affected', <span className="visually-hidden">Remove</span>]} />
         <tbody>
           {rows.map((r, i) => (
             <tr key={r.branch}>

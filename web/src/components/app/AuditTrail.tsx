@@ -2,6 +2,7 @@ import { appApi } from '../../api-app.ts';
 import { useLoad } from '../../hooks.ts';
 import { formatDate } from '../../format.ts';
 import { ErrorMessage, Loading } from '../Status.tsx';
+import { TableHead } from '../TableHead.tsx';
 
 /** One report's audit entries (project admins), oldest first; `version` reloads it after a change on the page. */
 export function AuditTrail({ slug, trackingId, version }: { slug: string; trackingId: string; version: string }) {
@@ -12,15 +13,7 @@ export function AuditTrail({ slug, trackingId, version }: { slug: string; tracki
     <div className="table-wrap table-wrap--contain" tabIndex={0} role="region" aria-label={`Audit trail of ${trackingId} (scrolls sideways)`}>
       <table className="audit">
         <caption className="visually-hidden">Audit trail of {trackingId}</caption>
-        <thead>
-          <tr>
-            <th scope="col">#</th>
-            <th scope="col">When</th>
-            <th scope="col">Who</th>
-            <th scope="col">What</th>
-            <th scope="col">Details</th>
-          </tr>
-        </thead>
+        <TableHead columns={['#', 'When', 'Who', 'What', 'Details']} />
         <tbody>
           {trail.data.entries.map((e) => (
             <tr key={e.seq}>

@@ -3,6 +3,7 @@ import { useEffect, useState, type ReactNode } from 'react';
 import { Shell, type NavItem } from '../Shell.tsx';
 import { Loading } from '../Status.tsx';
 import { useTitle } from '../../hooks.ts';
+import { Link } from '../../router.tsx';
 import { checkSession, signOut, useSession } from './session.ts';
 import { SignInForm } from './SignInForm.tsx';
 import type { SessionUser } from '../../api.ts';
@@ -47,6 +48,33 @@ export function MaintainerLayout({ children }: { children: (s: SignedIn) => Reac
       <UserBar user={session.user} />
       {children({ user: session.user, projects: session.projects })}
     </Shell>
+  );
+}
+
+/**
+ * A dashboard page about one of the signed-in user's projects (`/app/p/:slug/...`): `children` gets the project
+ * from the session; a slug the user is not a member of shows "not found" instead.
+ */
+export function MemberProjectLayout({ slug, children }: { slug: string; children: (project: DashboardProject) => ReactNode }) {
+  return (
+    <MaintainerLayout>
+      {({ projects }) => {
+        const project = projects.find((p) => p.slug === slug);
+        return project ? children(project) : <NotMember slug={slug} />;
+      }}
+    </MaintainerLayout>
+  );
+}
+
+export function NotMember({ slug }: { slug: string }) {
+  useTitle('Not found');
+  return (
+    <>
+      <h1>Not found</h1>
+      <p>
+        You are not a member of a project called “{slug}”. <Link to="/app">Back to the queue</Link>.
+      </p>
+    </>
   );
 }
 

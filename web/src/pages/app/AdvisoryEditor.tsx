@@ -4,25 +4,17 @@ import { appApi, type AdvisoryPatch, type AdvisoryView, type DashboardProject, t
 import { useLoad, useTitle } from '../../hooks.ts';
 import { humanize } from '../../format.ts';
 import { Link } from '../../router.tsx';
-import { ErrorMessage, Loading } from '../../components/Status.tsx';
+import { ErrorMessage, Loading, PageLoadError } from '../../components/Status.tsx';
 import { Markdown } from '../../components/Markdown.tsx';
-import { MaintainerLayout } from '../../components/app/MaintainerLayout.tsx';
+import { MemberProjectLayout } from '../../components/app/MaintainerLayout.tsx';
 import { AffectedEditor, CreditsEditor, ReferencesEditor } from '../../components/app/AdvisoryLists.tsx';
 import { tryScore } from '../../components/app/CvssCalculator.tsx';
-import { NotMember } from './ReportPage.tsx';
 import { can } from '../../../../src/core/access/permissions.ts';
 import { allowedAdvisoryTransitions, EDITABLE_STATES } from '../../../../src/core/advisories/states.ts';
 import type { AdvisoryState } from '../../../../src/core/advisories/types.ts';
 
 export function AdvisoryEditorPage({ slug, id }: { slug: string; id: string }) {
-  return (
-    <MaintainerLayout>
-      {({ projects }) => {
-        const project = projects.find((p) => p.slug === slug);
-        return project ? <Editor project={project} id={id} /> : <NotMember slug={slug} />;
-      }}
-    </MaintainerLayout>
-  );
+  return <MemberProjectLayout slug={slug}>{(project) => <Editor project={project} id={id} />}</MemberProjectLayout>;
 }
 
 const PUBLISH_STATES: readonly AdvisoryState[] = ['scheduled', 'published', 'withdrawn', 'amended'];
@@ -33,13 +25,7 @@ function Editor({ project, id }: { project: DashboardProject; id: string }) {
   const [flash, setFlash] = useState<Flash>(null);
   useTitle(`Advisory ${id}`);
   if (loaded.state === 'loading') return <Loading what={`advisory ${id}`} />;
-  if (loaded.state === 'error')
-    return (
-      <>
-        <h1>Advisory {id}</h1>
-        <ErrorMessage error={loaded.error} title="The advisory could not be loaded" />
-      </>
-    );
+  if (loaded.state === 'error') return <PageLoadError heading={`Advisory ${id}`} error={loaded.error} title="The advisory could not be loaded" />;
   const [view, info] = loaded.data;
   const branches = info.policy.supported_versions.map((v) => v.label);
   return <EditorForm key={view.revision + view.advisory.state} project={project} view={view} branches={branches} onChange={reload} message={flash} setMessage={setFlash} />;

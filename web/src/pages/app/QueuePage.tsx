@@ -64,46 +64,37 @@ function Queue({ projects }: { projects: DashboardProject[] }) {
     <>
       <h1>Report queue</h1>
       <form className="filters" aria-label="Filter the queue" onSubmit={(e) => e.preventDefault()}>
-        <div className="field">
-          <label htmlFor="q-state">State</label>
-          <select id="q-state" value={state} onChange={(e) => setState(e.target.value)}>
-            <option value="open">Open (not closed, rejected or disclosed)</option>
-            <option value="all">All states</option>
-            {REPORT_STATES.map((s) => (
-              <option key={s} value={s}>
-                {humanize(s)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="q-severity">Severity</label>
-          <select id="q-severity" value={severity} onChange={(e) => setSeverity(e.target.value)}>
-            <option value="any">Any severity</option>
-            {[...SEVERITIES].reverse().map((s) => (
-              <option key={s} value={s}>
-                {humanize(s)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="q-project">Project</label>
-          <select id="q-project" value={project} onChange={(e) => setProject(e.target.value)}>
-            <option value="all">All my projects ({projects.length})</option>
-            {projects.map((p) => (
-              <option key={p.slug} value={p.slug}>
-                {p.name}
-              </option>
-            ))}
-          </select>
-        </div>
+        <FilterSelect
+          id="q-state"
+          label="State"
+          value={state}
+          onChange={setState}
+          options={[['open', 'Open (not closed, rejected or disclosed)'], ['all', 'All states'], ...REPORT_STATES.map((s) => [s, humanize(s)] as const)]}
+        />
+        <FilterSelect id="q-severity" label="Severity" value={severity} onChange={setSeverity} options={[['any', 'Any severity'], ...[...SEVERITIES].reverse().map((s) => [s, humanize(s)] as const)]} />
+        <FilterSelect id="q-project" label="Project" value={project} onChange={setProject} options={[['all', `All my projects (${projects.length})`], ...projects.map((p) => [p.slug, p.name] as const)]} />
       </form>
       {projects.length === 0 && <p>You are not a member of any project yet. A project admin can add you.</p>}
       {rows.state === 'loading' && <Loading what="the queue" />}
       {rows.state === 'error' && <ErrorMessage error={rows.error} title="The queue could not be loaded" />}
       {rows.state === 'ready' && <QueueTable rows={sortQueue(rows.data, now)} now={now} />}
     </>
+  );
+}
+
+/** One filter of the queue: a labelled select of [value, text] choices. */
+function FilterSelect({ id, label, value, onChange, options }: { id: string; label: string; value: string; onChange: (value: string) => void; options: (readonly [string, string])[] }) {
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <select id={id} value={value} onChange={(e) => onChange(e.target.value)}>
+        {options.map(([v, text]) => (
+          <option key={v} value={v}>
+            {text}
+          </option>
+        ))}
+      </select>
+    </div>
   );
 }
 

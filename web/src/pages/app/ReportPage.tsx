@@ -4,8 +4,8 @@ import { appApi, type DashboardProject, type ReportDetail } from '../../api-app.
 import { useLoad, useTitle } from '../../hooks.ts';
 import { formatDate, humanize } from '../../format.ts';
 import { Link, navigate } from '../../router.tsx';
-import { ErrorMessage, Loading } from '../../components/Status.tsx';
-import { MaintainerLayout } from '../../components/app/MaintainerLayout.tsx';
+import { Loading, PageLoadError } from '../../components/Status.tsx';
+import { MemberProjectLayout } from '../../components/app/MaintainerLayout.tsx';
 import { Countdown, useNow } from '../../components/app/Countdown.tsx';
 import { SeverityBadge, StateBadge } from '../../components/app/Badges.tsx';
 import { CvssCalculator } from '../../components/app/CvssCalculator.tsx';
@@ -16,26 +16,7 @@ import { isReportState, REJECTION_REASONS, TRANSITIONS } from '../../../../src/c
 import { SEVERITIES } from '../../../../src/core/severity.ts';
 
 export function ReportPage({ slug, trackingId }: { slug: string; trackingId: string }) {
-  return (
-    <MaintainerLayout>
-      {({ projects }) => {
-        const project = projects.find((p) => p.slug === slug);
-        return project ? <Report project={project} trackingId={trackingId} /> : <NotMember slug={slug} />;
-      }}
-    </MaintainerLayout>
-  );
-}
-
-export function NotMember({ slug }: { slug: string }) {
-  useTitle('Not found');
-  return (
-    <>
-      <h1>Not found</h1>
-      <p>
-        You are not a member of a project called “{slug}”. <Link to="/app">Back to the queue</Link>.
-      </p>
-    </>
-  );
+  return <MemberProjectLayout slug={slug}>{(project) => <Report project={project} trackingId={trackingId} />}</MemberProjectLayout>;
 }
 
 const BODY_FIELDS: [keyof ReportDetail['body'], string][] = [
@@ -52,13 +33,7 @@ function Report({ project, trackingId }: { project: DashboardProject; trackingId
   useTitle(detail.state === 'ready' ? `${trackingId}: ${detail.data.title}` : trackingId);
   const now = useNow();
   if (detail.state === 'loading') return <Loading what={`report ${trackingId}`} />;
-  if (detail.state === 'error')
-    return (
-      <>
-        <h1>Report {trackingId}</h1>
-        <ErrorMessage error={detail.error} title="The report could not be loaded" />
-      </>
-    );
+  if (detail.state === 'error') return <PageLoadError heading={`Report ${trackingId}`} error={detail.error} title="The report could not be loaded" />;
   const r = detail.data;
   const mayTriage = can(project.role, 'report:triage');
   const mayReply = can(project.role, 'report:reply');

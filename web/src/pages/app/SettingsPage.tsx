@@ -5,21 +5,13 @@ import { useLoad, useTitle } from '../../hooks.ts';
 import { formatDate } from '../../format.ts';
 import { Link } from '../../router.tsx';
 import { ErrorMessage, Loading } from '../../components/Status.tsx';
-import { MaintainerLayout } from '../../components/app/MaintainerLayout.tsx';
-import { NotMember } from './ReportPage.tsx';
+import { MemberProjectLayout } from '../../components/app/MaintainerLayout.tsx';
 import { can, PROJECT_ROLES } from '../../../../src/core/access/permissions.ts';
 import { parsePolicy } from '../../../../src/core/policy/parse.ts';
 import type { FieldProblem } from '../../../../src/core/errors.ts';
 
 export function SettingsPage({ slug }: { slug: string }) {
-  return (
-    <MaintainerLayout>
-      {({ projects }) => {
-        const project = projects.find((p) => p.slug === slug);
-        return project ? <Settings project={project} /> : <NotMember slug={slug} />;
-      }}
-    </MaintainerLayout>
-  );
+  return <MemberProjectLayout slug={slug}>{(project) => <Settings project={project} />}</MemberProjectLayout>;
 }
 
 function Settings({ project }: { project: DashboardProject }) {
