@@ -7,7 +7,7 @@ import { DomainError, isDomainError } from '../core/errors.ts';
 import type { Policy } from '../core/policy/types.ts';
 import { sniffAttachment, type IncomingFile } from './attachments.ts';
 import { appendAudit } from './audit.ts';
-import type { ServiceContext } from './context.ts';
+import type { ServiceContext, Tx } from './context.ts';
 import { normalizeAddress, parseReplyAddress, reportForReplyToken } from './mail-addresses.ts';
 import { mailSettings } from './mail-settings.ts';
 import { enqueueMail, isMailableAddress } from './outbox.ts';
@@ -231,25 +231,127 @@ async function hold(ctx: ServiceContext, mail: InboundMail, target: Target | nul
 
 /** A reply by mail: appended to the report's thread as the reporter's message, like one sent through the link. */
 async function appendReply(ctx: ServiceContext, projectId: string, reportId: string, content: Content): Promise<string> {
-  const types = await Promise.all(content.files.map((f, i) => sniffAttachment(f, i)));
+  const files = await typedFiles(content.files);
   const now = ctx.now();
-  return ctx.db.transaction().execute(async (tx) => {
-    const id = await insertMessage(ctx, tx, reportId, { kind: 'reporter', userId: null }, false, content.text, content.files.map((f, i) => ({ ...f, contentType: types[i] ?? 'application/octet-stream' })), now);
-    await recordEvent(tx, reportId, { kind: 'reporter-message', at: now.toISOString() }, 'reporter');
-    await tx.updateTable('reports').set({ updated_at: now }).where('id', '=', reportId).execute();
-    await appendAudit(
-      tx,
-      {
-        actor: 'reporter',
-        action: 'report.reporter-message',
-        projectId,
-        reportId,
-        data: { message: id, attachments: content.files.length, channel: 'email', encrypted: content.encryption?.encrypted ?? false, signature: content.encryption?.signature ?? 'none' },
-      },
-      now,
-    );
-    return `message ${id}`;
-  });
+  return ctx.db.transaction().execute(async (tx) => `message ${await writeReply(ctx, tx, projectId, reportId, content, files, now, 'reporter', {})}`);
+}
+
+const typedFiles = async (files: IncomingFile[]) => {
+  const types = await Promise.all(files.map((f, i) => sniffAttachment(f, i)));
+  return files.map((f, i) => ({ ...f, contentType: types[i] ?? 'application/octet-stream' }));
+};
+
+async function writeReply(
+  ctx: ServiceContext,
+  tx: Tx,
+  projectId: string,
+  reportId: string,
+  content: Content,
+  files: Awaited<ReturnType<typeof typedFiles>>,
+  now: Date,
+  actor: string,
+  extra: Record<string, unknown>,
+): Promise<string> {
+  const id = await insertMessage(ctx, tx, reportId, { kind: 'reporter', userId: null }, false, content.text, files, now);
+  await recordEvent(tx, reportId, { kind: 'reporter-message', at: now.toISOString() }, 'reporter');
+  await tx.updateTable('reports').set({ updated_at: now }).where('id', '=', reportId).execute();
+  await appendAudit(
+    tx,
+    {
+      actor,
+      action: 'report.reporter-message',
+      projectId,
+      reportId,
+      data: { message: id, attachments: files.length, channel: 'email', encrypted: content.encryption?.encrypted ?? false, signature: content.encryption?.signature ?? 'none', ...extra },
+    },
+    now,
+  );
+  return id;
+}
+
+/** A quarantined mail a maintainer asks to release. */
+export interface HeldMail {
+  id: string;
+  projectId: string | null;
+  reasonCode: string;
+  sender: string | null;
+  raw: Buffer;
+}
+
+/** Hold reasons from reading OpenPGP content (`PgpFailure` and `no_key`). */
+const PGP_HOLDS = ['bad_armor', 'malformed', 'wrong_key', 'not_encrypted', 'decryption_failed', 'key_unusable', 'key_expired', 'key_locked', 'not_private', 'no_key'];
+
+const notReleasable = (why: string) =>
+  new DomainError('conflict', `Release is not possible: ${why} The item stays unresolved; it can still be discarded.`, { release: 'not_possible' });
+
+/** The reply addresses a stored mail names (the envelope is not kept: To, Cc and delivery headers). */
+function replyTokensIn(parsed: ParsedMail): Array<{ base: string; token: string }> {
+  const listed = [parsed.to, parsed.cc].flatMap((a) => (a ? (Array.isArray(a) ? a : [a]) : [])).flatMap((a) => a.value.map((v) => v.address ?? ''));
+  const delivered = ['delivered-to', 'x-original-to'].map((h) => headerLine(parsed, h) ?? '');
+  return [...listed, ...delivered].map((a) => parseReplyAddress(a)).filter((r): r is { base: string; token: string } => r !== null);
+}
+
+/**
+ * Releasing a held reply (`reply_mismatch`): the stored mail goes through the same parsing, structure checks,
+ * decryption and attachment limits as at intake, then lands in the report's thread as the reporter's message,
+ * marked as released by `releasedBy` with the original sender. Everything that can fail is checked here, before
+ * the resolving transaction; the returned write runs inside it.
+ */
+export async function prepareHeldReplyRelease(
+  ctx: ServiceContext,
+  item: HeldMail,
+  limits: Pick<MailIntakeLimits, 'maxAttachments' | 'maxAttachmentBytes'>,
+  releasedBy: string,
+): Promise<(tx: Tx) => Promise<Record<string, unknown>>> {
+  if (item.reasonCode !== 'reply_mismatch' || !item.projectId) {
+    const why =
+      item.reasonCode === 'bad_mime'
+        ? 'the mail is malformed MIME (bad_mime)'
+        : PGP_HOLDS.includes(item.reasonCode)
+          ? `the mail cannot be decrypted or verified (${item.reasonCode})`
+          : `the mail was held for ${item.reasonCode}`;
+    throw notReleasable(`${why}; only a held reply (reply_mismatch) can be released into a report's thread.`);
+  }
+  const projectId = item.projectId;
+  let parsed: ParsedMail;
+  try {
+    parsed = await simpleParser(item.raw);
+    checkStructure(item.raw, parsed);
+  } catch (e) {
+    throw notReleasable(`the mail is malformed MIME (${e instanceof Error ? e.message : String(e)}).`);
+  }
+  const ours = [...(await projectAddresses(ctx)).values()].filter((p) => p.id === projectId).map((p) => p.address);
+  let reportId: string | null = null;
+  for (const r of replyTokensIn(parsed).filter((r) => ours.includes(r.base))) {
+    const match = await reportForReplyToken(ctx.db, r.token, null);
+    const report = match ? await ctx.db.selectFrom('reports').select('id').where('id', '=', match.reportId).where('project_id', '=', projectId).executeTakeFirst() : undefined;
+    if (report) {
+      reportId = report.id;
+      break;
+    }
+  }
+  if (!reportId) throw notReleasable('the mail is not addressed to the reply address of a known report of this project (unknown token).');
+  let content: Content;
+  try {
+    content = await contentOf(ctx, item.raw, parsed, projectId, await getReporterPublicKey(ctx, reportId), { domains: [], ...limits });
+  } catch (e) {
+    if (e instanceof Held) throw notReleasable(`the content cannot be read (${e.code}: ${e.message}).`);
+    throw e;
+  }
+  if (!content.text && !content.files.length) throw notReleasable('the reply is empty.');
+  const sender = parsed.from?.value[0]?.address ?? item.sender ?? 'unknown sender';
+  // The sending address may be a third party's: it stays in the quarantine item and the audit entry, not in the thread.
+  const text = `[Released from quarantine by a maintainer: sent from an address other than the reporter's]\n\n${content.text || '(attachments only)'}`;
+  const files = await typedFiles(content.files);
+  const target = reportId;
+  return async (tx) => {
+    const message = await writeReply(ctx, tx, projectId, target, { ...content, text }, files, ctx.now(), releasedBy, {
+      released_from_quarantine: item.id,
+      released_by: releasedBy,
+      original_sender: sender,
+    });
+    return { report: target, message, original_sender: sender };
+  };
 }
 
 const problemsText = (e: DomainError): string => {

@@ -9,9 +9,13 @@ import type { ProjectRecord } from './projects.ts';
 /**
  * The quarantine: inbound mail or requests Embargo refused (garbage armor, wrong key, malformed MIME, a reply
  * from the wrong sender …). The raw bytes are kept sealed with the reason so nothing a reporter sent is lost;
- * a maintainer reads the item and records a resolution. Resolving only records the decision: re-running intake
- * for a released item is the channel's business (mail looks for `released` items itself).
+ * a maintainer reads the item and records a resolution. Releasing may hand the item back to its channel: the
+ * caller passes a `release` hook (mail: a held reply lands in the report's thread) that checks everything first
+ * and returns a write done in the resolving transaction; without a hook the decision is only recorded.
  */
+
+/** Checks a release is possible (throwing a 409 DomainError if not) and returns the write to run with the resolution. */
+export type ReleaseHook = (item: QuarantineItem & { raw: Buffer }) => Promise<((tx: Tx) => Promise<Record<string, unknown>>) | null>;
 
 export const QUARANTINE_CHANNELS = ['email', 'api', 'web'] as const;
 export const QUARANTINE_RESOLUTIONS = ['discarded', 'released', 'answered', 'duplicate'] as const;
@@ -157,10 +161,18 @@ export async function resolveQuarantineItem(
   actorLabel: string,
   id: string,
   resolution: QuarantineResolution,
+  release?: ReleaseHook,
 ): Promise<QuarantineItem> {
   authorize(actor, 'quarantine:resolve');
   if (!(QUARANTINE_RESOLUTIONS as readonly string[]).includes(resolution)) {
     throw DomainError.validation([{ field: 'resolution', message: `must be one of: ${QUARANTINE_RESOLUTIONS.join(', ')}` }]);
+  }
+  let write: ((tx: Tx) => Promise<Record<string, unknown>>) | null = null;
+  if (resolution === 'released' && release) {
+    // Prepared outside the transaction (PGlite has one connection); the guarded update below keeps it once-only.
+    const row = await findItem(ctx.db, project, id);
+    if (row.resolved_at) throw new DomainError('conflict', 'This item is already resolved');
+    write = await release({ ...toItem(row), raw: ctx.sealer.open(row.key_id, row.raw_sealed, rawAad(row.id)) });
   }
   const now = ctx.now();
   return ctx.db.transaction().execute(async (tx) => {
@@ -174,7 +186,8 @@ export async function resolveQuarantineItem(
       .returning(COLUMNS)
       .executeTakeFirst();
     if (!updated) throw new DomainError('conflict', 'This item is already resolved');
-    await appendAudit(tx, { actor: actorLabel, action: 'quarantine.resolved', projectId: project.id, data: { id, resolution } }, now);
+    const released = write ? await write(tx) : null;
+    await appendAudit(tx, { actor: actorLabel, action: 'quarantine.resolved', projectId: project.id, data: { id, resolution, ...(released ? { released } : {}) } }, now);
     return toItem(updated as Row);
   });
 }

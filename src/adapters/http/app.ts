@@ -131,7 +131,7 @@ export async function buildApp(ctx: ServiceContext, opts: HttpOptions): Promise<
   await app.register(cvssRoutes);
   await app.register(scanRoutes(ctx));
   await app.register(keyRoutes(ctx));
-  await app.register(quarantineRoutes(ctx));
+  await app.register(quarantineRoutes(ctx, { maxAttachments: opts.maxAttachments, maxAttachmentBytes: opts.maxAttachmentBytes }));
   await app.register(outboxRoutes(ctx));
   const cve = { cveOrgId: opts.cveOrgId ?? null, cveShortName: opts.cveShortName ?? null };
   await app.register(advisoryRoutes(ctx, cve));

@@ -1,5 +1,6 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { ServiceContext } from '../../../services/context.ts';
+import { prepareHeldReplyRelease } from '../../../services/mail-intake.ts';
 import { getProject } from '../../../services/projects.ts';
 import { listQuarantine, QUARANTINE_RESOLUTIONS, readQuarantineItem, resolveQuarantineItem } from '../../../services/quarantine.ts';
 import { actorFor, actorLabel } from '../auth.ts';
@@ -10,7 +11,7 @@ import { sendAttachment } from './reports.routes.ts';
 const ItemParams = Type.Object({ slug: Slug, id: Type.String({ format: 'uuid' }) });
 
 /** Mail and submissions Embargo refused, kept sealed with the reason; maintainers read and resolve them. */
-export const quarantineRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox => async (app) => {
+export const quarantineRoutes = (ctx: ServiceContext, limits: { maxAttachments: number; maxAttachmentBytes: number }): FastifyPluginAsyncTypebox => async (app) => {
   app.get(
     '/api/v1/projects/:slug/quarantine',
     {
@@ -53,14 +54,18 @@ export const quarantineRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox
     {
       schema: {
         tags: ['quarantine'],
-        summary: 'Record what was done with a quarantined item (once; 409 afterwards)',
+        summary: 'Record what was done with a quarantined item (once; 409 afterwards); releasing a held mail reply appends it to its report thread',
         params: ItemParams,
         body: Type.Object({ resolution: Type.Union(QUARANTINE_RESOLUTIONS.map((r) => Type.Literal(r))) }, { additionalProperties: false }),
       },
     },
     async (req) => {
       const p = await getProject(ctx.db, req.params.slug);
-      const item = await resolveQuarantineItem(ctx, p, await actorFor(ctx, req, p), actorLabel(req), req.params.id, req.body.resolution);
+      const label = actorLabel(req);
+      // Releasing a mail delivers it (a held reply into its report's thread) or answers 409 saying why it cannot.
+      const item = await resolveQuarantineItem(ctx, p, await actorFor(ctx, req, p), label, req.params.id, req.body.resolution, async (held) =>
+        held.channel === 'email' ? prepareHeldReplyRelease(ctx, held, limits, label) : null,
+      );
       return presentQuarantineItem(item, p.slug);
     },
   );
