@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { ENGINES, startTestRuntime, tempDir, type TestServer } from '../support/harness.ts';
 import { seedWorld, submit, validReport, type World } from '../support/fixtures.ts';
-import { header, sendTo, startRelay, type TestRelay } from '../support/mail-relay.ts';
+import { header, sendTo, startRelay, type TestRelay, truncatedMultipartMail } from '../support/mail-relay.ts';
 
 /**
  * Mail end to end over real SMTP on 127.0.0.1: nodemailer → Embargo's listener → report → acknowledgement through
@@ -172,19 +172,7 @@ for (const engine of ENGINES) {
 
     test('malformed MIME is quarantined with a bounce; automatic mail is quarantined without one (no loops)', async () => {
       const before = relay.mails.length;
-      const broken = [
-        'From: ada@example.org',
-        `To: ${SECURITY}`,
-        'Subject: broken',
-        'MIME-Version: 1.0',
-        'Content-Type: multipart/mixed; boundary="b1"',
-        '',
-        '--b1',
-        'Content-Type: text/plain',
-        '',
-        'cut short',
-        '',
-      ].join('\r\n');
+      const broken = truncatedMultipartMail('ada@example.org', SECURITY);
       const r1 = await sendTo(smtpPort, { envelope: { from: 'ada@example.org', to: [SECURITY] }, raw: broken });
       assert.match(r1.response, /Stored as quarantine/);
       const r2 = await sendTo(smtpPort, { envelope: { from: '', to: [SECURITY] } as never, raw: broken.replace('Subject: broken', 'Subject: bounce of something') });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { ENGINES, startTestRuntime, type TestServer } from '../support/harness.ts';
 import { seedWorld, type World } from '../support/fixtures.ts';
 import { readAudit } from '../../src/services/audit.ts';
-import { sendTo, startRelay, type TestRelay } from '../support/mail-relay.ts';
+import { sendTo, startRelay, type TestRelay, truncatedMultipartMail } from '../support/mail-relay.ts';
 
 /**
  * Releasing a held reply over real SMTP on 127.0.0.1: a reply from an address that is not the reporter's is held
@@ -91,19 +91,7 @@ for (const engine of ENGINES) {
     });
 
     test('items that cannot be released that way answer 409 and stay unresolved; they can still be discarded', async () => {
-      const broken = [
-        'From: ada.work@company.example',
-        `To: ${replyTo}`,
-        'Subject: broken',
-        'MIME-Version: 1.0',
-        'Content-Type: multipart/mixed; boundary="b1"',
-        '',
-        '--b1',
-        'Content-Type: text/plain',
-        '',
-        'cut short',
-        '',
-      ].join('\r\n');
+      const broken = truncatedMultipartMail('ada.work@company.example', replyTo);
       assert.match((await sendTo(smtpPort, { envelope: { from: 'ada.work@company.example', to: [SECURITY] }, raw: broken })).response, /Stored as quarantine/);
       assert.match((await sendTo(smtpPort, { from: 'ada@example.org', to: `security+r-${'a'.repeat(32)}@privastream.ai`, subject: 'Re: hi', text: 'unknown token' })).response, /Stored as quarantine/);
       const open = await items('open');

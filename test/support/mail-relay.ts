@@ -73,3 +73,19 @@ export const header = (m: ParsedMail, name: string): string => {
   const line = m.headerLines.find((h) => h.key === name.toLowerCase());
   return line ? line.line.slice(line.line.indexOf(':') + 1).trim() : '';
 };
+
+/** A raw mail whose multipart body is cut short (no closing boundary): malformed MIME that intake must hold. */
+export const truncatedMultipartMail = (from: string, to: string): string =>
+  [
+    `From: ${from}`,
+    `To: ${to}`,
+    'Subject: broken',
+    'MIME-Version: 1.0',
+    'Content-Type: multipart/mixed; boundary="b1"',
+    '',
+    '--b1',
+    'Content-Type: text/plain',
+    '',
+    'cut short',
+    '',
+  ].join('\r\n');
