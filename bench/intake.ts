@@ -22,7 +22,7 @@ import { PGlite } from '@electric-sql/pglite';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { loadConfig } from '../src/server/config.ts';
 import { compose, type Runtime } from '../src/server/compose.ts';
-import { submitReport } from '../src/services/reports.ts';
+import { submitReport } from '../src/services/reports/index.ts';
 import { openDatabase, type OpenedDatabase } from '../src/adapters/db/open-database.ts';
 import { sha256Hex } from '../src/adapters/crypto/tokens.ts';
 import { sql } from 'kysely';

@@ -77,7 +77,7 @@ async function openDb(dataDir: string, databaseUrl?: string) {
  * dropped afterwards (PostgreSQL works in its own processes, so CPU time counts only this process's share).
  */
 async function phaseImport(dataDir: string, adminUrl?: string): Promise<PhaseResult> {
-  const { importOsvPath } = await import('../src/services/osv-import.ts');
+  const { importOsvPath } = await import('../src/services/scanning/osv-import.ts');
   let url: string | undefined;
   let drop = async () => {};
   if (adminUrl) {
@@ -184,7 +184,7 @@ async function phaseScan(dataDir: string): Promise<PhaseResult> {
     import('../src/core/scanner/parse-lockfile.ts'),
     import('../src/core/scanner/advisory-index.ts'),
     import('../src/core/scanner/find-vulnerabilities.ts'),
-    import('../src/services/osv-import.ts'),
+    import('../src/services/scanning/osv-import.ts'),
   ]);
   const files = lockfiles().map((file) => ({ file, text: readFileSync(file, 'utf8') }));
   const readIncluded = (p: string) => {

@@ -1,4 +1,4 @@
-import { announcePublishedAdvisories } from '../services/mailing-list-announce.ts';
+import { announcePublishedAdvisories } from '../services/recognition/mailing-list-announce.ts';
 import type { Job } from './runner.ts';
 
 /** Mails each newly published advisory to the project's confirmed subscribers, exactly once (see the service). */

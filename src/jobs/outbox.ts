@@ -1,7 +1,7 @@
 import type { Job } from './runner.ts';
-import { drainOutbox } from '../services/mail-delivery.ts';
+import { drainOutbox } from '../services/mail/delivery.ts';
 
-/** Sends queued mail (src/services/outbox.ts); a process without mail settings sends nothing. */
+/** Sends queued mail (src/services/mail/outbox.ts); a process without mail settings sends nothing. */
 export const outboxJob: Job = {
   name: 'outbox',
   intervalMs: 5_000,

@@ -1,4 +1,4 @@
-import { publishDueAdvisories } from '../services/advisory-publishing.ts';
+import { publishDueAdvisories } from '../services/advisories/publishing.ts';
 import type { Job } from './runner.ts';
 
 /** Publishes scheduled advisories at their embargo date; the claim in the service makes it exactly-once. */

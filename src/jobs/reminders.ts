@@ -1,6 +1,6 @@
 import type { Job } from './runner.ts';
-import { sendDueReminders } from '../services/mail-reminders.ts';
-import { mailSettings } from '../services/mail-settings.ts';
+import { sendDueReminders } from '../services/mail/reminders.ts';
+import { mailSettings } from '../services/mail/settings.ts';
 
 const DEFAULT_DUE_SOON_MS = 24 * 3600_000;
 

@@ -2,8 +2,8 @@ import type { FastifyBaseLogger } from 'fastify';
 import { maildirTransport, smtpTransport } from '../adapters/email/transport.ts';
 import { startSmtpListener, type SmtpListener } from '../adapters/email/smtp-listener.ts';
 import type { ServiceContext } from '../services/context.ts';
-import { acceptsRecipient, receiveMail, type MailIntakeLimits } from '../services/mail-intake.ts';
-import { configureMail } from '../services/mail-settings.ts';
+import { acceptsRecipient, receiveMail, type MailIntakeLimits } from '../services/mail/intake.ts';
+import { configureMail } from '../services/mail/settings.ts';
 import type { Config } from './config.ts';
 
 export interface MailRuntime {

@@ -1,6 +1,6 @@
 import { ConfigError, loadConfig } from './config.ts';
 import { compose } from './compose.ts';
-import { issueSetupToken } from '../services/users.ts';
+import { issueSetupToken } from '../services/access/users.ts';
 import { isDomainError } from '../core/errors.ts';
 
 async function main(): Promise<void> {

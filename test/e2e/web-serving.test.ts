@@ -4,7 +4,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { DEFAULT_WEB_ROOT, webRoutes } from '../../src/adapters/http/routes/web.routes.ts';
+import { DEFAULT_WEB_ROOT, webRoutes } from '../../src/http/routes/web.routes.ts';
 import { ENGINES, startTestRuntime, type TestServer } from '../support/harness.ts';
 import { registeredRoutes } from '../support/routes.ts';
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { ENGINES, startTestRuntime, type TestServer } from '../support/harness.ts';
 import { seedWorld, type World } from '../support/fixtures.ts';
 import { ADV, advisoryContent, api, publishedAdvisory } from '../support/advisory-fixtures.ts';
-import { importOsvFiles, recordsForPackages } from '../../src/services/osv-import.ts';
+import { importOsvFiles, recordsForPackages } from '../../src/services/scanning/osv-import.ts';
 
 /**
  * The OSV export of a stored advisory goes into the scanner's OSV database through its importer (src/services/

@@ -7,7 +7,7 @@ import { ADV, advisoryContent, api, createAdvisory, fixedReport, move, type Advi
 import { publishAdvisoriesJob } from '../../src/jobs/publish-advisories.ts';
 import { JOBS } from '../../src/jobs/index.ts';
 import { openJson } from '../../src/adapters/crypto/sealer.ts';
-import { outboxAad, type SealedEnvelope } from '../../src/services/outbox.ts';
+import { outboxAad, type SealedEnvelope } from '../../src/services/mail/outbox.ts';
 
 const DAY = 86_400_000;
 const EMBARGO = '2026-03-12T09:00:00Z';

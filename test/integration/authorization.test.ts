@@ -8,9 +8,9 @@ import { examplePolicy, PERSONAS, seedWorld, submit, validReport, type Persona, 
 import { multipartBody } from '../support/multipart.ts';
 import { registeredRoutes } from '../support/routes.ts';
 import { rowCounts } from '../support/db-counts.ts';
-import { savePolicy } from '../../src/services/projects.ts';
-import { createUser } from '../../src/services/users.ts';
-import { importOsvPath } from '../../src/services/osv-import.ts';
+import { savePolicy } from '../../src/services/projects/projects.ts';
+import { createUser } from '../../src/services/access/users.ts';
+import { importOsvPath } from '../../src/services/scanning/osv-import.ts';
 import { join } from 'node:path';
 
 /**

@@ -2,10 +2,10 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ENGINES, startTestRuntime, type TestServer } from '../support/harness.ts';
 import { seedWorld, validReport, type Persona, type World } from '../support/fixtures.ts';
-import { setMembership } from '../../src/services/users.ts';
-import { createInternalReport } from '../../src/services/report-intake.ts';
-import { getProject } from '../../src/services/projects.ts';
-import { readAudit } from '../../src/services/audit.ts';
+import { setMembership } from '../../src/services/access/users.ts';
+import { createInternalReport } from '../../src/services/reports/intake.ts';
+import { getProject } from '../../src/services/projects/projects.ts';
+import { readAudit } from '../../src/services/audit/audit-log.ts';
 
 const PC = '/api/v1/projects/personal-chatter';
 const PS = '/api/v1/projects/privastream';

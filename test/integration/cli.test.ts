@@ -9,7 +9,7 @@ import { createSealer } from '../../src/adapters/crypto/sealer.ts';
 import { openDatabase } from '../../src/adapters/db/open-database.ts';
 import type { SubmissionInput } from '../../src/core/reports/submission.ts';
 import { loadConfig } from '../../src/server/config.ts';
-import { submitReport } from '../../src/services/reports.ts';
+import { submitReport } from '../../src/services/reports/index.ts';
 import { ENGINES, startTestRuntime, tempDir, type TestServer } from '../support/harness.ts';
 import { REPO, seedWorld, submit, validReport, type World } from '../support/fixtures.ts';
 

@@ -7,7 +7,7 @@ import { createPgDatabase, tempDir } from '../support/harness.ts';
 import { validReport } from '../support/fixtures.ts';
 import { freePort, spawnServer, startServer, waitForExit, type ServerProcess } from '../support/server-process.ts';
 import { openDatabase } from '../../src/adapters/db/open-database.ts';
-import { verifyAudit } from '../../src/services/audit.ts';
+import { verifyAudit } from '../../src/services/audit/audit-log.ts';
 
 /**
  * Real processes, real HTTP: an acknowledged (201) report must survive the server being SIGKILLed right after

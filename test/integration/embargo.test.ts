@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ENGINES, startTestRuntime, type TestServer } from '../support/harness.ts';
 import { examplePolicy, seedWorld, validReport, type World } from '../support/fixtures.ts';
-import { savePolicy } from '../../src/services/projects.ts';
+import { savePolicy } from '../../src/services/projects/projects.ts';
 
 for (const engine of ENGINES) {
   describe(`embargo date on ${engine.name}`, () => {

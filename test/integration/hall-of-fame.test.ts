@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { ENGINES, startTestRuntime, type TestServer } from '../support/harness.ts';
 import { examplePolicy, REPO, seedWorld, type World } from '../support/fixtures.ts';
 import { advisoryContent, createAdvisory, move, publishedAdvisory } from '../support/advisory-fixtures.ts';
-import { savePolicy } from '../../src/services/projects.ts';
+import { savePolicy } from '../../src/services/projects/projects.ts';
 
 const GOLDEN = join(REPO, 'test', 'fixtures', 'golden', 'hall-of-fame', 'privastream.html');
 const DAY = 86_400_000;

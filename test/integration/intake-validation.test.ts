@@ -6,7 +6,7 @@ import { ENGINES, startTestRuntime, type TestServer } from '../support/harness.t
 import { examplePolicy, seedWorld, submit, validReport, type World } from '../support/fixtures.ts';
 import { ELF_BYTES, EXE_BYTES, multipartBody, PNG_1X1, type UploadFile } from '../support/multipart.ts';
 import { assertNoWrites, rowCounts } from '../support/db-counts.ts';
-import { savePolicy } from '../../src/services/projects.ts';
+import { savePolicy } from '../../src/services/projects/projects.ts';
 import { sha256Hex } from '../../src/adapters/crypto/tokens.ts';
 
 const PRIV = '/api/v1/projects/privastream/reports';

@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { ENGINES, startTestRuntime, type TestServer } from '../support/harness.ts';
 import { seedWorld, validReport } from '../support/fixtures.ts';
-import { intakeWriter, type PreparedReport } from '../../src/services/intake-writer.ts';
-import { getProject } from '../../src/services/projects.ts';
-import { verifyAudit } from '../../src/services/audit.ts';
+import { intakeWriter, type PreparedReport } from '../../src/services/reports/intake-writer.ts';
+import { getProject } from '../../src/services/projects/projects.ts';
+import { verifyAudit } from '../../src/services/audit/audit-log.ts';
 
 for (const engine of ENGINES) {
   describe(`group commit of intake on ${engine.name}`, () => {

@@ -7,8 +7,8 @@ import { seedWorld, submit, validReport, type World } from '../support/fixtures.
 import { composeFromEnv } from '../support/runtime-from-env.ts';
 import { freePort } from '../support/server-process.ts';
 import { startRelay, type TestRelay } from '../support/mail-relay.ts';
-import { drainOutbox } from '../../src/services/mail-delivery.ts';
-import { sendDueReminders } from '../../src/services/mail-reminders.ts';
+import { drainOutbox } from '../../src/services/mail/delivery.ts';
+import { sendDueReminders } from '../../src/services/mail/reminders.ts';
 
 /** The outbox drainer and the reminders job: backoff, giving up, the dev maildir, exactly-once across instances. */
 const P = '/api/v1/projects/privastream';

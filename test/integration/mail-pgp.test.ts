@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { ENGINES, startTestRuntime, type TestServer } from '../support/harness.ts';
 import { seedWorld, submit, validReport, type World } from '../support/fixtures.ts';
 import { sendTo, startRelay, type TestRelay } from '../support/mail-relay.ts';
-import { getProject } from '../../src/services/projects.ts';
-import { addProjectKey } from '../../src/services/project-keys.ts';
+import { getProject } from '../../src/services/projects/projects.ts';
+import { addProjectKey } from '../../src/services/pgp/project-keys.ts';
 import { pgpMimeEnvelope } from '../../src/adapters/pgp/messages.ts';
 import { simpleParser } from 'mailparser';
 

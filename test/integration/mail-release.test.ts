@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ENGINES, startTestRuntime, type TestServer } from '../support/harness.ts';
 import { seedWorld, type World } from '../support/fixtures.ts';
-import { readAudit } from '../../src/services/audit.ts';
+import { readAudit } from '../../src/services/audit/audit-log.ts';
 import { sendTo, startRelay, type TestRelay, truncatedMultipartMail } from '../support/mail-relay.ts';
 
 /**

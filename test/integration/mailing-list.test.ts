@@ -6,10 +6,10 @@ import { header, startRelay, type CapturedMail, type TestRelay } from '../suppor
 import { advisoryContent, publishedAdvisory } from '../support/advisory-fixtures.ts';
 import { compose, type Runtime } from '../../src/server/compose.ts';
 import { loadConfig } from '../../src/server/config.ts';
-import { announcePublishedAdvisories } from '../../src/services/mailing-list-announce.ts';
-import { getProject } from '../../src/services/projects.ts';
-import { readAudit } from '../../src/services/audit.ts';
-import { outboxAad } from '../../src/services/outbox.ts';
+import { announcePublishedAdvisories } from '../../src/services/recognition/mailing-list-announce.ts';
+import { getProject } from '../../src/services/projects/projects.ts';
+import { readAudit } from '../../src/services/audit/audit-log.ts';
+import { outboxAad } from '../../src/services/mail/outbox.ts';
 import { openJson } from '../../src/adapters/crypto/sealer.ts';
 import { multipartBody } from '../support/multipart.ts';
 

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import * as openpgp from 'openpgp';
 import { generateProjectKey } from '../../src/adapters/pgp/keys.ts';
-import { readAudit } from '../../src/services/audit.ts';
+import { readAudit } from '../../src/services/audit/audit-log.ts';
 import { ENGINES, startTestRuntime, type TestServer } from '../support/harness.ts';
 import { REPO, seedWorld, type World } from '../support/fixtures.ts';
 import { skipWithoutGpg, startGpg, type Gpg } from '../support/gpg.ts';

@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ENGINES, startTestRuntime, type TestServer } from '../support/harness.ts';
 import { examplePolicy } from '../support/fixtures.ts';
-import { savePolicy } from '../../src/services/projects.ts';
+import { savePolicy } from '../../src/services/projects/projects.ts';
 import { validateSecurityTxt } from '../../src/core/policy/render-security-txt.ts';
 
 describe('public policy documents and API description', () => {
@@ -52,7 +52,7 @@ describe('public policy documents and API description', () => {
   });
 
   test('a policy update with problems is 422 listing each problem with its line, and changes nothing', async () => {
-    const { createUser, createApiToken } = await import('../../src/services/users.ts');
+    const { createUser, createApiToken } = await import('../../src/services/access/users.ts');
     const admin = await createUser(rt.ctx, { email: 'docs-admin@example.org', name: 'Docs', password: 'correct horse battery staple', siteAdmin: true }, 'test');
     const { token } = await createApiToken(rt.ctx, admin, 'test');
     const broken = examplePolicy('taehv').replace('within: 48h', 'within: soon').replace('timezone: UTC', 'timezone: Mars/Olympus');

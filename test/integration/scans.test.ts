@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { isEcosystem, normalisePackageName } from '../../src/core/versions/ecosystems.ts';
-import { importOsvPath, type OsvImportResult } from '../../src/services/osv-import.ts';
+import { importOsvPath, type OsvImportResult } from '../../src/services/scanning/osv-import.ts';
 import { ENGINES, startTestRuntime, type TestServer } from '../support/harness.ts';
 import { seedWorld, type World } from '../support/fixtures.ts';
 import { multipartBody } from '../support/multipart.ts';

@@ -6,8 +6,8 @@ import type { LightMyRequestResponse } from 'fastify';
 import { ENGINES, startTestRuntime, type TestServer } from '../support/harness.ts';
 import { REPO } from '../support/fixtures.ts';
 import { rowCounts } from '../support/db-counts.ts';
-import { countUsers, createApiToken, createUser, issueSetupToken } from '../../src/services/users.ts';
-import { redactUrl } from '../../src/adapters/http/app.ts';
+import { countUsers, createApiToken, createUser, issueSetupToken } from '../../src/services/access/users.ts';
+import { redactUrl } from '../../src/http/app.ts';
 
 const PASSWORD = 'a long and careful passphrase';
 const ADMIN = { email: 'first@example.org', name: 'First Admin', password: PASSWORD };
@@ -68,7 +68,7 @@ for (const engine of ENGINES) {
     });
 
     test('public routes ignore credentials: a maintainer cookie needs no CSRF token there, a stale token does not fail them', async () => {
-      const { savePolicy } = await import('../../src/services/projects.ts');
+      const { savePolicy } = await import('../../src/services/projects/projects.ts');
       const { examplePolicy, validReport } = await import('../support/fixtures.ts');
       await savePolicy(rt.ctx, examplePolicy('privastream'), 'test');
       const s = await login(rt);

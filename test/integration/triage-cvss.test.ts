@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ENGINES, startTestRuntime, type TestServer } from '../support/harness.ts';
 import { examplePolicy, seedWorld, validReport, type World } from '../support/fixtures.ts';
-import { savePolicy } from '../../src/services/projects.ts';
+import { savePolicy } from '../../src/services/projects/projects.ts';
 
 const V31_CRITICAL = 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H';
 const V40_HIGH = 'CVSS:4.0/AV:N/AC:L/AT:N/PR:L/UI:N/VC:H/VI:L/VA:N/SC:N/SI:N/SA:N';

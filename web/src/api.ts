@@ -1,7 +1,7 @@
 /**
  * The typed client for Embargo's JSON API. Every call goes through request(): same-origin cookies, JSON or
  * multipart bodies, the CSRF token on state-changing calls of a signed-in session, and errors turned into
- * ApiError with the server's field-level problems (the same shape as src/adapters/http/error-map.ts sends).
+ * ApiError with the server's field-level problems (the same shape as src/http/error-map.ts sends).
  */
 import type { FieldProblem } from '../../src/core/errors.ts';
 import type { Policy } from '../../src/core/policy/types.ts';
@@ -25,7 +25,7 @@ export class ApiError extends Error {
   }
 }
 
-// ---- Response shapes (mirror src/adapters/http/present.ts) ----
+// ---- Response shapes (mirror src/api/present.ts) ----
 
 export interface ProjectListItem {
   slug: string;
@@ -119,7 +119,7 @@ export interface SessionUser {
 }
 
 /**
- * The intake fields of POST /api/v1/projects/:slug/reports (src/adapters/http/schemas.ts SubmissionBody): the
+ * The intake fields of POST /api/v1/projects/:slug/reports (src/api/schemas.ts SubmissionBody): the
  * core's SubmissionInput as the form sends it, an absent field left out rather than null.
  */
 export type SubmissionFields = Pick<SubmissionInput, 'title' | 'description'> & {

@@ -1,8 +1,9 @@
 import { useSyncExternalStore, type AnchorHTMLAttributes, type MouseEvent, type ReactNode } from 'react';
+import type { Params } from './paths.ts';
 
 /**
  * A small client-side router on the History API. Routes are plain patterns ("/p/:slug/report"); the route table
- * lives in routes.tsx. Every UI path must also be served index.html by src/adapters/http/routes/web.routes.ts.
+ * lives in routes.tsx. Every UI path must also be served index.html by src/http/routes/web.routes.ts.
  */
 
 export type { Params } from './paths.ts';
@@ -61,4 +62,10 @@ export function Link({ to, children, onClick, ...rest }: LinkProps) {
       {children}
     </a>
   );
+}
+
+/** One page of the UI (the table is in routes.tsx; maintainer pages add theirs from pages/app/index.tsx). */
+export interface RouteDef {
+  path: string;
+  render: (params: Params) => ReactNode;
 }

@@ -1,5 +1,4 @@
-import type { ReactNode } from 'react';
-import type { Params } from './router.tsx';
+import type { RouteDef } from './router.tsx';
 import { UI_ROUTES } from '../../src/core/ui-paths.ts';
 import { Home } from './pages/Home.tsx';
 import { PolicyPage } from './pages/PolicyPage.tsx';
@@ -13,10 +12,6 @@ import { APP_ROUTES } from './pages/app/index.tsx';
  * outside those prefixes also needs a server route there and a row in test/support/authz-rows/web.ts.
  * `key` remounts the page when the params change, so no state leaks from one project or report to the next.
  */
-export interface RouteDef {
-  path: string;
-  render: (params: Params) => ReactNode;
-}
 
 export const ROUTES: RouteDef[] = [
   { path: '/', render: () => <Home /> },

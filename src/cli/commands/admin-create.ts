@@ -24,7 +24,7 @@ export const adminCreateCommand = (): Command =>
     .action(async (opts: { email: string; name: string; passwordStdin?: boolean }) => {
       try {
         const user = await withServices(process.env, { bootstrap: true }, async (ctx) => {
-          const { createUser } = await import('../../services/users.ts');
+          const { createUser } = await import('../../services/access/users.ts');
           const password = await readPassword(opts.passwordStdin === true);
           return createUser(ctx, { email: opts.email, name: opts.name, password, siteAdmin: true }, CLI_LABEL);
         });

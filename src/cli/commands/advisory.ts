@@ -22,9 +22,9 @@ async function load(id: string, opts: ExportOptions): Promise<unknown> {
   if (api) return api.request<unknown>('GET', `/api/v1/projects/${encodeURIComponent(opts.project)}/advisories/${encodeURIComponent(id)}?${query}`);
   return withServices(process.env, { bootstrap: false }, async (ctx) => {
     const [{ getProject }, { readAdvisory }, { exportAdvisory }, { loadConfig }] = await Promise.all([
-      import('../../services/projects.ts'),
-      import('../../services/advisories.ts'),
-      import('../../services/advisory-exports.ts'),
+      import('../../services/projects/projects.ts'),
+      import('../../services/advisories/advisories.ts'),
+      import('../../services/advisories/exports.ts'),
       import('../../server/config.ts'),
     ]);
     const config = loadConfig(process.env);

@@ -11,7 +11,7 @@ export const auditVerifyCommand = (): Command =>
       const api = apiFromEnv(process.env);
       const result = api
         ? await api.request<{ entries: number; problems: ChainProblem[] }>('GET', '/api/v1/audit/verify')
-        : await withServices(process.env, { bootstrap: false }, async (ctx) => (await import('../../services/audit.ts')).verifyAudit(ctx.db));
+        : await withServices(process.env, { bootstrap: false }, async (ctx) => (await import('../../services/audit/audit-log.ts')).verifyAudit(ctx.db));
       if (!result.problems.length) return out(`audit log OK: ${result.entries} ${result.entries === 1 ? 'entry' : 'entries'}`);
       for (const p of result.problems) out(`seq ${p.seq}: ${p.problem}: ${p.message}`);
       err(`audit log FAILED verification: ${result.problems.length} problem(s) in ${result.entries} entries`);

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { isDomainError } from '../../core/errors.ts';
 import { scoreCvss } from '../../core/cvss/index.ts';
-import { presentCvss } from '../../adapters/http/present.ts';
+import { presentCvss } from '../../api/present.ts';
 import { CliError, problemsOf } from '../errors.ts';
 import { out } from '../output.ts';
 

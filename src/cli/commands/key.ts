@@ -24,15 +24,15 @@ interface KeyJson {
 
 const path = (slug: string, rest: string) => `/api/v1/projects/${encodeURIComponent(slug)}/${rest}`;
 
-async function inDb<T>(slug: string, fn: (ctx: ServiceContext, project: import('../../services/projects.ts').ProjectRecord) => Promise<T>): Promise<T> {
+async function inDb<T>(slug: string, fn: (ctx: ServiceContext, project: import('../../services/projects/projects.ts').ProjectRecord) => Promise<T>): Promise<T> {
   return withServices(process.env, { bootstrap: false }, async (ctx) => {
-    const { getProject } = await import('../../services/projects.ts');
+    const { getProject } = await import('../../services/projects/projects.ts');
     return fn(ctx, await getProject(ctx.db, slug));
   });
 }
 
-async function presented(ctx: ServiceContext, slug: string, k: import('../../services/project-keys.ts').ProjectKeyView): Promise<KeyJson> {
-  const [{ presentKey }, { projectKeyUrl }] = await Promise.all([import('../../adapters/http/present-pgp.ts'), import('../../services/project-keys.ts')]);
+async function presented(ctx: ServiceContext, slug: string, k: import('../../services/pgp/project-keys.ts').ProjectKeyView): Promise<KeyJson> {
+  const [{ presentKey }, { projectKeyUrl }] = await Promise.all([import('../../api/present-pgp.ts'), import('../../services/pgp/project-keys.ts')]);
   return presentKey(k, k.current ? projectKeyUrl(ctx, slug) : null);
 }
 
@@ -67,7 +67,7 @@ const toInput = (b: Record<string, unknown>) => ({
 async function addKey(api: ApiClient | null, slug: string, body: Record<string, unknown>, route: 'generate' | 'import' | 'rotate'): Promise<KeyJson> {
   if (api) return api.request<KeyJson>('POST', path(slug, `keys/${route}`), body);
   return inDb(slug, async (ctx, p) => {
-    const { addProjectKey } = await import('../../services/project-keys.ts');
+    const { addProjectKey } = await import('../../services/pgp/project-keys.ts');
     return presented(ctx, slug, await addProjectKey(ctx, p, CLI_ACTOR, CLI_LABEL, toInput(body), route === 'rotate' ? 'rotate' : 'create'));
   });
 }
@@ -106,7 +106,7 @@ const retireCommand = () =>
       const api = apiFromEnv(process.env);
       const r = api
         ? await api.request<{ fingerprint: string }>('POST', path(opts.project, 'keys/retire'))
-        : await inDb(opts.project, async (ctx, p) => (await import('../../services/project-keys.ts')).retireProjectKey(ctx, p, CLI_ACTOR, CLI_LABEL));
+        : await inDb(opts.project, async (ctx, p) => (await import('../../services/pgp/project-keys.ts')).retireProjectKey(ctx, p, CLI_ACTOR, CLI_LABEL));
       out(`Retired OpenPGP key ${r.fingerprint} of ${opts.project}`);
     });
 
@@ -119,7 +119,7 @@ const exportCommand = () =>
       const keys = api
         ? (await api.request<{ keys: KeyJson[] }>('GET', path(opts.project, 'keys'))).keys
         : await inDb(opts.project, async (ctx, p) => {
-            const { listProjectKeys } = await import('../../services/project-keys.ts');
+            const { listProjectKeys } = await import('../../services/pgp/project-keys.ts');
             return Promise.all((await listProjectKeys(ctx, p, CLI_ACTOR)).map((k) => presented(ctx, opts.project, k)));
           });
       const current = keys.find((k) => k.current);

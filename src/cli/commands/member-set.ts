@@ -15,6 +15,6 @@ export const memberSetCommand = (): Command =>
       const api = apiFromEnv(process.env);
       const result = api
         ? await api.request<{ email: string; role: ProjectRole | null }>('PUT', `/api/v1/projects/${encodeURIComponent(slug)}/members`, { email, role })
-        : await withServices(process.env, { bootstrap: false }, async (ctx) => (await import('../../services/users.ts')).setMembership(ctx, slug, email, role, CLI_LABEL));
+        : await withServices(process.env, { bootstrap: false }, async (ctx) => (await import('../../services/access/users.ts')).setMembership(ctx, slug, email, role, CLI_LABEL));
       out(result.role ? `${result.email} is ${result.role} of ${slug}` : `${result.email} is no longer a member of ${slug}`);
     });

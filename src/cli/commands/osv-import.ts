@@ -17,7 +17,7 @@ export const osvImportCommand = (): Command =>
       const progress = process.stderr.isTTY ? (text: string) => void process.stderr.write(`\r${text}`) : null;
       const started = performance.now();
       const result = await withServices(process.env, { bootstrap: false }, async (ctx) => {
-        const { importOsvPath } = await import('../../services/osv-import.ts');
+        const { importOsvPath } = await import('../../services/scanning/osv-import.ts');
         return importOsvPath(ctx.db, path, {
           actor: CLI_LABEL,
           ...(progress ? { onProgress: (read: number) => progress(`importing OSV records: ${read} read`) } : {}),

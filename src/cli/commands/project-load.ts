@@ -25,7 +25,7 @@ export const projectLoadCommand = (): Command =>
           loaded = { slug: body.slug, name: body.name, created: status === 201 };
         } else {
           loaded = await withServices(process.env, { bootstrap: true }, async (ctx) => {
-            const { savePolicy } = await import('../../services/projects.ts');
+            const { savePolicy } = await import('../../services/projects/projects.ts');
             const { project, created } = await savePolicy(ctx, yaml, CLI_LABEL);
             return { slug: project.slug, name: project.name, created };
           });

@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { presentSlaEntry } from '../../adapters/http/present.ts';
+import { presentSlaEntry } from '../../api/present.ts';
 import { apiFromEnv } from '../api-client.ts';
 import { CLI_ACTOR, withServices } from '../database.ts';
 import { humanDuration, out, table } from '../output.ts';
@@ -21,7 +21,7 @@ async function load(slug: string, hours: number | undefined): Promise<SlaJson> {
   const api = apiFromEnv(process.env);
   if (api) return api.request<SlaJson>('GET', `/api/v1/projects/${encodeURIComponent(slug)}/sla${hours === undefined ? '' : `?due_within_hours=${hours}`}`);
   return withServices(process.env, { bootstrap: false }, async (ctx) => {
-    const [{ getProject }, { slaView }] = await Promise.all([import('../../services/projects.ts'), import('../../services/sla.ts')]);
+    const [{ getProject }, { slaView }] = await Promise.all([import('../../services/projects/projects.ts'), import('../../services/reports/sla.ts')]);
     const project = await getProject(ctx.db, slug);
     const entries = await slaView(ctx, project, CLI_ACTOR, hours === undefined ? {} : { dueWithinMs: hours * 3_600_000 });
     return { project: project.slug, now: ctx.now().toISOString(), deadlines: entries.map(presentSlaEntry) };

@@ -17,7 +17,7 @@ export const tokenCreateCommand = (): Command =>
           .where('disabled', '=', false)
           .executeTakeFirst();
         if (!row) throw new DomainError('not_found', `No active user with email ${opts.email}`);
-        const { createApiToken } = await import('../../services/users.ts');
+        const { createApiToken } = await import('../../services/access/users.ts');
         const token = await createApiToken(ctx, { id: row.id, email: row.email, name: row.name, siteAdmin: row.site_admin }, opts.name);
         return { ...token, email: row.email };
       });

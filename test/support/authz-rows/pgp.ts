@@ -1,8 +1,8 @@
 import { ADMINS, MEMBERS, P, PUBLIC, TRIAGERS, type Fixture, type Row } from '../authz.ts';
 import { generateProjectKey } from '../../../src/adapters/pgp/keys.ts';
-import { getProject } from '../../../src/services/projects.ts';
-import { addProjectKey, currentProjectKey, retireProjectKey } from '../../../src/services/project-keys.ts';
-import { quarantine } from '../../../src/services/quarantine.ts';
+import { getProject } from '../../../src/services/projects/projects.ts';
+import { addProjectKey, currentProjectKey, retireProjectKey } from '../../../src/services/pgp/project-keys.ts';
+import { quarantine } from '../../../src/services/pgp/quarantine.ts';
 
 /**
  * OpenPGP keys (keys.routes.ts) and the quarantine (quarantine.routes.ts). Each request first puts the project

@@ -1,7 +1,7 @@
 import { ADMINS, P, PUBLIC, R, TRIAGERS, type Fixture, type Row } from '../authz.ts';
 import { PERSONAS, submit, type Persona } from '../fixtures.ts';
-import { subscribe, subscriberAad } from '../../../src/services/mailing-list.ts';
-import { outboxAad } from '../../../src/services/outbox.ts';
+import { subscribe, subscriberAad } from '../../../src/services/recognition/mailing-list.ts';
+import { outboxAad } from '../../../src/services/mail/outbox.ts';
 import { openJson } from '../../../src/adapters/crypto/sealer.ts';
 
 /** Rows of the recognition feature: bounty ledger, Hall of Fame, advisory mailing list. */

@@ -1,10 +1,10 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PUBLIC, type Row } from '../authz.ts';
-import { DEFAULT_WEB_ROOT } from '../../../src/adapters/http/routes/web.routes.ts';
+import { DEFAULT_WEB_ROOT } from '../../../src/http/routes/web.routes.ts';
 
 /**
- * The web UI (src/adapters/http/routes/web.routes.ts): index.html for the UI paths and the hashed assets, public
+ * The web UI (src/http/routes/web.routes.ts): index.html for the UI paths and the hashed assets, public
  * to everyone. These rows need the built UI (`npm run build:web`, which `npm test` runs first); without it the
  * UI paths answer 503.
  */

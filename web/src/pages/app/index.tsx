@@ -1,5 +1,5 @@
 import { lazy, Suspense, type ReactNode } from 'react';
-import type { RouteDef } from '../../routes.tsx';
+import type { RouteDef } from '../../router.tsx';
 import { UI_ROUTES } from '../../../../src/core/ui-paths.ts';
 import { Loading } from '../../components/Status.tsx';
 

@@ -1,0 +1,168 @@
+import type { CvssResult } from '../core/cvss/index.ts';
+import type { CvssAssessment } from '../core/reports/severity-from-cvss.ts';
+import type { Deadline } from '../core/sla/types.ts';
+import type { ProjectRecord } from '../services/projects/projects.ts';
+import type { ReportDetail, ReportSummary } from '../services/reports/index.ts';
+import { presentEncryption } from './present-pgp.ts';
+import type { ScanDetail, ScanSummary, StoredFinding } from '../services/scanning/scans.ts';
+import type { SlaEntry } from '../services/reports/sla.ts';
+
+/** Explicit presenters: what leaves the server is chosen field by field, never a database row. */
+export const presentDeadline = (d: Deadline) => ({
+  clock: d.clock,
+  due_at: d.dueAt,
+  status: d.status,
+  met_at: d.metAt ?? null,
+  remaining_ms: d.remainingMs ?? null,
+  promise: d.promise,
+});
+
+export const presentSummary = (r: ReportSummary) => ({
+  tracking_id: r.trackingId,
+  title: r.title,
+  state: r.state,
+  severity: r.severity,
+  category: r.category,
+  affected_version: r.affectedVersion,
+  classification: r.classification,
+  created_at: r.createdAt.toISOString(),
+  updated_at: r.updatedAt.toISOString(),
+  deadlines: r.deadlines.map(presentDeadline),
+});
+
+const presentThread = (d: ReportDetail, slug: string | null) => ({
+  messages: d.messages.map((m) => ({
+    id: m.id,
+    author: m.author,
+    author_name: m.authorName,
+    internal: m.internal,
+    body: m.body,
+    created_at: m.createdAt.toISOString(),
+  })),
+  attachments: d.attachments.map((a) => ({
+    id: a.id,
+    filename: a.filename,
+    content_type: a.contentType,
+    size: a.size,
+    sha256: a.sha256,
+    message_id: a.messageId,
+    created_at: a.createdAt.toISOString(),
+    ...(slug ? { url: `/api/v1/projects/${slug}/reports/${d.trackingId}/attachments/${a.id}` } : {}),
+  })),
+});
+
+export const presentDetail = (d: ReportDetail, slug: string) => ({
+  ...presentSummary(d),
+  body: d.body,
+  cvss: presentAssessment(d.cvss),
+  rejection_reason: d.rejectionReason,
+  duplicate_of: d.duplicateOf,
+  credit_choice: d.creditChoice,
+  terms_accepted: d.termsAccepted,
+  source: d.source,
+  embargo_until: d.embargoUntil?.toISOString() ?? null,
+  allowed_transitions: [...d.allowedTransitions],
+  encryption: presentEncryption(d.encryption),
+  ...presentThread(d, slug),
+});
+
+/** What the reporter sees: their own words, status, the deadlines owed to them, the non-internal thread. */
+export const presentReporterView = (d: ReportDetail, project: ProjectRecord) => ({
+  project: { slug: project.slug, name: project.name },
+  tracking_id: d.trackingId,
+  title: d.title,
+  state: d.state,
+  severity: d.severity,
+  rejection_reason: d.rejectionReason,
+  created_at: d.createdAt.toISOString(),
+  updated_at: d.updatedAt.toISOString(),
+  deadlines: d.deadlines.map(presentDeadline),
+  body: d.body,
+  ...presentThread(d, null),
+});
+
+export const presentSlaEntry = (e: SlaEntry) => ({
+  tracking_id: e.trackingId,
+  title: e.title,
+  state: e.state,
+  severity: e.severity,
+  ...presentDeadline(e),
+});
+
+export const presentProject = (p: ProjectRecord) => ({
+  slug: p.slug,
+  name: p.name,
+  tracking_prefix: p.trackingPrefix,
+  hosts: p.hosts,
+  created_at: p.createdAt.toISOString(),
+  updated_at: p.updatedAt.toISOString(),
+});
+
+/** The same object `embargo cvss --json` prints. */
+export function presentCvss(r: CvssResult) {
+  return {
+    version: r.version,
+    vector: r.vector,
+    score: r.score,
+    severity: r.severity,
+    base_score: r.baseScore,
+    ...(r.version === '4.0'
+      ? { nomenclature: r.nomenclature, macro_vector: r.macroVector }
+      : {
+          temporal_score: r.temporalScore,
+          environmental_score: r.environmentalScore,
+          impact_sub_score: r.impactSubScore,
+          exploitability_sub_score: r.exploitabilitySubScore,
+        }),
+  };
+}
+
+
+export const presentAssessment = (a: CvssAssessment) => ({
+  v3: a.v3 ? presentCvss(a.v3) : null,
+  v4: a.v4 ? presentCvss(a.v4) : null,
+  /** Which vector decides the severity ('4.0' | '3.x'), or null when severity is set by hand. */
+  driven_by: a.drivenBy,
+});
+
+export const presentFinding = (f: StoredFinding, slug: string, scanId: string) => ({
+  id: f.findingId,
+  ecosystem: f.ecosystem,
+  package: f.package,
+  version: f.version,
+  line: f.line,
+  advisory: f.id,
+  aliases: f.aliases,
+  summary: f.summary,
+  severity: f.severity,
+  cvss_score: f.cvssScore,
+  fixed: f.fixed,
+  report_tracking_id: f.reportTrackingId,
+  report_url: `/api/v1/projects/${slug}/scans/${scanId}/findings/${f.findingId}/report`,
+});
+
+export const presentScanSummary = (s: ScanSummary) => ({
+  id: s.id,
+  filename: s.filename,
+  format: s.format,
+  sha256: s.sha256,
+  packages: s.packages,
+  findings: s.findings,
+  unchecked: s.unchecked,
+  advisories_checked: s.advisoriesChecked,
+  created_by: s.createdBy,
+  created_at: s.createdAt.toISOString(),
+});
+
+export const presentScan = (s: ScanDetail, slug: string) => ({
+  id: s.id,
+  filename: s.filename,
+  format: s.format,
+  sha256: s.sha256,
+  packages: s.packages,
+  advisories_checked: s.advisoriesChecked,
+  created_by: s.createdBy,
+  created_at: s.createdAt.toISOString(),
+  findings: s.findings.map((f) => presentFinding(f, slug, s.id)),
+  unchecked: s.unchecked.map((u) => ({ ecosystem: u.ecosystem, name: u.name, spec: u.spec, reason: u.reason, line: u.line ?? null })),
+});

@@ -1,0 +1,146 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import helmet from '@fastify/helmet';
+import secureSession from '@fastify/secure-session';
+import csrf from '@fastify/csrf-protection';
+import rateLimit from '@fastify/rate-limit';
+import multipart from '@fastify/multipart';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { ServiceContext } from '../services/context.ts';
+import { registerAuth } from './auth.ts';
+import { registerErrorMapping } from './error-map.ts';
+import { redactUrl } from './redact.ts';
+import { registerUploadDecorator } from './multipart.ts';
+import { oversightRoutes } from './routes/oversight.routes.ts';
+import { projectRoutes } from './routes/projects.routes.ts';
+import { reporterRoutes } from './routes/reporter.routes.ts';
+import { reporterPageRoutes } from './routes/reporter-page.routes.ts';
+import { reportRoutes } from './routes/reports.routes.ts';
+import { sessionRoutes } from './routes/session.routes.ts';
+import { cvssRoutes } from './routes/cvss.routes.ts';
+import { scanRoutes } from './routes/scans.routes.ts';
+import { keyRoutes } from './routes/keys.routes.ts';
+import { quarantineRoutes } from './routes/quarantine.routes.ts';
+import { outboxRoutes } from './routes/outbox.routes.ts';
+import { advisoryRoutes } from './routes/advisories.routes.ts';
+import { publicAdvisoryRoutes } from './routes/public-advisories.routes.ts';
+import { csafRoutes } from './routes/csaf.routes.ts';
+import { webRoutes } from './routes/web.routes.ts';
+import { bountyRoutes } from './routes/bounty.routes.ts';
+import { hallOfFameRoutes } from './routes/hall-of-fame.routes.ts';
+import { mailingListRoutes } from './routes/mailing-list.routes.ts';
+import { dashboardRoutes } from './routes/dashboard.routes.ts';
+
+export interface HttpOptions {
+  sessionSecret: Buffer;
+  sessionMaxAgeSeconds: number;
+  maxAttachmentBytes: number;
+  maxAttachments: number;
+  intakeRateLimit: number;
+  intakeRateWindowMs: number;
+  loginRateLimit: number;
+  trustProxy: boolean;
+  logLevel: string;
+  /** `false` silences request logs (tests, benchmarks). */
+  logger?: boolean;
+  /** Advisory mailing-list subscription attempts per client per hour (EMBARGO_SUBSCRIBE_RATE_LIMIT). */
+  subscribeRateLimit?: number;
+  /** CVE JSON exports of advisories (EMBARGO_CVE_ORG_ID, EMBARGO_CVE_SHORT_NAME). */
+  cveOrgId?: string | null;
+  cveShortName?: string | null;
+}
+
+export { redactUrl } from './redact.ts';
+
+export async function buildApp(ctx: ServiceContext, opts: HttpOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    trustProxy: opts.trustProxy,
+    bodyLimit: 2 * 1024 * 1024,
+    logger:
+      opts.logger === false
+        ? false
+        : {
+            level: opts.logLevel,
+            redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
+            serializers: {
+              req: (req: { method: string; url: string; ip?: string }) => ({ method: req.method, url: redactUrl(req.url), ip: req.ip }),
+            },
+          },
+    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  registerErrorMapping(app);
+  registerUploadDecorator(app);
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+        objectSrc: ["'none'"],
+      },
+    },
+    referrerPolicy: { policy: 'no-referrer' },
+  });
+  await app.register(secureSession, {
+    key: opts.sessionSecret.subarray(0, 32),
+    cookieName: 'embargo_session',
+    cookie: { path: '/', httpOnly: true, sameSite: 'strict', secure: ctx.publicUrl.startsWith('https:'), maxAge: opts.sessionMaxAgeSeconds },
+  });
+  await app.register(csrf, { sessionPlugin: '@fastify/secure-session', getToken: (req) => req.headers['x-csrf-token'] as string | undefined });
+  await app.register(rateLimit, { global: false });
+  await app.register(multipart, {
+    limits: { fileSize: opts.maxAttachmentBytes, files: opts.maxAttachments, fields: 40, fieldSize: 200_000, parts: opts.maxAttachments + 40 },
+  });
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Embargo API', version: '1', description: 'Coordinated vulnerability disclosure: intake, triage, SLA clocks, audit.' },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'API token from POST /api/v1/tokens' },
+          session: { type: 'apiKey', in: 'cookie', name: 'embargo_session' },
+        },
+      },
+      security: [{ bearer: [] }, { session: [] }],
+    },
+  });
+  // The docs UI gets the same no-third-party rule as everything else: no validator badge, no remote fonts or styles.
+  await app.register(swaggerUi, {
+    routePrefix: '/api/docs',
+    uiConfig: { validatorUrl: null },
+    staticCSP: true,
+    transformStaticCSP: (header) => header.replace(/ validator\.swagger\.io/g, '').replace(/ https:/g, '').replace(/ upgrade-insecure-requests;/, ''),
+  });
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  registerAuth(app, ctx, opts.sessionMaxAgeSeconds);
+  const limits = { rateLimit: opts.intakeRateLimit, rateWindowMs: opts.intakeRateWindowMs };
+  await app.register(sessionRoutes(ctx, opts.loginRateLimit, opts.sessionMaxAgeSeconds));
+  await app.register(projectRoutes(ctx));
+  await app.register(reportRoutes(ctx, limits));
+  await app.register(reporterRoutes(ctx, limits));
+  await app.register(reporterPageRoutes(ctx, limits));
+  await app.register(oversightRoutes(ctx));
+  await app.register(cvssRoutes);
+  await app.register(scanRoutes(ctx));
+  await app.register(keyRoutes(ctx));
+  await app.register(quarantineRoutes(ctx, { maxAttachments: opts.maxAttachments, maxAttachmentBytes: opts.maxAttachmentBytes }));
+  await app.register(outboxRoutes(ctx));
+  const cve = { cveOrgId: opts.cveOrgId ?? null, cveShortName: opts.cveShortName ?? null };
+  await app.register(advisoryRoutes(ctx, cve));
+  await app.register(publicAdvisoryRoutes(ctx, cve));
+  await app.register(csafRoutes(ctx));
+  await app.register(webRoutes({ maxAttachmentBytes: opts.maxAttachmentBytes, maxAttachments: opts.maxAttachments }));
+  await app.register(bountyRoutes(ctx));
+  await app.register(hallOfFameRoutes(ctx));
+  await app.register(mailingListRoutes(ctx, { subscribeRateLimit: opts.subscribeRateLimit ?? 10 }));
+  await app.register(dashboardRoutes(ctx));
+  return app;
+}

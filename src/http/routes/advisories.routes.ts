@@ -1,0 +1,249 @@
+import { Type, type FastifyPluginAsyncTypebox, type TSchema } from '@fastify/type-provider-typebox';
+import { ADVISORY_STATES, BRANCH_STATUSES, CREDIT_TYPES, REFERENCE_TYPES } from '../../core/advisories/index.ts';
+import { ECOSYSTEMS } from '../../core/versions/ecosystems.ts';
+import { createAdvisory, listAdvisories, moveAdvisory, readAdvisory, readRevisions, updateAdvisory } from '../../services/advisories/advisories.ts';
+import { changelogOf, EXPORT_FORMATS, exportAdvisory } from '../../services/advisories/exports.ts';
+import type { ServiceContext } from '../../services/context.ts';
+import { getProject } from '../../services/projects/projects.ts';
+import { actorFor, actorLabel } from '../auth.ts';
+import { Slug, SlugParams, Str, TrackingId } from '../../api/schemas.ts';
+import { presentAdvisorySummary, presentAdvisoryView, presentRevision } from '../../api/present-advisories.ts';
+
+/**
+ * Null first: with ajv's type coercion the string branch of `Nullable(...)` would turn a JSON null into "" before
+ * the null branch is tried.
+ */
+const Nullable = <T extends TSchema>(t: T) => Type.Union([Type.Null(), t]);
+
+const lit = <T extends string>(values: readonly T[]) => Type.Union(values.map((v) => Type.Literal(v)));
+
+export const AdvisoryId = Type.String({ pattern: '^[A-Z][A-Z0-9]{1,9}-SA-\\d{4}-\\d{4,}$', description: 'advisory id, e.g. PRIV-SA-2026-0001' });
+const AdvisoryParams = Type.Object({ slug: Slug, id: AdvisoryId });
+
+const Version = Str(100, 1);
+export const BranchEntrySchema = Type.Object(
+  {
+    branch: Str(100, 1),
+    status: lit(BRANCH_STATUSES),
+    introduced: Type.Optional(Version),
+    fixed: Type.Optional(Version),
+    last_affected: Type.Optional(Version),
+  },
+  { additionalProperties: false },
+);
+export const AffectedSchema = Type.Object(
+  { ecosystem: lit(ECOSYSTEMS), package: Str(214, 1), purl: Type.Optional(Str(500, 1)), branches: Type.Array(BranchEntrySchema, { maxItems: 50 }) },
+  { additionalProperties: false },
+);
+export const ReferenceSchema = Type.Object({ type: lit(REFERENCE_TYPES), url: Str(2000, 1), name: Type.Optional(Str(512)) }, { additionalProperties: false });
+export const CreditSchema = Type.Object(
+  { name: Nullable(Str(200, 1)), type: lit(CREDIT_TYPES), contact: Type.Optional(Type.Array(Str(500, 1), { maxItems: 5 })) },
+  { additionalProperties: false },
+);
+const CvssSchema = Type.Object({ v3: Nullable(Str(200)), v4: Nullable(Str(300)) }, { additionalProperties: false });
+
+const ContentFields = {
+  title: Type.Optional(Str(200, 1)),
+  summary: Type.Optional(Str(160)),
+  details: Type.Optional(Str(50_000)),
+  cwe_ids: Type.Optional(Type.Array(Str(20, 1), { maxItems: 20 })),
+  cvss: Type.Optional(CvssSchema),
+  affected: Type.Optional(Type.Array(AffectedSchema, { maxItems: 50 })),
+  references: Type.Optional(Type.Array(ReferenceSchema, { maxItems: 100 })),
+  credits: Type.Optional(Type.Array(CreditSchema, { maxItems: 50 })),
+  cve_id: Type.Optional(Nullable(Str(30, 1))),
+  embargo_until: Type.Optional(Nullable(Type.String({ format: 'date-time' }))),
+};
+
+const CreateBody = Type.Object(
+  {
+    ...ContentFields,
+    report: Type.Optional(TrackingId),
+    ecosystem: Type.Optional(lit(ECOSYSTEMS)),
+    package: Type.Optional(Str(214, 1)),
+  },
+  { additionalProperties: false },
+);
+const UpdateBody = Type.Object({ ...ContentFields, note: Type.Optional(Nullable(Str(2000))) }, { additionalProperties: false });
+const TransitionBody = Type.Object({ to: lit(ADVISORY_STATES), summary: Type.Optional(Nullable(Str(2000))) }, { additionalProperties: false });
+
+export const AdvisoryDocSchema = Type.Object({
+  id: Type.String(),
+  project: Type.String(),
+  report_id: Nullable(Type.String()),
+  title: Type.String(),
+  summary: Type.String(),
+  details: Type.String(),
+  cwe_ids: Type.Array(Type.String()),
+  cvss: CvssSchema,
+  affected: Type.Array(AffectedSchema),
+  references: Type.Array(ReferenceSchema),
+  credits: Type.Array(CreditSchema),
+  cve_id: Nullable(Type.String()),
+  embargo_until: Nullable(Type.String()),
+  state: lit(ADVISORY_STATES),
+  created_at: Type.String(),
+  updated_at: Type.String(),
+  published_at: Nullable(Type.String()),
+  withdrawn_at: Nullable(Type.String()),
+  revisions: Type.Array(Type.Object({ number: Type.Integer(), date: Type.String(), summary: Type.String() })),
+});
+
+const Problem = Type.Object({ field: Type.String(), message: Type.String() });
+const ViewSchema = Type.Object({
+  advisory: AdvisoryDocSchema,
+  problems: Type.Array(Problem, { description: 'what is still wrong; a draft may be saved with problems, leaving draft needs none' }),
+  revision: Type.Integer(),
+  report_tracking_id: Nullable(Type.String()),
+  announced_at: Nullable(Type.String({ format: 'date-time' })),
+  public_url: Type.String(),
+  exports: Type.Object({ osv: Type.String(), cve: Type.String(), csaf: Type.String() }),
+});
+const SummarySchema = Type.Object({
+  id: Type.String(),
+  state: lit(ADVISORY_STATES),
+  title: Type.String(),
+  cve_id: Nullable(Type.String()),
+  report_tracking_id: Nullable(Type.String()),
+  publish_at: Nullable(Type.String({ format: 'date-time' })),
+  published_at: Nullable(Type.String({ format: 'date-time' })),
+  updated_at: Type.String({ format: 'date-time' }),
+  revision: Type.Integer(),
+});
+const RevisionSchema = Type.Object({
+  number: Type.Integer(),
+  state: Type.String(),
+  summary: Type.String(),
+  note: Nullable(Type.String()),
+  actor: Type.String(),
+  created_at: Type.String({ format: 'date-time' }),
+  document: AdvisoryDocSchema,
+});
+
+const ExportQuery = Type.Object(
+  {
+    format: Type.Optional(lit(EXPORT_FORMATS)),
+    cna_org_id: Type.Optional(Type.String({ format: 'uuid', description: "for format=cve: the CNA's organisation UUID (default EMBARGO_CVE_ORG_ID)" })),
+    cna_short_name: Type.Optional(Str(32, 2)),
+  },
+  { additionalProperties: false },
+);
+
+export interface AdvisoryRouteOptions {
+  cveOrgId?: string | null;
+  cveShortName?: string | null;
+}
+
+export const advisoryRoutes = (ctx: ServiceContext, opts: AdvisoryRouteOptions = {}): FastifyPluginAsyncTypebox => async (app) => {
+  app.get(
+    '/api/v1/projects/:slug/advisories',
+    { schema: { tags: ['advisories'], summary: 'Advisories of the project, newest first (members)', params: SlugParams, response: { 200: Type.Object({ advisories: Type.Array(SummarySchema) }) } } },
+    async (req) => {
+      const p = await getProject(ctx.db, req.params.slug);
+      return { advisories: (await listAdvisories(ctx, p, await actorFor(ctx, req, p))).map(presentAdvisorySummary) };
+    },
+  );
+
+  app.post(
+    '/api/v1/projects/:slug/advisories',
+    {
+      schema: {
+        tags: ['advisories'],
+        summary: 'Draft an advisory, on its own or from a report ("report": tracking id pre-fills title, CWE, CVSS, credit, branches)',
+        params: SlugParams,
+        body: CreateBody,
+        response: { 201: ViewSchema },
+      },
+    },
+    async (req, reply) => {
+      const p = await getProject(ctx.db, req.params.slug);
+      const view = await createAdvisory(ctx, p, await actorFor(ctx, req, p), actorLabel(req), req.body);
+      return reply.status(201).header('location', `/api/v1/projects/${p.slug}/advisories/${view.advisory.id}`).send(presentAdvisoryView(ctx.publicUrl, p.slug, view));
+    },
+  );
+
+  app.get(
+    '/api/v1/projects/:slug/advisories/:id',
+    {
+      schema: {
+        tags: ['advisories'],
+        summary: 'One advisory; with ?format=osv|cve|csaf its export (OSV 1.7, CVE JSON 5.1, CSAF 2.0) as JSON',
+        params: AdvisoryParams,
+        querystring: ExportQuery,
+        response: { 200: ViewSchema },
+      },
+    },
+    async (req, reply) => {
+      const p = await getProject(ctx.db, req.params.slug);
+      const view = await readAdvisory(ctx, p, req.params.id, await actorFor(ctx, req, p), actorLabel(req), req.query.format ? `export:${req.query.format}` : 'view');
+      if (!req.query.format) return presentAdvisoryView(ctx.publicUrl, p.slug, view);
+      const out = exportAdvisory(ctx.publicUrl, p, view.advisory, req.query.format, {
+        cnaOrgId: req.query.cna_org_id ?? opts.cveOrgId ?? undefined,
+        cnaShortName: req.query.cna_short_name ?? opts.cveShortName ?? undefined,
+      });
+      // Serialised here: the export's own schema is the format's, not this route's.
+      return reply
+        .type(out.contentType)
+        .header('content-disposition', `inline; filename="${out.filename}"`)
+        .header('cache-control', 'private, no-store')
+        .serializer((x: unknown) => JSON.stringify(x, null, 2))
+        .send(out.document as never);
+    },
+  );
+
+  app.put(
+    '/api/v1/projects/:slug/advisories/:id',
+    {
+      schema: {
+        tags: ['advisories'],
+        summary: 'Edit an advisory (each save is a revision); on a published one this is an amendment and needs a "note"',
+        params: AdvisoryParams,
+        body: UpdateBody,
+        response: { 200: ViewSchema },
+      },
+    },
+    async (req) => {
+      const p = await getProject(ctx.db, req.params.slug);
+      const { note, ...patch } = req.body;
+      const view = await updateAdvisory(ctx, p, req.params.id, await actorFor(ctx, req, p), actorLabel(req), patch, note ?? null);
+      return presentAdvisoryView(ctx.publicUrl, p.slug, view);
+    },
+  );
+
+  app.post(
+    '/api/v1/projects/:slug/advisories/:id/transitions',
+    {
+      schema: {
+        tags: ['advisories'],
+        summary: 'Move an advisory: draft ⇄ in-review (advisory:edit); scheduled, published, withdrawn (advisory:publish)',
+        params: AdvisoryParams,
+        body: TransitionBody,
+        response: { 200: ViewSchema },
+      },
+    },
+    async (req) => {
+      const p = await getProject(ctx.db, req.params.slug);
+      const view = await moveAdvisory(ctx, p, req.params.id, await actorFor(ctx, req, p), actorLabel(req), { to: req.body.to, summary: req.body.summary ?? null });
+      return presentAdvisoryView(ctx.publicUrl, p.slug, view);
+    },
+  );
+
+  app.get(
+    '/api/v1/projects/:slug/advisories/:id/revisions',
+    { schema: { tags: ['advisories'], summary: 'Every saved version of the advisory, oldest first', params: AdvisoryParams, response: { 200: Type.Object({ revisions: Type.Array(RevisionSchema) }) } } },
+    async (req) => {
+      const p = await getProject(ctx.db, req.params.slug);
+      return { revisions: (await readRevisions(ctx, p, req.params.id, await actorFor(ctx, req, p), actorLabel(req))).map(presentRevision) };
+    },
+  );
+
+  app.get(
+    '/api/v1/projects/:slug/advisories/:id/changelog',
+    { schema: { tags: ['advisories'], summary: 'The changelog entry for the release notes (Markdown)', params: AdvisoryParams, produces: ['text/markdown'] } },
+    async (req, reply) => {
+      const p = await getProject(ctx.db, req.params.slug);
+      const view = await readAdvisory(ctx, p, req.params.id, await actorFor(ctx, req, p), actorLabel(req), 'changelog');
+      return reply.type('text/markdown; charset=utf-8').send(changelogOf(ctx.publicUrl, p, view.advisory));
+    },
+  );
+};

@@ -1,0 +1,26 @@
+import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { CVSS_METRIC_DEFINITIONS, scoreCvss } from '../../core/cvss/index.ts';
+import { presentCvss } from '../../api/present.ts';
+import { Str } from '../../api/schemas.ts';
+
+
+export const cvssRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.post(
+    '/api/v1/cvss',
+    {
+      config: { anonymous: true },
+      schema: {
+        tags: ['cvss'],
+        summary: 'Score a CVSS v3.0, v3.1 or v4.0 vector (400 names the bad metric and the allowed values)',
+        body: Type.Object({ vector: Str(1024, 1) }, { additionalProperties: false }),
+      },
+    },
+    async (req) => presentCvss(scoreCvss(req.body.vector)),
+  );
+
+  app.get(
+    '/api/v1/cvss/metrics',
+    { config: { anonymous: true }, schema: { tags: ['cvss'], summary: 'Metric definitions per CVSS version (for calculator widgets)' } },
+    async () => CVSS_METRIC_DEFINITIONS,
+  );
+};

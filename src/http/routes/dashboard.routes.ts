@@ -1,0 +1,27 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { ServiceContext } from '../../services/context.ts';
+import { projectsOfUser, reportAudit } from '../../services/projects/dashboard.ts';
+import { getProject } from '../../services/projects/projects.ts';
+import { actorFor, requireUser } from '../auth.ts';
+import { ReportParams } from '../../api/schemas.ts';
+
+/**
+ * What the maintainer dashboard (web/src/pages/app) needs beyond the feature APIs: the signed-in user's projects
+ * with their roles (the public project list says nothing about membership), and one report's audit trail.
+ */
+export const dashboardRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox => async (app) => {
+  app.get('/api/v1/dashboard/projects', { schema: { tags: ['dashboard'], summary: 'The projects of the signed-in user, with their role on each' } }, async (req) => {
+    const user = requireUser(req);
+    return { projects: await projectsOfUser(ctx.db, user) };
+  });
+
+  app.get(
+    '/api/v1/projects/:slug/reports/:trackingId/audit',
+    { schema: { tags: ['audit'], summary: 'Audit trail of one report, oldest first (project admins)', params: ReportParams } },
+    async (req) => {
+      const p = await getProject(ctx.db, req.params.slug);
+      const rows = await reportAudit(ctx, p, req.params.trackingId, await actorFor(ctx, req, p));
+      return { entries: rows.map((r) => ({ seq: Number(r.seq), at: r.at.toISOString(), actor: r.actor, action: r.action, data: r.data })) };
+    },
+  );
+};

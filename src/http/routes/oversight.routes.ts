@@ -1,0 +1,49 @@
+import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { authorize } from '../../core/access/permissions.ts';
+import type { ServiceContext } from '../../services/context.ts';
+import { readAudit, verifyAudit } from '../../services/audit/audit-log.ts';
+import { getProject } from '../../services/projects/projects.ts';
+import { slaView } from '../../services/reports/sla.ts';
+import { actorFor, requireSiteAdmin } from '../auth.ts';
+import { presentSlaEntry } from '../../api/present.ts';
+import { SlaResponse, SlugParams } from '../../api/schemas.ts';
+
+export const oversightRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox => async (app) => {
+  app.get(
+    '/api/v1/projects/:slug/sla',
+    {
+      schema: {
+        tags: ['sla'],
+        summary: 'Outstanding deadlines of open reports, breached first, then soonest due',
+        params: SlugParams,
+        querystring: Type.Object({ due_within_hours: Type.Optional(Type.Number({ minimum: 0 })) }, { additionalProperties: false }),
+        response: { 200: SlaResponse },
+      },
+    },
+    async (req) => {
+      const p = await getProject(ctx.db, req.params.slug);
+      const hours = req.query.due_within_hours;
+      const entries = await slaView(ctx, p, await actorFor(ctx, req, p), hours === undefined ? {} : { dueWithinMs: hours * 3_600_000 });
+      return { project: p.slug, now: ctx.now().toISOString(), deadlines: entries.map(presentSlaEntry) };
+    },
+  );
+
+  app.get(
+    '/api/v1/projects/:slug/audit',
+    { schema: { tags: ['audit'], summary: 'Audit trail of the project (project admins)', params: SlugParams, querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 5000 })) }) } },
+    async (req) => {
+      const p = await getProject(ctx.db, req.params.slug);
+      authorize(await actorFor(ctx, req, p), 'audit:read');
+      const rows = await readAudit(ctx.db, { projectId: p.id, limit: req.query.limit ?? 1000 });
+      return {
+        entries: rows.map((r) => ({ seq: Number(r.seq), at: r.at.toISOString(), actor: r.actor, action: r.action, report_id: r.report_id, data: r.data, hash: r.hash })),
+      };
+    },
+  );
+
+  app.get('/api/v1/audit/verify', { schema: { tags: ['audit'], summary: 'Verify the whole hash chain (site admins)' } }, async (req) => {
+    requireSiteAdmin(req);
+    const result = await verifyAudit(ctx.db);
+    return { ok: result.problems.length === 0, entries: result.entries, problems: result.problems };
+  });
+};

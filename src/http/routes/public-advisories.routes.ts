@@ -1,0 +1,63 @@
+import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { DomainError } from '../../core/errors.ts';
+import { exportAdvisory, exportUrl } from '../../services/advisories/exports.ts';
+import { listPublicAdvisories, publicProject, readPublicAdvisory } from '../../services/advisories/publishing.ts';
+import type { ServiceContext } from '../../services/context.ts';
+import { ADVISORY_CSS, advisoryListPath, advisoryPath, renderAdvisoryList, renderAdvisoryPage, renderAtomFeed } from '../advisory-pages.ts';
+import { Slug } from '../../api/schemas.ts';
+import { AdvisoryId, type AdvisoryRouteOptions } from './advisories.routes.ts';
+
+const PageParams = Type.Object({ slug: Slug, id: AdvisoryId });
+
+/** Public pages change when an advisory is amended or withdrawn: caches may keep them a few minutes only. */
+const PUBLIC_CACHE = 'public, max-age=300';
+
+/**
+ * The public face of published advisories: list, page, Atom feed and the OSV/CVE JSON of each. Only
+ * published, amended and withdrawn advisories exist here; anything else is 404, like an unknown id.
+ */
+export const publicAdvisoryRoutes = (ctx: ServiceContext, opts: AdvisoryRouteOptions = {}): FastifyPluginAsyncTypebox => async (app) => {
+  const cveOptions = () => ({ cnaOrgId: opts.cveOrgId ?? undefined, cnaShortName: opts.cveShortName ?? undefined });
+
+  app.get('/advisories.css', { config: { anonymous: true }, schema: { hide: true } }, async (_req, reply) =>
+    reply.type('text/css; charset=utf-8').header('cache-control', PUBLIC_CACHE).send(ADVISORY_CSS),
+  );
+
+  app.get('/projects/:slug/advisories', { config: { anonymous: true }, schema: { hide: true, params: Type.Object({ slug: Slug }) } }, async (req, reply) => {
+    const project = await publicProject(ctx, req.params.slug);
+    const advisories = await listPublicAdvisories(ctx, project);
+    const html = renderAdvisoryList(project, advisories, `${advisoryListPath(project.slug)}.atom`);
+    return reply.type('text/html; charset=utf-8').header('cache-control', PUBLIC_CACHE).send(html);
+  });
+
+  app.get('/projects/:slug/advisories.atom', { config: { anonymous: true }, schema: { hide: true, params: Type.Object({ slug: Slug }) } }, async (req, reply) => {
+    const project = await publicProject(ctx, req.params.slug);
+    const advisories = await listPublicAdvisories(ctx, project);
+    const feed = renderAtomFeed(project, advisories, ctx.publicUrl, `${project.updatedAt.toISOString().slice(0, 19)}Z`);
+    return reply.type('application/atom+xml; charset=utf-8').header('cache-control', PUBLIC_CACHE).send(feed);
+  });
+
+  app.get('/projects/:slug/advisories/:id', { config: { anonymous: true }, schema: { hide: true, params: PageParams } }, async (req, reply) => {
+    const project = await publicProject(ctx, req.params.slug);
+    const a = await readPublicAdvisory(ctx, project, req.params.id);
+    const html = renderAdvisoryPage(project, a, {
+      page: advisoryPath(project.slug, a.id),
+      list: advisoryListPath(project.slug),
+      feed: `${advisoryListPath(project.slug)}.atom`,
+      osv: `${advisoryPath(project.slug, a.id)}/osv.json`,
+      cve: opts.cveOrgId ? `${advisoryPath(project.slug, a.id)}/cve.json` : null,
+      csaf: new URL(exportUrl(ctx.publicUrl, project.slug, a, 'csaf')).pathname,
+    });
+    return reply.type('text/html; charset=utf-8').header('cache-control', PUBLIC_CACHE).send(html);
+  });
+
+  for (const format of ['osv', 'cve'] as const) {
+    app.get(`/projects/:slug/advisories/:id/${format}.json`, { config: { anonymous: true }, schema: { hide: true, params: PageParams } }, async (req, reply) => {
+      const project = await publicProject(ctx, req.params.slug);
+      const a = await readPublicAdvisory(ctx, project, req.params.id);
+      if (format === 'cve' && !opts.cveOrgId) throw new DomainError('not_found', 'This server publishes no CVE records (EMBARGO_CVE_ORG_ID is not set)');
+      const out = exportAdvisory(ctx.publicUrl, project, a, format, cveOptions());
+      return reply.type(out.contentType).header('cache-control', PUBLIC_CACHE).header('access-control-allow-origin', '*').send(JSON.stringify(out.document, null, 2));
+    });
+  }
+};

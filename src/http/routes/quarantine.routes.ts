@@ -1,0 +1,72 @@
+import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { ServiceContext } from '../../services/context.ts';
+import { prepareHeldReplyRelease } from '../../services/mail/intake.ts';
+import { getProject } from '../../services/projects/projects.ts';
+import { listQuarantine, QUARANTINE_RESOLUTIONS, readQuarantineItem, resolveQuarantineItem } from '../../services/pgp/quarantine.ts';
+import { actorFor, actorLabel } from '../auth.ts';
+import { presentQuarantineItem } from '../../api/present-pgp.ts';
+import { Slug, SlugParams } from '../../api/schemas.ts';
+import { sendAttachment } from './reports.routes.ts';
+
+const ItemParams = Type.Object({ slug: Slug, id: Type.String({ format: 'uuid' }) });
+
+/** Mail and submissions Embargo refused, kept sealed with the reason; maintainers read and resolve them. */
+export const quarantineRoutes = (ctx: ServiceContext, limits: { maxAttachments: number; maxAttachmentBytes: number }): FastifyPluginAsyncTypebox => async (app) => {
+  app.get(
+    '/api/v1/projects/:slug/quarantine',
+    {
+      schema: {
+        tags: ['quarantine'],
+        summary: 'Quarantined mail and submissions, newest first (default: unresolved only)',
+        params: SlugParams,
+        querystring: Type.Object({ status: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('resolved'), Type.Literal('all')])) }, { additionalProperties: false }),
+      },
+    },
+    async (req) => {
+      const p = await getProject(ctx.db, req.params.slug);
+      const items = await listQuarantine(ctx, p, await actorFor(ctx, req, p), { status: req.query.status ?? 'open' });
+      return { items: items.map((i) => presentQuarantineItem(i, p.slug)) };
+    },
+  );
+
+  app.get(
+    '/api/v1/projects/:slug/quarantine/:id',
+    { schema: { tags: ['quarantine'], summary: 'One quarantined item with its raw content (base64; audited read)', params: ItemParams } },
+    async (req) => {
+      const p = await getProject(ctx.db, req.params.slug);
+      const item = await readQuarantineItem(ctx, p, await actorFor(ctx, req, p), actorLabel(req), req.params.id);
+      return { ...presentQuarantineItem(item, p.slug), raw_base64: item.raw.toString('base64') };
+    },
+  );
+
+  app.get(
+    '/api/v1/projects/:slug/quarantine/:id/raw',
+    { schema: { tags: ['quarantine'], summary: 'Download the raw quarantined mail or request (audited read)', params: ItemParams } },
+    async (req, reply) => {
+      const p = await getProject(ctx.db, req.params.slug);
+      const item = await readQuarantineItem(ctx, p, await actorFor(ctx, req, p), actorLabel(req), req.params.id);
+      return sendAttachment(reply, { filename: `quarantine-${item.id}.${item.channel === 'email' ? 'eml' : 'json'}`, contentType: 'application/octet-stream', data: item.raw });
+    },
+  );
+
+  app.post(
+    '/api/v1/projects/:slug/quarantine/:id/resolve',
+    {
+      schema: {
+        tags: ['quarantine'],
+        summary: 'Record what was done with a quarantined item (once; 409 afterwards); releasing a held mail reply appends it to its report thread',
+        params: ItemParams,
+        body: Type.Object({ resolution: Type.Union(QUARANTINE_RESOLUTIONS.map((r) => Type.Literal(r))) }, { additionalProperties: false }),
+      },
+    },
+    async (req) => {
+      const p = await getProject(ctx.db, req.params.slug);
+      const label = actorLabel(req);
+      // Releasing a mail delivers it (a held reply into its report's thread) or answers 409 saying why it cannot.
+      const item = await resolveQuarantineItem(ctx, p, await actorFor(ctx, req, p), label, req.params.id, req.body.resolution, async (held) =>
+        held.channel === 'email' ? prepareHeldReplyRelease(ctx, held, limits, label) : null,
+      );
+      return presentQuarantineItem(item, p.slug);
+    },
+  );
+};

@@ -1,0 +1,196 @@
+import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply } from 'fastify';
+import type { ServiceContext } from '../../services/context.ts';
+import { getProject } from '../../services/projects/projects.ts';
+import {
+  addMaintainerMessage,
+  listReports,
+  maintainerAttachment,
+  readReport,
+  setEmbargo,
+  setSeverity,
+  submitReport,
+  transitionReport,
+} from '../../services/reports/index.ts';
+import { decryptSubmission, rawSubmission } from '../../services/pgp/intake.ts';
+import { actorFor, actorLabel } from '../auth.ts';
+import { readMultipart } from '../multipart.ts';
+import { presentAssessment, presentDetail, presentSummary } from '../../api/present.ts';
+import { Nullable, ReasonEnum, ReportParams, SeverityEnum, SlugParams, StateEnum, Str, SubmissionBody, SubmissionCreated, TrackingId } from '../../api/schemas.ts';
+
+export interface IntakeLimits {
+  rateLimit: number;
+  rateWindowMs: number;
+}
+
+/** Attachments are always downloads: never rendered inline, never sniffed into something executable. */
+export function sendAttachment(reply: FastifyReply, file: { filename: string; contentType: string; data: Buffer }) {
+  return reply
+    .header('content-disposition', `attachment; filename="${file.filename.replace(/[^\x20-\x7e]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(file.filename)}`)
+    .header('x-content-type-options', 'nosniff')
+    .header('content-security-policy', "default-src 'none'; sandbox")
+    .header('cache-control', 'private, no-store')
+    .type('application/octet-stream')
+    .send(file.data);
+}
+
+const csv = (v: string | undefined) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : undefined);
+
+export const reportRoutes = (ctx: ServiceContext, limits: IntakeLimits): FastifyPluginAsyncTypebox => async (app) => {
+  app.post(
+    '/api/v1/projects/:slug/reports',
+    {
+      schema: {
+        tags: ['intake'],
+        summary: 'Submit a vulnerability report (public; JSON, or multipart/form-data with files in "attachments")',
+        params: SlugParams,
+        body: SubmissionBody,
+        response: { 201: SubmissionCreated },
+      },
+      config: { anonymous: true, rateLimit: { max: limits.rateLimit, timeWindow: limits.rateWindowMs } },
+      preValidation: async (req) => {
+        req.uploadedFiles = [];
+        if (req.isMultipart()) await readMultipart(req, 'attachments');
+      },
+    },
+    async (req, reply) => {
+      const source = req.isMultipart() ? 'web' : 'api';
+      // Armored (encrypted) fields are opened first; an undecryptable submission is quarantined and refused (422).
+      const { input, encryption } = await decryptSubmission(ctx, req.params.slug, req.body, source, () => rawSubmission(req.body, req.uploadedFiles));
+      const result = await submitReport(ctx, req.params.slug, input, req.uploadedFiles, source, encryption);
+      return reply.status(201).send({
+        tracking_id: result.trackingId,
+        reporter_token: result.reporterToken,
+        reporter_link: result.reporterLink,
+        reporter_api: `/api/v1/reporter/${result.reporterToken}`,
+        classification: result.classification,
+        created_at: result.createdAt.toISOString(),
+        notice: 'Keep the reporter link private: it is the only way to follow this report, and it cannot be shown again.',
+      });
+    },
+  );
+
+  app.get(
+    '/api/v1/projects/:slug/reports',
+    {
+      schema: {
+        tags: ['triage'],
+        summary: 'The report queue (filters: comma-separated states and severities)',
+        params: SlugParams,
+        querystring: Type.Object({ state: Type.Optional(Str(300)), severity: Type.Optional(Str(100)) }, { additionalProperties: false }),
+      },
+    },
+    async (req) => {
+      const p = await getProject(ctx.db, req.params.slug);
+      const reports = await listReports(ctx, p, await actorFor(ctx, req, p), {
+        state: csv(req.query.state) as never,
+        severity: csv(req.query.severity) as never,
+      });
+      return { reports: reports.map(presentSummary) };
+    },
+  );
+
+  app.get('/api/v1/projects/:slug/reports/:trackingId', { schema: { tags: ['triage'], summary: 'One report with its body and thread (audited read)', params: ReportParams } }, async (req) => {
+    const p = await getProject(ctx.db, req.params.slug);
+    const detail = await readReport(ctx, p, req.params.trackingId, await actorFor(ctx, req, p), actorLabel(req));
+    return presentDetail(detail, p.slug);
+  });
+
+  app.post(
+    '/api/v1/projects/:slug/reports/:trackingId/transitions',
+    {
+      schema: {
+        tags: ['triage'],
+        summary: 'Move the report to another state (409 lists the allowed ones)',
+        params: ReportParams,
+        body: Type.Object({ to: StateEnum, reason: Type.Optional(Nullable(ReasonEnum)), duplicate_of: Type.Optional(Nullable(TrackingId)) }, { additionalProperties: false }),
+      },
+    },
+    async (req) => {
+      const p = await getProject(ctx.db, req.params.slug);
+      return transitionReport(ctx, p, req.params.trackingId, await actorFor(ctx, req, p), actorLabel(req), {
+        to: req.body.to,
+        reason: req.body.reason ?? null,
+        duplicateOf: req.body.duplicate_of ?? null,
+      });
+    },
+  );
+
+  app.put(
+    '/api/v1/projects/:slug/reports/:trackingId/severity',
+    {
+      schema: {
+        tags: ['triage'],
+        summary: 'Set CVSS vectors (v3.x and/or v4.0) and severity; with a vector, severity is derived per the policy',
+        params: ReportParams,
+        body: Type.Object(
+          {
+            severity: Type.Optional(Nullable(SeverityEnum)),
+            cvss_vector: Type.Optional(Nullable(Str(1024))),
+            cvss_v3_vector: Type.Optional(Nullable(Str(1024))),
+            cvss_v4_vector: Type.Optional(Nullable(Str(1024))),
+          },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (req, reply) => {
+      const p = await getProject(ctx.db, req.params.slug);
+      const b = req.body;
+      const result = await setSeverity(ctx, p, req.params.trackingId, await actorFor(ctx, req, p), actorLabel(req), {
+        ...(b.severity !== undefined ? { severity: b.severity } : {}),
+        ...(b.cvss_vector !== undefined ? { cvssVector: b.cvss_vector } : {}),
+        ...(b.cvss_v3_vector !== undefined ? { cvssV3Vector: b.cvss_v3_vector } : {}),
+        ...(b.cvss_v4_vector !== undefined ? { cvssV4Vector: b.cvss_v4_vector } : {}),
+      });
+      return reply.send({ severity: result.severity, cvss: presentAssessment(result.cvss) });
+    },
+  );
+
+  app.put(
+    '/api/v1/projects/:slug/reports/:trackingId/embargo',
+    {
+      schema: {
+        tags: ['triage'],
+        summary: 'Agree the public disclosure date (or clear it with null); the disclosure clock counts down to it',
+        params: ReportParams,
+        body: Type.Object({ until: Nullable(Str(40, 10)) }, { additionalProperties: false }),
+      },
+    },
+    async (req) => {
+      const p = await getProject(ctx.db, req.params.slug);
+      const result = await setEmbargo(ctx, p, req.params.trackingId, await actorFor(ctx, req, p), actorLabel(req), req.body.until);
+      return { embargo_until: result.embargoUntil };
+    },
+  );
+
+  app.post(
+    '/api/v1/projects/:slug/reports/:trackingId/messages',
+    {
+      schema: {
+        tags: ['thread'],
+        summary: 'Reply to the reporter, or add an internal note the reporter never sees',
+        params: ReportParams,
+        body: Type.Object({ body: Str(100_000, 1), internal: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
+      },
+    },
+    async (req, reply) => {
+      const p = await getProject(ctx.db, req.params.slug);
+      const created = await addMaintainerMessage(ctx, p, req.params.trackingId, await actorFor(ctx, req, p), actorLabel(req), {
+        body: req.body.body,
+        internal: req.body.internal ?? false,
+      });
+      return reply.status(201).send(created);
+    },
+  );
+
+  app.get(
+    '/api/v1/projects/:slug/reports/:trackingId/attachments/:attachmentId',
+    { schema: { tags: ['triage'], summary: 'Download an attachment (always as a download)', params: Type.Intersect([ReportParams, Type.Object({ attachmentId: Type.String({ format: 'uuid' }) })]) } },
+    async (req, reply) => {
+      const p = await getProject(ctx.db, req.params.slug);
+      const file = await maintainerAttachment(ctx, p, req.params.trackingId, req.params.attachmentId, await actorFor(ctx, req, p), actorLabel(req));
+      return sendAttachment(reply, file);
+    },
+  );
+};

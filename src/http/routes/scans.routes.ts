@@ -1,0 +1,157 @@
+import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { DomainError } from '../../core/errors.ts';
+import type { ServiceContext } from '../../services/context.ts';
+import { getProject } from '../../services/projects/projects.ts';
+import { createScan, listScans, MAX_INCLUDED_FILES, readScan, reportFinding } from '../../services/scanning/scans.ts';
+import { actorFor, actorLabel } from '../auth.ts';
+import { readMultipart } from '../multipart.ts';
+import { presentScan, presentScanSummary } from '../../api/present.ts';
+import { Nullable, Slug, SlugParams, Str } from '../../api/schemas.ts';
+
+/** Lockfiles are bigger than reports: a large package-lock.json is a few MB, JSON-escaped more. */
+const LOCKFILE_BODY_LIMIT = 16 * 1024 * 1024;
+const MAX_LOCKFILE_CHARS = 8 * 1024 * 1024;
+
+const ScanParams = Type.Object({ slug: Slug, scanId: Type.String({ format: 'uuid' }) });
+const FindingParams = Type.Object({ slug: Slug, scanId: Type.String({ format: 'uuid' }), findingId: Type.String({ format: 'uuid' }) });
+
+const FindingSchema = Type.Object({
+  id: Type.String(),
+  ecosystem: Type.String(),
+  package: Type.String(),
+  version: Type.String(),
+  line: Nullable(Type.Integer()),
+  advisory: Type.String(),
+  aliases: Type.Array(Type.String()),
+  summary: Type.String(),
+  severity: Nullable(Type.String()),
+  cvss_score: Nullable(Type.Number()),
+  fixed: Type.Array(Type.String()),
+  report_tracking_id: Nullable(Type.String({ description: 'the internal report this advisory and package already became' })),
+  report_url: Type.String(),
+});
+
+const ScanSummarySchema = Type.Object({
+  id: Type.String(),
+  filename: Type.String(),
+  format: Type.String(),
+  sha256: Type.String(),
+  packages: Type.Integer(),
+  findings: Type.Integer(),
+  unchecked: Type.Integer(),
+  advisories_checked: Type.Integer({ description: 'OSV records read for this lockfile (those naming its packages)' }),
+  created_by: Type.String(),
+  created_at: Type.String({ format: 'date-time' }),
+});
+
+const ScanSchema = Type.Object({
+  id: Type.String(),
+  filename: Type.String(),
+  format: Type.String(),
+  sha256: Type.String(),
+  packages: Type.Integer(),
+  advisories_checked: Type.Integer(),
+  created_by: Type.String(),
+  created_at: Type.String({ format: 'date-time' }),
+  findings: Type.Array(FindingSchema),
+  unchecked: Type.Array(
+    Type.Object({ ecosystem: Type.String(), name: Type.String(), spec: Type.String(), reason: Type.String(), line: Nullable(Type.Integer()) }),
+  ),
+});
+
+const ReportCreated = Type.Object({ tracking_id: Type.String(), created: Type.Boolean(), report_url: Type.String() });
+
+export const scanRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox => async (app) => {
+  app.post(
+    '/api/v1/projects/:slug/scans',
+    {
+      bodyLimit: LOCKFILE_BODY_LIMIT,
+      schema: {
+        tags: ['scans'],
+        summary:
+          'Check a lockfile against the OSV database: multipart with the file in "lockfile", or JSON {filename, content}; ' +
+          'with the files a requirements file includes: more "lockfile" parts after the first, or JSON {files: [lockfile, included…]}',
+        params: SlugParams,
+        body: Type.Object(
+          {
+            filename: Type.Optional(Str(255, 1)),
+            content: Type.Optional(Str(MAX_LOCKFILE_CHARS)),
+            files: Type.Optional(
+              Type.Array(Type.Object({ filename: Str(1024, 1), content: Str(MAX_LOCKFILE_CHARS) }, { additionalProperties: false }), {
+                minItems: 1,
+                maxItems: MAX_INCLUDED_FILES + 1,
+                description: 'the lockfile first, then the files it includes, named by their path relative to it (base/common.txt)',
+              }),
+            ),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: ScanSchema },
+      },
+      preValidation: async (req) => {
+        req.uploadedFiles = [];
+        if (req.isMultipart()) await readMultipart(req, 'lockfile');
+      },
+    },
+    async (req, reply) => {
+      const p = await getProject(ctx.db, req.params.slug);
+      const actor = await actorFor(ctx, req, p);
+      let files: { filename: string; content: string }[];
+      if (req.isMultipart()) {
+        if (!req.uploadedFiles.length || req.body.content !== undefined) throw DomainError.validation([{ field: 'lockfile', message: 'send the lockfile, then any files it includes' }]);
+        files = req.uploadedFiles.map((f) => ({ filename: f.filename, content: f.data.toString('utf8') }));
+      } else if (req.body.files) {
+        if (req.body.filename !== undefined || req.body.content !== undefined) throw DomainError.validation([{ field: 'files', message: 'send either files or filename and content' }]);
+        files = req.body.files;
+      } else {
+        if (req.body.filename === undefined || req.body.content === undefined) {
+          throw DomainError.validation([{ field: req.body.filename === undefined ? 'filename' : 'content', message: 'is required' }]);
+        }
+        files = [{ filename: req.body.filename, content: req.body.content }];
+      }
+      const [lockfile, ...includes] = files as [{ filename: string; content: string }, ...{ filename: string; content: string }[]];
+      const upload = { ...lockfile, includes };
+      const scan = await createScan(ctx, p, actor, actorLabel(req), upload);
+      return reply.status(201).send(presentScan(scan, p.slug));
+    },
+  );
+
+  app.get(
+    '/api/v1/projects/:slug/scans',
+    { schema: { tags: ['scans'], summary: 'Scans of the project, newest first', params: SlugParams, response: { 200: Type.Object({ scans: Type.Array(ScanSummarySchema) }) } } },
+    async (req) => {
+      const p = await getProject(ctx.db, req.params.slug);
+      return { scans: (await listScans(ctx, p, await actorFor(ctx, req, p))).map(presentScanSummary) };
+    },
+  );
+
+  app.get(
+    '/api/v1/projects/:slug/scans/:scanId',
+    { schema: { tags: ['scans'], summary: 'One scan with its findings and unchecked dependencies', params: ScanParams, response: { 200: ScanSchema } } },
+    async (req) => {
+      const p = await getProject(ctx.db, req.params.slug);
+      return presentScan(await readScan(ctx, p, req.params.scanId, await actorFor(ctx, req, p)), p.slug);
+    },
+  );
+
+  app.post(
+    '/api/v1/projects/:slug/scans/:scanId/findings/:findingId/report',
+    {
+      schema: {
+        tags: ['scans'],
+        summary: 'Turn a finding into an internal report in the queue (once per advisory and package: 200 with the existing one after that)',
+        params: FindingParams,
+        response: { 200: ReportCreated, 201: ReportCreated },
+      },
+    },
+    async (req, reply) => {
+      const p = await getProject(ctx.db, req.params.slug);
+      const result = await reportFinding(ctx, p, req.params.scanId, req.params.findingId, await actorFor(ctx, req, p), actorLabel(req));
+      return reply.status(result.created ? 201 : 200).send({
+        tracking_id: result.trackingId,
+        created: result.created,
+        report_url: `/api/v1/projects/${p.slug}/reports/${result.trackingId}`,
+      });
+    },
+  );
+};

@@ -1,0 +1,90 @@
+import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { DomainError } from '../../core/errors.ts';
+import { authenticate, completeSetup, countUsers, createApiToken, createUser } from '../../services/access/users.ts';
+import { endSession, startSession } from '../../services/access/sessions.ts';
+import type { ServiceContext } from '../../services/context.ts';
+import { requireSiteAdmin, requireUser } from '../auth.ts';
+import { Str } from '../../api/schemas.ts';
+
+const Credentials = Type.Object({ email: Str(254, 3), password: Str(1024, 1) }, { additionalProperties: false });
+// site_admin lives in the same closed object: an Intersect with a closed NewUser rejected it as unknown (400).
+const NewUser = Type.Object(
+  { email: Str(254, 3), name: Str(200, 1), password: Str(1024, 1), site_admin: Type.Optional(Type.Boolean()) },
+  { additionalProperties: false },
+);
+const me = (u: { id: string; email: string; name: string; siteAdmin: boolean }) => ({ id: u.id, email: u.email, name: u.name, site_admin: u.siteAdmin });
+
+export const sessionRoutes = (ctx: ServiceContext, loginRateLimit: number, sessionMaxAgeSeconds: number): FastifyPluginAsyncTypebox => async (app) => {
+  app.get('/healthz', { config: { anonymous: true }, schema: { tags: ['system'], summary: 'Liveness and database check' } }, async () => {
+    await countUsers(ctx.db);
+    return { ok: true };
+  });
+
+  app.post(
+    '/api/v1/setup',
+    {
+      schema: {
+        tags: ['system'],
+        summary: 'Create the first site admin with the one-time setup token printed at first start',
+        body: Type.Object({ token: Str(200, 10), email: Str(254, 3), name: Str(200, 1), password: Str(1024, 1) }, { additionalProperties: false }),
+      },
+      config: { anonymous: true, rateLimit: { max: loginRateLimit, timeWindow: 60_000 } },
+    },
+    async (req, reply) => {
+      const { token, ...input } = req.body;
+      const user = await completeSetup(ctx, token, input);
+      return reply.status(201).send(me(user));
+    },
+  );
+
+  app.post(
+    '/api/v1/session',
+    {
+      schema: { tags: ['auth'], summary: 'Sign in with email and password (sets the session cookie)', body: Credentials },
+      config: { anonymous: true, rateLimit: { max: loginRateLimit, timeWindow: 60_000 } },
+    },
+    async (req, reply) => {
+      const user = await authenticate(ctx.db, req.body.email, req.body.password);
+      if (!user) throw new DomainError('unauthenticated', 'Wrong email or password');
+      req.session.regenerate();
+      req.session.set('uid', user.id);
+      req.session.set('sid', await startSession(ctx.db, user.id, ctx.now(), sessionMaxAgeSeconds));
+      req.session.set('issuedAt', ctx.now().getTime());
+      const csrfToken = reply.generateCsrf();
+      return { user: me(user), csrf_token: csrfToken };
+    },
+  );
+
+  app.get('/api/v1/session', { schema: { tags: ['auth'], summary: 'The signed-in user and a CSRF token for this session' } }, async (req, reply) => {
+    const user = requireUser(req);
+    return { user: me(user), csrf_token: req.authVia === 'session' ? reply.generateCsrf() : null };
+  });
+
+  app.delete('/api/v1/session', { schema: { tags: ['auth'], summary: 'Sign out' } }, async (req, reply) => {
+    requireUser(req);
+    const sid = req.session.get('sid');
+    if (sid) await endSession(ctx.db, sid);
+    req.session.delete();
+    return reply.status(204).send();
+  });
+
+  app.post(
+    '/api/v1/tokens',
+    { schema: { tags: ['auth'], summary: 'Create an API token for the signed-in user (shown once)', body: Type.Object({ name: Str(100, 1) }, { additionalProperties: false }) } },
+    async (req, reply) => {
+      const user = requireUser(req);
+      const created = await createApiToken(ctx, user, req.body.name);
+      return reply.status(201).send({ id: created.id, token: created.token });
+    },
+  );
+
+  app.post(
+    '/api/v1/users',
+    { schema: { tags: ['admin'], summary: 'Create a maintainer account (site admins only)', body: NewUser } },
+    async (req, reply) => {
+      const admin = requireSiteAdmin(req);
+      const user = await createUser(ctx, { email: req.body.email, name: req.body.name, password: req.body.password, siteAdmin: req.body.site_admin ?? false }, `user:${admin.id}`);
+      return reply.status(201).send(me(user));
+    },
+  );
+};

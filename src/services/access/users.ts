@@ -1,0 +1,144 @@
+import { DomainError } from '../../core/errors.ts';
+import { isProjectRole, type ProjectRole } from '../../core/access/permissions.ts';
+import { dummyPasswordHash, hashPassword, PASSWORD_MIN_LENGTH, verifyPassword } from '../../adapters/crypto/passwords.ts';
+import { hashToken, newSecretToken } from '../../adapters/crypto/tokens.ts';
+import { appendAudit } from '../audit/audit-log.ts';
+import type { Db, DbOrTx, ServiceContext } from '../context.ts';
+import { getProject } from '../projects/projects.ts';
+
+export interface UserRecord {
+  id: string;
+  email: string;
+  name: string;
+  siteAdmin: boolean;
+}
+
+const EMAIL = /^[^\s@<>()]+@[^\s@<>()]+\.[^\s@<>()]+$/;
+
+export async function countUsers(db: DbOrTx): Promise<number> {
+  const r = await db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+export async function createUser(
+  ctx: ServiceContext,
+  input: { email: string; name: string; password: string; siteAdmin: boolean },
+  actor: string,
+): Promise<UserRecord> {
+  const problems = [];
+  const email = input.email.trim().toLowerCase();
+  if (!EMAIL.test(email)) problems.push({ field: 'email', message: 'is not an email address' });
+  if (!input.name.trim()) problems.push({ field: 'name', message: 'is required' });
+  if (input.password.length < PASSWORD_MIN_LENGTH) problems.push({ field: 'password', message: `must be at least ${PASSWORD_MIN_LENGTH} characters` });
+  if (problems.length) throw DomainError.validation(problems);
+  const password_hash = await hashPassword(input.password);
+  const now = ctx.now();
+  return ctx.db.transaction().execute(async (tx) => {
+    const clash = await tx.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst();
+    if (clash) throw new DomainError('conflict', `A user with email ${email} already exists`);
+    const row = await tx
+      .insertInto('users')
+      .values({ email, name: input.name.trim(), password_hash, site_admin: input.siteAdmin, created_at: now })
+      .returning(['id', 'email', 'name', 'site_admin'])
+      .executeTakeFirstOrThrow();
+    await appendAudit(tx, { actor, action: 'user.created', data: { user: row.id, email, site_admin: input.siteAdmin } }, now);
+    return { id: row.id, email: row.email, name: row.name, siteAdmin: row.site_admin };
+  });
+}
+
+/** The first admin, created with the one-time setup token printed at first start. */
+export async function completeSetup(
+  ctx: ServiceContext,
+  token: string,
+  input: { email: string; name: string; password: string },
+): Promise<UserRecord> {
+  const stored = await ctx.db.selectFrom('settings').select('value').where('key', '=', 'setup_token_hash').executeTakeFirst();
+  if (!stored || stored.value !== hashToken(token) || (await countUsers(ctx.db)) > 0) {
+    throw new DomainError('forbidden', 'The setup token is invalid or was already used');
+  }
+  const user = await createUser(ctx, { ...input, siteAdmin: true }, 'setup-token');
+  await ctx.db.deleteFrom('settings').where('key', '=', 'setup_token_hash').execute();
+  return user;
+}
+
+/** Issues a fresh setup token while no user exists; returns null once the instance has users. */
+export async function issueSetupToken(db: Db): Promise<string | null> {
+  if ((await countUsers(db)) > 0) return null;
+  const token = newSecretToken('setup_');
+  await db
+    .insertInto('settings')
+    .values({ key: 'setup_token_hash', value: hashToken(token) })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value: hashToken(token) }))
+    .execute();
+  return token;
+}
+
+export async function authenticate(db: DbOrTx, email: string, password: string): Promise<UserRecord | null> {
+  const row = await db.selectFrom('users').selectAll().where('email', '=', email.trim().toLowerCase()).executeTakeFirst();
+  if (!row || row.disabled) {
+    await verifyPassword(await dummyPasswordHash(), password);
+    return null;
+  }
+  if (!(await verifyPassword(row.password_hash, password))) return null;
+  return { id: row.id, email: row.email, name: row.name, siteAdmin: row.site_admin };
+}
+
+export async function findUser(db: DbOrTx, id: string): Promise<UserRecord | null> {
+  const row = await db.selectFrom('users').selectAll().where('id', '=', id).where('disabled', '=', false).executeTakeFirst();
+  return row ? { id: row.id, email: row.email, name: row.name, siteAdmin: row.site_admin } : null;
+}
+
+export async function createApiToken(ctx: ServiceContext, user: UserRecord, name: string): Promise<{ id: string; token: string }> {
+  const token = newSecretToken('emb_');
+  const now = ctx.now();
+  return ctx.db.transaction().execute(async (tx) => {
+    const row = await tx
+      .insertInto('api_tokens')
+      .values({ user_id: user.id, name, token_hash: hashToken(token), created_at: now, last_used_at: null, expires_at: null })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await appendAudit(tx, { actor: `user:${user.id}`, action: 'token.created', data: { token: row.id, name } }, now);
+    return { id: row.id, token };
+  });
+}
+
+export async function userForApiToken(db: Db, token: string, now: Date): Promise<UserRecord | null> {
+  const row = await db
+    .selectFrom('api_tokens')
+    .innerJoin('users', 'users.id', 'api_tokens.user_id')
+    .select(['users.id', 'users.email', 'users.name', 'users.site_admin', 'users.disabled', 'api_tokens.expires_at', 'api_tokens.id as token_id'])
+    .where('api_tokens.token_hash', '=', hashToken(token))
+    .where('api_tokens.revoked', '=', false)
+    .executeTakeFirst();
+  if (!row || row.disabled || (row.expires_at && row.expires_at <= now)) return null;
+  await db.updateTable('api_tokens').set({ last_used_at: now }).where('id', '=', row.token_id).execute();
+  return { id: row.id, email: row.email, name: row.name, siteAdmin: row.site_admin };
+}
+
+export async function roleOn(db: DbOrTx, userId: string, projectId: string): Promise<ProjectRole | null> {
+  const row = await db.selectFrom('memberships').select('role').where('user_id', '=', userId).where('project_id', '=', projectId).executeTakeFirst();
+  return row && isProjectRole(row.role) ? row.role : null;
+}
+
+export async function setMembership(ctx: ServiceContext, slug: string, email: string, role: ProjectRole | null, actor: string) {
+  const project = await getProject(ctx.db, slug);
+  const now = ctx.now();
+  return ctx.db.transaction().execute(async (tx) => {
+    const user = await tx.selectFrom('users').select(['id', 'email']).where('email', '=', email.trim().toLowerCase()).executeTakeFirst();
+    if (!user) throw new DomainError('not_found', `No user with email ${email}`);
+    await tx.deleteFrom('memberships').where('project_id', '=', project.id).where('user_id', '=', user.id).execute();
+    if (role) await tx.insertInto('memberships').values({ project_id: project.id, user_id: user.id, role, created_at: now }).execute();
+    await appendAudit(tx, { actor, action: role ? 'member.set' : 'member.removed', projectId: project.id, data: { user: user.id, role } }, now);
+    return { email: user.email, role };
+  });
+}
+
+export async function listMembers(db: DbOrTx, projectId: string) {
+  return db
+    .selectFrom('memberships')
+    .innerJoin('users', 'users.id', 'memberships.user_id')
+    .select(['users.email', 'users.name', 'memberships.role', 'memberships.created_at'])
+    .where('memberships.project_id', '=', projectId)
+    .orderBy('users.email')
+    .execute();
+}

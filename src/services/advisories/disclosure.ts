@@ -1,0 +1,70 @@
+/**
+ * What an advisory's schedule and publication do to the report it came from: the report's agreed embargo
+ * follows the advisory's publication date (the SLA disclosure clock counts down to it, the reporter sees it),
+ * publication marks a fixed report disclosed and tells the reporter. All inside the caller's transaction.
+ */
+import type { Advisory } from '../../core/advisories/index.ts';
+import { appendAudit } from '../audit/audit-log.ts';
+import type { ServiceContext, Tx } from '../context.ts';
+import { queueAdvisoryPublished } from '../mail/notify.ts';
+import type { ProjectRecord } from '../projects/projects.ts';
+import { recordEvent } from '../reports/events.ts';
+
+/** Public page of an advisory. */
+export const advisoryUrl = (publicUrl: string, projectSlug: string, publicId: string): string =>
+  `${publicUrl}/projects/${encodeURIComponent(projectSlug)}/advisories/${encodeURIComponent(publicId)}`;
+
+/**
+ * Sets the report's agreed embargo to the advisory's publication date, with the same event and audit entry
+ * as PUT …/reports/{id}/embargo (`report.embargo` with old and new date). Nothing happens when it already agrees.
+ */
+export async function syncReportEmbargo(tx: Tx, project: ProjectRecord, reportId: string, until: string, actorLabel: string, now: Date): Promise<void> {
+  const report = await tx.selectFrom('reports').select(['id', 'embargo_until']).where('id', '=', reportId).forUpdate().executeTakeFirst();
+  if (!report) return;
+  const date = new Date(until);
+  if (report.embargo_until && report.embargo_until.getTime() === date.getTime()) return;
+  await tx.updateTable('reports').set({ embargo_until: date, updated_at: now }).where('id', '=', report.id).execute();
+  await recordEvent(tx, report.id, { kind: 'embargo-set', at: now.toISOString(), until }, actorLabel);
+  await appendAudit(
+    tx,
+    { actor: actorLabel, action: 'report.embargo', projectId: project.id, reportId: report.id, data: { from: report.embargo_until?.toISOString() ?? null, to: until, via: 'advisory-schedule' } },
+    now,
+  );
+}
+
+/**
+ * The report side of a publication: a `fixed` report becomes `disclosed` (which meets the SLA disclosure
+ * clock), audited like any report transition; the reporter gets an "advisory published" mail when they left
+ * an address.
+ */
+export async function afterPublication(
+  tx: Tx,
+  ctx: ServiceContext,
+  project: ProjectRecord,
+  row: { public_id: string; report_id: string | null },
+  advisory: Advisory,
+  actorLabel: string,
+  now: Date,
+): Promise<void> {
+  if (!row.report_id) return;
+  const report = await tx.selectFrom('reports').selectAll().where('id', '=', row.report_id).forUpdate().executeTakeFirst();
+  if (!report) return;
+  if (report.state === 'fixed') {
+    await tx.updateTable('reports').set({ state: 'disclosed', updated_at: now }).where('id', '=', report.id).execute();
+    await recordEvent(tx, report.id, { kind: 'state', at: now.toISOString(), to: 'disclosed' }, actorLabel);
+    await appendAudit(
+      tx,
+      { actor: actorLabel, action: 'report.transition', projectId: project.id, reportId: report.id, data: { from: 'fixed', to: 'disclosed', reason: null, duplicate_of: null, advisory: row.public_id } },
+      now,
+    );
+  }
+  const credit = advisory.credits.find((c) => c.type === 'finder' || c.type === 'reporter');
+  // The mail helper's template, threading headers and address checks; queued in this transaction.
+  await queueAdvisoryPublished(tx, ctx, {
+    reportId: report.id,
+    advisoryId: row.public_id,
+    advisoryTitle: advisory.title,
+    advisoryUrl: advisoryUrl(ctx.publicUrl, project.slug, row.public_id),
+    creditedAs: credit?.name ?? null,
+  });
+}

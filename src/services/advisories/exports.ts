@@ -1,0 +1,59 @@
+/** One advisory in OSV, CVE JSON 5 or CSAF 2.0, with the URLs under which Embargo publishes each. */
+import type { Advisory } from '../../core/advisories/index.ts';
+import { changelogEntry } from '../../core/advisories/index.ts';
+import { DomainError } from '../../core/errors.ts';
+import { toCsaf } from '../../core/formats/csaf.ts';
+import { toCveCnaContainer, toCveRecord } from '../../core/formats/cve5.ts';
+import { toOsv } from '../../core/formats/osv.ts';
+import { advisoryUrl } from './disclosure.ts';
+import type { ProjectRecord } from '../projects/projects.ts';
+
+export const EXPORT_FORMATS = ['osv', 'cve', 'csaf'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+export interface CveOptions {
+  /** The CNA's organisation UUID; required for the `cve` format (Embargo is not a CNA itself). */
+  cnaOrgId?: string;
+  cnaShortName?: string;
+}
+
+export interface ExportResult {
+  contentType: string;
+  filename: string;
+  document: unknown;
+}
+
+/** CSAF 5.1: the file name is the tracking id in lower case, every character outside `+`, `-`, a–z, 0–9 → `_`. */
+export const csafFileName = (trackingId: string): string => `${trackingId.toLowerCase().replace(/[^+\-a-z0-9]+/g, '_')}.json`;
+
+/** CSAF 7.1.11 directory layout: `<year of initial release>/<file name>`. */
+export const csafPath = (a: Advisory): string => `${(a.published_at ?? a.created_at).slice(0, 4)}/${csafFileName(a.id)}`;
+
+export const csafUrl = (publicUrl: string, a: Advisory): string => `${publicUrl}/.well-known/csaf/${csafPath(a)}`;
+
+/** Public URL of one export of a published advisory. */
+export const exportUrl = (publicUrl: string, slug: string, a: Advisory, format: ExportFormat): string =>
+  format === 'csaf' ? csafUrl(publicUrl, a) : `${advisoryUrl(publicUrl, slug, a.id)}/${format}.json`;
+
+export function csafOf(publicUrl: string, project: ProjectRecord, a: Advisory) {
+  return toCsaf(a, project.policy, { namespace: publicUrl, trackingId: a.id, selfUrl: csafUrl(publicUrl, a) });
+}
+
+export function exportAdvisory(publicUrl: string, project: ProjectRecord, a: Advisory, format: ExportFormat, cve: CveOptions = {}): ExportResult {
+  const base = a.id.toLowerCase();
+  switch (format) {
+    case 'osv':
+      return { contentType: 'application/json; charset=utf-8', filename: `${base}.osv.json`, document: toOsv(a, project.policy) };
+    case 'csaf':
+      return { contentType: 'application/json; charset=utf-8', filename: csafFileName(a.id), document: csafOf(publicUrl, project, a) };
+    case 'cve': {
+      if (!cve.cnaOrgId) throw DomainError.validation([{ field: 'cna_org_id', message: "is required for the cve format: your CNA's organisation UUID" }]);
+      const provider = { orgId: cve.cnaOrgId, ...(cve.cnaShortName ? { shortName: cve.cnaShortName } : {}) };
+      // With a CVE id the full record; without one, the CNA container a CNA submits to get it published.
+      const document = a.cve_id ? toCveRecord(a, project.policy, provider) : toCveCnaContainer(a, project.policy, provider);
+      return { contentType: 'application/json; charset=utf-8', filename: `${base}.cve.json`, document };
+    }
+  }
+}
+
+export const changelogOf = (publicUrl: string, project: ProjectRecord, a: Advisory): string => changelogEntry(a, project.policy, advisoryUrl(publicUrl, project.slug, a.id));

@@ -1,0 +1,15 @@
+import type { ServiceContext } from '../context.ts';
+import { getReporterPublicKey } from '../pgp/intake.ts';
+import { loadProjectPrivateKeys } from '../pgp/project-keys.ts';
+
+/**
+ * Keys for a mail to a reporter: their public key (null → the mail goes in clear) and the project's current
+ * private key to sign it, when the project has one.
+ */
+export async function reporterKeyForMail(ctx: ServiceContext, reportId: string): Promise<{ reporterKey: string; signingKey: string | null } | null> {
+  const reporterKey = await getReporterPublicKey(ctx, reportId);
+  if (!reporterKey) return null;
+  const report = await ctx.db.selectFrom('reports').select('project_id').where('id', '=', reportId).executeTakeFirst();
+  const keys = report ? await loadProjectPrivateKeys(ctx, report.project_id) : [];
+  return { reporterKey, signingKey: keys.find((k) => k.current)?.privateKey ?? null };
+}

@@ -1,0 +1,93 @@
+import { sql } from 'kysely';
+import { UI_ROUTES, uiPath } from '../../core/ui-paths.ts';
+import { computeDeadlines, isOutstanding } from '../../core/sla/clock.ts';
+import type { Deadline } from '../../core/sla/types.ts';
+import type { Policy } from '../../core/policy/types.ts';
+import { OPEN_STATES } from '../../core/reports/states.ts';
+import { deadlineReminder, type ReminderThreshold } from '../../core/mail/templates.ts';
+import type { ServiceContext } from '../context.ts';
+import { loadEvents } from '../reports/events.ts';
+import { enqueueMail } from './outbox.ts';
+
+/** Which reminder a deadline calls for now, if any: breached beats due-soon; paused and met clocks are quiet. */
+export function reminderThreshold(d: Deadline, dueSoonMs: number): ReminderThreshold | null {
+  if (!isOutstanding(d) || d.status === 'paused') return null;
+  if (d.status === 'breached') return 'breached';
+  if (d.remainingMs !== undefined && d.remainingMs <= dueSoonMs) return 'due-soon';
+  return null;
+}
+
+export const maintainerReportUrl = (publicUrl: string, slug: string, trackingId: string): string => `${publicUrl}${uiPath(UI_ROUTES.maintainerReport, { slug, trackingId })}`;
+
+/**
+ * Mails the project's admins and triagers about SLA deadlines that are due soon or missed, including the update
+ * cadence owed to the reporter (`next_update`). Each (report, deadline, due time, threshold) is mailed once:
+ * the reminder row and the mails are written in one transaction, and the row's primary key makes a second
+ * instance's insert a no-op (`on conflict do nothing`), so it queues nothing. A deadline that moves (a new
+ * severity, an agreed embargo) is a new due time and is reminded again.
+ */
+export async function sendDueReminders(ctx: ServiceContext, dueSoonMs: number): Promise<number> {
+  const now = ctx.now();
+  const projects = await ctx.db.selectFrom('projects').select(['id', 'slug', 'name', 'policy']).execute();
+  let queued = 0;
+  for (const project of projects) {
+    const reports = await ctx.db
+      .selectFrom('reports')
+      .select(['id', 'tracking_id'])
+      .where('project_id', '=', project.id)
+      .where('state', 'in', [...OPEN_STATES])
+      .execute();
+    if (!reports.length) continue;
+    const events = await loadEvents(ctx.db, reports.map((r) => r.id));
+    const due: Array<{ reportId: string; trackingId: string; deadline: Deadline; threshold: ReminderThreshold }> = [];
+    for (const r of reports) {
+      for (const d of computeDeadlines(events.get(r.id) ?? [], project.policy as Policy, now)) {
+        const threshold = reminderThreshold(d, dueSoonMs);
+        if (threshold) due.push({ reportId: r.id, trackingId: r.tracking_id, deadline: d, threshold });
+      }
+    }
+    if (!due.length) continue;
+    const maintainers = await ctx.db
+      .selectFrom('memberships')
+      .innerJoin('users', 'users.id', 'memberships.user_id')
+      .select('users.email')
+      .where('memberships.project_id', '=', project.id)
+      .where('memberships.role', 'in', ['admin', 'triager'])
+      .where('users.disabled', '=', false)
+      .execute();
+    for (const item of due) {
+      const claimed = await ctx.db.transaction().execute(async (tx) => {
+        const inserted = await tx
+          .insertInto('mail_reminders')
+          .values({ report_id: item.reportId, deadline: item.deadline.clock, due_at: item.deadline.dueAt, threshold: item.threshold, sent_at: now })
+          .onConflict((oc) => oc.doNothing())
+          .returning(sql<number>`1`.as('one'))
+          .executeTakeFirst();
+        if (!inserted) return false;
+        const mail = deadlineReminder({
+          projectName: project.name,
+          trackingId: item.trackingId,
+          clock: item.deadline.clock,
+          dueAt: item.deadline.dueAt,
+          threshold: item.threshold,
+          promise: item.deadline.promise,
+          reportUrl: maintainerReportUrl(ctx.publicUrl, project.slug, item.trackingId),
+        });
+        for (const m of maintainers) {
+          await enqueueMail(tx, ctx, {
+            kind: `reminder-${item.threshold}`,
+            projectId: project.id,
+            reportId: item.reportId,
+            to: m.email,
+            subject: mail.subject,
+            text: mail.text,
+            headers: { 'Auto-Submitted': 'auto-generated', 'X-Embargo-Tracking-ID': item.trackingId },
+          });
+        }
+        return true;
+      });
+      if (claimed) queued += 1;
+    }
+  }
+  return queued;
+}

@@ -1,0 +1,38 @@
+import { authorize, type Actor, type ProjectRole } from '../../core/access/permissions.ts';
+import { DomainError } from '../../core/errors.ts';
+import { readAudit } from '../audit/audit-log.ts';
+import type { DbOrTx, ServiceContext } from '../context.ts';
+import type { ProjectRecord } from './projects.ts';
+
+export interface DashboardProject {
+  slug: string;
+  name: string;
+  role: ProjectRole;
+}
+
+/**
+ * The projects a maintainer works on, with their role: what the dashboard's queue spans and which actions it
+ * offers. Site admins act as admins of every project (permissions.ts), so they get every project as admin.
+ */
+export async function projectsOfUser(db: DbOrTx, user: { id: string; siteAdmin: boolean }): Promise<DashboardProject[]> {
+  if (user.siteAdmin) {
+    const rows = await db.selectFrom('projects').select(['slug', 'name']).orderBy('slug').execute();
+    return rows.map((r) => ({ slug: r.slug, name: r.name, role: 'admin' as const }));
+  }
+  const rows = await db
+    .selectFrom('memberships')
+    .innerJoin('projects', 'projects.id', 'memberships.project_id')
+    .select(['projects.slug', 'projects.name', 'memberships.role'])
+    .where('memberships.user_id', '=', user.id)
+    .orderBy('projects.slug')
+    .execute();
+  return rows.map((r) => ({ slug: r.slug, name: r.name, role: r.role as ProjectRole }));
+}
+
+/** The audit entries of one report, oldest first (project admins: the same permission as the project's trail). */
+export async function reportAudit(ctx: ServiceContext, project: ProjectRecord, trackingId: string, actor: Actor | null) {
+  authorize(actor, 'audit:read');
+  const report = await ctx.db.selectFrom('reports').select('id').where('project_id', '=', project.id).where('tracking_id', '=', trackingId).executeTakeFirst();
+  if (!report) throw new DomainError('not_found', `No report ${trackingId}`);
+  return readAudit(ctx.db, { projectId: project.id, reportId: report.id, limit: 5000 });
+}

@@ -1,0 +1,124 @@
+import { DomainError } from '../../core/errors.ts';
+import { parsePolicy } from '../../core/policy/parse.ts';
+import type { Policy } from '../../core/policy/types.ts';
+import { appendAudit } from '../audit/audit-log.ts';
+import type { DbOrTx, ServiceContext } from '../context.ts';
+
+export interface ProjectRecord {
+  id: string;
+  slug: string;
+  name: string;
+  trackingPrefix: string;
+  policy: Policy;
+  policyYaml: string;
+  hosts: string[];
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+type Row = {
+  id: string;
+  slug: string;
+  name: string;
+  tracking_prefix: string;
+  policy: unknown;
+  policy_yaml: string;
+  hosts: string[];
+  created_at: Date;
+  updated_at: Date;
+};
+
+const toRecord = (r: Row): ProjectRecord => ({
+  id: r.id,
+  slug: r.slug,
+  name: r.name,
+  trackingPrefix: r.tracking_prefix,
+  policy: r.policy as Policy,
+  policyYaml: r.policy_yaml,
+  hosts: r.hosts ?? [],
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+export function parsePolicyOrThrow(yaml: string, now: Date): Policy {
+  const { policy, problems } = parsePolicy(yaml, { now });
+  if (!policy || problems.length) {
+    throw new DomainError('policy_invalid', `The policy has ${problems.length} problem(s)`, { problems });
+  }
+  return policy;
+}
+
+export async function findProject(db: DbOrTx, slug: string): Promise<ProjectRecord | null> {
+  const row = await db.selectFrom('projects').selectAll().where('slug', '=', slug).executeTakeFirst();
+  return row ? toRecord(row) : null;
+}
+
+export async function getProject(db: DbOrTx, slug: string): Promise<ProjectRecord> {
+  const p = await findProject(db, slug);
+  if (!p) throw new DomainError('not_found', `No project "${slug}"`);
+  return p;
+}
+
+const INTAKE_CACHE_MS = 5_000;
+const intakeCache = new WeakMap<object, Map<string, { project: ProjectRecord; loadedAt: number }>>();
+
+/**
+ * The project for the public intake path, cached for a few seconds per process. On the embedded database a
+ * lookup would queue behind the intake commit in progress and so stop submissions from sharing commits;
+ * a policy saved here is seen at once, one saved by another instance within INTAKE_CACHE_MS.
+ */
+export async function getProjectForIntake(ctx: ServiceContext, slug: string): Promise<ProjectRecord> {
+  let cache = intakeCache.get(ctx);
+  if (!cache) intakeCache.set(ctx, (cache = new Map()));
+  const hit = cache.get(slug);
+  const nowMs = ctx.now().getTime();
+  if (hit && nowMs - hit.loadedAt >= 0 && nowMs - hit.loadedAt < INTAKE_CACHE_MS) return hit.project;
+  const project = await getProject(ctx.db, slug);
+  cache.set(slug, { project, loadedAt: nowMs });
+  return project;
+}
+
+export async function findProjectByHost(db: DbOrTx, host: string): Promise<ProjectRecord | null> {
+  const rows = await db.selectFrom('projects').selectAll().execute();
+  const bare = host.toLowerCase().replace(/:\d+$/, '');
+  const match = rows.find((r) => (r.hosts ?? []).some((h) => h.toLowerCase() === bare));
+  return match ? toRecord(match) : null;
+}
+
+export async function listProjects(db: DbOrTx): Promise<ProjectRecord[]> {
+  const rows = await db.selectFrom('projects').selectAll().orderBy('slug').execute();
+  return rows.map(toRecord);
+}
+
+/** Creates the project named by the policy, or replaces its policy; the policy's slug is the key. */
+export async function savePolicy(
+  ctx: ServiceContext,
+  yaml: string,
+  actor: string,
+  opts: { expectSlug?: string } = {},
+): Promise<{ project: ProjectRecord; created: boolean }> {
+  const now = ctx.now();
+  const policy = parsePolicyOrThrow(yaml, now);
+  if (opts.expectSlug && policy.project.slug !== opts.expectSlug) {
+    throw DomainError.validation([
+      { field: 'project.slug', message: `must stay "${opts.expectSlug}" (the project's slug cannot change)` },
+    ]);
+  }
+  return ctx.db.transaction().execute(async (tx) => {
+    const existing = await tx.selectFrom('projects').select(['id', 'tracking_prefix']).where('slug', '=', policy.project.slug).forUpdate().executeTakeFirst();
+    const values = {
+      name: policy.project.name,
+      tracking_prefix: policy.project.tracking_prefix,
+      policy_yaml: yaml,
+      policy: JSON.stringify(policy),
+      hosts: JSON.stringify(policy.project.hosts ?? []),
+      updated_at: now,
+    };
+    const row = existing
+      ? await tx.updateTable('projects').set(values).where('id', '=', existing.id).returningAll().executeTakeFirstOrThrow()
+      : await tx.insertInto('projects').values({ ...values, slug: policy.project.slug, created_at: now }).returningAll().executeTakeFirstOrThrow();
+    await appendAudit(tx, { actor, action: existing ? 'project.policy-updated' : 'project.created', projectId: row.id, data: { slug: row.slug } }, now);
+    intakeCache.get(ctx)?.delete(row.slug);
+    return { project: toRecord(row), created: !existing };
+  });
+}

@@ -1,0 +1,123 @@
+import { randomUUID } from 'node:crypto';
+import { DomainError } from '../../core/errors.ts';
+import { authorize, type Actor } from '../../core/access/permissions.ts';
+import { sha256Hex } from '../../adapters/crypto/tokens.ts';
+import { appendAudit } from '../audit/audit-log.ts';
+import type { ServiceContext, Tx } from '../context.ts';
+import type { ProjectRecord } from '../projects/projects.ts';
+import { cleanFilename, sniffAttachment, type IncomingFile } from './attachments.ts';
+import { recordEvent } from './events.ts';
+import { aad, requireReport, reportForToken } from './store.ts';
+import { queueMaintainerMessage } from '../mail/notify.ts';
+
+export async function insertMessage(
+  ctx: ServiceContext,
+  tx: Tx,
+  reportId: string,
+  author: { kind: 'reporter' | 'maintainer'; userId: string | null },
+  internal: boolean,
+  text: string,
+  files: Array<IncomingFile & { contentType: string }>,
+  now: Date,
+): Promise<string> {
+  const id = randomUUID();
+  const sealed = ctx.sealer.seal(text, aad(reportId, `message:${id}`));
+  await tx
+    .insertInto('messages')
+    .values({ id, report_id: reportId, author_kind: author.kind, author_user_id: author.userId, internal, body_sealed: sealed.sealed, key_id: sealed.keyId, created_at: now })
+    .execute();
+  for (const f of files) {
+    const attachmentId = randomUUID();
+    await tx
+      .insertInto('attachments')
+      .values({
+        id: attachmentId,
+        report_id: reportId,
+        message_id: id,
+        filename: cleanFilename(f.filename),
+        content_type: f.contentType,
+        size: f.data.length,
+        sha256: sha256Hex(f.data),
+        content_sealed: ctx.sealer.seal(f.data, aad(reportId, `attachment:${attachmentId}`)).sealed,
+        key_id: ctx.sealer.activeKeyId,
+        created_at: now,
+      })
+      .execute();
+  }
+  return id;
+}
+
+const MAX_MESSAGE = 100_000;
+
+function checkMessage(text: string): string {
+  const t = text.trim();
+  if (!t) throw DomainError.validation([{ field: 'body', message: 'is required' }]);
+  if (t.length > MAX_MESSAGE) throw DomainError.validation([{ field: 'body', message: `must be at most ${MAX_MESSAGE} characters` }]);
+  return t;
+}
+
+export async function addMaintainerMessage(
+  ctx: ServiceContext,
+  project: ProjectRecord,
+  trackingId: string,
+  actor: Actor | null,
+  actorLabel: string,
+  input: { body: string; internal: boolean },
+): Promise<{ id: string }> {
+  authorize(actor, input.internal ? 'report:note' : 'report:reply');
+  const text = checkMessage(input.body);
+  const row = await requireReport(ctx, project, trackingId);
+  const now = ctx.now();
+  const id = await ctx.db.transaction().execute(async (tx) => {
+    const id = await insertMessage(ctx, tx, row.id, { kind: 'maintainer', userId: actor?.userId ?? null }, input.internal, text, [], now);
+    if (!input.internal) await recordEvent(tx, row.id, { kind: 'maintainer-reply', at: now.toISOString() }, actorLabel);
+    if (!input.internal) await queueMaintainerMessage(tx, ctx, { reportId: row.id, authorUserId: actor?.userId ?? null, body: text });
+    await tx.updateTable('reports').set({ updated_at: now }).where('id', '=', row.id).execute();
+    await appendAudit(tx, { actor: actorLabel, action: input.internal ? 'report.note-added' : 'report.reply-sent', projectId: project.id, reportId: row.id, data: { message: id } }, now);
+    return id;
+  });
+  return { id };
+}
+
+export async function addReporterMessage(ctx: ServiceContext, token: string, text: string, files: IncomingFile[]): Promise<{ id: string }> {
+  const body = checkMessage(text);
+  const { row, project } = await reportForToken(ctx, token);
+  const types = await Promise.all(files.map((f, i) => sniffAttachment(f, i)));
+  const now = ctx.now();
+  const id = await ctx.db.transaction().execute(async (tx) => {
+    const id = await insertMessage(ctx, tx, row.id, { kind: 'reporter', userId: null }, false, body, files.map((f, i) => ({ ...f, contentType: types[i] ?? 'application/octet-stream' })), now);
+    await recordEvent(tx, row.id, { kind: 'reporter-message', at: now.toISOString() }, 'reporter');
+    await tx.updateTable('reports').set({ updated_at: now }).where('id', '=', row.id).execute();
+    await appendAudit(tx, { actor: 'reporter', action: 'report.reporter-message', projectId: project.id, reportId: row.id, data: { message: id, attachments: files.length } }, now);
+    return id;
+  });
+  return { id };
+}
+
+export async function readAttachment(
+  ctx: ServiceContext,
+  reportId: string,
+  attachmentId: string,
+  opts: { reporterView: boolean },
+): Promise<{ filename: string; contentType: string; data: Buffer }> {
+  const a = await ctx.db.selectFrom('attachments').selectAll().where('id', '=', attachmentId).where('report_id', '=', reportId).executeTakeFirst();
+  if (!a) throw new DomainError('not_found', 'No such attachment');
+  if (opts.reporterView && a.message_id) {
+    const m = await ctx.db.selectFrom('messages').select('internal').where('id', '=', a.message_id).executeTakeFirst();
+    if (!m || m.internal) throw new DomainError('not_found', 'No such attachment');
+  }
+  return { filename: a.filename, contentType: a.content_type, data: ctx.sealer.open(a.key_id, a.content_sealed, aad(reportId, `attachment:${a.id}`)) };
+}
+
+export async function maintainerAttachment(ctx: ServiceContext, project: ProjectRecord, trackingId: string, attachmentId: string, actor: Actor | null, actorLabel: string) {
+  authorize(actor, 'report:read');
+  const row = await requireReport(ctx, project, trackingId);
+  const file = await readAttachment(ctx, row.id, attachmentId, { reporterView: false });
+  await ctx.db.transaction().execute((tx) => appendAudit(tx, { actor: actorLabel, action: 'report.attachment-read', projectId: project.id, reportId: row.id, data: { attachment: attachmentId } }, ctx.now()));
+  return file;
+}
+
+export async function reporterAttachment(ctx: ServiceContext, token: string, attachmentId: string) {
+  const { row } = await reportForToken(ctx, token);
+  return readAttachment(ctx, row.id, attachmentId, { reporterView: true });
+}

@@ -1,0 +1,287 @@
+import { randomUUID } from 'node:crypto';
+import { sha256Hex } from '../../adapters/crypto/tokens.ts';
+import { authorize, type Actor } from '../../core/access/permissions.ts';
+import { DomainError } from '../../core/errors.ts';
+import { buildAdvisoryIndex } from '../../core/scanner/advisory-index.ts';
+import { findVulnerabilities, type Finding } from '../../core/scanner/find-vulnerabilities.ts';
+import { parseLockfile } from '../../core/scanner/parse-lockfile.ts';
+import { resolveBeside } from '../../core/scanner/relative-path.ts';
+import type { LockfileFormat, ReadFile, UncheckedDependency } from '../../core/scanner/types.ts';
+import { isSeverity } from '../../core/severity.ts';
+import type { Ecosystem } from '../../core/versions/ecosystems.ts';
+import { appendAudit } from '../audit/audit-log.ts';
+import type { ServiceContext } from '../context.ts';
+import { osvPackageKey, recordsForPackages } from './osv-import.ts';
+import type { ProjectRecord } from '../projects/projects.ts';
+import { createInternalReport } from '../reports/index.ts';
+
+export interface StoredFinding extends Omit<Finding, 'file' | 'line'> {
+  findingId: string;
+  line: number | null;
+  /** The internal report this advisory and package already became in the project, if any. */
+  reportTrackingId: string | null;
+}
+
+export interface ScanSummary {
+  id: string;
+  filename: string;
+  format: LockfileFormat;
+  sha256: string;
+  packages: number;
+  findings: number;
+  unchecked: number;
+  advisoriesChecked: number;
+  createdBy: string;
+  createdAt: Date;
+}
+
+export interface ScanDetail extends Omit<ScanSummary, 'findings' | 'unchecked'> {
+  findings: StoredFinding[];
+  unchecked: UncheckedDependency[];
+}
+
+export interface LockfileUpload {
+  filename: string;
+  content: string;
+  /**
+   * Files a requirements file includes (`-r`, `-c`), named by their path relative to the lockfile as the
+   * include line writes it (`base/common.txt`, `../constraints.txt`).
+   */
+  includes?: { filename: string; content: string }[];
+}
+
+const MAX_FILENAME = 255;
+export const MAX_INCLUDED_FILES = 50;
+
+/** An included file's key: its relative path with `.`, `..` and separators normalised as includes are resolved. */
+const includeKey = (name: string): string => resolveBeside('', name.trim());
+
+function includeReader(includes: LockfileUpload['includes']): ReadFile {
+  const files = new Map<string, string>();
+  for (const [i, f] of (includes ?? []).entries()) {
+    const key = includeKey(f.filename);
+    if (!key || key.length > 1024 || /[\0-\x1f]/.test(key)) throw DomainError.validation([{ field: `files[${i + 1}].filename`, message: 'must be a relative path of printable characters' }]);
+    if (files.has(key)) throw DomainError.validation([{ field: `files[${i + 1}].filename`, message: `${key} is sent twice` }]);
+    files.set(key, f.content);
+  }
+  return (path) => files.get(includeKey(path)) ?? null;
+}
+
+/** Only the base name counts (it decides the format); a path in it says nothing about this server. */
+function cleanLockfileName(name: string): string {
+  const base = name.replace(/\\/g, '/').split('/').pop()?.trim() ?? '';
+  if (!base || base.length > MAX_FILENAME || /[\0-\x1f]/.test(base)) {
+    throw DomainError.validation([{ field: 'filename', message: `must be a file name of 1 to ${MAX_FILENAME} printable characters` }]);
+  }
+  return base;
+}
+
+/**
+ * Checks one lockfile against the OSV records in the database. Only the records indexed under the lockfile's
+ * (ecosystem, normalised name) pairs are read; matching is the core's, as for `embargo scan`. The scan, its
+ * findings and an audit entry commit in one transaction. A requirements file's `-r` includes are read from
+ * `upload.includes`; one that was not sent is a 400 naming the file and line.
+ */
+export async function createScan(ctx: ServiceContext, project: ProjectRecord, actor: Actor | null, actorLabel: string, upload: LockfileUpload): Promise<ScanDetail> {
+  authorize(actor, 'scan:create');
+  const filename = cleanLockfileName(upload.filename);
+  if ((upload.includes?.length ?? 0) > MAX_INCLUDED_FILES) throw DomainError.validation([{ field: 'files', message: `at most ${MAX_INCLUDED_FILES} included files` }]);
+  const parsed = parseLockfile(filename, upload.content, includeReader(upload.includes));
+  const records = await recordsForPackages(ctx.db, parsed.packages);
+  const findings = findVulnerabilities(parsed.packages, buildAdvisoryIndex(records));
+  const id = randomUUID();
+  const now = ctx.now();
+  const sha256 = sha256Hex(upload.content);
+  const rows = findings.map((f, position) => ({
+    id: randomUUID(),
+    scan_id: id,
+    position,
+    ecosystem: f.ecosystem,
+    package: f.package,
+    version: f.version,
+    line: f.line ?? null,
+    advisory_id: f.id,
+    aliases: JSON.stringify(f.aliases),
+    summary: f.summary,
+    severity: f.severity,
+    cvss_score: f.cvssScore,
+    fixed: JSON.stringify(f.fixed),
+  }));
+  await ctx.db.transaction().execute(async (tx) => {
+    await tx
+      .insertInto('scans')
+      .values({
+        id,
+        project_id: project.id,
+        filename,
+        format: parsed.format,
+        sha256,
+        packages: parsed.packages.length,
+        unchecked: JSON.stringify(parsed.unchecked),
+        advisories_checked: records.length,
+        created_by: actorLabel,
+        created_at: now,
+      })
+      .execute();
+    for (let i = 0; i < rows.length; i += 1000) await tx.insertInto('scan_findings').values(rows.slice(i, i + 1000)).execute();
+    await appendAudit(tx, { actor: actorLabel, action: 'scan.created', projectId: project.id, data: { scan: id, filename, format: parsed.format, packages: parsed.packages.length, findings: findings.length } }, now);
+  });
+  return readScanRow(ctx, project, id);
+}
+
+export async function listScans(ctx: ServiceContext, project: ProjectRecord, actor: Actor | null): Promise<ScanSummary[]> {
+  authorize(actor, 'scan:read');
+  const rows = await ctx.db
+    .selectFrom('scans')
+    .select((eb) => [
+      'scans.id',
+      'scans.filename',
+      'scans.format',
+      'scans.sha256',
+      'scans.packages',
+      'scans.unchecked',
+      'scans.advisories_checked',
+      'scans.created_by',
+      'scans.created_at',
+      eb.selectFrom('scan_findings').select((f) => f.fn.countAll<number>().as('n')).whereRef('scan_findings.scan_id', '=', 'scans.id').as('findings'),
+    ])
+    .where('scans.project_id', '=', project.id)
+    .orderBy('scans.created_at', 'desc')
+    .orderBy('scans.id')
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    filename: r.filename,
+    format: r.format as LockfileFormat,
+    sha256: r.sha256,
+    packages: r.packages,
+    findings: Number(r.findings ?? 0),
+    unchecked: (r.unchecked as unknown[]).length,
+    advisoriesChecked: r.advisories_checked,
+    createdBy: r.created_by,
+    createdAt: r.created_at,
+  }));
+}
+
+export async function readScan(ctx: ServiceContext, project: ProjectRecord, scanId: string, actor: Actor | null): Promise<ScanDetail> {
+  authorize(actor, 'scan:read');
+  return readScanRow(ctx, project, scanId);
+}
+
+async function readScanRow(ctx: ServiceContext, project: ProjectRecord, scanId: string): Promise<ScanDetail> {
+  const scan = await ctx.db.selectFrom('scans').selectAll().where('id', '=', scanId).where('project_id', '=', project.id).executeTakeFirst();
+  if (!scan) throw new DomainError('not_found', `No scan ${scanId} in ${project.slug}`);
+  const rows = await ctx.db.selectFrom('scan_findings').selectAll().where('scan_id', '=', scanId).orderBy('position').execute();
+  const reported = await ctx.db
+    .selectFrom('scan_reports')
+    .innerJoin('reports', 'reports.id', 'scan_reports.report_id')
+    .select(['scan_reports.advisory_id', 'scan_reports.ecosystem', 'scan_reports.package', 'reports.tracking_id'])
+    .where('scan_reports.project_id', '=', project.id)
+    .where(
+      'scan_reports.advisory_id',
+      'in',
+      rows.length ? [...new Set(rows.map((r) => r.advisory_id))] : [''],
+    )
+    .execute();
+  const reportOf = new Map(reported.map((r) => [`${r.advisory_id}\0${r.ecosystem}\0${r.package}`, r.tracking_id]));
+  return {
+    id: scan.id,
+    filename: scan.filename,
+    format: scan.format as LockfileFormat,
+    sha256: scan.sha256,
+    packages: scan.packages,
+    advisoriesChecked: scan.advisories_checked,
+    createdBy: scan.created_by,
+    createdAt: scan.created_at,
+    unchecked: scan.unchecked as UncheckedDependency[],
+    findings: rows.map((r) => {
+      const key = osvPackageKey(r.ecosystem, r.package);
+      return {
+        findingId: r.id,
+        ecosystem: r.ecosystem as Ecosystem,
+        package: r.package,
+        version: r.version,
+        line: r.line,
+        id: r.advisory_id,
+        aliases: r.aliases,
+        summary: r.summary,
+        severity: isSeverity(r.severity) ? r.severity : null,
+        cvssScore: r.cvss_score,
+        fixed: r.fixed,
+        reportTrackingId: reportOf.get(`${r.advisory_id}\0${key.ecosystem}\0${key.name}`) ?? null,
+      };
+    }),
+  };
+}
+
+function reportText(f: StoredFinding, scan: ScanDetail): { title: string; description: string } {
+  const title = `${f.id} in ${f.package} ${f.version}`;
+  const lines = [
+    f.summary || `${f.id} affects ${f.package} ${f.version}.`,
+    '',
+    `Package: ${f.package} ${f.version} (${f.ecosystem})`,
+    `Advisory: ${f.id}`,
+    `Aliases: ${f.aliases.length ? f.aliases.join(', ') : 'none'}`,
+    `Severity: ${f.severity ?? 'not stated'}${f.cvssScore === null ? '' : ` (CVSS ${f.cvssScore})`}`,
+    `Fixed in: ${f.fixed.length ? f.fixed.join(', ') : 'no fixed version known'}`,
+    `Found by: dependency scan ${scan.id} of ${scan.filename}${f.line === null ? '' : `, line ${f.line}`} (${scan.createdAt.toISOString()})`,
+  ];
+  return { title, description: lines.join('\n') };
+}
+
+const isUniqueViolation = (e: unknown): boolean => typeof e === 'object' && e !== null && (e as { code?: unknown }).code === '23505';
+
+/**
+ * Turns a finding into an internal report in the project's queue, once per (advisory, package): when the
+ * advisory already became a report for that package (from this scan or another), that report is returned and
+ * `created` is false. The dedup row commits with the report, so two concurrent requests cannot both create one.
+ */
+export async function reportFinding(
+  ctx: ServiceContext,
+  project: ProjectRecord,
+  scanId: string,
+  findingId: string,
+  actor: Actor | null,
+  actorLabel: string,
+): Promise<{ trackingId: string; created: boolean }> {
+  authorize(actor, 'scan:create');
+  const scan = await readScanRow(ctx, project, scanId);
+  const finding = scan.findings.find((f) => f.findingId === findingId);
+  if (!finding) throw new DomainError('not_found', `No finding ${findingId} in scan ${scanId}`);
+  const key = osvPackageKey(finding.ecosystem, finding.package);
+  const existing = async (): Promise<string | null> => {
+    const row = await ctx.db
+      .selectFrom('scan_reports')
+      .innerJoin('reports', 'reports.id', 'scan_reports.report_id')
+      .select('reports.tracking_id')
+      .where('scan_reports.project_id', '=', project.id)
+      .where('scan_reports.advisory_id', '=', finding.id)
+      .where('scan_reports.ecosystem', '=', key.ecosystem)
+      .where('scan_reports.package', '=', key.name)
+      .executeTakeFirst();
+    return row?.tracking_id ?? null;
+  };
+  const before = await existing();
+  if (before) return { trackingId: before, created: false };
+  const text = reportText(finding, scan);
+  try {
+    const { trackingId } = await createInternalReport(ctx, project, {
+      ...text,
+      source: 'scan',
+      actorLabel,
+      auditData: { scan: scanId, finding: findingId, advisory: finding.id, package: finding.package, version: finding.version },
+      afterInsert: async (tx, report) => {
+        await tx
+          .insertInto('scan_reports')
+          .values({ project_id: project.id, advisory_id: finding.id, ecosystem: key.ecosystem, package: key.name, report_id: report.id, created_at: ctx.now() })
+          .execute();
+      },
+    });
+    return { trackingId, created: true };
+  } catch (e) {
+    if (!isUniqueViolation(e)) throw e;
+    const after = await existing();
+    if (!after) throw e;
+    return { trackingId: after, created: false };
+  }
+}
