@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '../core/access/permissions.ts';
 import { DomainError } from '../core/errors.ts';
 import type { ServiceContext } from '../services/context.ts';
-import type { ProjectRecord } from '../services/projects/projects.ts';
+import { getProject, type ProjectRecord } from '../services/projects/projects.ts';
 import { sessionUser } from '../services/access/sessions.ts';
 import { roleOn, userForApiToken, type UserRecord } from '../services/access/users.ts';
 
@@ -16,10 +16,22 @@ declare module 'fastify' {
      * so a stale token or a maintainer's session cookie in the same browser can neither fail it nor need CSRF.
      */
     anonymous?: boolean;
+    /**
+     * `false`: the route's `:slug` is not resolved by the project hook (the web UI's shell serves any path; public
+     * pages and intake look their project up themselves, intake through its cache).
+     */
+    project?: false;
   }
   interface FastifyRequest {
     user: UserRecord | null;
     authVia: 'session' | 'token' | null;
+    /**
+     * The project named by the route's `:slug`, resolved once by the project hook (404 when there is none).
+     * Set on every route with a `:slug` parameter unless its config says `project: false`.
+     */
+    project: ProjectRecord;
+    /** The caller on `req.project`: null when anonymous, else the user with their role there. */
+    actor: Actor | null;
   }
 }
 
@@ -42,6 +54,8 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 export function registerAuth(app: FastifyInstance, ctx: ServiceContext, sessionMaxAgeSeconds: number): void {
   app.decorateRequest('user', null);
   app.decorateRequest('authVia', null);
+  app.decorateRequest('project', null as unknown as ProjectRecord);
+  app.decorateRequest('actor', null);
   app.addHook('onRequest', async (req) => {
     if (req.routeOptions.config.anonymous) return;
     const header = req.headers.authorization;
@@ -75,6 +89,13 @@ export function registerAuth(app: FastifyInstance, ctx: ServiceContext, sessionM
     }
     done();
   });
+  // After validation and the CSRF check: the project and the caller's role on it, once per request.
+  app.addHook('preHandler', async (req) => {
+    const slug = (req.params as { slug?: unknown } | undefined)?.slug;
+    if (typeof slug !== 'string' || req.routeOptions.config.project === false) return;
+    req.project = await getProject(ctx.db, slug);
+    req.actor = req.routeOptions.config.anonymous ? null : await actorOn(ctx, req.user, req.project);
+  });
 }
 
 export function requireUser(req: FastifyRequest): UserRecord {
@@ -82,9 +103,9 @@ export function requireUser(req: FastifyRequest): UserRecord {
   return req.user;
 }
 
-export async function actorFor(ctx: ServiceContext, req: FastifyRequest, project: ProjectRecord): Promise<Actor | null> {
-  if (!req.user) return null;
-  return { userId: req.user.id, siteAdmin: req.user.siteAdmin, role: await roleOn(ctx.db, req.user.id, project.id) };
+async function actorOn(ctx: ServiceContext, user: UserRecord | null, project: ProjectRecord): Promise<Actor | null> {
+  if (!user) return null;
+  return { userId: user.id, siteAdmin: user.siteAdmin, role: await roleOn(ctx.db, user.id, project.id) };
 }
 
 export const actorLabel = (req: FastifyRequest): string =>

@@ -4,8 +4,7 @@ import { ECOSYSTEMS } from '../../core/versions/ecosystems.ts';
 import { createAdvisory, listAdvisories, moveAdvisory, readAdvisory, readRevisions, updateAdvisory } from '../../services/advisories/advisories.ts';
 import { changelogOf, EXPORT_FORMATS, exportAdvisory } from '../../services/advisories/exports.ts';
 import type { ServiceContext } from '../../services/context.ts';
-import { getProject } from '../../services/projects/projects.ts';
-import { actorFor, actorLabel } from '../auth.ts';
+import { actorLabel } from '../auth.ts';
 import { Slug, SlugParams, Str, TrackingId } from '../../api/schemas.ts';
 import { presentAdvisorySummary, presentAdvisoryView, presentRevision } from '../../api/present-advisories.ts';
 
@@ -139,8 +138,8 @@ export const advisoryRoutes = (ctx: ServiceContext, opts: AdvisoryRouteOptions =
     '/api/v1/projects/:slug/advisories',
     { schema: { tags: ['advisories'], summary: 'Advisories of the project, newest first (members)', params: SlugParams, response: { 200: Type.Object({ advisories: Type.Array(SummarySchema) }) } } },
     async (req) => {
-      const p = await getProject(ctx.db, req.params.slug);
-      return { advisories: (await listAdvisories(ctx, p, await actorFor(ctx, req, p))).map(presentAdvisorySummary) };
+      const p = req.project;
+      return { advisories: (await listAdvisories(ctx, p, req.actor)).map(presentAdvisorySummary) };
     },
   );
 
@@ -156,8 +155,8 @@ export const advisoryRoutes = (ctx: ServiceContext, opts: AdvisoryRouteOptions =
       },
     },
     async (req, reply) => {
-      const p = await getProject(ctx.db, req.params.slug);
-      const view = await createAdvisory(ctx, p, await actorFor(ctx, req, p), actorLabel(req), req.body);
+      const p = req.project;
+      const view = await createAdvisory(ctx, p, req.actor, actorLabel(req), req.body);
       return reply.status(201).header('location', `/api/v1/projects/${p.slug}/advisories/${view.advisory.id}`).send(presentAdvisoryView(ctx.publicUrl, p.slug, view));
     },
   );
@@ -174,8 +173,8 @@ export const advisoryRoutes = (ctx: ServiceContext, opts: AdvisoryRouteOptions =
       },
     },
     async (req, reply) => {
-      const p = await getProject(ctx.db, req.params.slug);
-      const view = await readAdvisory(ctx, p, req.params.id, await actorFor(ctx, req, p), actorLabel(req), req.query.format ? `export:${req.query.format}` : 'view');
+      const p = req.project;
+      const view = await readAdvisory(ctx, p, req.params.id, req.actor, actorLabel(req), req.query.format ? `export:${req.query.format}` : 'view');
       if (!req.query.format) return presentAdvisoryView(ctx.publicUrl, p.slug, view);
       const out = exportAdvisory(ctx.publicUrl, p, view.advisory, req.query.format, {
         cnaOrgId: req.query.cna_org_id ?? opts.cveOrgId ?? undefined,
@@ -203,9 +202,9 @@ export const advisoryRoutes = (ctx: ServiceContext, opts: AdvisoryRouteOptions =
       },
     },
     async (req) => {
-      const p = await getProject(ctx.db, req.params.slug);
+      const p = req.project;
       const { note, ...patch } = req.body;
-      const view = await updateAdvisory(ctx, p, req.params.id, await actorFor(ctx, req, p), actorLabel(req), patch, note ?? null);
+      const view = await updateAdvisory(ctx, p, req.params.id, req.actor, actorLabel(req), patch, note ?? null);
       return presentAdvisoryView(ctx.publicUrl, p.slug, view);
     },
   );
@@ -222,8 +221,8 @@ export const advisoryRoutes = (ctx: ServiceContext, opts: AdvisoryRouteOptions =
       },
     },
     async (req) => {
-      const p = await getProject(ctx.db, req.params.slug);
-      const view = await moveAdvisory(ctx, p, req.params.id, await actorFor(ctx, req, p), actorLabel(req), { to: req.body.to, summary: req.body.summary ?? null });
+      const p = req.project;
+      const view = await moveAdvisory(ctx, p, req.params.id, req.actor, actorLabel(req), { to: req.body.to, summary: req.body.summary ?? null });
       return presentAdvisoryView(ctx.publicUrl, p.slug, view);
     },
   );
@@ -232,8 +231,8 @@ export const advisoryRoutes = (ctx: ServiceContext, opts: AdvisoryRouteOptions =
     '/api/v1/projects/:slug/advisories/:id/revisions',
     { schema: { tags: ['advisories'], summary: 'Every saved version of the advisory, oldest first', params: AdvisoryParams, response: { 200: Type.Object({ revisions: Type.Array(RevisionSchema) }) } } },
     async (req) => {
-      const p = await getProject(ctx.db, req.params.slug);
-      return { revisions: (await readRevisions(ctx, p, req.params.id, await actorFor(ctx, req, p), actorLabel(req))).map(presentRevision) };
+      const p = req.project;
+      return { revisions: (await readRevisions(ctx, p, req.params.id, req.actor, actorLabel(req))).map(presentRevision) };
     },
   );
 
@@ -241,8 +240,8 @@ export const advisoryRoutes = (ctx: ServiceContext, opts: AdvisoryRouteOptions =
     '/api/v1/projects/:slug/advisories/:id/changelog',
     { schema: { tags: ['advisories'], summary: 'The changelog entry for the release notes (Markdown)', params: AdvisoryParams, produces: ['text/markdown'] } },
     async (req, reply) => {
-      const p = await getProject(ctx.db, req.params.slug);
-      const view = await readAdvisory(ctx, p, req.params.id, await actorFor(ctx, req, p), actorLabel(req), 'changelog');
+      const p = req.project;
+      const view = await readAdvisory(ctx, p, req.params.id, req.actor, actorLabel(req), 'changelog');
       return reply.type('text/markdown; charset=utf-8').send(changelogOf(ctx.publicUrl, p, view.advisory));
     },
   );

@@ -8,8 +8,7 @@ import { DomainError } from '../../core/errors.ts';
 import { awardBounty, transitionBounty } from '../../services/recognition/bounty.ts';
 import { bountyTotals, listBounties, type BountyEntry } from '../../services/recognition/bounty-ledger.ts';
 import type { ServiceContext } from '../../services/context.ts';
-import { getProject } from '../../services/projects/projects.ts';
-import { actorFor, actorLabel } from '../auth.ts';
+import { actorLabel } from '../auth.ts';
 import { Nullable, ReportParams, Slug, SlugParams, Str } from '../../api/schemas.ts';
 
 const literals = <T extends string>(values: readonly T[]) => Type.Union(values.map((v) => Type.Literal(v)));
@@ -143,11 +142,11 @@ export const bountyRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox => 
       },
     },
     async (req) => {
-      const p = await getProject(ctx.db, req.params.slug);
+      const p = req.project;
       const states = csv(req.query.state);
       const bad = states?.filter((s) => !(BOUNTY_STATES as readonly string[]).includes(s));
       if (bad?.length) throw DomainError.validation([{ field: 'state', message: `unknown state(s) ${bad.join(', ')}; one of ${BOUNTY_STATES.join(', ')}` }]);
-      const entries = await listBounties(ctx, p, await actorFor(ctx, req, p), states ? { state: states as BountyState[] } : {});
+      const entries = await listBounties(ctx, p, req.actor, states ? { state: states as BountyState[] } : {});
       return { bounties: entries.map(presentBounty) };
     },
   );
@@ -164,8 +163,8 @@ export const bountyRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox => 
       },
     },
     async (req) => {
-      const p = await getProject(ctx.db, req.params.slug);
-      const totals = await bountyTotals(ctx, p, await actorFor(ctx, req, p), req.query.year === undefined ? {} : { year: req.query.year });
+      const p = req.project;
+      const totals = await bountyTotals(ctx, p, req.actor, req.query.year === undefined ? {} : { year: req.query.year });
       return {
         year: req.query.year ?? null,
         by_reporter: totals.byReporter.map((r) => ({ reporter: { key: r.reporterKey, label: r.reporterLabel }, currencies: r.currencies.map(presentCurrency), non_money: r.nonMoney })),
@@ -186,8 +185,8 @@ export const bountyRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox => 
       },
     },
     async (req) => {
-      const p = await getProject(ctx.db, req.params.slug);
-      const actor = await actorFor(ctx, req, p);
+      const p = req.project;
+      const actor = req.actor;
       // Before the body's own checks, so an outsider learns nothing from a validation message.
       authorize(actor, 'bounty:award');
       const b = req.body;
@@ -220,8 +219,8 @@ export const bountyRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox => 
       },
     },
     async (req) => {
-      const p = await getProject(ctx.db, req.params.slug);
-      const entry = await transitionBounty(ctx, p, req.params.id, await actorFor(ctx, req, p), actorLabel(req), {
+      const p = req.project;
+      const entry = await transitionBounty(ctx, p, req.params.id, req.actor, actorLabel(req), {
         to: req.body.to,
         reason: req.body.reason ?? null,
         reference: req.body.reference ?? null,

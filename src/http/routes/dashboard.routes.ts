@@ -1,8 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { ServiceContext } from '../../services/context.ts';
 import { projectsOfUser, reportAudit } from '../../services/projects/dashboard.ts';
-import { getProject } from '../../services/projects/projects.ts';
-import { actorFor, requireUser } from '../auth.ts';
+import { requireUser } from '../auth.ts';
 import { ReportParams } from '../../api/schemas.ts';
 
 /**
@@ -19,8 +18,8 @@ export const dashboardRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox 
     '/api/v1/projects/:slug/reports/:trackingId/audit',
     { schema: { tags: ['audit'], summary: 'Audit trail of one report, oldest first (project admins)', params: ReportParams } },
     async (req) => {
-      const p = await getProject(ctx.db, req.params.slug);
-      const rows = await reportAudit(ctx, p, req.params.trackingId, await actorFor(ctx, req, p));
+      const p = req.project;
+      const rows = await reportAudit(ctx, p, req.params.trackingId, req.actor);
       return { entries: rows.map((r) => ({ seq: Number(r.seq), at: r.at.toISOString(), actor: r.actor, action: r.action, data: r.data })) };
     },
   );

@@ -59,7 +59,7 @@ const HallOfFameSchema = Type.Object({
 
 /** The public Hall of Fame: an HTML page that needs no JavaScript, and the same data as JSON. */
 export const hallOfFameRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox => async (app) => {
-  app.get('/projects/:slug/hall-of-fame', { config: { anonymous: true }, schema: { hide: true, params: SlugParams } }, async (req, reply) => {
+  app.get('/projects/:slug/hall-of-fame', { config: { anonymous: true, project: false }, schema: { hide: true, params: SlugParams } }, async (req, reply) => {
     const { project, hallOfFame } = await readHallOfFame(ctx, req.params.slug);
     return reply.type('text/html; charset=utf-8').header('cache-control', PUBLIC_CACHE).send(renderHallOfFame(project, hallOfFame));
   });
@@ -67,7 +67,7 @@ export const hallOfFameRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox
   app.get(
     '/api/v1/projects/:slug/hall-of-fame',
     {
-      config: { anonymous: true },
+      config: { anonymous: true, project: false },
       schema: {
         tags: ['recognition'],
         summary: "Credited reporters and their published advisories (public; 404 when the policy keeps no Hall of Fame)",

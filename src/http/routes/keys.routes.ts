@@ -1,9 +1,8 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { DomainError } from '../../core/errors.ts';
 import type { ServiceContext } from '../../services/context.ts';
-import { getProject } from '../../services/projects/projects.ts';
 import { addProjectKey, currentProjectKey, listProjectKeys, projectKeyUrl, retireProjectKey, type NewKeyInput } from '../../services/pgp/project-keys.ts';
-import { actorFor, actorLabel } from '../auth.ts';
+import { actorLabel } from '../auth.ts';
 import { presentKey } from '../../api/present-pgp.ts';
 import { SlugParams, Str } from '../../api/schemas.ts';
 
@@ -48,7 +47,7 @@ export const keyRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox => asy
     '/projects/:slug/pgp-key.asc',
     { config: { anonymous: true }, schema: { tags: ['keys'], summary: "The project's current OpenPGP public key (ASCII armor)", params: SlugParams } },
     async (req, reply) => {
-      const p = await getProject(ctx.db, req.params.slug);
+      const p = req.project;
       const key = await currentProjectKey(ctx.db, p.id);
       if (!key) throw new DomainError('not_found', `Project ${p.slug} has no OpenPGP key`);
       return reply
@@ -60,8 +59,8 @@ export const keyRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox => asy
   );
 
   app.get('/api/v1/projects/:slug/keys', { schema: { tags: ['keys'], summary: 'Every OpenPGP key of the project, current first, then retired', params: SlugParams } }, async (req) => {
-    const p = await getProject(ctx.db, req.params.slug);
-    const keys = await listProjectKeys(ctx, p, await actorFor(ctx, req, p));
+    const p = req.project;
+    const keys = await listProjectKeys(ctx, p, req.actor);
     return { keys: keys.map((k) => presentKey(k, k.current ? projectKeyUrl(ctx, p.slug) : null)) };
   });
 
@@ -69,8 +68,8 @@ export const keyRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox => asy
     '/api/v1/projects/:slug/keys/generate',
     { schema: { tags: ['keys'], summary: 'Generate the project key pair (project admins; 409 when one exists: rotate instead)', params: SlugParams, body: GenerateBody } },
     async (req, reply) => {
-      const p = await getProject(ctx.db, req.params.slug);
-      const key = await addProjectKey(ctx, p, await actorFor(ctx, req, p), actorLabel(req), toInput(req.body), 'create');
+      const p = req.project;
+      const key = await addProjectKey(ctx, p, req.actor, actorLabel(req), toInput(req.body), 'create');
       return reply.status(201).send(presentKey(key, projectKeyUrl(ctx, p.slug)));
     },
   );
@@ -79,8 +78,8 @@ export const keyRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox => asy
     '/api/v1/projects/:slug/keys/import',
     { schema: { tags: ['keys'], summary: 'Import an armored private key as the project key (project admins; stored sealed, without passphrase)', params: SlugParams, body: ImportBody } },
     async (req, reply) => {
-      const p = await getProject(ctx.db, req.params.slug);
-      const key = await addProjectKey(ctx, p, await actorFor(ctx, req, p), actorLabel(req), toInput(req.body), 'create');
+      const p = req.project;
+      const key = await addProjectKey(ctx, p, req.actor, actorLabel(req), toInput(req.body), 'create');
       return reply.status(201).send(presentKey(key, projectKeyUrl(ctx, p.slug)));
     },
   );
@@ -89,8 +88,8 @@ export const keyRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox => asy
     '/api/v1/projects/:slug/keys/rotate',
     { schema: { tags: ['keys'], summary: 'Retire the current key and make a new one (generated or imported) current; retired keys still decrypt', params: SlugParams, body: RotateBody } },
     async (req, reply) => {
-      const p = await getProject(ctx.db, req.params.slug);
-      const key = await addProjectKey(ctx, p, await actorFor(ctx, req, p), actorLabel(req), toInput(req.body), 'rotate');
+      const p = req.project;
+      const key = await addProjectKey(ctx, p, req.actor, actorLabel(req), toInput(req.body), 'rotate');
       return reply.status(201).send(presentKey(key, projectKeyUrl(ctx, p.slug)));
     },
   );
@@ -99,8 +98,8 @@ export const keyRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox => asy
     '/api/v1/projects/:slug/keys/retire',
     { schema: { tags: ['keys'], summary: 'Retire the current key without a successor (security.txt is then unsigned)', params: SlugParams } },
     async (req) => {
-      const p = await getProject(ctx.db, req.params.slug);
-      const r = await retireProjectKey(ctx, p, await actorFor(ctx, req, p), actorLabel(req));
+      const p = req.project;
+      const r = await retireProjectKey(ctx, p, req.actor, actorLabel(req));
       return { fingerprint: r.fingerprint, retired_at: r.retiredAt.toISOString() };
     },
   );

@@ -4,8 +4,8 @@ import { SUBSCRIBER_STATES, type SubscriberState } from '../../core/recognition/
 import { DomainError, isDomainError } from '../../core/errors.ts';
 import type { ServiceContext } from '../../services/context.ts';
 import { confirmLinkState, confirmSubscription, listSubscribers, subscribe, unsubscribe, unsubscribeLinkValid } from '../../services/recognition/mailing-list.ts';
-import { getProject, findProject, type ProjectRecord } from '../../services/projects/projects.ts';
-import { actorFor, actorLabel } from '../auth.ts';
+import { findProject, type ProjectRecord } from '../../services/projects/projects.ts';
+import { actorLabel } from '../auth.ts';
 import { advisoryListPath } from '../advisory-pages.ts';
 import { escapeHtml, page } from '../html.ts';
 import { Nullable, Slug, SlugParams, Str } from '../../api/schemas.ts';
@@ -56,7 +56,7 @@ export const mailingListRoutes = (ctx: ServiceContext, opts: { subscribeRateLimi
   }
 
   app.get('/projects/:slug/mailing-list', { config: { anonymous: true }, schema: { hide: true, params: SlugParams } }, async (req, reply) => {
-    const project = await getProject(ctx.db, req.params.slug);
+    const project = req.project;
     return html(reply, 200, 'Security advisories by mail', project, `<p>Get each ${escapeHtml(project.name)} security advisory by e-mail when it is published. We send a confirmation link first; every mail has a one-click unsubscribe link.</p>\n${form(project, null)}`);
   });
 
@@ -77,7 +77,7 @@ export const mailingListRoutes = (ctx: ServiceContext, opts: { subscribeRateLimi
         await subscribe(ctx, req.params.slug, req.body.email);
         return reply.status(202).send({ status: 'confirmation-sent' as const, message: PENDING_MESSAGE });
       }
-      const project = await getProject(ctx.db, req.params.slug);
+      const project = req.project;
       try {
         await subscribe(ctx, req.params.slug, req.body.email);
       } catch (e) {
@@ -88,7 +88,7 @@ export const mailingListRoutes = (ctx: ServiceContext, opts: { subscribeRateLimi
     },
   );
 
-  app.get('/projects/:slug/mailing-list/confirm/:token', { config: { anonymous: true }, schema: { hide: true, params: TokenLinkParams } }, async (req, reply) => {
+  app.get('/projects/:slug/mailing-list/confirm/:token', { config: { anonymous: true, project: false }, schema: { hide: true, params: TokenLinkParams } }, async (req, reply) => {
     const { project, outcome } = await confirmLinkState(ctx, req.params.slug, req.params.token);
     if (outcome === 'invalid') return html(reply, 404, 'Link not valid', project, '<p>This confirmation link is not valid or was already used.</p>');
     if (outcome === 'expired') return html(reply, 410, 'Link expired', project, `<p>This confirmation link has expired. <a href="${escapeHtml(listPath(project.slug))}">Subscribe again</a>.</p>`);
@@ -102,14 +102,14 @@ export const mailingListRoutes = (ctx: ServiceContext, opts: { subscribeRateLimi
     );
   });
 
-  app.post('/projects/:slug/mailing-list/confirm/:token', { config: { anonymous: true }, schema: { hide: true, params: TokenLinkParams } }, async (req, reply) => {
+  app.post('/projects/:slug/mailing-list/confirm/:token', { config: { anonymous: true, project: false }, schema: { hide: true, params: TokenLinkParams } }, async (req, reply) => {
     const { project, outcome } = await confirmSubscription(ctx, req.params.slug, req.params.token);
     if (outcome === 'invalid') return html(reply, 404, 'Link not valid', project, '<p>This confirmation link is not valid or was already used.</p>');
     if (outcome === 'expired') return html(reply, 410, 'Link expired', project, `<p>This confirmation link has expired. <a href="${escapeHtml(listPath(project.slug))}">Subscribe again</a>.</p>`);
     return html(reply, 200, 'Subscribed', project, `<p>You will receive each ${escapeHtml(project.name)} security advisory when it is published. Every mail has a link to unsubscribe.</p>`);
   });
 
-  app.get('/projects/:slug/mailing-list/unsubscribe/:token', { config: { anonymous: true }, schema: { hide: true, params: TokenLinkParams } }, async (req, reply) => {
+  app.get('/projects/:slug/mailing-list/unsubscribe/:token', { config: { anonymous: true, project: false }, schema: { hide: true, params: TokenLinkParams } }, async (req, reply) => {
     const project = await findProject(ctx.db, req.params.slug);
     if (!project) throw new DomainError('not_found', `No project "${req.params.slug}"`);
     try {
@@ -128,7 +128,7 @@ export const mailingListRoutes = (ctx: ServiceContext, opts: { subscribeRateLimi
   });
 
   // RFC 8058 one-click: mail clients POST `List-Unsubscribe=One-Click` here, without cookies; the body is not needed.
-  app.post('/projects/:slug/mailing-list/unsubscribe/:token', { config: { anonymous: true }, schema: { hide: true, params: TokenLinkParams } }, async (req, reply) => {
+  app.post('/projects/:slug/mailing-list/unsubscribe/:token', { config: { anonymous: true, project: false }, schema: { hide: true, params: TokenLinkParams } }, async (req, reply) => {
     const { project, outcome } = await unsubscribe(ctx, req.params.slug, req.params.token);
     if (outcome !== 'done') return html(reply, 404, 'Link not valid', project, '<p>This unsubscribe link is not valid.</p>');
     return html(reply, 200, 'Unsubscribed', project, `<p>You will receive no more ${escapeHtml(project.name)} security advisories. <a href="${escapeHtml(listPath(project.slug))}">Subscribe again</a> any time.</p>`);
@@ -151,8 +151,8 @@ export const mailingListRoutes = (ctx: ServiceContext, opts: { subscribeRateLimi
       },
     },
     async (req) => {
-      const p = await getProject(ctx.db, req.params.slug);
-      const actor = await actorFor(ctx, req, p);
+      const p = req.project;
+      const actor = req.actor;
       const states = req.query.state?.split(',').map((s) => s.trim()).filter(Boolean);
       const bad = states?.filter((s) => !(SUBSCRIBER_STATES as readonly string[]).includes(s));
       if (bad?.length) throw DomainError.validation([{ field: 'state', message: `unknown state(s) ${bad.join(', ')}; one of ${SUBSCRIBER_STATES.join(', ')}` }]);

@@ -1,8 +1,6 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { ServiceContext } from '../../services/context.ts';
-import { getProject } from '../../services/projects/projects.ts';
 import { listOutbox } from '../../services/mail/outbox.ts';
-import { actorFor } from '../auth.ts';
 import { OutboxItemSchema, presentOutboxItem } from '../../api/present-mail.ts';
 import { SlugParams } from '../../api/schemas.ts';
 
@@ -23,8 +21,8 @@ export const outboxRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox => 
       },
     },
     async (req) => {
-      const p = await getProject(ctx.db, req.params.slug);
-      const items = await listOutbox(ctx, p, await actorFor(ctx, req, p), req.query.status ? { status: req.query.status } : {});
+      const p = req.project;
+      const items = await listOutbox(ctx, p, req.actor, req.query.status ? { status: req.query.status } : {});
       return { mails: items.map(presentOutboxItem) };
     },
   );

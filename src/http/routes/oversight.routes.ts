@@ -2,9 +2,8 @@ import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typ
 import { authorize } from '../../core/access/permissions.ts';
 import type { ServiceContext } from '../../services/context.ts';
 import { readAudit, verifyAudit } from '../../services/audit/audit-log.ts';
-import { getProject } from '../../services/projects/projects.ts';
 import { slaView } from '../../services/reports/sla.ts';
-import { actorFor, requireSiteAdmin } from '../auth.ts';
+import { requireSiteAdmin } from '../auth.ts';
 import { presentSlaEntry } from '../../api/present.ts';
 import { SlaResponse, SlugParams } from '../../api/schemas.ts';
 
@@ -21,9 +20,9 @@ export const oversightRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox 
       },
     },
     async (req) => {
-      const p = await getProject(ctx.db, req.params.slug);
+      const p = req.project;
       const hours = req.query.due_within_hours;
-      const entries = await slaView(ctx, p, await actorFor(ctx, req, p), hours === undefined ? {} : { dueWithinMs: hours * 3_600_000 });
+      const entries = await slaView(ctx, p, req.actor, hours === undefined ? {} : { dueWithinMs: hours * 3_600_000 });
       return { project: p.slug, now: ctx.now().toISOString(), deadlines: entries.map(presentSlaEntry) };
     },
   );
@@ -32,8 +31,8 @@ export const oversightRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox 
     '/api/v1/projects/:slug/audit',
     { schema: { tags: ['audit'], summary: 'Audit trail of the project (project admins)', params: SlugParams, querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 5000 })) }) } },
     async (req) => {
-      const p = await getProject(ctx.db, req.params.slug);
-      authorize(await actorFor(ctx, req, p), 'audit:read');
+      const p = req.project;
+      authorize(req.actor, 'audit:read');
       const rows = await readAudit(ctx.db, { projectId: p.id, limit: req.query.limit ?? 1000 });
       return {
         entries: rows.map((r) => ({ seq: Number(r.seq), at: r.at.toISOString(), actor: r.actor, action: r.action, report_id: r.report_id, data: r.data, hash: r.hash })),

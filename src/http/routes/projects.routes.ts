@@ -6,10 +6,10 @@ import { renderSecurityTxt } from '../../core/policy/render-security-txt.ts';
 import { DomainError } from '../../core/errors.ts';
 import { UI_ROUTES, uiPath } from '../../core/ui-paths.ts';
 import type { ServiceContext } from '../../services/context.ts';
-import { findProjectByHost, getProject, listProjects, savePolicy, type ProjectRecord } from '../../services/projects/projects.ts';
+import { findProjectByHost, listProjects, savePolicy, type ProjectRecord } from '../../services/projects/projects.ts';
 import { listMembers, setMembership } from '../../services/access/users.ts';
 import { keyPublication, signWithProjectKey } from '../../services/pgp/project-keys.ts';
-import { actorFor, actorLabel, requireSiteAdmin } from '../auth.ts';
+import { actorLabel, requireSiteAdmin } from '../auth.ts';
 import { presentProject } from '../../api/present.ts';
 import { Nullable, RoleEnum, SlugParams, Str } from '../../api/schemas.ts';
 
@@ -60,12 +60,12 @@ export const projectRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox =>
   );
 
   app.get('/api/v1/projects/:slug', { config: { anonymous: true }, schema: { tags: ['projects'], summary: 'Public project information and its parsed policy', params: SlugParams } }, async (req) => {
-    const p = await getProject(ctx.db, req.params.slug);
+    const p = req.project;
     return { ...presentProject(p), pgp_key: await keyPublication(ctx, p), policy: p.policy };
   });
 
   app.get('/api/v1/projects/:slug/policy', { config: { anonymous: true }, schema: { tags: ['projects'], summary: 'The policy YAML source', params: SlugParams } }, async (req, reply) => {
-    const p = await getProject(ctx.db, req.params.slug);
+    const p = req.project;
     return reply.type('application/yaml; charset=utf-8').send(p.policyYaml);
   });
 
@@ -73,21 +73,21 @@ export const projectRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox =>
     '/api/v1/projects/:slug/policy',
     { schema: { tags: ['projects'], summary: 'Replace the policy (project admins); problems are listed with their lines', params: SlugParams, body: PolicyBody } },
     async (req) => {
-      const p = await getProject(ctx.db, req.params.slug);
-      authorize(await actorFor(ctx, req, p), 'project:update-policy');
+      const p = req.project;
+      authorize(req.actor, 'project:update-policy');
       const { project } = await savePolicy(ctx, req.body.policy_yaml, actorLabel(req), { expectSlug: p.slug });
       return presentProject(project);
     },
   );
 
   app.get('/api/v1/projects/:slug/security.md', { config: { anonymous: true }, schema: { tags: ['projects'], summary: 'SECURITY.md rendered from the policy', params: SlugParams } }, async (req, reply) => {
-    const p = await getProject(ctx.db, req.params.slug);
+    const p = req.project;
     const key = await keyPublication(ctx, p);
     return reply.type('text/markdown; charset=utf-8').send(renderSecurityMd(p.policy, { now: ctx.now(), reportUrl: projectUrls(ctx, p).reportUrl, ...(key ? { projectKey: key } : {}) }));
   });
 
   app.get('/projects/:slug/.well-known/security.txt', { config: { anonymous: true }, schema: { tags: ['projects'], summary: 'RFC 9116 security.txt of a project, by path', params: SlugParams } }, async (req, reply) =>
-    sendSecurityTxt(ctx, await getProject(ctx.db, req.params.slug), reply),
+    sendSecurityTxt(ctx, req.project, reply),
   );
 
   app.get('/.well-known/security.txt', { config: { anonymous: true }, schema: { tags: ['projects'], summary: 'RFC 9116 security.txt of the project whose host this is' } }, async (req, reply) => {
@@ -97,8 +97,8 @@ export const projectRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox =>
   });
 
   app.get('/api/v1/projects/:slug/members', { schema: { tags: ['members'], summary: 'Project members and roles', params: SlugParams } }, async (req) => {
-    const p = await getProject(ctx.db, req.params.slug);
-    authorize(await actorFor(ctx, req, p), 'project:read');
+    const p = req.project;
+    authorize(req.actor, 'project:read');
     const members = await listMembers(ctx.db, p.id);
     return { members: members.map((m) => ({ email: m.email, name: m.name, role: m.role, since: m.created_at.toISOString() })) };
   });
@@ -114,8 +114,8 @@ export const projectRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox =>
       },
     },
     async (req) => {
-      const p = await getProject(ctx.db, req.params.slug);
-      authorize(await actorFor(ctx, req, p), 'project:manage-members');
+      const p = req.project;
+      authorize(req.actor, 'project:manage-members');
       return setMembership(ctx, p.slug, req.body.email, req.body.role, actorLabel(req));
     },
   );

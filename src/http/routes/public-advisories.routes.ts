@@ -23,21 +23,21 @@ export const publicAdvisoryRoutes = (ctx: ServiceContext, opts: AdvisoryRouteOpt
     reply.type('text/css; charset=utf-8').header('cache-control', PUBLIC_CACHE).send(ADVISORY_CSS),
   );
 
-  app.get('/projects/:slug/advisories', { config: { anonymous: true }, schema: { hide: true, params: Type.Object({ slug: Slug }) } }, async (req, reply) => {
+  app.get('/projects/:slug/advisories', { config: { anonymous: true, project: false }, schema: { hide: true, params: Type.Object({ slug: Slug }) } }, async (req, reply) => {
     const project = await publicProject(ctx, req.params.slug);
     const advisories = await listPublicAdvisories(ctx, project);
     const html = renderAdvisoryList(project, advisories, `${advisoryListPath(project.slug)}.atom`);
     return reply.type('text/html; charset=utf-8').header('cache-control', PUBLIC_CACHE).send(html);
   });
 
-  app.get('/projects/:slug/advisories.atom', { config: { anonymous: true }, schema: { hide: true, params: Type.Object({ slug: Slug }) } }, async (req, reply) => {
+  app.get('/projects/:slug/advisories.atom', { config: { anonymous: true, project: false }, schema: { hide: true, params: Type.Object({ slug: Slug }) } }, async (req, reply) => {
     const project = await publicProject(ctx, req.params.slug);
     const advisories = await listPublicAdvisories(ctx, project);
     const feed = renderAtomFeed(project, advisories, ctx.publicUrl, `${project.updatedAt.toISOString().slice(0, 19)}Z`);
     return reply.type('application/atom+xml; charset=utf-8').header('cache-control', PUBLIC_CACHE).send(feed);
   });
 
-  app.get('/projects/:slug/advisories/:id', { config: { anonymous: true }, schema: { hide: true, params: PageParams } }, async (req, reply) => {
+  app.get('/projects/:slug/advisories/:id', { config: { anonymous: true, project: false }, schema: { hide: true, params: PageParams } }, async (req, reply) => {
     const project = await publicProject(ctx, req.params.slug);
     const a = await readPublicAdvisory(ctx, project, req.params.id);
     const html = renderAdvisoryPage(project, a, {
@@ -52,7 +52,7 @@ export const publicAdvisoryRoutes = (ctx: ServiceContext, opts: AdvisoryRouteOpt
   });
 
   for (const format of ['osv', 'cve'] as const) {
-    app.get(`/projects/:slug/advisories/:id/${format}.json`, { config: { anonymous: true }, schema: { hide: true, params: PageParams } }, async (req, reply) => {
+    app.get(`/projects/:slug/advisories/:id/${format}.json`, { config: { anonymous: true, project: false }, schema: { hide: true, params: PageParams } }, async (req, reply) => {
       const project = await publicProject(ctx, req.params.slug);
       const a = await readPublicAdvisory(ctx, project, req.params.id);
       if (format === 'cve' && !opts.cveOrgId) throw new DomainError('not_found', 'This server publishes no CVE records (EMBARGO_CVE_ORG_ID is not set)');

@@ -1,9 +1,8 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { ServiceContext } from '../../services/context.ts';
 import { prepareHeldReplyRelease } from '../../services/mail/intake.ts';
-import { getProject } from '../../services/projects/projects.ts';
 import { listQuarantine, QUARANTINE_RESOLUTIONS, readQuarantineItem, resolveQuarantineItem } from '../../services/pgp/quarantine.ts';
-import { actorFor, actorLabel } from '../auth.ts';
+import { actorLabel } from '../auth.ts';
 import { presentQuarantineItem } from '../../api/present-pgp.ts';
 import { Slug, SlugParams } from '../../api/schemas.ts';
 import { sendAttachment } from './reports.routes.ts';
@@ -23,8 +22,8 @@ export const quarantineRoutes = (ctx: ServiceContext, limits: { maxAttachments: 
       },
     },
     async (req) => {
-      const p = await getProject(ctx.db, req.params.slug);
-      const items = await listQuarantine(ctx, p, await actorFor(ctx, req, p), { status: req.query.status ?? 'open' });
+      const p = req.project;
+      const items = await listQuarantine(ctx, p, req.actor, { status: req.query.status ?? 'open' });
       return { items: items.map((i) => presentQuarantineItem(i, p.slug)) };
     },
   );
@@ -33,8 +32,8 @@ export const quarantineRoutes = (ctx: ServiceContext, limits: { maxAttachments: 
     '/api/v1/projects/:slug/quarantine/:id',
     { schema: { tags: ['quarantine'], summary: 'One quarantined item with its raw content (base64; audited read)', params: ItemParams } },
     async (req) => {
-      const p = await getProject(ctx.db, req.params.slug);
-      const item = await readQuarantineItem(ctx, p, await actorFor(ctx, req, p), actorLabel(req), req.params.id);
+      const p = req.project;
+      const item = await readQuarantineItem(ctx, p, req.actor, actorLabel(req), req.params.id);
       return { ...presentQuarantineItem(item, p.slug), raw_base64: item.raw.toString('base64') };
     },
   );
@@ -43,8 +42,8 @@ export const quarantineRoutes = (ctx: ServiceContext, limits: { maxAttachments: 
     '/api/v1/projects/:slug/quarantine/:id/raw',
     { schema: { tags: ['quarantine'], summary: 'Download the raw quarantined mail or request (audited read)', params: ItemParams } },
     async (req, reply) => {
-      const p = await getProject(ctx.db, req.params.slug);
-      const item = await readQuarantineItem(ctx, p, await actorFor(ctx, req, p), actorLabel(req), req.params.id);
+      const p = req.project;
+      const item = await readQuarantineItem(ctx, p, req.actor, actorLabel(req), req.params.id);
       return sendAttachment(reply, { filename: `quarantine-${item.id}.${item.channel === 'email' ? 'eml' : 'json'}`, contentType: 'application/octet-stream', data: item.raw });
     },
   );
@@ -60,10 +59,10 @@ export const quarantineRoutes = (ctx: ServiceContext, limits: { maxAttachments: 
       },
     },
     async (req) => {
-      const p = await getProject(ctx.db, req.params.slug);
+      const p = req.project;
       const label = actorLabel(req);
       // Releasing a mail delivers it (a held reply into its report's thread) or answers 409 saying why it cannot.
-      const item = await resolveQuarantineItem(ctx, p, await actorFor(ctx, req, p), label, req.params.id, req.body.resolution, async (held) =>
+      const item = await resolveQuarantineItem(ctx, p, req.actor, label, req.params.id, req.body.resolution, async (held) =>
         held.channel === 'email' ? prepareHeldReplyRelease(ctx, held, limits, label) : null,
       );
       return presentQuarantineItem(item, p.slug);

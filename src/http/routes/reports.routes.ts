@@ -1,7 +1,6 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
 import type { ServiceContext } from '../../services/context.ts';
-import { getProject } from '../../services/projects/projects.ts';
 import {
   addMaintainerMessage,
   listReports,
@@ -13,7 +12,7 @@ import {
   transitionReport,
 } from '../../services/reports/index.ts';
 import { decryptSubmission, rawSubmission } from '../../services/pgp/intake.ts';
-import { actorFor, actorLabel } from '../auth.ts';
+import { actorLabel } from '../auth.ts';
 import { readMultipart } from '../multipart.ts';
 import { presentAssessment, presentDetail, presentSummary } from '../../api/present.ts';
 import { Nullable, ReasonEnum, ReportParams, SeverityEnum, SlugParams, StateEnum, Str, SubmissionBody, SubmissionCreated, TrackingId } from '../../api/schemas.ts';
@@ -47,7 +46,8 @@ export const reportRoutes = (ctx: ServiceContext, limits: IntakeLimits): Fastify
         body: SubmissionBody,
         response: { 201: SubmissionCreated },
       },
-      config: { anonymous: true, rateLimit: { max: limits.rateLimit, timeWindow: limits.rateWindowMs } },
+      // Intake reads its project through the intake cache (services/projects), not the project hook.
+      config: { anonymous: true, project: false, rateLimit: { max: limits.rateLimit, timeWindow: limits.rateWindowMs } },
       preValidation: async (req) => {
         req.uploadedFiles = [];
         if (req.isMultipart()) await readMultipart(req, 'attachments');
@@ -81,8 +81,8 @@ export const reportRoutes = (ctx: ServiceContext, limits: IntakeLimits): Fastify
       },
     },
     async (req) => {
-      const p = await getProject(ctx.db, req.params.slug);
-      const reports = await listReports(ctx, p, await actorFor(ctx, req, p), {
+      const p = req.project;
+      const reports = await listReports(ctx, p, req.actor, {
         state: csv(req.query.state) as never,
         severity: csv(req.query.severity) as never,
       });
@@ -91,8 +91,8 @@ export const reportRoutes = (ctx: ServiceContext, limits: IntakeLimits): Fastify
   );
 
   app.get('/api/v1/projects/:slug/reports/:trackingId', { schema: { tags: ['triage'], summary: 'One report with its body and thread (audited read)', params: ReportParams } }, async (req) => {
-    const p = await getProject(ctx.db, req.params.slug);
-    const detail = await readReport(ctx, p, req.params.trackingId, await actorFor(ctx, req, p), actorLabel(req));
+    const p = req.project;
+    const detail = await readReport(ctx, p, req.params.trackingId, req.actor, actorLabel(req));
     return presentDetail(detail, p.slug);
   });
 
@@ -107,8 +107,8 @@ export const reportRoutes = (ctx: ServiceContext, limits: IntakeLimits): Fastify
       },
     },
     async (req) => {
-      const p = await getProject(ctx.db, req.params.slug);
-      return transitionReport(ctx, p, req.params.trackingId, await actorFor(ctx, req, p), actorLabel(req), {
+      const p = req.project;
+      return transitionReport(ctx, p, req.params.trackingId, req.actor, actorLabel(req), {
         to: req.body.to,
         reason: req.body.reason ?? null,
         duplicateOf: req.body.duplicate_of ?? null,
@@ -135,9 +135,9 @@ export const reportRoutes = (ctx: ServiceContext, limits: IntakeLimits): Fastify
       },
     },
     async (req, reply) => {
-      const p = await getProject(ctx.db, req.params.slug);
+      const p = req.project;
       const b = req.body;
-      const result = await setSeverity(ctx, p, req.params.trackingId, await actorFor(ctx, req, p), actorLabel(req), {
+      const result = await setSeverity(ctx, p, req.params.trackingId, req.actor, actorLabel(req), {
         ...(b.severity !== undefined ? { severity: b.severity } : {}),
         ...(b.cvss_vector !== undefined ? { cvssVector: b.cvss_vector } : {}),
         ...(b.cvss_v3_vector !== undefined ? { cvssV3Vector: b.cvss_v3_vector } : {}),
@@ -158,8 +158,8 @@ export const reportRoutes = (ctx: ServiceContext, limits: IntakeLimits): Fastify
       },
     },
     async (req) => {
-      const p = await getProject(ctx.db, req.params.slug);
-      const result = await setEmbargo(ctx, p, req.params.trackingId, await actorFor(ctx, req, p), actorLabel(req), req.body.until);
+      const p = req.project;
+      const result = await setEmbargo(ctx, p, req.params.trackingId, req.actor, actorLabel(req), req.body.until);
       return { embargo_until: result.embargoUntil };
     },
   );
@@ -175,8 +175,8 @@ export const reportRoutes = (ctx: ServiceContext, limits: IntakeLimits): Fastify
       },
     },
     async (req, reply) => {
-      const p = await getProject(ctx.db, req.params.slug);
-      const created = await addMaintainerMessage(ctx, p, req.params.trackingId, await actorFor(ctx, req, p), actorLabel(req), {
+      const p = req.project;
+      const created = await addMaintainerMessage(ctx, p, req.params.trackingId, req.actor, actorLabel(req), {
         body: req.body.body,
         internal: req.body.internal ?? false,
       });
@@ -188,8 +188,8 @@ export const reportRoutes = (ctx: ServiceContext, limits: IntakeLimits): Fastify
     '/api/v1/projects/:slug/reports/:trackingId/attachments/:attachmentId',
     { schema: { tags: ['triage'], summary: 'Download an attachment (always as a download)', params: Type.Intersect([ReportParams, Type.Object({ attachmentId: Type.String({ format: 'uuid' }) })]) } },
     async (req, reply) => {
-      const p = await getProject(ctx.db, req.params.slug);
-      const file = await maintainerAttachment(ctx, p, req.params.trackingId, req.params.attachmentId, await actorFor(ctx, req, p), actorLabel(req));
+      const p = req.project;
+      const file = await maintainerAttachment(ctx, p, req.params.trackingId, req.params.attachmentId, req.actor, actorLabel(req));
       return sendAttachment(reply, file);
     },
   );

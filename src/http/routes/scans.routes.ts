@@ -1,9 +1,8 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { DomainError } from '../../core/errors.ts';
 import type { ServiceContext } from '../../services/context.ts';
-import { getProject } from '../../services/projects/projects.ts';
 import { createScan, listScans, MAX_INCLUDED_FILES, readScan, reportFinding } from '../../services/scanning/scans.ts';
-import { actorFor, actorLabel } from '../auth.ts';
+import { actorLabel } from '../auth.ts';
 import { readMultipart } from '../multipart.ts';
 import { presentScan, presentScanSummary } from '../../api/present.ts';
 import { Nullable, Slug, SlugParams, Str } from '../../api/schemas.ts';
@@ -94,8 +93,8 @@ export const scanRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox => as
       },
     },
     async (req, reply) => {
-      const p = await getProject(ctx.db, req.params.slug);
-      const actor = await actorFor(ctx, req, p);
+      const p = req.project;
+      const actor = req.actor;
       let files: { filename: string; content: string }[];
       if (req.isMultipart()) {
         if (!req.uploadedFiles.length || req.body.content !== undefined) throw DomainError.validation([{ field: 'lockfile', message: 'send the lockfile, then any files it includes' }]);
@@ -120,8 +119,8 @@ export const scanRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox => as
     '/api/v1/projects/:slug/scans',
     { schema: { tags: ['scans'], summary: 'Scans of the project, newest first', params: SlugParams, response: { 200: Type.Object({ scans: Type.Array(ScanSummarySchema) }) } } },
     async (req) => {
-      const p = await getProject(ctx.db, req.params.slug);
-      return { scans: (await listScans(ctx, p, await actorFor(ctx, req, p))).map(presentScanSummary) };
+      const p = req.project;
+      return { scans: (await listScans(ctx, p, req.actor)).map(presentScanSummary) };
     },
   );
 
@@ -129,8 +128,8 @@ export const scanRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox => as
     '/api/v1/projects/:slug/scans/:scanId',
     { schema: { tags: ['scans'], summary: 'One scan with its findings and unchecked dependencies', params: ScanParams, response: { 200: ScanSchema } } },
     async (req) => {
-      const p = await getProject(ctx.db, req.params.slug);
-      return presentScan(await readScan(ctx, p, req.params.scanId, await actorFor(ctx, req, p)), p.slug);
+      const p = req.project;
+      return presentScan(await readScan(ctx, p, req.params.scanId, req.actor), p.slug);
     },
   );
 
@@ -145,8 +144,8 @@ export const scanRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox => as
       },
     },
     async (req, reply) => {
-      const p = await getProject(ctx.db, req.params.slug);
-      const result = await reportFinding(ctx, p, req.params.scanId, req.params.findingId, await actorFor(ctx, req, p), actorLabel(req));
+      const p = req.project;
+      const result = await reportFinding(ctx, p, req.params.scanId, req.params.findingId, req.actor, actorLabel(req));
       return reply.status(result.created ? 201 : 200).send({
         tracking_id: result.trackingId,
         created: result.created,

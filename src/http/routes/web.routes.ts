@@ -7,7 +7,7 @@ import { page } from '../html.ts';
 import { SlugParams } from '../../api/schemas.ts';
 
 /** Where `npm run build:web` (vite.config.ts) writes the UI bundle. */
-export const DEFAULT_WEB_ROOT = join(import.meta.dirname, '..', '..', '..', '..', 'dist', 'web');
+export const DEFAULT_WEB_ROOT = join(import.meta.dirname, '..', '..', '..', 'dist', 'web');
 
 export interface WebOptions {
   /** The built UI (index.html + assets/); defaults to dist/web of this checkout. */
@@ -59,7 +59,7 @@ export const webRoutes = (opts: WebOptions): FastifyPluginAsyncTypebox => async 
     if (indexHtml === null) return reply.status(503).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(NOT_BUILT);
     return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(indexHtml);
   };
-  const ui = { config: { anonymous: true }, schema: { hide: true } } as const;
+  const ui = { config: { anonymous: true, project: false }, schema: { hide: true } } as const;
 
   app.get('/', ui, async (_req, reply) => sendIndex(reply));
   app.get('/app', ui, async (_req, reply) => sendIndex(reply));
