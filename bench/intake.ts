@@ -129,7 +129,7 @@ async function benchIntake(rt: Runtime, n: number, concurrency: number) {
 let serviceSeq = 0;
 async function benchService(rt: Runtime, n: number) {
   return measure(n, 1, async () => {
-    await submitReport(rt.ctx, 'privastream', report(serviceSeq++) as unknown as SubmissionInput, [], 'api');
+    await submitReport(rt.ctx, { slug: 'privastream', input: report(serviceSeq++) as unknown as SubmissionInput, files: [], source: 'api' });
   });
 }
 

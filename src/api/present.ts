@@ -2,7 +2,7 @@ import type { CvssResult } from '../core/cvss/index.ts';
 import type { CvssAssessment } from '../core/reports/severity-from-cvss.ts';
 import type { Deadline } from '../core/sla/types.ts';
 import type { ProjectRecord } from '../services/projects/projects.ts';
-import type { ReportDetail, ReportSummary } from '../services/reports/index.ts';
+import type { ReportDetail, ReportSummary, SubmitResult } from '../services/reports/index.ts';
 import { presentEncryption } from './present-pgp.ts';
 import type { ScanDetail, ScanSummary, StoredFinding } from '../services/scanning/scans.ts';
 import type { SlaEntry } from '../services/reports/sla.ts';
@@ -165,4 +165,15 @@ export const presentScan = (s: ScanDetail, slug: string) => ({
   created_at: s.createdAt.toISOString(),
   findings: s.findings.map((f) => presentFinding(f, slug, s.id)),
   unchecked: s.unchecked.map((u) => ({ ecosystem: u.ecosystem, name: u.name, spec: u.spec, reason: u.reason, line: u.line ?? null })),
+});
+
+/** The answer to an accepted submission: the reporter's only chance to keep their private link. */
+export const presentSubmissionCreated = (result: SubmitResult) => ({
+  tracking_id: result.trackingId,
+  reporter_token: result.reporterToken,
+  reporter_link: result.reporterLink,
+  reporter_api: `/api/v1/reporter/${result.reporterToken}`,
+  classification: result.classification,
+  created_at: result.createdAt.toISOString(),
+  notice: 'Keep the reporter link private: it is the only way to follow this report, and it cannot be shown again.',
 });

@@ -22,20 +22,16 @@ export async function withServices<T>(env: Env, opts: { bootstrap: boolean }, fn
       throw new CliError(`No Embargo database in ${dataDir}: set DATA_DIR (or DATABASE_URL) to the server's, or EMBARGO_URL and EMBARGO_TOKEN to use a running server`);
     }
   }
-  const [{ loadConfig }, { openDatabase }, { createSealer }] = await Promise.all([
+  const [{ loadConfig }, { openDatabase }, { createServiceContext }] = await Promise.all([
     import('../server/config.ts'),
     import('../adapters/db/open-database.ts'),
-    import('../adapters/crypto/sealer.ts'),
+    import('../server/service-context.ts'),
   ]);
   const config = loadConfig(env);
   const database = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, poolSize: 2 });
   try {
-    return await fn({
-      db: database.db,
-      sealer: createSealer(config.encryptionKeys, config.activeKeyId),
-      now: () => new Date(),
-      publicUrl: config.publicUrl,
-    });
+    // No mail settings: a CLI process sends no mail; what it queues waits in the outbox for a server.
+    return await fn(createServiceContext(config, database.db));
   } finally {
     await database.close();
   }

@@ -1,6 +1,5 @@
 import type { Job } from './runner.ts';
 import { sendDueReminders } from '../services/mail/reminders.ts';
-import { mailSettings } from '../services/mail/settings.ts';
 
 const DEFAULT_DUE_SOON_MS = 24 * 3600_000;
 
@@ -8,5 +7,5 @@ const DEFAULT_DUE_SOON_MS = 24 * 3600_000;
 export const remindersJob: Job = {
   name: 'reminders',
   intervalMs: 5 * 60_000,
-  tick: (ctx) => sendDueReminders(ctx, mailSettings(ctx)?.reminderDueSoonMs ?? DEFAULT_DUE_SOON_MS),
+  tick: (ctx) => sendDueReminders(ctx, ctx.mail?.reminderDueSoonMs ?? DEFAULT_DUE_SOON_MS),
 };

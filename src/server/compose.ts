@@ -1,7 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { createSealer } from '../adapters/crypto/sealer.ts';
 import { openDatabase, type OpenedDatabase } from '../adapters/db/open-database.ts';
 import { buildApp } from '../http/app.ts';
 import type { ServiceContext } from '../services/context.ts';
@@ -10,6 +9,7 @@ import type { Config } from './config.ts';
 import { JOBS } from '../jobs/index.ts';
 import { startJobs, type RunningJobs } from '../jobs/runner.ts';
 import { startMail, type MailRuntime } from './mail-runtime.ts';
+import { createServiceContext, mailSettingsFrom } from './service-context.ts';
 
 export interface Runtime {
   config: Config;
@@ -23,16 +23,11 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-/** The one place that wires adapters to services for a server process. */
+/** Wires a server process: database, service context (service-context.ts, shared with the CLI), HTTP, mail, jobs. */
 export async function compose(config: Config, opts: { logger?: boolean; now?: () => Date; jobs?: boolean } = {}): Promise<Runtime> {
   const database = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+  const ctx = createServiceContext(config, database.db, { ...(opts.now ? { now: opts.now } : {}), mail: mailSettingsFrom(config) });
   try {
-    const ctx: ServiceContext = {
-      db: database.db,
-      sealer: createSealer(config.encryptionKeys, config.activeKeyId),
-      now: opts.now ?? (() => new Date()),
-      publicUrl: config.publicUrl,
-    };
     if (config.policyDir) await loadPolicyDir(ctx, config.policyDir);
     const app = await buildApp(ctx, { ...config, ...(opts.logger === undefined ? {} : { logger: opts.logger }) });
     const mail = await startMail(ctx, config, app.log);
@@ -55,6 +50,7 @@ export async function compose(config: Config, opts: { logger?: boolean; now?: ()
       },
     };
   } catch (e) {
+    ctx.mail?.transport.close();
     await database.close();
     throw e;
   }

@@ -35,7 +35,7 @@ export interface Config {
   cveShortName: string | null;
 }
 
-/** Every variable the server reads, with its meaning: the README table is generated from the same words. */
+/** Every variable the server reads, with its meaning; the README's configuration table lists each (test/unit/config/env-doc.test.ts). */
 export const ENV_DOC: Record<string, string> = {
   PORT: 'HTTP port (default 8080)',
   HOST: 'interface to listen on (default 127.0.0.1)',

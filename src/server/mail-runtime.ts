@@ -1,9 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
-import { maildirTransport, smtpTransport } from '../adapters/email/transport.ts';
 import { startSmtpListener, type SmtpListener } from '../adapters/email/smtp-listener.ts';
 import type { ServiceContext } from '../services/context.ts';
 import { acceptsRecipient, receiveMail, type MailIntakeLimits } from '../services/mail/intake.ts';
-import { configureMail } from '../services/mail/settings.ts';
 import type { Config } from './config.ts';
 
 export interface MailRuntime {
@@ -14,18 +12,13 @@ export interface MailRuntime {
   close(): Promise<void>;
 }
 
-/** Wires outgoing mail (relay or dev maildir) into the services and starts the SMTP listener when configured. */
+/**
+ * Starts the SMTP listener when configured. Outgoing mail (`ctx.mail`, relay or dev maildir) was made with the
+ * context; closing this closes its transport too.
+ */
 export async function startMail(ctx: ServiceContext, config: Config, log: FastifyBaseLogger): Promise<MailRuntime> {
   const m = config.mail;
-  const transport = m.smtpUrl ? smtpTransport(m.smtpUrl) : maildirTransport(m.maildir);
-  configureMail(ctx, {
-    transport,
-    from: m.from,
-    maxAttempts: m.maxAttempts,
-    retryBaseMs: m.retryBaseMs,
-    replyByMail: m.listen !== undefined,
-    reminderDueSoonMs: m.reminderDueSoonMs,
-  });
+  const transport = ctx.mail?.transport;
   let listener: SmtpListener | null = null;
   if (m.listen) {
     const limits: MailIntakeLimits = { domains: m.domains, maxAttachments: config.maxAttachments, maxAttachmentBytes: config.maxAttachmentBytes };
@@ -41,16 +34,16 @@ export async function startMail(ctx: ServiceContext, config: Config, log: Fastif
         log,
       });
     } catch (e) {
-      transport.close();
+      transport?.close();
       throw e;
     }
   }
   return {
-    outgoing: transport.description,
+    outgoing: transport?.description ?? 'none',
     smtpPort: listener?.port ?? null,
     async close() {
       await listener?.close();
-      transport.close();
+      transport?.close();
     },
   };
 }

@@ -1,16 +1,26 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { Database } from '../adapters/db/schema.ts';
+import type { Db } from '../adapters/db/database.ts';
 import type { Sealer } from '../adapters/crypto/sealer.ts';
+import type { MailSettings } from './mail/settings.ts';
+import type { ProjectRecord } from './projects/record.ts';
+import type { IntakeWriter } from './reports/intake-writer.ts';
+import type { TtlCache } from './ttl-cache.ts';
 
-export type Db = Kysely<Database>;
-export type Tx = Transaction<Database>;
-export type DbOrTx = Db | Tx;
+export type { Db, DbOrTx, Tx } from '../adapters/db/database.ts';
 
-/** What every service needs; built once per process by the composition root. */
+/**
+ * What every service needs; built once per process by `createServiceContext` (src/server/service-context.ts),
+ * the one composition root of the server and the CLI. The per-process state lives here, never in module variables.
+ */
 export interface ServiceContext {
   db: Db;
   sealer: Sealer;
   /** Time is injected so tests and the SLA clock agree on "now". */
   now: () => Date;
   publicUrl: string;
+  /** Group commit of intake: one per process, so all of its submissions can share commits. */
+  intakeWriter: IntakeWriter;
+  /** Projects as the public intake reads them: a few seconds per process (see getProjectForIntake). */
+  intakeProjects: TtlCache<ProjectRecord>;
+  /** How this process sends mail; null where it sends none (CLI commands: their outbox rows wait for a server). */
+  mail: MailSettings | null;
 }

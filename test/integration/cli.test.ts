@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { createSealer } from '../../src/adapters/crypto/sealer.ts';
+import { createServiceContext } from '../../src/server/service-context.ts';
 import { openDatabase } from '../../src/adapters/db/open-database.ts';
 import type { SubmissionInput } from '../../src/core/reports/submission.ts';
 import { loadConfig } from '../../src/server/config.ts';
@@ -121,8 +121,8 @@ describe('embargo CLI', () => {
       const config = loadConfig(env);
       const database = await openDatabase({ dataDir: config.dataDir });
       try {
-        const ctx = { db: database.db, sealer: createSealer(config.encryptionKeys, config.activeKeyId), now: () => new Date(Date.now() - 10 * 86_400_000), publicUrl: config.publicUrl };
-        trackingId = (await submitReport(ctx, 'privastream', validReport() as SubmissionInput, [], 'web')).trackingId;
+        const ctx = createServiceContext(config, database.db, { now: () => new Date(Date.now() - 10 * 86_400_000) });
+        trackingId = (await submitReport(ctx, { slug: 'privastream', input: validReport() as SubmissionInput, files: [], source: 'web' })).trackingId;
       } finally {
         await database.close();
       }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { ENGINES, startTestRuntime, type TestServer } from '../support/harness.ts';
 import { seedWorld, validReport } from '../support/fixtures.ts';
-import { intakeWriter, type PreparedReport } from '../../src/services/reports/intake-writer.ts';
+import type { PreparedReport } from '../../src/services/reports/intake-writer.ts';
 import { getProject } from '../../src/services/projects/projects.ts';
 import { verifyAudit } from '../../src/services/audit/audit-log.ts';
 
@@ -53,7 +53,7 @@ for (const engine of ENGINES) {
 
     test('reports queued during a commit share the next one; a report that cannot be written fails alone', async () => {
       const project = await getProject(rt.ctx.db, 'privastream');
-      const writer = intakeWriter(rt.ctx);
+      const writer = rt.ctx.intakeWriter;
       const settle = (p: Promise<string>) => p.then((id) => id, () => 'rejected');
       // The first write starts a commit; everything written before it finishes is queued into one batch.
       const first = settle(writer.write(prepared(project.id, 'PRIV')));
@@ -71,11 +71,11 @@ for (const engine of ENGINES) {
     });
 
     test('the HTTP route goes through the same writer: concurrent submissions all commit', async () => {
-      const stats = { ...intakeWriter(rt.ctx).stats };
+      const stats = { ...rt.ctx.intakeWriter.stats };
       const res = await Promise.all(Array.from({ length: 12 }, () => rt.app.inject({ method: 'POST', url: '/api/v1/projects/privastream/reports', payload: validReport() })));
       assert.deepEqual(res.map((r) => r.statusCode), Array(12).fill(201));
       assert.equal(new Set(res.map((r) => r.json().tracking_id)).size, 12);
-      const after = intakeWriter(rt.ctx).stats;
+      const after = rt.ctx.intakeWriter.stats;
       assert.equal(after.reports - stats.reports, 12);
       assert.ok(after.commits - stats.commits < 12, `12 concurrent reports took ${after.commits - stats.commits} commits: no grouping`);
     });

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 
 /** 192 random bits, URL-safe: reporter links, API tokens, setup tokens. Only the hash is ever stored. */
 export const newSecretToken = (prefix = ''): string => prefix + randomBytes(24).toString('base64url');
@@ -7,8 +7,3 @@ export const sha256Hex = (text: string | Uint8Array): string => createHash('sha2
 
 export const hashToken = (token: string): string => sha256Hex(`embargo-token:${token}`);
 
-export const sameSecret = (a: string, b: string): boolean => {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-};

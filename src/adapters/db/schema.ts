@@ -1,5 +1,7 @@
 import type { AdvisoryTables } from './schema-advisories.ts';
 import type { PgpTables, ReportPgpColumns } from './schema-pgp.ts';
+import type { MailTables } from './schema-mail.ts';
+import type { RecognitionTables } from './schema-recognition.ts';
 import type { ColumnType, Generated } from 'kysely';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -199,7 +201,7 @@ export interface ScanReportsTable {
   created_at: Timestamp;
 }
 
-export interface Database extends AdvisoryTables, PgpTables {
+export interface Database extends AdvisoryTables, PgpTables, MailTables, RecognitionTables {
   projects: ProjectsTable;
   users: UsersTable;
   memberships: MembershipsTable;
@@ -218,9 +220,4 @@ export interface Database extends AdvisoryTables, PgpTables {
   scans: ScansTable;
   scan_findings: ScanFindingsTable;
   scan_reports: ScanReportsTable;
-  outbox: import('./schema-mail.ts').OutboxTable;
-  mail_reply_addresses: import('./schema-mail.ts').MailReplyAddressesTable;
-  mail_reminders: import('./schema-mail.ts').MailRemindersTable;
-  bounty_entries: import('./schema-recognition.ts').BountyEntriesTable;
-  mailing_list_subscribers: import('./schema-recognition.ts').MailingListSubscribersTable;
 }

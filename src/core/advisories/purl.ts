@@ -14,5 +14,3 @@ export function purlFor(ecosystem: Ecosystem, name: string, version?: string): s
   return `pkg:${PURL_TYPE[ecosystem]}/${path}${version ? `@${enc(version)}` : ''}`;
 }
 
-/** The part of a purl before `@version`, `?` or `#`. */
-export const purlBase = (purl: string): string => purl.replace(/[@?#].*$/, '');

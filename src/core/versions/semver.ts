@@ -65,9 +65,6 @@ export function compareSemver(a: Semver, b: Semver): number {
 export const semverEquals = (a: Semver, b: Semver): boolean =>
   compareSemver(a, b) === 0 && a.build.join('.') === b.build.join('.');
 
-export const formatSemver = (v: Semver): string =>
-  `${v.major}.${v.minor}.${v.patch}${v.prerelease.length ? `-${v.prerelease.join('.')}` : ''}${v.build.length ? `+${v.build.join('.')}` : ''}`;
-
 /** The scheme of OSV `SEMVER` ranges: SemVer 2.0.0, tolerating the `v` prefix some databases write. */
 export const semverScheme: VersionScheme<Semver> = {
   name: 'SemVer 2.0.0',

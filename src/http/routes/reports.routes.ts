@@ -8,13 +8,12 @@ import {
   readReport,
   setEmbargo,
   setSeverity,
-  submitReport,
+  receiveSubmission,
   transitionReport,
 } from '../../services/reports/index.ts';
-import { decryptSubmission, rawSubmission } from '../../services/pgp/intake.ts';
 import { actorLabel } from '../auth.ts';
 import { readMultipart } from '../multipart.ts';
-import { presentAssessment, presentDetail, presentSummary } from '../../api/present.ts';
+import { presentAssessment, presentDetail, presentSubmissionCreated, presentSummary } from '../../api/present.ts';
 import { Nullable, ReasonEnum, ReportParams, SeverityEnum, SlugParams, StateEnum, Str, SubmissionBody, SubmissionCreated, TrackingId } from '../../api/schemas.ts';
 
 export interface IntakeLimits {
@@ -54,19 +53,8 @@ export const reportRoutes = (ctx: ServiceContext, limits: IntakeLimits): Fastify
       },
     },
     async (req, reply) => {
-      const source = req.isMultipart() ? 'web' : 'api';
-      // Armored (encrypted) fields are opened first; an undecryptable submission is quarantined and refused (422).
-      const { input, encryption } = await decryptSubmission(ctx, req.params.slug, req.body, source, () => rawSubmission(req.body, req.uploadedFiles));
-      const result = await submitReport(ctx, req.params.slug, input, req.uploadedFiles, source, encryption);
-      return reply.status(201).send({
-        tracking_id: result.trackingId,
-        reporter_token: result.reporterToken,
-        reporter_link: result.reporterLink,
-        reporter_api: `/api/v1/reporter/${result.reporterToken}`,
-        classification: result.classification,
-        created_at: result.createdAt.toISOString(),
-        notice: 'Keep the reporter link private: it is the only way to follow this report, and it cannot be shown again.',
-      });
+      const result = await receiveSubmission(ctx, { slug: req.params.slug, body: req.body, files: req.uploadedFiles, source: req.isMultipart() ? 'web' : 'api' });
+      return reply.status(201).send(presentSubmissionCreated(result));
     },
   );
 

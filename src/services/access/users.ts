@@ -83,11 +83,6 @@ export async function authenticate(db: DbOrTx, email: string, password: string):
   return { id: row.id, email: row.email, name: row.name, siteAdmin: row.site_admin };
 }
 
-export async function findUser(db: DbOrTx, id: string): Promise<UserRecord | null> {
-  const row = await db.selectFrom('users').selectAll().where('id', '=', id).where('disabled', '=', false).executeTakeFirst();
-  return row ? { id: row.id, email: row.email, name: row.name, siteAdmin: row.site_admin } : null;
-}
-
 export async function createApiToken(ctx: ServiceContext, user: UserRecord, name: string): Promise<{ id: string; token: string }> {
   const token = newSecretToken('emb_');
   const now = ctx.now();

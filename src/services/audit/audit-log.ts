@@ -1,7 +1,7 @@
 
 import { chainInput, verifyChain, type AuditEntry, type ChainProblem } from '../../core/audit/chain.ts';
 import { sha256Hex } from '../../adapters/crypto/tokens.ts';
-import type { Db, DbOrTx, Tx } from '../context.ts';
+import type { Db, DbOrTx, Tx } from '../../adapters/db/database.ts';
 
 export interface AuditRecord {
   actor: string;

@@ -4,7 +4,7 @@ import { buildInnerEntity, buildPgpMimeMessage, buildPlainMessage, newBoundary, 
 import { encryptForRecipient, pgpMimeEnvelope } from '../../adapters/pgp/messages.ts';
 import type { OutboxTable } from '../../adapters/db/schema-mail.ts';
 import type { ServiceContext } from '../context.ts';
-import { mailDomain, mailSettings, type MailSettings } from './settings.ts';
+import { mailDomain, type MailSettings } from './settings.ts';
 import { outboxAad, type SealedEnvelope } from './outbox.ts';
 import { reporterKeyForMail } from './keys.ts';
 
@@ -81,7 +81,7 @@ export async function renderOutboxRow(ctx: ServiceContext, settings: Pick<MailSe
  * or given up on.
  */
 export async function drainOutbox(ctx: ServiceContext, limit = 20): Promise<number> {
-  const settings = mailSettings(ctx);
+  const settings = ctx.mail;
   if (!settings) return 0;
   const rows = await claimDue(ctx, limit);
   let handled = 0;

@@ -9,7 +9,6 @@ import { sniffAttachment, type IncomingFile } from '../reports/attachments.ts';
 import { appendAudit } from '../audit/audit-log.ts';
 import type { ServiceContext, Tx } from '../context.ts';
 import { normalizeAddress, parseReplyAddress, reportForReplyToken } from './addresses.ts';
-import { mailSettings } from './settings.ts';
 import { enqueueMail, isMailableAddress } from './outbox.ts';
 import { getReporterPublicKey } from '../pgp/intake.ts';
 import { loadProjectPrivateKeys } from '../pgp/project-keys.ts';
@@ -213,7 +212,7 @@ async function hold(ctx: ServiceContext, mail: InboundMail, target: Target | nul
       sender: sender ?? null,
       raw: mail.raw,
     });
-    const ourselves = mail.mailFrom && normalizeAddress(mail.mailFrom) === normalizeAddress(mailSettings(ctx)?.from ?? '');
+    const ourselves = mail.mailFrom && normalizeAddress(mail.mailFrom) === normalizeAddress(ctx.mail?.from ?? '');
     if (!automatic && !ourselves && mail.mailFrom && isMailableAddress(mail.mailFrom)) {
       const bounce = inboundBounce({ recipient: target?.recipient ?? mail.rcptTo[0] ?? '', originalSubject: parsed?.subject ?? null, reason: held.message, quarantineId: q.id });
       const messageId = oneLine(parsed?.messageId);
@@ -384,10 +383,9 @@ async function receiveOne(ctx: ServiceContext, mail: InboundMail, target: Target
     const content = await contentOf(ctx, mail.raw, parsed, target.project.id, null, limits);
     const automatic = isAutomatic(parsed, mail.mailFrom);
     const sections = splitSections(content.text);
-    const result = await submitReport(
-      ctx,
-      target.project.slug,
-      {
+    const result = await submitReport(ctx, {
+      slug: target.project.slug,
+      input: {
         ...sections.fields,
         title: (parsed.subject ?? '').trim() || '(no subject)',
         description: sections.description,
@@ -395,11 +393,11 @@ async function receiveOne(ctx: ServiceContext, mail: InboundMail, target: Target
         reporter_name: fromHeader?.name?.trim() || null,
         reporter_public_key: content.reporterKey,
       },
-      content.files,
-      'email',
-      content.encryption,
-      { inReplyTo: oneLine(parsed.messageId), acknowledge: !automatic },
-    );
+      files: content.files,
+      source: 'email',
+      encryption: content.encryption,
+      mail: { inReplyTo: oneLine(parsed.messageId), acknowledge: !automatic },
+    });
     return `report ${result.trackingId}`;
   } catch (e) {
     if (e instanceof Held) return hold(ctx, mail, target, e, parsed);

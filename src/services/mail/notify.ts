@@ -3,7 +3,7 @@ import { acknowledgement, advisoryPublished, maintainerMessage, stateChange, typ
 import type { ReportBody } from '../../core/reports/submission.ts';
 import type { DbOrTx, ServiceContext } from '../context.ts';
 import { ensureReplyToken, replyAddress, replyTokenOf } from './addresses.ts';
-import { mailSettings, threadRootId } from './settings.ts';
+import { threadRootId } from './settings.ts';
 import { enqueueMail, isMailableAddress } from './outbox.ts';
 import { aad } from '../reports/store.ts';
 
@@ -43,7 +43,7 @@ async function loadInfo(db: DbOrTx, ctx: ServiceContext, reportId: string): Prom
 
 /** Reply-To (the report's reply address, when mail is received and the policy names a security address). */
 async function replyHeaders(db: DbOrTx, ctx: ServiceContext, info: ReportMailInfo, create: boolean): Promise<Record<string, string>> {
-  if (!mailSettings(ctx)?.replyByMail || !info.securityAddress || !info.reporterEmail) return {};
+  if (!ctx.mail?.replyByMail || !info.securityAddress || !info.reporterEmail) return {};
   const token = create ? await ensureReplyToken(db, ctx, info.reportId, info.reporterEmail) : await replyTokenOf(db, ctx, info.reportId);
   return token ? { 'Reply-To': replyAddress(info.securityAddress, token) } : {};
 }

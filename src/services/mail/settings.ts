@@ -1,7 +1,6 @@
 import type { MailTransport } from '../../adapters/email/transport.ts';
-import type { ServiceContext } from '../context.ts';
 
-/** How this process sends mail; set once by the composition root (see src/server/compose.ts). */
+/** How this process sends mail: `ctx.mail`, built by the composition root (src/server/service-context.ts). */
 export interface MailSettings {
   transport: MailTransport;
   /** Envelope sender and From address, e.g. security-noreply@example.org (EMBARGO_MAIL_FROM). */
@@ -16,16 +15,11 @@ export interface MailSettings {
   reminderDueSoonMs: number;
 }
 
-const settings = new WeakMap<ServiceContext, MailSettings>();
-
-export const configureMail = (ctx: ServiceContext, s: MailSettings): void => void settings.set(ctx, s);
-
-/** Null in processes that send no mail (CLI commands): their outbox rows wait for a server to drain them. */
-export const mailSettings = (ctx: ServiceContext): MailSettings | null => settings.get(ctx) ?? null;
+type MailCtx = { mail: MailSettings | null; publicUrl: string };
 
 /** The domain of Message-IDs and thread roots: the From address's, or the public URL's host. */
-export function mailDomain(ctx: ServiceContext): string {
-  const from = mailSettings(ctx)?.from;
+export function mailDomain(ctx: MailCtx): string {
+  const from = ctx.mail?.from;
   if (from?.includes('@')) return from.slice(from.lastIndexOf('@') + 1).toLowerCase();
   return new URL(ctx.publicUrl).hostname;
 }
@@ -34,4 +28,4 @@ export function mailDomain(ctx: ServiceContext): string {
  * The Message-ID every mail about a report refers to (References / In-Reply-To), so clients thread them. It uses
  * the public URL's host, which every process (server or CLI) knows alike.
  */
-export const threadRootId = (ctx: ServiceContext, reportId: string): string => `<report.${reportId}@${new URL(ctx.publicUrl).hostname}>`;
+export const threadRootId = (ctx: Pick<MailCtx, 'publicUrl'>, reportId: string): string => `<report.${reportId}@${new URL(ctx.publicUrl).hostname}>`;

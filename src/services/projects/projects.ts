@@ -3,42 +3,9 @@ import { parsePolicy } from '../../core/policy/parse.ts';
 import type { Policy } from '../../core/policy/types.ts';
 import { appendAudit } from '../audit/audit-log.ts';
 import type { DbOrTx, ServiceContext } from '../context.ts';
+import { toRecord, type ProjectRecord } from './record.ts';
 
-export interface ProjectRecord {
-  id: string;
-  slug: string;
-  name: string;
-  trackingPrefix: string;
-  policy: Policy;
-  policyYaml: string;
-  hosts: string[];
-  createdAt: Date;
-  updatedAt: Date;
-}
-
-type Row = {
-  id: string;
-  slug: string;
-  name: string;
-  tracking_prefix: string;
-  policy: unknown;
-  policy_yaml: string;
-  hosts: string[];
-  created_at: Date;
-  updated_at: Date;
-};
-
-const toRecord = (r: Row): ProjectRecord => ({
-  id: r.id,
-  slug: r.slug,
-  name: r.name,
-  trackingPrefix: r.tracking_prefix,
-  policy: r.policy as Policy,
-  policyYaml: r.policy_yaml,
-  hosts: r.hosts ?? [],
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-});
+export type { ProjectRecord } from './record.ts';
 
 export function parsePolicyOrThrow(yaml: string, now: Date): Policy {
   const { policy, problems } = parsePolicy(yaml, { now });
@@ -59,8 +26,8 @@ export async function getProject(db: DbOrTx, slug: string): Promise<ProjectRecor
   return p;
 }
 
-const INTAKE_CACHE_MS = 5_000;
-const intakeCache = new WeakMap<object, Map<string, { project: ProjectRecord; loadedAt: number }>>();
+/** How long the intake may use a project it read (the cache is `ctx.intakeProjects`, built with this). */
+export const INTAKE_CACHE_MS = 5_000;
 
 /**
  * The project for the public intake path, cached for a few seconds per process. On the embedded database a
@@ -68,13 +35,11 @@ const intakeCache = new WeakMap<object, Map<string, { project: ProjectRecord; lo
  * a policy saved here is seen at once, one saved by another instance within INTAKE_CACHE_MS.
  */
 export async function getProjectForIntake(ctx: ServiceContext, slug: string): Promise<ProjectRecord> {
-  let cache = intakeCache.get(ctx);
-  if (!cache) intakeCache.set(ctx, (cache = new Map()));
-  const hit = cache.get(slug);
   const nowMs = ctx.now().getTime();
-  if (hit && nowMs - hit.loadedAt >= 0 && nowMs - hit.loadedAt < INTAKE_CACHE_MS) return hit.project;
+  const hit = ctx.intakeProjects.get(slug, nowMs);
+  if (hit) return hit;
   const project = await getProject(ctx.db, slug);
-  cache.set(slug, { project, loadedAt: nowMs });
+  ctx.intakeProjects.set(slug, project, nowMs);
   return project;
 }
 
@@ -118,7 +83,7 @@ export async function savePolicy(
       ? await tx.updateTable('projects').set(values).where('id', '=', existing.id).returningAll().executeTakeFirstOrThrow()
       : await tx.insertInto('projects').values({ ...values, slug: policy.project.slug, created_at: now }).returningAll().executeTakeFirstOrThrow();
     await appendAudit(tx, { actor, action: existing ? 'project.policy-updated' : 'project.created', projectId: row.id, data: { slug: row.slug } }, now);
-    intakeCache.get(ctx)?.delete(row.slug);
+    ctx.intakeProjects.delete(row.slug);
     return { project: toRecord(row), created: !existing };
   });
 }

@@ -2,7 +2,7 @@ import type { Insertable } from 'kysely';
 import { formatTrackingId } from '../../core/reports/tracking-id.ts';
 import type { AttachmentsTable, ReportsTable } from '../../adapters/db/schema.ts';
 import { appendAuditBatch, type AuditRecord } from '../audit/audit-log.ts';
-import type { ServiceContext, Tx } from '../context.ts';
+import type { Db, Tx } from '../../adapters/db/database.ts';
 
 /** A validated, sealed submission waiting for its tracking ID and its commit. */
 export interface PreparedReport {
@@ -37,7 +37,7 @@ export class IntakeWriter {
   /** Committed transactions and the reports they held: how much grouping actually happens. */
   readonly stats = { commits: 0, reports: 0 };
 
-  constructor(private readonly ctx: ServiceContext) {}
+  constructor(private readonly ctx: { db: Db; now: () => Date }) {}
 
   write(item: PreparedReport): Promise<string> {
     return new Promise<string>((resolve, reject) => {
@@ -127,12 +127,3 @@ async function assignTrackingIds(tx: Tx, items: PreparedReport[], year: number):
     return formatTrackingId(it.trackingPrefix, year, n);
   });
 }
-
-const writers = new WeakMap<ServiceContext, IntakeWriter>();
-
-/** One writer per service context (per process): batching only helps when all intake shares it. */
-export const intakeWriter = (ctx: ServiceContext): IntakeWriter => {
-  let w = writers.get(ctx);
-  if (!w) writers.set(ctx, (w = new IntakeWriter(ctx)));
-  return w;
-};

@@ -5,9 +5,9 @@ import { hashToken, newSecretToken, sha256Hex } from '../../adapters/crypto/toke
 import type { ServiceContext, Tx } from '../context.ts';
 import { getProjectForIntake, type ProjectRecord } from '../projects/projects.ts';
 import { cleanFilename, sniffAttachment, type IncomingFile } from './attachments.ts';
-import { intakeWriter, type PreparedReport } from './intake-writer.ts';
+import type { PreparedReport } from './intake-writer.ts';
 import { aad } from './store.ts';
-import { encryptionColumns, reporterKeyColumns, type IntakeEncryption, type SubmissionWithKey } from '../pgp/intake.ts';
+import { decryptSubmission, encryptionColumns, rawSubmission, reporterKeyColumns, type IntakeEncryption, type SubmissionWithKey } from '../pgp/intake.ts';
 import { queueAcknowledgement, type AcknowledgementOptions } from '../mail/notify.ts';
 
 type NewReportRow = PreparedReport['report'];
@@ -60,15 +60,18 @@ export interface SubmitResult {
  * Public intake. Everything (report, sealed body, attachments, first event, audit entry) commits in one
  * transaction before the caller answers 201: an acknowledged report is durable.
  */
-export async function submitReport(
-  ctx: ServiceContext,
-  slug: string,
-  input: SubmissionWithKey,
-  files: IncomingFile[],
-  source: 'web' | 'api' | 'email',
-  encryption?: IntakeEncryption,
-  mail: AcknowledgementOptions = {},
-): Promise<SubmitResult> {
+export interface Submission {
+  slug: string;
+  input: SubmissionWithKey;
+  files: IncomingFile[];
+  source: 'web' | 'api' | 'email';
+  /** How it arrived when it came OpenPGP-encrypted (decrypted by the web/API path or the mail intake). */
+  encryption?: IntakeEncryption | undefined;
+  mail?: AcknowledgementOptions;
+}
+
+export async function submitReport(ctx: ServiceContext, submission: Submission): Promise<SubmitResult> {
+  const { slug, input, files, source, encryption, mail = {} } = submission;
   const project = await getProjectForIntake(ctx, slug);
   const valid = validateSubmission(input, project.policy);
   const contentTypes = await Promise.all(files.map((f, i) => sniffAttachment(f, i)));
@@ -94,7 +97,7 @@ export async function submitReport(
     };
   });
 
-  const trackingId = await intakeWriter(ctx).write({
+  const trackingId = await ctx.intakeWriter.write({
     projectId: project.id,
     trackingPrefix: project.trackingPrefix,
     report: newReportRow(project, id, title, body, now, {
@@ -168,7 +171,7 @@ export async function createInternalReport(ctx: ServiceContext, project: Project
   };
   const sealedTitle = ctx.sealer.seal(title, aad(id, 'title'));
   const sealedBody = ctx.sealer.seal(JSON.stringify(body), aad(id, 'body'));
-  const trackingId = await intakeWriter(ctx).write({
+  const trackingId = await ctx.intakeWriter.write({
     projectId: project.id,
     trackingPrefix: project.trackingPrefix,
     report: newReportRow(project, id, sealedTitle, sealedBody, now, {
@@ -182,4 +185,17 @@ export async function createInternalReport(ctx: ServiceContext, project: Project
     ...(input.afterInsert ? { afterInsert: (tx: Tx, trackingId: string) => (input.afterInsert as NonNullable<InternalReportInput['afterInsert']>)(tx, { id, trackingId }) } : {}),
   });
   return { trackingId, createdAt: now };
+}
+
+/**
+ * The public web/API intake: armored (OpenPGP) fields are opened first — a submission that cannot be read is
+ * quarantined and refused (422) — then the report is submitted as above.
+ */
+export async function receiveSubmission(
+  ctx: ServiceContext,
+  submission: { slug: string; body: SubmissionWithKey; files: IncomingFile[]; source: 'web' | 'api' },
+): Promise<SubmitResult> {
+  const { slug, body, files, source } = submission;
+  const { input, encryption } = await decryptSubmission(ctx, slug, body, source, () => rawSubmission(body, files));
+  return submitReport(ctx, { slug, input, files, source, encryption });
 }

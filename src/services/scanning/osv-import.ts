@@ -230,8 +230,3 @@ export async function recordsForPackages(db: DbOrTx, packages: Iterable<{ ecosys
   }
   return [...records.values()];
 }
-
-export async function osvRecordCount(db: DbOrTx): Promise<number> {
-  const row = await db.selectFrom('osv_records').select((eb) => eb.fn.countAll<number>().as('n')).where('withdrawn', '=', false).executeTakeFirstOrThrow();
-  return Number(row.n);
-}

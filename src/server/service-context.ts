@@ -1,0 +1,44 @@
+import { createSealer } from '../adapters/crypto/sealer.ts';
+import type { Db } from '../adapters/db/database.ts';
+import { maildirTransport, smtpTransport } from '../adapters/email/transport.ts';
+import type { ServiceContext } from '../services/context.ts';
+import type { MailSettings } from '../services/mail/settings.ts';
+import { INTAKE_CACHE_MS, type ProjectRecord } from '../services/projects/projects.ts';
+import { IntakeWriter } from '../services/reports/intake-writer.ts';
+import { TtlCache } from '../services/ttl-cache.ts';
+import type { Config } from './config.ts';
+
+/**
+ * The one place a process builds its services' context: the server (compose.ts) and the CLI (cli/database.ts)
+ * both call it. Everything per-process (the intake writer, the intake's project cache, how mail is sent) is made
+ * here and carried in the context.
+ */
+export function createServiceContext(
+  config: Pick<Config, 'encryptionKeys' | 'activeKeyId' | 'publicUrl'>,
+  db: Db,
+  opts: { now?: () => Date; mail?: MailSettings | null } = {},
+): ServiceContext {
+  const now = opts.now ?? (() => new Date());
+  return {
+    db,
+    sealer: createSealer(config.encryptionKeys, config.activeKeyId),
+    now,
+    publicUrl: config.publicUrl,
+    intakeWriter: new IntakeWriter({ db, now }),
+    intakeProjects: new TtlCache<ProjectRecord>(INTAKE_CACHE_MS),
+    mail: opts.mail ?? null,
+  };
+}
+
+/** Outgoing mail of a server process: the relay of EMBARGO_SMTP_URL, else the development maildir. */
+export function mailSettingsFrom(config: Pick<Config, 'mail'>): MailSettings {
+  const m = config.mail;
+  return {
+    transport: m.smtpUrl ? smtpTransport(m.smtpUrl) : maildirTransport(m.maildir),
+    from: m.from,
+    maxAttempts: m.maxAttempts,
+    retryBaseMs: m.retryBaseMs,
+    replyByMail: m.listen !== undefined,
+    reminderDueSoonMs: m.reminderDueSoonMs,
+  };
+}
