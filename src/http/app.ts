@@ -46,9 +46,6 @@ export interface HttpOptions {
   logger?: boolean;
   /** Advisory mailing-list subscription attempts per client per hour (EMBARGO_SUBSCRIBE_RATE_LIMIT). */
   subscribeRateLimit?: number;
-  /** CVE JSON exports of advisories (EMBARGO_CVE_ORG_ID, EMBARGO_CVE_SHORT_NAME). */
-  cveOrgId?: string | null;
-  cveShortName?: string | null;
 }
 
 export { redactUrl } from './redact.ts';
@@ -133,9 +130,8 @@ export async function buildApp(ctx: ServiceContext, opts: HttpOptions): Promise<
   await app.register(keyRoutes(ctx));
   await app.register(quarantineRoutes(ctx, { maxAttachments: opts.maxAttachments, maxAttachmentBytes: opts.maxAttachmentBytes }));
   await app.register(outboxRoutes(ctx));
-  const cve = { cveOrgId: opts.cveOrgId ?? null, cveShortName: opts.cveShortName ?? null };
-  await app.register(advisoryRoutes(ctx, cve));
-  await app.register(publicAdvisoryRoutes(ctx, cve));
+  await app.register(advisoryRoutes(ctx));
+  await app.register(publicAdvisoryRoutes(ctx));
   await app.register(csafRoutes(ctx));
   await app.register(webRoutes({ maxAttachmentBytes: opts.maxAttachmentBytes, maxAttachments: opts.maxAttachments }));
   await app.register(bountyRoutes(ctx));

@@ -14,7 +14,7 @@ import type { Config } from './config.ts';
  * here and carried in the context.
  */
 export function createServiceContext(
-  config: Pick<Config, 'encryptionKeys' | 'activeKeyId' | 'publicUrl'>,
+  config: Pick<Config, 'encryptionKeys' | 'activeKeyId' | 'publicUrl' | 'cveOrgId' | 'cveShortName'>,
   db: Db,
   opts: { now?: () => Date; mail?: MailSettings | null } = {},
 ): ServiceContext {
@@ -26,6 +26,7 @@ export function createServiceContext(
     publicUrl: config.publicUrl,
     intakeWriter: new IntakeWriter({ db, now }),
     intakeProjects: new TtlCache<ProjectRecord>(INTAKE_CACHE_MS),
+    cna: config.cveOrgId ? { orgId: config.cveOrgId, shortName: config.cveShortName } : null,
     mail: opts.mail ?? null,
   };
 }

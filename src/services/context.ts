@@ -21,6 +21,8 @@ export interface ServiceContext {
   intakeWriter: IntakeWriter;
   /** Projects as the public intake reads them: a few seconds per process (see getProjectForIntake). */
   intakeProjects: TtlCache<ProjectRecord>;
+  /** Your CNA (EMBARGO_CVE_ORG_ID, EMBARGO_CVE_SHORT_NAME): the provider named in CVE JSON 5 exports; null when unset. */
+  cna: { orgId: string; shortName: string | null } | null;
   /** How this process sends mail; null where it sends none (CLI commands: their outbox rows wait for a server). */
   mail: MailSettings | null;
 }

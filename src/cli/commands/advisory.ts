@@ -21,17 +21,9 @@ async function load(id: string, opts: ExportOptions): Promise<unknown> {
   const query = `format=${opts.format}${opts.cnaOrgId ? `&cna_org_id=${encodeURIComponent(opts.cnaOrgId)}` : ''}`;
   if (api) return api.request<unknown>('GET', `/api/v1/projects/${encodeURIComponent(opts.project)}/advisories/${encodeURIComponent(id)}?${query}`);
   return withServices(process.env, { bootstrap: false }, async (ctx) => {
-    const [{ getProject }, { readAdvisory }, { exportAdvisory }, { loadConfig }] = await Promise.all([
-      import('../../services/projects/projects.ts'),
-      import('../../services/advisories/advisories.ts'),
-      import('../../services/advisories/exports.ts'),
-      import('../../server/config.ts'),
-    ]);
-    const config = loadConfig(process.env);
+    const [{ getProject }, { exportStoredAdvisory }] = await Promise.all([import('../../services/projects/projects.ts'), import('../../services/advisories/exports.ts')]);
     const project = await getProject(ctx.db, opts.project);
-    const view = await readAdvisory(ctx, project, id, CLI_ACTOR, CLI_LABEL, `export:${opts.format}`);
-    const cve = { cnaOrgId: opts.cnaOrgId ?? config.cveOrgId ?? undefined, cnaShortName: config.cveShortName ?? undefined };
-    return exportAdvisory(ctx.publicUrl, project, view.advisory, opts.format, cve).document;
+    return (await exportStoredAdvisory(ctx, project, id, CLI_ACTOR, CLI_LABEL, { format: opts.format, cnaOrgId: opts.cnaOrgId })).document;
   });
 }
 

@@ -2,7 +2,7 @@ import { Type, type FastifyPluginAsyncTypebox, type TSchema } from '@fastify/typ
 import { ADVISORY_STATES, BRANCH_STATUSES, CREDIT_TYPES, REFERENCE_TYPES } from '../../core/advisories/index.ts';
 import { ECOSYSTEMS } from '../../core/versions/ecosystems.ts';
 import { createAdvisory, listAdvisories, moveAdvisory, readAdvisory, readRevisions, updateAdvisory } from '../../services/advisories/advisories.ts';
-import { changelogOf, EXPORT_FORMATS, exportAdvisory } from '../../services/advisories/exports.ts';
+import { changelogOf, EXPORT_FORMATS, exportStoredAdvisory } from '../../services/advisories/exports.ts';
 import type { ServiceContext } from '../../services/context.ts';
 import { actorLabel } from '../auth.ts';
 import { Slug, SlugParams, Str, TrackingId } from '../../api/schemas.ts';
@@ -128,12 +128,8 @@ const ExportQuery = Type.Object(
   { additionalProperties: false },
 );
 
-export interface AdvisoryRouteOptions {
-  cveOrgId?: string | null;
-  cveShortName?: string | null;
-}
 
-export const advisoryRoutes = (ctx: ServiceContext, opts: AdvisoryRouteOptions = {}): FastifyPluginAsyncTypebox => async (app) => {
+export const advisoryRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox => async (app) => {
   app.get(
     '/api/v1/projects/:slug/advisories',
     { schema: { tags: ['advisories'], summary: 'Advisories of the project, newest first (members)', params: SlugParams, response: { 200: Type.Object({ advisories: Type.Array(SummarySchema) }) } } },
@@ -174,11 +170,11 @@ export const advisoryRoutes = (ctx: ServiceContext, opts: AdvisoryRouteOptions =
     },
     async (req, reply) => {
       const p = req.project;
-      const view = await readAdvisory(ctx, p, req.params.id, req.actor, actorLabel(req), req.query.format ? `export:${req.query.format}` : 'view');
-      if (!req.query.format) return presentAdvisoryView(ctx.publicUrl, p.slug, view);
-      const out = exportAdvisory(ctx.publicUrl, p, view.advisory, req.query.format, {
-        cnaOrgId: req.query.cna_org_id ?? opts.cveOrgId ?? undefined,
-        cnaShortName: req.query.cna_short_name ?? opts.cveShortName ?? undefined,
+      if (!req.query.format) return presentAdvisoryView(ctx.publicUrl, p.slug, await readAdvisory(ctx, p, req.params.id, req.actor, actorLabel(req), 'view'));
+      const out = await exportStoredAdvisory(ctx, p, req.params.id, req.actor, actorLabel(req), {
+        format: req.query.format,
+        cnaOrgId: req.query.cna_org_id,
+        cnaShortName: req.query.cna_short_name,
       });
       // Serialised here: the export's own schema is the format's, not this route's.
       return reply

@@ -1,6 +1,5 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { authorize } from '../../core/access/permissions.ts';
-import { describeRange, REWARD_KINDS, type RewardInput } from '../../core/bounty/award.ts';
+import { describeRange, REWARD_KINDS } from '../../core/bounty/award.ts';
 import { formatMinor } from '../../core/bounty/currency.ts';
 import { BOUNTY_STATES, MANUAL_BOUNTY_TARGETS, type BountyState } from '../../core/bounty/states.ts';
 import type { CurrencyTotal } from '../../core/bounty/totals.ts';
@@ -184,24 +183,7 @@ export const bountyRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox => 
         response: { 200: EntrySchema },
       },
     },
-    async (req) => {
-      const p = req.project;
-      const actor = req.actor;
-      // Before the body's own checks, so an outsider learns nothing from a validation message.
-      authorize(actor, 'bounty:award');
-      const b = req.body;
-      let reward: RewardInput;
-      if (b.kind === 'money') {
-        const currency = b.currency ?? p.policy.bounty?.currency;
-        if (b.amount === undefined || currency === undefined) {
-          throw DomainError.validation([{ field: b.amount === undefined ? 'amount' : 'currency', message: 'is required for a money reward' }]);
-        }
-        reward = { kind: 'money', amount: b.amount, currency };
-      } else if (b.kind === 'non-money') reward = { kind: 'non-money', items: b.items ?? [] };
-      else reward = { kind: 'credit-only' };
-      const entry = await awardBounty(ctx, p, req.params.trackingId, actor, actorLabel(req), { reward, reason: b.reason ?? null });
-      return presentBounty(entry);
-    },
+    async (req) => presentBounty(await awardBounty(ctx, req.project, req.params.trackingId, req.actor, actorLabel(req), req.body)),
   );
 
   app.post(

@@ -1,7 +1,7 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { authorize } from '../../core/access/permissions.ts';
 import type { ServiceContext } from '../../services/context.ts';
-import { readAudit, verifyAudit } from '../../services/audit/audit-log.ts';
+import { verifyAudit } from '../../services/audit/audit-log.ts';
+import { projectAudit } from '../../services/projects/dashboard.ts';
 import { slaView } from '../../services/reports/sla.ts';
 import { requireSiteAdmin } from '../auth.ts';
 import { presentSlaEntry } from '../../api/present.ts';
@@ -31,9 +31,7 @@ export const oversightRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox 
     '/api/v1/projects/:slug/audit',
     { schema: { tags: ['audit'], summary: 'Audit trail of the project (project admins)', params: SlugParams, querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 5000 })) }) } },
     async (req) => {
-      const p = req.project;
-      authorize(req.actor, 'audit:read');
-      const rows = await readAudit(ctx.db, { projectId: p.id, limit: req.query.limit ?? 1000 });
+      const rows = await projectAudit(ctx, req.project, req.actor, { limit: req.query.limit ?? 1000 });
       return {
         entries: rows.map((r) => ({ seq: Number(r.seq), at: r.at.toISOString(), actor: r.actor, action: r.action, report_id: r.report_id, data: r.data, hash: r.hash })),
       };

@@ -5,7 +5,7 @@ import { listPublicAdvisories, publicProject, readPublicAdvisory } from '../../s
 import type { ServiceContext } from '../../services/context.ts';
 import { ADVISORY_CSS, advisoryListPath, advisoryPath, renderAdvisoryList, renderAdvisoryPage, renderAtomFeed } from '../advisory-pages.ts';
 import { Slug } from '../../api/schemas.ts';
-import { AdvisoryId, type AdvisoryRouteOptions } from './advisories.routes.ts';
+import { AdvisoryId } from './advisories.routes.ts';
 
 const PageParams = Type.Object({ slug: Slug, id: AdvisoryId });
 
@@ -16,9 +16,7 @@ const PUBLIC_CACHE = 'public, max-age=300';
  * The public face of published advisories: list, page, Atom feed and the OSV/CVE JSON of each. Only
  * published, amended and withdrawn advisories exist here; anything else is 404, like an unknown id.
  */
-export const publicAdvisoryRoutes = (ctx: ServiceContext, opts: AdvisoryRouteOptions = {}): FastifyPluginAsyncTypebox => async (app) => {
-  const cveOptions = () => ({ cnaOrgId: opts.cveOrgId ?? undefined, cnaShortName: opts.cveShortName ?? undefined });
-
+export const publicAdvisoryRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox => async (app) => {
   app.get('/advisories.css', { config: { anonymous: true }, schema: { hide: true } }, async (_req, reply) =>
     reply.type('text/css; charset=utf-8').header('cache-control', PUBLIC_CACHE).send(ADVISORY_CSS),
   );
@@ -45,7 +43,7 @@ export const publicAdvisoryRoutes = (ctx: ServiceContext, opts: AdvisoryRouteOpt
       list: advisoryListPath(project.slug),
       feed: `${advisoryListPath(project.slug)}.atom`,
       osv: `${advisoryPath(project.slug, a.id)}/osv.json`,
-      cve: opts.cveOrgId ? `${advisoryPath(project.slug, a.id)}/cve.json` : null,
+      cve: ctx.cna ? `${advisoryPath(project.slug, a.id)}/cve.json` : null,
       csaf: new URL(exportUrl(ctx.publicUrl, project.slug, a, 'csaf')).pathname,
     });
     return reply.type('text/html; charset=utf-8').header('cache-control', PUBLIC_CACHE).send(html);
@@ -55,8 +53,8 @@ export const publicAdvisoryRoutes = (ctx: ServiceContext, opts: AdvisoryRouteOpt
     app.get(`/projects/:slug/advisories/:id/${format}.json`, { config: { anonymous: true, project: false }, schema: { hide: true, params: PageParams } }, async (req, reply) => {
       const project = await publicProject(ctx, req.params.slug);
       const a = await readPublicAdvisory(ctx, project, req.params.id);
-      if (format === 'cve' && !opts.cveOrgId) throw new DomainError('not_found', 'This server publishes no CVE records (EMBARGO_CVE_ORG_ID is not set)');
-      const out = exportAdvisory(ctx.publicUrl, project, a, format, cveOptions());
+      if (format === 'cve' && !ctx.cna) throw new DomainError('not_found', 'This server publishes no CVE records (EMBARGO_CVE_ORG_ID is not set)');
+      const out = exportAdvisory(ctx, project, a, format);
       return reply.type(out.contentType).header('cache-control', PUBLIC_CACHE).header('access-control-allow-origin', '*').send(JSON.stringify(out.document, null, 2));
     });
   }

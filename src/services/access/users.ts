@@ -1,10 +1,10 @@
 import { DomainError } from '../../core/errors.ts';
-import { isProjectRole, type ProjectRole } from '../../core/access/permissions.ts';
+import { authorize, isProjectRole, type Actor, type ProjectRole } from '../../core/access/permissions.ts';
 import { dummyPasswordHash, hashPassword, PASSWORD_MIN_LENGTH, verifyPassword } from '../../adapters/crypto/passwords.ts';
 import { hashToken, newSecretToken } from '../../adapters/crypto/tokens.ts';
 import { appendAudit } from '../audit/audit-log.ts';
 import type { Db, DbOrTx, ServiceContext } from '../context.ts';
-import { getProject } from '../projects/projects.ts';
+import { getProject, type ProjectRecord } from '../projects/projects.ts';
 
 export interface UserRecord {
   id: string;
@@ -128,12 +128,20 @@ export async function setMembership(ctx: ServiceContext, slug: string, email: st
   });
 }
 
-export async function listMembers(db: DbOrTx, projectId: string) {
-  return db
+/** The project's members and their roles (anyone who may read the project). */
+export async function listMembers(ctx: ServiceContext, project: ProjectRecord, actor: Actor | null) {
+  authorize(actor, 'project:read');
+  return ctx.db
     .selectFrom('memberships')
     .innerJoin('users', 'users.id', 'memberships.user_id')
     .select(['users.email', 'users.name', 'memberships.role', 'memberships.created_at'])
-    .where('memberships.project_id', '=', projectId)
+    .where('memberships.project_id', '=', project.id)
     .orderBy('users.email')
     .execute();
+}
+
+/** A project admin gives a user a role, or removes them with role null (setMembership is the operator's path). */
+export async function manageMember(ctx: ServiceContext, project: ProjectRecord, actor: Actor | null, label: string, input: { email: string; role: ProjectRole | null }) {
+  authorize(actor, 'project:manage-members');
+  return setMembership(ctx, project.slug, input.email, input.role, label);
 }

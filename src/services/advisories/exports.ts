@@ -5,16 +5,20 @@ import { DomainError } from '../../core/errors.ts';
 import { toCsaf } from '../../core/formats/csaf.ts';
 import { toCveCnaContainer, toCveRecord } from '../../core/formats/cve5.ts';
 import { toOsv } from '../../core/formats/osv.ts';
-import { advisoryUrl } from './disclosure.ts';
+import type { Actor } from '../../core/access/permissions.ts';
+import type { ServiceContext } from '../context.ts';
 import type { ProjectRecord } from '../projects/projects.ts';
+import { readAdvisory } from './advisories.ts';
+import { advisoryUrl } from './disclosure.ts';
 
 export const EXPORT_FORMATS = ['osv', 'cve', 'csaf'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
+/** The CNA named in a CVE export, when not this instance's own (`ctx.cna`). */
 export interface CveOptions {
-  /** The CNA's organisation UUID; required for the `cve` format (Embargo is not a CNA itself). */
-  cnaOrgId?: string;
-  cnaShortName?: string;
+  /** The CNA's organisation UUID; required for the `cve` format unless the instance has one (Embargo is not a CNA itself). */
+  cnaOrgId?: string | undefined;
+  cnaShortName?: string | undefined;
 }
 
 export interface ExportResult {
@@ -39,7 +43,9 @@ export function csafOf(publicUrl: string, project: ProjectRecord, a: Advisory) {
   return toCsaf(a, project.policy, { namespace: publicUrl, trackingId: a.id, selfUrl: csafUrl(publicUrl, a) });
 }
 
-export function exportAdvisory(publicUrl: string, project: ProjectRecord, a: Advisory, format: ExportFormat, cve: CveOptions = {}): ExportResult {
+export function exportAdvisory(ctx: Pick<ServiceContext, 'publicUrl' | 'cna'>, project: ProjectRecord, a: Advisory, format: ExportFormat, override: CveOptions = {}): ExportResult {
+  const publicUrl = ctx.publicUrl;
+  const cve = { cnaOrgId: override.cnaOrgId ?? ctx.cna?.orgId, cnaShortName: override.cnaShortName ?? ctx.cna?.shortName ?? undefined };
   const base = a.id.toLowerCase();
   switch (format) {
     case 'osv':
@@ -54,6 +60,19 @@ export function exportAdvisory(publicUrl: string, project: ProjectRecord, a: Adv
       return { contentType: 'application/json; charset=utf-8', filename: `${base}.cve.json`, document };
     }
   }
+}
+
+/** A maintainer's export of a stored advisory (the read is audited as `export:<format>`). */
+export async function exportStoredAdvisory(
+  ctx: ServiceContext,
+  project: ProjectRecord,
+  id: string,
+  actor: Actor | null,
+  label: string,
+  input: { format: ExportFormat } & CveOptions,
+): Promise<ExportResult> {
+  const view = await readAdvisory(ctx, project, id, actor, label, `export:${input.format}`);
+  return exportAdvisory(ctx, project, view.advisory, input.format, input);
 }
 
 export const changelogOf = (publicUrl: string, project: ProjectRecord, a: Advisory): string => changelogEntry(a, project.policy, advisoryUrl(publicUrl, project.slug, a.id));

@@ -36,3 +36,9 @@ export async function reportAudit(ctx: ServiceContext, project: ProjectRecord, t
   if (!report) throw new DomainError('not_found', `No report ${trackingId}`);
   return readAudit(ctx.db, { projectId: project.id, reportId: report.id, limit: 5000 });
 }
+
+/** The project's audit trail, newest entries up to `limit` (project admins). */
+export async function projectAudit(ctx: ServiceContext, project: ProjectRecord, actor: Actor | null, opts: { limit: number }) {
+  authorize(actor, 'audit:read');
+  return readAudit(ctx.db, { projectId: project.id, limit: opts.limit });
+}

@@ -1,3 +1,4 @@
+import { authorize, type Actor } from '../../core/access/permissions.ts';
 import { DomainError } from '../../core/errors.ts';
 import { parsePolicy } from '../../core/policy/parse.ts';
 import type { Policy } from '../../core/policy/types.ts';
@@ -86,4 +87,10 @@ export async function savePolicy(
     ctx.intakeProjects.delete(row.slug);
     return { project: toRecord(row), created: !existing };
   });
+}
+
+/** A project admin replaces the policy; its slug cannot change (problems are listed with their lines). */
+export async function updatePolicy(ctx: ServiceContext, project: ProjectRecord, actor: Actor | null, label: string, yaml: string): Promise<ProjectRecord> {
+  authorize(actor, 'project:update-policy');
+  return (await savePolicy(ctx, yaml, label, { expectSlug: project.slug })).project;
 }

@@ -117,9 +117,23 @@ async function wasAccepted(tx: Tx, reportId: string): Promise<boolean> {
   return row !== undefined;
 }
 
+/** What an admin asks for; a money award without a currency takes the policy's bounty currency. */
 export interface AwardRequest {
-  reward: RewardInput;
-  reason?: string | null;
+  kind: RewardInput['kind'];
+  amount?: string | number | undefined;
+  currency?: string | undefined;
+  items?: string[] | undefined;
+  reason?: string | null | undefined;
+}
+
+function rewardOf(req: AwardRequest, project: ProjectRecord): RewardInput {
+  if (req.kind === 'non-money') return { kind: 'non-money', items: req.items ?? [] };
+  if (req.kind === 'credit-only') return { kind: 'credit-only' };
+  const currency = req.currency ?? project.policy.bounty?.currency;
+  if (req.amount === undefined || currency === undefined) {
+    throw DomainError.validation([{ field: req.amount === undefined ? 'amount' : 'currency', message: 'is required for a money reward' }]);
+  }
+  return { kind: 'money', amount: req.amount, currency };
 }
 
 /**
@@ -128,7 +142,9 @@ export interface AwardRequest {
  * made. The range checked against is the policy's current range for the report's current severity.
  */
 export async function awardBounty(ctx: ServiceContext, project: ProjectRecord, trackingId: string, actor: Actor | null, actorLabel: string, req: AwardRequest): Promise<BountyEntry> {
+  // Before the request's own checks, so an outsider learns nothing from a validation message.
   authorize(actor, 'bounty:award');
+  const reward = rewardOf(req, project);
   const now = ctx.now();
   return ctx.db.transaction().execute(async (tx) => {
     const report = await lockReport(tx, project.id, { trackingId });
@@ -139,7 +155,7 @@ export async function awardBounty(ctx: ServiceContext, project: ProjectRecord, t
     }
     const severity = isSeverity(report.severity) ? report.severity : null;
     const range = rangeFor(project.policy.bounty, severity);
-    const award = decideAward(req.reward, range, req.reason);
+    const award = decideAward(reward, range, req.reason);
     const existing = await activeEntry(tx, report.id);
     const from: BountyState | null = existing && isBountyState(existing.state) ? existing.state : null;
     if (from) checkBountyTransition({ from, to: 'awarded' });
