@@ -118,6 +118,11 @@ test('the web UI imports only itself, the pure core, and types of the API contra
   assert.deepEqual(offences, []);
 });
 
+test('routes hand off: nothing in src/http decides project permissions itself (services call authorize)', () => {
+  const offences = sourceFiles(join(SRC, 'http')).filter((f) => /\bauthorize\(/.test(readFileSync(f, 'utf8'))).map(rel);
+  assert.deepEqual(offences, []);
+});
+
 test('no import cycles in src/ or web/src/', () => {
   const cycles = [...importCycles(sourceFiles(SRC)), ...importCycles(sourceFiles(WEB))].map((c) => c.map(rel).join(' ↔ '));
   assert.deepEqual(cycles, []);
