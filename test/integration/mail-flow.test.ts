@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { ENGINES, startTestRuntime, tempDir, type TestServer } from '../support/harness.ts';
 import { seedWorld, submit, validReport, type World } from '../support/fixtures.ts';
-import { header, sendTo, startRelay, type TestRelay, truncatedMultipartMail } from '../support/mail-relay.ts';
+import { header, reportMail, sendTo, startRelay, type TestRelay, truncatedMultipartMail } from '../support/mail-relay.ts';
 
 /**
  * Mail end to end over real SMTP on 127.0.0.1: nodemailer → Embargo's listener → report → acknowledgement through
@@ -13,15 +13,6 @@ import { header, sendTo, startRelay, type TestRelay, truncatedMultipartMail } fr
  */
 const SECURITY = 'security@privastream.ai';
 const P = '/api/v1/projects/privastream';
-
-const reportMail = (over: Record<string, unknown> = {}) => ({
-  from: 'Ada Researcher <ada@example.org>',
-  to: SECURITY,
-  subject: 'Path traversal in model loader',
-  text: 'The /models endpoint accepts ../ sequences.\n\nSteps to reproduce:\n1. GET /models?name=../../etc/passwd\nImpact: arbitrary file read\n',
-  messageId: '<first-mail.1@example.org>',
-  ...over,
-});
 
 for (const engine of ENGINES) {
   describe(`mail flow (${engine.name})`, () => {

@@ -89,3 +89,13 @@ export const truncatedMultipartMail = (from: string, to: string): string =>
     'cut short',
     '',
   ].join('\r\n');
+
+/** A report by mail that privastream's policy accepts: description, steps and impact in labelled sections. */
+export const reportMail = (over: Record<string, unknown> = {}) => ({
+  from: 'Ada Researcher <ada@example.org>',
+  to: 'security@privastream.ai',
+  subject: 'Path traversal in model loader',
+  text: 'The /models endpoint accepts ../ sequences.\n\nSteps to reproduce:\n1. GET /models?name=../../etc/passwd\nImpact: arbitrary file read\n',
+  messageId: '<first-mail.1@example.org>',
+  ...over,
+});

@@ -7,6 +7,7 @@ import * as pgp from './migrations/0005-pgp.ts';
 import * as mail from './migrations/0006-mail.ts';
 import * as advisories from './migrations/0007-advisories.ts';
 import * as recognition from './migrations/0008-recognition.ts';
+import * as claims from './migrations/0009-claims.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
@@ -17,6 +18,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0006-mail': mail,
   '0007-advisories': advisories,
   '0008-recognition': recognition,
+  '0009-claims': claims,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -21,6 +21,13 @@ export interface ProjectsTable {
   updated_at: Timestamp;
 }
 
+/** An address, host or tracking prefix held by one project instance-wide (migration 0009). */
+export interface ProjectClaimsTable {
+  kind: 'email' | 'host' | 'tracking_prefix';
+  value: string;
+  project_id: string;
+}
+
 export interface UsersTable {
   id: Generated<string>;
   email: string;
@@ -203,6 +210,7 @@ export interface ScanReportsTable {
 
 export interface Database extends AdvisoryTables, PgpTables, MailTables, RecognitionTables {
   projects: ProjectsTable;
+  project_claims: ProjectClaimsTable;
   users: UsersTable;
   memberships: MembershipsTable;
   api_tokens: ApiTokensTable;

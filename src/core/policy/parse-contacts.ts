@@ -1,6 +1,7 @@
 import { expiresProblem } from './expires.ts';
 import { LANGUAGE_TAG, PGP_FINGERPRINT, hasScheme, parseInstant } from './formats.ts';
 import { defined, optionalEmail, optionalHttpsUrl, optionalString, optionalUrl, requiredString } from './map-fields.ts';
+import { isSecurityAddress } from './claims.ts';
 import { asCheckedStringList, asEnum, asList, asMap, asNumber, checkedString, type Field, type MapReader, type ReadContext } from './yaml-reader.ts';
 import type { ContactChannel, PgpContact, PolicyContacts, SecurityTxtFields } from './types.ts';
 
@@ -81,7 +82,7 @@ export function parseContacts(ctx: ReadContext, field: Field | undefined, now: D
   const map = field && asMap(ctx, field, CONTACT_KEYS);
   if (!map) return {};
   const contacts: PolicyContacts = defined({
-    email: optionalEmail(map, 'email'),
+    email: checkedString(ctx, map.get('email'), isSecurityAddress, "must be an email address without '+' in its local part (Embargo answers reporters from <local>+r-<token>@<domain>)"),
     other: parseChannels(ctx, map.get('other')),
     general: optionalEmail(map, 'general'),
     additional: parseChannels(ctx, map.get('additional')),

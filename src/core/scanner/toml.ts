@@ -7,6 +7,8 @@ const headerLines = new WeakMap<object, number>();
 export const tableLine = (table: object): number | undefined => headerLines.get(table);
 
 const BARE_KEY = /[A-Za-z0-9_-]/;
+/** Arrays and inline tables nest at most this deep: lockfiles use a few levels; untrusted input could overflow the stack. */
+export const MAX_TOML_DEPTH = 64;
 const ESCAPES: Record<string, string> = { b: '\b', t: '\t', n: '\n', f: '\f', r: '\r', '"': '"', '\\': '\\' };
 
 /**
@@ -134,43 +136,57 @@ export function parseToml(text: string, file: string): TomlTable {
     return fail(token ? `unknown value ${JSON.stringify(token)}` : `expected a value, found ${JSON.stringify(peek() || 'end of file')}`);
   };
 
+  let depth = 0;
+  const nested = <T>(read: () => T): T => {
+    if (++depth > MAX_TOML_DEPTH) fail(`values nest deeper than ${MAX_TOML_DEPTH} levels`);
+    try {
+      return read();
+    } finally {
+      depth--;
+    }
+  };
+
   const value = (): unknown => {
     const ch = peek();
     if (ch === '"') return basicString();
     if (ch === "'") return literalString();
-    if (ch === '[') {
-      advance();
-      const items: unknown[] = [];
-      for (;;) {
-        skipBlank();
-        if (peek() === ']') break;
-        items.push(value());
-        skipBlank();
-        if (peek() === ',') advance();
-        else if (peek() !== ']') fail(`expected ',' or ']' in array, found ${JSON.stringify(peek() || 'end of file')}`);
-      }
-      advance();
-      return items;
+    if (ch === '[') return nested(arrayValue);
+    if (ch === '{') return nested(inlineTable);
+    return scalar();
+  };
+
+  const arrayValue = (): unknown[] => {
+    advance();
+    const items: unknown[] = [];
+    for (;;) {
+      skipBlank();
+      if (peek() === ']') break;
+      items.push(value());
+      skipBlank();
+      if (peek() === ',') advance();
+      else if (peek() !== ']') fail(`expected ',' or ']' in array, found ${JSON.stringify(peek() || 'end of file')}`);
     }
-    if (ch === '{') {
-      advance();
-      const table: TomlTable = {};
-      skipSpaces();
-      if (peek() === '}') {
-        advance();
-        return table;
-      }
-      for (;;) {
-        assign(table, key());
-        skipSpaces();
-        if (peek() === '}') break;
-        if (peek() !== ',') fail(`expected ',' or '}' in inline table, found ${JSON.stringify(peek() || 'end of file')}`);
-        advance();
-      }
+    advance();
+    return items;
+  };
+
+  const inlineTable = (): TomlTable => {
+    advance();
+    const table: TomlTable = {};
+    skipSpaces();
+    if (peek() === '}') {
       advance();
       return table;
     }
-    return scalar();
+    for (;;) {
+      assign(table, key());
+      skipSpaces();
+      if (peek() === '}') break;
+      if (peek() !== ',') fail(`expected ',' or '}' in inline table, found ${JSON.stringify(peek() || 'end of file')}`);
+      advance();
+    }
+    advance();
+    return table;
   };
 
   const assign = (table: TomlTable, path: string[]): void => {

@@ -3,7 +3,7 @@ import { authorize, isProjectRole, type Actor, type ProjectRole } from '../../co
 import { dummyPasswordHash, hashPassword, PASSWORD_MIN_LENGTH, verifyPassword } from '../../adapters/crypto/passwords.ts';
 import { hashToken, newSecretToken } from '../../adapters/crypto/tokens.ts';
 import { appendAudit } from '../audit/audit-log.ts';
-import type { Db, DbOrTx, ServiceContext } from '../context.ts';
+import type { Db, DbOrTx, ServiceContext, Tx } from '../context.ts';
 import { getProject, type ProjectRecord } from '../projects/projects.ts';
 
 export interface UserRecord {
@@ -24,6 +24,8 @@ export async function createUser(
   ctx: ServiceContext,
   input: { email: string; name: string; password: string; siteAdmin: boolean },
   actor: string,
+  /** Runs first inside the creating transaction; throwing there creates nobody (the setup token's single use). */
+  claim?: (tx: Tx) => Promise<void>,
 ): Promise<UserRecord> {
   const problems = [];
   const email = input.email.trim().toLowerCase();
@@ -34,6 +36,7 @@ export async function createUser(
   const password_hash = await hashPassword(input.password);
   const now = ctx.now();
   return ctx.db.transaction().execute(async (tx) => {
+    await claim?.(tx);
     const clash = await tx.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst();
     if (clash) throw new DomainError('conflict', `A user with email ${email} already exists`);
     const row = await tx
@@ -52,13 +55,15 @@ export async function completeSetup(
   token: string,
   input: { email: string; name: string; password: string },
 ): Promise<UserRecord> {
+  const refused = () => new DomainError('forbidden', 'The setup token is invalid or was already used');
   const stored = await ctx.db.selectFrom('settings').select('value').where('key', '=', 'setup_token_hash').executeTakeFirst();
-  if (!stored || stored.value !== hashToken(token) || (await countUsers(ctx.db)) > 0) {
-    throw new DomainError('forbidden', 'The setup token is invalid or was already used');
-  }
-  const user = await createUser(ctx, { ...input, siteAdmin: true }, 'setup-token');
-  await ctx.db.deleteFrom('settings').where('key', '=', 'setup_token_hash').execute();
-  return user;
+  if (!stored || stored.value !== hashToken(token) || (await countUsers(ctx.db)) > 0) throw refused();
+  // The token is used up by the transaction that creates the admin: of parallel requests, one deletes the row
+  // (the others wait for its lock and then find nothing), so exactly one admin is created.
+  return createUser(ctx, { ...input, siteAdmin: true }, 'setup-token', async (tx) => {
+    const used = await tx.deleteFrom('settings').where('key', '=', 'setup_token_hash').where('value', '=', hashToken(token)).returning('key').executeTakeFirst();
+    if (!used || (await countUsers(tx)) > 0) throw refused();
+  });
 }
 
 /** Issues a fresh setup token while no user exists; returns null once the instance has users. */

@@ -60,9 +60,18 @@ export async function replyTokenOf(db: DbOrTx, ctx: ServiceContext, reportId: st
   return row ? ctx.sealer.open(row.key_id, row.token_sealed, aadFor(reportId)).toString('utf8') : null;
 }
 
-/** The report a reply token belongs to, and whether `sender` is the reporter it was made for. */
-export async function reportForReplyToken(db: DbOrTx, token: string, sender: string | null): Promise<{ reportId: string; senderMatches: boolean } | null> {
-  const row = await db.selectFrom('mail_reply_addresses').select(['report_id', 'reporter_hash']).where('token_hash', '=', tokenHash(token)).executeTakeFirst();
+/**
+ * The report of `projectId` a reply token belongs to, and whether `sender` is the reporter it was made for. A token
+ * of another project's report (sent through this project's address) is no reply here.
+ */
+export async function reportForReplyToken(db: DbOrTx, projectId: string, token: string, sender: string | null): Promise<{ reportId: string; senderMatches: boolean } | null> {
+  const row = await db
+    .selectFrom('mail_reply_addresses')
+    .innerJoin('reports', 'reports.id', 'mail_reply_addresses.report_id')
+    .select(['mail_reply_addresses.report_id', 'mail_reply_addresses.reporter_hash'])
+    .where('mail_reply_addresses.token_hash', '=', tokenHash(token))
+    .where('reports.project_id', '=', projectId)
+    .executeTakeFirst();
   if (!row) return null;
   return { reportId: row.report_id, senderMatches: sender !== null && addressHash(sender) === row.reporter_hash };
 }

@@ -4,11 +4,11 @@ import type { InboundMail } from '../../adapters/email/smtp-listener.ts';
 import { inboundBounce, BOUNCE_REASONS } from '../../core/mail/templates.ts';
 import { splitSections } from '../../core/mail/sections.ts';
 import { DomainError, isDomainError } from '../../core/errors.ts';
-import type { Policy } from '../../core/policy/types.ts';
 import { sniffAttachment, type IncomingFile } from '../reports/attachments.ts';
 import { appendAudit } from '../audit/audit-log.ts';
 import type { ServiceContext, Tx } from '../context.ts';
 import { normalizeAddress, parseReplyAddress, reportForReplyToken } from './addresses.ts';
+import { claimedAddresses, findProjectByAddress } from '../projects/projects.ts';
 import { enqueueMail, isMailableAddress } from './outbox.ts';
 import { getReporterPublicKey } from '../pgp/intake.ts';
 import { loadProjectPrivateKeys } from '../pgp/project-keys.ts';
@@ -36,17 +36,6 @@ interface ProjectAddress {
   address: string;
 }
 
-/** Security address (lower case) → project, from each project's policy `contacts.email`. */
-async function projectAddresses(ctx: ServiceContext): Promise<Map<string, ProjectAddress>> {
-  const rows = await ctx.db.selectFrom('projects').select(['id', 'slug', 'policy']).execute();
-  const map = new Map<string, ProjectAddress>();
-  for (const r of rows) {
-    const email = (r.policy as Policy).contacts?.email;
-    if (email) map.set(normalizeAddress(email), { id: r.id, slug: r.slug, address: normalizeAddress(email) });
-  }
-  return map;
-}
-
 const domainOf = (address: string) => address.slice(address.lastIndexOf('@') + 1).toLowerCase();
 
 interface Target {
@@ -55,14 +44,15 @@ interface Target {
   replyToken: string | null;
 }
 
+/** The project holding the recipient's address (or the base of a reply address) as its claim, in an accepted domain. */
 async function resolveTarget(ctx: ServiceContext, recipient: string, domains: string[]): Promise<Target | null> {
   const address = normalizeAddress(recipient);
-  const projects = await projectAddresses(ctx);
-  const accepted = domains.length ? domains : [...new Set([...projects.keys()].map(domainOf))];
+  const accepted = domains.length ? domains : [...new Set((await claimedAddresses(ctx.db)).map(domainOf))];
   if (!accepted.includes(domainOf(address))) return null;
   const reply = parseReplyAddress(address);
-  const project = projects.get(reply ? reply.base : address);
-  return project ? { project, recipient: address, replyToken: reply?.token ?? null } : null;
+  const base = reply ? reply.base : address;
+  const project = await findProjectByAddress(ctx.db, base);
+  return project ? { project: { ...project, address: base }, recipient: address, replyToken: reply?.token ?? null } : null;
 }
 
 /** RCPT TO check: a project's security address or one of its reply addresses, in an accepted domain. */
@@ -320,13 +310,12 @@ export async function prepareHeldReplyRelease(
   } catch (e) {
     throw notReleasable(`the mail is malformed MIME (${e instanceof Error ? e.message : String(e)}).`);
   }
-  const ours = [...(await projectAddresses(ctx)).values()].filter((p) => p.id === projectId).map((p) => p.address);
+  const ours = (await ctx.db.selectFrom('project_claims').select('value').where('kind', '=', 'email').where('project_id', '=', projectId).execute()).map((c) => c.value);
   let reportId: string | null = null;
   for (const r of replyTokensIn(parsed).filter((r) => ours.includes(r.base))) {
-    const match = await reportForReplyToken(ctx.db, r.token, null);
-    const report = match ? await ctx.db.selectFrom('reports').select('id').where('id', '=', match.reportId).where('project_id', '=', projectId).executeTakeFirst() : undefined;
-    if (report) {
-      reportId = report.id;
+    const match = await reportForReplyToken(ctx.db, projectId, r.token, null);
+    if (match) {
+      reportId = match.reportId;
       break;
     }
   }
@@ -373,7 +362,7 @@ async function receiveOne(ctx: ServiceContext, mail: InboundMail, target: Target
     if (!sender || !isMailableAddress(sender)) throw new Held('no_sender', 'The mail has no usable sender address.');
 
     if (target.replyToken) {
-      const match = await reportForReplyToken(ctx.db, target.replyToken, sender);
+      const match = await reportForReplyToken(ctx.db, target.project.id, target.replyToken, sender);
       if (!match || !match.senderMatches) throw new Held('reply_mismatch', BOUNCE_REASONS.reply_mismatch as string);
       const content = await contentOf(ctx, mail.raw, parsed, target.project.id, await getReporterPublicKey(ctx, match.reportId), limits);
       if (!content.text && !content.files.length) throw new Held('invalid_report', 'The reply is empty.');

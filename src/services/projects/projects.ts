@@ -3,7 +3,8 @@ import { DomainError } from '../../core/errors.ts';
 import { parsePolicy } from '../../core/policy/parse.ts';
 import type { Policy } from '../../core/policy/types.ts';
 import { appendAudit } from '../audit/audit-log.ts';
-import type { DbOrTx, ServiceContext } from '../context.ts';
+import type { DbOrTx, ServiceContext, Tx } from '../context.ts';
+import { lineOfField, normalizeClaim, policyClaims, type PolicyClaim } from '../../core/policy/claims.ts';
 import { toRecord, type ProjectRecord } from './record.ts';
 
 export type { ProjectRecord } from './record.ts';
@@ -44,16 +45,60 @@ export async function getProjectForIntake(ctx: ServiceContext, slug: string): Pr
   return project;
 }
 
+/** The project holding this host name (its claim), ignoring a port. */
 export async function findProjectByHost(db: DbOrTx, host: string): Promise<ProjectRecord | null> {
-  const rows = await db.selectFrom('projects').selectAll().execute();
-  const bare = host.toLowerCase().replace(/:\d+$/, '');
-  const match = rows.find((r) => (r.hosts ?? []).some((h) => h.toLowerCase() === bare));
-  return match ? toRecord(match) : null;
+  const value = normalizeClaim('host', host.replace(/:\d+$/, ''));
+  const row = await db
+    .selectFrom('project_claims')
+    .innerJoin('projects', 'projects.id', 'project_claims.project_id')
+    .selectAll('projects')
+    .where('project_claims.kind', '=', 'host')
+    .where('project_claims.value', '=', value)
+    .executeTakeFirst();
+  return row ? toRecord(row) : null;
+}
+
+/** The project holding this security address (its claim): where mail to it belongs. */
+export async function findProjectByAddress(db: DbOrTx, address: string): Promise<{ id: string; slug: string } | null> {
+  const row = await db
+    .selectFrom('project_claims')
+    .innerJoin('projects', 'projects.id', 'project_claims.project_id')
+    .select(['projects.id', 'projects.slug'])
+    .where('project_claims.kind', '=', 'email')
+    .where('project_claims.value', '=', normalizeClaim('email', address))
+    .executeTakeFirst();
+  return row ?? null;
+}
+
+/** Every claimed security address (lower case): the domains the SMTP listener accepts by default. */
+export async function claimedAddresses(db: DbOrTx): Promise<string[]> {
+  const rows = await db.selectFrom('project_claims').select('value').where('kind', '=', 'email').execute();
+  return rows.map((r) => r.value);
 }
 
 export async function listProjects(db: DbOrTx): Promise<ProjectRecord[]> {
   const rows = await db.selectFrom('projects').selectAll().orderBy('slug').execute();
   return rows.map(toRecord);
+}
+
+/**
+ * Security addresses, hosts and tracking prefixes are held by one project instance-wide: a policy naming one that
+ * another project holds is refused (409, with the field and its line), so no project can take another's mail,
+ * security.txt or tracking IDs. Which project holds it is not said.
+ */
+async function refuseClaimsOfOthers(tx: Tx, claims: PolicyClaim[], projectId: string | null, yaml: string): Promise<void> {
+  const held = await tx
+    .selectFrom('project_claims')
+    .select(['kind', 'value', 'project_id'])
+    .where((eb) => eb.or(claims.map((c) => eb.and([eb('kind', '=', c.kind), eb('value', '=', c.value)]))))
+    .execute();
+  const taken = claims.filter((c) => held.some((h) => h.kind === c.kind && h.value === c.value && h.project_id !== projectId));
+  if (taken.length === 0) return;
+  const problems = taken.map((c) => {
+    const line = lineOfField(yaml, c.field);
+    return { field: c.field, message: `"${c.value}" is already held by another project on this instance`, ...(line === undefined ? {} : { line }) };
+  });
+  throw new DomainError('conflict', `The policy claims ${taken.map((c) => c.field).join(', ')}, already held by another project`, { problems });
 }
 
 /** Creates the project named by the policy, or replaces its policy; the policy's slug is the key. */
@@ -72,6 +117,8 @@ export async function savePolicy(
   }
   return ctx.db.transaction().execute(async (tx) => {
     const existing = await tx.selectFrom('projects').select(['id', 'tracking_prefix']).where('slug', '=', policy.project.slug).forUpdate().executeTakeFirst();
+    const claims = policyClaims(policy);
+    await refuseClaimsOfOthers(tx, claims, existing?.id ?? null, yaml);
     const values = {
       name: policy.project.name,
       tracking_prefix: policy.project.tracking_prefix,
@@ -83,6 +130,14 @@ export async function savePolicy(
     const row = existing
       ? await tx.updateTable('projects').set(values).where('id', '=', existing.id).returningAll().executeTakeFirstOrThrow()
       : await tx.insertInto('projects').values({ ...values, slug: policy.project.slug, created_at: now }).returningAll().executeTakeFirstOrThrow();
+    await tx.deleteFrom('project_claims').where('project_id', '=', row.id).execute();
+    try {
+      await tx.insertInto('project_claims').values(claims.map((c) => ({ kind: c.kind, value: c.value, project_id: row.id }))).execute();
+    } catch (e) {
+      // Another project's save committed the same claim between our check and this insert (PostgreSQL).
+      if ((e as { code?: unknown }).code === '23505') throw new DomainError('conflict', 'Another project claimed one of these values at the same time; save again to see which');
+      throw e;
+    }
     await appendAudit(tx, { actor, action: existing ? 'project.policy-updated' : 'project.created', projectId: row.id, data: { slug: row.slug } }, now);
     ctx.intakeProjects.delete(row.slug);
     return { project: toRecord(row), created: !existing };

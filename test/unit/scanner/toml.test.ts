@@ -77,4 +77,13 @@ describe('TOML reader', () => {
       assert.throws(() => parseToml(text, 'x.toml'), (e: unknown) => isDomainError(e) && e.message.startsWith(`x.toml:${line}: invalid TOML`) && message.test(e.message));
     });
   }
+
+  test('nesting is bounded: 100,000 nested arrays or inline tables are an error naming the limit, not a stack overflow', () => {
+    for (const [open, close] of [['[', ']'], ['{ a = ', ' }']] as const) {
+      const text = `a = ${open.repeat(100_000)}1${close.repeat(100_000)}\n`;
+      assert.throws(() => parseToml(text, 'deep.toml'), (e: unknown) => isDomainError(e) && /deep\.toml:1: invalid TOML: values nest deeper than 64 levels/.test(e.message));
+    }
+    // Real lockfiles nest a few levels; 64 is far beyond them.
+    assert.deepEqual(parseToml(`a = ${'['.repeat(64)}1${']'.repeat(64)}\n`, 'ok.toml').a !== undefined, true);
+  });
 });
