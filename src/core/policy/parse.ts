@@ -1,4 +1,4 @@
-import { LineCounter, isMap, isScalar, parseDocument, type YAMLError } from 'yaml';
+import { LineCounter, isMap, isScalar, parseDocument, visit, type Document, type YAMLError } from 'yaml';
 import type { FieldProblem } from '../errors.ts';
 import { parseContacts } from './parse-contacts.ts';
 import { parseProject } from './parse-project.ts';
@@ -45,12 +45,30 @@ function syntaxProblem(error: YAMLError, lines: LineCounter): FieldProblem {
   };
 }
 
+/** A policy is written by hand: a few aliases help, thousands are an attack (each resolution walks the document). */
+export const MAX_POLICY_ALIASES = 50;
+
+function tooManyAliases(doc: Document, lines: LineCounter): FieldProblem | null {
+  let count = 0;
+  let problem: FieldProblem | null = null;
+  visit(doc, {
+    Alias(_key, node) {
+      if (++count <= MAX_POLICY_ALIASES) return undefined;
+      problem = { field: '(yaml)', message: `the policy uses more than ${MAX_POLICY_ALIASES} YAML aliases (*name); that is the limit`, line: lines.linePos(node.range?.[0] ?? 0).line };
+      return visit.BREAK;
+    },
+  });
+  return problem;
+}
+
 /** Parses and fully validates a policy YAML document, reporting every problem with its line. */
 export function parsePolicy(yamlText: string, opts: ParsePolicyOptions = {}): ParsePolicyResult {
   const lines = new LineCounter();
   const doc = parseDocument(yamlText, { lineCounter: lines, prettyErrors: true });
   // The tree after a syntax error is a guess, so validating it would mostly report noise.
   if (doc.errors.length > 0) return { policy: null, problems: doc.errors.map((e) => syntaxProblem(e, lines)) };
+  const aliases = tooManyAliases(doc, lines);
+  if (aliases) return { policy: null, problems: [aliases] };
 
   const ctx = new ReadContext(doc, lines);
   const rootLine = ctx.lineOf(doc.contents, 1);

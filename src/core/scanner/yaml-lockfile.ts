@@ -1,6 +1,9 @@
-import { parseDocument } from 'yaml';
+import { isAlias, parseDocument, visit } from 'yaml';
 import { lineAt, lockfileError } from './lockfile-error.ts';
 import { readBlockYaml } from './yaml-block-subset.ts';
+
+/** Lockfile writers use no aliases; a few hand edits might. More is an expansion attack, refused before expanding. */
+export const MAX_LOCKFILE_ALIASES = 1000;
 
 /**
  * A machine-written YAML lockfile as plain data (every scalar a string): the fast block-subset reader first,
@@ -16,7 +19,21 @@ export function readYamlLockfile(text: string, file: string): unknown {
     const line = Math.min(lineAt(text, error.pos[0]), lineAt(text, text.trimEnd().length));
     throw lockfileError(file, line, `invalid YAML: ${error.message.split('\n')[0] ?? ''}`);
   }
-  return doc.toJS({ maxAliasCount: -1 });
+  let aliases = 0;
+  let limitAt: number | undefined;
+  visit(doc, {
+    Alias(_key, node) {
+      if (++aliases > MAX_LOCKFILE_ALIASES && limitAt === undefined) limitAt = node.range?.[0] ?? 0;
+    },
+  });
+  if (limitAt !== undefined) throw lockfileError(file, lineAt(text, limitAt), `the document uses more than ${MAX_LOCKFILE_ALIASES} YAML aliases (*name), the limit for a lockfile`);
+  // Few aliases can still nest into an exponential expansion ("billion laughs"): yaml's own guard stops that.
+  try {
+    return doc.toJS({ maxAliasCount: MAX_LOCKFILE_ALIASES });
+  } catch (e) {
+    if (e instanceof ReferenceError) throw lockfileError(file, 1, `the YAML aliases expand beyond ${MAX_LOCKFILE_ALIASES} nodes (nested aliases), the limit for a lockfile`);
+    throw e;
+  }
 }
 /** Line of each mapping key written at exactly `indent` spaces (`key:` or `'key':`), first occurrence wins. */
 export function yamlKeyLines(text: string, indent: number): Map<string, number> {
