@@ -10,6 +10,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { ServiceContext } from '../services/context.ts';
 import { registerAuth } from './auth.ts';
 import { registerErrorMapping } from './error-map.ts';
+import { registerInputGuards } from './input-guards.ts';
 import { redactUrl } from './redact.ts';
 import { registerUploadDecorator } from './multipart.ts';
 import { oversightRoutes } from './routes/oversight.routes.ts';
@@ -117,6 +118,7 @@ export async function buildApp(ctx: ServiceContext, opts: HttpOptions): Promise<
   });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
+  registerInputGuards(app);
   registerAuth(app, ctx, opts.sessionMaxAgeSeconds);
   const limits = { rateLimit: opts.intakeRateLimit, rateWindowMs: opts.intakeRateWindowMs };
   await app.register(sessionRoutes(ctx, opts.loginRateLimit, opts.sessionMaxAgeSeconds));

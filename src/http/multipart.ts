@@ -1,6 +1,6 @@
 import type {} from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
-import { DomainError } from '../core/errors.ts';
+import { DomainError, isDomainError } from '../core/errors.ts';
 import type { IncomingFile } from '../services/reports/attachments.ts';
 
 declare module 'fastify' {
@@ -16,6 +16,18 @@ declare module 'fastify' {
 export async function readMultipart(req: FastifyRequest, fileField: string): Promise<void> {
   const fields: Record<string, string> = {};
   const files: IncomingFile[] = [];
+  try {
+    await readParts(req, fileField, fields, files);
+  } catch (e) {
+    // Limits (413) and our own refusals pass through; anything else is a body that is not multipart as declared.
+    if (isDomainError(e) || typeof (e as { statusCode?: unknown }).statusCode === 'number') throw e;
+    throw DomainError.validation([{ field: 'body', message: `is not a readable multipart/form-data body: ${e instanceof Error ? e.message : String(e)}` }]);
+  }
+  req.body = fields;
+  req.uploadedFiles = files;
+}
+
+async function readParts(req: FastifyRequest, fileField: string, fields: Record<string, string>, files: IncomingFile[]): Promise<void> {
   for await (const part of req.parts()) {
     if (part.type === 'file') {
       if (part.fieldname !== fileField) {
@@ -29,8 +41,6 @@ export async function readMultipart(req: FastifyRequest, fileField: string): Pro
       fields[part.fieldname] = part.value;
     }
   }
-  req.body = fields;
-  req.uploadedFiles = files;
 }
 
 export function registerUploadDecorator(app: { decorateRequest: (name: string, value: unknown) => unknown }): void {

@@ -50,7 +50,7 @@ for (const engine of ENGINES) {
     test("another project's host cannot be claimed, and security.txt by host stays the owner's", async () => {
       const res = await putChatter(chatterWith((y) => y.replace('  tracking_prefix: PCHAT', '  tracking_prefix: PCHAT\n  hosts: [chat.example.org, SECURITY.privastream.ai]')));
       assert.equal(res.statusCode, 409, res.body);
-      assert.deepEqual((res.json() as { problems: Array<{ field: string; line: number }> }).problems.map((p) => [p.field, p.line]), [['project.hosts[1]', 8]]);
+      assert.deepEqual((res.json() as { problems: Array<{ field: string; line: number }> }).problems.map((p) => [p.field, p.line]), [['project.hosts.1', 8]]);
       const txt = await rt.app.inject({ url: '/.well-known/security.txt', headers: { host: 'security.privastream.ai' } });
       assert.equal(txt.statusCode, 200);
       assert.match(txt.body, /security@privastream\.ai/);

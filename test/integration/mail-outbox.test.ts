@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ENGINES, startTestRuntime, type TestServer } from '../support/harness.ts';
 import { seedWorld, submit, validReport, type World } from '../support/fixtures.ts';
@@ -80,6 +80,10 @@ for (const engine of ENGINES) {
         assert.match(acks[0] ?? '', /^X-Embargo-Envelope-To: dev@example\.org\r\n/);
         assert.ok((acks[0] ?? '').replace(/=\r\n/g, '').includes(r.reporter_link));
         assert.equal((await outbox(rt, world)).find((m) => m.kind === 'acknowledgement')?.status, 'sent');
+        // They hold private links in clear: only the server's user reads them, and start-up says so.
+        for (const d of ['maildir', 'maildir/new', 'maildir/tmp']) assert.equal(statSync(join(rt.env.DATA_DIR ?? '', d)).mode & 0o777, 0o700, d);
+        for (const f of files) assert.equal(statSync(join(dir, f)).mode & 0o777, 0o600, f);
+        assert.match(rt.mail.outgoing, /private links in clear/);
       } finally {
         await rt.close();
       }

@@ -1,4 +1,4 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import nodemailer from 'nodemailer';
@@ -36,9 +36,15 @@ export function smtpTransport(url: string): MailTransport {
  * client or `cat`. Written to `tmp/` first and renamed, as Maildir requires, so a reader never sees half a file.
  */
 export function maildirTransport(dir: string): MailTransport {
-  for (const sub of ['tmp', 'new', 'cur']) mkdirSync(join(dir, sub), { recursive: true });
+  // These mails carry reporters' private links in clear: only this user may read them.
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700);
+  for (const sub of ['tmp', 'new', 'cur']) {
+    mkdirSync(join(dir, sub), { recursive: true, mode: 0o700 });
+    chmodSync(join(dir, sub), 0o700);
+  }
   return {
-    description: `maildir ${dir}`,
+    description: `maildir ${dir} (development only: its mails hold reporters' private links in clear; set EMBARGO_SMTP_URL to send mail)`,
     async send(envelope, raw) {
       const name = `${Date.now()}.${randomBytes(6).toString('hex')}.embargo.eml`;
       const header = Buffer.from(`X-Embargo-Envelope-To: ${envelope.to}\r\n`, 'utf8');

@@ -12,7 +12,7 @@ export interface PolicyClaim {
   kind: ClaimKind;
   /** Normalised: addresses and hosts lower case, prefixes upper case. */
   value: string;
-  /** The policy field that makes the claim, e.g. `project.hosts[1]`. */
+  /** The policy field that makes the claim, e.g. `project.hosts.1` (as policy problems name fields). */
   field: string;
 }
 
@@ -27,12 +27,12 @@ export const isSecurityAddress = (s: string): boolean => isEmail(s) && !s.slice(
 export function policyClaims(policy: Policy): PolicyClaim[] {
   const claims: PolicyClaim[] = [{ kind: 'tracking_prefix', value: normalizeClaim('tracking_prefix', policy.project.tracking_prefix), field: 'project.tracking_prefix' }];
   if (policy.contacts.email) claims.push({ kind: 'email', value: normalizeClaim('email', policy.contacts.email), field: 'contacts.email' });
-  (policy.project.hosts ?? []).forEach((h, i) => claims.push({ kind: 'host', value: normalizeClaim('host', h), field: `project.hosts[${i}]` }));
+  (policy.project.hosts ?? []).forEach((h, i) => claims.push({ kind: 'host', value: normalizeClaim('host', h), field: `project.hosts.${i}` }));
   // A host listed twice is one claim.
   return claims.filter((c, i) => claims.findIndex((d) => d.kind === c.kind && d.value === c.value) === i);
 }
 
-/** The 1-based line of a field such as `project.hosts[1]` in the policy's YAML, when it can be found. */
+/** The 1-based line of a field such as `project.hosts.1` in the policy's YAML, when it can be found. */
 export function lineOfField(yamlText: string, field: string): number | undefined {
   const lines = new LineCounter();
   const doc = parseDocument(yamlText, { lineCounter: lines });

@@ -16,7 +16,15 @@ export const LANGUAGE_TAG = /^[a-z]{2,8}(?:-[a-z0-9]{1,8})*$/i;
 export const isEmail = (s: string): boolean => EMAIL.test(s);
 export const isHostname = (s: string): boolean => HOSTNAME.test(s);
 
+/** Any control character (CR and LF among them) or white space: never inside a URI or a one-line field. */
+const CONTROL_OR_SPACE = /[\s\x00-\x1f\x7f]/;
+const CONTROL = /[\x00-\x1f\x7f]/;
+/** A field rendered on one line (security.txt, headers): no control characters, so no line can be smuggled in. */
+export const isOneLine = (s: string): boolean => !CONTROL.test(s);
+
 function urlWithScheme(s: string, schemes: readonly string[]): boolean {
+  // The URL parser drops tabs and line breaks silently; the raw text is what gets rendered, so refuse them here.
+  if (CONTROL_OR_SPACE.test(s)) return false;
   try {
     const url = new URL(s);
     return schemes.includes(url.protocol) && (!url.protocol.startsWith('http') || url.hostname !== '');

@@ -1,4 +1,8 @@
-/** Small Markdown builders; only table cells need escaping because policy text is the maintainers' own Markdown. */
+/**
+ * Small Markdown builders. Policy text is the maintainers' own Markdown, but never raw HTML: `withoutHtml` turns
+ * each `<` that could open a tag, comment or declaration into `&lt;`, so a tag shows as text wherever SECURITY.md
+ * is displayed, while `< 1.0` stays as written.
+ */
 
 export const escapeCell = (text: string): string => text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\s*\r?\n\s*/g, ' ');
 
@@ -20,3 +24,13 @@ export const blocks = (...parts: (string | null | undefined | false)[]): string 
   parts.filter((p): p is string => typeof p === 'string' && p.trim() !== '').join('\n\n');
 
 export const sentence = (text: string): string => (/[.!?)]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`);
+
+/** The same value with every tag-opening `<` (CommonMark raw HTML: `<` + letter, `/`, `!` or `?`) written as `&lt;`. */
+export function withoutHtml<T>(value: T): T {
+  if (typeof value === 'string') return value.replace(/<(?=[A-Za-z/!?])/g, '&lt;') as T;
+  if (Array.isArray(value)) return value.map(withoutHtml) as T;
+  if (value && typeof value === 'object' && !(value instanceof Date)) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withoutHtml(v)])) as T;
+  }
+  return value;
+}

@@ -1,4 +1,4 @@
-import { SLUG, TRACKING_PREFIX, isHostname } from './formats.ts';
+import { SLUG, TRACKING_PREFIX, isHostname, isOneLine } from './formats.ts';
 import { defined, optionalHttpsUrl, optionalUrl, requiredString } from './map-fields.ts';
 import { asCheckedStringList, asMap, type Field, type ReadContext } from './yaml-reader.ts';
 import type { PolicyProject } from './types.ts';
@@ -11,7 +11,7 @@ export function parseProject(ctx: ReadContext, field: Field | undefined): Policy
   const hostsField = map.get('hosts');
   return {
     slug: requiredString(map, 'slug', (s) => SLUG.test(s), 'must be 2-63 lower-case letters, digits or dashes, starting with a letter or digit'),
-    name: requiredString(map, 'name'),
+    name: requiredString(map, 'name', isOneLine, 'must be one line of text (no line breaks or control characters)'),
     tracking_prefix: requiredString(map, 'tracking_prefix', (s) => TRACKING_PREFIX.test(s), 'must be 2-10 upper-case letters or digits, starting with a letter (e.g. PRIV)'),
     ...defined({
       url: optionalUrl(map, 'url'),

@@ -1,4 +1,4 @@
-import { blocks, link } from './markdown.ts';
+import { blocks, link, withoutHtml } from './markdown.ts';
 import { renderBounty, renderContacts, renderDisclosure, renderPgp, renderRecognition, renderSafeHarbor, renderScope } from './render-md-program.ts';
 import { renderReporting, renderTimeline, renderVersions } from './render-md-reporting.ts';
 import type { Policy } from './types.ts';
@@ -13,7 +13,8 @@ export interface RenderSecurityMdOptions {
 }
 
 /** A complete SECURITY.md carrying every commitment of the policy. */
-export function renderSecurityMd(source: Policy, opts: RenderSecurityMdOptions): string {
+export function renderSecurityMd(written: Policy, opts: RenderSecurityMdOptions): string {
+  const source = withoutHtml(written);
   // The key Embargo holds is what reporters should use: it replaces the policy's own PGP statement everywhere.
   const policy: Policy = opts.projectKey
     ? { ...source, contacts: { ...source.contacts, pgp: { availability: 'published', fingerprint: opts.projectKey.fingerprint, url: opts.projectKey.url } } }

@@ -14,10 +14,10 @@ test('a policy claims its tracking prefix, security address and hosts, normalise
   assert.deepEqual(policyClaims(policy!), [
     { kind: 'tracking_prefix', value: 'PRIV', field: 'project.tracking_prefix' },
     { kind: 'email', value: 'security@privastream.ai', field: 'contacts.email' },
-    { kind: 'host', value: 'security.privastream.ai', field: 'project.hosts[0]' },
-    { kind: 'host', value: 'docs.privastream.ai', field: 'project.hosts[2]' },
+    { kind: 'host', value: 'security.privastream.ai', field: 'project.hosts.0' },
+    { kind: 'host', value: 'docs.privastream.ai', field: 'project.hosts.2' },
   ]);
-  assert.equal(lineOfField(withHosts, 'project.hosts[2]'), 8);
+  assert.equal(lineOfField(withHosts, 'project.hosts.2'), 8);
   assert.equal(lineOfField(withHosts, 'contacts.email'), 11);
   assert.equal(lineOfField(withHosts, 'project.tracking_prefix'), 7);
   assert.equal(lineOfField(withHosts, 'project.nothing'), undefined);
