@@ -230,7 +230,15 @@ export async function createAdvisory(ctx: ServiceContext, project: ProjectRecord
       .insertInto('advisories')
       .values({ id, project_id: project.id, report_id: reportRowId, public_id: publicId, revision: 1, created_at: now, ...documentColumns(ctx, id, advisory) })
       .execute();
-    await addRevision(tx, ctx, id, 1, advisory, input.report ? `created from report ${input.report}` : 'created', null, actorLabel, now);
+    await addRevision(ctx, tx, {
+      rowId: id,
+      number: 1,
+      document: advisory,
+      summary: input.report ? `created from report ${input.report}` : 'created',
+      note: null,
+      actor: actorLabel,
+      at: now,
+    });
     await appendAudit(tx, { actor: actorLabel, action: 'advisory.create', projectId: project.id, reportId: reportRowId, data: { advisory: publicId, from_report: input.report ?? null } }, now);
     const row = await requireAdvisory(tx, project, publicId);
     return viewOf(ctx, project, row, input.report ?? null);
@@ -284,7 +292,7 @@ export async function updateAdvisory(
     }
     const number = row.revision + 1;
     await tx.updateTable('advisories').set({ ...documentColumns(ctx, row.id, next), revision: number }).where('id', '=', row.id).execute();
-    await addRevision(tx, ctx, row.id, number, next, `edited: ${changed.join(', ')}`, note?.trim() || null, actorLabel, now);
+    await addRevision(ctx, tx, { rowId: row.id, number, document: next, summary: `edited: ${changed.join(', ')}`, note: note?.trim() || null, actor: actorLabel, at: now });
     await appendAudit(
       tx,
       { actor: actorLabel, action: next.state === 'amended' ? 'advisory.amend' : 'advisory.update', projectId: project.id, reportId: row.report_id, data: { advisory: publicId, fields: changed, revision: number } },
@@ -344,7 +352,7 @@ export async function saveTransition(
 ): Promise<void> {
   const number = row.revision + 1;
   await tx.updateTable('advisories').set({ ...documentColumns(ctx, row.id, next), revision: number }).where('id', '=', row.id).execute();
-  await addRevision(tx, ctx, row.id, number, next, `${from.state} → ${next.state}`, note, actorLabel, now);
+  await addRevision(ctx, tx, { rowId: row.id, number, document: next, summary: `${from.state} → ${next.state}`, note, actor: actorLabel, at: now });
   await appendAudit(
     tx,
     {

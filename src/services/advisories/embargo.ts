@@ -31,7 +31,7 @@ export async function followReportEmbargo(
     const number = row.revision + 1;
     await tx.updateTable('advisories').set({ ...documentColumns(ctx, row.id, next), revision: number }).where('id', '=', row.id).execute();
     const summary = until === null ? 'scheduled → in-review (report embargo cleared)' : `rescheduled to ${next.embargo_until} (report embargo moved)`;
-    await addRevision(tx, ctx, row.id, number, next, summary, null, actorLabel, now);
+    await addRevision(ctx, tx, { rowId: row.id, number, document: next, summary, note: null, actor: actorLabel, at: now });
     await appendAudit(
       tx,
       {
