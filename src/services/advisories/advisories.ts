@@ -332,24 +332,28 @@ export async function moveAdvisory(
     if (change.to === 'scheduled' && Date.parse(next.embargo_until ?? '') <= now.getTime()) {
       throw DomainError.validation([{ field: 'embargo_until', message: 'must be in the future to schedule (publish it instead)' }]);
     }
-    await saveTransition(tx, ctx, project, row, current, next, actorLabel, now, change.summary ?? null);
+    await saveTransition(ctx, tx, project, { row, from: current, next, actorLabel, at: now, note: change.summary ?? null });
     const saved = await requireAdvisory(tx, project, publicId);
     return viewOf(ctx, project, saved, await trackingIdOf(tx, row.report_id));
   });
 }
 
+/** One state change of an advisory, as `saveTransition` persists it. */
+export interface AdvisoryTransition {
+  row: Pick<AdvisoryRow, 'id' | 'public_id' | 'report_id' | 'revision'>;
+  /** The document before the change. */
+  from: Advisory;
+  /** The document after the change (`transitionAdvisory(from, …)`). */
+  next: Advisory;
+  actorLabel: string;
+  at: Date;
+  /** The revision note (a transition's summary), if any. */
+  note: string | null;
+}
+
 /** Persists one state change with its revision, audit entry and effects on the report (shared with the publish job). */
-export async function saveTransition(
-  tx: Tx,
-  ctx: ServiceContext,
-  project: ProjectRecord,
-  row: Pick<AdvisoryRow, 'id' | 'public_id' | 'report_id' | 'revision'>,
-  from: Advisory,
-  next: Advisory,
-  actorLabel: string,
-  now: Date,
-  note: string | null,
-): Promise<void> {
+export async function saveTransition(ctx: ServiceContext, tx: Tx, project: ProjectRecord, transition: AdvisoryTransition): Promise<void> {
+  const { row, from, next, actorLabel, at: now, note } = transition;
   const number = row.revision + 1;
   await tx.updateTable('advisories').set({ ...documentColumns(ctx, row.id, next), revision: number }).where('id', '=', row.id).execute();
   await addRevision(ctx, tx, { rowId: row.id, number, document: next, summary: `${from.state} → ${next.state}`, note, actor: actorLabel, at: now });
@@ -364,7 +368,9 @@ export async function saveTransition(
     },
     now,
   );
-  if (next.state === 'scheduled' && row.report_id && next.embargo_until) await syncReportEmbargo(tx, project, row.report_id, next.embargo_until, actorLabel, now);
-  if (next.state === 'published') await afterPublication(tx, ctx, project, row, next, actorLabel, now);
+  if (next.state === 'scheduled' && row.report_id && next.embargo_until) {
+    await syncReportEmbargo(tx, project, { reportId: row.report_id, until: next.embargo_until, actorLabel, at: now });
+  }
+  if (next.state === 'published') await afterPublication(ctx, tx, project, { row, advisory: next, actorLabel, at: now });
 }
 

@@ -11,14 +11,18 @@ import type { ProjectRecord } from '../projects/projects.ts';
 import { addRevision, documentColumns, documentOf } from './store.ts';
 
 export async function followReportEmbargo(
-  tx: Tx,
   ctx: ServiceContext,
+  tx: Tx,
   project: ProjectRecord,
-  reportId: string,
-  until: string | null,
-  actorLabel: string,
-  now: Date,
+  change: {
+    reportId: string;
+    /** The report's new agreed embargo, as given (a date or date-time); null: cleared. */
+    until: string | null;
+    actorLabel: string;
+    at: Date;
+  },
 ): Promise<void> {
+  const { reportId, until, actorLabel, at: now } = change;
   const rows = await tx.selectFrom('advisories').selectAll().where('report_id', '=', reportId).where('state', '=', 'scheduled').forUpdate().execute();
   for (const row of rows) {
     const current = documentOf(ctx, row);
