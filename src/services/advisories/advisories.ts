@@ -62,6 +62,12 @@ export interface CreateAdvisoryInput extends AdvisoryContent {
   package?: string;
 }
 
+/** An edit (what PUT carries): the changed content, and on a published advisory the amendment's note. */
+export interface UpdateAdvisoryInput extends AdvisoryContent {
+  /** Required once published: says what changed, and becomes the amendment's public revision note. */
+  note?: string | null;
+}
+
 export interface AdvisoryView {
   advisory: Advisory;
   /** Everything still wrong (a draft may be saved incomplete; leaving draft needs none). */
@@ -264,10 +270,10 @@ export async function updateAdvisory(
   publicId: string,
   actor: Actor | null,
   actorLabel: string,
-  patch: AdvisoryContent,
-  note: string | null,
+  input: UpdateAdvisoryInput,
 ): Promise<AdvisoryView> {
   authorize(actor, 'advisory:edit');
+  const { note, ...patch } = input;
   const now = ctx.now();
   return ctx.db.transaction().execute(async (tx) => {
     const row = await requireAdvisory(tx, project, publicId, true);
