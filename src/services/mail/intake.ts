@@ -252,7 +252,7 @@ async function writeReply(
   actor: string,
   extra: Record<string, unknown>,
 ): Promise<string> {
-  const id = await insertMessage(ctx, tx, reportId, { kind: 'reporter', userId: null }, false, content.text, files, now);
+  const id = await insertMessage(ctx, tx, { reportId, author: { kind: 'reporter', userId: null }, internal: false, text: content.text, files, at: now });
   await recordEvent(tx, reportId, { kind: 'reporter-message', at: now.toISOString() }, 'reporter');
   await tx.updateTable('reports').set({ updated_at: now }).where('id', '=', reportId).execute();
   await appendAudit(
