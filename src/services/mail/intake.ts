@@ -165,7 +165,19 @@ function filesOf(parsed: ParsedMail, limits: MailIntakeLimits): IncomingFile[] {
  * checked against `knownKey` (a reply: the key the reporter gave earlier) or else against a key the mail itself
  * carries (decrypting twice: the key may be inside the encrypted part).
  */
-async function contentOf(ctx: ServiceContext, raw: Buffer, parsed: ParsedMail, projectId: string, knownKey: string | null, limits: MailIntakeLimits): Promise<Content> {
+async function contentOf(
+  ctx: ServiceContext,
+  mail: {
+    raw: Buffer;
+    parsed: ParsedMail;
+    /** The project whose keys decrypt it. */
+    projectId: string;
+    /** The reporter's public key given earlier (a reply), or null: a key the mail carries is used. */
+    knownKey: string | null;
+    limits: MailIntakeLimits;
+  },
+): Promise<Content> {
+  const { raw, parsed, projectId, knownKey, limits } = mail;
   const ct = parsed.headers.get('content-type') as { value?: string } | undefined;
   const decrypt = async (fn: (opts: DecryptOptions) => Promise<DecryptedMessage>, keyIn: (d: DecryptedMessage) => Promise<string | null>) => {
     let d = await withProjectKeys(ctx, projectId, knownKey, fn);
@@ -333,7 +345,7 @@ export async function prepareHeldReplyRelease(
   if (!reportId) throw notReleasable('the mail is not addressed to the reply address of a known report of this project (unknown token).');
   let content: Content;
   try {
-    content = await contentOf(ctx, item.raw, parsed, projectId, await getReporterPublicKey(ctx, reportId), { domains: [], ...limits });
+    content = await contentOf(ctx, { raw: item.raw, parsed, projectId, knownKey: await getReporterPublicKey(ctx, reportId), limits: { domains: [], ...limits } });
   } catch (e) {
     if (e instanceof Held) throw notReleasable(`the content cannot be read (${e.code}: ${e.message}).`);
     throw e;
@@ -375,12 +387,12 @@ async function receiveOne(ctx: ServiceContext, mail: InboundMail, target: Target
     if (target.replyToken) {
       const match = await reportForReplyToken(ctx.db, target.replyToken, sender);
       if (!match || !match.senderMatches) throw new Held('reply_mismatch', BOUNCE_REASONS.reply_mismatch as string);
-      const content = await contentOf(ctx, mail.raw, parsed, target.project.id, await getReporterPublicKey(ctx, match.reportId), limits);
+      const content = await contentOf(ctx, { raw: mail.raw, parsed, projectId: target.project.id, knownKey: await getReporterPublicKey(ctx, match.reportId), limits });
       if (!content.text && !content.files.length) throw new Held('invalid_report', 'The reply is empty.');
       return await appendReply(ctx, target.project.id, match.reportId, { ...content, text: content.text || '(attachments only)' });
     }
 
-    const content = await contentOf(ctx, mail.raw, parsed, target.project.id, null, limits);
+    const content = await contentOf(ctx, { raw: mail.raw, parsed, projectId: target.project.id, knownKey: null, limits });
     const automatic = isAutomatic(parsed, mail.mailFrom);
     const sections = splitSections(content.text);
     const result = await submitReport(ctx, {
