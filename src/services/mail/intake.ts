@@ -245,7 +245,7 @@ async function hold(ctx: ServiceContext, mail: InboundMail, target: Target | nul
 async function appendReply(ctx: ServiceContext, projectId: string, reportId: string, content: Content): Promise<string> {
   const files = await typedFiles(content.files);
   const now = ctx.now();
-  return ctx.db.transaction().execute(async (tx) => `message ${await writeReply(ctx, tx, projectId, reportId, content, files, now, 'reporter', {})}`);
+  return ctx.db.transaction().execute(async (tx) => `message ${await writeReply(ctx, tx, { projectId, reportId, content, files, at: now, actor: 'reporter' })}`);
 }
 
 const typedFiles = async (files: IncomingFile[]) => {
@@ -253,17 +253,22 @@ const typedFiles = async (files: IncomingFile[]) => {
   return files.map((f, i) => ({ ...f, contentType: types[i] ?? 'application/octet-stream' }));
 };
 
-async function writeReply(
-  ctx: ServiceContext,
-  tx: Tx,
-  projectId: string,
-  reportId: string,
-  content: Content,
-  files: Awaited<ReturnType<typeof typedFiles>>,
-  now: Date,
-  actor: string,
-  extra: Record<string, unknown>,
-): Promise<string> {
+/** A reply by mail as `writeReply` stores it: the thread message, its event and its audit entry. */
+interface ReplyWrite {
+  projectId: string;
+  reportId: string;
+  content: Content;
+  /** `content.files` with their sniffed content types. */
+  files: Awaited<ReturnType<typeof typedFiles>>;
+  at: Date;
+  /** Who the audit entry names: the reporter, or the maintainer releasing a held reply. */
+  actor: string;
+  /** More fields for the audit entry's data (a release names the quarantine item and the original sender). */
+  auditData?: Record<string, unknown>;
+}
+
+async function writeReply(ctx: ServiceContext, tx: Tx, reply: ReplyWrite): Promise<string> {
+  const { projectId, reportId, content, files, at: now, actor, auditData: extra = {} } = reply;
   const id = await insertMessage(ctx, tx, { reportId, author: { kind: 'reporter', userId: null }, internal: false, text: content.text, files, at: now });
   await recordEvent(tx, reportId, { kind: 'reporter-message', at: now.toISOString() }, 'reporter');
   await tx.updateTable('reports').set({ updated_at: now }).where('id', '=', reportId).execute();
@@ -357,10 +362,14 @@ export async function prepareHeldReplyRelease(
   const files = await typedFiles(content.files);
   const target = reportId;
   return async (tx) => {
-    const message = await writeReply(ctx, tx, projectId, target, { ...content, text }, files, ctx.now(), releasedBy, {
-      released_from_quarantine: item.id,
-      released_by: releasedBy,
-      original_sender: sender,
+    const message = await writeReply(ctx, tx, {
+      projectId,
+      reportId: target,
+      content: { ...content, text },
+      files,
+      at: ctx.now(),
+      actor: releasedBy,
+      auditData: { released_from_quarantine: item.id, released_by: releasedBy, original_sender: sender },
     });
     return { report: target, message, original_sender: sender };
   };
