@@ -62,9 +62,10 @@ export const quarantineRoutes = (ctx: ServiceContext, limits: { maxAttachments: 
       const p = req.project;
       const label = actorLabel(req);
       // Releasing a mail delivers it (a held reply into its report's thread) or answers 409 saying why it cannot.
-      const item = await resolveQuarantineItem(ctx, p, req.actor, label, req.params.id, req.body.resolution, async (held) =>
-        held.channel === 'email' ? prepareHeldReplyRelease(ctx, held, limits, label) : null,
-      );
+      const item = await resolveQuarantineItem(ctx, p, req.params.id, req.actor, label, {
+        resolution: req.body.resolution,
+        release: async (held) => (held.channel === 'email' ? prepareHeldReplyRelease(ctx, held, limits, label) : null),
+      });
       return presentQuarantineItem(item, p.slug);
     },
   );
