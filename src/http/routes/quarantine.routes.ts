@@ -33,7 +33,7 @@ export const quarantineRoutes = (ctx: ServiceContext, limits: { maxAttachments: 
     { schema: { tags: ['quarantine'], summary: 'One quarantined item with its raw content (base64; audited read)', params: ItemParams } },
     async (req) => {
       const p = req.project;
-      const item = await readQuarantineItem(ctx, p, req.actor, actorLabel(req), req.params.id);
+      const item = await readQuarantineItem(ctx, p, req.params.id, req.actor, actorLabel(req));
       return { ...presentQuarantineItem(item, p.slug), raw_base64: item.raw.toString('base64') };
     },
   );
@@ -43,7 +43,7 @@ export const quarantineRoutes = (ctx: ServiceContext, limits: { maxAttachments: 
     { schema: { tags: ['quarantine'], summary: 'Download the raw quarantined mail or request (audited read)', params: ItemParams } },
     async (req, reply) => {
       const p = req.project;
-      const item = await readQuarantineItem(ctx, p, req.actor, actorLabel(req), req.params.id);
+      const item = await readQuarantineItem(ctx, p, req.params.id, req.actor, actorLabel(req));
       return sendAttachment(reply, { filename: `quarantine-${item.id}.${item.channel === 'email' ? 'eml' : 'json'}`, contentType: 'application/octet-stream', data: item.raw });
     },
   );

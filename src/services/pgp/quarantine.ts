@@ -140,9 +140,9 @@ async function findItem(db: DbOrTx, project: ProjectRecord, id: string): Promise
 export async function readQuarantineItem(
   ctx: ServiceContext,
   project: ProjectRecord,
+  id: string,
   actor: Actor | null,
   actorLabel: string,
-  id: string,
 ): Promise<QuarantineItem & { raw: Buffer }> {
   authorize(actor, 'quarantine:read');
   const row = await findItem(ctx.db, project, id);
