@@ -199,8 +199,7 @@ export const advisoryRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox =
     },
     async (req) => {
       const p = req.project;
-      const { note, ...patch } = req.body;
-      const view = await updateAdvisory(ctx, p, req.params.id, req.actor, actorLabel(req), patch, note ?? null);
+      const view = await updateAdvisory(ctx, p, req.params.id, req.actor, actorLabel(req), req.body);
       return presentAdvisoryView(ctx.publicUrl, p.slug, view);
     },
   );

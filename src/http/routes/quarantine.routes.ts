@@ -33,7 +33,7 @@ export const quarantineRoutes = (ctx: ServiceContext, limits: { maxAttachments: 
     { schema: { tags: ['quarantine'], summary: 'One quarantined item with its raw content (base64; audited read)', params: ItemParams } },
     async (req) => {
       const p = req.project;
-      const item = await readQuarantineItem(ctx, p, req.actor, actorLabel(req), req.params.id);
+      const item = await readQuarantineItem(ctx, p, req.params.id, req.actor, actorLabel(req));
       return { ...presentQuarantineItem(item, p.slug), raw_base64: item.raw.toString('base64') };
     },
   );
@@ -43,7 +43,7 @@ export const quarantineRoutes = (ctx: ServiceContext, limits: { maxAttachments: 
     { schema: { tags: ['quarantine'], summary: 'Download the raw quarantined mail or request (audited read)', params: ItemParams } },
     async (req, reply) => {
       const p = req.project;
-      const item = await readQuarantineItem(ctx, p, req.actor, actorLabel(req), req.params.id);
+      const item = await readQuarantineItem(ctx, p, req.params.id, req.actor, actorLabel(req));
       return sendAttachment(reply, { filename: `quarantine-${item.id}.${item.channel === 'email' ? 'eml' : 'json'}`, contentType: 'application/octet-stream', data: item.raw });
     },
   );
@@ -62,9 +62,10 @@ export const quarantineRoutes = (ctx: ServiceContext, limits: { maxAttachments: 
       const p = req.project;
       const label = actorLabel(req);
       // Releasing a mail delivers it (a held reply into its report's thread) or answers 409 saying why it cannot.
-      const item = await resolveQuarantineItem(ctx, p, req.actor, label, req.params.id, req.body.resolution, async (held) =>
-        held.channel === 'email' ? prepareHeldReplyRelease(ctx, held, limits, label) : null,
-      );
+      const item = await resolveQuarantineItem(ctx, p, req.params.id, req.actor, label, {
+        resolution: req.body.resolution,
+        release: async (held) => (held.channel === 'email' ? prepareHeldReplyRelease(ctx, held, limits, label) : null),
+      });
       return presentQuarantineItem(item, p.slug);
     },
   );

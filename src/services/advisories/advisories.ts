@@ -62,6 +62,12 @@ export interface CreateAdvisoryInput extends AdvisoryContent {
   package?: string;
 }
 
+/** An edit (what PUT carries): the changed content, and on a published advisory the amendment's note. */
+export interface UpdateAdvisoryInput extends AdvisoryContent {
+  /** Required once published: says what changed, and becomes the amendment's public revision note. */
+  note?: string | null;
+}
+
 export interface AdvisoryView {
   advisory: Advisory;
   /** Everything still wrong (a draft may be saved incomplete; leaving draft needs none). */
@@ -230,7 +236,15 @@ export async function createAdvisory(ctx: ServiceContext, project: ProjectRecord
       .insertInto('advisories')
       .values({ id, project_id: project.id, report_id: reportRowId, public_id: publicId, revision: 1, created_at: now, ...documentColumns(ctx, id, advisory) })
       .execute();
-    await addRevision(tx, ctx, id, 1, advisory, input.report ? `created from report ${input.report}` : 'created', null, actorLabel, now);
+    await addRevision(ctx, tx, {
+      rowId: id,
+      number: 1,
+      document: advisory,
+      summary: input.report ? `created from report ${input.report}` : 'created',
+      note: null,
+      actor: actorLabel,
+      at: now,
+    });
     await appendAudit(tx, { actor: actorLabel, action: 'advisory.create', projectId: project.id, reportId: reportRowId, data: { advisory: publicId, from_report: input.report ?? null } }, now);
     const row = await requireAdvisory(tx, project, publicId);
     return viewOf(ctx, project, row, input.report ?? null);
@@ -256,10 +270,10 @@ export async function updateAdvisory(
   publicId: string,
   actor: Actor | null,
   actorLabel: string,
-  patch: AdvisoryContent,
-  note: string | null,
+  input: UpdateAdvisoryInput,
 ): Promise<AdvisoryView> {
   authorize(actor, 'advisory:edit');
+  const { note, ...patch } = input;
   const now = ctx.now();
   return ctx.db.transaction().execute(async (tx) => {
     const row = await requireAdvisory(tx, project, publicId, true);
@@ -284,7 +298,7 @@ export async function updateAdvisory(
     }
     const number = row.revision + 1;
     await tx.updateTable('advisories').set({ ...documentColumns(ctx, row.id, next), revision: number }).where('id', '=', row.id).execute();
-    await addRevision(tx, ctx, row.id, number, next, `edited: ${changed.join(', ')}`, note?.trim() || null, actorLabel, now);
+    await addRevision(ctx, tx, { rowId: row.id, number, document: next, summary: `edited: ${changed.join(', ')}`, note: note?.trim() || null, actor: actorLabel, at: now });
     await appendAudit(
       tx,
       { actor: actorLabel, action: next.state === 'amended' ? 'advisory.amend' : 'advisory.update', projectId: project.id, reportId: row.report_id, data: { advisory: publicId, fields: changed, revision: number } },
@@ -324,27 +338,31 @@ export async function moveAdvisory(
     if (change.to === 'scheduled' && Date.parse(next.embargo_until ?? '') <= now.getTime()) {
       throw DomainError.validation([{ field: 'embargo_until', message: 'must be in the future to schedule (publish it instead)' }]);
     }
-    await saveTransition(tx, ctx, project, row, current, next, actorLabel, now, change.summary ?? null);
+    await saveTransition(ctx, tx, project, { row, from: current, next, actorLabel, at: now, note: change.summary ?? null });
     const saved = await requireAdvisory(tx, project, publicId);
     return viewOf(ctx, project, saved, await trackingIdOf(tx, row.report_id));
   });
 }
 
+/** One state change of an advisory, as `saveTransition` persists it. */
+export interface AdvisoryTransition {
+  row: Pick<AdvisoryRow, 'id' | 'public_id' | 'report_id' | 'revision'>;
+  /** The document before the change. */
+  from: Advisory;
+  /** The document after the change (`transitionAdvisory(from, …)`). */
+  next: Advisory;
+  actorLabel: string;
+  at: Date;
+  /** The revision note (a transition's summary), if any. */
+  note: string | null;
+}
+
 /** Persists one state change with its revision, audit entry and effects on the report (shared with the publish job). */
-export async function saveTransition(
-  tx: Tx,
-  ctx: ServiceContext,
-  project: ProjectRecord,
-  row: Pick<AdvisoryRow, 'id' | 'public_id' | 'report_id' | 'revision'>,
-  from: Advisory,
-  next: Advisory,
-  actorLabel: string,
-  now: Date,
-  note: string | null,
-): Promise<void> {
+export async function saveTransition(ctx: ServiceContext, tx: Tx, project: ProjectRecord, transition: AdvisoryTransition): Promise<void> {
+  const { row, from, next, actorLabel, at: now, note } = transition;
   const number = row.revision + 1;
   await tx.updateTable('advisories').set({ ...documentColumns(ctx, row.id, next), revision: number }).where('id', '=', row.id).execute();
-  await addRevision(tx, ctx, row.id, number, next, `${from.state} → ${next.state}`, note, actorLabel, now);
+  await addRevision(ctx, tx, { rowId: row.id, number, document: next, summary: `${from.state} → ${next.state}`, note, actor: actorLabel, at: now });
   await appendAudit(
     tx,
     {
@@ -356,7 +374,9 @@ export async function saveTransition(
     },
     now,
   );
-  if (next.state === 'scheduled' && row.report_id && next.embargo_until) await syncReportEmbargo(tx, project, row.report_id, next.embargo_until, actorLabel, now);
-  if (next.state === 'published') await afterPublication(tx, ctx, project, row, next, actorLabel, now);
+  if (next.state === 'scheduled' && row.report_id && next.embargo_until) {
+    await syncReportEmbargo(tx, project, { reportId: row.report_id, until: next.embargo_until, actorLabel, at: now });
+  }
+  if (next.state === 'published') await afterPublication(ctx, tx, project, { row, advisory: next, actorLabel, at: now });
 }
 

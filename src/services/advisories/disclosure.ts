@@ -18,7 +18,18 @@ export const advisoryUrl = (publicUrl: string, projectSlug: string, publicId: st
  * Sets the report's agreed embargo to the advisory's publication date, with the same event and audit entry
  * as PUT …/reports/{id}/embargo (`report.embargo` with old and new date). Nothing happens when it already agrees.
  */
-export async function syncReportEmbargo(tx: Tx, project: ProjectRecord, reportId: string, until: string, actorLabel: string, now: Date): Promise<void> {
+export async function syncReportEmbargo(
+  tx: Tx,
+  project: ProjectRecord,
+  change: {
+    reportId: string;
+    /** The advisory's publication date (ISO 8601). */
+    until: string;
+    actorLabel: string;
+    at: Date;
+  },
+): Promise<void> {
+  const { reportId, until, actorLabel, at: now } = change;
   const report = await tx.selectFrom('reports').select(['id', 'embargo_until']).where('id', '=', reportId).forUpdate().executeTakeFirst();
   if (!report) return;
   const date = new Date(until);
@@ -38,14 +49,12 @@ export async function syncReportEmbargo(tx: Tx, project: ProjectRecord, reportId
  * an address.
  */
 export async function afterPublication(
-  tx: Tx,
   ctx: ServiceContext,
+  tx: Tx,
   project: ProjectRecord,
-  row: { public_id: string; report_id: string | null },
-  advisory: Advisory,
-  actorLabel: string,
-  now: Date,
+  publication: { row: { public_id: string; report_id: string | null }; advisory: Advisory; actorLabel: string; at: Date },
 ): Promise<void> {
+  const { row, advisory, actorLabel, at: now } = publication;
   if (!row.report_id) return;
   const report = await tx.selectFrom('reports').selectAll().where('id', '=', row.report_id).forUpdate().executeTakeFirst();
   if (!report) return;

@@ -11,14 +11,18 @@ import type { ProjectRecord } from '../projects/projects.ts';
 import { addRevision, documentColumns, documentOf } from './store.ts';
 
 export async function followReportEmbargo(
-  tx: Tx,
   ctx: ServiceContext,
+  tx: Tx,
   project: ProjectRecord,
-  reportId: string,
-  until: string | null,
-  actorLabel: string,
-  now: Date,
+  change: {
+    reportId: string;
+    /** The report's new agreed embargo, as given (a date or date-time); null: cleared. */
+    until: string | null;
+    actorLabel: string;
+    at: Date;
+  },
 ): Promise<void> {
+  const { reportId, until, actorLabel, at: now } = change;
   const rows = await tx.selectFrom('advisories').selectAll().where('report_id', '=', reportId).where('state', '=', 'scheduled').forUpdate().execute();
   for (const row of rows) {
     const current = documentOf(ctx, row);
@@ -31,7 +35,7 @@ export async function followReportEmbargo(
     const number = row.revision + 1;
     await tx.updateTable('advisories').set({ ...documentColumns(ctx, row.id, next), revision: number }).where('id', '=', row.id).execute();
     const summary = until === null ? 'scheduled → in-review (report embargo cleared)' : `rescheduled to ${next.embargo_until} (report embargo moved)`;
-    await addRevision(tx, ctx, row.id, number, next, summary, null, actorLabel, now);
+    await addRevision(ctx, tx, { rowId: row.id, number, document: next, summary, note: null, actor: actorLabel, at: now });
     await appendAudit(
       tx,
       {

@@ -62,7 +62,7 @@ function publishOne(ctx: ServiceContext, id: string, now: Date): Promise<boolean
     const current = documentOf(ctx, claimed);
     // The document still says `scheduled`: the claim only changed the column.
     const next = transitionAdvisory(current, { to: 'published', at: `${now.toISOString().slice(0, 19)}Z` });
-    await saveTransition(tx, ctx, record, claimed, current, next, PUBLISH_JOB_ACTOR, now, null);
+    await saveTransition(ctx, tx, record, { row: claimed, from: current, next, actorLabel: PUBLISH_JOB_ACTOR, at: now, note: null });
     return true;
   });
 }

@@ -62,23 +62,28 @@ export function documentColumns(ctx: Pick<ServiceContext, 'sealer'>, rowId: stri
   return { ...common, document: null, title: null, credits: null, document_sealed: sealed, key_id: keyId };
 }
 
+/** One revision of an advisory, as `addRevision` stores it. */
+export interface NewRevision {
+  /** The advisory's row id (`advisories.id`), not its public id. */
+  rowId: string;
+  number: number;
+  document: Advisory;
+  /** What the revision did, e.g. "draft → in-review" or "edited: title". */
+  summary: string;
+  /** The editor's free-text note (sealed with the document). */
+  note: string | null;
+  actor: string;
+  at: Date;
+}
+
 /** Appends the next revision row (always sealed: a draft's history is as confidential as the draft). */
-export async function addRevision(
-  tx: Tx,
-  ctx: Pick<ServiceContext, 'sealer'>,
-  rowId: string,
-  number: number,
-  a: Advisory,
-  summary: string,
-  note: string | null,
-  actor: string,
-  at: Date,
-): Promise<void> {
-  const payload: SealedRevision = { document: a, note };
+export async function addRevision(ctx: Pick<ServiceContext, 'sealer'>, tx: Tx, revision: NewRevision): Promise<void> {
+  const { rowId, number, document, summary, note, actor, at } = revision;
+  const payload: SealedRevision = { document, note };
   const { keyId, sealed } = ctx.sealer.seal(JSON.stringify(payload), revisionAad(rowId, number));
   await tx
     .insertInto('advisory_revisions')
-    .values({ advisory_id: rowId, number, state: a.state, document_sealed: sealed, key_id: keyId, summary, actor, created_at: at })
+    .values({ advisory_id: rowId, number, state: document.state, document_sealed: sealed, key_id: keyId, summary, actor, created_at: at })
     .execute();
 }
 

@@ -155,7 +155,19 @@ function filesOf(parsed: ParsedMail, limits: MailIntakeLimits): IncomingFile[] {
  * checked against `knownKey` (a reply: the key the reporter gave earlier) or else against a key the mail itself
  * carries (decrypting twice: the key may be inside the encrypted part).
  */
-async function contentOf(ctx: ServiceContext, raw: Buffer, parsed: ParsedMail, projectId: string, knownKey: string | null, limits: MailIntakeLimits): Promise<Content> {
+async function contentOf(
+  ctx: ServiceContext,
+  mail: {
+    raw: Buffer;
+    parsed: ParsedMail;
+    /** The project whose keys decrypt it. */
+    projectId: string;
+    /** The reporter's public key given earlier (a reply), or null: a key the mail carries is used. */
+    knownKey: string | null;
+    limits: MailIntakeLimits;
+  },
+): Promise<Content> {
+  const { raw, parsed, projectId, knownKey, limits } = mail;
   const ct = parsed.headers.get('content-type') as { value?: string } | undefined;
   const decrypt = async (fn: (opts: DecryptOptions) => Promise<DecryptedMessage>, keyIn: (d: DecryptedMessage) => Promise<string | null>) => {
     let d = await withProjectKeys(ctx, projectId, knownKey, fn);
@@ -223,7 +235,7 @@ async function hold(ctx: ServiceContext, mail: InboundMail, target: Target | nul
 async function appendReply(ctx: ServiceContext, projectId: string, reportId: string, content: Content): Promise<string> {
   const files = await typedFiles(content.files);
   const now = ctx.now();
-  return ctx.db.transaction().execute(async (tx) => `message ${await writeReply(ctx, tx, projectId, reportId, content, files, now, 'reporter', {})}`);
+  return ctx.db.transaction().execute(async (tx) => `message ${await writeReply(ctx, tx, { projectId, reportId, content, files, at: now, actor: 'reporter' })}`);
 }
 
 const typedFiles = async (files: IncomingFile[]) => {
@@ -231,18 +243,23 @@ const typedFiles = async (files: IncomingFile[]) => {
   return files.map((f, i) => ({ ...f, contentType: types[i] ?? 'application/octet-stream' }));
 };
 
-async function writeReply(
-  ctx: ServiceContext,
-  tx: Tx,
-  projectId: string,
-  reportId: string,
-  content: Content,
-  files: Awaited<ReturnType<typeof typedFiles>>,
-  now: Date,
-  actor: string,
-  extra: Record<string, unknown>,
-): Promise<string> {
-  const id = await insertMessage(ctx, tx, reportId, { kind: 'reporter', userId: null }, false, content.text, files, now);
+/** A reply by mail as `writeReply` stores it: the thread message, its event and its audit entry. */
+interface ReplyWrite {
+  projectId: string;
+  reportId: string;
+  content: Content;
+  /** `content.files` with their sniffed content types. */
+  files: Awaited<ReturnType<typeof typedFiles>>;
+  at: Date;
+  /** Who the audit entry names: the reporter, or the maintainer releasing a held reply. */
+  actor: string;
+  /** More fields for the audit entry's data (a release names the quarantine item and the original sender). */
+  auditData?: Record<string, unknown>;
+}
+
+async function writeReply(ctx: ServiceContext, tx: Tx, reply: ReplyWrite): Promise<string> {
+  const { projectId, reportId, content, files, at: now, actor, auditData: extra = {} } = reply;
+  const id = await insertMessage(ctx, tx, { reportId, author: { kind: 'reporter', userId: null }, internal: false, text: content.text, files, at: now });
   await recordEvent(tx, reportId, { kind: 'reporter-message', at: now.toISOString() }, 'reporter');
   await tx.updateTable('reports').set({ updated_at: now }).where('id', '=', reportId).execute();
   await appendAudit(
@@ -322,7 +339,7 @@ export async function prepareHeldReplyRelease(
   if (!reportId) throw notReleasable('the mail is not addressed to the reply address of a known report of this project (unknown token).');
   let content: Content;
   try {
-    content = await contentOf(ctx, item.raw, parsed, projectId, await getReporterPublicKey(ctx, reportId), { domains: [], ...limits });
+    content = await contentOf(ctx, { raw: item.raw, parsed, projectId, knownKey: await getReporterPublicKey(ctx, reportId), limits: { domains: [], ...limits } });
   } catch (e) {
     if (e instanceof Held) throw notReleasable(`the content cannot be read (${e.code}: ${e.message}).`);
     throw e;
@@ -334,10 +351,14 @@ export async function prepareHeldReplyRelease(
   const files = await typedFiles(content.files);
   const target = reportId;
   return async (tx) => {
-    const message = await writeReply(ctx, tx, projectId, target, { ...content, text }, files, ctx.now(), releasedBy, {
-      released_from_quarantine: item.id,
-      released_by: releasedBy,
-      original_sender: sender,
+    const message = await writeReply(ctx, tx, {
+      projectId,
+      reportId: target,
+      content: { ...content, text },
+      files,
+      at: ctx.now(),
+      actor: releasedBy,
+      auditData: { released_from_quarantine: item.id, released_by: releasedBy, original_sender: sender },
     });
     return { report: target, message, original_sender: sender };
   };
@@ -364,12 +385,12 @@ async function receiveOne(ctx: ServiceContext, mail: InboundMail, target: Target
     if (target.replyToken) {
       const match = await reportForReplyToken(ctx.db, target.project.id, target.replyToken, sender);
       if (!match || !match.senderMatches) throw new Held('reply_mismatch', BOUNCE_REASONS.reply_mismatch as string);
-      const content = await contentOf(ctx, mail.raw, parsed, target.project.id, await getReporterPublicKey(ctx, match.reportId), limits);
+      const content = await contentOf(ctx, { raw: mail.raw, parsed, projectId: target.project.id, knownKey: await getReporterPublicKey(ctx, match.reportId), limits });
       if (!content.text && !content.files.length) throw new Held('invalid_report', 'The reply is empty.');
       return await appendReply(ctx, target.project.id, match.reportId, { ...content, text: content.text || '(attachments only)' });
     }
 
-    const content = await contentOf(ctx, mail.raw, parsed, target.project.id, null, limits);
+    const content = await contentOf(ctx, { raw: mail.raw, parsed, projectId: target.project.id, knownKey: null, limits });
     const automatic = isAutomatic(parsed, mail.mailFrom);
     const sections = splitSections(content.text);
     const result = await submitReport(ctx, {

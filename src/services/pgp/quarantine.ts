@@ -140,9 +140,9 @@ async function findItem(db: DbOrTx, project: ProjectRecord, id: string): Promise
 export async function readQuarantineItem(
   ctx: ServiceContext,
   project: ProjectRecord,
+  id: string,
   actor: Actor | null,
   actorLabel: string,
-  id: string,
 ): Promise<QuarantineItem & { raw: Buffer }> {
   authorize(actor, 'quarantine:read');
   const row = await findItem(ctx.db, project, id);
@@ -157,12 +157,16 @@ export async function readQuarantineItem(
 export async function resolveQuarantineItem(
   ctx: ServiceContext,
   project: ProjectRecord,
+  id: string,
   actor: Actor | null,
   actorLabel: string,
-  id: string,
-  resolution: QuarantineResolution,
-  release?: ReleaseHook,
+  input: {
+    resolution: QuarantineResolution;
+    /** For `released`: hands the item back to its channel (see ReleaseHook); without it the decision is only recorded. */
+    release?: ReleaseHook;
+  },
 ): Promise<QuarantineItem> {
+  const { resolution, release } = input;
   authorize(actor, 'quarantine:resolve');
   if (!(QUARANTINE_RESOLUTIONS as readonly string[]).includes(resolution)) {
     throw DomainError.validation([{ field: 'resolution', message: `must be one of: ${QUARANTINE_RESOLUTIONS.join(', ')}` }]);

@@ -10,16 +10,20 @@ import { recordEvent } from './events.ts';
 import { aad, requireReport, reportForToken } from './store.ts';
 import { queueMaintainerMessage } from '../mail/notify.ts';
 
-export async function insertMessage(
-  ctx: ServiceContext,
-  tx: Tx,
-  reportId: string,
-  author: { kind: 'reporter' | 'maintainer'; userId: string | null },
-  internal: boolean,
-  text: string,
-  files: Array<IncomingFile & { contentType: string }>,
-  now: Date,
-): Promise<string> {
+/** A message of a report's thread, as `insertMessage` stores it (sealed, with its attachments). */
+export interface NewMessage {
+  reportId: string;
+  author: { kind: 'reporter' | 'maintainer'; userId: string | null };
+  /** An internal note: maintainers only, never shown or mailed to the reporter. */
+  internal: boolean;
+  text: string;
+  /** Attachments, their content type already sniffed. */
+  files: Array<IncomingFile & { contentType: string }>;
+  at: Date;
+}
+
+export async function insertMessage(ctx: ServiceContext, tx: Tx, message: NewMessage): Promise<string> {
+  const { reportId, author, internal, text, files, at: now } = message;
   const id = randomUUID();
   const sealed = ctx.sealer.seal(text, aad(reportId, `message:${id}`));
   await tx
@@ -69,7 +73,7 @@ export async function addMaintainerMessage(
   const row = await requireReport(ctx, project, trackingId);
   const now = ctx.now();
   const id = await ctx.db.transaction().execute(async (tx) => {
-    const id = await insertMessage(ctx, tx, row.id, { kind: 'maintainer', userId: actor?.userId ?? null }, input.internal, text, [], now);
+    const id = await insertMessage(ctx, tx, { reportId: row.id, author: { kind: 'maintainer', userId: actor?.userId ?? null }, internal: input.internal, text, files: [], at: now });
     if (!input.internal) await recordEvent(tx, row.id, { kind: 'maintainer-reply', at: now.toISOString() }, actorLabel);
     if (!input.internal) await queueMaintainerMessage(tx, ctx, { reportId: row.id, authorUserId: actor?.userId ?? null, body: text });
     await tx.updateTable('reports').set({ updated_at: now }).where('id', '=', row.id).execute();
@@ -85,7 +89,14 @@ export async function addReporterMessage(ctx: ServiceContext, token: string, tex
   const types = await Promise.all(files.map((f, i) => sniffAttachment(f, i)));
   const now = ctx.now();
   const id = await ctx.db.transaction().execute(async (tx) => {
-    const id = await insertMessage(ctx, tx, row.id, { kind: 'reporter', userId: null }, false, body, files.map((f, i) => ({ ...f, contentType: types[i] ?? 'application/octet-stream' })), now);
+    const id = await insertMessage(ctx, tx, {
+      reportId: row.id,
+      author: { kind: 'reporter', userId: null },
+      internal: false,
+      text: body,
+      files: files.map((f, i) => ({ ...f, contentType: types[i] ?? 'application/octet-stream' })),
+      at: now,
+    });
     await recordEvent(tx, row.id, { kind: 'reporter-message', at: now.toISOString() }, 'reporter');
     await tx.updateTable('reports').set({ updated_at: now }).where('id', '=', row.id).execute();
     await appendAudit(tx, { actor: 'reporter', action: 'report.reporter-message', projectId: project.id, reportId: row.id, data: { message: id, attachments: files.length } }, now);

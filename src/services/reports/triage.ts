@@ -153,7 +153,7 @@ export async function setEmbargo(
       { actor: actorLabel, action: 'report.embargo', projectId: project.id, reportId: row.id, data: { from: row.embargo_until?.toISOString() ?? null, to: until } },
       now,
     );
-    await followReportEmbargo(tx, ctx, project, row.id, until, actorLabel, now);
+    await followReportEmbargo(ctx, tx, project, { reportId: row.id, until, actorLabel, at: now });
     return { embargoUntil: until };
   });
 }
