@@ -1,10 +1,11 @@
 import type { AdvisorySummary, AdvisoryView } from '../services/advisories/advisories.ts';
 import type { StoredRevision } from '../services/advisories/store.ts';
 import { advisoryUrl } from '../services/advisories/disclosure.ts';
+import type { AdvisoryRevision, AdvisorySummary as AdvisorySummaryJson, AdvisoryView as AdvisoryViewJson } from './schemas/advisories.ts';
 
 const isoOrNull = (d: Date | null) => d?.toISOString() ?? null;
 
-export const presentAdvisorySummary = (s: AdvisorySummary) => ({
+export const presentAdvisorySummary = (s: AdvisorySummary): AdvisorySummaryJson => ({
   id: s.id,
   state: s.state,
   title: s.title,
@@ -17,7 +18,7 @@ export const presentAdvisorySummary = (s: AdvisorySummary) => ({
 });
 
 /** The API view: the document, what is still wrong with it, and where it is (or will be) public. */
-export function presentAdvisoryView(publicUrl: string, slug: string, v: AdvisoryView) {
+export function presentAdvisoryView(publicUrl: string, slug: string, v: AdvisoryView): AdvisoryViewJson {
   const api = `/api/v1/projects/${slug}/advisories/${v.advisory.id}`;
   return {
     advisory: v.advisory,
@@ -34,7 +35,7 @@ export function presentAdvisoryView(publicUrl: string, slug: string, v: Advisory
   };
 }
 
-export const presentRevision = (r: StoredRevision) => ({
+export const presentRevision = (r: StoredRevision): AdvisoryRevision => ({
   number: r.number,
   state: r.state,
   summary: r.summary,

@@ -1,17 +1,18 @@
 import type { ProjectKeyView } from '../services/pgp/project-keys.ts';
 import type { ReportEncryptionView } from '../services/pgp/intake.ts';
 import type { QuarantineItem } from '../services/pgp/quarantine.ts';
+import type { Encryption, ProjectKey, QuarantineItem as QuarantineItemJson } from './schemas/pgp.ts';
 
 /** Presenters of the OpenPGP feature: keys, report encryption facts, quarantine items. */
 
-export const presentEncryption = (e: ReportEncryptionView) => ({
+export const presentEncryption = (e: ReportEncryptionView): Encryption => ({
   encrypted: e.encrypted,
   signature: e.signature,
   signer_fingerprint: e.signerFingerprint,
   reporter_key_fingerprint: e.reporterKeyFingerprint,
 });
 
-export const presentKey = (k: ProjectKeyView, publicUrl: string | null) => ({
+export const presentKey = (k: ProjectKeyView, publicUrl: string | null): ProjectKey => ({
   fingerprint: k.fingerprint,
   algorithm: k.algorithm,
   user_ids: k.userIds,
@@ -25,7 +26,7 @@ export const presentKey = (k: ProjectKeyView, publicUrl: string | null) => ({
   public_key: k.publicKeyArmored,
 });
 
-export const presentQuarantineItem = (q: QuarantineItem, slug: string) => ({
+export const presentQuarantineItem = (q: QuarantineItem, slug: string): QuarantineItemJson => ({
   id: q.id,
   channel: q.channel,
   reason_code: q.reasonCode,

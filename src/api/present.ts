@@ -6,9 +6,17 @@ import type { ReportDetail, ReportSummary, SubmitResult } from '../services/repo
 import { presentEncryption } from './present-pgp.ts';
 import type { ScanDetail, ScanSummary, StoredFinding } from '../services/scanning/scans.ts';
 import type { SlaEntry } from '../services/reports/sla.ts';
+import type { Deadline as DeadlineJson, SlaEntry as SlaEntryJson, SubmissionCreated } from './schemas.ts';
+import type { CvssAssessment as CvssAssessmentJson, ReportDetail as ReportDetailJson, ReporterView, ReportSummary as ReportSummaryJson, ThreadAttachment, ThreadMessage } from './schemas/reports.ts';
+import type { CvssScore } from './schemas/cvss.ts';
+import type { Project } from './schemas/projects.ts';
+import type { Finding, Scan, ScanSummary as ScanSummaryJson } from './schemas/scans.ts';
 
-/** Explicit presenters: what leaves the server is chosen field by field, never a database row. */
-export const presentDeadline = (d: Deadline) => ({
+/**
+ * Explicit presenters: what leaves the server is chosen field by field, never a database row. Each returns the
+ * Static type of its response schema (./schemas/), which Fastify serialises with: the two cannot drift.
+ */
+export const presentDeadline = (d: Deadline): DeadlineJson => ({
   clock: d.clock,
   due_at: d.dueAt,
   status: d.status,
@@ -17,7 +25,7 @@ export const presentDeadline = (d: Deadline) => ({
   promise: d.promise,
 });
 
-export const presentSummary = (r: ReportSummary) => ({
+export const presentSummary = (r: ReportSummary): ReportSummaryJson => ({
   tracking_id: r.trackingId,
   title: r.title,
   state: r.state,
@@ -30,7 +38,7 @@ export const presentSummary = (r: ReportSummary) => ({
   deadlines: r.deadlines.map(presentDeadline),
 });
 
-const presentThread = (d: ReportDetail, slug: string | null) => ({
+const presentThread = (d: ReportDetail, slug: string | null): { messages: ThreadMessage[]; attachments: ThreadAttachment[] } => ({
   messages: d.messages.map((m) => ({
     id: m.id,
     author: m.author,
@@ -51,7 +59,7 @@ const presentThread = (d: ReportDetail, slug: string | null) => ({
   })),
 });
 
-export const presentDetail = (d: ReportDetail, slug: string) => ({
+export const presentDetail = (d: ReportDetail, slug: string): ReportDetailJson => ({
   ...presentSummary(d),
   body: d.body,
   cvss: presentAssessment(d.cvss),
@@ -67,7 +75,7 @@ export const presentDetail = (d: ReportDetail, slug: string) => ({
 });
 
 /** What the reporter sees: their own words, status, the deadlines owed to them, the non-internal thread. */
-export const presentReporterView = (d: ReportDetail, project: ProjectRecord) => ({
+export const presentReporterView = (d: ReportDetail, project: ProjectRecord): ReporterView => ({
   project: { slug: project.slug, name: project.name },
   tracking_id: d.trackingId,
   title: d.title,
@@ -81,7 +89,7 @@ export const presentReporterView = (d: ReportDetail, project: ProjectRecord) => 
   ...presentThread(d, null),
 });
 
-export const presentSlaEntry = (e: SlaEntry) => ({
+export const presentSlaEntry = (e: SlaEntry): SlaEntryJson => ({
   tracking_id: e.trackingId,
   title: e.title,
   state: e.state,
@@ -89,7 +97,7 @@ export const presentSlaEntry = (e: SlaEntry) => ({
   ...presentDeadline(e),
 });
 
-export const presentProject = (p: ProjectRecord) => ({
+export const presentProject = (p: ProjectRecord): Project => ({
   slug: p.slug,
   name: p.name,
   tracking_prefix: p.trackingPrefix,
@@ -99,33 +107,28 @@ export const presentProject = (p: ProjectRecord) => ({
 });
 
 /** The same object `embargo cvss --json` prints. */
-export function presentCvss(r: CvssResult) {
-  return {
-    version: r.version,
-    vector: r.vector,
-    score: r.score,
-    severity: r.severity,
-    base_score: r.baseScore,
-    ...(r.version === '4.0'
-      ? { nomenclature: r.nomenclature, macro_vector: r.macroVector }
-      : {
-          temporal_score: r.temporalScore,
-          environmental_score: r.environmentalScore,
-          impact_sub_score: r.impactSubScore,
-          exploitability_sub_score: r.exploitabilitySubScore,
-        }),
-  };
+export function presentCvss(r: CvssResult): CvssScore {
+  const common = { vector: r.vector, score: r.score, severity: r.severity, base_score: r.baseScore };
+  return r.version === '4.0'
+    ? { version: r.version, ...common, nomenclature: r.nomenclature, macro_vector: r.macroVector }
+    : {
+        version: r.version,
+        ...common,
+        temporal_score: r.temporalScore,
+        environmental_score: r.environmentalScore,
+        impact_sub_score: r.impactSubScore,
+        exploitability_sub_score: r.exploitabilitySubScore,
+      };
 }
 
-
-export const presentAssessment = (a: CvssAssessment) => ({
+export const presentAssessment = (a: CvssAssessment): CvssAssessmentJson => ({
   v3: a.v3 ? presentCvss(a.v3) : null,
   v4: a.v4 ? presentCvss(a.v4) : null,
   /** Which vector decides the severity ('4.0' | '3.x'), or null when severity is set by hand. */
   driven_by: a.drivenBy,
 });
 
-export const presentFinding = (f: StoredFinding, slug: string, scanId: string) => ({
+export const presentFinding = (f: StoredFinding, slug: string, scanId: string): Finding => ({
   id: f.findingId,
   ecosystem: f.ecosystem,
   package: f.package,
@@ -141,7 +144,7 @@ export const presentFinding = (f: StoredFinding, slug: string, scanId: string) =
   report_url: `/api/v1/projects/${slug}/scans/${scanId}/findings/${f.findingId}/report`,
 });
 
-export const presentScanSummary = (s: ScanSummary) => ({
+export const presentScanSummary = (s: ScanSummary): ScanSummaryJson => ({
   id: s.id,
   filename: s.filename,
   format: s.format,
@@ -154,7 +157,7 @@ export const presentScanSummary = (s: ScanSummary) => ({
   created_at: s.createdAt.toISOString(),
 });
 
-export const presentScan = (s: ScanDetail, slug: string) => ({
+export const presentScan = (s: ScanDetail, slug: string): Scan => ({
   id: s.id,
   filename: s.filename,
   format: s.format,
@@ -168,7 +171,7 @@ export const presentScan = (s: ScanDetail, slug: string) => ({
 });
 
 /** The answer to an accepted submission: the reporter's only chance to keep their private link. */
-export const presentSubmissionCreated = (result: SubmitResult) => ({
+export const presentSubmissionCreated = (result: SubmitResult): SubmissionCreated => ({
   tracking_id: result.trackingId,
   reporter_token: result.reporterToken,
   reporter_link: result.reporterLink,

@@ -1,4 +1,4 @@
-import { Type, type TSchema } from '@sinclair/typebox';
+import { Type, type Static, type TSchema, type TString } from '@sinclair/typebox';
 import { REPORT_STATES, REJECTION_REASONS } from '../core/reports/states.ts';
 import { SEVERITIES } from '../core/severity.ts';
 import { PROJECT_ROLES } from '../core/access/permissions.ts';
@@ -83,3 +83,30 @@ export const SlaResponse = Type.Object({
     ]),
   ),
 });
+
+export type Deadline = Static<typeof DeadlineSchema>;
+export type Classification = Static<typeof ClassificationSchema>;
+export type SubmissionCreated = Static<typeof SubmissionCreated>;
+export type SlaResponse = Static<typeof SlaResponse>;
+export type SlaEntry = SlaResponse['deadlines'][number];
+export type ErrorResponse = Static<typeof ErrorResponse>;
+
+// ---- Pieces of response schemas ----
+
+export const DateTime = (description?: string) => Type.String({ format: 'date-time', ...(description ? { description } : {}) });
+
+/**
+ * A response body that is not serialised JSON: a page, a text file, a download, or a JSON document the route
+ * writes itself. Fastify sends a string or Buffer as it is, so this only documents the media type; `format`
+ * 'binary' marks a download. The `content` form is Fastify's (and OpenAPI's) per-media-type response.
+ */
+export const Document = <S extends TSchema = TString>(mediaType: string, description: string, schema?: S) => ({
+  description,
+  content: { [mediaType]: { schema: { ...(schema ?? Type.String()), description } as S } },
+});
+export const Download = (description: string) => Document('application/octet-stream', description, Type.String({ format: 'binary' }));
+export const HtmlPage = (description: string) => Document('text/html', description);
+/** A JSON document written by the route itself (a standard format: OSV, CVE, CSAF, ROLIE): open-ended, never filtered. */
+export const JsonDocument = (description: string, mediaType = 'application/json') => Document(mediaType, description, Type.Object({}, { additionalProperties: true }));
+/** No body (204), or a redirect (3xx) whose answer is the Location header (`type: 'null'`: OpenAPI shows no content). */
+export const NoBody = (description: string) => Type.Unsafe<undefined>({ type: 'null', description });

@@ -5,6 +5,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { loadConfig, type Config } from '../../src/server/config.ts';
 import { compose, type Runtime } from '../../src/server/compose.ts';
+// Holds every answer of the apps built here to its route's response schema (see the file).
+import './response-check.ts';
 
 /**
  * Integration tests run on every engine available: PGlite always, PostgreSQL when EMBARGO_TEST_DATABASE_URL

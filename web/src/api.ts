@@ -6,6 +6,10 @@
 import type { FieldProblem } from '../../src/core/errors.ts';
 import type { Policy } from '../../src/core/policy/types.ts';
 import type { ReportBody, SubmissionInput } from '../../src/core/reports/submission.ts';
+import type { SubmissionCreated } from '../../src/api/schemas.ts';
+import type { MessageCreated, ReporterView } from '../../src/api/schemas/reports.ts';
+import type { IntakeLimits, ProjectInfo, ProjectList } from '../../src/api/schemas/projects.ts';
+import type { CurrentSession, Session, SessionUser } from '../../src/api/schemas/access.ts';
 
 export type { FieldProblem, Policy, ReportBody };
 
@@ -25,98 +29,12 @@ export class ApiError extends Error {
   }
 }
 
-// ---- Response shapes (mirror src/api/present.ts) ----
+// ---- Response shapes: the server's own response schemas (src/api/schemas/), so a renamed field fails the type-check ----
 
-export interface ProjectListItem {
-  slug: string;
-  name: string;
-}
-
-export interface ProjectInfo {
-  slug: string;
-  name: string;
-  tracking_prefix: string;
-  hosts: string[];
-  created_at: string;
-  updated_at: string;
-  /** The project's OpenPGP key managed by Embargo (docs/pgp.md), when it has one. */
-  pgp_key?: { fingerprint: string; url: string } | null;
-  policy: Policy;
-}
-
-export interface IntakeLimits {
-  max_attachment_bytes: number;
-  max_attachments: number;
-}
-
-export interface Classification {
-  version_status: string;
-  version_matched: string | null;
-  scope_status: string;
-  flags: string[];
-}
-
-export interface SubmissionCreated {
-  tracking_id: string;
-  reporter_token: string;
-  reporter_link: string;
-  reporter_api: string;
-  classification: Classification;
-  created_at: string;
-  notice: string;
-}
-
-export interface Deadline {
-  clock: string;
-  due_at: string;
-  status: string;
-  met_at: string | null;
-  remaining_ms: number | null;
-  promise: string;
-}
-
-export interface ThreadMessage {
-  id: string;
-  author: 'reporter' | 'maintainer' | 'system' | string;
-  author_name: string | null;
-  internal: boolean;
-  body: string;
-  created_at: string;
-}
-
-export interface ThreadAttachment {
-  id: string;
-  filename: string;
-  content_type: string;
-  size: number;
-  sha256: string;
-  message_id: string | null;
-  created_at: string;
-  /** Maintainer views only: the download path. */
-  url?: string;
-}
-
-export interface ReporterView {
-  project: { slug: string; name: string };
-  tracking_id: string;
-  title: string;
-  state: string;
-  severity: string | null;
-  rejection_reason: string | null;
-  created_at: string;
-  updated_at: string;
-  deadlines: Deadline[];
-  body: ReportBody;
-  messages: ThreadMessage[];
-  attachments: ThreadAttachment[];
-}
-
-export interface SessionUser {
-  id: string;
-  email: string;
-  name: string;
-  site_admin: boolean;
-}
+export type { Classification, Deadline, SubmissionCreated } from '../../src/api/schemas.ts';
+export type { ReporterView, ThreadAttachment, ThreadMessage } from '../../src/api/schemas/reports.ts';
+export type { IntakeLimits, ProjectInfo, ProjectList, ProjectListItem } from '../../src/api/schemas/projects.ts';
+export type { CurrentSession, Session, SessionUser } from '../../src/api/schemas/access.ts';
 
 /**
  * The intake fields of POST /api/v1/projects/:slug/reports (src/api/schemas.ts SubmissionBody): the
@@ -188,7 +106,7 @@ const enc = encodeURIComponent;
 // ---- Endpoints ----
 
 export const api = {
-  projects: () => request<{ projects: ProjectListItem[] }>('/api/v1/projects'),
+  projects: () => request<ProjectList>('/api/v1/projects'),
   project: (slug: string) => request<ProjectInfo>(`/api/v1/projects/${enc(slug)}`),
   intakeLimits: () => request<IntakeLimits>('/api/v1/intake/limits'),
 
@@ -197,17 +115,17 @@ export const api = {
 
   reporterView: (token: string) => request<ReporterView>(`/api/v1/reporter/${enc(token)}`),
   reporterMessage: (token: string, body: string, files: File[]) =>
-    request<unknown>(`/api/v1/reporter/${enc(token)}/messages`, { form: multipart({ body }, files) }),
+    request<MessageCreated>(`/api/v1/reporter/${enc(token)}/messages`, { form: multipart({ body }, files) }),
   reporterAttachmentUrl: (token: string, attachmentId: string) => `/api/v1/reporter/${enc(token)}/attachments/${enc(attachmentId)}`,
 
   /** The signed-in maintainer (401 ApiError when signed out); stores the session's CSRF token. */
   async session(): Promise<SessionUser> {
-    const r = await request<{ user: SessionUser; csrf_token: string | null }>('/api/v1/session');
+    const r = await request<CurrentSession>('/api/v1/session');
     setCsrfToken(r.csrf_token);
     return r.user;
   },
   async login(email: string, password: string): Promise<SessionUser> {
-    const r = await request<{ user: SessionUser; csrf_token: string }>('/api/v1/session', { json: { email, password } });
+    const r = await request<Session>('/api/v1/session', { json: { email, password } });
     setCsrfToken(r.csrf_token);
     return r.user;
   },

@@ -1,52 +1,33 @@
-import { Type, type FastifyPluginAsyncTypebox, type TSchema } from '@fastify/type-provider-typebox';
-import { ADVISORY_STATES, BRANCH_STATUSES, CREDIT_TYPES, REFERENCE_TYPES } from '../../core/advisories/index.ts';
+import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { ADVISORY_STATES } from '../../core/advisories/index.ts';
 import { ECOSYSTEMS } from '../../core/versions/ecosystems.ts';
 import { createAdvisory, listAdvisories, moveAdvisory, readAdvisory, readRevisions, updateAdvisory } from '../../services/advisories/advisories.ts';
 import { changelogOf, EXPORT_FORMATS, exportStoredAdvisory } from '../../services/advisories/exports.ts';
 import type { ServiceContext } from '../../services/context.ts';
 import { actorLabel } from '../auth.ts';
-import { Slug, SlugParams, Str, TrackingId } from '../../api/schemas.ts';
+import { Document, Slug, SlugParams, Str, TrackingId } from '../../api/schemas.ts';
+import {
+  AdvisoryListSchema,
+  AdvisoryViewSchema,
+  AffectedSchema,
+  CreditSchema,
+  CvssVectorsSchema,
+  lit,
+  NullFirst as Nullable,
+  ReferenceSchema,
+  RevisionListSchema,
+} from '../../api/schemas/advisories.ts';
 import { presentAdvisorySummary, presentAdvisoryView, presentRevision } from '../../api/present-advisories.ts';
-
-/**
- * Null first: with ajv's type coercion the string branch of `Nullable(...)` would turn a JSON null into "" before
- * the null branch is tried.
- */
-const Nullable = <T extends TSchema>(t: T) => Type.Union([Type.Null(), t]);
-
-const lit = <T extends string>(values: readonly T[]) => Type.Union(values.map((v) => Type.Literal(v)));
 
 export const AdvisoryId = Type.String({ pattern: '^[A-Z][A-Z0-9]{1,9}-SA-\\d{4}-\\d{4,}$', description: 'advisory id, e.g. PRIV-SA-2026-0001' });
 const AdvisoryParams = Type.Object({ slug: Slug, id: AdvisoryId });
-
-const Version = Str(100, 1);
-export const BranchEntrySchema = Type.Object(
-  {
-    branch: Str(100, 1),
-    status: lit(BRANCH_STATUSES),
-    introduced: Type.Optional(Version),
-    fixed: Type.Optional(Version),
-    last_affected: Type.Optional(Version),
-  },
-  { additionalProperties: false },
-);
-export const AffectedSchema = Type.Object(
-  { ecosystem: lit(ECOSYSTEMS), package: Str(214, 1), purl: Type.Optional(Str(500, 1)), branches: Type.Array(BranchEntrySchema, { maxItems: 50 }) },
-  { additionalProperties: false },
-);
-export const ReferenceSchema = Type.Object({ type: lit(REFERENCE_TYPES), url: Str(2000, 1), name: Type.Optional(Str(512)) }, { additionalProperties: false });
-export const CreditSchema = Type.Object(
-  { name: Nullable(Str(200, 1)), type: lit(CREDIT_TYPES), contact: Type.Optional(Type.Array(Str(500, 1), { maxItems: 5 })) },
-  { additionalProperties: false },
-);
-const CvssSchema = Type.Object({ v3: Nullable(Str(200)), v4: Nullable(Str(300)) }, { additionalProperties: false });
 
 const ContentFields = {
   title: Type.Optional(Str(200, 1)),
   summary: Type.Optional(Str(160)),
   details: Type.Optional(Str(50_000)),
   cwe_ids: Type.Optional(Type.Array(Str(20, 1), { maxItems: 20 })),
-  cvss: Type.Optional(CvssSchema),
+  cvss: Type.Optional(CvssVectorsSchema),
   affected: Type.Optional(Type.Array(AffectedSchema, { maxItems: 50 })),
   references: Type.Optional(Type.Array(ReferenceSchema, { maxItems: 100 })),
   credits: Type.Optional(Type.Array(CreditSchema, { maxItems: 50 })),
@@ -66,59 +47,6 @@ const CreateBody = Type.Object(
 const UpdateBody = Type.Object({ ...ContentFields, note: Type.Optional(Nullable(Str(2000))) }, { additionalProperties: false });
 const TransitionBody = Type.Object({ to: lit(ADVISORY_STATES), summary: Type.Optional(Nullable(Str(2000))) }, { additionalProperties: false });
 
-export const AdvisoryDocSchema = Type.Object({
-  id: Type.String(),
-  project: Type.String(),
-  report_id: Nullable(Type.String()),
-  title: Type.String(),
-  summary: Type.String(),
-  details: Type.String(),
-  cwe_ids: Type.Array(Type.String()),
-  cvss: CvssSchema,
-  affected: Type.Array(AffectedSchema),
-  references: Type.Array(ReferenceSchema),
-  credits: Type.Array(CreditSchema),
-  cve_id: Nullable(Type.String()),
-  embargo_until: Nullable(Type.String()),
-  state: lit(ADVISORY_STATES),
-  created_at: Type.String(),
-  updated_at: Type.String(),
-  published_at: Nullable(Type.String()),
-  withdrawn_at: Nullable(Type.String()),
-  revisions: Type.Array(Type.Object({ number: Type.Integer(), date: Type.String(), summary: Type.String() })),
-});
-
-const Problem = Type.Object({ field: Type.String(), message: Type.String() });
-const ViewSchema = Type.Object({
-  advisory: AdvisoryDocSchema,
-  problems: Type.Array(Problem, { description: 'what is still wrong; a draft may be saved with problems, leaving draft needs none' }),
-  revision: Type.Integer(),
-  report_tracking_id: Nullable(Type.String()),
-  announced_at: Nullable(Type.String({ format: 'date-time' })),
-  public_url: Type.String(),
-  exports: Type.Object({ osv: Type.String(), cve: Type.String(), csaf: Type.String() }),
-});
-const SummarySchema = Type.Object({
-  id: Type.String(),
-  state: lit(ADVISORY_STATES),
-  title: Type.String(),
-  cve_id: Nullable(Type.String()),
-  report_tracking_id: Nullable(Type.String()),
-  publish_at: Nullable(Type.String({ format: 'date-time' })),
-  published_at: Nullable(Type.String({ format: 'date-time' })),
-  updated_at: Type.String({ format: 'date-time' }),
-  revision: Type.Integer(),
-});
-const RevisionSchema = Type.Object({
-  number: Type.Integer(),
-  state: Type.String(),
-  summary: Type.String(),
-  note: Nullable(Type.String()),
-  actor: Type.String(),
-  created_at: Type.String({ format: 'date-time' }),
-  document: AdvisoryDocSchema,
-});
-
 const ExportQuery = Type.Object(
   {
     format: Type.Optional(lit(EXPORT_FORMATS)),
@@ -132,7 +60,7 @@ const ExportQuery = Type.Object(
 export const advisoryRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox => async (app) => {
   app.get(
     '/api/v1/projects/:slug/advisories',
-    { schema: { tags: ['advisories'], summary: 'Advisories of the project, newest first (members)', params: SlugParams, response: { 200: Type.Object({ advisories: Type.Array(SummarySchema) }) } } },
+    { schema: { tags: ['advisories'], summary: 'Advisories of the project, newest first (members)', params: SlugParams, response: { 200: AdvisoryListSchema } } },
     async (req) => {
       const p = req.project;
       return { advisories: (await listAdvisories(ctx, p, req.actor)).map(presentAdvisorySummary) };
@@ -147,7 +75,7 @@ export const advisoryRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox =
         summary: 'Draft an advisory, on its own or from a report ("report": tracking id pre-fills title, CWE, CVSS, credit, branches)',
         params: SlugParams,
         body: CreateBody,
-        response: { 201: ViewSchema },
+        response: { 201: AdvisoryViewSchema },
       },
     },
     async (req, reply) => {
@@ -165,7 +93,7 @@ export const advisoryRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox =
         summary: 'One advisory; with ?format=osv|cve|csaf its export (OSV 1.7, CVE JSON 5.1, CSAF 2.0) as JSON',
         params: AdvisoryParams,
         querystring: ExportQuery,
-        response: { 200: ViewSchema },
+        response: { 200: AdvisoryViewSchema },
       },
     },
     async (req, reply) => {
@@ -194,7 +122,7 @@ export const advisoryRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox =
         summary: 'Edit an advisory (each save is a revision); on a published one this is an amendment and needs a "note"',
         params: AdvisoryParams,
         body: UpdateBody,
-        response: { 200: ViewSchema },
+        response: { 200: AdvisoryViewSchema },
       },
     },
     async (req) => {
@@ -212,7 +140,7 @@ export const advisoryRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox =
         summary: 'Move an advisory: draft ⇄ in-review (advisory:edit); scheduled, published, withdrawn (advisory:publish)',
         params: AdvisoryParams,
         body: TransitionBody,
-        response: { 200: ViewSchema },
+        response: { 200: AdvisoryViewSchema },
       },
     },
     async (req) => {
@@ -224,7 +152,7 @@ export const advisoryRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox =
 
   app.get(
     '/api/v1/projects/:slug/advisories/:id/revisions',
-    { schema: { tags: ['advisories'], summary: 'Every saved version of the advisory, oldest first', params: AdvisoryParams, response: { 200: Type.Object({ revisions: Type.Array(RevisionSchema) }) } } },
+    { schema: { tags: ['advisories'], summary: 'Every saved version of the advisory, oldest first', params: AdvisoryParams, response: { 200: RevisionListSchema } } },
     async (req) => {
       const p = req.project;
       return { revisions: (await readRevisions(ctx, p, req.params.id, req.actor, actorLabel(req))).map(presentRevision) };
@@ -233,7 +161,7 @@ export const advisoryRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox =
 
   app.get(
     '/api/v1/projects/:slug/advisories/:id/changelog',
-    { schema: { tags: ['advisories'], summary: 'The changelog entry for the release notes (Markdown)', params: AdvisoryParams, produces: ['text/markdown'] } },
+    { schema: { tags: ['advisories'], summary: 'The changelog entry for the release notes (Markdown)', params: AdvisoryParams, response: { 200: Document('text/markdown', 'the changelog entry') } } },
     async (req, reply) => {
       const p = req.project;
       const view = await readAdvisory(ctx, p, req.params.id, req.actor, actorLabel(req), 'changelog');

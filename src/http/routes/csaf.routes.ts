@@ -3,6 +3,7 @@ import { DomainError } from '../../core/errors.ts';
 import { csafOf, csafPath, csafUrl } from '../../services/advisories/exports.ts';
 import { allPublicAdvisories, type PublicAdvisory } from '../../services/advisories/publishing.ts';
 import type { ServiceContext } from '../../services/context.ts';
+import { Document, JsonDocument } from '../../api/schemas.ts';
 
 const BASE = '/.well-known/csaf';
 const CSAF_SCHEMA = 'https://docs.oasis-open.org/csaf/csaf/v2.0/csaf_json_schema.json';
@@ -23,7 +24,7 @@ const releasedAt = (p: PublicAdvisory): string => p.advisory.revisions[p.advisor
 export const csafRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox => async (app) => {
   const base = `${ctx.publicUrl}${BASE}`;
 
-  app.get(`${BASE}/provider-metadata.json`, { config: { anonymous: true }, schema: { hide: true } }, async (_req, reply) => {
+  app.get(`${BASE}/provider-metadata.json`, { config: { anonymous: true }, schema: { hide: true, response: { 200: JsonDocument('CSAF provider metadata') } } }, async (_req, reply) => {
     const all = await allPublicAdvisories(ctx);
     const lastUpdated = all.map(releasedAt).sort().pop() ?? `${ctx.now().toISOString().slice(0, 19)}Z`;
     const host = new URL(ctx.publicUrl).host;
@@ -43,7 +44,7 @@ export const csafRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox => as
     return reply.type('application/json; charset=utf-8').header('cache-control', CACHE).send(json(metadata));
   });
 
-  app.get(`${BASE}/feed-tlp-white.json`, { config: { anonymous: true }, schema: { hide: true } }, async (_req, reply) => {
+  app.get(`${BASE}/feed-tlp-white.json`, { config: { anonymous: true }, schema: { hide: true, response: { 200: JsonDocument('ROLIE feed of the TLP:WHITE CSAF documents') } } }, async (_req, reply) => {
     const all = await allPublicAdvisories(ctx);
     const feed = {
       feed: {
@@ -70,13 +71,13 @@ export const csafRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox => as
     return reply.type('application/json; charset=utf-8').header('cache-control', CACHE).send(json(feed));
   });
 
-  app.get(`${BASE}/index.txt`, { config: { anonymous: true }, schema: { hide: true } }, async (_req, reply) => {
+  app.get(`${BASE}/index.txt`, { config: { anonymous: true }, schema: { hide: true, response: { 200: Document('text/plain', 'CSAF directory index: one document path a line') } } }, async (_req, reply) => {
     const all = await allPublicAdvisories(ctx);
     const lines = all.map((p) => csafPath(p.advisory)).sort();
     return reply.type('text/plain; charset=utf-8').header('cache-control', CACHE).send(lines.map((l) => `${l}\n`).join(''));
   });
 
-  app.get(`${BASE}/changes.csv`, { config: { anonymous: true }, schema: { hide: true } }, async (_req, reply) => {
+  app.get(`${BASE}/changes.csv`, { config: { anonymous: true }, schema: { hide: true, response: { 200: Document('text/csv', 'CSAF changes.csv: path and time of the last change, newest first') } } }, async (_req, reply) => {
     const all = await allPublicAdvisories(ctx);
     // CSAF 7.1.13: path and time of the last change, newest first.
     const rows = all.map((p) => [csafPath(p.advisory), releasedAt(p)] as const).sort((a, b) => (a[1] === b[1] ? a[0].localeCompare(b[0]) : a[1] < b[1] ? 1 : -1));
@@ -85,7 +86,14 @@ export const csafRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox => as
 
   app.get(
     `${BASE}/:year/:file`,
-    { config: { anonymous: true }, schema: { hide: true, params: Type.Object({ year: Type.String({ pattern: '^\\d{4}$' }), file: Type.String({ pattern: '^[+\\-a-z0-9_]+\\.json$' }) }) } },
+    {
+      config: { anonymous: true },
+      schema: {
+        hide: true,
+        params: Type.Object({ year: Type.String({ pattern: '^\\d{4}$' }), file: Type.String({ pattern: '^[+\\-a-z0-9_]+\\.json$' }) }),
+        response: { 200: JsonDocument('a CSAF 2.0 document') },
+      },
+    },
     async (req, reply) => {
       const path = `${req.params.year}/${req.params.file}`;
       const hit = (await allPublicAdvisories(ctx)).find((p) => csafPath(p.advisory) === path);

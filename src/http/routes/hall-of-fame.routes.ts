@@ -1,11 +1,12 @@
-import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { HallOfFame } from '../../core/recognition/hall-of-fame.ts';
 import type { ServiceContext } from '../../services/context.ts';
 import { readHallOfFame } from '../../services/recognition/hall-of-fame.ts';
 import type { ProjectRecord } from '../../services/projects/projects.ts';
 import { advisoryListPath, advisoryPath } from '../advisory-pages.ts';
 import { escapeHtml, page } from '../html.ts';
-import { Nullable, SlugParams } from '../../api/schemas.ts';
+import { HtmlPage, SlugParams } from '../../api/schemas.ts';
+import { HallOfFameSchema } from '../../api/schemas/recognition.ts';
 
 /** Changes only when an advisory is published, amended or withdrawn. */
 const PUBLIC_CACHE = 'public, max-age=300';
@@ -41,25 +42,9 @@ export function renderHallOfFame(project: ProjectRecord, hof: HallOfFame): strin
   );
 }
 
-const HallOfFameSchema = Type.Object({
-  project: Type.Object({ slug: Type.String(), name: Type.String() }),
-  entries: Type.Array(
-    Type.Object({
-      name: Type.String(),
-      advisory_count: Type.Integer(),
-      first_credited_at: Type.String({ format: 'date-time' }),
-      advisories: Type.Array(Type.Object({ id: Type.String(), title: Type.String(), published_at: Type.String({ format: 'date-time' }), url: Type.String() })),
-    }),
-  ),
-  anonymous_credits: Type.Integer({ description: 'credits of reporters who chose anonymity: counted, never named' }),
-  credited_advisories: Type.Integer(),
-  text: Nullable(Type.String({ description: "the policy's own words on recognition" })),
-  page_url: Type.String(),
-});
-
 /** The public Hall of Fame: an HTML page that needs no JavaScript, and the same data as JSON. */
 export const hallOfFameRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox => async (app) => {
-  app.get('/projects/:slug/hall-of-fame', { config: { anonymous: true, project: false }, schema: { hide: true, params: SlugParams } }, async (req, reply) => {
+  app.get('/projects/:slug/hall-of-fame', { config: { anonymous: true, project: false }, schema: { hide: true, params: SlugParams, response: { 200: HtmlPage('the Hall of Fame page') } } }, async (req, reply) => {
     const { project, hallOfFame } = await readHallOfFame(ctx, req.params.slug);
     return reply.type('text/html; charset=utf-8').header('cache-control', PUBLIC_CACHE).send(renderHallOfFame(project, hallOfFame));
   });

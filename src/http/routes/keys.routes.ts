@@ -4,7 +4,8 @@ import type { ServiceContext } from '../../services/context.ts';
 import { addProjectKey, currentProjectKey, listProjectKeys, projectKeyUrl, retireProjectKey, type NewKeyInput } from '../../services/pgp/project-keys.ts';
 import { actorLabel } from '../auth.ts';
 import { presentKey } from '../../api/present-pgp.ts';
-import { SlugParams, Str } from '../../api/schemas.ts';
+import { Document, SlugParams, Str } from '../../api/schemas.ts';
+import { KeyListSchema, KeyRetiredSchema, KeySchema } from '../../api/schemas/pgp.ts';
 
 const ARMOR_MAX = 200_000;
 
@@ -45,7 +46,7 @@ const toInput = (b: { private_key?: string; passphrase?: string; email?: string;
 export const keyRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox => async (app) => {
   app.get(
     '/projects/:slug/pgp-key.asc',
-    { config: { anonymous: true }, schema: { tags: ['keys'], summary: "The project's current OpenPGP public key (ASCII armor)", params: SlugParams } },
+    { config: { anonymous: true }, schema: { tags: ['keys'], summary: "The project's current OpenPGP public key (ASCII armor)", params: SlugParams, response: { 200: Document('application/pgp-keys', 'the ASCII-armored public key') } } },
     async (req, reply) => {
       const p = req.project;
       const key = await currentProjectKey(ctx.db, p.id);
@@ -58,7 +59,7 @@ export const keyRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox => asy
     },
   );
 
-  app.get('/api/v1/projects/:slug/keys', { schema: { tags: ['keys'], summary: 'Every OpenPGP key of the project, current first, then retired', params: SlugParams } }, async (req) => {
+  app.get('/api/v1/projects/:slug/keys', { schema: { tags: ['keys'], summary: 'Every OpenPGP key of the project, current first, then retired', params: SlugParams, response: { 200: KeyListSchema } } }, async (req) => {
     const p = req.project;
     const keys = await listProjectKeys(ctx, p, req.actor);
     return { keys: keys.map((k) => presentKey(k, k.current ? projectKeyUrl(ctx, p.slug) : null)) };
@@ -66,7 +67,7 @@ export const keyRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox => asy
 
   app.post(
     '/api/v1/projects/:slug/keys/generate',
-    { schema: { tags: ['keys'], summary: 'Generate the project key pair (project admins; 409 when one exists: rotate instead)', params: SlugParams, body: GenerateBody } },
+    { schema: { tags: ['keys'], summary: 'Generate the project key pair (project admins; 409 when one exists: rotate instead)', params: SlugParams, body: GenerateBody, response: { 201: KeySchema } } },
     async (req, reply) => {
       const p = req.project;
       const key = await addProjectKey(ctx, p, req.actor, actorLabel(req), toInput(req.body), 'create');
@@ -76,7 +77,7 @@ export const keyRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox => asy
 
   app.post(
     '/api/v1/projects/:slug/keys/import',
-    { schema: { tags: ['keys'], summary: 'Import an armored private key as the project key (project admins; stored sealed, without passphrase)', params: SlugParams, body: ImportBody } },
+    { schema: { tags: ['keys'], summary: 'Import an armored private key as the project key (project admins; stored sealed, without passphrase)', params: SlugParams, body: ImportBody, response: { 201: KeySchema } } },
     async (req, reply) => {
       const p = req.project;
       const key = await addProjectKey(ctx, p, req.actor, actorLabel(req), toInput(req.body), 'create');
@@ -86,7 +87,7 @@ export const keyRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox => asy
 
   app.post(
     '/api/v1/projects/:slug/keys/rotate',
-    { schema: { tags: ['keys'], summary: 'Retire the current key and make a new one (generated or imported) current; retired keys still decrypt', params: SlugParams, body: RotateBody } },
+    { schema: { tags: ['keys'], summary: 'Retire the current key and make a new one (generated or imported) current; retired keys still decrypt', params: SlugParams, body: RotateBody, response: { 201: KeySchema } } },
     async (req, reply) => {
       const p = req.project;
       const key = await addProjectKey(ctx, p, req.actor, actorLabel(req), toInput(req.body), 'rotate');
@@ -96,7 +97,7 @@ export const keyRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox => asy
 
   app.post(
     '/api/v1/projects/:slug/keys/retire',
-    { schema: { tags: ['keys'], summary: 'Retire the current key without a successor (security.txt is then unsigned)', params: SlugParams } },
+    { schema: { tags: ['keys'], summary: 'Retire the current key without a successor (security.txt is then unsigned)', params: SlugParams, response: { 200: KeyRetiredSchema } } },
     async (req) => {
       const p = req.project;
       const r = await retireProjectKey(ctx, p, req.actor, actorLabel(req));

@@ -8,7 +8,9 @@ import { findProject, type ProjectRecord } from '../../services/projects/project
 import { actorLabel } from '../auth.ts';
 import { advisoryListPath } from '../advisory-pages.ts';
 import { escapeHtml, page } from '../html.ts';
-import { Nullable, Slug, SlugParams, Str } from '../../api/schemas.ts';
+import { HtmlPage, Slug, SlugParams, Str } from '../../api/schemas.ts';
+import { SubscriberListSchema, SubscriptionPendingSchema } from '../../api/schemas/recognition.ts';
+import { presentSubscriber } from '../../api/present-recognition.ts';
 
 const TokenLinkParams = Type.Object({ slug: Slug, token: Type.String({ minLength: 20, maxLength: 100, pattern: '^[A-Za-z0-9_-]+$' }) });
 
@@ -31,16 +33,10 @@ const html = (reply: FastifyReply, status: number, title: string, project: Proje
     .header('cache-control', 'no-store')
     .send(page(`${title} · ${project.name}`, `<main>\n<h1>${escapeHtml(title)}</h1>\n${body}\n<p><a href="${escapeHtml(advisoryListPath(project.slug))}">${escapeHtml(project.name)} security advisories</a></p>\n</main>`));
 
-const wantsJson = (req: FastifyRequest) => (req.headers['content-type'] ?? '').toLowerCase().startsWith('application/json');
+/** Every page of the list answers with this (200; 4xx pages with the same layout say what went wrong). */
+const Page = { 200: HtmlPage('an HTML page') } as const;
 
-const SubscriberSchema = Type.Object({
-  id: Type.String(),
-  email: Type.String(),
-  state: Type.Union(SUBSCRIBER_STATES.map((s) => Type.Literal(s))),
-  created_at: Type.String({ format: 'date-time' }),
-  confirmed_at: Nullable(Type.String({ format: 'date-time' })),
-  unsubscribed_at: Nullable(Type.String({ format: 'date-time' })),
-});
+const wantsJson = (req: FastifyRequest) => (req.headers['content-type'] ?? '').toLowerCase().startsWith('application/json');
 
 /**
  * The advisory mailing list: a form page, subscription (HTML form or JSON, rate-limited per client), the
@@ -55,7 +51,7 @@ export const mailingListRoutes = (ctx: ServiceContext, opts: { subscribeRateLimi
     });
   }
 
-  app.get('/projects/:slug/mailing-list', { config: { anonymous: true }, schema: { hide: true, params: SlugParams } }, async (req, reply) => {
+  app.get('/projects/:slug/mailing-list', { config: { anonymous: true }, schema: { hide: true, params: SlugParams, response: Page } }, async (req, reply) => {
     const project = req.project;
     return html(reply, 200, 'Security advisories by mail', project, `<p>Get each ${escapeHtml(project.name)} security advisory by e-mail when it is published. We send a confirmation link first; every mail has a one-click unsubscribe link.</p>\n${form(project, null)}`);
   });
@@ -69,7 +65,7 @@ export const mailingListRoutes = (ctx: ServiceContext, opts: { subscribeRateLimi
         summary: 'Subscribe an address to the advisories (public; JSON → 202, HTML form → page). A confirmation mail is sent; the answer is the same whether or not the address is already on the list',
         params: SlugParams,
         body: Type.Object({ email: Str(1000) }),
-        response: { 202: Type.Object({ status: Type.Literal('confirmation-sent'), message: Type.String() }) },
+        response: { 200: HtmlPage('HTML form: the page saying a confirmation mail is on its way'), 202: SubscriptionPendingSchema },
       },
     },
     async (req, reply) => {
@@ -88,7 +84,7 @@ export const mailingListRoutes = (ctx: ServiceContext, opts: { subscribeRateLimi
     },
   );
 
-  app.get('/projects/:slug/mailing-list/confirm/:token', { config: { anonymous: true, project: false }, schema: { hide: true, params: TokenLinkParams } }, async (req, reply) => {
+  app.get('/projects/:slug/mailing-list/confirm/:token', { config: { anonymous: true, project: false }, schema: { hide: true, params: TokenLinkParams, response: Page } }, async (req, reply) => {
     const { project, outcome } = await confirmLinkState(ctx, req.params.slug, req.params.token);
     if (outcome === 'invalid') return html(reply, 404, 'Link not valid', project, '<p>This confirmation link is not valid or was already used.</p>');
     if (outcome === 'expired') return html(reply, 410, 'Link expired', project, `<p>This confirmation link has expired. <a href="${escapeHtml(listPath(project.slug))}">Subscribe again</a>.</p>`);
@@ -102,14 +98,14 @@ export const mailingListRoutes = (ctx: ServiceContext, opts: { subscribeRateLimi
     );
   });
 
-  app.post('/projects/:slug/mailing-list/confirm/:token', { config: { anonymous: true, project: false }, schema: { hide: true, params: TokenLinkParams } }, async (req, reply) => {
+  app.post('/projects/:slug/mailing-list/confirm/:token', { config: { anonymous: true, project: false }, schema: { hide: true, params: TokenLinkParams, response: Page } }, async (req, reply) => {
     const { project, outcome } = await confirmSubscription(ctx, req.params.slug, req.params.token);
     if (outcome === 'invalid') return html(reply, 404, 'Link not valid', project, '<p>This confirmation link is not valid or was already used.</p>');
     if (outcome === 'expired') return html(reply, 410, 'Link expired', project, `<p>This confirmation link has expired. <a href="${escapeHtml(listPath(project.slug))}">Subscribe again</a>.</p>`);
     return html(reply, 200, 'Subscribed', project, `<p>You will receive each ${escapeHtml(project.name)} security advisory when it is published. Every mail has a link to unsubscribe.</p>`);
   });
 
-  app.get('/projects/:slug/mailing-list/unsubscribe/:token', { config: { anonymous: true, project: false }, schema: { hide: true, params: TokenLinkParams } }, async (req, reply) => {
+  app.get('/projects/:slug/mailing-list/unsubscribe/:token', { config: { anonymous: true, project: false }, schema: { hide: true, params: TokenLinkParams, response: Page } }, async (req, reply) => {
     const project = await findProject(ctx.db, req.params.slug);
     if (!project) throw new DomainError('not_found', `No project "${req.params.slug}"`);
     try {
@@ -128,7 +124,7 @@ export const mailingListRoutes = (ctx: ServiceContext, opts: { subscribeRateLimi
   });
 
   // RFC 8058 one-click: mail clients POST `List-Unsubscribe=One-Click` here, without cookies; the body is not needed.
-  app.post('/projects/:slug/mailing-list/unsubscribe/:token', { config: { anonymous: true, project: false }, schema: { hide: true, params: TokenLinkParams } }, async (req, reply) => {
+  app.post('/projects/:slug/mailing-list/unsubscribe/:token', { config: { anonymous: true, project: false }, schema: { hide: true, params: TokenLinkParams, response: Page } }, async (req, reply) => {
     const { project, outcome } = await unsubscribe(ctx, req.params.slug, req.params.token);
     if (outcome !== 'done') return html(reply, 404, 'Link not valid', project, '<p>This unsubscribe link is not valid.</p>');
     return html(reply, 200, 'Unsubscribed', project, `<p>You will receive no more ${escapeHtml(project.name)} security advisories. <a href="${escapeHtml(listPath(project.slug))}">Subscribe again</a> any time.</p>`);
@@ -142,12 +138,7 @@ export const mailingListRoutes = (ctx: ServiceContext, opts: { subscribeRateLimi
         summary: 'The advisory mailing list: addresses and their state (admins; each read is audited)',
         params: SlugParams,
         querystring: Type.Object({ state: Type.Optional(Type.String({ description: `comma-separated: ${SUBSCRIBER_STATES.join(', ')}` })) }),
-        response: {
-          200: Type.Object({
-            subscribers: Type.Array(SubscriberSchema),
-            counts: Type.Object({ pending: Type.Integer(), confirmed: Type.Integer(), unsubscribed: Type.Integer() }),
-          }),
-        },
+        response: { 200: SubscriberListSchema },
       },
     },
     async (req) => {
@@ -160,14 +151,7 @@ export const mailingListRoutes = (ctx: ServiceContext, opts: { subscribeRateLimi
       const counts = { pending: 0, confirmed: 0, unsubscribed: 0 };
       for (const s of list) counts[s.state] += 1;
       return {
-        subscribers: list.map((s) => ({
-          id: s.id,
-          email: s.email,
-          state: s.state,
-          created_at: s.createdAt.toISOString(),
-          confirmed_at: s.confirmedAt?.toISOString() ?? null,
-          unsubscribed_at: s.unsubscribedAt?.toISOString() ?? null,
-        })),
+        subscribers: list.map(presentSubscriber),
         counts,
       };
     },

@@ -1,8 +1,9 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { ServiceContext } from '../../services/context.ts';
 import { listOutbox } from '../../services/mail/outbox.ts';
-import { OutboxItemSchema, presentOutboxItem } from '../../api/present-mail.ts';
+import { presentOutboxItem } from '../../api/present-mail.ts';
 import { SlugParams } from '../../api/schemas.ts';
+import { OutboxListSchema } from '../../api/schemas/mail.ts';
 
 /** Outgoing mail of a project (admins): sent, waiting for a retry, or failed after every attempt. */
 export const outboxRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox => async (app) => {
@@ -17,7 +18,7 @@ export const outboxRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox => 
           { status: Type.Optional(Type.Union([Type.Literal('pending'), Type.Literal('sending'), Type.Literal('sent'), Type.Literal('failed')])) },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Object({ mails: Type.Array(OutboxItemSchema) }) },
+        response: { 200: OutboxListSchema },
       },
     },
     async (req) => {

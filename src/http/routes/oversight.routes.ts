@@ -6,6 +6,7 @@ import { slaView } from '../../services/reports/sla.ts';
 import { requireSiteAdmin } from '../auth.ts';
 import { presentSlaEntry } from '../../api/present.ts';
 import { SlaResponse, SlugParams } from '../../api/schemas.ts';
+import { AuditVerifySchema, ProjectAuditListSchema } from '../../api/schemas/audit.ts';
 
 export const oversightRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox => async (app) => {
   app.get(
@@ -29,7 +30,7 @@ export const oversightRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox 
 
   app.get(
     '/api/v1/projects/:slug/audit',
-    { schema: { tags: ['audit'], summary: 'Audit trail of the project (project admins)', params: SlugParams, querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 5000 })) }) } },
+    { schema: { tags: ['audit'], summary: 'Audit trail of the project (project admins)', params: SlugParams, querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 5000 })) }), response: { 200: ProjectAuditListSchema } } },
     async (req) => {
       const rows = await projectAudit(ctx, req.project, req.actor, { limit: req.query.limit ?? 1000 });
       return {
@@ -38,7 +39,7 @@ export const oversightRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox 
     },
   );
 
-  app.get('/api/v1/audit/verify', { schema: { tags: ['audit'], summary: 'Verify the whole hash chain (site admins)' } }, async (req) => {
+  app.get('/api/v1/audit/verify', { schema: { tags: ['audit'], summary: 'Verify the whole hash chain (site admins)', response: { 200: AuditVerifySchema } } }, async (req) => {
     requireSiteAdmin(req);
     const result = await verifyAudit(ctx.db);
     return { ok: result.problems.length === 0, entries: result.entries, problems: result.problems };

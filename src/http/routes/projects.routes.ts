@@ -1,4 +1,5 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { ProjectRole } from '../../core/access/permissions.ts';
 import { DomainError } from '../../core/errors.ts';
 import type { ServiceContext } from '../../services/context.ts';
 import { findProjectByHost, listProjects, savePolicy, updatePolicy } from '../../services/projects/projects.ts';
@@ -7,18 +8,27 @@ import { listMembers, manageMember } from '../../services/access/users.ts';
 import { keyPublication } from '../../services/pgp/project-keys.ts';
 import { actorLabel, requireSiteAdmin } from '../auth.ts';
 import { presentProject } from '../../api/present.ts';
-import { Nullable, RoleEnum, SlugParams, Str } from '../../api/schemas.ts';
+import { Document, Nullable, RoleEnum, SlugParams, Str } from '../../api/schemas.ts';
+import { MemberListSchema, MembershipSchema, ProjectInfoSchema, ProjectListSchema, ProjectSchema } from '../../api/schemas/projects.ts';
 
 const PolicyBody = Type.Object({ policy_yaml: Str(200_000, 1) }, { additionalProperties: false });
+const SecurityTxt = Document('text/plain', 'RFC 9116 security.txt; cleartext-signed (OpenPGP) when the project has a key');
 
 export const projectRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox => async (app) => {
-  app.get('/api/v1/projects', { config: { anonymous: true }, schema: { tags: ['projects'], summary: 'Public list of hosted projects' } }, async () => ({
+  app.get('/api/v1/projects', { config: { anonymous: true }, schema: { tags: ['projects'], summary: 'Public list of hosted projects', response: { 200: ProjectListSchema } } }, async () => ({
     projects: (await listProjects(ctx.db)).map((p) => ({ slug: p.slug, name: p.name })),
   }));
 
   app.post(
     '/api/v1/projects',
-    { schema: { tags: ['projects'], summary: 'Create (or update) a project from its policy YAML (site admins)', body: PolicyBody } },
+    {
+      schema: {
+        tags: ['projects'],
+        summary: 'Create (or update) a project from its policy YAML (site admins)',
+        body: PolicyBody,
+        response: { 200: { ...ProjectSchema, description: 'updated' }, 201: { ...ProjectSchema, description: 'created' } },
+      },
+    },
     async (req, reply) => {
       const admin = requireSiteAdmin(req);
       const { project, created } = await savePolicy(ctx, req.body.policy_yaml, `user:${admin.id}`);
@@ -26,39 +36,39 @@ export const projectRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox =>
     },
   );
 
-  app.get('/api/v1/projects/:slug', { config: { anonymous: true }, schema: { tags: ['projects'], summary: 'Public project information and its parsed policy', params: SlugParams } }, async (req) => {
+  app.get('/api/v1/projects/:slug', { config: { anonymous: true }, schema: { tags: ['projects'], summary: 'Public project information and its parsed policy', params: SlugParams, response: { 200: ProjectInfoSchema } } }, async (req) => {
     const p = req.project;
     return { ...presentProject(p), pgp_key: await keyPublication(ctx, p), policy: p.policy };
   });
 
-  app.get('/api/v1/projects/:slug/policy', { config: { anonymous: true }, schema: { tags: ['projects'], summary: 'The policy YAML source', params: SlugParams } }, async (req, reply) => {
+  app.get('/api/v1/projects/:slug/policy', { config: { anonymous: true }, schema: { tags: ['projects'], summary: 'The policy YAML source', params: SlugParams, response: { 200: Document('application/yaml', 'the policy YAML') } } }, async (req, reply) => {
     const p = req.project;
     return reply.type('application/yaml; charset=utf-8').send(p.policyYaml);
   });
 
   app.put(
     '/api/v1/projects/:slug/policy',
-    { schema: { tags: ['projects'], summary: 'Replace the policy (project admins); problems are listed with their lines', params: SlugParams, body: PolicyBody } },
+    { schema: { tags: ['projects'], summary: 'Replace the policy (project admins); problems are listed with their lines', params: SlugParams, body: PolicyBody, response: { 200: ProjectSchema } } },
     async (req) => presentProject(await updatePolicy(ctx, req.project, req.actor, actorLabel(req), req.body.policy_yaml)),
   );
 
-  app.get('/api/v1/projects/:slug/security.md', { config: { anonymous: true }, schema: { tags: ['projects'], summary: 'SECURITY.md rendered from the policy', params: SlugParams } }, async (req, reply) =>
+  app.get('/api/v1/projects/:slug/security.md', { config: { anonymous: true }, schema: { tags: ['projects'], summary: 'SECURITY.md rendered from the policy', params: SlugParams, response: { 200: Document('text/markdown', 'SECURITY.md') } } }, async (req, reply) =>
     reply.type('text/markdown; charset=utf-8').send(await securityMdOf(ctx, req.project)),
   );
 
-  app.get('/projects/:slug/.well-known/security.txt', { config: { anonymous: true }, schema: { tags: ['projects'], summary: 'RFC 9116 security.txt of a project, by path', params: SlugParams } }, async (req, reply) =>
+  app.get('/projects/:slug/.well-known/security.txt', { config: { anonymous: true }, schema: { tags: ['projects'], summary: 'RFC 9116 security.txt of a project, by path', params: SlugParams, response: { 200: SecurityTxt } } }, async (req, reply) =>
     reply.type('text/plain; charset=utf-8').send(await securityTxtOf(ctx, req.project)),
   );
 
-  app.get('/.well-known/security.txt', { config: { anonymous: true }, schema: { tags: ['projects'], summary: 'RFC 9116 security.txt of the project whose host this is' } }, async (req, reply) => {
+  app.get('/.well-known/security.txt', { config: { anonymous: true }, schema: { tags: ['projects'], summary: 'RFC 9116 security.txt of the project whose host this is', response: { 200: SecurityTxt } } }, async (req, reply) => {
     const p = await findProjectByHost(ctx.db, req.hostname);
     if (!p) throw new DomainError('not_found', `No project is served at host ${req.hostname}; use /projects/{slug}/.well-known/security.txt`);
     return reply.type('text/plain; charset=utf-8').send(await securityTxtOf(ctx, p));
   });
 
-  app.get('/api/v1/projects/:slug/members', { schema: { tags: ['members'], summary: 'Project members and roles', params: SlugParams } }, async (req) => {
+  app.get('/api/v1/projects/:slug/members', { schema: { tags: ['members'], summary: 'Project members and roles', params: SlugParams, response: { 200: MemberListSchema } } }, async (req) => {
     const members = await listMembers(ctx, req.project, req.actor);
-    return { members: members.map((m) => ({ email: m.email, name: m.name, role: m.role, since: m.created_at.toISOString() })) };
+    return { members: members.map((m) => ({ email: m.email, name: m.name, role: m.role as ProjectRole, since: m.created_at.toISOString() })) };
   });
 
   app.put(
@@ -69,6 +79,7 @@ export const projectRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox =>
         summary: 'Give a user a role on the project, or remove them with role null (project admins)',
         params: SlugParams,
         body: Type.Object({ email: Str(254, 3), role: Nullable(RoleEnum) }, { additionalProperties: false }),
+        response: { 200: MembershipSchema },
       },
     },
     async (req) => manageMember(ctx, req.project, req.actor, actorLabel(req), { email: req.body.email, role: req.body.role }),

@@ -4,7 +4,7 @@ import { exportAdvisory, exportUrl } from '../../services/advisories/exports.ts'
 import { listPublicAdvisories, publicProject, readPublicAdvisory } from '../../services/advisories/publishing.ts';
 import type { ServiceContext } from '../../services/context.ts';
 import { ADVISORY_CSS, advisoryListPath, advisoryPath, renderAdvisoryList, renderAdvisoryPage, renderAtomFeed } from '../advisory-pages.ts';
-import { Slug } from '../../api/schemas.ts';
+import { Document, HtmlPage, JsonDocument, Slug } from '../../api/schemas.ts';
 import { AdvisoryId } from './advisories.routes.ts';
 
 const PageParams = Type.Object({ slug: Slug, id: AdvisoryId });
@@ -17,25 +17,29 @@ const PUBLIC_CACHE = 'public, max-age=300';
  * published, amended and withdrawn advisories exist here; anything else is 404, like an unknown id.
  */
 export const publicAdvisoryRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox => async (app) => {
-  app.get('/advisories.css', { config: { anonymous: true }, schema: { hide: true } }, async (_req, reply) =>
+  app.get('/advisories.css', { config: { anonymous: true }, schema: { hide: true, response: { 200: Document('text/css', 'the style sheet of the public advisory pages') } } }, async (_req, reply) =>
     reply.type('text/css; charset=utf-8').header('cache-control', PUBLIC_CACHE).send(ADVISORY_CSS),
   );
 
-  app.get('/projects/:slug/advisories', { config: { anonymous: true, project: false }, schema: { hide: true, params: Type.Object({ slug: Slug }) } }, async (req, reply) => {
+  app.get('/projects/:slug/advisories', { config: { anonymous: true, project: false }, schema: { hide: true, params: Type.Object({ slug: Slug }), response: { 200: HtmlPage('the list of published advisories') } } }, async (req, reply) => {
     const project = await publicProject(ctx, req.params.slug);
     const advisories = await listPublicAdvisories(ctx, project);
     const html = renderAdvisoryList(project, advisories, `${advisoryListPath(project.slug)}.atom`);
     return reply.type('text/html; charset=utf-8').header('cache-control', PUBLIC_CACHE).send(html);
   });
 
-  app.get('/projects/:slug/advisories.atom', { config: { anonymous: true, project: false }, schema: { hide: true, params: Type.Object({ slug: Slug }) } }, async (req, reply) => {
-    const project = await publicProject(ctx, req.params.slug);
-    const advisories = await listPublicAdvisories(ctx, project);
-    const feed = renderAtomFeed(project, advisories, ctx.publicUrl, `${project.updatedAt.toISOString().slice(0, 19)}Z`);
-    return reply.type('application/atom+xml; charset=utf-8').header('cache-control', PUBLIC_CACHE).send(feed);
-  });
+  app.get(
+    '/projects/:slug/advisories.atom',
+    { config: { anonymous: true, project: false }, schema: { hide: true, params: Type.Object({ slug: Slug }), response: { 200: Document('application/atom+xml', 'Atom feed of the published advisories') } } },
+    async (req, reply) => {
+      const project = await publicProject(ctx, req.params.slug);
+      const advisories = await listPublicAdvisories(ctx, project);
+      const feed = renderAtomFeed(project, advisories, ctx.publicUrl, `${project.updatedAt.toISOString().slice(0, 19)}Z`);
+      return reply.type('application/atom+xml; charset=utf-8').header('cache-control', PUBLIC_CACHE).send(feed);
+    },
+  );
 
-  app.get('/projects/:slug/advisories/:id', { config: { anonymous: true, project: false }, schema: { hide: true, params: PageParams } }, async (req, reply) => {
+  app.get('/projects/:slug/advisories/:id', { config: { anonymous: true, project: false }, schema: { hide: true, params: PageParams, response: { 200: HtmlPage('the advisory page') } } }, async (req, reply) => {
     const project = await publicProject(ctx, req.params.slug);
     const a = await readPublicAdvisory(ctx, project, req.params.id);
     const html = renderAdvisoryPage(project, a, {
@@ -50,7 +54,8 @@ export const publicAdvisoryRoutes = (ctx: ServiceContext): FastifyPluginAsyncTyp
   });
 
   for (const format of ['osv', 'cve'] as const) {
-    app.get(`/projects/:slug/advisories/:id/${format}.json`, { config: { anonymous: true, project: false }, schema: { hide: true, params: PageParams } }, async (req, reply) => {
+    const document = JsonDocument(format === 'osv' ? 'the OSV record' : 'the CVE JSON 5 record');
+    app.get(`/projects/:slug/advisories/:id/${format}.json`, { config: { anonymous: true, project: false }, schema: { hide: true, params: PageParams, response: { 200: document } } }, async (req, reply) => {
       const project = await publicProject(ctx, req.params.slug);
       const a = await readPublicAdvisory(ctx, project, req.params.id);
       if (format === 'cve' && !ctx.cna) throw new DomainError('not_found', 'This server publishes no CVE records (EMBARGO_CVE_ORG_ID is not set)');

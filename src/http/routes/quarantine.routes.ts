@@ -4,7 +4,8 @@ import { prepareHeldReplyRelease } from '../../services/mail/intake.ts';
 import { listQuarantine, QUARANTINE_RESOLUTIONS, readQuarantineItem, resolveQuarantineItem } from '../../services/pgp/quarantine.ts';
 import { actorLabel } from '../auth.ts';
 import { presentQuarantineItem } from '../../api/present-pgp.ts';
-import { Slug, SlugParams } from '../../api/schemas.ts';
+import { Download, Slug, SlugParams } from '../../api/schemas.ts';
+import { QuarantineDetailSchema, QuarantineItemSchema, QuarantineListSchema } from '../../api/schemas/pgp.ts';
 import { sendAttachment } from './reports.routes.ts';
 
 const ItemParams = Type.Object({ slug: Slug, id: Type.String({ format: 'uuid' }) });
@@ -19,6 +20,7 @@ export const quarantineRoutes = (ctx: ServiceContext, limits: { maxAttachments: 
         summary: 'Quarantined mail and submissions, newest first (default: unresolved only)',
         params: SlugParams,
         querystring: Type.Object({ status: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('resolved'), Type.Literal('all')])) }, { additionalProperties: false }),
+        response: { 200: QuarantineListSchema },
       },
     },
     async (req) => {
@@ -30,7 +32,7 @@ export const quarantineRoutes = (ctx: ServiceContext, limits: { maxAttachments: 
 
   app.get(
     '/api/v1/projects/:slug/quarantine/:id',
-    { schema: { tags: ['quarantine'], summary: 'One quarantined item with its raw content (base64; audited read)', params: ItemParams } },
+    { schema: { tags: ['quarantine'], summary: 'One quarantined item with its raw content (base64; audited read)', params: ItemParams, response: { 200: QuarantineDetailSchema } } },
     async (req) => {
       const p = req.project;
       const item = await readQuarantineItem(ctx, p, req.params.id, req.actor, actorLabel(req));
@@ -40,7 +42,7 @@ export const quarantineRoutes = (ctx: ServiceContext, limits: { maxAttachments: 
 
   app.get(
     '/api/v1/projects/:slug/quarantine/:id/raw',
-    { schema: { tags: ['quarantine'], summary: 'Download the raw quarantined mail or request (audited read)', params: ItemParams } },
+    { schema: { tags: ['quarantine'], summary: 'Download the raw quarantined mail or request (audited read)', params: ItemParams, response: { 200: Download('the raw mail (.eml) or request (.json)') } } },
     async (req, reply) => {
       const p = req.project;
       const item = await readQuarantineItem(ctx, p, req.params.id, req.actor, actorLabel(req));
@@ -56,6 +58,7 @@ export const quarantineRoutes = (ctx: ServiceContext, limits: { maxAttachments: 
         summary: 'Record what was done with a quarantined item (once; 409 afterwards); releasing a held mail reply appends it to its report thread',
         params: ItemParams,
         body: Type.Object({ resolution: Type.Union(QUARANTINE_RESOLUTIONS.map((r) => Type.Literal(r))) }, { additionalProperties: false }),
+        response: { 200: QuarantineItemSchema },
       },
     },
     async (req) => {

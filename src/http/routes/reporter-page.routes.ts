@@ -3,7 +3,7 @@ import type { ServiceContext } from '../../services/context.ts';
 import { addReporterMessage, readAsReporter, type ReportDetail } from '../../services/reports/index.ts';
 import { escapeHtml, page } from '../html.ts';
 import { readMultipart } from '../multipart.ts';
-import { Str, TokenParams } from '../../api/schemas.ts';
+import { HtmlPage, NoBody, Str, TokenParams } from '../../api/schemas.ts';
 
 const when = (iso: string) => escapeHtml(iso.replace('T', ' ').replace(/:\d\d\.\d+Z$/, ' UTC'));
 
@@ -34,7 +34,7 @@ function render(detail: ReportDetail, projectName: string, token: string): strin
 
 /** The reporter's private page: works without JavaScript; the web UI replaces it later. */
 export const reporterPageRoutes = (ctx: ServiceContext, limits: { rateLimit: number; rateWindowMs: number }): FastifyPluginAsyncTypebox => async (app) => {
-  app.get('/reporter/:token', { config: { anonymous: true }, schema: { hide: true, params: TokenParams } }, async (req, reply) => {
+  app.get('/reporter/:token', { config: { anonymous: true }, schema: { hide: true, params: TokenParams, response: { 200: HtmlPage("the reporter's private page") } } }, async (req, reply) => {
     const { project, detail } = await readAsReporter(ctx, req.params.token);
     return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(render(detail, project.name, req.params.token));
   });
@@ -42,7 +42,7 @@ export const reporterPageRoutes = (ctx: ServiceContext, limits: { rateLimit: num
   app.post(
     '/reporter/:token',
     {
-      schema: { hide: true, params: TokenParams, body: Type.Object({ body: Str(100_000, 1) }) },
+      schema: { hide: true, params: TokenParams, body: Type.Object({ body: Str(100_000, 1) }), response: { 303: NoBody('back to the page (Location)') } },
       config: { anonymous: true, rateLimit: { max: limits.rateLimit * 3, timeWindow: limits.rateWindowMs } },
       preValidation: async (req) => {
         req.uploadedFiles = [];

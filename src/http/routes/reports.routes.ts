@@ -14,7 +14,15 @@ import {
 import { actorLabel } from '../auth.ts';
 import { readMultipart } from '../multipart.ts';
 import { presentAssessment, presentDetail, presentSubmissionCreated, presentSummary } from '../../api/present.ts';
-import { Nullable, ReasonEnum, ReportParams, SeverityEnum, SlugParams, StateEnum, Str, SubmissionBody, SubmissionCreated, TrackingId } from '../../api/schemas.ts';
+import { Download, Nullable, ReasonEnum, ReportParams, SeverityEnum, SlugParams, StateEnum, Str, SubmissionBody, SubmissionCreated, TrackingId } from '../../api/schemas.ts';
+import {
+  EmbargoResultSchema,
+  MessageCreatedSchema,
+  ReportDetailSchema,
+  ReportListSchema,
+  SeverityResultSchema,
+  TransitionResultSchema,
+} from '../../api/schemas/reports.ts';
 
 export interface IntakeLimits {
   rateLimit: number;
@@ -66,6 +74,7 @@ export const reportRoutes = (ctx: ServiceContext, limits: IntakeLimits): Fastify
         summary: 'The report queue (filters: comma-separated states and severities)',
         params: SlugParams,
         querystring: Type.Object({ state: Type.Optional(Str(300)), severity: Type.Optional(Str(100)) }, { additionalProperties: false }),
+        response: { 200: ReportListSchema },
       },
     },
     async (req) => {
@@ -78,7 +87,7 @@ export const reportRoutes = (ctx: ServiceContext, limits: IntakeLimits): Fastify
     },
   );
 
-  app.get('/api/v1/projects/:slug/reports/:trackingId', { schema: { tags: ['triage'], summary: 'One report with its body and thread (audited read)', params: ReportParams } }, async (req) => {
+  app.get('/api/v1/projects/:slug/reports/:trackingId', { schema: { tags: ['triage'], summary: 'One report with its body and thread (audited read)', params: ReportParams, response: { 200: ReportDetailSchema } } }, async (req) => {
     const p = req.project;
     const detail = await readReport(ctx, p, req.params.trackingId, req.actor, actorLabel(req));
     return presentDetail(detail, p.slug);
@@ -92,6 +101,7 @@ export const reportRoutes = (ctx: ServiceContext, limits: IntakeLimits): Fastify
         summary: 'Move the report to another state (409 lists the allowed ones)',
         params: ReportParams,
         body: Type.Object({ to: StateEnum, reason: Type.Optional(Nullable(ReasonEnum)), duplicate_of: Type.Optional(Nullable(TrackingId)) }, { additionalProperties: false }),
+        response: { 200: TransitionResultSchema },
       },
     },
     async (req) => {
@@ -120,6 +130,7 @@ export const reportRoutes = (ctx: ServiceContext, limits: IntakeLimits): Fastify
           },
           { additionalProperties: false },
         ),
+        response: { 200: SeverityResultSchema },
       },
     },
     async (req, reply) => {
@@ -143,6 +154,7 @@ export const reportRoutes = (ctx: ServiceContext, limits: IntakeLimits): Fastify
         summary: 'Agree the public disclosure date (or clear it with null); the disclosure clock counts down to it',
         params: ReportParams,
         body: Type.Object({ until: Nullable(Str(40, 10)) }, { additionalProperties: false }),
+        response: { 200: EmbargoResultSchema },
       },
     },
     async (req) => {
@@ -160,6 +172,7 @@ export const reportRoutes = (ctx: ServiceContext, limits: IntakeLimits): Fastify
         summary: 'Reply to the reporter, or add an internal note the reporter never sees',
         params: ReportParams,
         body: Type.Object({ body: Str(100_000, 1), internal: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
+        response: { 201: MessageCreatedSchema },
       },
     },
     async (req, reply) => {
@@ -174,7 +187,14 @@ export const reportRoutes = (ctx: ServiceContext, limits: IntakeLimits): Fastify
 
   app.get(
     '/api/v1/projects/:slug/reports/:trackingId/attachments/:attachmentId',
-    { schema: { tags: ['triage'], summary: 'Download an attachment (always as a download)', params: Type.Intersect([ReportParams, Type.Object({ attachmentId: Type.String({ format: 'uuid' }) })]) } },
+    {
+      schema: {
+        tags: ['triage'],
+        summary: 'Download an attachment (always as a download)',
+        params: Type.Intersect([ReportParams, Type.Object({ attachmentId: Type.String({ format: 'uuid' }) })]),
+        response: { 200: Download('the attachment') },
+      },
+    },
     async (req, reply) => {
       const p = req.project;
       const file = await maintainerAttachment(ctx, p, req.params.trackingId, req.params.attachmentId, req.actor, actorLabel(req));

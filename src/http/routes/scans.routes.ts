@@ -5,7 +5,8 @@ import { createScan, listScans, MAX_INCLUDED_FILES, readScan, reportFinding } fr
 import { actorLabel } from '../auth.ts';
 import { readMultipart } from '../multipart.ts';
 import { presentScan, presentScanSummary } from '../../api/present.ts';
-import { Nullable, Slug, SlugParams, Str } from '../../api/schemas.ts';
+import { Slug, SlugParams, Str } from '../../api/schemas.ts';
+import { FindingReportSchema, ScanListSchema, ScanSchema } from '../../api/schemas/scans.ts';
 
 /** Lockfiles are bigger than reports: a large package-lock.json is a few MB, JSON-escaped more. */
 const LOCKFILE_BODY_LIMIT = 16 * 1024 * 1024;
@@ -13,52 +14,6 @@ const MAX_LOCKFILE_CHARS = 8 * 1024 * 1024;
 
 const ScanParams = Type.Object({ slug: Slug, scanId: Type.String({ format: 'uuid' }) });
 const FindingParams = Type.Object({ slug: Slug, scanId: Type.String({ format: 'uuid' }), findingId: Type.String({ format: 'uuid' }) });
-
-const FindingSchema = Type.Object({
-  id: Type.String(),
-  ecosystem: Type.String(),
-  package: Type.String(),
-  version: Type.String(),
-  line: Nullable(Type.Integer()),
-  advisory: Type.String(),
-  aliases: Type.Array(Type.String()),
-  summary: Type.String(),
-  severity: Nullable(Type.String()),
-  cvss_score: Nullable(Type.Number()),
-  fixed: Type.Array(Type.String()),
-  report_tracking_id: Nullable(Type.String({ description: 'the internal report this advisory and package already became' })),
-  report_url: Type.String(),
-});
-
-const ScanSummarySchema = Type.Object({
-  id: Type.String(),
-  filename: Type.String(),
-  format: Type.String(),
-  sha256: Type.String(),
-  packages: Type.Integer(),
-  findings: Type.Integer(),
-  unchecked: Type.Integer(),
-  advisories_checked: Type.Integer({ description: 'OSV records read for this lockfile (those naming its packages)' }),
-  created_by: Type.String(),
-  created_at: Type.String({ format: 'date-time' }),
-});
-
-const ScanSchema = Type.Object({
-  id: Type.String(),
-  filename: Type.String(),
-  format: Type.String(),
-  sha256: Type.String(),
-  packages: Type.Integer(),
-  advisories_checked: Type.Integer(),
-  created_by: Type.String(),
-  created_at: Type.String({ format: 'date-time' }),
-  findings: Type.Array(FindingSchema),
-  unchecked: Type.Array(
-    Type.Object({ ecosystem: Type.String(), name: Type.String(), spec: Type.String(), reason: Type.String(), line: Nullable(Type.Integer()) }),
-  ),
-});
-
-const ReportCreated = Type.Object({ tracking_id: Type.String(), created: Type.Boolean(), report_url: Type.String() });
 
 export const scanRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox => async (app) => {
   app.post(
@@ -117,7 +72,7 @@ export const scanRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox => as
 
   app.get(
     '/api/v1/projects/:slug/scans',
-    { schema: { tags: ['scans'], summary: 'Scans of the project, newest first', params: SlugParams, response: { 200: Type.Object({ scans: Type.Array(ScanSummarySchema) }) } } },
+    { schema: { tags: ['scans'], summary: 'Scans of the project, newest first', params: SlugParams, response: { 200: ScanListSchema } } },
     async (req) => {
       const p = req.project;
       return { scans: (await listScans(ctx, p, req.actor)).map(presentScanSummary) };
@@ -140,7 +95,7 @@ export const scanRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox => as
         tags: ['scans'],
         summary: 'Turn a finding into an internal report in the queue (once per advisory and package: 200 with the existing one after that)',
         params: FindingParams,
-        response: { 200: ReportCreated, 201: ReportCreated },
+        response: { 200: FindingReportSchema, 201: FindingReportSchema },
       },
     },
     async (req, reply) => {

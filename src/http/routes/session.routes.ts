@@ -4,7 +4,8 @@ import { authenticate, completeSetup, countUsers, createApiToken, createUser } f
 import { endSession, startSession } from '../../services/access/sessions.ts';
 import type { ServiceContext } from '../../services/context.ts';
 import { requireSiteAdmin, requireUser } from '../auth.ts';
-import { Str } from '../../api/schemas.ts';
+import { NoBody, Str } from '../../api/schemas.ts';
+import { CurrentSessionSchema, HealthSchema, SessionSchema, SessionUserSchema, TokenCreatedSchema, type SessionUser } from '../../api/schemas/access.ts';
 
 const Credentials = Type.Object({ email: Str(254, 3), password: Str(1024, 1) }, { additionalProperties: false });
 // site_admin lives in the same closed object: an Intersect with a closed NewUser rejected it as unknown (400).
@@ -12,10 +13,10 @@ const NewUser = Type.Object(
   { email: Str(254, 3), name: Str(200, 1), password: Str(1024, 1), site_admin: Type.Optional(Type.Boolean()) },
   { additionalProperties: false },
 );
-const me = (u: { id: string; email: string; name: string; siteAdmin: boolean }) => ({ id: u.id, email: u.email, name: u.name, site_admin: u.siteAdmin });
+const me = (u: { id: string; email: string; name: string; siteAdmin: boolean }): SessionUser => ({ id: u.id, email: u.email, name: u.name, site_admin: u.siteAdmin });
 
 export const sessionRoutes = (ctx: ServiceContext, loginRateLimit: number, sessionMaxAgeSeconds: number): FastifyPluginAsyncTypebox => async (app) => {
-  app.get('/healthz', { config: { anonymous: true }, schema: { tags: ['system'], summary: 'Liveness and database check' } }, async () => {
+  app.get('/healthz', { config: { anonymous: true }, schema: { tags: ['system'], summary: 'Liveness and database check', response: { 200: HealthSchema } } }, async () => {
     await countUsers(ctx.db);
     return { ok: true };
   });
@@ -27,6 +28,7 @@ export const sessionRoutes = (ctx: ServiceContext, loginRateLimit: number, sessi
         tags: ['system'],
         summary: 'Create the first site admin with the one-time setup token printed at first start',
         body: Type.Object({ token: Str(200, 10), email: Str(254, 3), name: Str(200, 1), password: Str(1024, 1) }, { additionalProperties: false }),
+        response: { 201: SessionUserSchema },
       },
       config: { anonymous: true, rateLimit: { max: loginRateLimit, timeWindow: 60_000 } },
     },
@@ -40,7 +42,7 @@ export const sessionRoutes = (ctx: ServiceContext, loginRateLimit: number, sessi
   app.post(
     '/api/v1/session',
     {
-      schema: { tags: ['auth'], summary: 'Sign in with email and password (sets the session cookie)', body: Credentials },
+      schema: { tags: ['auth'], summary: 'Sign in with email and password (sets the session cookie)', body: Credentials, response: { 200: SessionSchema } },
       config: { anonymous: true, rateLimit: { max: loginRateLimit, timeWindow: 60_000 } },
     },
     async (req, reply) => {
@@ -55,12 +57,12 @@ export const sessionRoutes = (ctx: ServiceContext, loginRateLimit: number, sessi
     },
   );
 
-  app.get('/api/v1/session', { schema: { tags: ['auth'], summary: 'The signed-in user and a CSRF token for this session' } }, async (req, reply) => {
+  app.get('/api/v1/session', { schema: { tags: ['auth'], summary: 'The signed-in user and a CSRF token for this session', response: { 200: CurrentSessionSchema } } }, async (req, reply) => {
     const user = requireUser(req);
     return { user: me(user), csrf_token: req.authVia === 'session' ? reply.generateCsrf() : null };
   });
 
-  app.delete('/api/v1/session', { schema: { tags: ['auth'], summary: 'Sign out' } }, async (req, reply) => {
+  app.delete('/api/v1/session', { schema: { tags: ['auth'], summary: 'Sign out', response: { 204: NoBody('signed out') } } }, async (req, reply) => {
     requireUser(req);
     const sid = req.session.get('sid');
     if (sid) await endSession(ctx.db, sid);
@@ -70,7 +72,14 @@ export const sessionRoutes = (ctx: ServiceContext, loginRateLimit: number, sessi
 
   app.post(
     '/api/v1/tokens',
-    { schema: { tags: ['auth'], summary: 'Create an API token for the signed-in user (shown once)', body: Type.Object({ name: Str(100, 1) }, { additionalProperties: false }) } },
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Create an API token for the signed-in user (shown once)',
+        body: Type.Object({ name: Str(100, 1) }, { additionalProperties: false }),
+        response: { 201: TokenCreatedSchema },
+      },
+    },
     async (req, reply) => {
       const user = requireUser(req);
       const created = await createApiToken(ctx, user, req.body.name);
@@ -80,7 +89,7 @@ export const sessionRoutes = (ctx: ServiceContext, loginRateLimit: number, sessi
 
   app.post(
     '/api/v1/users',
-    { schema: { tags: ['admin'], summary: 'Create a maintainer account (site admins only)', body: NewUser } },
+    { schema: { tags: ['admin'], summary: 'Create a maintainer account (site admins only)', body: NewUser, response: { 201: SessionUserSchema } } },
     async (req, reply) => {
       const admin = requireSiteAdmin(req);
       const user = await createUser(ctx, { email: req.body.email, name: req.body.name, password: req.body.password, siteAdmin: req.body.site_admin ?? false }, `user:${admin.id}`);

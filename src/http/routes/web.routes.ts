@@ -4,7 +4,8 @@ import fastifyStatic from '@fastify/static';
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
 import { page } from '../html.ts';
-import { SlugParams } from '../../api/schemas.ts';
+import { HtmlPage, SlugParams } from '../../api/schemas.ts';
+import { IntakeLimitsSchema } from '../../api/schemas/projects.ts';
 
 /** Where `npm run build:web` (vite.config.ts) writes the UI bundle. */
 export const DEFAULT_WEB_ROOT = join(import.meta.dirname, '..', '..', '..', 'dist', 'web');
@@ -59,13 +60,14 @@ export const webRoutes = (opts: WebOptions): FastifyPluginAsyncTypebox => async 
     if (indexHtml === null) return reply.status(503).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(NOT_BUILT);
     return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(indexHtml);
   };
-  const ui = { config: { anonymous: true, project: false }, schema: { hide: true } } as const;
+  const Shell = { 200: HtmlPage('the web UI (index.html), which routes this path in the browser') };
+  const ui = { config: { anonymous: true, project: false }, schema: { hide: true, response: Shell } } as const;
 
   app.get('/', ui, async (_req, reply) => sendIndex(reply));
   app.get('/app', ui, async (_req, reply) => sendIndex(reply));
   app.get('/app/*', ui, async (_req, reply) => sendIndex(reply));
-  app.get('/p/:slug', { ...ui, schema: { hide: true, params: SlugParams } }, async (_req, reply) => sendIndex(reply));
-  app.get('/p/:slug/*', { ...ui, schema: { hide: true, params: Type.Object({ slug: SlugParams.properties.slug, '*': Type.String() }) } }, async (_req, reply) => sendIndex(reply));
+  app.get('/p/:slug', { ...ui, schema: { hide: true, params: SlugParams, response: Shell } }, async (_req, reply) => sendIndex(reply));
+  app.get('/p/:slug/*', { ...ui, schema: { hide: true, params: Type.Object({ slug: SlugParams.properties.slug, '*': Type.String() }), response: Shell } }, async (_req, reply) => sendIndex(reply));
 
   app.get(
     '/api/v1/intake/limits',
@@ -74,7 +76,7 @@ export const webRoutes = (opts: WebOptions): FastifyPluginAsyncTypebox => async 
       schema: {
         tags: ['intake'],
         summary: 'Attachment limits of report intake and reporter messages (for forms to check files before upload)',
-        response: { 200: Type.Object({ max_attachment_bytes: Type.Integer(), max_attachments: Type.Integer() }) },
+        response: { 200: IntakeLimitsSchema },
       },
     },
     async () => ({ max_attachment_bytes: opts.maxAttachmentBytes, max_attachments: opts.maxAttachments }),

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import type { Deadline } from '../../api.ts';
 import { formatDate, formatRemaining, humanize } from '../../format.ts';
 
 /** Due within this long counts as "due soon". */
@@ -6,12 +7,8 @@ export const DUE_SOON_MS = 24 * 3_600_000;
 
 export type Urgency = 'breached' | 'soon' | 'later' | 'paused' | 'met';
 
-export interface DeadlineLike {
-  clock: string;
-  due_at: string;
-  status: string;
-  remaining_ms: number | null;
-}
+/** The part of a deadline (of a report, or an SLA entry) that a countdown needs. */
+export type DeadlineLike = Pick<Deadline, 'clock' | 'due_at' | 'status' | 'remaining_ms'>;
 
 /** Milliseconds left at `nowMs` (negative when overdue), from the due time so a page left open stays right. */
 export const remainingAt = (d: DeadlineLike, nowMs: number): number => Date.parse(d.due_at) - nowMs;

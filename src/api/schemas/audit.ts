@@ -1,0 +1,27 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { DateTime, Nullable } from '../schemas.ts';
+
+/** Response schemas of the audit trail. `data` is what the action recorded: open-ended, sent whole. */
+const Data = Type.Record(Type.String(), Type.Unknown(), { description: 'what the action recorded' });
+
+export const AuditEntrySchema = Type.Object({ seq: Type.Integer(), at: DateTime(), actor: Type.String(), action: Type.String(), data: Data });
+export const ProjectAuditEntrySchema = Type.Object({ ...AuditEntrySchema.properties, report_id: Nullable(Type.String()), hash: Type.String() });
+export const AuditListSchema = Type.Object({ entries: Type.Array(AuditEntrySchema) });
+export const ProjectAuditListSchema = Type.Object({ entries: Type.Array(ProjectAuditEntrySchema) });
+export const AuditVerifySchema = Type.Object({
+  ok: Type.Boolean(),
+  entries: Type.Integer({ description: 'entries checked' }),
+  problems: Type.Array(
+    Type.Object({
+      seq: Type.Integer(),
+      problem: Type.Union([Type.Literal('tampered'), Type.Literal('broken-link'), Type.Literal('missing'), Type.Literal('head-mismatch')]),
+      message: Type.String(),
+    }),
+  ),
+});
+
+export type AuditEntry = Static<typeof AuditEntrySchema>;
+export type ProjectAuditEntry = Static<typeof ProjectAuditEntrySchema>;
+export type AuditList = Static<typeof AuditListSchema>;
+export type ProjectAuditList = Static<typeof ProjectAuditListSchema>;
+export type AuditVerify = Static<typeof AuditVerifySchema>;

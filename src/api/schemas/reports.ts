@@ -1,0 +1,112 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { ClassificationSchema, DeadlineSchema, DateTime, Nullable, SeverityEnum, StateEnum } from '../schemas.ts';
+import { CvssScoreSchema } from './cvss.ts';
+import { EncryptionSchema } from './pgp.ts';
+
+/**
+ * Response schemas of reports: the queue, one report, the reporter's view, triage answers. Fastify serialises
+ * with these (a field missing here is dropped from the answer), and the presenters in ../present.ts return
+ * their Static types, so the two cannot drift; the web UI imports the same types.
+ */
+
+export const ReportSummarySchema = Type.Object({
+  tracking_id: Type.String(),
+  title: Type.String(),
+  state: StateEnum,
+  severity: Nullable(SeverityEnum),
+  category: Nullable(Type.String()),
+  affected_version: Nullable(Type.String()),
+  classification: ClassificationSchema,
+  created_at: DateTime(),
+  updated_at: DateTime(),
+  deadlines: Type.Array(DeadlineSchema),
+});
+
+/** The reporter's words (sealed at rest). */
+export const ReportBodySchema = Type.Object({
+  description: Type.String(),
+  steps_to_reproduce: Nullable(Type.String()),
+  impact: Nullable(Type.String()),
+  environment: Nullable(Type.String()),
+  proof_of_concept: Nullable(Type.String()),
+  suggested_fix: Nullable(Type.String()),
+  reporter_name: Nullable(Type.String()),
+  reporter_email: Nullable(Type.String()),
+  credit_name: Nullable(Type.String()),
+});
+
+export const ThreadMessageSchema = Type.Object({
+  id: Type.String(),
+  author: Type.Union([Type.Literal('reporter'), Type.Literal('maintainer')]),
+  author_name: Nullable(Type.String()),
+  internal: Type.Boolean(),
+  body: Type.String(),
+  created_at: DateTime(),
+});
+
+export const ThreadAttachmentSchema = Type.Object({
+  id: Type.String(),
+  filename: Type.String(),
+  content_type: Type.String(),
+  size: Type.Integer(),
+  sha256: Type.String(),
+  message_id: Nullable(Type.String()),
+  created_at: DateTime(),
+  url: Type.Optional(Type.String({ description: 'maintainer views only: the download path' })),
+});
+
+export const CvssAssessmentSchema = Type.Object({
+  v3: Nullable(CvssScoreSchema),
+  v4: Nullable(CvssScoreSchema),
+  driven_by: Nullable(Type.Union([Type.Literal('3.x'), Type.Literal('4.0')], { description: 'which vector decides the severity; null when severity is set by hand' })),
+});
+
+export const ReportDetailSchema = Type.Object({
+  ...ReportSummarySchema.properties,
+  body: ReportBodySchema,
+  cvss: CvssAssessmentSchema,
+  rejection_reason: Nullable(Type.String()),
+  duplicate_of: Nullable(Type.String()),
+  credit_choice: Type.String(),
+  terms_accepted: Type.Boolean(),
+  source: Type.String(),
+  embargo_until: Nullable(DateTime()),
+  allowed_transitions: Type.Array(StateEnum),
+  encryption: EncryptionSchema,
+  messages: Type.Array(ThreadMessageSchema),
+  attachments: Type.Array(ThreadAttachmentSchema),
+});
+
+export const ReporterViewSchema = Type.Object({
+  project: Type.Object({ slug: Type.String(), name: Type.String() }),
+  tracking_id: Type.String(),
+  title: Type.String(),
+  state: StateEnum,
+  severity: Nullable(SeverityEnum),
+  rejection_reason: Nullable(Type.String()),
+  created_at: DateTime(),
+  updated_at: DateTime(),
+  deadlines: Type.Array(DeadlineSchema),
+  body: ReportBodySchema,
+  messages: Type.Array(ThreadMessageSchema),
+  attachments: Type.Array(ThreadAttachmentSchema),
+});
+
+export const ReportListSchema = Type.Object({ reports: Type.Array(ReportSummarySchema) });
+export const TransitionResultSchema = Type.Object({ from: StateEnum, to: StateEnum });
+export const SeverityResultSchema = Type.Object({ severity: Nullable(SeverityEnum), cvss: CvssAssessmentSchema });
+export const EmbargoResultSchema = Type.Object({ embargo_until: Nullable(Type.String({ description: 'the date or date-time as it was given' })) });
+export const MessageCreatedSchema = Type.Object({ id: Type.String() });
+
+export type ReportSummary = Static<typeof ReportSummarySchema>;
+export type ReportBody = Static<typeof ReportBodySchema>;
+export type ThreadMessage = Static<typeof ThreadMessageSchema>;
+export type ThreadAttachment = Static<typeof ThreadAttachmentSchema>;
+export type CvssAssessment = Static<typeof CvssAssessmentSchema>;
+export type ReportDetail = Static<typeof ReportDetailSchema>;
+export type ReporterView = Static<typeof ReporterViewSchema>;
+export type ReportList = Static<typeof ReportListSchema>;
+export type TransitionResult = Static<typeof TransitionResultSchema>;
+export type SeverityResult = Static<typeof SeverityResultSchema>;
+export type EmbargoResult = Static<typeof EmbargoResultSchema>;
+export type MessageCreated = Static<typeof MessageCreatedSchema>;
