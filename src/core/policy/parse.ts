@@ -63,6 +63,16 @@ function tooManyAliases(doc: Document, lines: LineCounter): FieldProblem | null 
 
 /** Parses and fully validates a policy YAML document, reporting every problem with its line. */
 export function parsePolicy(yamlText: string, opts: ParsePolicyOptions = {}): ParsePolicyResult {
+  try {
+    return parseChecked(yamlText, opts);
+  } catch (e) {
+    // The YAML parser recurses per nesting level: input nested deep enough to exhaust the stack is refused.
+    if (e instanceof RangeError) return { policy: null, problems: [{ field: '(yaml)', message: 'the policy nests too deeply to read', line: 1 }] };
+    throw e;
+  }
+}
+
+function parseChecked(yamlText: string, opts: ParsePolicyOptions): ParsePolicyResult {
   const lines = new LineCounter();
   const doc = parseDocument(yamlText, { lineCounter: lines, prettyErrors: true });
   // The tree after a syntax error is a guess, so validating it would mostly report noise.

@@ -58,6 +58,13 @@ function distinct(packages: LockedPackage[]): LockedPackage[] {
 export function parseLockfile(file: string, text: string, readFile: ReadFile = noIncludes): ParsedLockfile {
   const format = detectFormat(file, text);
   if (!format) throw lockfileError(file, 1, 'not a lockfile format Embargo reads (package-lock.json, yarn.lock, pnpm-lock.yaml, requirements.txt, poetry.lock, Pipfile.lock, Cargo.lock, go.mod, go.sum)');
-  const contents = parseAs(format, text, file, readFile);
+  let contents: LockfileContents;
+  try {
+    contents = parseAs(format, text, file, readFile);
+  } catch (e) {
+    // Nesting deep enough to exhaust the stack (a parser's recursion): refused like any other unreadable input.
+    if (e instanceof RangeError) throw lockfileError(file, 1, 'the document nests too deeply to read');
+    throw e;
+  }
   return { file, format, packages: distinct(contents.packages), unchecked: contents.unchecked };
 }

@@ -45,8 +45,17 @@ export function yamlKeyLines(text: string, indent: number): Map<string, number> 
     for (let i = text.indexOf('\n', from); i !== -1 && i < m.index; i = text.indexOf('\n', i + 1)) line++;
     from = m.index;
     const raw = m[1] ?? '';
-    const key = raw.startsWith('"') ? (JSON.parse(raw) as string) : raw.startsWith("'") ? raw.slice(1, -1).replace(/''/g, "'") : raw;
+    const key = raw.startsWith('"') ? jsonString(raw) : raw.startsWith("'") ? raw.slice(1, -1).replace(/''/g, "'") : raw;
     if (!lines.has(key)) lines.set(key, line);
   }
   return lines;
+}
+
+/** A double-quoted key's text; one JSON cannot read keeps its raw form (only its line is looked up by it). */
+function jsonString(raw: string): string {
+  try {
+    return JSON.parse(raw) as string;
+  } catch {
+    return raw;
+  }
 }

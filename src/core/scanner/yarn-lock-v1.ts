@@ -9,7 +9,16 @@ interface Entry {
   resolved?: string;
 }
 
-const unquote = (s: string): string => (s.startsWith('"') && s.endsWith('"') && s.length >= 2 ? JSON.parse(s) as string : s);
+/** A `"quoted"` string's text; a quote whose escapes JSON cannot read (raw control characters) is a syntax error. */
+class BadQuote extends Error {}
+const unquote = (s: string): string => {
+  if (!(s.startsWith('"') && s.endsWith('"') && s.length >= 2)) return s;
+  try {
+    return JSON.parse(s) as string;
+  } catch {
+    throw new BadQuote(s);
+  }
+};
 
 /** `"a@^1", a@^2:` → ['a@^1', 'a@^2']. */
 function readSpecifiers(header: string, file: string, line: number): string[] {
@@ -20,6 +29,20 @@ function readSpecifiers(header: string, file: string, line: number): string[] {
 
 /** yarn.lock v1: its own indented format, one entry per resolved package, keyed by the ranges that chose it. */
 export function parseYarnLockV1(text: string, file: string): LockfileContents {
+  try {
+    return readYarnLockV1(text, file);
+  } catch (e) {
+    if (e instanceof BadQuote) throw lockfileError(file, lineOfText(text, e.message), `invalid quoted string ${JSON.stringify(e.message.slice(0, 80))}`);
+    throw e;
+  }
+}
+
+const lineOfText = (text: string, fragment: string): number => {
+  const at = text.indexOf(fragment.slice(1, -1));
+  return at < 0 ? 1 : text.slice(0, at).split('\n').length;
+};
+
+function readYarnLockV1(text: string, file: string): LockfileContents {
   const entries: Entry[] = [];
   let current: Entry | null = null;
   const lines = text.split(/\r?\n/);
