@@ -31,7 +31,12 @@ export async function withServices<T>(env: Env, opts: { bootstrap: boolean }, fn
   const database = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, poolSize: 2 });
   try {
     // No mail settings: a CLI process sends no mail; what it queues waits in the outbox for a server.
-    return await fn(createServiceContext(config, database.db));
+    const ctx = createServiceContext(config, database.db);
+    try {
+      return await fn(ctx);
+    } finally {
+      await ctx.parsers.close();
+    }
   } finally {
     await database.close();
   }

@@ -45,12 +45,14 @@ export async function compose(config: Config, opts: { logger?: boolean; now?: ()
           await mail.close();
           await app.close();
         } finally {
+          await ctx.parsers.close();
           await database.close();
         }
       },
     };
   } catch (e) {
     ctx.mail?.transport.close();
+    await ctx.parsers.close();
     await database.close();
     throw e;
   }

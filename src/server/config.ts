@@ -33,6 +33,9 @@ export interface Config {
   /** The CNA organisation UUID and short name CVE JSON exports carry (null: ?cna_org_id= per request). */
   cveOrgId: string | null;
   cveShortName: string | null;
+  /** Worker threads parsing large policies and lockfiles off the event loop, and their time limit per document. */
+  parseWorkers: number;
+  parseTimeoutMs: number;
 }
 
 /** Every variable the server reads, with its meaning; the README's configuration table lists each (test/unit/config/env-doc.test.ts). */
@@ -58,6 +61,8 @@ export const ENV_DOC: Record<string, string> = {
   EMBARGO_SUBSCRIBE_RATE_LIMIT: 'advisory mailing-list subscription attempts per client per hour (default 10)',
   EMBARGO_CVE_ORG_ID: "your CNA's organisation UUID, written into CVE JSON 5 exports of advisories (optional)",
   EMBARGO_CVE_SHORT_NAME: "your CNA's short name for CVE JSON 5 exports (optional)",
+  EMBARGO_PARSE_WORKERS: 'worker threads that parse large policies and lockfiles off the request thread (default 2)',
+  EMBARGO_PARSE_TIMEOUT_SECONDS: 'a policy or lockfile that takes longer to parse is refused with 413 (default 30)',
   ...MAIL_ENV_DOC,
 };
 
@@ -156,6 +161,8 @@ export function loadConfig(env: Env = process.env): Config {
     policyDir: env.EMBARGO_POLICY_DIR || undefined,
     jobs: env.EMBARGO_JOBS !== 'off',
     subscribeRateLimit: parseIntEnv(env, 'EMBARGO_SUBSCRIBE_RATE_LIMIT', 10, problems),
+    parseWorkers: parseIntEnv(env, 'EMBARGO_PARSE_WORKERS', 2, problems),
+    parseTimeoutMs: parseIntEnv(env, 'EMBARGO_PARSE_TIMEOUT_SECONDS', 30, problems) * 1000,
     cveOrgId: env.EMBARGO_CVE_ORG_ID || null,
     cveShortName: env.EMBARGO_CVE_SHORT_NAME || null,
     mail: parseMailConfig(env, problems, { publicUrl: (env.EMBARGO_PUBLIC_URL || `http://${host.includes(':') ? `[${host}]` : host}:${port}`).replace(/\/+$/, ''), dataDir }),

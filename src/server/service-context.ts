@@ -1,6 +1,7 @@
 import { createSealer } from '../adapters/crypto/sealer.ts';
 import type { Db } from '../adapters/db/database.ts';
 import { maildirTransport, smtpTransport } from '../adapters/email/transport.ts';
+import { createParsePool } from '../adapters/workers/parse-pool.ts';
 import type { ServiceContext } from '../services/context.ts';
 import type { MailSettings } from '../services/mail/settings.ts';
 import { INTAKE_CACHE_MS, type ProjectRecord } from '../services/projects/projects.ts';
@@ -11,10 +12,10 @@ import type { Config } from './config.ts';
 /**
  * The one place a process builds its services' context: the server (compose.ts) and the CLI (cli/database.ts)
  * both call it. Everything per-process (the intake writer, the intake's project cache, how mail is sent) is made
- * here and carried in the context.
+ * here and carried in the context; whoever builds one closes its parse pool (`ctx.parsers.close()`).
  */
 export function createServiceContext(
-  config: Pick<Config, 'encryptionKeys' | 'activeKeyId' | 'publicUrl' | 'cveOrgId' | 'cveShortName'>,
+  config: Pick<Config, 'encryptionKeys' | 'activeKeyId' | 'publicUrl' | 'cveOrgId' | 'cveShortName' | 'parseWorkers' | 'parseTimeoutMs'>,
   db: Db,
   opts: { now?: () => Date; mail?: MailSettings | null } = {},
 ): ServiceContext {
@@ -26,6 +27,7 @@ export function createServiceContext(
     publicUrl: config.publicUrl,
     intakeWriter: new IntakeWriter({ db, now }),
     intakeProjects: new TtlCache<ProjectRecord>(INTAKE_CACHE_MS),
+    parsers: createParsePool({ size: config.parseWorkers, timeoutMs: config.parseTimeoutMs }),
     cna: config.cveOrgId ? { orgId: config.cveOrgId, shortName: config.cveShortName } : null,
     mail: opts.mail ?? null,
   };

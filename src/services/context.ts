@@ -1,5 +1,6 @@
 import type { Db } from '../adapters/db/database.ts';
 import type { Sealer } from '../adapters/crypto/sealer.ts';
+import type { ParsePool } from '../adapters/workers/parse-pool.ts';
 import type { MailSettings } from './mail/settings.ts';
 import type { ProjectRecord } from './projects/record.ts';
 import type { IntakeWriter } from './reports/intake-writer.ts';
@@ -23,6 +24,8 @@ export interface ServiceContext {
   intakeProjects: TtlCache<ProjectRecord>;
   /** Your CNA (EMBARGO_CVE_ORG_ID, EMBARGO_CVE_SHORT_NAME): the provider named in CVE JSON 5 exports; null when unset. */
   cna: { orgId: string; shortName: string | null } | null;
+  /** Worker threads for parsing large untrusted documents (policies, lockfiles) off the event loop. */
+  parsers: ParsePool;
   /** How this process sends mail; null where it sends none (CLI commands: their outbox rows wait for a server). */
   mail: MailSettings | null;
 }

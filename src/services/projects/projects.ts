@@ -9,8 +9,11 @@ import { toRecord, type ProjectRecord } from './record.ts';
 
 export type { ProjectRecord } from './record.ts';
 
-export function parsePolicyOrThrow(yaml: string, now: Date): Policy {
-  const { policy, problems } = parsePolicy(yaml, { now });
+/** Policies larger than this are parsed on a worker thread (ctx.parsers): parsing 200 KB takes most of a second. */
+const INLINE_POLICY_BYTES = 16 * 1024;
+
+export async function parsePolicyOrThrow(ctx: Pick<ServiceContext, 'parsers'>, yaml: string, now: Date): Promise<Policy> {
+  const { policy, problems } = yaml.length <= INLINE_POLICY_BYTES ? parsePolicy(yaml, { now }) : await ctx.parsers.parsePolicy(yaml, now);
   if (!policy || problems.length) {
     throw new DomainError('policy_invalid', `The policy has ${problems.length} problem(s)`, { problems });
   }
@@ -109,7 +112,7 @@ export async function savePolicy(
   opts: { expectSlug?: string } = {},
 ): Promise<{ project: ProjectRecord; created: boolean }> {
   const now = ctx.now();
-  const policy = parsePolicyOrThrow(yaml, now);
+  const policy = await parsePolicyOrThrow(ctx, yaml, now);
   if (opts.expectSlug && policy.project.slug !== opts.expectSlug) {
     throw DomainError.validation([
       { field: 'project.slug', message: `must stay "${opts.expectSlug}" (the project's slug cannot change)` },

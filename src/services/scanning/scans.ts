@@ -56,7 +56,10 @@ export const MAX_INCLUDED_FILES = 50;
 /** An included file's key: its relative path with `.`, `..` and separators normalised as includes are resolved. */
 const includeKey = (name: string): string => resolveBeside('', name.trim());
 
-function includeReader(includes: LockfileUpload['includes']): ReadFile {
+/** Lockfiles larger than this are parsed on a worker thread (ctx.parsers): a 5 MB one can take seconds. */
+const INLINE_LOCKFILE_BYTES = 32 * 1024;
+
+function includeFiles(includes: LockfileUpload['includes']): Map<string, string> {
   const files = new Map<string, string>();
   for (const [i, f] of (includes ?? []).entries()) {
     const key = includeKey(f.filename);
@@ -64,7 +67,7 @@ function includeReader(includes: LockfileUpload['includes']): ReadFile {
     if (files.has(key)) throw DomainError.validation([{ field: `files[${i + 1}].filename`, message: `${key} is sent twice` }]);
     files.set(key, f.content);
   }
-  return (path) => files.get(includeKey(path)) ?? null;
+  return files;
 }
 
 /** Only the base name counts (it decides the format); a path in it says nothing about this server. */
@@ -86,7 +89,11 @@ export async function createScan(ctx: ServiceContext, project: ProjectRecord, ac
   authorize(actor, 'scan:create');
   const filename = cleanLockfileName(upload.filename);
   if ((upload.includes?.length ?? 0) > MAX_INCLUDED_FILES) throw DomainError.validation([{ field: 'files', message: `at most ${MAX_INCLUDED_FILES} included files` }]);
-  const parsed = parseLockfile(filename, upload.content, includeReader(upload.includes));
+  const includes = includeFiles(upload.includes);
+  const parsed =
+    upload.content.length <= INLINE_LOCKFILE_BYTES
+      ? parseLockfile(filename, upload.content, (path) => includes.get(includeKey(path)) ?? null)
+      : await ctx.parsers.parseLockfile(filename, upload.content, includes);
   const records = await recordsForPackages(ctx.db, parsed.packages);
   const findings = findVulnerabilities(parsed.packages, buildAdvisoryIndex(records));
   const id = randomUUID();

@@ -1,0 +1,30 @@
+import { parentPort } from 'node:worker_threads';
+import { isDomainError } from '../../core/errors.ts';
+import { parsePolicy } from '../../core/policy/parse.ts';
+import { parseLockfile } from '../../core/scanner/parse-lockfile.ts';
+import { resolveBeside } from '../../core/scanner/relative-path.ts';
+import type { ParseTask, ParseReply } from './parse-pool.ts';
+
+/** Runs the core's parsers of untrusted input off the server's event loop (see parse-pool.ts). */
+function run(task: ParseTask): unknown {
+  switch (task.kind) {
+    case 'policy':
+      return parsePolicy(task.yaml, { now: new Date(task.nowMs) });
+    case 'lockfile': {
+      const includes = new Map(task.includes.map((f) => [f.filename, f.content]));
+      return parseLockfile(task.filename, task.text, (name) => includes.get(resolveBeside('', name.trim())) ?? null);
+    }
+  }
+}
+
+parentPort?.on('message', (msg: { id: number; task: ParseTask }) => {
+  let reply: ParseReply;
+  try {
+    reply = { id: msg.id, ok: true, value: run(msg.task) };
+  } catch (e) {
+    reply = isDomainError(e)
+      ? { id: msg.id, ok: false, error: { domain: true, code: e.code, message: e.message, details: e.details } }
+      : { id: msg.id, ok: false, error: { domain: false, code: 'internal', message: e instanceof Error ? e.message : String(e), details: {} } };
+  }
+  parentPort?.postMessage(reply);
+});
