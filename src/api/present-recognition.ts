@@ -1,9 +1,12 @@
 import { describeRange } from '../core/bounty/award.ts';
 import { formatMinor } from '../core/bounty/currency.ts';
 import type { CurrencyTotal } from '../core/bounty/totals.ts';
-import type { BountyEntry } from '../services/recognition/bounty-ledger.ts';
+import type { HallOfFame as HallOfFameData } from '../core/recognition/hall-of-fame.ts';
+import { advisoryUrl } from '../services/advisories/disclosure.ts';
+import type { ProjectRecord } from '../services/projects/projects.ts';
+import type { BountyEntry, BountyTotals as BountyTotalsData } from '../services/recognition/bounty-ledger.ts';
 import type { SubscriberView } from '../services/recognition/mailing-list.ts';
-import type { BountyEntry as BountyEntryJson, CurrencyTotal as CurrencyTotalJson, Subscriber } from './schemas/recognition.ts';
+import type { BountyEntry as BountyEntryJson, BountyTotals, CurrencyTotal as CurrencyTotalJson, HallOfFame, Subscriber } from './schemas/recognition.ts';
 
 /** Presenters of recognition: bounty ledger entries and totals, mailing-list subscribers (schemas in ./schemas/recognition.ts). */
 
@@ -61,4 +64,26 @@ export const presentSubscriber = (s: SubscriberView): Subscriber => ({
   created_at: s.createdAt.toISOString(),
   confirmed_at: s.confirmedAt?.toISOString() ?? null,
   unsubscribed_at: s.unsubscribedAt?.toISOString() ?? null,
+});
+
+/** Bounty totals per reporter and per year, per currency (never summed across currencies). */
+export const presentBountyTotals = (totals: BountyTotalsData, year: number | null): BountyTotals => ({
+  year,
+  by_reporter: totals.byReporter.map((r) => ({ reporter: { key: r.reporterKey, label: r.reporterLabel }, currencies: r.currencies.map(presentCurrencyTotal), non_money: r.nonMoney })),
+  by_year: totals.byYear.map((y) => ({ year: y.year, currencies: y.currencies.map(presentCurrencyTotal), non_money: y.nonMoney })),
+});
+
+/** The public Hall of Fame of a project, with absolute links to each credited advisory. */
+export const presentHallOfFame = (publicUrl: string, project: ProjectRecord, hallOfFame: HallOfFameData): HallOfFame => ({
+  project: { slug: project.slug, name: project.name },
+  entries: hallOfFame.entries.map((e) => ({
+    name: e.name,
+    advisory_count: e.advisories.length,
+    first_credited_at: e.firstCreditedAt,
+    advisories: e.advisories.map((a) => ({ id: a.publicId, title: a.title, published_at: a.publishedAt, url: advisoryUrl(publicUrl, project.slug, a.publicId) })),
+  })),
+  anonymous_credits: hallOfFame.anonymousCredits,
+  credited_advisories: hallOfFame.creditedAdvisories,
+  text: project.policy.recognition.text ?? null,
+  page_url: `${publicUrl}/projects/${encodeURIComponent(project.slug)}/hall-of-fame`,
 });

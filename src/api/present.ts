@@ -9,7 +9,8 @@ import type { SlaEntry } from '../services/reports/sla.ts';
 import type { Deadline as DeadlineJson, SlaEntry as SlaEntryJson, SubmissionCreated } from './schemas.ts';
 import type { CvssAssessment as CvssAssessmentJson, ReportDetail as ReportDetailJson, ReporterView, ReportSummary as ReportSummaryJson, ThreadAttachment, ThreadMessage } from './schemas/reports.ts';
 import type { CvssScore } from './schemas/cvss.ts';
-import type { Project } from './schemas/projects.ts';
+import type { Member, Project, ProjectListItem } from './schemas/projects.ts';
+import type { ProjectRole } from '../core/access/permissions.ts';
 import type { Finding, Scan, ScanSummary as ScanSummaryJson } from './schemas/scans.ts';
 
 /**
@@ -180,3 +181,9 @@ export const presentSubmissionCreated = (result: SubmitResult): SubmissionCreate
   created_at: result.createdAt.toISOString(),
   notice: 'Keep the reporter link private: it is the only way to follow this report, and it cannot be shown again.',
 });
+
+/** A project in the public list: no more than its name. */
+export const presentProjectListItem = (p: ProjectRecord): ProjectListItem => ({ slug: p.slug, name: p.name });
+
+/** A member of a project and their role. */
+export const presentMember = (m: { email: string; name: string; role: string; created_at: Date }): Member => ({ email: m.email, name: m.name, role: m.role as ProjectRole, since: m.created_at.toISOString() });

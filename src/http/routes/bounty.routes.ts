@@ -8,7 +8,7 @@ import type { ServiceContext } from '../../services/context.ts';
 import { actorLabel } from '../auth.ts';
 import { Nullable, ReportParams, Slug, SlugParams, Str } from '../../api/schemas.ts';
 import { BountyEntrySchema, BountyListSchema, BountyTotalsSchema } from '../../api/schemas/recognition.ts';
-import { presentBounty, presentCurrencyTotal } from '../../api/present-recognition.ts';
+import { presentBounty, presentBountyTotals } from '../../api/present-recognition.ts';
 
 const literals = <T extends string>(values: readonly T[]) => Type.Union(values.map((v) => Type.Literal(v)));
 
@@ -62,11 +62,7 @@ export const bountyRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox => 
     async (req) => {
       const p = req.project;
       const totals = await bountyTotals(ctx, p, req.actor, req.query.year === undefined ? {} : { year: req.query.year });
-      return {
-        year: req.query.year ?? null,
-        by_reporter: totals.byReporter.map((r) => ({ reporter: { key: r.reporterKey, label: r.reporterLabel }, currencies: r.currencies.map(presentCurrencyTotal), non_money: r.nonMoney })),
-        by_year: totals.byYear.map((y) => ({ year: y.year, currencies: y.currencies.map(presentCurrencyTotal), non_money: y.nonMoney })),
-      };
+      return presentBountyTotals(totals, req.query.year ?? null);
     },
   );
 

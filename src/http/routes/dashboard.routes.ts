@@ -1,3 +1,4 @@
+import { presentReportAuditEntry } from '../../api/present-audit.ts';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { ServiceContext } from '../../services/context.ts';
 import { projectsOfUser, reportAudit } from '../../services/projects/dashboard.ts';
@@ -22,7 +23,7 @@ export const dashboardRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox 
     async (req) => {
       const p = req.project;
       const rows = await reportAudit(ctx, p, req.params.trackingId, req.actor);
-      return { entries: rows.map((r) => ({ seq: Number(r.seq), at: r.at.toISOString(), actor: r.actor, action: r.action, data: r.data })) };
+      return { entries: rows.map(presentReportAuditEntry) };
     },
   );
 };

@@ -1,3 +1,4 @@
+import { presentHallOfFame } from '../../api/present-recognition.ts';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { HallOfFame } from '../../core/recognition/hall-of-fame.ts';
 import type { ServiceContext } from '../../services/context.ts';
@@ -62,19 +63,7 @@ export const hallOfFameRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox
     },
     async (req, reply) => {
       const { project, hallOfFame } = await readHallOfFame(ctx, req.params.slug);
-      return reply.header('cache-control', PUBLIC_CACHE).send({
-        project: { slug: project.slug, name: project.name },
-        entries: hallOfFame.entries.map((e) => ({
-          name: e.name,
-          advisory_count: e.advisories.length,
-          first_credited_at: e.firstCreditedAt,
-          advisories: e.advisories.map((a) => ({ id: a.publicId, title: a.title, published_at: a.publishedAt, url: `${ctx.publicUrl}${advisoryPath(project.slug, a.publicId)}` })),
-        })),
-        anonymous_credits: hallOfFame.anonymousCredits,
-        credited_advisories: hallOfFame.creditedAdvisories,
-        text: project.policy.recognition.text ?? null,
-        page_url: `${ctx.publicUrl}/projects/${encodeURIComponent(project.slug)}/hall-of-fame`,
-      });
+      return reply.header('cache-control', PUBLIC_CACHE).send(presentHallOfFame(ctx.publicUrl, project, hallOfFame));
     },
   );
 };

@@ -1,3 +1,4 @@
+import { presentProjectAuditEntry } from '../../api/present-audit.ts';
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { ServiceContext } from '../../services/context.ts';
 import { verifyAudit } from '../../services/audit/audit-log.ts';
@@ -33,9 +34,7 @@ export const oversightRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox 
     { schema: { tags: ['audit'], summary: 'Audit trail of the project (project admins)', params: SlugParams, querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 5000 })) }), response: { 200: ProjectAuditListSchema } } },
     async (req) => {
       const rows = await projectAudit(ctx, req.project, req.actor, { limit: req.query.limit ?? 1000 });
-      return {
-        entries: rows.map((r) => ({ seq: Number(r.seq), at: r.at.toISOString(), actor: r.actor, action: r.action, report_id: r.report_id, data: r.data, hash: r.hash })),
-      };
+      return { entries: rows.map(presentProjectAuditEntry) };
     },
   );
 

@@ -1,5 +1,4 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { ProjectRole } from '../../core/access/permissions.ts';
 import { DomainError } from '../../core/errors.ts';
 import type { ServiceContext } from '../../services/context.ts';
 import { findProjectByHost, listProjects, savePolicy, updatePolicy } from '../../services/projects/projects.ts';
@@ -7,7 +6,7 @@ import { securityMdOf, securityTxtOf } from '../../services/projects/documents.t
 import { listMembers, manageMember } from '../../services/access/users.ts';
 import { keyPublication } from '../../services/pgp/project-keys.ts';
 import { actorLabel, requireSiteAdmin } from '../auth.ts';
-import { presentProject } from '../../api/present.ts';
+import { presentMember, presentProject, presentProjectListItem } from '../../api/present.ts';
 import { Document, Nullable, RoleEnum, SlugParams, Str } from '../../api/schemas.ts';
 import { MemberListSchema, MembershipSchema, ProjectInfoSchema, ProjectListSchema, ProjectSchema } from '../../api/schemas/projects.ts';
 
@@ -16,7 +15,7 @@ const SecurityTxt = Document('text/plain', 'RFC 9116 security.txt; cleartext-sig
 
 export const projectRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox => async (app) => {
   app.get('/api/v1/projects', { config: { anonymous: true }, schema: { tags: ['projects'], summary: 'Public list of hosted projects', response: { 200: ProjectListSchema } } }, async () => ({
-    projects: (await listProjects(ctx.db)).map((p) => ({ slug: p.slug, name: p.name })),
+    projects: (await listProjects(ctx.db)).map(presentProjectListItem),
   }));
 
   app.post(
@@ -68,7 +67,7 @@ export const projectRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox =>
 
   app.get('/api/v1/projects/:slug/members', { schema: { tags: ['members'], summary: 'Project members and roles', params: SlugParams, response: { 200: MemberListSchema } } }, async (req) => {
     const members = await listMembers(ctx, req.project, req.actor);
-    return { members: members.map((m) => ({ email: m.email, name: m.name, role: m.role as ProjectRole, since: m.created_at.toISOString() })) };
+    return { members: members.map(presentMember) };
   });
 
   app.put(
