@@ -1,21 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { isDomainError } from '../../../src/core/errors.ts';
+import { rng } from '../../support/fuzz.ts';
 import { CVSS_METRIC_DEFINITIONS, CVSS_VERSIONS, parseCvss, scoreCvss, type CvssResult } from '../../../src/core/cvss/index.ts';
 
-/** mulberry32: small, fast and deterministic, so a failure reproduces from its iteration number. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const random = prng(0x5eed_c555);
+const random = rng(0x5eed_c555);
 const int = (n: number): number => Math.floor(random() * n);
 const pick = <T>(list: readonly T[]): T => {
   const item = list[int(list.length)];
