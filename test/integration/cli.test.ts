@@ -11,6 +11,7 @@ import type { SubmissionInput } from '../../src/core/reports/submission.ts';
 import { loadConfig } from '../../src/server/config.ts';
 import { submitReport } from '../../src/services/reports/index.ts';
 import { ENGINES, startTestRuntime, tempDir, type TestServer } from '../support/harness.ts';
+import { seedPgliteDataDir } from '../support/db-template.ts';
 import { REPO, seedWorld, submit, validReport, type World } from '../support/fixtures.ts';
 
 interface Run {
@@ -184,6 +185,8 @@ describe('embargo CLI', () => {
 
   test('a data directory held by another process is refused with a clear message', async () => {
     const dataDir = tempDir();
+    // What is tested is the lock, not a first start (the database mode above is one): a migrated copy opens at once.
+    await seedPgliteDataDir(dataDir);
     const held = await openDatabase({ dataDir });
     try {
       // No secrets in the environment: the CLI makes its own in DATA_DIR, as the server does.

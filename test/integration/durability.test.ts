@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createPgDatabase, tempDir } from '../support/harness.ts';
+import { seedPgliteDataDir } from '../support/db-template.ts';
 import { validReport } from '../support/fixtures.ts';
 import { freePort, spawnServer, startServer, waitForExit, type ServerProcess } from '../support/server-process.ts';
 import { openDatabase } from '../../src/adapters/db/open-database.ts';
@@ -106,6 +107,8 @@ describe('durability on PGlite (real server processes)', () => {
 
   test('a second server on a data directory in use exits non-zero and says the directory is in use', { timeout: 3 * START_TIMEOUT }, async () => {
     const dataDir = tempDir('embargo-durability-');
+    // The lock is under test here, not a first start (the test above starts on an empty directory): a migrated copy.
+    await seedPgliteDataDir(dataDir);
     const base = { DATA_DIR: dataDir, ...secrets() };
     const first = await startServer(await serverEnv(base), START_TIMEOUT);
     try {

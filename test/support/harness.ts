@@ -1,21 +1,24 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes, randomUUID } from 'node:crypto';
-import pg from 'pg';
+import { randomBytes } from 'node:crypto';
 import { loadConfig, type Config } from '../../src/server/config.ts';
 import { compose, type Runtime } from '../../src/server/compose.ts';
 // Holds every answer of the apps built here to its route's response schema (see the file).
 import './response-check.ts';
+import { createEmptyPgDatabase, createMigratedPgDatabase, seedPgliteDataDir } from './db-template.ts';
 
 /**
  * Integration tests run on every engine available: PGlite always, PostgreSQL when EMBARGO_TEST_DATABASE_URL
- * names a server (CI starts one). Each PostgreSQL run gets a fresh database of its own.
+ * names a server (CI starts one). Each runtime gets a store of its own: a copy of a migrated template
+ * (test/support/db-template.ts), so opening it runs no migration.
  */
 export interface Engine {
   name: 'pglite' | 'postgres';
-  /** Makes a config for a fresh, empty store. */
+  /** Makes a config for a fresh store with every migration applied and no data. */
   freshEnv(): Promise<Record<string, string>>;
+  /** Makes a config for a truly empty store, migrated by whoever opens it first: for tests of first start. */
+  emptyEnv(): Promise<Record<string, string>>;
 }
 
 const testSecrets = () => ({
@@ -33,31 +36,27 @@ process.on('exit', () => {
   for (const d of tempDirs) rmSync(d, { recursive: true, force: true });
 });
 
-export async function createPgDatabase(adminUrl: string): Promise<string> {
-  const name = `embargo_test_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(`create database ${name}`);
-  } finally {
-    await client.end();
-  }
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
+/** A new, empty PostgreSQL database (no migrations applied) on the server of `adminUrl`; returns its URL. */
+export const createPgDatabase = createEmptyPgDatabase;
+
+const pgAdminUrl = process.env.EMBARGO_TEST_DATABASE_URL;
 
 export const ENGINES: Engine[] = [
-  { name: 'pglite', freshEnv: async () => ({ DATA_DIR: tempDir(), ...testSecrets() }) },
-  ...(process.env.EMBARGO_TEST_DATABASE_URL
+  {
+    name: 'pglite',
+    freshEnv: async () => {
+      const dataDir = tempDir();
+      await seedPgliteDataDir(dataDir);
+      return { DATA_DIR: dataDir, ...testSecrets() };
+    },
+    emptyEnv: async () => ({ DATA_DIR: tempDir(), ...testSecrets() }),
+  },
+  ...(pgAdminUrl
     ? [
         {
           name: 'postgres' as const,
-          freshEnv: async () => ({
-            DATA_DIR: tempDir(),
-            DATABASE_URL: await createPgDatabase(process.env.EMBARGO_TEST_DATABASE_URL ?? ''),
-            ...testSecrets(),
-          }),
+          freshEnv: async () => ({ DATA_DIR: tempDir(), DATABASE_URL: await createMigratedPgDatabase(pgAdminUrl), ...testSecrets() }),
+          emptyEnv: async () => ({ DATA_DIR: tempDir(), DATABASE_URL: await createEmptyPgDatabase(pgAdminUrl), ...testSecrets() }),
         },
       ]
     : []),

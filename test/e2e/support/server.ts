@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { seedPgliteDataDir } from '../../support/db-template.ts';
 import { examplePolicy } from '../../support/fixtures.ts';
 import { freePort, startServer, type ServerProcess } from '../../support/server-process.ts';
 
@@ -54,8 +55,11 @@ async function tokenFor(baseUrl: string, email: string): Promise<string> {
 
 export async function startE2eServer(projects: string[], env: Record<string, string> = {}): Promise<E2eServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'embargo-e2e-'));
+  // An empty store with the migrations already applied (a copy of the run's template): the server's first start
+  // on a truly empty directory is covered by the integration tier (readme-walkthrough, durability, cli).
+  await seedPgliteDataDir(dataDir);
   const port = await freePort();
-  // A cold start (tsx transpiling every module, PGlite creating its cluster, migrations) is slow on a busy machine.
+  // A cold start (tsx transpiling every module) is slow on a busy machine.
   const proc = await startServer({
     DATA_DIR: dataDir,
     HOST: '127.0.0.1',
