@@ -9,7 +9,7 @@ import type { SlaEntry } from '../services/reports/sla.ts';
 import type { Deadline as DeadlineJson, SlaEntry as SlaEntryJson, SubmissionCreated } from './schemas.ts';
 import type { CvssAssessment as CvssAssessmentJson, ReportDetail as ReportDetailJson, ReporterView, ReportSummary as ReportSummaryJson, ThreadAttachment, ThreadMessage } from './schemas/reports.ts';
 import type { CvssScore } from './schemas/cvss.ts';
-import type { Member, Project, ProjectListItem } from './schemas/projects.ts';
+import type { Member, PendingInvitation, Project, ProjectListItem } from './schemas/projects.ts';
 import type { ProjectRole } from '../core/access/permissions.ts';
 import type { Finding, Scan, ScanSummary as ScanSummaryJson } from './schemas/scans.ts';
 
@@ -186,4 +186,10 @@ export const presentSubmissionCreated = (result: SubmitResult): SubmissionCreate
 export const presentProjectListItem = (p: ProjectRecord): ProjectListItem => ({ slug: p.slug, name: p.name });
 
 /** A member of a project and their role. */
+export const presentInvitation = (i: { email: string; role: string; created_at: Date; expires_at: Date }): PendingInvitation => ({
+  email: i.email,
+  role: i.role as ProjectRole,
+  invited_at: i.created_at.toISOString(),
+  expires_at: i.expires_at.toISOString(),
+});
 export const presentMember = (m: { email: string; name: string; role: string; created_at: Date }): Member => ({ email: m.email, name: m.name, role: m.role as ProjectRole, since: m.created_at.toISOString() });

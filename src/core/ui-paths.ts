@@ -6,6 +6,8 @@ export const UI_ROUTES = {
   policyPage: '/p/:slug',
   reportForm: '/p/:slug/report',
   maintainerReport: '/app/p/:slug/reports/:trackingId',
+  /** Where an invitation mail's link lands; the token is in the fragment (#token=…), so it reaches no server log. */
+  invitation: '/app/invitation',
 } as const;
 
 /** Fills a pattern's `:name` segments with URI-encoded values; a missing value is a programming error. */

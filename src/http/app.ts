@@ -19,6 +19,7 @@ import { reporterRoutes } from './routes/reporter.routes.ts';
 import { reporterPageRoutes } from './routes/reporter-page.routes.ts';
 import { reportRoutes } from './routes/reports.routes.ts';
 import { sessionRoutes } from './routes/session.routes.ts';
+import { invitationRoutes } from './routes/invitations.routes.ts';
 import { cvssRoutes } from './routes/cvss.routes.ts';
 import { scanRoutes } from './routes/scans.routes.ts';
 import { keyRoutes } from './routes/keys.routes.ts';
@@ -126,6 +127,7 @@ export async function buildApp(ctx: ServiceContext, opts: HttpOptions): Promise<
   registerAuth(app, ctx, opts.sessionMaxAgeSeconds);
   const limits = { rateLimit: opts.intakeRateLimit, rateWindowMs: opts.intakeRateWindowMs };
   await app.register(sessionRoutes(ctx, opts.loginRateLimit, opts.sessionMaxAgeSeconds));
+  await app.register(invitationRoutes(ctx, opts.loginRateLimit, opts.sessionMaxAgeSeconds));
   await app.register(projectRoutes(ctx));
   await app.register(reportRoutes(ctx, limits));
   await app.register(reporterRoutes(ctx, limits));

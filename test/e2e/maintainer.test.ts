@@ -257,9 +257,10 @@ describe('maintainer dashboard in Chromium', () => {
       await p.getByLabel('Role of tess@example.org').selectOption('viewer');
       await p.getByRole('status').filter({ hasText: 'tess@example.org is now viewer.' }).waitFor();
       await server.api(server.adminToken, 'POST', '/api/v1/users', { email: 'val@example.org', name: 'Val Viewer', password: 'correct horse battery staple' });
-      await p.getByLabel('Email of a user to add').fill('val@example.org');
+      await p.getByLabel('Email address to invite').fill('val@example.org');
       await p.getByLabel('Role', { exact: true }).selectOption('triager');
-      await p.getByRole('button', { name: 'Add member' }).click();
+      await p.getByRole('button', { name: 'Invite member' }).click();
+      await p.getByRole('status').filter({ hasText: 'Invitation sent to val@example.org as triager.' }).waitFor();
       await members.getByText('val@example.org', { exact: true }).waitFor();
       await p.getByRole('button', { name: 'Remove Val Viewer' }).click();
       await p.getByRole('status').filter({ hasText: 'val@example.org was removed.' }).waitFor();

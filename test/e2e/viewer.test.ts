@@ -1,11 +1,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkAtBothWidths, launchBrowser, withGuardedPage, type E2eBrowser, type GuardedPage } from './support/browser.ts';
-import { startE2eServer, type E2eServer, type Maintainer } from './support/server.ts';
+import { mailTo, PASSWORD, startE2eServer, type E2eServer, type Maintainer } from './support/server.ts';
 import { chatterReport, signIn, submitReport, type Submitted } from './support/dashboard.ts';
 
 /**
- * A viewer in the dashboard: reads the queue, the report, the thread and the settings, and is offered no action
+ * A viewer in the dashboard: joins through the invitation mail's link (name and password chosen in the browser),
+ * then reads the queue, the report, the thread and the settings, and is offered no action
  * at all; a request forced from the page (with the session's own CSRF token) is refused by the server, and the
  * report is unchanged. Signing out ends the session.
  */
@@ -13,14 +14,17 @@ import { chatterReport, signIn, submitReport, type Submitted } from './support/d
 const SLUG = 'personal-chatter';
 let server: E2eServer;
 let chromium: E2eBrowser;
-let viewer: Maintainer;
+const VIEWER = 'vic@example.org';
 let admin: Maintainer;
 let report: Submitted;
 
 before(async () => {
-  server = await startE2eServer([SLUG]);
+  // Jobs on: the outbox delivers the invitation to the development maildir.
+  server = await startE2eServer([SLUG], { EMBARGO_JOBS: 'on' });
   admin = await server.addMaintainer(SLUG, 'admin', 'ada.admin@example.org', 'Ada Admin');
-  viewer = await server.addMaintainer(SLUG, 'viewer', 'vic@example.org', 'Vic Viewer');
+  // An address with no account: the admin's answer is the same as for one with an account, and a link is mailed.
+  const invited = await server.api(admin.token, 'PUT', `/api/v1/projects/${SLUG}/members`, { email: VIEWER, role: 'viewer' });
+  assert.deepEqual(invited, { email: VIEWER, role: 'viewer' });
   report = await submitReport(server, SLUG, chatterReport('Stored XSS in display names'), [{ name: 'poc.txt', type: 'text/plain', content: 'payload\n' }]);
   await server.api(admin.token, 'POST', `/api/v1/projects/${SLUG}/reports/${report.tracking_id}/messages`, { body: 'Internal: looks real.', internal: true });
   chromium = await launchBrowser();
@@ -34,12 +38,40 @@ after(async () => {
 const withPage = (fn: (g: GuardedPage) => Promise<void>) => withGuardedPage(chromium.browser, server.baseUrl, fn);
 
 describe('viewer in the dashboard', () => {
+  test('the invitation link creates the account in the browser and lands on the project; used once, it is refused', async () => {
+    const mail = await mailTo(server, VIEWER);
+    const link = /https?:\/\/\S+\/app\/invitation#token=\S+/.exec(mail.text ?? '')?.[0] ?? assert.fail(`no link in ${mail.text}`);
+    const path = link.replace(/^https?:\/\/[^/]+/, '');
+    await withPage(async (g) => {
+      const p = g.page;
+      g.expectConsole(/status of 401/);
+      await p.goto(path);
+      await p.getByText('You are invited to the security team of Personal Chatter as viewer.', { exact: false }).waitFor();
+      assert.equal(await p.getByLabel('Email').inputValue(), VIEWER);
+      await p.getByLabel('Your name').fill('Vic Viewer');
+      await p.getByLabel('Choose a password').fill(PASSWORD);
+      await p.getByLabel('Repeat the password').fill(PASSWORD + 'x');
+      await p.getByRole('button', { name: 'Create account and join' }).click();
+      await p.getByRole('alert').filter({ hasText: 'The two passwords differ.' }).waitFor();
+      assert.deepEqual(await checkAtBothWidths(p, 'app-invitation'), []);
+      await p.getByLabel('Repeat the password').fill(PASSWORD);
+      await p.getByRole('button', { name: 'Create account and join' }).click();
+      await p.getByRole('heading', { name: 'Report queue' }).waitFor();
+      await p.getByText('Vic Viewer').first().waitFor();
+    });
+    await withPage(async (g) => {
+      g.expectConsole(/status of (401|404)/);
+      await g.page.goto(path);
+      await g.page.getByText(/already used, has expired or was withdrawn/).waitFor();
+    });
+  });
+
   test('a viewer reads the report but is offered no triage, and a forced call is refused', async () => {
     await withPage(async (g) => {
       const p = g.page;
       g.expectConsole(/status of 401/);
       await p.goto('/app');
-      await signIn(p, viewer.email);
+      await signIn(p, VIEWER);
       await p.getByRole('heading', { name: 'Report queue' }).waitFor();
       await p.getByRole('link', { name: new RegExp(`${report.tracking_id} Stored XSS`) }).click();
       await p.locator('h1').filter({ hasText: `${report.tracking_id}: Stored XSS in display names` }).waitFor();
@@ -75,7 +107,7 @@ describe('viewer in the dashboard', () => {
       await p.getByRole('heading', { name: 'Settings of Personal Chatter' }).waitFor();
       await p.getByText('Only project admins can change the policy; you are a viewer.').waitFor();
       assert.equal(await p.getByLabel('Policy (YAML)').getAttribute('readonly'), '');
-      assert.equal(await p.getByRole('button', { name: /Save policy|Add member|Remove/ }).count(), 0);
+      assert.equal(await p.getByRole('button', { name: /Save policy|Invite member|Add member|Remove/ }).count(), 0);
       await p.getByRole('list', { name: 'Members' }).getByText('vic@example.org', { exact: true }).waitFor();
       assert.deepEqual(await checkAtBothWidths(p, 'app-settings-viewer'), []);
 

@@ -56,6 +56,14 @@ const CORE_ROWS: Row[] = [
   { method: 'POST', route: '/api/v1/session', expect: PUBLIC, request: () => ({ url: '/api/v1/session', payload: { email: 'bystander@example.org', password: PASSWORD } }) },
   { method: 'GET', route: '/api/v1/session', expect: SIGNED_IN, request: () => ({ url: '/api/v1/session' }) },
   { method: 'DELETE', route: '/api/v1/session', expect: SIGNED_IN, request: () => ({ url: '/api/v1/session' }) },
+  // Invitation links: anyone may try one; a token that was never issued is 404 for everybody.
+  { method: 'POST', route: '/api/v1/invitations/lookup', expect: all(404), request: () => ({ url: '/api/v1/invitations/lookup', payload: { token: 'inv_never-issued-00000000' } }) },
+  {
+    method: 'POST',
+    route: '/api/v1/invitations/accept',
+    expect: all(404),
+    request: () => ({ url: '/api/v1/invitations/accept', payload: { token: 'inv_never-issued-00000000', name: 'Nobody', password: PASSWORD } }),
+  },
   { method: 'POST', route: '/api/v1/tokens', expect: SIGNED_IN, request: () => ({ url: '/api/v1/tokens', payload: { name: 'matrix' } }) },
   {
     method: 'POST',

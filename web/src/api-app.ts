@@ -10,14 +10,14 @@ import type { SlaResponse } from '../../src/api/schemas.ts';
 import type { AdvisoryList, AdvisoryView } from '../../src/api/schemas/advisories.ts';
 import type { AuditList } from '../../src/api/schemas/audit.ts';
 import type { CvssScore as CvssScoreJson } from '../../src/api/schemas/cvss.ts';
-import type { DashboardProjectList, MemberList, Membership, Project } from '../../src/api/schemas/projects.ts';
+import type { DashboardProjectList, Invitation, InvitationAccepted, MemberList, Membership, Project } from '../../src/api/schemas/projects.ts';
 import type { EmbargoResult, MessageCreated, ReportDetail, ReportList, SeverityResult, TransitionResult } from '../../src/api/schemas/reports.ts';
 
 export type { ProjectRole, Advisory, AdvisoryState };
 
 // ---- Response shapes: the server's own response schemas (src/api/schemas/), so a renamed field fails the type-check ----
 
-export type { DashboardProject, DashboardProjectList, Member, MemberList, Membership } from '../../src/api/schemas/projects.ts';
+export type { DashboardProject, DashboardProjectList, Invitation, InvitationAccepted, Member, MemberList, Membership, PendingInvitation } from '../../src/api/schemas/projects.ts';
 export type { ReportDetail, ReportList, ReportSummary, SeverityResult, EmbargoResult, TransitionResult, MessageCreated } from '../../src/api/schemas/reports.ts';
 export type { SlaEntry, SlaResponse } from '../../src/api/schemas.ts';
 export type { AuditEntry, AuditList } from '../../src/api/schemas/audit.ts';
@@ -79,6 +79,10 @@ export const appApi = {
   savePolicy: (slug: string, yaml: string) => call<Project>(`${project(slug)}/policy`, { method: 'PUT', json: { policy_yaml: yaml } }),
   members: (slug: string) => call<MemberList>(`${project(slug)}/members`),
   setMember: (slug: string, email: string, role: ProjectRole | null) => call<Membership>(`${project(slug)}/members`, { method: 'PUT', json: { email, role } }),
+  // The invitee's side: the token goes in the body, never in a URL.
+  invitation: (token: string) => request<Invitation>('/api/v1/invitations/lookup', { json: { token } }),
+  acceptInvitation: (token: string, account: { name: string; password: string } | null) =>
+    request<InvitationAccepted>('/api/v1/invitations/accept', { json: { token, ...(account ?? {}) } }),
 
   advisories: (slug: string) => call<AdvisoryList>(`${project(slug)}/advisories`),
   createAdvisory: (slug: string, body: { report?: string; title?: string; ecosystem?: string; package?: string }) =>

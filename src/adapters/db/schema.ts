@@ -45,6 +45,20 @@ export interface MembershipsTable {
   created_at: CreatedAt;
 }
 
+/** A pending or used invitation to a project (migration 0010); the link's token is stored as a hash. */
+export interface InvitationsTable {
+  id: Generated<string>;
+  project_id: string;
+  email: string;
+  role: string;
+  token_hash: string;
+  invited_by: string | null;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
+  accepted_at: Timestamp | null;
+  accepted_by: string | null;
+}
+
 export interface ApiTokensTable {
   id: Generated<string>;
   user_id: string;
@@ -213,6 +227,7 @@ export interface Database extends AdvisoryTables, PgpTables, MailTables, Recogni
   project_claims: ProjectClaimsTable;
   users: UsersTable;
   memberships: MembershipsTable;
+  invitations: InvitationsTable;
   api_tokens: ApiTokensTable;
   report_sequences: ReportSequencesTable;
   reports: ReportsTable;

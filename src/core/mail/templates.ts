@@ -158,6 +158,51 @@ export function advisoryPublished(i: AdvisoryPublishedInput): MailText {
   return { subject: `${tag(i.trackingId)} Advisory published: ${i.advisoryId}`, text: lines.join('\n') + SIGNATURE(i.projectName) };
 }
 
+export interface InvitationInput {
+  projectName: string;
+  /** Who invited, as the project's members know them. */
+  inviterName: string;
+  role: string;
+  /** The single-use link that creates the account (its token is stored only hashed). */
+  link: string;
+  /** ISO instant. */
+  expiresAt: string;
+}
+
+/** To an address a project admin added as a member: the same words whether or not it already had an account. */
+export function invitation(i: InvitationInput): MailText {
+  const lines = [
+    `${i.inviterName} invited you to the security team of ${i.projectName} on Embargo, as ${i.role}.`,
+    '',
+    'To accept, open this link, choose your name and a password:',
+    `  ${i.link}`,
+    '',
+    `The link works once and until ${i.expiresAt}. If you did not expect this mail, ignore it: nothing happens.`,
+  ];
+  return { subject: `Invitation to the ${i.projectName} security team`, text: lines.join('\n') + SIGNATURE(i.projectName) };
+}
+
+export interface MembershipGrantedInput {
+  projectName: string;
+  inviterName: string;
+  role: string;
+  /** The project's queue in the dashboard. */
+  link: string;
+}
+
+/** To an existing account that was given a role on a project. */
+export function membershipGranted(i: MembershipGrantedInput): MailText {
+  const lines = [
+    `${i.inviterName} gave you the role ${i.role} in the security team of ${i.projectName} on Embargo.`,
+    '',
+    'Sign in with your existing account to see the project:',
+    `  ${i.link}`,
+    '',
+    'If you did not expect this, tell the project\'s admins or your site admin.',
+  ];
+  return { subject: `Invitation to the ${i.projectName} security team`, text: lines.join('\n') + SIGNATURE(i.projectName) };
+}
+
 export interface BounceInput {
   /** The address the mail was sent to. */
   recipient: string;

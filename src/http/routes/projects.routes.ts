@@ -3,10 +3,11 @@ import { DomainError } from '../../core/errors.ts';
 import type { ServiceContext } from '../../services/context.ts';
 import { findProjectByHost, listProjects, savePolicy, updatePolicy } from '../../services/projects/projects.ts';
 import { securityMdOf, securityTxtOf } from '../../services/projects/documents.ts';
-import { listMembers, manageMember } from '../../services/access/users.ts';
+import { listMembers } from '../../services/access/users.ts';
+import { inviteMember, listInvitations } from '../../services/access/invitations.ts';
 import { keyPublication } from '../../services/pgp/project-keys.ts';
 import { actorLabel, requireSiteAdmin } from '../auth.ts';
-import { presentMember, presentProject, presentProjectListItem } from '../../api/present.ts';
+import { presentInvitation, presentMember, presentProject, presentProjectListItem } from '../../api/present.ts';
 import { Document, Nullable, RoleEnum, SlugParams, Str } from '../../api/schemas.ts';
 import { MemberListSchema, MembershipSchema, ProjectInfoSchema, ProjectListSchema, ProjectSchema } from '../../api/schemas/projects.ts';
 
@@ -67,7 +68,8 @@ export const projectRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox =>
 
   app.get('/api/v1/projects/:slug/members', { schema: { tags: ['members'], summary: 'Project members and roles', params: SlugParams, response: { 200: MemberListSchema } } }, async (req) => {
     const members = await listMembers(ctx, req.project, req.actor);
-    return { members: members.map(presentMember) };
+    const invitations = await listInvitations(ctx, req.project, req.actor);
+    return { members: members.map(presentMember), invitations: invitations.map(presentInvitation) };
   });
 
   app.put(
@@ -75,12 +77,12 @@ export const projectRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox =>
     {
       schema: {
         tags: ['members'],
-        summary: 'Give a user a role on the project, or remove them with role null (project admins)',
+        summary: 'Give an email a role on the project (an existing account is added, any other address is mailed an invitation; the answer is the same), or remove it with role null (project admins)',
         params: SlugParams,
         body: Type.Object({ email: Str(254, 3), role: Nullable(RoleEnum) }, { additionalProperties: false }),
         response: { 200: MembershipSchema },
       },
     },
-    async (req) => manageMember(ctx, req.project, req.actor, actorLabel(req), { email: req.body.email, role: req.body.role }),
+    async (req) => inviteMember(ctx, req.project, req.actor, actorLabel(req), { email: req.body.email, role: req.body.role }),
   );
 };

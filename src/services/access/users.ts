@@ -14,6 +14,8 @@ export interface UserRecord {
 }
 
 const EMAIL = /^[^\s@<>()]+@[^\s@<>()]+\.[^\s@<>()]+$/;
+export const normaliseEmail = (email: string): string => email.trim().toLowerCase();
+export const isEmailAddress = (email: string): boolean => EMAIL.test(email);
 
 export async function countUsers(db: DbOrTx): Promise<number> {
   const r = await db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
@@ -24,19 +26,23 @@ export async function createUser(
   ctx: ServiceContext,
   input: { email: string; name: string; password: string; siteAdmin: boolean },
   actor: string,
-  /** Runs first inside the creating transaction; throwing there creates nobody (the setup token's single use). */
-  claim?: (tx: Tx) => Promise<void>,
+  hooks: {
+    /** Runs first inside the creating transaction; throwing there creates nobody (the setup token's single use). */
+    claim?: (tx: Tx) => Promise<void>;
+    /** Runs last inside it, with the new user (an invitation's membership); throwing there creates nobody. */
+    then?: (tx: Tx, user: UserRecord) => Promise<void>;
+  } = {},
 ): Promise<UserRecord> {
   const problems = [];
-  const email = input.email.trim().toLowerCase();
-  if (!EMAIL.test(email)) problems.push({ field: 'email', message: 'is not an email address' });
+  const email = normaliseEmail(input.email);
+  if (!isEmailAddress(email)) problems.push({ field: 'email', message: 'is not an email address' });
   if (!input.name.trim()) problems.push({ field: 'name', message: 'is required' });
   if (input.password.length < PASSWORD_MIN_LENGTH) problems.push({ field: 'password', message: `must be at least ${PASSWORD_MIN_LENGTH} characters` });
   if (problems.length) throw DomainError.validation(problems);
   const password_hash = await hashPassword(input.password);
   const now = ctx.now();
   return ctx.db.transaction().execute(async (tx) => {
-    await claim?.(tx);
+    await hooks.claim?.(tx);
     const clash = await tx.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst();
     if (clash) throw new DomainError('conflict', `A user with email ${email} already exists`);
     const row = await tx
@@ -45,7 +51,9 @@ export async function createUser(
       .returning(['id', 'email', 'name', 'site_admin'])
       .executeTakeFirstOrThrow();
     await appendAudit(tx, { actor, action: 'user.created', data: { user: row.id, email, site_admin: input.siteAdmin } }, now);
-    return { id: row.id, email: row.email, name: row.name, siteAdmin: row.site_admin };
+    const user = { id: row.id, email: row.email, name: row.name, siteAdmin: row.site_admin };
+    await hooks.then?.(tx, user);
+    return user;
   });
 }
 
@@ -60,9 +68,11 @@ export async function completeSetup(
   if (!stored || stored.value !== hashToken(token) || (await countUsers(ctx.db)) > 0) throw refused();
   // The token is used up by the transaction that creates the admin: of parallel requests, one deletes the row
   // (the others wait for its lock and then find nothing), so exactly one admin is created.
-  return createUser(ctx, { ...input, siteAdmin: true }, 'setup-token', async (tx) => {
-    const used = await tx.deleteFrom('settings').where('key', '=', 'setup_token_hash').where('value', '=', hashToken(token)).returning('key').executeTakeFirst();
-    if (!used || (await countUsers(tx)) > 0) throw refused();
+  return createUser(ctx, { ...input, siteAdmin: true }, 'setup-token', {
+    claim: async (tx) => {
+      const used = await tx.deleteFrom('settings').where('key', '=', 'setup_token_hash').where('value', '=', hashToken(token)).returning('key').executeTakeFirst();
+      if (!used || (await countUsers(tx)) > 0) throw refused();
+    },
   });
 }
 
@@ -143,10 +153,4 @@ export async function listMembers(ctx: ServiceContext, project: ProjectRecord, a
     .where('memberships.project_id', '=', project.id)
     .orderBy('users.email')
     .execute();
-}
-
-/** A project admin gives a user a role, or removes them with role null (setMembership is the operator's path). */
-export async function manageMember(ctx: ServiceContext, project: ProjectRecord, actor: Actor | null, label: string, input: { email: string; role: ProjectRole | null }) {
-  authorize(actor, 'project:manage-members');
-  return setMembership(ctx, project.slug, input.email, input.role, label);
 }

@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { simpleParser, type ParsedMail } from 'mailparser';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { seedPgliteDataDir } from '../../support/db-template.ts';
@@ -24,6 +25,8 @@ export interface Maintainer {
 export interface E2eServer {
   baseUrl: string;
   process: ServerProcess;
+  /** DATA_DIR: without a relay, the outbox (when EMBARGO_JOBS is on) delivers to its development maildir. */
+  dataDir: string;
   /** The site admin's API token. */
   adminToken: string;
   /** A JSON API call with a Bearer token (throws on a non-2xx answer, with the body). */
@@ -86,6 +89,7 @@ export async function startE2eServer(projects: string[], env: Record<string, str
     return {
       baseUrl,
       process: proc,
+      dataDir,
       adminToken,
       api,
       async addMaintainer(slug, role, email, name) {
@@ -98,5 +102,26 @@ export async function startE2eServer(projects: string[], env: Record<string, str
   } catch (e) {
     await stop();
     throw e;
+  }
+}
+
+/** Waits for the outbox to deliver a mail to `to` into the server's development maildir, and parses it. */
+export async function mailTo(server: E2eServer, to: string, timeoutMs = 30_000): Promise<ParsedMail> {
+  const dir = join(server.dataDir, 'maildir', 'new');
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    let names: string[] = [];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      // The maildir appears with the first mail.
+    }
+    for (const name of names) {
+      const mail = await simpleParser(readFileSync(join(dir, name)));
+      const rcpt = Array.isArray(mail.to) ? mail.to.flatMap((a) => a.value) : (mail.to?.value ?? []);
+      if (rcpt.some((a) => a.address === to)) return mail;
+    }
+    if (Date.now() > deadline) throw new Error(`no mail to ${to} in ${dir}`);
+    await new Promise((r) => setTimeout(r, 200));
   }
 }

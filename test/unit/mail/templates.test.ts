@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { acknowledgement, advisoryPublished, deadlineReminder, inboundBounce, maintainerMessage, stateChange, type MailText } from '../../../src/core/mail/templates.ts';
+import { acknowledgement, advisoryPublished, deadlineReminder, inboundBounce, invitation, maintainerMessage, membershipGranted, stateChange, type MailText } from '../../../src/core/mail/templates.ts';
 
 const cases: Array<{ name: string; mail: MailText; subject: RegExp; contains: string[]; absent?: string[] }> = [
   {
@@ -67,4 +67,14 @@ for (const c of cases) {
 test('template: subjects never carry the report title', () => {
   const m = maintainerMessage({ projectName: 'P', trackingId: 'P-1', authorName: null, body: 'x', replyByMail: false });
   assert.equal(m.subject, '[P-1] New message from P');
+});
+
+test('an invitation and a membership notice share their subject, so nothing outside the body tells them apart', () => {
+  const inv = invitation({ projectName: 'PrivaStream', inviterName: 'Ada', role: 'triager', link: 'https://e.test/app/invitation#token=inv_x', expiresAt: '2026-03-09T09:00:00.000Z' });
+  const added = membershipGranted({ projectName: 'PrivaStream', inviterName: 'Ada', role: 'triager', link: 'https://e.test/app' });
+  assert.equal(inv.subject, added.subject);
+  assert.match(inv.text, /#token=inv_x/);
+  assert.match(inv.text, /2026-03-09T09:00:00\.000Z/);
+  assert.doesNotMatch(added.text, /token/);
+  assert.match(added.text, /existing account/);
 });

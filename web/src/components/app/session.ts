@@ -47,6 +47,13 @@ export async function signIn(email: string, password: string): Promise<void> {
   await signedIn(user);
 }
 
+/** After accepting an invitation: the server has signed the new member in (and gave this CSRF token). */
+export async function joined(user: SessionUser, csrfToken: string): Promise<void> {
+  setCsrfToken(csrfToken);
+  checking = Promise.resolve();
+  await signedIn(user);
+}
+
 export async function signOut(): Promise<void> {
   try {
     await api.logout();

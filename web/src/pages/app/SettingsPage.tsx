@@ -129,11 +129,11 @@ function Members({ project }: { project: DashboardProject }) {
   const [role, setRole] = useState<ProjectRole>('viewer');
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const mayManage = can(project.role, 'project:manage-members');
-  const change = async (who: string, to: ProjectRole | null) => {
+  const change = async (who: string, to: ProjectRole | null, done?: string) => {
     setMessage(null);
     try {
       await appApi.setMember(project.slug, who, to);
-      setMessage({ ok: true, text: to ? `${who} is now ${to}.` : `${who} was removed.` });
+      setMessage({ ok: true, text: done ?? (to ? `${who} is now ${to}.` : `${who} was removed.`) });
       reload();
     } catch (err) {
       setMessage({ ok: false, text: err instanceof ApiError && err.problems.length ? err.problems.map((p) => `${p.field} ${p.message}`).join('; ') : err instanceof Error ? err.message : String(err) });
@@ -142,10 +142,11 @@ function Members({ project }: { project: DashboardProject }) {
   const add = (e: FormEvent) => {
     e.preventDefault();
     if (!email.trim()) {
-      setMessage({ ok: false, text: 'Enter the email of an existing Embargo user.' });
+      setMessage({ ok: false, text: 'Enter the email address of the person to invite.' });
       return;
     }
-    void change(email.trim(), role).then(() => setEmail(''));
+    const who = email.trim();
+    void change(who, role, `Invitation sent to ${who} as ${role}. If the address already has an account, it is added at once and told by mail.`).then(() => setEmail(''));
   };
   return (
     <>
@@ -186,10 +187,31 @@ function Members({ project }: { project: DashboardProject }) {
           ))}
         </ul>
       )}
+      {members.state === 'ready' && mayManage && members.data.invitations.length > 0 && (
+        <>
+          <h3>Pending invitations</h3>
+          <ul className="members" aria-label="Pending invitations">
+            {members.data.invitations.map((i) => (
+              <li key={i.email} className="members__item">
+                <span>
+                  <strong>{i.email}</strong> <span className="badge">{i.role}</span>
+                  <br />
+                  <span className="muted">
+                    invited {formatDate(i.invited_at)}, link valid until {formatDate(i.expires_at)}
+                  </span>
+                </span>
+                <button type="button" className="button button--small button--danger" onClick={() => void change(i.email, null, `The invitation to ${i.email} was withdrawn.`)}>
+                  Withdraw invitation to {i.email}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
       {mayManage && (
         <form className="form inline-fields" noValidate onSubmit={add}>
           <div className="field field--grow">
-            <label htmlFor="member-email">Email of a user to add</label>
+            <label htmlFor="member-email">Email address to invite</label>
             <input id="member-email" type="email" value={email} onChange={(e) => setEmail(e.target.value)} />
           </div>
           <div className="field">
@@ -201,7 +223,7 @@ function Members({ project }: { project: DashboardProject }) {
             </select>
           </div>
           <button type="submit" className="button">
-            Add member
+            Invite member
           </button>
         </form>
       )}

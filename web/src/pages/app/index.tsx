@@ -13,6 +13,7 @@ const AdvisoriesPage = lazy(() => import('./AdvisoriesPage.tsx').then((m) => ({ 
 const AdvisoryEditorPage = lazy(() => import('./AdvisoryEditor.tsx').then((m) => ({ default: m.AdvisoryEditorPage })));
 const ProjectsPage = lazy(() => import('./ProjectsPage.tsx').then((m) => ({ default: m.ProjectsPage })));
 const SettingsPage = lazy(() => import('./SettingsPage.tsx').then((m) => ({ default: m.SettingsPage })));
+const InvitationPage = lazy(() => import('./InvitationPage.tsx').then((m) => ({ default: m.InvitationPage })));
 const AppNotFound = lazy(() => import('./AppNotFound.tsx').then((m) => ({ default: m.AppNotFound })));
 
 const page = (node: ReactNode) => <Suspense fallback={<Loading what="the dashboard" />}>{node}</Suspense>;
@@ -25,5 +26,6 @@ export const APP_ROUTES: RouteDef[] = [
   { path: UI_ROUTES.maintainerReport, render: (p) => page(<ReportPage key={`${p.slug}/${p.trackingId}`} slug={p.slug ?? ''} trackingId={p.trackingId ?? ''} />) },
   { path: '/app/p/:slug/advisories/:id', render: (p) => page(<AdvisoryEditorPage key={`${p.slug}/${p.id}`} slug={p.slug ?? ''} id={p.id ?? ''} />) },
   { path: '/app/p/:slug/settings', render: (p) => page(<SettingsPage key={p.slug} slug={p.slug ?? ''} />) },
+  { path: UI_ROUTES.invitation, render: () => page(<InvitationPage />) },
   { path: '/app/*', render: () => page(<AppNotFound />) },
 ];
