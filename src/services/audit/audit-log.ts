@@ -25,6 +25,22 @@ export async function appendAudit(tx: Tx, rec: AuditRecord, at: Date): Promise<v
 export async function appendAuditBatch(tx: Tx, recs: readonly AuditRecord[], at: Date): Promise<void> {
   if (!recs.length) return;
   const head = await tx.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1).forUpdate().executeTakeFirstOrThrow();
+  const chained = chainAuditRows(head, recs, at);
+  // Entries and head advance in one statement (a data-modifying CTE always runs to completion): one round trip
+  // fewer on every audited write, which is most of what an embedded PGlite write costs.
+  await tx
+    .with('entry', (db) => db.insertInto('audit_log').values(chained.rows))
+    .updateTable('audit_head')
+    .set(chained.head)
+    .where('id', '=', 1)
+    .execute();
+}
+
+/**
+ * The rows that append `recs` to a chain whose head (locked by the caller, `for update`) is `head`, and the new
+ * head: for writers that fold the append into a statement of their own (the intake's group commit).
+ */
+export function chainAuditRows(head: { seq: number | string | bigint; hash: string }, recs: readonly AuditRecord[], at: Date) {
   let seq = Number(head.seq);
   let prev = head.hash;
   const rows = recs.map((rec) => {
@@ -43,14 +59,7 @@ export async function appendAuditBatch(tx: Tx, recs: readonly AuditRecord[], at:
     prev = hash;
     return row;
   });
-  // Entries and head advance in one statement (a data-modifying CTE always runs to completion): one round trip
-  // fewer on every audited write, which is most of what an embedded PGlite write costs.
-  await tx
-    .with('entry', (db) => db.insertInto('audit_log').values(rows))
-    .updateTable('audit_head')
-    .set({ seq, hash: prev })
-    .where('id', '=', 1)
-    .execute();
+  return { rows, head: { seq, hash: prev } };
 }
 
 export async function readAudit(db: DbOrTx, filter: { projectId?: string; reportId?: string; limit?: number } = {}) {

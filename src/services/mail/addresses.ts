@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hashToken } from '../../adapters/crypto/tokens.ts';
+import type { Insertable } from 'kysely';
+import type { MailReplyAddressesTable } from '../../adapters/db/schema-mail.ts';
 import type { DbOrTx, ServiceContext } from '../context.ts';
 
 /**
@@ -46,13 +48,16 @@ export function parseReplyAddress(address: string): { base: string; token: strin
 export async function ensureReplyToken(db: DbOrTx, ctx: ServiceContext, reportId: string, reporterAddress: string): Promise<string> {
   const existing = await replyTokenOf(db, ctx, reportId);
   if (existing) return existing;
+  const { token, row } = newReplyAddressRow(ctx, reportId, reporterAddress);
+  await db.insertInto('mail_reply_addresses').values(row).execute();
+  return token;
+}
+
+/** A new reply token for a report and its row (sealed, hashed), for callers that insert many at once. */
+export function newReplyAddressRow(ctx: Pick<ServiceContext, 'sealer'>, reportId: string, reporterAddress: string): { token: string; row: Insertable<MailReplyAddressesTable> } {
   const token = newReplyToken();
   const sealed = ctx.sealer.seal(token, aadFor(reportId));
-  await db
-    .insertInto('mail_reply_addresses')
-    .values({ report_id: reportId, token_hash: tokenHash(token), token_sealed: sealed.sealed, key_id: sealed.keyId, reporter_hash: addressHash(reporterAddress) })
-    .execute();
-  return token;
+  return { token, row: { report_id: reportId, token_hash: tokenHash(token), token_sealed: sealed.sealed, key_id: sealed.keyId, reporter_hash: addressHash(reporterAddress) } };
 }
 
 export async function replyTokenOf(db: DbOrTx, ctx: ServiceContext, reportId: string): Promise<string | null> {

@@ -1,10 +1,12 @@
+import type { Insertable } from 'kysely';
 import { openJson } from '../../adapters/crypto/sealer.ts';
+import type { MailReplyAddressesTable, OutboxTable } from '../../adapters/db/schema-mail.ts';
 import { acknowledgement, advisoryPublished, maintainerMessage, stateChange, type MailText } from '../../core/mail/templates.ts';
 import type { ReportBody } from '../../core/reports/submission.ts';
 import type { DbOrTx, ServiceContext } from '../context.ts';
-import { ensureReplyToken, replyAddress, replyTokenOf } from './addresses.ts';
+import { ensureReplyToken, newReplyAddressRow, replyAddress, replyTokenOf } from './addresses.ts';
 import { threadRootId } from './settings.ts';
-import { enqueueMail, isMailableAddress } from './outbox.ts';
+import { enqueueMail, isMailableAddress, outboxRow } from './outbox.ts';
 import { aad } from '../reports/store.ts';
 
 /**
@@ -69,33 +71,66 @@ export interface AcknowledgementOptions {
   acknowledge?: boolean;
 }
 
-/** The acknowledgement: tracking ID, the private link (known only now: it is stored hashed) and the reply address. */
-export async function queueAcknowledgement(
-  db: DbOrTx,
+/** The rows a new report's acknowledgement adds: its outbox mail and, when replies come by mail, its reply address. */
+export interface AcknowledgementRows {
+  outbox: Array<Insertable<OutboxTable>>;
+  replyAddresses: Array<Insertable<MailReplyAddressesTable>>;
+}
+
+/**
+ * The acknowledgement of a new report: tracking ID, the private link (known only now: it is stored hashed) and
+ * the reply address. Built from what the intake already holds — no read-back of the report — so the intake's group
+ * commit can insert the rows of a whole batch at once. Empty when there is nobody to answer.
+ */
+export function acknowledgementRows(
   ctx: ServiceContext,
-  input: AcknowledgementOptions & { reportId: string; reporterEmail: string | null; reporterLink: string; submittedAt: Date; promise?: string | null },
-): Promise<string | null> {
-  // Most of the intake batch has no address: skip it without reading the report back.
-  if (input.acknowledge === false || !input.reporterEmail) return null;
-  const info = await loadInfo(db, ctx, input.reportId);
-  if (!info?.reporterEmail || !isMailableAddress(info.reporterEmail)) return null;
-  const reply = await replyHeaders(db, ctx, info, true);
+  input: AcknowledgementOptions & {
+    reportId: string;
+    trackingId: string;
+    project: { id: string; name: string; securityAddress: string | null };
+    reporterEmail: string | null;
+    reporterLink: string;
+    submittedAt: Date;
+    promise?: string | null;
+  },
+): AcknowledgementRows {
+  const rows: AcknowledgementRows = { outbox: [], replyAddresses: [] };
+  const to = input.reporterEmail;
+  if (input.acknowledge === false || !to || !isMailableAddress(to)) return rows;
+  const headers: Record<string, string> = {};
+  if (ctx.mail?.replyByMail && input.project.securityAddress) {
+    const reply = newReplyAddressRow(ctx, input.reportId, to);
+    rows.replyAddresses.push(reply.row);
+    headers['Reply-To'] = replyAddress(input.project.securityAddress, reply.token);
+  }
   const mail = acknowledgement({
-    projectName: info.projectName,
-    trackingId: info.trackingId,
+    projectName: input.project.name,
+    trackingId: input.trackingId,
     reporterLink: input.reporterLink,
     submittedAt: input.submittedAt.toISOString(),
     promise: input.promise ?? null,
-    replyByMail: 'Reply-To' in reply,
+    replyByMail: 'Reply-To' in headers,
   });
   // The acknowledgement is the thread root; when it answers a mail, it replies to that mail (RFC 3834).
-  const headers: Record<string, string> = { ...reply, 'Message-ID': threadRootId(ctx, info.reportId) };
+  headers['Message-ID'] = threadRootId(ctx, input.reportId);
   if (input.inReplyTo) {
     headers['In-Reply-To'] = input.inReplyTo;
     headers.References = input.inReplyTo;
     headers['Auto-Submitted'] = 'auto-replied';
   } else headers['Auto-Submitted'] = 'auto-generated';
-  return toReporter(db, ctx, info, 'acknowledgement', mail, headers);
+  rows.outbox.push(
+    outboxRow(ctx, {
+      kind: 'acknowledgement',
+      projectId: input.project.id,
+      reportId: input.reportId,
+      to,
+      subject: mail.subject,
+      text: mail.text,
+      headers: { 'X-Embargo-Tracking-ID': input.trackingId, ...headers },
+      encryptToReporter: true,
+    }),
+  );
+  return rows;
 }
 
 const threadHeaders = (ctx: ServiceContext, reportId: string) => ({ 'In-Reply-To': threadRootId(ctx, reportId), References: threadRootId(ctx, reportId) });

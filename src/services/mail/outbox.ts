@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import type { Insertable } from 'kysely';
+import type { OutboxTable } from '../../adapters/db/schema-mail.ts';
 import { authorize, type Actor } from '../../core/access/permissions.ts';
 import type { DbOrTx, ServiceContext } from '../context.ts';
 
@@ -37,6 +39,13 @@ const HEADER_NAME = /^[A-Za-z][A-Za-z0-9-]*$/;
  * blocks or loses the change. The envelope is sealed at rest.
  */
 export async function enqueueMail(db: DbOrTx, ctx: ServiceContext, mail: OutgoingMail): Promise<string> {
+  const row = outboxRow(ctx, mail);
+  await db.insertInto('outbox').values(row).execute();
+  return row.id;
+}
+
+/** The outbox row of a mail (checked, sealed), for callers that insert many at once (the intake's group commit). */
+export function outboxRow(ctx: Pick<ServiceContext, 'sealer' | 'now'>, mail: OutgoingMail): Insertable<OutboxTable> & { id: string } {
   const to = mail.to.trim();
   if (!ADDRESS.test(to)) throw new Error(`enqueueMail: "${to}" is not a mail address`);
   const headers = mail.headers ?? {};
@@ -49,26 +58,22 @@ export async function enqueueMail(db: DbOrTx, ctx: ServiceContext, mail: Outgoin
   const envelope: SealedEnvelope = { to, subject, text: mail.text, headers };
   const sealed = ctx.sealer.seal(JSON.stringify(envelope), outboxAad(id));
   const now = ctx.now();
-  await db
-    .insertInto('outbox')
-    .values({
-      id,
-      kind: mail.kind,
-      project_id: mail.projectId,
-      report_id: mail.reportId ?? null,
-      envelope_sealed: sealed.sealed,
-      key_id: sealed.keyId,
-      encrypt_to_reporter: mail.encryptToReporter ?? false,
-      status: 'pending',
-      attempts: 0,
-      next_attempt_at: now,
-      claimed_until: null,
-      last_error: null,
-      created_at: now,
-      sent_at: null,
-    })
-    .execute();
-  return id;
+  return {
+    id,
+    kind: mail.kind,
+    project_id: mail.projectId,
+    report_id: mail.reportId ?? null,
+    envelope_sealed: sealed.sealed,
+    key_id: sealed.keyId,
+    encrypt_to_reporter: mail.encryptToReporter ?? false,
+    status: 'pending',
+    attempts: 0,
+    next_attempt_at: now,
+    claimed_until: null,
+    last_error: null,
+    created_at: now,
+    sent_at: null,
+  };
 }
 
 export interface OutboxItem {

@@ -1,8 +1,10 @@
-import type { Insertable } from 'kysely';
+import type { Insertable, QueryCreator } from 'kysely';
 import { formatTrackingId } from '../../core/reports/tracking-id.ts';
 import type { AttachmentsTable, ReportsTable } from '../../adapters/db/schema.ts';
-import { appendAuditBatch, type AuditRecord } from '../audit/audit-log.ts';
+import { chainAuditRows, type AuditRecord } from '../audit/audit-log.ts';
+import type { AcknowledgementRows } from '../mail/notify.ts';
 import type { Db, Tx } from '../../adapters/db/database.ts';
+import type { Database } from '../../adapters/db/schema.ts';
 
 /** A validated, sealed submission waiting for its tracking ID and its commit. */
 export interface PreparedReport {
@@ -11,10 +13,21 @@ export interface PreparedReport {
   report: Omit<Insertable<ReportsTable>, 'tracking_id'> & { id: string };
   attachments: Insertable<AttachmentsTable>[];
   audit: Omit<AuditRecord, 'data'> & { data: Record<string, unknown> };
+  /**
+   * Mail rows that commit with the report (its acknowledgement), made once the tracking ID is known and inserted
+   * for the whole batch at once.
+   */
+  mailRows?: (trackingId: string) => AcknowledgementRows;
   /** Further writes that must commit with the report (e.g. the row deduplicating a scan finding's report). */
   afterInsert?: (tx: Tx, trackingId: string) => Promise<void>;
   /** Who the `submitted` event names: the reporter unless a maintainer filed the report. */
   eventActor?: string;
+}
+
+/** A statement being built from data-modifying CTEs, then the final update. */
+interface CteChain {
+  with(name: string, expression: (db: QueryCreator<Database>) => unknown): CteChain;
+  updateTable: QueryCreator<Database>['updateTable'];
 }
 
 interface Pending {
@@ -77,27 +90,39 @@ export class IntakeWriter {
     }
   }
 
+  /**
+   * One transaction of two statements, whatever the batch holds (PGlite charges a fixed cost per statement, so
+   * this is most of what intake costs): the first advances every project's sequence and locks the audit head, the
+   * second inserts every row — reports, attachments, first events, acknowledgement mails and reply addresses,
+   * audit entries — and advances the head. Sibling data-modifying CTEs see one snapshot and run to completion,
+   * and foreign keys are checked at the end of the statement, so children may sit beside their parents.
+   */
   private commit(items: PreparedReport[]): Promise<string[]> {
     const now = this.ctx.now();
     const year = now.getUTCFullYear();
     return this.ctx.db.transaction().execute(async (tx) => {
-      const trackingIds = await assignTrackingIds(tx, items, year);
-      await tx
-        .insertInto('reports')
-        .values(items.map((it, i) => ({ ...it.report, tracking_id: trackingIds[i] as string })))
-        .execute();
+      const { trackingIds, auditHead } = await assignTrackingIds(tx, items, year);
+      const reports = items.map((it, i) => ({ ...it.report, tracking_id: trackingIds[i] as string }));
       const files = items.flatMap((it) => it.attachments);
-      if (files.length) await tx.insertInto('attachments').values(files).execute();
-      for (const [i, it] of items.entries()) if (it.afterInsert) await it.afterInsert(tx, trackingIds[i] as string);
-      await tx
-        .insertInto('report_events')
-        .values(items.map((it) => ({ report_id: it.report.id, kind: 'submitted', at: it.report.created_at ?? now, data: '{}', actor: it.eventActor ?? 'reporter' })))
-        .execute();
-      await appendAuditBatch(
-        tx,
+      const events = items.map((it) => ({ report_id: it.report.id, kind: 'submitted', at: it.report.created_at ?? now, data: '{}', actor: it.eventActor ?? 'reporter' }));
+      const mail = items.map((it, i) => it.mailRows?.(trackingIds[i] as string));
+      const replyAddresses = mail.flatMap((m) => m?.replyAddresses ?? []);
+      const outbox = mail.flatMap((m) => m?.outbox ?? []);
+      const audit = chainAuditRows(
+        auditHead,
         items.map((it, i) => ({ ...it.audit, data: { ...it.audit.data, tracking_id: trackingIds[i] } })),
         now,
       );
+      // Each insert is typed against the schema; only the chain of CTE names is untyped (it varies per batch).
+      let q = (tx as unknown as CteChain).with('r', (db) => db.insertInto('reports').values(reports));
+      const also = (name: string, insert: (db: QueryCreator<Database>) => unknown) => void (q = q.with(name, insert));
+      if (files.length) also('f', (db) => db.insertInto('attachments').values(files));
+      also('e', (db) => db.insertInto('report_events').values(events));
+      if (replyAddresses.length) also('m', (db) => db.insertInto('mail_reply_addresses').values(replyAddresses));
+      if (outbox.length) also('o', (db) => db.insertInto('outbox').values(outbox));
+      also('a', (db) => db.insertInto('audit_log').values(audit.rows));
+      await q.updateTable('audit_head').set(audit.head).where('id', '=', 1).execute();
+      for (const [i, it] of items.entries()) if (it.afterInsert) await it.afterInsert(tx, trackingIds[i] as string);
       return trackingIds;
     }).then((ids) => {
       this.stats.commits += 1;
@@ -107,23 +132,33 @@ export class IntakeWriter {
   }
 }
 
-/** Advances each project's yearly sequence once for the whole batch and hands out the numbers in order. */
-async function assignTrackingIds(tx: Tx, items: PreparedReport[], year: number): Promise<string[]> {
+/**
+ * Advances each project's yearly sequence once for the whole batch, in one statement that also locks the audit
+ * head (held to the commit, so the batch's entries extend the chain in order), and hands out the numbers in order.
+ */
+async function assignTrackingIds(tx: Tx, items: PreparedReport[], year: number) {
   const perProject = new Map<string, number>();
   for (const it of items) perProject.set(it.projectId, (perProject.get(it.projectId) ?? 0) + 1);
+  const rows = await tx
+    .with('s', (db) =>
+      db
+        .insertInto('report_sequences')
+        .values([...perProject].map(([projectId, count]) => ({ project_id: projectId, year, last_value: count })))
+        .onConflict((oc) => oc.columns(['project_id', 'year']).doUpdateSet((eb) => ({ last_value: eb('report_sequences.last_value', '+', eb.ref('excluded.last_value')) })))
+        .returning(['project_id', 'last_value']),
+    )
+    .with('h', (db) => db.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1).forUpdate())
+    .selectFrom(['s', 'h'])
+    .select(['s.project_id', 's.last_value', 'h.seq', 'h.hash'])
+    .execute();
+  const head = rows[0];
+  if (!head || rows.length !== perProject.size) throw new Error('intake: the sequence upsert or the audit head lock returned nothing');
   const next = new Map<string, number>();
-  for (const [projectId, count] of perProject) {
-    const row = await tx
-      .insertInto('report_sequences')
-      .values({ project_id: projectId, year, last_value: count })
-      .onConflict((oc) => oc.columns(['project_id', 'year']).doUpdateSet((eb) => ({ last_value: eb('report_sequences.last_value', '+', count) })))
-      .returning('last_value')
-      .executeTakeFirstOrThrow();
-    next.set(projectId, Number(row.last_value) - count + 1);
-  }
-  return items.map((it) => {
+  for (const row of rows) next.set(row.project_id, Number(row.last_value) - (perProject.get(row.project_id) as number) + 1);
+  const trackingIds = items.map((it) => {
     const n = next.get(it.projectId) as number;
     next.set(it.projectId, n + 1);
     return formatTrackingId(it.trackingPrefix, year, n);
   });
+  return { trackingIds, auditHead: { seq: head.seq, hash: head.hash } };
 }

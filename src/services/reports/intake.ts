@@ -8,7 +8,7 @@ import { cleanFilename, sniffAttachment, type IncomingFile } from './attachments
 import type { PreparedReport } from './intake-writer.ts';
 import { aad } from './store.ts';
 import { decryptSubmission, encryptionColumns, rawSubmission, reporterKeyColumns, type IntakeEncryption, type SubmissionWithKey } from '../pgp/intake.ts';
-import { queueAcknowledgement, type AcknowledgementOptions } from '../mail/notify.ts';
+import { acknowledgementRows, type AcknowledgementOptions } from '../mail/notify.ts';
 
 type NewReportRow = PreparedReport['report'];
 type Sealed = { keyId: string; sealed: Uint8Array };
@@ -124,7 +124,16 @@ export async function submitReport(ctx: ServiceContext, submission: Submission):
       data: { source, attachments: sealedFiles.length, flags: valid.classification.flags, encrypted: encryption?.encrypted ?? false, signature: encryption?.signature ?? 'none' },
     },
     // The acknowledgement mail (tracking ID, private link) commits with the report: it exists iff the report does.
-    afterInsert: async (tx) => void (await queueAcknowledgement(tx, ctx, { ...mail, reportId: id, reporterEmail: valid.body.reporter_email, reporterLink: `${ctx.publicUrl}/reporter/${reporterToken}`, submittedAt: now })),
+    mailRows: (trackingId) =>
+      acknowledgementRows(ctx, {
+        ...mail,
+        reportId: id,
+        trackingId,
+        project: { id: project.id, name: project.name, securityAddress: project.policy.contacts?.email ?? null },
+        reporterEmail: valid.body.reporter_email,
+        reporterLink: `${ctx.publicUrl}/reporter/${reporterToken}`,
+        submittedAt: now,
+      }),
   });
   return {
     trackingId,
