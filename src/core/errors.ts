@@ -10,6 +10,8 @@ export type DomainErrorCode =
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'locked'
+  /** Too many attempts (e.g. failed sign-ins for one account): 429. */
+  | 'rate_limited'
   /** An OpenPGP-encrypted submission that cannot be decrypted (kept in quarantine): 422. */
   | 'pgp_rejected';
 

@@ -8,6 +8,8 @@ export const UI_ROUTES = {
   maintainerReport: '/app/p/:slug/reports/:trackingId',
   /** Where an invitation mail's link lands; the token is in the fragment (#token=…), so it reaches no server log. */
   invitation: '/app/invitation',
+  /** Where a password reset mail's link lands (#token=…, like invitations). */
+  passwordReset: '/app/reset-password',
 } as const;
 
 /** Fills a pattern's `:name` segments with URI-encoded values; a missing value is a programming error. */

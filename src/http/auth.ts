@@ -7,7 +7,9 @@ import { DomainError } from '../core/errors.ts';
 import type { ServiceContext } from '../services/context.ts';
 import { getProject, type ProjectRecord } from '../services/projects/projects.ts';
 import { sessionUser } from '../services/access/sessions.ts';
-import { roleOn, userForApiToken, type UserRecord } from '../services/access/users.ts';
+import { roleOn, type UserRecord } from '../services/access/users.ts';
+import { userForApiToken } from '../services/access/tokens.ts';
+import type { TokenScope } from '../core/access/permissions.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -25,6 +27,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     user: UserRecord | null;
     authVia: 'session' | 'token' | null;
+    /** The API token the request came with: its id and limits (null for sessions and anonymous callers). */
+    token: { id: string; scopes: TokenScope[]; projectIds: string[] | null; ownerSiteAdmin: boolean } | null;
     /**
      * The project named by the route's `:slug`, resolved once by the project hook (404 when there is none).
      * Set on every route with a `:slug` parameter unless its config says `project: false`.
@@ -54,16 +58,19 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 export function registerAuth(app: FastifyInstance, ctx: ServiceContext, sessionMaxAgeSeconds: number): void {
   app.decorateRequest('user', null);
   app.decorateRequest('authVia', null);
+  app.decorateRequest('token', null);
   app.decorateRequest('project', null as unknown as ProjectRecord);
   app.decorateRequest('actor', null);
   app.addHook('onRequest', async (req) => {
     if (req.routeOptions.config.anonymous) return;
     const header = req.headers.authorization;
     if (header?.startsWith('Bearer ')) {
-      const user = await userForApiToken(ctx.db, header.slice(7).trim(), ctx.now());
-      if (!user) throw new DomainError('unauthenticated', 'The API token is invalid, expired or revoked');
-      req.user = user;
+      const found = await userForApiToken(ctx.db, header.slice(7).trim(), ctx.now());
+      // A site admin's token acts as site admin only with the admin scope and no project limit.
+      const siteAdmin = found.user.siteAdmin && found.scopes.includes('admin') && found.projectIds === null;
+      req.user = { ...found.user, siteAdmin };
       req.authVia = 'token';
+      req.token = { id: found.tokenId, scopes: found.scopes, projectIds: found.projectIds, ownerSiteAdmin: found.user.siteAdmin };
       return;
     }
     const uid = req.session?.get('uid');
@@ -94,7 +101,7 @@ export function registerAuth(app: FastifyInstance, ctx: ServiceContext, sessionM
     const slug = (req.params as { slug?: unknown } | undefined)?.slug;
     if (typeof slug !== 'string' || req.routeOptions.config.project === false) return;
     req.project = await getProject(ctx.db, slug);
-    req.actor = req.routeOptions.config.anonymous ? null : await actorOn(ctx, req.user, req.project);
+    req.actor = req.routeOptions.config.anonymous ? null : await actorOn(ctx, req.user, req.project, req.token);
   });
 }
 
@@ -103,9 +110,15 @@ export function requireUser(req: FastifyRequest): UserRecord {
   return req.user;
 }
 
-async function actorOn(ctx: ServiceContext, user: UserRecord | null, project: ProjectRecord): Promise<Actor | null> {
+async function actorOn(ctx: ServiceContext, user: UserRecord | null, project: ProjectRecord, token: FastifyRequest['token']): Promise<Actor | null> {
   if (!user) return null;
-  return { userId: user.id, siteAdmin: user.siteAdmin, role: await roleOn(ctx.db, user.id, project.id) };
+  // A token limited to other projects is no member here (404, like any non-member).
+  if (token?.projectIds) {
+    // Limited to some projects: elsewhere no member (404, like any non-member); there, what its owner is.
+    if (!token.projectIds.includes(project.id)) return { userId: user.id, siteAdmin: false, role: null, scopes: token.scopes };
+    return { userId: user.id, siteAdmin: token.ownerSiteAdmin, role: await roleOn(ctx.db, user.id, project.id), scopes: token.scopes };
+  }
+  return { userId: user.id, siteAdmin: user.siteAdmin, role: await roleOn(ctx.db, user.id, project.id), ...(token ? { scopes: token.scopes } : {}) };
 }
 
 export const actorLabel = (req: FastifyRequest): string =>

@@ -13,6 +13,7 @@ const STATUS: Record<DomainErrorCode, number> = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   locked: 423,
+  rate_limited: 429,
   pgp_rejected: 422,
 };
 

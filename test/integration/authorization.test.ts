@@ -64,7 +64,6 @@ const CORE_ROWS: Row[] = [
     expect: all(404),
     request: () => ({ url: '/api/v1/invitations/accept', payload: { token: 'inv_never-issued-00000000', name: 'Nobody', password: PASSWORD } }),
   },
-  { method: 'POST', route: '/api/v1/tokens', expect: SIGNED_IN, request: () => ({ url: '/api/v1/tokens', payload: { name: 'matrix' } }) },
   {
     method: 'POST',
     route: '/api/v1/users',

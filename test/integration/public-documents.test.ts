@@ -52,7 +52,8 @@ describe('public policy documents and API description', () => {
   });
 
   test('a policy update with problems is 422 listing each problem with its line, and changes nothing', async () => {
-    const { createUser, createApiToken } = await import('../../src/services/access/users.ts');
+    const { createUser } = await import('../../src/services/access/users.ts');
+    const { createApiToken } = await import('../../src/services/access/tokens.ts');
     const admin = await createUser(rt.ctx, { email: 'docs-admin@example.org', name: 'Docs', password: 'correct horse battery staple', siteAdmin: true }, 'test');
     const { token } = await createApiToken(rt.ctx, admin, 'test');
     const broken = examplePolicy('taehv').replace('within: 48h', 'within: soon').replace('timezone: UTC', 'timezone: Mars/Olympus');

@@ -6,7 +6,8 @@ import type { LightMyRequestResponse } from 'fastify';
 import { ENGINES, startTestRuntime, type TestServer } from '../support/harness.ts';
 import { REPO } from '../support/fixtures.ts';
 import { rowCounts } from '../support/db-counts.ts';
-import { countUsers, createApiToken, createUser, issueSetupToken } from '../../src/services/access/users.ts';
+import { countUsers, createUser, issueSetupToken } from '../../src/services/access/users.ts';
+import { createApiToken } from '../../src/services/access/tokens.ts';
 import { redactUrl } from '../../src/http/app.ts';
 
 const PASSWORD = 'a long and careful passphrase';
@@ -169,7 +170,11 @@ for (const engine of ENGINES) {
       const me = await whoAmI(rt, bearer);
       assert.equal(me.statusCode, 200, me.body);
       assert.equal((me.json() as { csrf_token: unknown }).csrf_token, null);
-      assert.equal((await createToken(rt, bearer)).statusCode, 201, 'a token cannot be forged by a browser, so no CSRF check');
+      // A token cannot be forged by a browser, so no CSRF check; but it cannot mint tokens either (issue 15): a leaked
+      // token must not outlive its revocation through children.
+      const child = await createToken(rt, bearer);
+      assert.equal(child.statusCode, 403, child.body);
+      assert.equal((child.json() as { error: string }).error, 'forbidden', 'refused as a token, not for a missing CSRF token');
 
       for (const invalid of [`${token}x`, 'emb_not-a-token', '']) {
         const res = await whoAmI(rt, { authorization: `Bearer ${invalid}` });

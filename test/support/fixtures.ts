@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { savePolicy } from '../../src/services/projects/projects.ts';
-import { createApiToken, createUser, setMembership } from '../../src/services/access/users.ts';
+import { createUser, setMembership } from '../../src/services/access/users.ts';
+import { createApiToken } from '../../src/services/access/tokens.ts';
 import type { ProjectRole } from '../../src/core/access/permissions.ts';
 import type { TestServer } from './harness.ts';
 

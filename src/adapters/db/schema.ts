@@ -38,6 +38,15 @@ export interface UsersTable {
   created_at: CreatedAt;
 }
 
+/** A single-use password reset link (migration 0012), stored hashed, valid one hour. */
+export interface PasswordResetsTable {
+  token_hash: string;
+  user_id: string;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+}
+
 export interface MembershipsTable {
   project_id: string;
   user_id: string;
@@ -68,6 +77,11 @@ export interface ApiTokensTable {
   last_used_at: Timestamp | null;
   expires_at: Timestamp | null;
   revoked: Generated<boolean>;
+  /** Token scopes (migration 0012): a subset of read, triage, publish, admin. */
+  scopes: ColumnType<string[], string, string>;
+  /** Project ids the token is limited to; null for every project of its owner. */
+  project_ids: ColumnType<string[] | null, string | null, string | null>;
+  revoked_at: Timestamp | null;
 }
 
 export interface ReportSequencesTable {
@@ -161,6 +175,8 @@ export interface SettingsTable {
 }
 
 export interface SessionsTable {
+  /** Shown to the user and used to revoke one session (migration 0012); the cookie's secret is only hashed. */
+  id: Generated<string>;
   id_hash: string;
   user_id: string;
   created_at: CreatedAt;
@@ -229,6 +245,7 @@ export interface Database extends AdvisoryTables, PgpTables, MailTables, Recogni
   memberships: MembershipsTable;
   invitations: InvitationsTable;
   api_tokens: ApiTokensTable;
+  password_resets: PasswordResetsTable;
   report_sequences: ReportSequencesTable;
   reports: ReportsTable;
   report_events: ReportEventsTable;

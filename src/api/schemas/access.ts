@@ -11,7 +11,25 @@ export const CurrentSessionSchema = Type.Object({
   user: SessionUserSchema,
   csrf_token: Type.Union([Type.String(), Type.Null()], { description: 'null when signed in with an API token' }),
 });
-export const TokenCreatedSchema = Type.Object({ id: Type.String(), token: Type.String({ description: 'secret: shown once' }) });
+export const TokenCreatedSchema = Type.Object({ id: Type.String(), token: Type.String({ description: 'secret: shown once' }), expires_at: Type.String({ format: 'date-time' }) });
+const Scope = Type.Union([Type.Literal('read'), Type.Literal('triage'), Type.Literal('publish'), Type.Literal('admin')]);
+export const TokenInfoSchema = Type.Object({
+  id: Type.String(),
+  user_id: Type.String(),
+  name: Type.String(),
+  scopes: Type.Array(Scope),
+  projects: Type.Union([Type.Array(Type.String()), Type.Null()], { description: 'slugs the token is limited to; null for all of its owner’s projects' }),
+  created_at: Type.String({ format: 'date-time' }),
+  last_used_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  expires_at: Type.String({ format: 'date-time' }),
+  revoked_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+});
+export const TokenListSchema = Type.Object({ tokens: Type.Array(TokenInfoSchema) });
+export const UserListItemSchema = Type.Object({ id: Type.String(), email: Type.String(), name: Type.String(), site_admin: Type.Boolean(), disabled: Type.Boolean(), created_at: Type.String({ format: 'date-time' }) });
+export const UserListSchema = Type.Object({ users: Type.Array(UserListItemSchema) });
+export const SessionInfoSchema = Type.Object({ id: Type.String(), created_at: Type.String({ format: 'date-time' }), expires_at: Type.String({ format: 'date-time' }), current: Type.Boolean() });
+export const SessionListSchema = Type.Object({ sessions: Type.Array(SessionInfoSchema) });
+export const AcceptedSchema = Type.Object({ message: Type.String() });
 export const HealthSchema = Type.Object({ ok: Type.Boolean() });
 
 export type SessionUser = Static<typeof SessionUserSchema>;
@@ -19,3 +37,9 @@ export type Session = Static<typeof SessionSchema>;
 export type CurrentSession = Static<typeof CurrentSessionSchema>;
 export type TokenCreated = Static<typeof TokenCreatedSchema>;
 export type Health = Static<typeof HealthSchema>;
+export type TokenInfoJson = Static<typeof TokenInfoSchema>;
+export type TokenList = Static<typeof TokenListSchema>;
+export type UserListItemJson = Static<typeof UserListItemSchema>;
+export type UserList = Static<typeof UserListSchema>;
+export type SessionInfoJson = Static<typeof SessionInfoSchema>;
+export type SessionList = Static<typeof SessionListSchema>;

@@ -31,6 +31,41 @@ export const PERMISSIONS = {
 
 export type ProjectAction = keyof typeof PERMISSIONS;
 
+/**
+ * What an API token may be limited to. A token acts with its owner's role, further limited to the actions of its
+ * scopes, so it never exceeds its owner: `admin` on a triager's token adds nothing the triager lacks.
+ */
+export const TOKEN_SCOPES = ['read', 'triage', 'publish', 'admin'] as const;
+export type TokenScope = (typeof TOKEN_SCOPES)[number];
+
+/** The scope each action needs (one table, beside PERMISSIONS). */
+export const SCOPE_OF = {
+  'report:list': 'read',
+  'report:read': 'read',
+  'report:triage': 'triage',
+  'report:reply': 'triage',
+  'report:note': 'triage',
+  'sla:read': 'read',
+  'scan:create': 'triage',
+  'scan:read': 'read',
+  'audit:read': 'admin',
+  'project:read': 'read',
+  'project:update-policy': 'admin',
+  'project:manage-members': 'admin',
+  'project:manage-keys': 'admin',
+  'quarantine:read': 'read',
+  'quarantine:resolve': 'triage',
+  'outbox:read': 'admin',
+  'advisory:read': 'read',
+  'advisory:edit': 'triage',
+  'advisory:publish': 'publish',
+  'subscribers:read': 'admin',
+  'bounty:read': 'read',
+  'bounty:award': 'admin',
+} as const satisfies Record<ProjectAction, TokenScope>;
+
+export const isTokenScope = (v: unknown): v is TokenScope => typeof v === 'string' && (TOKEN_SCOPES as readonly string[]).includes(v);
+
 export const isProjectRole = (v: unknown): v is ProjectRole =>
   typeof v === 'string' && (PROJECT_ROLES as readonly string[]).includes(v);
 
@@ -42,6 +77,8 @@ export interface Actor {
   siteAdmin: boolean;
   /** The actor's role on the project in question, or null for none. */
   role: ProjectRole | null;
+  /** When acting through an API token: its scopes (absent for a session, which has all its role allows). */
+  scopes?: readonly TokenScope[] | undefined;
 }
 
 /**
@@ -53,4 +90,8 @@ export function authorize(actor: Actor | null, action: ProjectAction): void {
   const role = actor.siteAdmin ? 'admin' : actor.role;
   if (role === null) throw new DomainError('not_found', 'No such project');
   if (!can(role, action)) throw new DomainError('forbidden', `The ${role} role may not ${action.replace(':', ' ')}`, { action, role });
+  const scope = SCOPE_OF[action];
+  if (actor.scopes && !actor.scopes.includes(scope)) {
+    throw new DomainError('forbidden', `This API token lacks the "${scope}" scope needed to ${action.replace(':', ' ')}`, { action, scope });
+  }
 }

@@ -203,6 +203,26 @@ export function membershipGranted(i: MembershipGrantedInput): MailText {
   return { subject: `Invitation to the ${i.projectName} security team`, text: lines.join('\n') + SIGNATURE(i.projectName) };
 }
 
+export interface PasswordResetInput {
+  link: string;
+  /** ISO instant. */
+  expiresAt: string;
+}
+
+/** To the address of an account whose password reset was asked for. */
+export function passwordReset(i: PasswordResetInput): MailText {
+  const lines = [
+    'Someone (you, we hope) asked to reset the password of your Embargo account.',
+    '',
+    'To choose a new password, open this link:',
+    `  ${i.link}`,
+    '',
+    `The link works once and until ${i.expiresAt}. Choosing a new password signs you out everywhere.`,
+    'If you did not ask for this, ignore this mail: your password stays as it is.',
+  ];
+  return { subject: 'Reset your Embargo password', text: lines.join('\n') + '\n-- \nEmbargo\n' };
+}
+
 export interface BounceInput {
   /** The address the mail was sent to. */
   recipient: string;

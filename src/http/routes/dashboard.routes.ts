@@ -14,7 +14,7 @@ import { DashboardProjectListSchema } from '../../api/schemas/projects.ts';
 export const dashboardRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox => async (app) => {
   app.get('/api/v1/dashboard/projects', { schema: { tags: ['dashboard'], summary: 'The projects of the signed-in user, with their role on each', response: { 200: DashboardProjectListSchema } } }, async (req) => {
     const user = requireUser(req);
-    return { projects: await projectsOfUser(ctx.db, user) };
+    return { projects: await projectsOfUser(ctx.db, user, req.token?.projectIds ? { projectIds: req.token.projectIds, ownerSiteAdmin: req.token.ownerSiteAdmin } : null) };
   });
 
   app.get(

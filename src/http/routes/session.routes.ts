@@ -1,11 +1,12 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { DomainError } from '../../core/errors.ts';
-import { authenticate, completeSetup, countUsers, createApiToken, createUser } from '../../services/access/users.ts';
+import { authenticate, completeSetup, countUsers, createUser } from '../../services/access/users.ts';
+import { LoginThrottle, recordSignIn } from '../../services/access/sign-in.ts';
 import { endSession, startSession } from '../../services/access/sessions.ts';
 import type { ServiceContext } from '../../services/context.ts';
 import { requireSiteAdmin, requireUser } from '../auth.ts';
 import { NoBody, Str } from '../../api/schemas.ts';
-import { CurrentSessionSchema, HealthSchema, SessionSchema, SessionUserSchema, TokenCreatedSchema, type SessionUser } from '../../api/schemas/access.ts';
+import { CurrentSessionSchema, HealthSchema, SessionSchema, SessionUserSchema, type SessionUser } from '../../api/schemas/access.ts';
 
 const Credentials = Type.Object({ email: Str(254, 3), password: Str(1024, 1) }, { additionalProperties: false });
 // site_admin lives in the same closed object: an Intersect with a closed NewUser rejected it as unknown (400).
@@ -16,6 +17,9 @@ const NewUser = Type.Object(
 const me = (u: { id: string; email: string; name: string; siteAdmin: boolean }): SessionUser => ({ id: u.id, email: u.email, name: u.name, site_admin: u.siteAdmin });
 
 export const sessionRoutes = (ctx: ServiceContext, loginRateLimit: number, sessionMaxAgeSeconds: number): FastifyPluginAsyncTypebox => async (app) => {
+  // Failed sign-ins per account, on top of the per-client rate limit: guessing one account's password from many
+  // addresses is throttled too. Counted for every address tried, account or not, so the answer tells nothing.
+  const throttle = new LoginThrottle(ctx.now);
   app.get('/healthz', { config: { anonymous: true }, schema: { tags: ['system'], summary: 'Liveness and database check', response: { 200: HealthSchema } } }, async () => {
     await countUsers(ctx.db);
     return { ok: true };
@@ -46,8 +50,14 @@ export const sessionRoutes = (ctx: ServiceContext, loginRateLimit: number, sessi
       config: { anonymous: true, rateLimit: { max: loginRateLimit, timeWindow: 60_000 } },
     },
     async (req, reply) => {
+      throttle.check(req.body.email);
       const user = await authenticate(ctx.db, req.body.email, req.body.password);
-      if (!user) throw new DomainError('unauthenticated', 'Wrong email or password');
+      await recordSignIn(ctx, req.body.email, user, req.ip);
+      if (!user) {
+        throttle.failed(req.body.email);
+        throw new DomainError('unauthenticated', 'Wrong email or password');
+      }
+      throttle.succeeded(req.body.email);
       req.session.regenerate();
       req.session.set('uid', user.id);
       req.session.set('sid', await startSession(ctx.db, user.id, ctx.now(), sessionMaxAgeSeconds));
@@ -69,23 +79,6 @@ export const sessionRoutes = (ctx: ServiceContext, loginRateLimit: number, sessi
     req.session.delete();
     return reply.status(204).send();
   });
-
-  app.post(
-    '/api/v1/tokens',
-    {
-      schema: {
-        tags: ['auth'],
-        summary: 'Create an API token for the signed-in user (shown once)',
-        body: Type.Object({ name: Str(100, 1) }, { additionalProperties: false }),
-        response: { 201: TokenCreatedSchema },
-      },
-    },
-    async (req, reply) => {
-      const user = requireUser(req);
-      const created = await createApiToken(ctx, user, req.body.name);
-      return reply.status(201).send({ id: created.id, token: created.token });
-    },
-  );
 
   app.post(
     '/api/v1/users',

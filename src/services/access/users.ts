@@ -98,33 +98,6 @@ export async function authenticate(db: DbOrTx, email: string, password: string):
   return { id: row.id, email: row.email, name: row.name, siteAdmin: row.site_admin };
 }
 
-export async function createApiToken(ctx: ServiceContext, user: UserRecord, name: string): Promise<{ id: string; token: string }> {
-  const token = newSecretToken('emb_');
-  const now = ctx.now();
-  return ctx.db.transaction().execute(async (tx) => {
-    const row = await tx
-      .insertInto('api_tokens')
-      .values({ user_id: user.id, name, token_hash: hashToken(token), created_at: now, last_used_at: null, expires_at: null })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    await appendAudit(tx, { actor: `user:${user.id}`, action: 'token.created', data: { token: row.id, name } }, now);
-    return { id: row.id, token };
-  });
-}
-
-export async function userForApiToken(db: Db, token: string, now: Date): Promise<UserRecord | null> {
-  const row = await db
-    .selectFrom('api_tokens')
-    .innerJoin('users', 'users.id', 'api_tokens.user_id')
-    .select(['users.id', 'users.email', 'users.name', 'users.site_admin', 'users.disabled', 'api_tokens.expires_at', 'api_tokens.id as token_id'])
-    .where('api_tokens.token_hash', '=', hashToken(token))
-    .where('api_tokens.revoked', '=', false)
-    .executeTakeFirst();
-  if (!row || row.disabled || (row.expires_at && row.expires_at <= now)) return null;
-  await db.updateTable('api_tokens').set({ last_used_at: now }).where('id', '=', row.token_id).execute();
-  return { id: row.id, email: row.email, name: row.name, siteAdmin: row.site_admin };
-}
-
 export async function roleOn(db: DbOrTx, userId: string, projectId: string): Promise<ProjectRole | null> {
   const row = await db.selectFrom('memberships').select('role').where('user_id', '=', userId).where('project_id', '=', projectId).executeTakeFirst();
   return row && isProjectRole(row.role) ? row.role : null;
@@ -153,4 +126,45 @@ export async function listMembers(ctx: ServiceContext, project: ProjectRecord, a
     .where('memberships.project_id', '=', project.id)
     .orderBy('users.email')
     .execute();
+}
+
+export interface UserListItem {
+  id: string;
+  email: string;
+  name: string;
+  siteAdmin: boolean;
+  disabled: boolean;
+  createdAt: Date;
+}
+
+/** Every account, for site admins. */
+export async function listUsers(db: DbOrTx): Promise<UserListItem[]> {
+  const rows = await db.selectFrom('users').select(['id', 'email', 'name', 'site_admin', 'disabled', 'created_at']).orderBy('email').limit(10_000).execute();
+  return rows.map((r) => ({ id: r.id, email: r.email, name: r.name, siteAdmin: r.site_admin, disabled: r.disabled, createdAt: r.created_at }));
+}
+
+/**
+ * A site admin disables or re-enables a user. Disabling ends their sessions and revokes their API tokens at once
+ * (re-enabling gives neither back: they sign in again and make new tokens). Nobody disables themselves.
+ */
+export async function setUserDisabled(ctx: ServiceContext, admin: UserRecord, userId: string, disabled: boolean): Promise<UserListItem> {
+  if (userId === admin.id && disabled) throw new DomainError('conflict', 'You cannot disable your own account; ask another site admin');
+  const now = ctx.now();
+  return ctx.db.transaction().execute(async (tx) => {
+    const row = await tx
+      .updateTable('users')
+      .set({ disabled })
+      .where('id', '=', userId)
+      .returning(['id', 'email', 'name', 'site_admin', 'disabled', 'created_at'])
+      .executeTakeFirst();
+    if (!row) throw new DomainError('not_found', 'No such user');
+    let sessions = 0;
+    let tokens = 0;
+    if (disabled) {
+      sessions = (await tx.deleteFrom('sessions').where('user_id', '=', userId).returning('id').execute()).length;
+      tokens = (await tx.updateTable('api_tokens').set({ revoked: true, revoked_at: now }).where('user_id', '=', userId).where('revoked', '=', false).returning('id').execute()).length;
+    }
+    await appendAudit(tx, { actor: `user:${admin.id}`, action: disabled ? 'user.disabled' : 'user.enabled', data: { user: userId, sessions_ended: sessions, tokens_revoked: tokens } }, now);
+    return { id: row.id, email: row.email, name: row.name, siteAdmin: row.site_admin, disabled: row.disabled, createdAt: row.created_at };
+  });
 }

@@ -14,18 +14,26 @@ export interface DashboardProject {
  * The projects a maintainer works on, with their role: what the dashboard's queue spans and which actions it
  * offers. Site admins act as admins of every project (permissions.ts), so they get every project as admin.
  */
-export async function projectsOfUser(db: DbOrTx, user: { id: string; siteAdmin: boolean }): Promise<DashboardProject[]> {
-  if (user.siteAdmin) {
-    const rows = await db.selectFrom('projects').select(['slug', 'name']).orderBy('slug').execute();
+export async function projectsOfUser(
+  db: DbOrTx,
+  user: { id: string; siteAdmin: boolean },
+  /** An API token's project limit: only these (its owner's role or site-admin power applies within them). */
+  limit: { projectIds: string[]; ownerSiteAdmin: boolean } | null = null,
+): Promise<DashboardProject[]> {
+  if (user.siteAdmin || limit?.ownerSiteAdmin) {
+    let q = db.selectFrom('projects').select(['slug', 'name']).orderBy('slug');
+    if (limit) q = q.where('id', 'in', limit.projectIds.length ? limit.projectIds : ['00000000-0000-0000-0000-000000000000']);
+    const rows = await q.execute();
     return rows.map((r) => ({ slug: r.slug, name: r.name, role: 'admin' as const }));
   }
-  const rows = await db
+  let q = db
     .selectFrom('memberships')
     .innerJoin('projects', 'projects.id', 'memberships.project_id')
     .select(['projects.slug', 'projects.name', 'memberships.role'])
     .where('memberships.user_id', '=', user.id)
-    .orderBy('projects.slug')
-    .execute();
+    .orderBy('projects.slug');
+  if (limit) q = q.where('projects.id', 'in', limit.projectIds.length ? limit.projectIds : ['00000000-0000-0000-0000-000000000000']);
+  const rows = await q.execute();
   return rows.map((r) => ({ slug: r.slug, name: r.name, role: r.role as ProjectRole }));
 }
 

@@ -1,0 +1,21 @@
+import type { TokenInfo } from '../services/access/tokens.ts';
+import type { UserListItem } from '../services/access/users.ts';
+import type { SessionInfo } from '../services/access/account.ts';
+import type { SessionInfoJson, TokenInfoJson, UserListItemJson } from './schemas/access.ts';
+
+/** API shapes of tokens (never the secret), users and sessions. */
+export const presentToken = (t: TokenInfo): TokenInfoJson => ({
+  id: t.id,
+  user_id: t.userId,
+  name: t.name,
+  scopes: t.scopes,
+  projects: t.projects,
+  created_at: t.createdAt.toISOString(),
+  last_used_at: t.lastUsedAt?.toISOString() ?? null,
+  expires_at: t.expiresAt.toISOString(),
+  revoked_at: t.revokedAt?.toISOString() ?? null,
+});
+
+export const presentUser = (u: UserListItem): UserListItemJson => ({ id: u.id, email: u.email, name: u.name, site_admin: u.siteAdmin, disabled: u.disabled, created_at: u.createdAt.toISOString() });
+
+export const presentSession = (s: SessionInfo): SessionInfoJson => ({ id: s.id, created_at: s.createdAt.toISOString(), expires_at: s.expiresAt.toISOString(), current: s.current });
