@@ -1,6 +1,5 @@
-import type { Insertable } from 'kysely';
 import { openJson } from '../../adapters/crypto/sealer.ts';
-import type { MailReplyAddressesTable, OutboxTable } from '../../adapters/db/schema-mail.ts';
+import type { IntakeMailRows } from '../reports/intake-writer.ts';
 import { acknowledgement, advisoryPublished, maintainerMessage, stateChange, type MailText } from '../../core/mail/templates.ts';
 import type { ReportBody } from '../../core/reports/submission.ts';
 import type { DbOrTx, ServiceContext } from '../context.ts';
@@ -71,12 +70,6 @@ export interface AcknowledgementOptions {
   acknowledge?: boolean;
 }
 
-/** The rows a new report's acknowledgement adds: its outbox mail and, when replies come by mail, its reply address. */
-export interface AcknowledgementRows {
-  outbox: Array<Insertable<OutboxTable>>;
-  replyAddresses: Array<Insertable<MailReplyAddressesTable>>;
-}
-
 /**
  * The acknowledgement of a new report: tracking ID, the private link (known only now: it is stored hashed) and
  * the reply address. Built from what the intake already holds — no read-back of the report — so the intake's group
@@ -93,8 +86,8 @@ export function acknowledgementRows(
     submittedAt: Date;
     promise?: string | null;
   },
-): AcknowledgementRows {
-  const rows: AcknowledgementRows = { outbox: [], replyAddresses: [] };
+): IntakeMailRows {
+  const rows: IntakeMailRows = { outbox: [], replyAddresses: [] };
   const to = input.reporterEmail;
   if (input.acknowledge === false || !to || !isMailableAddress(to)) return rows;
   const headers: Record<string, string> = {};

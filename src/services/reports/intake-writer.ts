@@ -2,9 +2,15 @@ import type { Insertable, QueryCreator } from 'kysely';
 import { formatTrackingId } from '../../core/reports/tracking-id.ts';
 import type { AttachmentsTable, ReportsTable } from '../../adapters/db/schema.ts';
 import { chainAuditRows, type AuditRecord } from '../audit/audit-log.ts';
-import type { AcknowledgementRows } from '../mail/notify.ts';
+import type { MailReplyAddressesTable, OutboxTable } from '../../adapters/db/schema-mail.ts';
 import type { Db, Tx } from '../../adapters/db/database.ts';
 import type { Database } from '../../adapters/db/schema.ts';
+
+/** Mail rows a new report adds (its acknowledgement, see acknowledgementRows in mail/notify.ts). */
+export interface IntakeMailRows {
+  outbox: Array<Insertable<OutboxTable>>;
+  replyAddresses: Array<Insertable<MailReplyAddressesTable>>;
+}
 
 /** A validated, sealed submission waiting for its tracking ID and its commit. */
 export interface PreparedReport {
@@ -17,7 +23,7 @@ export interface PreparedReport {
    * Mail rows that commit with the report (its acknowledgement), made once the tracking ID is known and inserted
    * for the whole batch at once.
    */
-  mailRows?: (trackingId: string) => AcknowledgementRows;
+  mailRows?: (trackingId: string) => IntakeMailRows;
   /** Further writes that must commit with the report (e.g. the row deduplicating a scan finding's report). */
   afterInsert?: (tx: Tx, trackingId: string) => Promise<void>;
   /** Who the `submitted` event names: the reporter unless a maintainer filed the report. */
