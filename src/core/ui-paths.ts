@@ -1,6 +1,7 @@
 /**
- * Path patterns of web UI pages the server links to (reminder mails, SECURITY.md, security.txt). The UI's router
- * uses the same constants, so a link the server writes always lands on a page the UI serves.
+ * Path patterns of web UI pages the server links to (reminder mails, SECURITY.md, security.txt, its start-up
+ * output), and of dashboard pages that several pages link to. The UI's router uses the same constants, so a link
+ * the server writes always lands on a page the UI serves.
  */
 export const UI_ROUTES = {
   policyPage: '/p/:slug',
@@ -8,6 +9,10 @@ export const UI_ROUTES = {
   maintainerReport: '/app/p/:slug/reports/:trackingId',
   /** Where an invitation mail's link lands; the token is in the fragment (#token=…), so it reaches no server log. */
   invitation: '/app/invitation',
+  /** The first admin's page, named in the server's output at first start next to the one-time setup token. */
+  setup: '/app/setup',
+  /** A site admin creates a project from its policy YAML. */
+  newProject: '/app/projects/new',
 } as const;
 
 /** Fills a pattern's `:name` segments with URI-encoded values; a missing value is a programming error. */

@@ -12,10 +12,14 @@ export const CurrentSessionSchema = Type.Object({
   csrf_token: Type.Union([Type.String(), Type.Null()], { description: 'null when signed in with an API token' }),
 });
 export const TokenCreatedSchema = Type.Object({ id: Type.String(), token: Type.String({ description: 'secret: shown once' }) });
+export const SetupStatusSchema = Type.Object({
+  needed: Type.Boolean({ description: 'true while the instance has no user: POST /api/v1/setup with the token from the server output' }),
+});
 export const HealthSchema = Type.Object({ ok: Type.Boolean() });
 
 export type SessionUser = Static<typeof SessionUserSchema>;
 export type Session = Static<typeof SessionSchema>;
 export type CurrentSession = Static<typeof CurrentSessionSchema>;
 export type TokenCreated = Static<typeof TokenCreatedSchema>;
+export type SetupStatus = Static<typeof SetupStatusSchema>;
 export type Health = Static<typeof HealthSchema>;
