@@ -1,6 +1,7 @@
 /**
- * Path patterns of web UI pages the server links to (reminder mails, SECURITY.md, security.txt). The UI's router
- * uses the same constants, so a link the server writes always lands on a page the UI serves.
+ * Path patterns of web UI pages the server links to (reminder mails, SECURITY.md, security.txt, its start-up
+ * output), and of dashboard pages that several pages link to. The UI's router uses the same constants, so a link
+ * the server writes always lands on a page the UI serves.
  */
 export const UI_ROUTES = {
   policyPage: '/p/:slug',
@@ -10,6 +11,10 @@ export const UI_ROUTES = {
   invitation: '/app/invitation',
   /** Where a password reset mail's link lands (#token=…, like invitations). */
   passwordReset: '/app/reset-password',
+  /** The first admin's page, named in the server's output at first start next to the one-time setup token. */
+  setup: '/app/setup',
+  /** A site admin creates a project from its policy YAML. */
+  newProject: '/app/projects/new',
 } as const;
 
 /** Fills a pattern's `:name` segments with URI-encoded values; a missing value is a programming error. */

@@ -2,6 +2,7 @@ import { ConfigError, loadConfig } from './config.ts';
 import { compose } from './compose.ts';
 import { issueSetupToken } from '../services/access/users.ts';
 import { isDomainError } from '../core/errors.ts';
+import { UI_ROUTES } from '../core/ui-paths.ts';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -16,6 +17,7 @@ async function main(): Promise<void> {
   if (setupToken) {
     process.stdout.write(
       `\nNo administrator exists yet. Create the first one with this one-time setup token:\n  ${setupToken}\n` +
+        `in the browser at ${config.publicUrl}${UI_ROUTES.setup}, or with\n` +
         `  curl -X POST ${config.publicUrl}/api/v1/setup -H 'content-type: application/json' \\\n` +
         `    -d '{"token":"${setupToken}","email":"you@example.org","name":"Your Name","password":"a long passphrase"}'\n` +
         `or run: embargo admin create (with the server stopped)\n\n`,

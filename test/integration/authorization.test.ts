@@ -46,6 +46,8 @@ const CORE_ROWS: Row[] = [
   { method: 'GET', route: '/api/v1/cvss/metrics', expect: PUBLIC, request: () => ({ url: '/api/v1/cvss/metrics' }) },
 
   // System and session.
+  // Whether the first admin is still to be created: public (the sign-in page asks it before anyone can sign in).
+  { method: 'GET', route: '/api/v1/setup', expect: PUBLIC, request: () => ({ url: '/api/v1/setup' }) },
   {
     method: 'POST',
     route: '/api/v1/setup',

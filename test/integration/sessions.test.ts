@@ -48,6 +48,8 @@ for (const engine of ENGINES) {
     // First: it needs an instance without users.
     test('setup: the one-time token creates the first site admin, once', async () => {
       assert.equal(await countUsers(rt.ctx.db), 0);
+      const needed = async () => (await rt.app.inject({ url: '/api/v1/setup' })).json() as unknown;
+      assert.deepEqual(await needed(), { needed: true });
       const token = await issueSetupToken(rt.ctx.db);
       assert.ok(token);
       const setup = (body: Record<string, unknown>) => rt.app.inject({ method: 'POST', url: '/api/v1/setup', payload: body });
@@ -57,9 +59,11 @@ for (const engine of ENGINES) {
       const weak = await setup({ ...ADMIN, token, password: 'short' });
       assert.equal(weak.statusCode, 400, weak.body);
       assert.equal(await countUsers(rt.ctx.db), 0, 'failed attempts create nobody and do not use up the token');
+      assert.deepEqual(await needed(), { needed: true });
 
       const ok = await setup({ ...ADMIN, token });
       assert.equal(ok.statusCode, 201, ok.body);
+      assert.deepEqual(await needed(), { needed: false });
       assert.deepEqual({ ...(ok.json() as Record<string, unknown>), id: undefined }, { id: undefined, email: ADMIN.email, name: ADMIN.name, site_admin: true });
 
       const again = await setup({ ...ADMIN, email: 'second@example.org', token });

@@ -75,6 +75,8 @@ export const appApi = {
   message: (slug: string, id: string, body: string, internal: boolean) => call<MessageCreated>(`${report(slug, id)}/messages`, { json: { body, internal } }),
   reportAudit: (slug: string, id: string) => call<AuditList>(`${report(slug, id)}/audit`),
 
+  /** A site admin creates a project from its policy YAML (the server answers 200 when the slug already exists). */
+  createProject: (yaml: string) => call<Project>('/api/v1/projects', { json: { policy_yaml: yaml } }),
   policyYaml: (slug: string) => call<string>(`${project(slug)}/policy`),
   savePolicy: (slug: string, yaml: string) => call<Project>(`${project(slug)}/policy`, { method: 'PUT', json: { policy_yaml: yaml } }),
   members: (slug: string) => call<MemberList>(`${project(slug)}/members`),

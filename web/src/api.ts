@@ -9,7 +9,7 @@ import type { ReportBody, SubmissionInput } from '../../src/core/reports/submiss
 import type { SubmissionCreated } from '../../src/api/schemas.ts';
 import type { MessageCreated, ReporterView } from '../../src/api/schemas/reports.ts';
 import type { IntakeLimits, ProjectInfo, ProjectList } from '../../src/api/schemas/projects.ts';
-import type { CurrentSession, Session, SessionUser } from '../../src/api/schemas/access.ts';
+import type { CurrentSession, Session, SessionUser, SetupStatus } from '../../src/api/schemas/access.ts';
 
 export type { FieldProblem, Policy, ReportBody };
 
@@ -34,7 +34,7 @@ export class ApiError extends Error {
 export type { Classification, Deadline, SubmissionCreated } from '../../src/api/schemas.ts';
 export type { ReporterView, ThreadAttachment, ThreadMessage } from '../../src/api/schemas/reports.ts';
 export type { IntakeLimits, ProjectInfo, ProjectList, ProjectListItem } from '../../src/api/schemas/projects.ts';
-export type { CurrentSession, Session, SessionUser } from '../../src/api/schemas/access.ts';
+export type { CurrentSession, Session, SessionUser, SetupStatus } from '../../src/api/schemas/access.ts';
 
 /**
  * The intake fields of POST /api/v1/projects/:slug/reports (src/api/schemas.ts SubmissionBody): the
@@ -117,6 +117,11 @@ export const api = {
   reporterMessage: (token: string, body: string, files: File[]) =>
     request<MessageCreated>(`/api/v1/reporter/${enc(token)}/messages`, { form: multipart({ body }, files) }),
   reporterAttachmentUrl: (token: string, attachmentId: string) => `/api/v1/reporter/${enc(token)}/attachments/${enc(attachmentId)}`,
+
+  /** Whether the instance still has no user, so its first admin is to be created (public). */
+  setupStatus: () => request<SetupStatus>('/api/v1/setup'),
+  /** Creates the first site admin with the one-time token from the server's output (does not sign in). */
+  setup: (input: { token: string; email: string; name: string; password: string }) => request<SessionUser>('/api/v1/setup', { json: input }),
 
   /** The signed-in maintainer (401 ApiError when signed out); stores the session's CSRF token. */
   async session(): Promise<SessionUser> {

@@ -17,4 +17,4 @@ export async function verifyPassword(stored: string, password: string): Promise<
 let dummy: Promise<string> | null = null;
 export const dummyPasswordHash = (): Promise<string> => (dummy ??= hashPassword('embargo-dummy-password'));
 
-export const PASSWORD_MIN_LENGTH = 12;
+export { PASSWORD_MIN_LENGTH } from '../../core/access/passwords.ts';

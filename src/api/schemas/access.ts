@@ -30,12 +30,16 @@ export const UserListSchema = Type.Object({ users: Type.Array(UserListItemSchema
 export const SessionInfoSchema = Type.Object({ id: Type.String(), created_at: Type.String({ format: 'date-time' }), expires_at: Type.String({ format: 'date-time' }), current: Type.Boolean() });
 export const SessionListSchema = Type.Object({ sessions: Type.Array(SessionInfoSchema) });
 export const AcceptedSchema = Type.Object({ message: Type.String() });
+export const SetupStatusSchema = Type.Object({
+  needed: Type.Boolean({ description: 'true while the instance has no user: POST /api/v1/setup with the token from the server output' }),
+});
 export const HealthSchema = Type.Object({ ok: Type.Boolean() });
 
 export type SessionUser = Static<typeof SessionUserSchema>;
 export type Session = Static<typeof SessionSchema>;
 export type CurrentSession = Static<typeof CurrentSessionSchema>;
 export type TokenCreated = Static<typeof TokenCreatedSchema>;
+export type SetupStatus = Static<typeof SetupStatusSchema>;
 export type Health = Static<typeof HealthSchema>;
 export type TokenInfoJson = Static<typeof TokenInfoSchema>;
 export type TokenList = Static<typeof TokenListSchema>;

@@ -45,6 +45,9 @@ function syntaxProblem(error: YAMLError, lines: LineCounter): FieldProblem {
   };
 }
 
+/** The longest policy YAML the API takes (characters); the dashboard refuses a bigger file before sending it. */
+export const MAX_POLICY_YAML_CHARS = 200_000;
+
 /** A policy is written by hand: a few aliases help, thousands are an attack (each resolution walks the document). */
 export const MAX_POLICY_ALIASES = 50;
 

@@ -1,6 +1,7 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { DomainError } from '../../core/errors.ts';
 import type { ServiceContext } from '../../services/context.ts';
+import { MAX_POLICY_YAML_CHARS } from '../../core/policy/parse.ts';
 import { findProjectByHost, listProjects, savePolicy, updatePolicy } from '../../services/projects/projects.ts';
 import { securityMdOf, securityTxtOf } from '../../services/projects/documents.ts';
 import { listMembers } from '../../services/access/users.ts';
@@ -11,7 +12,7 @@ import { presentInvitation, presentMember, presentProject, presentProjectListIte
 import { Document, Nullable, RoleEnum, SlugParams, Str } from '../../api/schemas.ts';
 import { MemberListSchema, MembershipSchema, ProjectInfoSchema, ProjectListSchema, ProjectSchema } from '../../api/schemas/projects.ts';
 
-const PolicyBody = Type.Object({ policy_yaml: Str(200_000, 1) }, { additionalProperties: false });
+const PolicyBody = Type.Object({ policy_yaml: Str(MAX_POLICY_YAML_CHARS, 1) }, { additionalProperties: false });
 const SecurityTxt = Document('text/plain', 'RFC 9116 security.txt; cleartext-signed (OpenPGP) when the project has a key');
 
 export const projectRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox => async (app) => {

@@ -1,12 +1,12 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { DomainError } from '../../core/errors.ts';
-import { authenticate, completeSetup, countUsers, createUser } from '../../services/access/users.ts';
+import { authenticate, completeSetup, countUsers, createUser, setupNeeded } from '../../services/access/users.ts';
 import { LoginThrottle, recordSignIn } from '../../services/access/sign-in.ts';
 import { endSession, startSession } from '../../services/access/sessions.ts';
 import type { ServiceContext } from '../../services/context.ts';
 import { requireSiteAdmin, requireUser } from '../auth.ts';
 import { NoBody, Str } from '../../api/schemas.ts';
-import { CurrentSessionSchema, HealthSchema, SessionSchema, SessionUserSchema, type SessionUser } from '../../api/schemas/access.ts';
+import { CurrentSessionSchema, HealthSchema, SessionSchema, SessionUserSchema, SetupStatusSchema, type SessionUser } from '../../api/schemas/access.ts';
 
 const Credentials = Type.Object({ email: Str(254, 3), password: Str(1024, 1) }, { additionalProperties: false });
 // site_admin lives in the same closed object: an Intersect with a closed NewUser rejected it as unknown (400).
@@ -24,6 +24,12 @@ export const sessionRoutes = (ctx: ServiceContext, loginRateLimit: number, sessi
     await countUsers(ctx.db);
     return { ok: true };
   });
+
+  app.get(
+    '/api/v1/setup',
+    { config: { anonymous: true }, schema: { tags: ['system'], summary: 'Whether the instance still needs its first site admin (the browser offers /app/setup then)', response: { 200: SetupStatusSchema } } },
+    async () => ({ needed: await setupNeeded(ctx.db) }),
+  );
 
   app.post(
     '/api/v1/setup',

@@ -57,6 +57,11 @@ export async function createUser(
   });
 }
 
+/** True until the first user exists: the instance then still needs its first admin (GET /api/v1/setup). */
+export async function setupNeeded(db: DbOrTx): Promise<boolean> {
+  return (await countUsers(db)) === 0;
+}
+
 /** The first admin, created with the one-time setup token printed at first start. */
 export async function completeSetup(
   ctx: ServiceContext,

@@ -9,7 +9,8 @@ import { freePort, startServer, type ServerProcess } from '../../support/server-
 /**
  * The real server (`src/server/main.ts`) as a child process on the embedded database in a temp DATA_DIR, on an
  * ephemeral port, seeded through its own HTTP API the way an operator would: the one-time setup token from its
- * output, the first admin, projects from the example policies, and maintainers with roles.
+ * output, the first admin, projects from the example policies, and maintainers with roles (`startE2eServer`);
+ * or left as at first start (`startEmptyE2eServer`).
  */
 
 export const PASSWORD = 'correct horse battery staple';
@@ -56,7 +57,21 @@ async function tokenFor(baseUrl: string, email: string): Promise<string> {
   return created.body.token;
 }
 
-export async function startE2eServer(projects: string[], env: Record<string, string> = {}): Promise<E2eServer> {
+/** A server as it is at first start: no user, no project, and the one-time setup token it printed. */
+export interface EmptyE2eServer {
+  baseUrl: string;
+  process: ServerProcess;
+  dataDir: string;
+  /** Read from the server's output, as an operator would. */
+  setupToken: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the real server on an empty store and reads its setup token; nothing is seeded. `startE2eServer` builds
+ * on it; test/e2e/first-run.test.ts uses it alone, to set the instance up in the browser.
+ */
+export async function startEmptyE2eServer(env: Record<string, string> = {}): Promise<EmptyE2eServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'embargo-e2e-'));
   // An empty store with the migrations already applied (a copy of the run's template): the server's first start
   // on a truly empty directory is covered by the integration tier (readme-walkthrough, durability, cli).
@@ -73,14 +88,33 @@ export async function startE2eServer(projects: string[], env: Record<string, str
     EMBARGO_MAX_ATTACHMENTS: '3',
     ...env,
   }, 180_000);
-  const baseUrl = proc.baseUrl;
   const stop = async () => {
     await proc.kill('SIGTERM');
     rmSync(dataDir, { recursive: true, force: true });
   };
   try {
-    const setupToken = /setup_[A-Za-z0-9_-]+/.exec(proc.stdout())?.[0];
-    if (!setupToken) throw new Error(`no setup token in the server output:\n${proc.stdout()}`);
+    return { baseUrl: proc.baseUrl, process: proc, dataDir, setupToken: await setupTokenOf(proc), stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
+
+/** The token the server prints after it starts listening (so it may reach the pipe just after /healthz answers). */
+async function setupTokenOf(proc: ServerProcess, timeoutMs = 10_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const token = /setup_[A-Za-z0-9_-]+/.exec(proc.stdout())?.[0];
+    if (token) return token;
+    if (Date.now() > deadline) throw new Error(`no setup token in the server output:\n${proc.stdout()}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export async function startE2eServer(projects: string[], env: Record<string, string> = {}): Promise<E2eServer> {
+  const empty = await startEmptyE2eServer(env);
+  const { baseUrl, setupToken } = empty;
+  try {
     await call(baseUrl, 'POST', '/api/v1/setup', { body: { token: setupToken, email: 'root@example.org', name: 'Site Admin', password: PASSWORD } });
     const adminToken = await tokenFor(baseUrl, 'root@example.org');
     const api = async <T>(token: string, method: string, path: string, body?: unknown) =>
@@ -88,8 +122,8 @@ export async function startE2eServer(projects: string[], env: Record<string, str
     for (const name of projects) await api(adminToken, 'POST', '/api/v1/projects', { policy_yaml: examplePolicy(name) });
     return {
       baseUrl,
-      process: proc,
-      dataDir,
+      process: empty.process,
+      dataDir: empty.dataDir,
       adminToken,
       api,
       async addMaintainer(slug, role, email, name) {
@@ -97,10 +131,10 @@ export async function startE2eServer(projects: string[], env: Record<string, str
         await api(adminToken, 'PUT', `/api/v1/projects/${slug}/members`, { email, role });
         return { email, name, token: await tokenFor(baseUrl, email) };
       },
-      stop,
+      stop: empty.stop,
     };
   } catch (e) {
-    await stop();
+    await empty.stop();
     throw e;
   }
 }

@@ -5,7 +5,18 @@ import type { FieldProblem } from '../api.ts';
  * The error summary at the top of a form: one link per field problem (to the field's id), focused when it
  * appears so keyboard and screen-reader users hear what to fix. Field names map to labels via `labels`.
  */
-export function ErrorSummary({ problems, labels, idFor }: { problems: FieldProblem[]; labels: Record<string, string>; idFor: (field: string) => string }) {
+export function ErrorSummary({
+  problems,
+  labels,
+  idFor,
+  subject = 'the report',
+}: {
+  problems: FieldProblem[];
+  labels: Record<string, string>;
+  idFor: (field: string) => string;
+  /** What the form is about, as the heading names it. */
+  subject?: string;
+}) {
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (problems.length) box.current?.focus();
@@ -13,7 +24,9 @@ export function ErrorSummary({ problems, labels, idFor }: { problems: FieldProbl
   if (!problems.length) return null;
   return (
     <div className="notice notice--error" role="alert" tabIndex={-1} ref={box}>
-      <h2>There {problems.length === 1 ? 'is a problem' : `are ${problems.length} problems`} with the report</h2>
+      <h2>
+        There {problems.length === 1 ? 'is a problem' : `are ${problems.length} problems`} with {subject}
+      </h2>
       <ul>
         {problems.map((p) => (
           <li key={p.field + p.message}>

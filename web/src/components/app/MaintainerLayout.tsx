@@ -2,11 +2,12 @@ import '../../styles/dashboard.css';
 import { useEffect, useState, type ReactNode } from 'react';
 import { Shell, type NavItem } from '../Shell.tsx';
 import { Loading } from '../Status.tsx';
-import { useTitle } from '../../hooks.ts';
+import { useLoad, useTitle } from '../../hooks.ts';
 import { Link } from '../../router.tsx';
 import { checkSession, signOut, useSession } from './session.ts';
 import { SignInForm } from './SignInForm.tsx';
-import type { SessionUser } from '../../api.ts';
+import { api, type SessionUser } from '../../api.ts';
+import { UI_ROUTES } from '../../../../src/core/ui-paths.ts';
 import type { DashboardProject } from '../../api-app.ts';
 
 const NAV: NavItem[] = [
@@ -80,11 +81,25 @@ export function NotMember({ slug }: { slug: string }) {
 
 function SignInPage({ message }: { message: string | null }) {
   useTitle('Sign in');
+  // A new install has nobody to sign in as: point to the setup page rather than let every attempt fail.
+  const [setup] = useLoad(() => api.setupStatus(), []);
+  const setupNeeded = setup.state === 'ready' && setup.data.needed;
   return (
     <div className="signin">
       <h1>Sign in</h1>
       <p>The maintainer dashboard of this Embargo server.</p>
-      <SignInForm message={message} />
+      {setupNeeded && (
+        <div className="notice notice--warning">
+          <h2>This server is not set up yet</h2>
+          <p>No account exists yet, so nobody can sign in. Create the first administrator with the one-time setup token from the server&apos;s output.</p>
+          <p>
+            <Link to={UI_ROUTES.setup} className="button button--primary">
+              Set up Embargo
+            </Link>
+          </p>
+        </div>
+      )}
+      <SignInForm message={message} setupNeeded={setupNeeded} />
     </div>
   );
 }

@@ -2,8 +2,11 @@ import { useState, type FormEvent } from 'react';
 import { ApiError } from '../../api.ts';
 import { signIn } from './session.ts';
 
-/** Email and password; the server's answer (wrong password, rate limit) is shown as it is worded. */
-export function SignInForm({ message }: { message: string | null }) {
+/**
+ * Email and password; the server's answer (wrong password, rate limit) is shown as it is worded. On an instance
+ * that still needs its first admin (`setupNeeded`), a refused sign-in says why instead of "wrong password".
+ */
+export function SignInForm({ message, setupNeeded = false }: { message: string | null; setupNeeded?: boolean }) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -19,7 +22,8 @@ export function SignInForm({ message }: { message: string | null }) {
     try {
       await signIn(email.trim(), password);
     } catch (err) {
-      setError(err instanceof ApiError && err.status === 401 ? 'Wrong email or password.' : err instanceof Error ? err.message : String(err));
+      const refused = setupNeeded ? 'No account exists on this server yet: set it up first (see above).' : 'Wrong email or password.';
+      setError(err instanceof ApiError && err.status === 401 ? refused : err instanceof Error ? err.message : String(err));
       setBusy(false);
     }
   };

@@ -54,6 +54,11 @@ export async function joined(user: SessionUser, csrfToken: string): Promise<void
   await signedIn(user);
 }
 
+/** Reads the signed-in user's projects again (after creating one), so pages about the new project find it. */
+export async function refreshProjects(): Promise<void> {
+  if (state.status === 'signed-in') await signedIn(state.user);
+}
+
 export async function signOut(): Promise<void> {
   try {
     await api.logout();

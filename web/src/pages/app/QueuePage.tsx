@@ -9,9 +9,10 @@ import { Countdown, remainingAt, urgencyOf, useNow, type Urgency } from '../../c
 import { SeverityBadge, StateBadge } from '../../components/app/Badges.tsx';
 import { OPEN_STATES, REPORT_STATES } from '../../../../src/core/reports/states.ts';
 import { SEVERITIES, severityRank, type Severity } from '../../../../src/core/severity.ts';
+import { UI_ROUTES } from '../../../../src/core/ui-paths.ts';
 
 export function QueuePage() {
-  return <MaintainerLayout>{({ projects }) => <Queue projects={projects} />}</MaintainerLayout>;
+  return <MaintainerLayout>{({ user, projects }) => <Queue projects={projects} siteAdmin={user.site_admin} />}</MaintainerLayout>;
 }
 
 interface QueueRow {
@@ -52,7 +53,7 @@ async function loadQueue(projects: DashboardProject[], state: string, severity: 
   return perProject.flat();
 }
 
-function Queue({ projects }: { projects: DashboardProject[] }) {
+function Queue({ projects, siteAdmin }: { projects: DashboardProject[]; siteAdmin: boolean }) {
   useTitle('Report queue');
   const [state, setState] = useState('open');
   const [severity, setSeverity] = useState('any');
@@ -74,7 +75,14 @@ function Queue({ projects }: { projects: DashboardProject[] }) {
         <FilterSelect id="q-severity" label="Severity" value={severity} onChange={setSeverity} options={[['any', 'Any severity'], ...[...SEVERITIES].reverse().map((s) => [s, humanize(s)] as const)]} />
         <FilterSelect id="q-project" label="Project" value={project} onChange={setProject} options={[['all', `All my projects (${projects.length})`], ...projects.map((p) => [p.slug, p.name] as const)]} />
       </form>
-      {projects.length === 0 && <p>You are not a member of any project yet. A project admin can add you.</p>}
+      {projects.length === 0 &&
+        (siteAdmin ? (
+          <p>
+            No project exists yet. <Link to={UI_ROUTES.newProject}>Create the first project</Link> from its policy YAML.
+          </p>
+        ) : (
+          <p>You are not a member of any project yet. A project admin can add you.</p>
+        ))}
       {rows.state === 'loading' && <Loading what="the queue" />}
       {rows.state === 'error' && <ErrorMessage error={rows.error} title="The queue could not be loaded" />}
       {rows.state === 'ready' && <QueueTable rows={sortQueue(rows.data, now)} now={now} />}

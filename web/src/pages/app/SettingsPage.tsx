@@ -1,13 +1,13 @@
-import { useMemo, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { ApiError } from '../../api.ts';
 import { appApi, type DashboardProject, type ProjectRole } from '../../api-app.ts';
 import { useLoad, useTitle } from '../../hooks.ts';
 import { formatDate } from '../../format.ts';
-import { Link } from '../../router.tsx';
+import { Link, useLocation } from '../../router.tsx';
 import { ErrorMessage, Loading } from '../../components/Status.tsx';
 import { MemberProjectLayout } from '../../components/app/MaintainerLayout.tsx';
+import { PolicyYamlField, usePolicyCheck } from '../../components/app/PolicyYamlField.tsx';
 import { can, PROJECT_ROLES } from '../../../../src/core/access/permissions.ts';
-import { parsePolicy } from '../../../../src/core/policy/parse.ts';
 import type { FieldProblem } from '../../../../src/core/errors.ts';
 
 export function SettingsPage({ slug }: { slug: string }) {
@@ -17,12 +17,19 @@ export function SettingsPage({ slug }: { slug: string }) {
 function Settings({ project }: { project: DashboardProject }) {
   useTitle(`Settings of ${project.name}`);
   const [yaml] = useLoad(() => appApi.policyYaml(project.slug), [project.slug]);
+  // The new-project page lands here with #created.
+  const created = useLocation().hash === '#created';
   return (
     <>
       <p className="breadcrumbs">
         <Link to="/app/projects">Projects</Link> › {project.name}
       </p>
       <h1>Settings of {project.name}</h1>
+      {created && (
+        <p className="notice notice--ok" role="status">
+          {project.name} was created. Its policy page is <Link to={`/p/${project.slug}`}>/p/{project.slug}</Link>; invite its team under “Members and roles”.
+        </p>
+      )}
       <h2>Policy</h2>
       {yaml.state === 'loading' && <Loading what="the policy" />}
       {yaml.state === 'error' && <ErrorMessage error={yaml.error} />}
@@ -33,22 +40,15 @@ function Settings({ project }: { project: DashboardProject }) {
   );
 }
 
-const problemText = (p: FieldProblem) => `${p.line ? `Line ${p.line}: ` : ''}${p.field && !p.field.startsWith('(') ? `${p.field} ` : ''}${p.message}`;
-
-/**
- * The policy YAML with the core's parser running in the browser on every change: the same problems, with the
- * same lines, that the server would refuse the save with.
- */
+/** The policy YAML, checked in the browser as you type (PolicyYamlField); `PUT …/policy` saves it (admins). */
 function PolicyEditor({ project, initial }: { project: DashboardProject; initial: string }) {
   const [text, setText] = useState(initial);
   const [saved, setSaved] = useState(initial);
   const [serverProblems, setServerProblems] = useState<FieldProblem[]>([]);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
-  // eslint-style note: new Date() here is the browser's clock, used only to check security_txt.expires.
-  const problems = useMemo(() => parsePolicy(text, { now: new Date() }).problems, [text]);
+  const { problems } = usePolicyCheck(text);
   const mayEdit = can(project.role, 'project:update-policy');
-  const shown = serverProblems.length ? serverProblems : problems;
   const save = async (e: FormEvent) => {
     e.preventDefault();
     if (problems.length) {
@@ -72,43 +72,18 @@ function PolicyEditor({ project, initial }: { project: DashboardProject; initial
   return (
     <form className="form" noValidate onSubmit={(e) => void save(e)}>
       {!mayEdit && <p className="notice">Only project admins can change the policy; you are a {project.role}.</p>}
-      <div className="field">
-        <label htmlFor="policy-yaml">Policy (YAML)</label>
-        <p className="field__hint" id="policy-hint">
-          Checked as you type. {text === saved ? 'No unsaved changes.' : 'Unsaved changes.'}
-        </p>
-        <textarea
-          id="policy-yaml"
-          className="code-editor"
-          rows={24}
-          spellCheck={false}
-          readOnly={!mayEdit}
-          value={text}
-          onChange={(e) => {
-            setText(e.target.value);
-            setServerProblems([]);
-            setMessage(null);
-          }}
-          aria-invalid={shown.length ? true : undefined}
-          aria-describedby="policy-hint policy-problems"
-        />
-      </div>
-      <div id="policy-problems" aria-live="polite">
-        {shown.length === 0 ? (
-          <p className="notice notice--ok">The policy is valid.</p>
-        ) : (
-          <div className="notice notice--error">
-            <p>
-              {shown.length} problem{shown.length === 1 ? '' : 's'}:
-            </p>
-            <ul aria-label="Policy problems">
-              {shown.map((p, i) => (
-                <li key={i}>{problemText(p)}</li>
-              ))}
-            </ul>
-          </div>
-        )}
-      </div>
+      <PolicyYamlField
+        id="policy-yaml"
+        hint={`Checked as you type. ${text === saved ? 'No unsaved changes.' : 'Unsaved changes.'}`}
+        value={text}
+        readOnly={!mayEdit}
+        onChange={(next) => {
+          setText(next);
+          setServerProblems([]);
+          setMessage(null);
+        }}
+        problems={serverProblems.length ? serverProblems : problems}
+      />
       {message && (
         <p className={message.ok ? 'notice notice--ok' : 'notice notice--error'} role={message.ok ? 'status' : 'alert'}>
           {message.text}

@@ -13,6 +13,8 @@ const AdvisoriesPage = lazy(() => import('./AdvisoriesPage.tsx').then((m) => ({ 
 const AdvisoryEditorPage = lazy(() => import('./AdvisoryEditor.tsx').then((m) => ({ default: m.AdvisoryEditorPage })));
 const ProjectsPage = lazy(() => import('./ProjectsPage.tsx').then((m) => ({ default: m.ProjectsPage })));
 const SettingsPage = lazy(() => import('./SettingsPage.tsx').then((m) => ({ default: m.SettingsPage })));
+const SetupPage = lazy(() => import('./SetupPage.tsx').then((m) => ({ default: m.SetupPage })));
+const NewProjectPage = lazy(() => import('./NewProjectPage.tsx').then((m) => ({ default: m.NewProjectPage })));
 const InvitationPage = lazy(() => import('./InvitationPage.tsx').then((m) => ({ default: m.InvitationPage })));
 const AppNotFound = lazy(() => import('./AppNotFound.tsx').then((m) => ({ default: m.AppNotFound })));
 
@@ -23,9 +25,11 @@ export const APP_ROUTES: RouteDef[] = [
   { path: '/app', render: () => page(<QueuePage />) },
   { path: '/app/advisories', render: () => page(<AdvisoriesPage />) },
   { path: '/app/projects', render: () => page(<ProjectsPage />) },
+  { path: UI_ROUTES.newProject, render: () => page(<NewProjectPage />) },
   { path: UI_ROUTES.maintainerReport, render: (p) => page(<ReportPage key={`${p.slug}/${p.trackingId}`} slug={p.slug ?? ''} trackingId={p.trackingId ?? ''} />) },
   { path: '/app/p/:slug/advisories/:id', render: (p) => page(<AdvisoryEditorPage key={`${p.slug}/${p.id}`} slug={p.slug ?? ''} id={p.id ?? ''} />) },
   { path: '/app/p/:slug/settings', render: (p) => page(<SettingsPage key={p.slug} slug={p.slug ?? ''} />) },
   { path: UI_ROUTES.invitation, render: () => page(<InvitationPage />) },
+  { path: UI_ROUTES.setup, render: () => page(<SetupPage />) },
   { path: '/app/*', render: () => page(<AppNotFound />) },
 ];
