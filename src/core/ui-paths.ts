@@ -11,6 +11,12 @@ export const UI_ROUTES = {
   invitation: '/app/invitation',
   /** Where a password reset mail's link lands (#token=…, like invitations). */
   passwordReset: '/app/reset-password',
+  /** Asks for a reset mail; linked from the sign-in form and from a reset link that no longer works. */
+  forgotPassword: '/app/forgot-password',
+  /** The signed-in user's password, sessions and API tokens; linked from the user bar of every dashboard page. */
+  account: '/app/account',
+  /** Site admins: every account, disabled and re-enabled there. */
+  users: '/app/users',
   /** The first admin's page, named in the server's output at first start next to the one-time setup token. */
   setup: '/app/setup',
   /** A site admin creates a project from its policy YAML. */

@@ -9,6 +9,8 @@ import type { Advisory, AdvisoryState } from '../../src/core/advisories/types.ts
 import type { SlaResponse } from '../../src/api/schemas.ts';
 import type { AdvisoryList, AdvisoryView } from '../../src/api/schemas/advisories.ts';
 import type { AuditList } from '../../src/api/schemas/audit.ts';
+import type { Accepted, SessionList, TokenCreated, TokenList, UserList, UserListItemJson } from '../../src/api/schemas/access.ts';
+import type { TokenScope } from '../../src/core/access/permissions.ts';
 import type { CvssScore as CvssScoreJson } from '../../src/api/schemas/cvss.ts';
 import type { DashboardProjectList, Invitation, InvitationAccepted, MemberList, Membership, Project } from '../../src/api/schemas/projects.ts';
 import type { EmbargoResult, MessageCreated, ReportDetail, ReportList, SeverityResult, TransitionResult } from '../../src/api/schemas/reports.ts';
@@ -22,6 +24,8 @@ export type { ReportDetail, ReportList, ReportSummary, SeverityResult, EmbargoRe
 export type { SlaEntry, SlaResponse } from '../../src/api/schemas.ts';
 export type { AuditEntry, AuditList } from '../../src/api/schemas/audit.ts';
 export type { AdvisoryList, AdvisorySummary, AdvisoryView } from '../../src/api/schemas/advisories.ts';
+export type { SessionInfoJson as SessionInfo, SessionList, TokenCreated, TokenInfoJson as TokenInfo, TokenList, UserList, UserListItemJson as UserListItem } from '../../src/api/schemas/access.ts';
+export type { TokenScope };
 
 /** What the dashboard shows of a scored vector: the fields CVSS v3.x and v4.0 scores share. */
 export type CvssScore = Pick<CvssScoreJson, 'version' | 'vector' | 'score' | 'severity' | 'base_score'>;
@@ -85,6 +89,22 @@ export const appApi = {
   invitation: (token: string) => request<Invitation>('/api/v1/invitations/lookup', { json: { token } }),
   acceptInvitation: (token: string, account: { name: string; password: string } | null) =>
     request<InvitationAccepted>('/api/v1/invitations/accept', { json: { token, ...(account ?? {}) } }),
+
+  // ---- The signed-in user's account (issue 15) ----
+  changePassword: (current: string, next: string) => call<void>('/api/v1/me/password', { json: { current_password: current, new_password: next } }),
+  sessions: () => call<SessionList>('/api/v1/me/sessions'),
+  /** Ends one session of yours, or with no id every one but this. */
+  endSessions: (id?: string) => call<void>(id ? `/api/v1/me/sessions/${enc(id)}` : '/api/v1/me/sessions', { method: 'DELETE' }),
+  tokens: () => call<TokenList>('/api/v1/tokens'),
+  /** `projects` absent: every project of yours; the secret is in the answer only. */
+  createToken: (input: { name: string; expires_at: string; projects?: string[]; scopes: TokenScope[] }) => call<TokenCreated>('/api/v1/tokens', { json: input }),
+  revokeToken: (id: string) => call<void>(`/api/v1/tokens/${enc(id)}`, { method: 'DELETE' }),
+  // Site admins.
+  users: () => call<UserList>('/api/v1/users'),
+  setUserDisabled: (id: string, disabled: boolean) => call<UserListItemJson>(`/api/v1/users/${enc(id)}`, { method: 'PATCH', json: { disabled } }),
+  // Signed out: asking for a reset link and using it (the token goes in the body, never in a URL).
+  requestPasswordReset: (email: string) => request<Accepted>('/api/v1/password-reset', { json: { email } }),
+  completePasswordReset: (token: string, password: string) => request<void>('/api/v1/password-reset/complete', { json: { token, password } }),
 
   advisories: (slug: string) => call<AdvisoryList>(`${project(slug)}/advisories`),
   createAdvisory: (slug: string, body: { report?: string; title?: string; ecosystem?: string; package?: string }) =>

@@ -39,6 +39,7 @@ export type SessionUser = Static<typeof SessionUserSchema>;
 export type Session = Static<typeof SessionSchema>;
 export type CurrentSession = Static<typeof CurrentSessionSchema>;
 export type TokenCreated = Static<typeof TokenCreatedSchema>;
+export type Accepted = Static<typeof AcceptedSchema>;
 export type SetupStatus = Static<typeof SetupStatusSchema>;
 export type Health = Static<typeof HealthSchema>;
 export type TokenInfoJson = Static<typeof TokenInfoSchema>;

@@ -1,5 +1,6 @@
 import { DomainError } from '../../core/errors.ts';
 import { isTokenScope, TOKEN_SCOPES, type TokenScope } from '../../core/access/permissions.ts';
+import { TOKEN_DEFAULT_DAYS, TOKEN_MAX_DAYS } from '../../core/access/tokens.ts';
 import { hashToken, newSecretToken } from '../../adapters/crypto/tokens.ts';
 import { appendAudit } from '../audit/audit-log.ts';
 import type { Db, ServiceContext } from '../context.ts';
@@ -11,8 +12,6 @@ import type { UserRecord } from './users.ts';
  * leaked token cannot mint its own successors.
  */
 
-export const TOKEN_DEFAULT_DAYS = 90;
-export const TOKEN_MAX_DAYS = 366;
 const DAY = 86_400_000;
 
 export interface NewToken {

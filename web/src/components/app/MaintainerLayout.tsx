@@ -3,7 +3,7 @@ import { useEffect, useState, type ReactNode } from 'react';
 import { Shell, type NavItem } from '../Shell.tsx';
 import { Loading } from '../Status.tsx';
 import { useLoad, useTitle } from '../../hooks.ts';
-import { Link } from '../../router.tsx';
+import { Link, useLocation } from '../../router.tsx';
 import { checkSession, signOut, useSession } from './session.ts';
 import { SignInForm } from './SignInForm.tsx';
 import { api, type SessionUser } from '../../api.ts';
@@ -15,6 +15,8 @@ const NAV: NavItem[] = [
   { to: '/app/advisories', label: 'Advisories' },
   { to: '/app/projects', label: 'Projects' },
 ];
+/** Site admins also manage the accounts of the server. */
+const ADMIN_NAV: NavItem[] = [...NAV, { to: UI_ROUTES.users, label: 'Users' }];
 
 export interface SignedIn {
   user: SessionUser;
@@ -45,7 +47,7 @@ export function MaintainerLayout({ children }: { children: (s: SignedIn) => Reac
     );
   }
   return (
-    <Shell nav={NAV}>
+    <Shell nav={session.user.site_admin ? ADMIN_NAV : NAV}>
       <UserBar user={session.user} />
       {children({ user: session.user, projects: session.projects })}
     </Shell>
@@ -105,6 +107,7 @@ function SignInPage({ message }: { message: string | null }) {
 }
 
 function UserBar({ user }: { user: SessionUser }) {
+  const here = useLocation().pathname;
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const out = async () => {
@@ -121,9 +124,14 @@ function UserBar({ user }: { user: SessionUser }) {
       <span>
         Signed in as <strong>{user.name}</strong> <span className="muted">({user.email})</span>
       </span>
-      <button type="button" className="button button--secondary button--small" onClick={() => void out()} disabled={busy}>
-        Sign out
-      </button>
+      <span className="userbar__actions">
+        <Link to={UI_ROUTES.account} aria-current={here === UI_ROUTES.account ? 'page' : undefined}>
+          Your account
+        </Link>
+        <button type="button" className="button button--secondary button--small" onClick={() => void out()} disabled={busy}>
+          Sign out
+        </button>
+      </span>
       {error && (
         <p className="field__error" role="alert">
           {error}

@@ -1,12 +1,15 @@
 import { useState, type FormEvent } from 'react';
 import { ApiError } from '../../api.ts';
+import { Link } from '../../router.tsx';
 import { signIn } from './session.ts';
+import { UI_ROUTES } from '../../../../src/core/ui-paths.ts';
 
 /**
  * Email and password; the server's answer (wrong password, rate limit) is shown as it is worded. On an instance
- * that still needs its first admin (`setupNeeded`), a refused sign-in says why instead of "wrong password".
+ * that still needs its first admin (`setupNeeded`), a refused sign-in says why instead of "wrong password";
+ * otherwise "Forgot your password?" leads to the page that mails a reset link.
  */
-export function SignInForm({ message, setupNeeded = false }: { message: string | null; setupNeeded?: boolean }) {
+export function SignInForm({ message, setupNeeded = false, onSignedIn }: { message: string | null; setupNeeded?: boolean; onSignedIn?: () => void }) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -21,6 +24,7 @@ export function SignInForm({ message, setupNeeded = false }: { message: string |
     setError(null);
     try {
       await signIn(email.trim(), password);
+      onSignedIn?.();
     } catch (err) {
       const refused = setupNeeded ? 'No account exists on this server yet: set it up first (see above).' : 'Wrong email or password.';
       setError(err instanceof ApiError && err.status === 401 ? refused : err instanceof Error ? err.message : String(err));
@@ -50,6 +54,11 @@ export function SignInForm({ message, setupNeeded = false }: { message: string |
       <button type="submit" className="button" disabled={busy}>
         Sign in
       </button>
+      {!setupNeeded && (
+        <p className="signin__forgot">
+          <Link to={UI_ROUTES.forgotPassword}>Forgot your password?</Link>
+        </p>
+      )}
     </form>
   );
 }

@@ -16,6 +16,10 @@ const SettingsPage = lazy(() => import('./SettingsPage.tsx').then((m) => ({ defa
 const SetupPage = lazy(() => import('./SetupPage.tsx').then((m) => ({ default: m.SetupPage })));
 const NewProjectPage = lazy(() => import('./NewProjectPage.tsx').then((m) => ({ default: m.NewProjectPage })));
 const InvitationPage = lazy(() => import('./InvitationPage.tsx').then((m) => ({ default: m.InvitationPage })));
+const AccountPage = lazy(() => import('./AccountPage.tsx').then((m) => ({ default: m.AccountPage })));
+const UsersPage = lazy(() => import('./UsersPage.tsx').then((m) => ({ default: m.UsersPage })));
+const ResetPasswordPage = lazy(() => import('./ResetPasswordPage.tsx').then((m) => ({ default: m.ResetPasswordPage })));
+const ForgotPasswordPage = lazy(() => import('./ForgotPasswordPage.tsx').then((m) => ({ default: m.ForgotPasswordPage })));
 const AppNotFound = lazy(() => import('./AppNotFound.tsx').then((m) => ({ default: m.AppNotFound })));
 
 const page = (node: ReactNode) => <Suspense fallback={<Loading what="the dashboard" />}>{node}</Suspense>;
@@ -31,5 +35,9 @@ export const APP_ROUTES: RouteDef[] = [
   { path: '/app/p/:slug/settings', render: (p) => page(<SettingsPage key={p.slug} slug={p.slug ?? ''} />) },
   { path: UI_ROUTES.invitation, render: () => page(<InvitationPage />) },
   { path: UI_ROUTES.setup, render: () => page(<SetupPage />) },
+  { path: UI_ROUTES.account, render: () => page(<AccountPage />) },
+  { path: UI_ROUTES.users, render: () => page(<UsersPage />) },
+  { path: UI_ROUTES.passwordReset, render: () => page(<ResetPasswordPage />) },
+  { path: UI_ROUTES.forgotPassword, render: () => page(<ForgotPasswordPage />) },
   { path: '/app/*', render: () => page(<AppNotFound />) },
 ];

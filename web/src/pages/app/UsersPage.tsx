@@ -1,0 +1,104 @@
+import { useState } from 'react';
+import type { SessionUser } from '../../api.ts';
+import { appApi, type UserListItem } from '../../api-app.ts';
+import { useLoad, useTitle } from '../../hooks.ts';
+import { formatDate } from '../../format.ts';
+import { ErrorMessage, Loading } from '../../components/Status.tsx';
+import { MaintainerLayout } from '../../components/app/MaintainerLayout.tsx';
+import { ConfirmButton } from '../../components/app/ConfirmButton.tsx';
+
+/**
+ * `/app/users` (site admins): every account, disabled and re-enabled here. Disabling ends the user's sessions and
+ * revokes their tokens at once, which the confirmation says; the server refuses to disable yourself (409) and the
+ * page shows its words.
+ */
+export function UsersPage() {
+  return <MaintainerLayout>{({ user }) => (user.site_admin ? <Users me={user} /> : <NotSiteAdmin />)}</MaintainerLayout>;
+}
+
+function NotSiteAdmin() {
+  useTitle('Users');
+  return (
+    <>
+      <h1>Users</h1>
+      <p className="notice">Only site administrators manage the accounts of this server.</p>
+    </>
+  );
+}
+
+function Users({ me }: { me: SessionUser }) {
+  useTitle('Users');
+  const [users, reload] = useLoad(() => appApi.users(), []);
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const setDisabled = async (u: UserListItem, disabled: boolean) => {
+    setMessage(null);
+    try {
+      await appApi.setUserDisabled(u.id, disabled);
+      setMessage({
+        ok: true,
+        text: disabled
+          ? `${u.name} (${u.email}) is disabled: their sessions ended and their API tokens were revoked.`
+          : `${u.name} (${u.email}) can sign in again. Their old API tokens stay revoked.`,
+      });
+      reload();
+    } catch (err) {
+      setMessage({ ok: false, text: err instanceof Error ? err.message : String(err) });
+    }
+  };
+  return (
+    <>
+      <h1>Users</h1>
+      <p>Every account on this server. A disabled account cannot sign in and its API tokens no longer work; re-enabling it gives no token back.</p>
+      {message && (
+        <p className={message.ok ? 'notice notice--ok' : 'notice notice--error'} role={message.ok ? 'status' : 'alert'}>
+          {message.text}
+        </p>
+      )}
+      {users.state === 'loading' && <Loading what="the accounts" />}
+      {users.state === 'error' && <ErrorMessage error={users.error} />}
+      {users.state === 'ready' && (
+        <>
+          <p className="muted">
+            {users.data.users.length} account{users.data.users.length === 1 ? '' : 's'}, {users.data.users.filter((u) => u.disabled).length} disabled.
+          </p>
+          <ul className="rows" aria-label="Accounts">
+            {users.data.users.map((u) => (
+              <li key={u.id} className={`rows__item${u.disabled ? ' rows__item--disabled' : ''}`}>
+                <span>
+                  <strong>{u.name}</strong> <span className="muted">{u.email}</span>{' '}
+                  <span className="badges">
+                    {u.id === me.id && <span className="badge">you</span>}
+                    {u.site_admin && <span className="badge">site admin</span>}
+                    {u.disabled && <span className="badge badge--revoked">disabled</span>}
+                  </span>
+                  <br />
+                  <span className="muted">created {formatDate(u.created_at)}</span>
+                </span>
+                {u.disabled ? (
+                  <button type="button" className="button button--small" onClick={() => void setDisabled(u, false)}>
+                    Re-enable<span className="visually-hidden"> {u.email}</span>
+                  </button>
+                ) : (
+                  <ConfirmButton
+                    label={
+                      <>
+                        Disable<span className="visually-hidden"> {u.email}</span>
+                      </>
+                    }
+                    question={
+                      <>
+                        Disable {u.name} ({u.email})? Their sessions end and their API tokens are revoked at once; they cannot sign in until re-enabled.
+                      </>
+                    }
+                    confirmLabel={`Disable ${u.email}`}
+                    onConfirm={() => setDisabled(u, true)}
+                  />
+                )}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </>
+  );
+}
