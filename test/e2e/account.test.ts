@@ -148,6 +148,7 @@ describe('account, tokens, sessions and users in the dashboard', () => {
       await a.page.getByRole('button', { name: /^Sign out other sessions \(\d+\)$/ }).click();
       await a.page.getByRole('status').filter({ hasText: 'Your other sessions were signed out.' }).waitFor();
       await a.page.getByText('This is your only session.').waitFor();
+      await sessions.nth(1).waitFor({ state: 'detached' });
       assert.equal(await sessions.count(), 1);
       assert.match(await sessions.innerText(), /this session/);
       await nextStep(b.page);
@@ -161,6 +162,8 @@ describe('account, tokens, sessions and users in the dashboard', () => {
       const other = sessions.filter({ hasNotText: 'this session' });
       await other.getByRole('button', { name: /^End session signed in / }).click();
       await a.page.getByRole('status').filter({ hasText: /^The session signed in .* was ended\.$/ }).waitFor();
+      // The list reloads after the notice: wait for the ended row to leave it.
+      await sessions.nth(1).waitFor({ state: 'detached' });
       assert.equal(await sessions.count(), 1);
       await nextStep(b.page);
       await expectSignedOut(b.page);
