@@ -8,6 +8,7 @@ import * as mail from './migrations/0006-mail.ts';
 import * as advisories from './migrations/0007-advisories.ts';
 import * as recognition from './migrations/0008-recognition.ts';
 import * as claims from './migrations/0009-claims.ts';
+import * as queueIndex from './migrations/0011-queue-index.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
@@ -19,6 +20,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0007-advisories': advisories,
   '0008-recognition': recognition,
   '0009-claims': claims,
+  '0011-queue-index': queueIndex,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

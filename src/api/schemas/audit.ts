@@ -10,7 +10,11 @@ export const AuditListSchema = Type.Object({ entries: Type.Array(AuditEntrySchem
 export const ProjectAuditListSchema = Type.Object({ entries: Type.Array(ProjectAuditEntrySchema) });
 export const AuditVerifySchema = Type.Object({
   ok: Type.Boolean(),
-  entries: Type.Integer({ description: 'entries checked' }),
+  full: Type.Boolean({ description: 'whether the whole chain was checked, or only from the checkpoint on' }),
+  entries: Type.Integer({ description: 'entries in the verified chain (up to the head)' }),
+  checked: Type.Integer({ description: 'entries hashed by this verification' }),
+  from_seq: Type.Integer({ description: 'the first entry checked' }),
+  checkpoint_seq: Type.Integer({ description: 'the last entry known intact after this verification' }),
   problems: Type.Array(
     Type.Object({
       seq: Type.Integer(),

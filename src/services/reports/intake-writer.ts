@@ -3,6 +3,7 @@ import { formatTrackingId } from '../../core/reports/tracking-id.ts';
 import type { AttachmentsTable, ReportsTable } from '../../adapters/db/schema.ts';
 import { appendAuditBatch, type AuditRecord } from '../audit/audit-log.ts';
 import type { Db, Tx } from '../../adapters/db/database.ts';
+import { indexOfNewReport, insertDeadlines, slaPoliciesForIntake, type IndexedReport } from './queue-index.ts';
 
 /** A validated, sealed submission waiting for its tracking ID and its commit. */
 export interface PreparedReport {
@@ -81,11 +82,29 @@ export class IntakeWriter {
     const now = this.ctx.now();
     const year = now.getUTCFullYear();
     return this.ctx.db.transaction().execute(async (tx) => {
+      // The queue index of each new report, from the policy as committed (see queue-index.ts).
+      const policies = await slaPoliciesForIntake(tx, [...new Set(items.map((it) => it.projectId))]);
+      const indexed: IndexedReport[] = [];
+      for (const it of items) {
+        const policy = policies.get(it.projectId);
+        // No policy: no such project, and the insert below fails on its foreign key.
+        if (!policy) continue;
+        const report = { state: it.report.state, severity: it.report.severity ?? null, createdAt: new Date(it.report.created_at ?? now) };
+        indexed.push({ id: it.report.id, projectId: it.projectId, index: indexOfNewReport(report, policy, now) });
+      }
+      const indexOf = new Map(indexed.map((r) => [r.id, r.index]));
       const trackingIds = await assignTrackingIds(tx, items, year);
       await tx
         .insertInto('reports')
-        .values(items.map((it, i) => ({ ...it.report, tracking_id: trackingIds[i] as string })))
+        .values(
+          items.map((it, i) => {
+            const index = indexOf.get(it.report.id);
+            const queue = index ? { next_due_at: index.nextDueAt, next_due_clock: index.nextClock, queue_rank: index.rank, queue_key: index.key, queue_indexed_at: now } : {};
+            return { ...it.report, ...queue, tracking_id: trackingIds[i] as string };
+          }),
+        )
         .execute();
+      await insertDeadlines(tx, indexed);
       const files = items.flatMap((it) => it.attachments);
       if (files.length) await tx.insertInto('attachments').values(files).execute();
       for (const [i, it] of items.entries()) if (it.afterInsert) await it.afterInsert(tx, trackingIds[i] as string);
