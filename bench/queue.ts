@@ -4,7 +4,8 @@
  *   npm run bench:queue                                   (= npx tsx bench/queue.ts: 1k, 10k and 50k reports, PGlite)
  *   BENCH_SIZES=1000,10000 npx tsx bench/queue.ts
  *   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npx tsx bench/queue.ts   (PostgreSQL, a fresh database per size)
- *   BENCH_MILLION=1 npx tsx bench/queue.ts                (also 1,000,000 reports, leaner: see below)
+ *   BENCH_MILLION=1 npx tsx bench/queue.ts                (also 1,000,000 reports, leaner: see below;
+ *                                                          BENCH_SIZES= BENCH_MILLION=1 for that one alone)
  *
  * Per size, a project is seeded by direct inserts of what the services write (sealed titles and ~2 KB sealed
  * bodies, ~10 events per report along realistic paths through the workflow, thread messages for replies, one hash-
@@ -43,7 +44,7 @@ import { OPEN_STATES, type ReportState } from '../src/core/reports/states.ts';
 import { sha256Hex } from '../src/adapters/crypto/tokens.ts';
 import type { Database } from '../src/adapters/db/schema.ts';
 
-const SIZES = (process.env.BENCH_SIZES ?? '1000,10000,50000').split(',').map(Number);
+const SIZES = (process.env.BENCH_SIZES ?? '1000,10000,50000').split(',').filter(Boolean).map(Number);
 const MILLION = process.env.BENCH_MILLION === '1';
 const RUNS = Number(process.env.BENCH_RUNS ?? 9);
 const WARMUP = 2;
@@ -133,7 +134,7 @@ function lifeOf(rand: () => number, createdAt: number, now: number, lean: boolea
   };
   for (const step of steps) {
     if (step.kind === 'chatter') {
-      for (let k = Math.floor(rand() * 5); k > 0; k--) {
+      for (let k = Math.floor(rand() * 7); k > 0; k--) {
         if (!next()) return life;
         message('reporter');
         if (!next()) return life;

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { SlaEvent } from '../../core/sla/types.ts';
-import type { DbOrTx } from '../context.ts';
+import type { DbOrTx } from '../../adapters/db/database.ts';
 
 /**
  * The events of some reports, oldest first, as the SLA clock reads them. The ids travel as one array parameter,

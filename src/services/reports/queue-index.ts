@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { computeDeadlines, type SlaPolicy } from '../../core/sla/clock.ts';
 import { queueIndexOf, type QueueIndex } from '../../core/sla/queue-index.ts';
 import type { SlaEvent } from '../../core/sla/types.ts';
-import type { DbOrTx, Tx } from '../context.ts';
+import type { DbOrTx, Tx } from '../../adapters/db/database.ts';
 import { loadEvents } from './event-log.ts';
 
 /**
