@@ -12,10 +12,10 @@ export const presentProjectAuditEntry = (r: AuditRow): ProjectAuditEntry => ({ .
 /** The answer of a verification of the chain (the API's, and `embargo audit verify --json`'s). */
 export const presentAuditVerification = (v: AuditVerification): AuditVerify => ({
   ok: v.problems.length === 0,
-  full: v.full,
   entries: v.entries,
+  problems: v.problems,
+  full: v.full,
   checked: v.checked,
   from_seq: v.fromSeq,
   checkpoint_seq: v.checkpoint.seq,
-  problems: v.problems,
 });
