@@ -443,6 +443,7 @@ async function benchSize(n: number, lean: boolean): Promise<{ n: number; rows: R
     add('queue: first page (open states, 50)', first.ms);
     add('queue: first page (all states)', (await time(rt, token, `${P}/reports`)).ms);
     add('queue: filtered (triaged, high)', (await time(rt, token, `${P}/reports?state=triaged&severity=high`)).ms);
+    add('queue: filtered (open, critical: as the dashboard asks)', (await time(rt, token, `${P}/reports?${open}&severity=critical`)).ms);
     add('queue: filtered (open, due within 24 h)', (await time(rt, token, `${P}/reports?${open}&due_within_hours=24`)).ms);
     // Page 20 by following the cursors: keyset pages cost the same wherever they start.
     let cursor = (first.body as { next_cursor: string | null }).next_cursor;
@@ -483,6 +484,7 @@ async function benchSize(n: number, lean: boolean): Promise<{ n: number; rows: R
     const plans: [string, { compile(): CompiledQuery }][] = [
       ['queue, first page (open states)', queueQuery(db, project.id, { state: [...OPEN_STATES] }, null, null, 51)],
       ['queue, filtered (triaged, high)', queueQuery(db, project.id, { state: ['triaged'], severity: ['high'] }, null, null, 51)],
+      ['queue, filtered (open, critical)', queueQuery(db, project.id, { state: [...OPEN_STATES], severity: ['critical'] }, null, null, 51)],
       ['queue, a later page (cursor)', queueQuery(db, project.id, { state: [...OPEN_STATES] }, null, [0, Date.now(), '00000000-0000-0000-0000-000000000000'], 51)],
       ['SLA view, first page', slaQuery(db, project.id, null, null, 51)],
       ['report audit trail', db.selectFrom('audit_log').selectAll().orderBy('seq', 'asc').where('project_id', '=', project.id).where('report_id', '=', sampleId).limit(5000)],

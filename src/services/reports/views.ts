@@ -148,8 +148,8 @@ const segmentsOf = (filter: ListFilter, nowMs: number): Segment[] =>
 
 /**
  * The queue query of one segment, for a page after `after` (rank, key, id): an index range scan of
- * reports_queue_idx (or reports_queue_state_idx for one state) that stops after `limit` rows. Exported for the
- * bench's EXPLAIN.
+ * reports_queue_idx (or reports_queue_state_idx / reports_queue_severity_idx for one state or one severity) that
+ * stops after `limit` rows. Exported for the bench's EXPLAIN.
  */
 export function queueQuery(db: DbOrTx, projectId: string, filter: ListFilter, segment: Segment, after: Position | null, limit: number) {
   let q = db
@@ -157,7 +157,7 @@ export function queueQuery(db: DbOrTx, projectId: string, filter: ListFilter, se
     .select([...SUMMARY_COLUMNS, 'reports.queue_rank', 'reports.queue_key'])
     .where('reports.project_id', '=', projectId);
   if (filter.state?.length) q = filter.state.length === 1 ? q.where('reports.state', '=', filter.state[0] as string) : q.where('reports.state', 'in', filter.state);
-  if (filter.severity?.length) q = q.where('reports.severity', 'in', filter.severity);
+  if (filter.severity?.length) q = filter.severity.length === 1 ? q.where('reports.severity', '=', filter.severity[0] as string) : q.where('reports.severity', 'in', filter.severity);
   if (segment) q = q.where('reports.queue_rank', '=', segment.rank).where('reports.queue_key', '<=', segment.maxKey);
   if (after) {
     const [rank, key, id] = after as [number, number, string];

@@ -52,6 +52,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   // Built after the backfill: cheaper than maintaining them row by row.
   await db.schema.createIndex('reports_queue_idx').on('reports').columns(['project_id', 'queue_rank', 'queue_key', 'id']).execute();
   await db.schema.createIndex('reports_queue_state_idx').on('reports').columns(['project_id', 'state', 'queue_rank', 'queue_key', 'id']).execute();
+  await db.schema.createIndex('reports_queue_severity_idx').on('reports').columns(['project_id', 'severity', 'queue_rank', 'queue_key', 'id']).execute();
   // (project_id, state) is a prefix of the index above.
   await db.schema.dropIndex('reports_project_state_idx').execute();
   await db.schema.createIndex('report_deadlines_sla_idx').on('report_deadlines').columns(['project_id', 'rank', 'sort_key', 'report_id', 'clock']).execute();
@@ -61,7 +62,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const index of ['attachments_report_idx', 'audit_log_project_idx', 'audit_log_report_idx', 'reports_queue_state_idx', 'reports_queue_idx']) {
+  for (const index of ['attachments_report_idx', 'audit_log_project_idx', 'audit_log_report_idx', 'reports_queue_severity_idx', 'reports_queue_state_idx', 'reports_queue_idx']) {
     await db.schema.dropIndex(index).ifExists().execute();
   }
   await db.schema.createIndex('reports_project_state_idx').on('reports').columns(['project_id', 'state']).execute();
