@@ -1,4 +1,5 @@
-import type { AuditEntry, ProjectAuditEntry } from './schemas/audit.ts';
+import type { AuditVerification } from '../services/audit/audit-log.ts';
+import type { AuditEntry, AuditVerify, ProjectAuditEntry } from './schemas/audit.ts';
 
 type AuditRow = { seq: number | string | bigint; at: Date; actor: string; action: string; report_id: string | null; data: unknown; hash: string };
 
@@ -7,3 +8,14 @@ export const presentReportAuditEntry = (r: AuditRow): AuditEntry => ({ seq: Numb
 
 /** One entry of a project's trail, with the report it concerns and its chain hash. */
 export const presentProjectAuditEntry = (r: AuditRow): ProjectAuditEntry => ({ ...presentReportAuditEntry(r), report_id: r.report_id, hash: r.hash });
+
+/** The answer of a verification of the chain (the API's, and `embargo audit verify --json`'s). */
+export const presentAuditVerification = (v: AuditVerification): AuditVerify => ({
+  ok: v.problems.length === 0,
+  entries: v.entries,
+  problems: v.problems,
+  full: v.full,
+  checked: v.checked,
+  from_seq: v.fromSeq,
+  checkpoint_seq: v.checkpoint.seq,
+});

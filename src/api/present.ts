@@ -2,12 +2,12 @@ import type { CvssResult } from '../core/cvss/index.ts';
 import type { CvssAssessment } from '../core/reports/severity-from-cvss.ts';
 import type { Deadline } from '../core/sla/types.ts';
 import type { ProjectRecord } from '../services/projects/projects.ts';
-import type { ReportDetail, ReportSummary, SubmitResult } from '../services/reports/index.ts';
+import type { QueueItem, ReportDetail, ReportSummary, SubmitResult } from '../services/reports/index.ts';
 import { presentEncryption } from './present-pgp.ts';
 import type { ScanDetail, ScanSummary, StoredFinding } from '../services/scanning/scans.ts';
 import type { SlaEntry } from '../services/reports/sla.ts';
 import type { Deadline as DeadlineJson, SlaEntry as SlaEntryJson, SubmissionCreated } from './schemas.ts';
-import type { CvssAssessment as CvssAssessmentJson, ReportDetail as ReportDetailJson, ReporterView, ReportSummary as ReportSummaryJson, ThreadAttachment, ThreadMessage } from './schemas/reports.ts';
+import type { CvssAssessment as CvssAssessmentJson, QueueItem as QueueItemJson, ReportDetail as ReportDetailJson, ReporterView, ReportSummary as ReportSummaryJson, ThreadAttachment, ThreadMessage } from './schemas/reports.ts';
 import type { CvssScore } from './schemas/cvss.ts';
 import type { Member, PendingInvitation, Project, ProjectListItem } from './schemas/projects.ts';
 import type { ProjectRole } from '../core/access/permissions.ts';
@@ -37,6 +37,12 @@ export const presentSummary = (r: ReportSummary): ReportSummaryJson => ({
   created_at: r.createdAt.toISOString(),
   updated_at: r.updatedAt.toISOString(),
   deadlines: r.deadlines.map(presentDeadline),
+});
+
+export const presentQueueItem = (r: QueueItem): QueueItemJson => ({
+  ...presentSummary(r),
+  next_deadline: r.next ? presentDeadline(r.next) : null,
+  queue_order: r.queueOrder,
 });
 
 const presentThread = (d: ReportDetail, slug: string | null): { messages: ThreadMessage[]; attachments: ThreadAttachment[] } => ({

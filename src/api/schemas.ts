@@ -81,7 +81,9 @@ export const SlaResponse = Type.Object({
       Type.Object({ tracking_id: Type.String(), title: Type.String(), state: Type.String(), severity: Nullable(Type.String()) }),
       DeadlineSchema,
     ]),
+    { description: 'one page, breached first, then the soonest due, then paused' },
   ),
+  next_cursor: Nullable(Type.String({ description: 'pass as `cursor` for the next page; null on the last page' })),
 });
 
 export type Deadline = Static<typeof DeadlineSchema>;

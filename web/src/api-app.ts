@@ -20,7 +20,7 @@ export type { ProjectRole, Advisory, AdvisoryState };
 // ---- Response shapes: the server's own response schemas (src/api/schemas/), so a renamed field fails the type-check ----
 
 export type { DashboardProject, DashboardProjectList, Invitation, InvitationAccepted, Member, MemberList, Membership, PendingInvitation } from '../../src/api/schemas/projects.ts';
-export type { ReportDetail, ReportList, ReportSummary, SeverityResult, EmbargoResult, TransitionResult, MessageCreated } from '../../src/api/schemas/reports.ts';
+export type { QueueItem, ReportDetail, ReportList, ReportSummary, SeverityResult, EmbargoResult, TransitionResult, MessageCreated } from '../../src/api/schemas/reports.ts';
 export type { SlaEntry, SlaResponse } from '../../src/api/schemas.ts';
 export type { AuditEntry, AuditList } from '../../src/api/schemas/audit.ts';
 export type { AdvisoryList, AdvisorySummary, AdvisoryView } from '../../src/api/schemas/advisories.ts';
@@ -61,14 +61,25 @@ const advisory = (slug: string, id: string) => `${project(slug)}/advisories/${en
 export const appApi = {
   projects: () => call<DashboardProjectList>('/api/v1/dashboard/projects'),
 
-  reports: (slug: string, filter: { state?: string[]; severity?: string[] } = {}) => {
+  /** One page of a project's queue, most urgent first; `cursor` is the previous page's `next_cursor`. */
+  reports: (slug: string, filter: { state?: string[]; severity?: string[]; dueWithinHours?: number | null } = {}, page: { cursor?: string | null; limit?: number } = {}) => {
     const q = new URLSearchParams();
     if (filter.state?.length) q.set('state', filter.state.join(','));
     if (filter.severity?.length) q.set('severity', filter.severity.join(','));
+    if (filter.dueWithinHours !== undefined && filter.dueWithinHours !== null) q.set('due_within_hours', String(filter.dueWithinHours));
+    if (page.limit) q.set('limit', String(page.limit));
+    if (page.cursor) q.set('cursor', page.cursor);
     const qs = q.toString();
     return call<ReportList>(`${project(slug)}/reports${qs ? '?' + qs : ''}`);
   },
-  sla: (slug: string) => call<SlaResponse>(`${project(slug)}/sla`),
+  /** One page of a project's outstanding deadlines, most urgent first. */
+  sla: (slug: string, page: { cursor?: string | null; limit?: number } = {}) => {
+    const q = new URLSearchParams();
+    if (page.limit) q.set('limit', String(page.limit));
+    if (page.cursor) q.set('cursor', page.cursor);
+    const qs = q.toString();
+    return call<SlaResponse>(`${project(slug)}/sla${qs ? '?' + qs : ''}`);
+  },
 
   report: (slug: string, id: string) => call<ReportDetail>(report(slug, id)),
   transition: (slug: string, id: string, to: string, reason: string | null = null, duplicateOf: string | null = null) =>

@@ -9,6 +9,7 @@ import * as advisories from './migrations/0007-advisories.ts';
 import * as recognition from './migrations/0008-recognition.ts';
 import * as claims from './migrations/0009-claims.ts';
 import * as invitations from './migrations/0010-invitations.ts';
+import * as queueIndex from './migrations/0011-queue-index.ts';
 import * as access from './migrations/0012-access.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
@@ -22,6 +23,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0008-recognition': recognition,
   '0009-claims': claims,
   '0010-invitations': invitations,
+  '0011-queue-index': queueIndex,
   '0012-access': access,
 };
 

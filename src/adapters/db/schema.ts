@@ -116,6 +116,34 @@ export interface ReportsTable extends ReportPgpColumns {
   embargo_until: Timestamp | null;
   created_at: CreatedAt;
   updated_at: Timestamp;
+  /**
+   * The queue index (migration 0011, `core/sla/queue-index.ts`): derived from the events, rewritten with every
+   * event and for the whole project when its policy changes. `next_due_*` name the deadline the position stands for.
+   */
+  next_due_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  next_due_clock: ColumnType<string | null, string | null | undefined, string | null>;
+  queue_rank: Generated<number>;
+  queue_key: Generated<number>;
+  /** The moment the index was computed for: what a waiting (paused) clock's time left and due time are as of. */
+  queue_indexed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
+/** One outstanding deadline of an open report, in the SLA view's order (migration 0011): derived like the queue index. */
+export interface ReportDeadlinesTable {
+  report_id: string;
+  project_id: string;
+  clock: string;
+  rank: number;
+  sort_key: number;
+  due_at: Timestamp;
+}
+
+/** The last audit entry a verification found intact (migration 0011). */
+export interface AuditCheckpointTable {
+  id: number;
+  seq: number;
+  hash: string;
+  verified_at: Timestamp | null;
 }
 
 export interface ReportEventsTable {
@@ -249,6 +277,8 @@ export interface Database extends AdvisoryTables, PgpTables, MailTables, Recogni
   report_sequences: ReportSequencesTable;
   reports: ReportsTable;
   report_events: ReportEventsTable;
+  report_deadlines: ReportDeadlinesTable;
+  audit_checkpoint: AuditCheckpointTable;
   messages: MessagesTable;
   attachments: AttachmentsTable;
   audit_log: AuditLogTable;

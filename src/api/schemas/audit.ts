@@ -10,7 +10,7 @@ export const AuditListSchema = Type.Object({ entries: Type.Array(AuditEntrySchem
 export const ProjectAuditListSchema = Type.Object({ entries: Type.Array(ProjectAuditEntrySchema) });
 export const AuditVerifySchema = Type.Object({
   ok: Type.Boolean(),
-  entries: Type.Integer({ description: 'entries checked' }),
+  entries: Type.Integer({ description: 'entries in the verified chain (up to the head)' }),
   problems: Type.Array(
     Type.Object({
       seq: Type.Integer(),
@@ -18,6 +18,10 @@ export const AuditVerifySchema = Type.Object({
       message: Type.String(),
     }),
   ),
+  full: Type.Boolean({ description: 'whether the whole chain was checked, or only from the checkpoint on' }),
+  checked: Type.Integer({ description: 'entries hashed by this verification' }),
+  from_seq: Type.Integer({ description: 'the first entry checked' }),
+  checkpoint_seq: Type.Integer({ description: 'the last entry known intact after this verification' }),
 });
 
 export type AuditEntry = Static<typeof AuditEntrySchema>;

@@ -92,13 +92,24 @@ export const ReporterViewSchema = Type.Object({
   attachments: Type.Array(ThreadAttachmentSchema),
 });
 
-export const ReportListSchema = Type.Object({ reports: Type.Array(ReportSummarySchema) });
+/** A report in the queue: its summary, the deadline that places it, and its place in the order. */
+export const QueueItemSchema = Type.Object({
+  ...ReportSummarySchema.properties,
+  next_deadline: Nullable(DeadlineSchema),
+  queue_order: Type.String({ description: 'sorts like the queue when compared as a string: merges the queues of several projects' }),
+});
+
+export const ReportListSchema = Type.Object({
+  reports: Type.Array(QueueItemSchema, { description: 'one page, most urgent first' }),
+  next_cursor: Nullable(Type.String({ description: 'pass as `cursor` for the next page; null on the last page' })),
+});
 export const TransitionResultSchema = Type.Object({ from: StateEnum, to: StateEnum });
 export const SeverityResultSchema = Type.Object({ severity: Nullable(SeverityEnum), cvss: CvssAssessmentSchema });
 export const EmbargoResultSchema = Type.Object({ embargo_until: Nullable(Type.String({ description: 'the date or date-time as it was given' })) });
 export const MessageCreatedSchema = Type.Object({ id: Type.String() });
 
 export type ReportSummary = Static<typeof ReportSummarySchema>;
+export type QueueItem = Static<typeof QueueItemSchema>;
 export type ReportBody = Static<typeof ReportBodySchema>;
 export type ThreadMessage = Static<typeof ThreadMessageSchema>;
 export type ThreadAttachment = Static<typeof ThreadAttachmentSchema>;

@@ -3,12 +3,17 @@ import { presentSlaEntry } from '../../api/present.ts';
 import { apiFromEnv } from '../api-client.ts';
 import { CLI_ACTOR, withServices } from '../database.ts';
 import { humanDuration, out, table } from '../output.ts';
+import { MAX_PAGE_SIZE } from '../../services/paging.ts';
 
-/** The JSON of GET /api/v1/projects/:slug/sla; database mode builds the same with the same presenter. */
+/**
+ * The JSON of GET /api/v1/projects/:slug/sla with every page joined (so `next_cursor` is null); database mode builds
+ * the same with the same presenter.
+ */
 interface SlaJson {
   project: string;
   now: string;
   deadlines: ReturnType<typeof presentSlaEntry>[];
+  next_cursor: string | null;
 }
 
 const hoursArg = (value: string): number => {
@@ -17,14 +22,31 @@ const hoursArg = (value: string): number => {
   return n;
 };
 
+/** Pages of the largest size the API gives, followed to the end. */
 async function load(slug: string, hours: number | undefined): Promise<SlaJson> {
   const api = apiFromEnv(process.env);
-  if (api) return api.request<SlaJson>('GET', `/api/v1/projects/${encodeURIComponent(slug)}/sla${hours === undefined ? '' : `?due_within_hours=${hours}`}`);
+  if (api) {
+    const base = `/api/v1/projects/${encodeURIComponent(slug)}/sla?limit=${MAX_PAGE_SIZE}${hours === undefined ? '' : `&due_within_hours=${hours}`}`;
+    let page = await api.request<SlaJson>('GET', base);
+    const deadlines = [...page.deadlines];
+    while (page.next_cursor) {
+      page = await api.request<SlaJson>('GET', `${base}&cursor=${encodeURIComponent(page.next_cursor)}`);
+      deadlines.push(...page.deadlines);
+    }
+    return { project: page.project, now: page.now, deadlines, next_cursor: null };
+  }
   return withServices(process.env, { bootstrap: false }, async (ctx) => {
     const [{ getProject }, { slaView }] = await Promise.all([import('../../services/projects/projects.ts'), import('../../services/reports/sla.ts')]);
     const project = await getProject(ctx.db, slug);
-    const entries = await slaView(ctx, project, CLI_ACTOR, hours === undefined ? {} : { dueWithinMs: hours * 3_600_000 });
-    return { project: project.slug, now: ctx.now().toISOString(), deadlines: entries.map(presentSlaEntry) };
+    const filter = hours === undefined ? {} : { dueWithinMs: hours * 3_600_000 };
+    const deadlines: SlaJson['deadlines'] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await slaView(ctx, project, CLI_ACTOR, { ...filter, limit: MAX_PAGE_SIZE, cursor });
+      deadlines.push(...page.items.map(presentSlaEntry));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    return { project: project.slug, now: ctx.now().toISOString(), deadlines, next_cursor: null };
   });
 }
 

@@ -47,9 +47,20 @@ export interface ChainHead {
 
 /** Checks entries given in sequence order against each other and against the recorded head. */
 export function verifyChain(entries: readonly AuditEntry[], head: ChainHead, sha256: Sha256Hex): ChainProblem[] {
+  const segment = verifySegment(entries, { seq: 0, hash: GENESIS_HASH }, sha256);
+  return [...segment.problems, ...checkHead(segment.last, head)];
+}
+
+/**
+ * Checks entries given in sequence order that continue the chain after `from` (the last entry known good, or
+ * seq 0 with the genesis hash): each must follow in sequence, link to the hash before it and hash to its own.
+ * Returns the problems and the last entry seen, from which the next segment continues: a long chain can be
+ * checked in pieces, and an incremental verification can start at a checkpoint.
+ */
+export function verifySegment(entries: readonly AuditEntry[], from: ChainHead, sha256: Sha256Hex): { problems: ChainProblem[]; last: ChainHead } {
   const problems: ChainProblem[] = [];
-  let expectedSeq = 1;
-  let prevHash = GENESIS_HASH;
+  let expectedSeq = from.seq + 1;
+  let prevHash = from.hash;
   for (const e of entries) {
     if (e.seq !== expectedSeq) {
       problems.push({ seq: expectedSeq, problem: 'missing', message: `entries ${expectedSeq}..${e.seq - 1} are missing` });
@@ -57,19 +68,29 @@ export function verifyChain(entries: readonly AuditEntry[], head: ChainHead, sha
     if (e.prev_hash !== prevHash) {
       problems.push({ seq: e.seq, problem: 'broken-link', message: `entry ${e.seq} does not link to the entry before it` });
     }
-    const { prev_hash: _p, hash: _h, ...content } = e;
-    if (sha256(chainInput(content, e.prev_hash)) !== e.hash) {
+    if (!hashesTo(e, sha256)) {
       problems.push({ seq: e.seq, problem: 'tampered', message: `entry ${e.seq} (${e.action}) was modified after it was written` });
     }
     prevHash = e.hash;
     expectedSeq = e.seq + 1;
   }
-  if (head.seq !== expectedSeq - 1 || head.hash !== prevHash) {
-    problems.push({
+  return { problems, last: { seq: expectedSeq - 1, hash: prevHash } };
+}
+
+/** Whether an entry's content and previous hash still hash to its recorded hash. */
+export function hashesTo(e: AuditEntry, sha256: Sha256Hex): boolean {
+  const { prev_hash: _p, hash: _h, ...content } = e;
+  return sha256(chainInput(content, e.prev_hash)) === e.hash;
+}
+
+/** The chain must end where the head row says: otherwise entries were removed from the end. */
+export function checkHead(last: ChainHead, head: ChainHead): ChainProblem[] {
+  if (head.seq === last.seq && head.hash === last.hash) return [];
+  return [
+    {
       seq: head.seq,
       problem: 'head-mismatch',
-      message: `the log ends at entry ${expectedSeq - 1} but the chain head records entry ${head.seq}: entries were removed from the end`,
-    });
-  }
-  return problems;
+      message: `the log ends at entry ${last.seq} but the chain head records entry ${head.seq}: entries were removed from the end`,
+    },
+  ];
 }

@@ -131,6 +131,8 @@ function advanceBusinessWall(fromWall: number, budget: number, calendar: Busines
 
 /** Offset of the zone from UTC at `instant`, in ms (e.g. +3_600_000 for CET). */
 export function zoneOffset(instant: number, timeZone: string): number {
+  // Most policies count in UTC: no need to ask Intl (the costliest step of computing deadlines).
+  if (timeZone === 'UTC') return 0;
   const parts = zoneFormatter(timeZone).formatToParts(new Date(instant));
   const field = (type: Intl.DateTimeFormatPartTypes): number => Number(parts.find((p) => p.type === type)?.value);
   const wallToSecond = Date.UTC(field('year'), field('month') - 1, field('day'), field('hour'), field('minute'), field('second'));

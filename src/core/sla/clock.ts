@@ -33,8 +33,11 @@ interface History {
   embargoUntil: string | undefined;
 }
 
+/** The parts of a policy the clocks read: a caller may load just these. */
+export type SlaPolicy = Pick<Policy, 'response' | 'disclosure'>;
+
 interface Context {
-  policy: Policy;
+  policy: SlaPolicy;
   history: History;
   calendar: BusinessCalendar;
   state: ReportState;
@@ -50,7 +53,7 @@ interface Context {
  * The SLA deadlines of one report as seen at `now`: a pure function of its events (later ones are
  * ignored, so any past moment can be replayed), the policy and the time. Semantics: docs/sla.md.
  */
-export function computeDeadlines(events: readonly SlaEvent[], policy: Policy, now: Date): Deadline[] {
+export function computeDeadlines(events: readonly SlaEvent[], policy: SlaPolicy, now: Date): Deadline[] {
   const nowMs = now.getTime();
   if (Number.isNaN(nowMs)) throw DomainError.validation([{ field: 'now', message: 'not a valid date' }]);
   const history = readHistory(events, nowMs);
@@ -161,7 +164,7 @@ export function embargoEndsAt(until: string, timeZone: string): number {
   return instant(until, 'embargo-set.until');
 }
 
-function contextOf(history: History, policy: Policy, now: number): Context {
+function contextOf(history: History, policy: SlaPolicy, now: number): Context {
   const trailingClosed: { at: number; to: ReportState }[] = [];
   for (const change of [...history.states].reverse()) {
     if (OPEN.has(change.to)) break;

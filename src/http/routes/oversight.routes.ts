@@ -1,4 +1,4 @@
-import { presentProjectAuditEntry } from '../../api/present-audit.ts';
+import { presentAuditVerification, presentProjectAuditEntry } from '../../api/present-audit.ts';
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { ServiceContext } from '../../services/context.ts';
 import { verifyAudit } from '../../services/audit/audit-log.ts';
@@ -6,7 +6,8 @@ import { projectAudit } from '../../services/projects/dashboard.ts';
 import { slaView } from '../../services/reports/sla.ts';
 import { requireSiteAdmin } from '../auth.ts';
 import { presentSlaEntry } from '../../api/present.ts';
-import { SlaResponse, SlugParams } from '../../api/schemas.ts';
+import { SlaResponse, SlugParams, Str } from '../../api/schemas.ts';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../services/paging.ts';
 import { AuditVerifySchema, ProjectAuditListSchema } from '../../api/schemas/audit.ts';
 
 export const oversightRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox => async (app) => {
@@ -17,15 +18,22 @@ export const oversightRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox 
         tags: ['sla'],
         summary: 'Outstanding deadlines of open reports, breached first, then soonest due',
         params: SlugParams,
-        querystring: Type.Object({ due_within_hours: Type.Optional(Type.Number({ minimum: 0 })) }, { additionalProperties: false }),
+        querystring: Type.Object(
+          {
+            due_within_hours: Type.Optional(Type.Number({ minimum: 0 })),
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PAGE_SIZE, description: `page size (default ${DEFAULT_PAGE_SIZE})` })),
+            cursor: Type.Optional(Str(500, 1)),
+          },
+          { additionalProperties: false },
+        ),
         response: { 200: SlaResponse },
       },
     },
     async (req) => {
       const p = req.project;
-      const hours = req.query.due_within_hours;
-      const entries = await slaView(ctx, p, req.actor, hours === undefined ? {} : { dueWithinMs: hours * 3_600_000 });
-      return { project: p.slug, now: ctx.now().toISOString(), deadlines: entries.map(presentSlaEntry) };
+      const q = req.query;
+      const page = await slaView(ctx, p, req.actor, { dueWithinMs: q.due_within_hours === undefined ? undefined : q.due_within_hours * 3_600_000, limit: q.limit, cursor: q.cursor });
+      return { project: p.slug, now: ctx.now().toISOString(), deadlines: page.items.map(presentSlaEntry), next_cursor: page.nextCursor };
     },
   );
 
@@ -38,9 +46,19 @@ export const oversightRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox 
     },
   );
 
-  app.get('/api/v1/audit/verify', { schema: { tags: ['audit'], summary: 'Verify the whole hash chain (site admins)', response: { 200: AuditVerifySchema } } }, async (req) => {
-    requireSiteAdmin(req);
-    const result = await verifyAudit(ctx.db);
-    return { ok: result.problems.length === 0, entries: result.entries, problems: result.problems };
-  });
+  app.get(
+    '/api/v1/audit/verify',
+    {
+      schema: {
+        tags: ['audit'],
+        summary: 'Verify the hash chain from the last verified checkpoint to the head, or all of it with full=true (site admins)',
+        querystring: Type.Object({ full: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
+        response: { 200: AuditVerifySchema },
+      },
+    },
+    async (req) => {
+      requireSiteAdmin(req);
+      return presentAuditVerification(await verifyAudit(ctx.db, { full: req.query.full ?? false, at: ctx.now() }));
+    },
+  );
 };

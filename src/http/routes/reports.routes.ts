@@ -12,8 +12,9 @@ import {
   transitionReport,
 } from '../../services/reports/index.ts';
 import { actorLabel } from '../auth.ts';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../services/paging.ts';
 import { readMultipart } from '../multipart.ts';
-import { presentAssessment, presentDetail, presentSubmissionCreated, presentSummary } from '../../api/present.ts';
+import { presentAssessment, presentDetail, presentQueueItem, presentSubmissionCreated } from '../../api/present.ts';
 import { Download, Nullable, ReasonEnum, ReportParams, SeverityEnum, SlugParams, StateEnum, Str, SubmissionBody, SubmissionCreated, TrackingId } from '../../api/schemas.ts';
 import {
   EmbargoResultSchema,
@@ -71,19 +72,31 @@ export const reportRoutes = (ctx: ServiceContext, limits: IntakeLimits): Fastify
     {
       schema: {
         tags: ['triage'],
-        summary: 'The report queue (filters: comma-separated states and severities)',
+        summary: 'The report queue, a page at a time, most urgent first (filters: comma-separated states and severities, due within hours)',
         params: SlugParams,
-        querystring: Type.Object({ state: Type.Optional(Str(300)), severity: Type.Optional(Str(100)) }, { additionalProperties: false }),
+        querystring: Type.Object(
+          {
+            state: Type.Optional(Str(300)),
+            severity: Type.Optional(Str(100)),
+            due_within_hours: Type.Optional(Type.Number({ minimum: 0, description: 'only reports whose next deadline is overdue or due within this many hours' })),
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PAGE_SIZE, description: `page size (default ${DEFAULT_PAGE_SIZE})` })),
+            cursor: Type.Optional(Str(500, 1)),
+          },
+          { additionalProperties: false },
+        ),
         response: { 200: ReportListSchema },
       },
     },
     async (req) => {
-      const p = req.project;
-      const reports = await listReports(ctx, p, req.actor, {
-        state: csv(req.query.state) as never,
-        severity: csv(req.query.severity) as never,
-      });
-      return { reports: reports.map(presentSummary) };
+      const q = req.query;
+      const page = await listReports(
+        ctx,
+        req.project,
+        req.actor,
+        { state: csv(q.state) as never, severity: csv(q.severity) as never, dueWithinMs: q.due_within_hours === undefined ? undefined : q.due_within_hours * 3_600_000 },
+        { limit: q.limit, cursor: q.cursor },
+      );
+      return { reports: page.items.map(presentQueueItem), next_cursor: page.nextCursor };
     },
   );
 

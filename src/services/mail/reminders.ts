@@ -3,11 +3,41 @@ import { UI_ROUTES, uiPath } from '../../core/ui-paths.ts';
 import { computeDeadlines, isOutstanding } from '../../core/sla/clock.ts';
 import type { Deadline } from '../../core/sla/types.ts';
 import type { Policy } from '../../core/policy/types.ts';
-import { OPEN_STATES } from '../../core/reports/states.ts';
+import { RANK_RUNNING } from '../../core/sla/queue-index.ts';
 import { deadlineReminder, type ReminderThreshold } from '../../core/mail/templates.ts';
 import type { ServiceContext } from '../context.ts';
 import { loadEvents } from '../reports/events.ts';
 import { enqueueMail } from './outbox.ts';
+
+const CHUNK = 500;
+
+/**
+ * Open reports with a running deadline due at or before `byMs`, a chunk at a time in the SLA index's order
+ * (report_deadlines_sla_idx); each report once.
+ */
+async function* reportsWithDeadlinesDueBy(ctx: ServiceContext, projectId: string, byMs: number): AsyncGenerator<{ id: string; tracking_id: string }[]> {
+  const seen = new Set<string>();
+  let after: [number, string, string] | null = null;
+  for (;;) {
+    let q = ctx.db
+      .selectFrom('report_deadlines as d')
+      .innerJoin('reports as r', 'r.id', 'd.report_id')
+      .select(['r.id', 'r.tracking_id', 'd.sort_key', 'd.clock'])
+      .where('d.project_id', '=', projectId)
+      .where('d.rank', '=', RANK_RUNNING)
+      .where('d.sort_key', '<=', byMs);
+    if (after) {
+      const [key, reportId, clock] = after;
+      q = q.where((eb) => eb(eb.refTuple('d.sort_key', 'd.report_id', 'd.clock'), '>', eb.tuple(key, reportId, clock)));
+    }
+    const rows = await q.orderBy('d.sort_key').orderBy('d.report_id').orderBy('d.clock').limit(CHUNK).execute();
+    const last = rows.at(-1);
+    if (!last) return;
+    const fresh = rows.filter((r) => !seen.has(r.id) && seen.add(r.id));
+    if (fresh.length) yield fresh.map((r) => ({ id: r.id, tracking_id: r.tracking_id }));
+    after = [Number(last.sort_key), last.id, last.clock];
+  }
+}
 
 /** Which reminder a deadline calls for now, if any: breached beats due-soon; paused and met clocks are quiet. */
 export function reminderThreshold(d: Deadline, dueSoonMs: number): ReminderThreshold | null {
@@ -31,19 +61,16 @@ export async function sendDueReminders(ctx: ServiceContext, dueSoonMs: number): 
   const projects = await ctx.db.selectFrom('projects').select(['id', 'slug', 'name', 'policy']).execute();
   let queued = 0;
   for (const project of projects) {
-    const reports = await ctx.db
-      .selectFrom('reports')
-      .select(['id', 'tracking_id'])
-      .where('project_id', '=', project.id)
-      .where('state', 'in', [...OPEN_STATES])
-      .execute();
-    if (!reports.length) continue;
-    const events = await loadEvents(ctx.db, reports.map((r) => r.id));
     const due: Array<{ reportId: string; trackingId: string; deadline: Deadline; threshold: ReminderThreshold }> = [];
-    for (const r of reports) {
-      for (const d of computeDeadlines(events.get(r.id) ?? [], project.policy as Policy, now)) {
-        const threshold = reminderThreshold(d, dueSoonMs);
-        if (threshold) due.push({ reportId: r.id, trackingId: r.tracking_id, deadline: d, threshold });
+    // Only reports the SLA index has a running deadline of, due by then or overdue, are candidates (paused and met
+    // clocks are quiet): their deadlines are then computed from the events, a chunk at a time.
+    for await (const reports of reportsWithDeadlinesDueBy(ctx, project.id, now.getTime() + dueSoonMs)) {
+      const events = await loadEvents(ctx.db, reports.map((r) => r.id));
+      for (const r of reports) {
+        for (const d of computeDeadlines(events.get(r.id) ?? [], project.policy as Policy, now)) {
+          const threshold = reminderThreshold(d, dueSoonMs);
+          if (threshold) due.push({ reportId: r.id, trackingId: r.tracking_id, deadline: d, threshold });
+        }
       }
     }
     if (!due.length) continue;

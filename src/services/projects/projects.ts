@@ -6,6 +6,8 @@ import { appendAudit } from '../audit/audit-log.ts';
 import type { DbOrTx, ServiceContext, Tx } from '../context.ts';
 import { lineOfField, normalizeClaim, policyClaims, type PolicyClaim } from '../../core/policy/claims.ts';
 import { toRecord, type ProjectRecord } from './record.ts';
+import { canonicalJson } from '../../core/audit/chain.ts';
+import { rebuildQueueIndex } from '../reports/queue-index.ts';
 
 export type { ProjectRecord } from './record.ts';
 
@@ -104,6 +106,10 @@ async function refuseClaimsOfOthers(tx: Tx, claims: PolicyClaim[], projectId: st
   throw new DomainError('conflict', `The policy claims ${taken.map((c) => c.field).join(', ')}, already held by another project`, { problems });
 }
 
+/** Whether the commitments the SLA clocks read (`SlaPolicy`) differ. */
+const slaChanged = (before: Policy, after: Policy): boolean =>
+  canonicalJson({ response: before.response, disclosure: before.disclosure }) !== canonicalJson({ response: after.response, disclosure: after.disclosure });
+
 /** Creates the project named by the policy, or replaces its policy; the policy's slug is the key. */
 export async function savePolicy(
   ctx: ServiceContext,
@@ -119,7 +125,7 @@ export async function savePolicy(
     ]);
   }
   return ctx.db.transaction().execute(async (tx) => {
-    const existing = await tx.selectFrom('projects').select(['id', 'tracking_prefix']).where('slug', '=', policy.project.slug).forUpdate().executeTakeFirst();
+    const existing = await tx.selectFrom('projects').select(['id', 'tracking_prefix', 'policy']).where('slug', '=', policy.project.slug).forUpdate().executeTakeFirst();
     const claims = policyClaims(policy);
     await refuseClaimsOfOthers(tx, claims, existing?.id ?? null, yaml);
     const values = {
@@ -141,6 +147,9 @@ export async function savePolicy(
       if ((e as { code?: unknown }).code === '23505') throw new DomainError('conflict', 'Another project claimed one of these values at the same time; save again to see which');
       throw e;
     }
+    // The queue index is derived from the SLA commitments: new ones re-place every report (before the audit entry,
+    // whose head lock would otherwise be held for the whole rebuild).
+    if (existing && slaChanged(existing.policy as Policy, policy)) await rebuildQueueIndex(tx, row.id, policy, now);
     await appendAudit(tx, { actor, action: existing ? 'project.policy-updated' : 'project.created', projectId: row.id, data: { slug: row.slug } }, now);
     ctx.intakeProjects.delete(row.slug);
     return { project: toRecord(row), created: !existing };

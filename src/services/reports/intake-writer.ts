@@ -5,6 +5,7 @@ import { chainAuditRows, type AuditRecord } from '../audit/audit-log.ts';
 import type { MailReplyAddressesTable, OutboxTable } from '../../adapters/db/schema-mail.ts';
 import type { Db, Tx } from '../../adapters/db/database.ts';
 import type { Database } from '../../adapters/db/schema.ts';
+import { deadlinesInsert, indexOfNewReport, slaPoliciesForIntake, type IndexedReport } from './queue-index.ts';
 
 /** Mail rows a new report adds (its acknowledgement, see acknowledgementRows in mail/notify.ts). */
 export interface IntakeMailRows {
@@ -97,18 +98,35 @@ export class IntakeWriter {
   }
 
   /**
-   * One transaction of two statements, whatever the batch holds (PGlite charges a fixed cost per statement, so
-   * this is most of what intake costs): the first advances every project's sequence and locks the audit head, the
-   * second inserts every row — reports, attachments, first events, acknowledgement mails and reply addresses,
-   * audit entries — and advances the head. Sibling data-modifying CTEs see one snapshot and run to completion,
+   * One transaction of three statements, whatever the batch holds (PGlite charges a fixed cost per statement, so
+   * this is most of what intake costs): the first reads the projects' SLA policies (for the queue index), the second
+   * advances every project's sequence and locks the audit head, the third inserts every row — reports with their
+   * queue index, their deadlines, attachments, first events, acknowledgement mails and reply addresses, audit
+   * entries — and advances the head. Sibling data-modifying CTEs see one snapshot and run to completion,
    * and foreign keys are checked at the end of the statement, so children may sit beside their parents.
    */
   private commit(items: PreparedReport[]): Promise<string[]> {
     const now = this.ctx.now();
     const year = now.getUTCFullYear();
     return this.ctx.db.transaction().execute(async (tx) => {
+      // The queue index of each new report, from the policy as committed (see queue-index.ts).
+      const policies = await slaPoliciesForIntake(tx, [...new Set(items.map((it) => it.projectId))]);
+      const indexed: IndexedReport[] = [];
+      for (const it of items) {
+        const policy = policies.get(it.projectId);
+        // No policy: no such project, and the insert below fails on its foreign key.
+        if (!policy) continue;
+        const report = { state: it.report.state, severity: it.report.severity ?? null, createdAt: new Date(it.report.created_at ?? now) };
+        indexed.push({ id: it.report.id, projectId: it.projectId, index: indexOfNewReport(report, policy, now) });
+      }
+      const indexOf = new Map(indexed.map((r) => [r.id, r.index]));
       const { trackingIds, auditHead } = await assignTrackingIds(tx, items, year);
-      const reports = items.map((it, i) => ({ ...it.report, tracking_id: trackingIds[i] as string }));
+      const reports = items.map((it, i) => {
+        const index = indexOf.get(it.report.id);
+        const queue = index ? { next_due_at: index.nextDueAt, next_due_clock: index.nextClock, queue_rank: index.rank, queue_key: index.key, queue_indexed_at: now } : {};
+        return { ...it.report, ...queue, tracking_id: trackingIds[i] as string };
+      });
+      const deadlines = deadlinesInsert(indexed);
       const files = items.flatMap((it) => it.attachments);
       const events = items.map((it) => ({ report_id: it.report.id, kind: 'submitted', at: it.report.created_at ?? now, data: '{}', actor: it.eventActor ?? 'reporter' }));
       const mail = items.map((it, i) => it.mailRows?.(trackingIds[i] as string));
@@ -123,6 +141,7 @@ export class IntakeWriter {
       let q = (tx as unknown as CteChain).with('r', (db) => db.insertInto('reports').values(reports));
       const also = (name: string, insert: (db: QueryCreator<Database>) => unknown) => void (q = q.with(name, insert));
       if (files.length) also('f', (db) => db.insertInto('attachments').values(files));
+      if (deadlines) also('d', () => deadlines);
       also('e', (db) => db.insertInto('report_events').values(events));
       if (replyAddresses.length) also('m', (db) => db.insertInto('mail_reply_addresses').values(replyAddresses));
       if (outbox.length) also('o', (db) => db.insertInto('outbox').values(outbox));

@@ -1,12 +1,14 @@
 import { classificationFlags, type ReportBody, type Classification } from '../../core/reports/submission.ts';
-import { allowedTransitions, type ReportState } from '../../core/reports/states.ts';
+import { allowedTransitions, OPEN_STATES, type ReportState } from '../../core/reports/states.ts';
 import { isSeverity, type Severity } from '../../core/severity.ts';
-import { computeDeadlines } from '../../core/sla/clock.ts';
-import type { Deadline } from '../../core/sla/types.ts';
+import { computeDeadlines, summarize } from '../../core/sla/clock.ts';
+import { queueOrderOf, RANK_PAUSED, RANK_RUNNING } from '../../core/sla/queue-index.ts';
+import type { Deadline, SlaEvent } from '../../core/sla/types.ts';
 import { authorize, type Actor } from '../../core/access/permissions.ts';
 import { openJson } from '../../adapters/crypto/sealer.ts';
 import { appendAudit } from '../audit/audit-log.ts';
-import type { ServiceContext } from '../context.ts';
+import type { DbOrTx, ServiceContext } from '../context.ts';
+import { decodeCursor, encodeCursor, pageSize, type Page, type PageRequest, type Position } from '../paging.ts';
 import type { ProjectRecord } from '../projects/projects.ts';
 import { loadEvents } from './events.ts';
 import type { CvssAssessment } from '../../core/reports/severity-from-cvss.ts';
@@ -61,7 +63,29 @@ export interface MessageView {
   createdAt: Date;
 }
 
-function summarizeRow(ctx: ServiceContext, project: ProjectRecord, row: NonNullable<ReportRow>, events: Map<string, import('../../core/sla/types.ts').SlaEvent[]>): ReportSummary {
+/** The columns a summary needs: never the body. */
+const SUMMARY_COLUMNS = [
+  'reports.id',
+  'reports.tracking_id',
+  'reports.title_sealed',
+  'reports.key_id',
+  'reports.state',
+  'reports.severity',
+  'reports.category',
+  'reports.affected_version',
+  'reports.version_status',
+  'reports.version_matched',
+  'reports.scope_status',
+  'reports.created_at',
+  'reports.updated_at',
+] as const;
+
+type SummaryRow = Pick<
+  NonNullable<ReportRow>,
+  'id' | 'tracking_id' | 'title_sealed' | 'key_id' | 'state' | 'severity' | 'category' | 'affected_version' | 'version_status' | 'version_matched' | 'scope_status' | 'created_at' | 'updated_at'
+>;
+
+function summarizeRow(ctx: ServiceContext, project: ProjectRecord, row: SummaryRow, events: Map<string, SlaEvent[]>): ReportSummary {
   const title = ctx.sealer.open(row.key_id, row.title_sealed, aad(row.id, 'title')).toString('utf8');
   const stored = {
     version_status: row.version_status as Classification['version_status'],
@@ -90,18 +114,84 @@ function summarizeRow(ctx: ServiceContext, project: ProjectRecord, row: NonNulla
 }
 
 export interface ListFilter {
-  state?: ReportState[];
-  severity?: Severity[];
+  state?: ReportState[] | undefined;
+  severity?: Severity[] | undefined;
+  /** Only reports whose next deadline is overdue or due within this long (running), or paused with this long left. */
+  dueWithinMs?: number | undefined;
 }
 
-export async function listReports(ctx: ServiceContext, project: ProjectRecord, actor: Actor | null, filter: ListFilter = {}): Promise<ReportSummary[]> {
+/** A report in the queue: its summary, its most urgent outstanding deadline, and its place in the order. */
+export interface QueueItem extends ReportSummary {
+  next: Deadline | null;
+  /** Sorts like the queue (see `queueOrderOf`): what merges the queues of several projects. */
+  queueOrder: string;
+}
+
+const OPEN: ReadonlySet<string> = new Set(OPEN_STATES);
+
+/** The filters as the cursor is bound to them: order-insensitive. */
+const normalFilter = (f: ListFilter) => ({ state: [...(f.state ?? [])].sort(), severity: [...(f.severity ?? [])].sort(), due: f.dueWithinMs ?? null });
+
+/**
+ * One stretch of the queue order that a filter keeps, scanned in index order. Without a due filter that is the
+ * whole order; with one, the running deadlines due by then, then the paused ones with no more time left than that.
+ */
+type Segment = { rank: number; maxKey: number } | null;
+
+const segmentsOf = (filter: ListFilter, nowMs: number): Segment[] =>
+  filter.dueWithinMs === undefined
+    ? [null]
+    : [
+        { rank: RANK_RUNNING, maxKey: nowMs + filter.dueWithinMs },
+        { rank: RANK_PAUSED, maxKey: filter.dueWithinMs },
+      ];
+
+/**
+ * The queue query of one segment, for a page after `after` (rank, key, id): an index range scan of
+ * reports_queue_idx (or reports_queue_state_idx / reports_queue_severity_idx for one state or one severity) that
+ * stops after `limit` rows. Exported for the bench's EXPLAIN.
+ */
+export function queueQuery(db: DbOrTx, projectId: string, filter: ListFilter, segment: Segment, after: Position | null, limit: number) {
+  let q = db
+    .selectFrom('reports')
+    .select([...SUMMARY_COLUMNS, 'reports.queue_rank', 'reports.queue_key'])
+    .where('reports.project_id', '=', projectId);
+  if (filter.state?.length) q = filter.state.length === 1 ? q.where('reports.state', '=', filter.state[0] as string) : q.where('reports.state', 'in', filter.state);
+  if (filter.severity?.length) q = filter.severity.length === 1 ? q.where('reports.severity', '=', filter.severity[0] as string) : q.where('reports.severity', 'in', filter.severity);
+  if (segment) q = q.where('reports.queue_rank', '=', segment.rank).where('reports.queue_key', '<=', segment.maxKey);
+  if (after) {
+    const [rank, key, id] = after as [number, number, string];
+    q = q.where((eb) => eb(eb.refTuple('reports.queue_rank', 'reports.queue_key', 'reports.id'), '>', eb.tuple(rank, key, id)));
+  }
+  return q.orderBy('reports.queue_rank').orderBy('reports.queue_key').orderBy('reports.id').limit(limit);
+}
+
+/**
+ * The maintainers' queue, a page at a time: most urgent first (overdue, then due soonest, then deadlines that
+ * stand still, then reports with no deadline by severity and newest first), sorted, filtered and paged in SQL on
+ * the stored queue index; only the page's reports are opened (titles, never bodies) and their deadlines computed.
+ */
+export async function listReports(ctx: ServiceContext, project: ProjectRecord, actor: Actor | null, filter: ListFilter = {}, page: PageRequest = {}): Promise<Page<QueueItem>> {
   authorize(actor, 'report:list');
-  let q = ctx.db.selectFrom('reports').selectAll().where('project_id', '=', project.id);
-  if (filter.state?.length) q = q.where('state', 'in', filter.state);
-  if (filter.severity?.length) q = q.where('severity', 'in', filter.severity);
-  const rows = await q.orderBy('created_at', 'desc').execute();
-  const events = await loadEvents(ctx.db, rows.map((r) => r.id));
-  return rows.map((r) => summarizeRow(ctx, project, r, events));
+  const limit = pageSize(page.limit);
+  const bound = normalFilter(filter);
+  let after = page.cursor ? decodeCursor('queue', bound, page.cursor, ['int', 'int', 'uuid']) : null;
+  const rows: Awaited<ReturnType<ReturnType<typeof queueQuery>['execute']>> = [];
+  for (const segment of segmentsOf(filter, ctx.now().getTime())) {
+    if (rows.length > limit) break;
+    rows.push(...(await queueQuery(ctx.db, project.id, filter, segment, after, limit + 1 - rows.length).execute()));
+  }
+  const items = rows.slice(0, limit);
+  const events = await loadEvents(ctx.db, items.map((r) => r.id));
+  const last = items.at(-1);
+  after = rows.length > limit && last ? [Number(last.queue_rank), Number(last.queue_key), last.id] : null;
+  return {
+    items: items.map((r) => {
+      const summary = summarizeRow(ctx, project, r, events);
+      return { ...summary, next: OPEN.has(r.state) ? summarize(summary.deadlines) : null, queueOrder: queueOrderOf(Number(r.queue_rank), Number(r.queue_key), r.id) };
+    }),
+    nextCursor: after ? encodeCursor('queue', bound, after) : null,
+  };
 }
 
 async function detailOf(ctx: ServiceContext, project: ProjectRecord, row: NonNullable<ReportRow>, audience: 'maintainer' | 'reporter'): Promise<ReportDetail> {

@@ -1,15 +1,16 @@
-import { useState } from 'react';
-import { appApi, type DashboardProject, type ReportSummary, type SlaEntry } from '../../api-app.ts';
+import { useEffect, useState } from 'react';
+import { appApi, type DashboardProject, type QueueItem } from '../../api-app.ts';
 import { useLoad, useTitle } from '../../hooks.ts';
 import { humanize, formatDate } from '../../format.ts';
 import { Link } from '../../router.tsx';
+import { UI_ROUTES } from '../../../../src/core/ui-paths.ts';
 import { ErrorMessage, Loading } from '../../components/Status.tsx';
 import { MaintainerLayout } from '../../components/app/MaintainerLayout.tsx';
-import { Countdown, remainingAt, urgencyOf, useNow, type Urgency } from '../../components/app/Countdown.tsx';
+import { Countdown, urgencyOf, useNow } from '../../components/app/Countdown.tsx';
 import { SeverityBadge, StateBadge } from '../../components/app/Badges.tsx';
 import { OPEN_STATES, REPORT_STATES } from '../../../../src/core/reports/states.ts';
-import { SEVERITIES, severityRank, type Severity } from '../../../../src/core/severity.ts';
-import { UI_ROUTES } from '../../../../src/core/ui-paths.ts';
+import { SEVERITIES } from '../../../../src/core/severity.ts';
+import { hasMore, showMore, startMerge, type FetchPage, type Merged } from '../../queue-merge.ts';
 
 export function QueuePage() {
   return <MaintainerLayout>{({ user, projects }) => <Queue projects={projects} siteAdmin={user.site_admin} />}</MaintainerLayout>;
@@ -17,49 +18,55 @@ export function QueuePage() {
 
 interface QueueRow {
   project: DashboardProject;
-  report: ReportSummary;
-  /** The most pressing outstanding deadline from the project's SLA view, if any. */
-  next: SlaEntry | null;
+  report: QueueItem;
 }
 
-const URGENCY_ORDER: Record<Urgency, number> = { breached: 0, soon: 1, later: 2, paused: 3, met: 4 };
+/** Rows shown at first and added by each "Show more". */
+const PAGE = 50;
 
-/** Breached first, then due soonest, then the worst severity, then the newest. */
-export function sortQueue(rows: QueueRow[], now: number): QueueRow[] {
-  const rank = (r: QueueRow) => (r.next ? URGENCY_ORDER[urgencyOf(r.next, now)] : 5);
-  return [...rows].sort(
-    (a, b) =>
-      rank(a) - rank(b) ||
-      (a.next && b.next ? remainingAt(a.next, now) - remainingAt(b.next, now) : 0) ||
-      severityRank(b.report.severity as Severity | null) - severityRank(a.report.severity as Severity | null) ||
-      b.report.created_at.localeCompare(a.report.created_at),
-  );
+interface Filter {
+  state: string;
+  severity: string;
+  due: string;
 }
 
-async function loadQueue(projects: DashboardProject[], state: string, severity: string): Promise<QueueRow[]> {
+const DUE_CHOICES: (readonly [string, string])[] = [
+  ['any', 'Any time'],
+  ['0', 'Overdue'],
+  ['24', 'Overdue or due within a day'],
+  ['168', 'Overdue or due within a week'],
+];
+
+/**
+ * The queue across the chosen projects: each project's server sorts and pages its own queue (most urgent first),
+ * and the pages are merged by `queue_order` (queue-merge.ts), fetching a project's next page only when needed.
+ */
+function queueSource(projects: DashboardProject[], f: Filter) {
+  const bySlug = new Map(projects.map((p) => [p.slug, p]));
   const filter = {
-    state: state === 'open' ? [...OPEN_STATES] : state === 'all' ? [] : [state],
-    severity: severity === 'any' ? [] : [severity],
+    state: f.state === 'open' ? [...OPEN_STATES] : f.state === 'all' ? [] : [f.state],
+    severity: f.severity === 'any' ? [] : [f.severity],
+    dueWithinHours: f.due === 'any' ? null : Number(f.due),
   };
-  const perProject = await Promise.all(
-    projects.map(async (project) => {
-      const [{ reports }, sla] = await Promise.all([appApi.reports(project.slug, filter), appApi.sla(project.slug)]);
-      // The SLA view lists outstanding deadlines most pressing first; the first one per report is its next.
-      const next = new Map<string, SlaEntry>();
-      for (const d of sla.deadlines) if (!next.has(d.tracking_id)) next.set(d.tracking_id, d);
-      return reports.map((report) => ({ project, report, next: next.get(report.tracking_id) ?? null }));
-    }),
-  );
-  return perProject.flat();
+  const fetch: FetchPage<QueueRow> = async (slug, cursor) => {
+    const page = await appApi.reports(slug, filter, { cursor, limit: PAGE });
+    const project = bySlug.get(slug) as DashboardProject;
+    return { items: page.reports.map((report) => ({ project, report })), next: page.next_cursor };
+  };
+  return { start: () => startMerge<QueueRow>(projects.map((p) => p.slug)), fetch };
 }
+
+const orderOf = (row: QueueRow) => row.report.queue_order;
 
 function Queue({ projects, siteAdmin }: { projects: DashboardProject[]; siteAdmin: boolean }) {
   useTitle('Report queue');
   const [state, setState] = useState('open');
   const [severity, setSeverity] = useState('any');
+  const [due, setDue] = useState('any');
   const [project, setProject] = useState('all');
   const chosen = project === 'all' ? projects : projects.filter((p) => p.slug === project);
-  const [rows] = useLoad(() => loadQueue(chosen, state, severity), [state, severity, project, projects]);
+  const source = queueSource(chosen, { state, severity, due });
+  const [first] = useLoad(() => showMore(source.start(), PAGE, orderOf, source.fetch), [state, severity, due, project, projects]);
   const now = useNow();
   return (
     <>
@@ -73,6 +80,7 @@ function Queue({ projects, siteAdmin }: { projects: DashboardProject[]; siteAdmi
           options={[['open', 'Open (not closed, rejected or disclosed)'], ['all', 'All states'], ...REPORT_STATES.map((s) => [s, humanize(s)] as const)]}
         />
         <FilterSelect id="q-severity" label="Severity" value={severity} onChange={setSeverity} options={[['any', 'Any severity'], ...[...SEVERITIES].reverse().map((s) => [s, humanize(s)] as const)]} />
+        <FilterSelect id="q-due" label="Next deadline" value={due} onChange={setDue} options={DUE_CHOICES} />
         <FilterSelect id="q-project" label="Project" value={project} onChange={setProject} options={[['all', `All my projects (${projects.length})`], ...projects.map((p) => [p.slug, p.name] as const)]} />
       </form>
       {projects.length === 0 &&
@@ -83,9 +91,70 @@ function Queue({ projects, siteAdmin }: { projects: DashboardProject[]; siteAdmi
         ) : (
           <p>You are not a member of any project yet. A project admin can add you.</p>
         ))}
-      {rows.state === 'loading' && <Loading what="the queue" />}
-      {rows.state === 'error' && <ErrorMessage error={rows.error} title="The queue could not be loaded" />}
-      {rows.state === 'ready' && <QueueTable rows={sortQueue(rows.data, now)} now={now} />}
+      {first.state === 'loading' && <Loading what="the queue" />}
+      {first.state === 'error' && <ErrorMessage error={first.error} title="The queue could not be loaded" />}
+      {first.state === 'ready' && <QueueList first={first.data} fetch={source.fetch} now={now} />}
+    </>
+  );
+}
+
+/** The rows shown so far, and "Show more" while any project has more. A new filter remounts it (a new `first`). */
+function QueueList({ first, fetch, now }: { first: Merged<QueueRow>; fetch: FetchPage<QueueRow>; now: number }) {
+  const [merged, setMerged] = useState(first);
+  const [more, setMore] = useState<{ state: 'idle' | 'loading' } | { state: 'error'; error: unknown }>({ state: 'idle' });
+  useEffect(() => {
+    setMerged(first);
+    setMore({ state: 'idle' });
+  }, [first]);
+  const rows = merged.shown;
+  if (rows.length === 0) return <p role="status">No reports match these filters.</p>;
+  const complete = !hasMore(merged);
+  const showNext = async () => {
+    setMore({ state: 'loading' });
+    try {
+      setMerged(await showMore(merged, PAGE, orderOf, fetch));
+      setMore({ state: 'idle' });
+    } catch (error) {
+      setMore({ state: 'error', error });
+    }
+  };
+  return (
+    <>
+      <p role="status" className="muted">
+        {complete ? `${rows.length} report${rows.length === 1 ? '' : 's'}` : `The first ${rows.length} reports`}, overdue and due soon first.
+      </p>
+      <ul className="queue" aria-label="Reports">
+        {rows.map(({ project, report }) => {
+          const next = report.next_deadline;
+          return (
+            <li key={`${project.slug}/${report.tracking_id}`} className={`queue__item${next ? ` queue__item--${urgencyOf(next, now)}` : ''}`}>
+              <p className="queue__title">
+                <Link to={`/app/p/${project.slug}/reports/${report.tracking_id}`}>
+                  <span className="tracking-id">{report.tracking_id}</span> {report.title}
+                </Link>
+              </p>
+              <p className="queue__meta">
+                <span>{project.name}</span>
+                <StateBadge state={report.state} />
+                <SeverityBadge severity={report.severity} />
+                {report.classification.flags.map((f) => (
+                  <span key={f} className="badge badge--flag">
+                    {humanize(f)}
+                  </span>
+                ))}
+                <span className="muted">Received {formatDate(report.created_at)}</span>
+              </p>
+              <p className="queue__deadline">{next ? <Countdown deadline={next} now={now} /> : <span className="muted">No open deadline</span>}</p>
+            </li>
+          );
+        })}
+      </ul>
+      {more.state === 'error' && <ErrorMessage error={more.error} title="More reports could not be loaded" />}
+      {!complete && (
+        <button type="button" className="button" disabled={more.state === 'loading'} onClick={() => void showNext()}>
+          {more.state === 'loading' ? 'Loading more reports…' : `Show ${PAGE} more reports`}
+        </button>
+      )}
     </>
   );
 }
@@ -103,39 +172,5 @@ function FilterSelect({ id, label, value, onChange, options }: { id: string; lab
         ))}
       </select>
     </div>
-  );
-}
-
-function QueueTable({ rows, now }: { rows: QueueRow[]; now: number }) {
-  if (rows.length === 0) return <p role="status">No reports match these filters.</p>;
-  return (
-    <>
-      <p role="status" className="muted">
-        {rows.length} report{rows.length === 1 ? '' : 's'}, overdue and due soon first.
-      </p>
-      <ul className="queue" aria-label="Reports">
-        {rows.map(({ project, report, next }) => (
-          <li key={`${project.slug}/${report.tracking_id}`} className={`queue__item${next ? ` queue__item--${urgencyOf(next, now)}` : ''}`}>
-            <p className="queue__title">
-              <Link to={`/app/p/${project.slug}/reports/${report.tracking_id}`}>
-                <span className="tracking-id">{report.tracking_id}</span> {report.title}
-              </Link>
-            </p>
-            <p className="queue__meta">
-              <span>{project.name}</span>
-              <StateBadge state={report.state} />
-              <SeverityBadge severity={report.severity} />
-              {report.classification.flags.map((f) => (
-                <span key={f} className="badge badge--flag">
-                  {humanize(f)}
-                </span>
-              ))}
-              <span className="muted">Received {formatDate(report.created_at)}</span>
-            </p>
-            <p className="queue__deadline">{next ? <Countdown deadline={next} now={now} /> : <span className="muted">No open deadline</span>}</p>
-          </li>
-        ))}
-      </ul>
-    </>
   );
 }
