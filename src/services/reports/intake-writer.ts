@@ -126,7 +126,6 @@ export class IntakeWriter {
         const queue = index ? { next_due_at: index.nextDueAt, next_due_clock: index.nextClock, queue_rank: index.rank, queue_key: index.key, queue_indexed_at: now } : {};
         return { ...it.report, ...queue, tracking_id: trackingIds[i] as string };
       });
-      const deadlines = deadlinesInsert(indexed);
       const files = items.flatMap((it) => it.attachments);
       const events = items.map((it) => ({ report_id: it.report.id, kind: 'submitted', at: it.report.created_at ?? now, data: '{}', actor: it.eventActor ?? 'reporter' }));
       const mail = items.map((it, i) => it.mailRows?.(trackingIds[i] as string));
@@ -141,7 +140,7 @@ export class IntakeWriter {
       let q = (tx as unknown as CteChain).with('r', (db) => db.insertInto('reports').values(reports));
       const also = (name: string, insert: (db: QueryCreator<Database>) => unknown) => void (q = q.with(name, insert));
       if (files.length) also('f', (db) => db.insertInto('attachments').values(files));
-      if (deadlines) also('d', () => deadlines);
+      if (indexed.some((r) => r.index.deadlines.length)) also('d', (db) => deadlinesInsert(db, indexed));
       also('e', (db) => db.insertInto('report_events').values(events));
       if (replyAddresses.length) also('m', (db) => db.insertInto('mail_reply_addresses').values(replyAddresses));
       if (outbox.length) also('o', (db) => db.insertInto('outbox').values(outbox));

@@ -1,4 +1,5 @@
-import { sql } from 'kysely';
+import { sql, type QueryCreator } from 'kysely';
+import type { Database } from '../../adapters/db/schema.ts';
 import { computeDeadlines, type SlaPolicy } from '../../core/sla/clock.ts';
 import { queueIndexOf, type QueueIndex } from '../../core/sla/queue-index.ts';
 import type { SlaEvent } from '../../core/sla/types.ts';
@@ -48,17 +49,23 @@ export async function writeQueueIndex(db: DbOrTx, rows: readonly IndexedReport[]
 
 /** The SLA view's rows of these reports (which have none yet). */
 export async function insertDeadlines(db: DbOrTx, rows: readonly IndexedReport[]): Promise<void> {
-  await deadlinesInsert(rows)?.execute(db);
+  await deadlinesInsert(db, rows)?.execute();
 }
 
-/** The insert of these reports' deadline rows (six array parameters, whatever the count), or null when none. */
-export function deadlinesInsert(rows: readonly IndexedReport[]) {
+/**
+ * The insert of these reports' deadline rows (six array parameters, whatever the count), or null when none. A
+ * query builder, so the intake writer can also run it as one of its statement's CTEs.
+ */
+export function deadlinesInsert(db: Pick<QueryCreator<Database>, 'insertInto'>, rows: readonly IndexedReport[]) {
   const all = rows.flatMap((r) => r.index.deadlines.map((d) => ({ ...d, reportId: r.id, projectId: r.projectId })));
   if (!all.length) return null;
-  return sql`
-    insert into report_deadlines (report_id, project_id, clock, rank, sort_key, due_at)
-    select * from unnest(${all.map((d) => d.reportId)}::uuid[], ${all.map((d) => d.projectId)}::uuid[], ${all.map((d) => d.clock)}::text[],
-                         ${all.map((d) => d.rank)}::smallint[], ${all.map((d) => d.key)}::bigint[], ${all.map((d) => d.dueAt)}::timestamptz[])`;
+  return db
+    .insertInto('report_deadlines')
+    .columns(['report_id', 'project_id', 'clock', 'rank', 'sort_key', 'due_at'])
+    .expression(
+      sql`select * from unnest(${all.map((d) => d.reportId)}::uuid[], ${all.map((d) => d.projectId)}::uuid[], ${all.map((d) => d.clock)}::text[],
+                               ${all.map((d) => d.rank)}::smallint[], ${all.map((d) => d.key)}::bigint[], ${all.map((d) => d.dueAt)}::timestamptz[])`,
+    );
 }
 
 /** Recomputes one report's index from its events, as of `at` (the moment of the event just written). */
