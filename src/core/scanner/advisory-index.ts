@@ -16,7 +16,8 @@ export interface AdvisoryIndex {
   readonly records: number;
 }
 
-function entry(record: OsvRecord, affected: OsvAffected, ecosystem: Ecosystem): IndexedEntry {
+/** One index entry; its ranges are compiled on first use. */
+export function indexedEntry(record: OsvRecord, affected: OsvAffected, ecosystem: Ecosystem): IndexedEntry {
   let compiled: CompiledRange[] | undefined;
   return {
     record,
@@ -47,7 +48,7 @@ export function buildAdvisoryIndex(records: Iterable<OsvRecord>): AdvisoryIndex 
       if (!pkg || !isEcosystem(pkg.ecosystem)) continue;
       const key = `${pkg.ecosystem}\0${normalisePackageName(pkg.ecosystem, pkg.name)}`;
       const list = byPackage.get(key);
-      const e = entry(record, affected, pkg.ecosystem);
+      const e = indexedEntry(record, affected, pkg.ecosystem);
       if (list) list.push(e);
       else byPackage.set(key, [e]);
     }
