@@ -74,6 +74,10 @@ function writeEntry(dir: string, path: string, entry: Entry): void {
     }
   } catch {
     // Only an optimisation: the next scan parses again.
-    rmSync(temporary, { force: true });
+    try {
+      rmSync(temporary, { force: true });
+    } catch {
+      // Nothing was written.
+    }
   }
 }

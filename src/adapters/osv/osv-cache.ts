@@ -172,7 +172,11 @@ export function writeCache(path: string, header: Omit<CacheHeader, 'parts'>, par
     } catch {
       // Closed already.
     }
-    rmSync(temporary, { force: true });
+    try {
+      rmSync(temporary, { force: true });
+    } catch {
+      // Nothing to remove.
+    }
     throw e;
   }
   return chunks.reduce((n, c) => n + c.length, 0);
