@@ -7,6 +7,7 @@ import { Command } from 'commander';
 import { defaultCacheFile } from '../../src/adapters/osv/osv-cache.ts';
 import { registerScanCommand, runScan, type ScanFormat } from '../../src/cli/commands/scan.ts';
 import { CliError } from '../../src/cli/errors.ts';
+import { cycloneDxFor } from '../support/sbom.ts';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'scanner');
 const RECORDS = join(FIXTURES, 'records');
@@ -114,6 +115,30 @@ describe('embargo scan', () => {
     assert.equal(libgit2.locations[0].physicalLocation.region.startLine, 11);
     assert.match(libgit2.message.text, /libgit2-sys 0\.12\.19\+1\.1\.0 \(crates\.io\) is affected by RUSTSEC-2023-0003.*Fixed in 0\.13\.5\./);
     assert.deepEqual(run.results.filter((r: { level: string }) => r.level === 'note').length, 3);
+  });
+
+  test('SBOMs: components found and unchecked ones reported in the table, JSON and SARIF', async () => {
+    const bom = join(work, 'sbom', 'bom.json');
+    mkdirSync(dirname(bom), { recursive: true });
+    writeFileSync(
+      bom,
+      cycloneDxFor([{ ecosystem: 'PyPI', name: 'django', version: '2.2.16' }], '1.6', [
+        { type: 'library', 'bom-ref': 'zlib', name: 'zlib', version: '1.2.11' },
+        { type: 'library', name: 'jackson-databind', purl: 'pkg:maven/com.fasterxml.jackson.core/jackson-databind@2.9.4' },
+      ]),
+    );
+    const table = await scan([bom]);
+    assert.equal(table.code, 1);
+    assert.match(table.out, /bom\.json \(CycloneDX, 1 packages\): 1 finding\(s\)/);
+    assert.match(table.out, /django +2\.2\.16 +PYSEC-2021-439/);
+    assert.match(table.out, /not checked \(no-purl\): zlib@1\.2\.11 +\[.*bom\.json:\d+\]/);
+    assert.match(table.out, /not checked \(unsupported-type\): pkg:maven\/com\.fasterxml\.jackson\.core\/jackson-databind@2\.9\.4/);
+    const json = JSON.parse((await scan([bom], 'json')).out) as { lockfiles: { format: string; unchecked: { reason: string; ref?: string; ecosystem: string }[] }[] };
+    assert.equal(json.lockfiles[0]?.format, 'CycloneDX');
+    assert.deepEqual(json.lockfiles[0]?.unchecked.map((u) => [u.reason, u.ref ?? null, u.ecosystem]), [['no-purl', 'zlib', ''], ['unsupported-type', null, 'Maven']]);
+    const sarif = JSON.parse((await scan([bom], 'sarif')).out) as { runs: { results: { ruleId: string; message: { text: string } }[] }[] };
+    const notes = sarif.runs[0]?.results.filter((r) => r.ruleId === 'embargo/unchecked-dependency').map((r) => r.message.text);
+    assert.deepEqual(notes, ['zlib was not checked: the SBOM gives it no package URL (zlib@1.2.11).', 'com.fasterxml.jackson.core:jackson-databind was not checked: Embargo does not check Maven packages (pkg:maven/com.fasterxml.jackson.core/jackson-databind@2.9.4).']);
   });
 
   describe('the local OSV cache', () => {

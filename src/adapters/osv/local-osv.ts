@@ -91,7 +91,7 @@ export function openLocalOsv(source: string, options: LocalOsvOptions): CatalogI
 function open(source: string, options: LocalOsvOptions, wanted: Set<string>, ecosystems: Set<string>, old: CacheFile | null, reread: Set<string>): CatalogIndex {
   const sourceStamp = currentStamp(source);
   const parts: SourcePart[] =
-    old && sourceStamp !== null && old.header.sourceStamp === sourceStamp ? old.header.parts.map(({ name, kind, ecosystem }) => ({ name, kind, ecosystem })) : sourceParts(source);
+    old && sourceStamp !== null && old.header.sourceStamp === sourceStamp ? old.header.sourceParts : sourceParts(source);
   const isNeeded = (p: SourcePart): boolean => p.ecosystem === null || ecosystems.has(p.ecosystem);
   /** The old cache's index of a part, when its folders and zips are as they were and none of its records changed. */
   const cached = (p: SourcePart): CachedPartHeader | null => {
@@ -119,7 +119,7 @@ function open(source: string, options: LocalOsvOptions, wanted: Set<string>, eco
   const catalog = catalogOf(source, data, wanted);
   if (rewrite && options.cache) {
     try {
-      writeCache(options.cache, { salt: cacheSalt(options.version), source: resolve(source), sourceStamp: sourceStamp ?? '' }, toWrite);
+      writeCache(options.cache, { salt: cacheSalt(options.version), source: resolve(source), sourceStamp: sourceStamp ?? '', sourceParts: parts }, toWrite);
     } catch (e) {
       options.onWarning?.(`cannot write the OSV cache ${options.cache}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }

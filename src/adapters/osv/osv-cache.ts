@@ -34,8 +34,11 @@ export interface CacheHeader {
   salt: string;
   /** The source's absolute path. */
   source: string;
-  /** The source's stamp: while it holds, its list of parts is the header's. */
+  /** The source's stamp: while it holds, its parts are `sourceParts`. */
   sourceStamp: string;
+  /** Every part of the source (those no scan needed yet are not in `parts`). */
+  sourceParts: SourcePart[];
+  /** The parts indexed in this file. */
   parts: CachedPartHeader[];
 }
 
