@@ -40,6 +40,9 @@ interface PartData {
 
 const partKey = (p: SourcePart): string => `${p.kind}:${p.name}`;
 
+/** An entry's name after its part's prefix; `''` in the index stands for `<id>.json`. */
+const entryName = (index: Pick<PartIndex, 'names' | 'ids'>, n: number): string => index.names[n] || `${index.ids[n]}.json`;
+
 /**
  * The advisory index of a local OSV source (folder, zip, or folder of either) for the packages a scan needs.
  * Parts named after an ecosystem none of the packages is in are not read. With a cache file, the parts whose
@@ -149,6 +152,7 @@ function load(
   for (const { name, bytes, zip } of partRecords(source, part, stamps)) {
     const n = ids.length;
     names.push(name);
+    const named = names.length - 1;
     if (zip) {
       zipped = true;
       zips.push(zip[0], zip[1], zip[2], zip[3]);
@@ -173,6 +177,8 @@ function load(
     }
     ids.push(keys.id);
     modified.push(keys.modified);
+    // Most record files are named after their id: the name is then left out of the index.
+    if (name === `${keys.id}.json`) names[named] = '';
     checks.push(bytes.length, crc32(bytes));
     if (keys.withdrawn) withdrawn.push(n);
     let keep = false;
@@ -227,7 +233,7 @@ function catalogOf(source: string, data: PartData[], wanted: Set<string>): Catal
       const zip: ZipLocation | null = z.length && (z[4 * n] as number) >= 0 ? [z[4 * n] as number, z[4 * n + 1] as number, z[4 * n + 2] as number, z[4 * n + 3] as number] : null;
       let bytes: Buffer;
       try {
-        bytes = (reader as PartReader).read(d.index.names[n] as string, zip);
+        bytes = (reader as PartReader).read(entryName(d.index, n), zip);
       } catch {
         throw new PartChanged(d.key);
       }
@@ -244,13 +250,13 @@ function catalogOf(source: string, data: PartData[], wanted: Set<string>): Catal
       modified: d.index.modified,
       withdrawn: (n) => withdrawn.has(n),
       naming: d.naming,
-      source: (n) => `${d.prefix}${d.index.names[n]}`,
+      source: (n) => `${d.prefix}${entryName(d.index, n)}`,
       json: (n) => {
         const text = d.texts.get(n);
-        if (text === undefined) throw new Error(`OSV record ${d.prefix}${d.index.names[n]} was not read`);
+        if (text === undefined) throw new Error(`OSV record ${d.prefix}${entryName(d.index, n)} was not read`);
         return JSON.parse(text);
       },
-      rejected: d.index.rejected.map((r) => ({ at: r.at, source: `${d.prefix}${d.index.names[r.at]}`, problems: r.problems })),
+      rejected: d.index.rejected.map((r) => ({ at: r.at, source: `${d.prefix}${entryName(d.index, r.at)}`, problems: r.problems })),
     };
   });
   return indexCatalog(parts);

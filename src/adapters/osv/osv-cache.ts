@@ -49,7 +49,7 @@ export interface PartIndex {
   modified: string[];
   /** Entry numbers of withdrawn records. */
   withdrawn: number[];
-  /** Entry names after the part's prefix (`ID.json`, `sub/all.zip:ID.json`). */
+  /** Entry names after the part's prefix (`sub/all.zip:ID.json`); `''` for `<id>.json`, the usual name. */
   names: string[];
   /** [length, CRC-32] per entry, flattened (0, 0 for a rejected entry). */
   checks: number[];
