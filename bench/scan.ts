@@ -1,12 +1,16 @@
 /**
  * Scan benchmark: `embargo scan` cold (empty caches) and warm, and `embargo osv import`, each beside its floor
  * measured in the same run, each phase in a child process of its own so its peak memory (resourceUsage().maxRSS)
- * is its own. Data, written to a temporary folder first:
+ * is its own. Data, written to a temporary folder first, as per-ecosystem folders (the layout the issue measured)
+ * and as per-ecosystem zips (osv.dev's all.zip layout):
  *
- *   real   the OSV sample (test/fixtures/scanner/osv-sample: four per-ecosystem zips of real records), unpacked
- *          into per-ecosystem folders (Go/, PyPI/, crates.io/, npm-MAL/), and the zips themselves
- *   x4     each real record and three copies of it whose id differs (`<id>-c1`…): about the size the issue measured
- *   scale  each real record and 59 copies: about 600,000 records, a full osv.dev export's size; folders and zips
+ *   real   the OSV sample (test/fixtures/scanner/osv-sample: Go, PyPI, crates.io and every 11th npm
+ *          malicious-package record), 10,158 real records
+ *   issue  the issue's layout and size (39,606 files): the real Go, PyPI and crates.io records, npm-MAL grown to its
+ *          full 22,241 records with copies of the sampled ones, and a PyPI-MAL folder of 9,207 copies turned into
+ *          PyPI records; a copy differs from its original in its id (`<id>-c1`…) and, for PyPI-MAL, its ecosystem
+ *   scale  each real record and 14, then 59 copies with other ids: 152,370 and 609,480 records (a full osv.dev
+ *          export's size), to see that time grows linearly and memory stays bounded
  *
  * Lockfiles: every sample lockfile (test/fixtures/scanner/lockfiles).
  *
@@ -122,32 +126,49 @@ class ZipWriter {
   }
 }
 
-/** Writes `copies` versions of every sample record into `<dir>/folders/<ecosystem>/` and `<dir>/zips/<ecosystem>.zip`. */
-async function writeData(dir: string, copies: number, zips: boolean): Promise<{ records: number; bytes: number }> {
+/** One folder (and zip) of a data set: `count` records from a sample zip, the originals first, then copies. */
+interface FolderPlan {
+  folder: string;
+  from: string;
+  count: number;
+  /** Copies only, with this ecosystem instead of the original's (npm → PyPI for the PyPI-MAL folder). */
+  ecosystem?: string;
+}
+
+/** Writes each planned folder into `<dir>/folders/<folder>/` and `<dir>/zips/<folder>.zip`. */
+async function writeData(dir: string, plans: FolderPlan[]): Promise<{ records: number; bytes: number }> {
   let records = 0;
   let bytes = 0;
-  for (const zip of readdirSync(SAMPLE).filter((n) => n.endsWith('.zip')).sort()) {
-    const ecosystem = basename(zip, '.zip');
-    const folder = join(dir, 'folders', ecosystem);
+  for (const plan of plans) {
+    const folder = join(dir, 'folders', plan.folder);
     mkdirSync(folder, { recursive: true });
-    let writer: ZipWriter | null = null;
-    if (zips) {
-      mkdirSync(join(dir, 'zips'), { recursive: true });
-      writer = new ZipWriter(join(dir, 'zips', zip));
+    mkdirSync(join(dir, 'zips'), { recursive: true });
+    const writer = new ZipWriter(join(dir, 'zips', `${plan.folder}.zip`));
+    const originals = await sampleRecords(join(SAMPLE, plan.from));
+    for (let i = 0; i < plan.count; i++) {
+      const [name, data] = originals[i % originals.length] as [string, Buffer];
+      const k = Math.floor(i / originals.length) + (plan.ecosystem ? 1 : 0);
+      let record = k === 0 ? { id: name.replace(/\.json$/, ''), bytes: data } : copyOf(data, k);
+      if (plan.ecosystem) record = { id: record.id, bytes: Buffer.from(record.bytes.toString('utf8').replace(/"ecosystem"(\s*):(\s*)"[^"]*"/g, `"ecosystem"$1:$2"${plan.ecosystem}"`)) };
+      writeFileSync(join(folder, `${record.id}.json`), record.bytes);
+      writer.add(`${record.id}.json`, record.bytes);
+      records++;
+      bytes += record.bytes.length;
     }
-    for (const [name, data] of await sampleRecords(join(SAMPLE, zip))) {
-      for (let k = 0; k < copies; k++) {
-        const record = k === 0 ? { id: name.replace(/\.json$/, ''), bytes: data } : copyOf(data, k);
-        writeFileSync(join(folder, `${record.id}.json`), record.bytes);
-        writer?.add(`${record.id}.json`, record.bytes);
-        records++;
-        bytes += record.bytes.length;
-      }
-    }
-    writer?.close();
+    writer.close();
   }
   return { records, bytes };
 }
+
+const SAMPLE_SIZES: Record<string, number> = { 'Go.zip': 4291, 'PyPI.zip': 2661, 'crates.io.zip': 1206, 'npm-MAL.zip': 2000 };
+const realPlan = (copies: number): FolderPlan[] => Object.entries(SAMPLE_SIZES).map(([from, n]) => ({ folder: from.replace(/\.zip$/, ''), from, count: n * copies }));
+const issuePlan: FolderPlan[] = [
+  { folder: 'Go', from: 'Go.zip', count: 4291 },
+  { folder: 'PyPI', from: 'PyPI.zip', count: 2661 },
+  { folder: 'crates.io', from: 'crates.io.zip', count: 1206 },
+  { folder: 'npm-MAL', from: 'npm-MAL.zip', count: 22241 },
+  { folder: 'PyPI-MAL', from: 'npm-MAL.zip', count: 9207, ecosystem: 'PyPI' },
+];
 
 // ---------------------------------------------------------------------------------------------------------------
 // Phases, each run in a child process: `node --import tsx bench/scan.ts <phase> <json arguments>`.
@@ -230,7 +251,7 @@ async function scratchDatabase(adminUrl: string): Promise<{ url: string; drop: (
 /**
  * Floor of an import: the same rows `embargo osv import` writes (one `osv_records` row per record with its JSON
  * text, one `osv_packages` row per package it names), read and parsed as in the read floor and inserted with
- * multi-row inserts, 500 records per transaction, into a fresh database; no schema check, no lookups.
+ * multi-row inserts, 500 records per transaction, into an empty database; no schema check, no lookups.
  */
 async function phaseImportFloor(osv: string, dataDir: string, adminUrl: string): Promise<PhaseResult> {
   const [{ osvFiles }, { CompiledQuery }] = await Promise.all([import('../src/adapters/osv/load-osv-records.ts'), import('kysely')]);
@@ -275,7 +296,7 @@ async function phaseImportFloor(osv: string, dataDir: string, adminUrl: string):
   }
 }
 
-/** `importOsvPath` (what `embargo osv import` runs) into a fresh database, migrated before the clock starts. */
+/** `importOsvPath` (what `embargo osv import` runs) into an empty database created and migrated by another process. */
 async function phaseImport(osv: string, dataDir: string, adminUrl: string): Promise<PhaseResult> {
   const { importOsvPath } = await import('../src/services/scanning/osv-import.ts');
   const scratch = adminUrl ? await scratchDatabase(adminUrl) : null;
@@ -347,6 +368,10 @@ async function runPhase(phase: string, args: Record<string, string>): Promise<Ph
       return phaseImport(args.osv as string, args.dataDir as string, args.pg ?? '');
     case 'api-scan':
       return phaseApiScan(args.dataDir as string);
+    case 'init-db': {
+      await (await openDb(args.dataDir as string)).close();
+      return { ms: 0, maxRssMb: maxRssMb() };
+    }
     default:
       throw new Error(`unknown phase ${phase}`);
   }
@@ -410,6 +435,9 @@ function measureSet(name: string, dir: string, records: number, bytes: number, r
       add('cold-zips', child('scan', { osv: zips, cache: join(work, 'z', 'osv.cache') }));
       add('warm-zips', child('scan', { osv: zips, cache: join(work, 'z', 'osv.cache') }));
       if (withImport) {
+        // A data directory exists before `embargo osv import` runs (PGlite's initdb alone peaks near 0.9 GB).
+        child('init-db', { dataDir: join(work, 'floor-db') });
+        child('init-db', { dataDir: join(work, 'db') });
         add('import-floor', child('import-floor', { osv: folders, dataDir: join(work, 'floor-db'), pg: '' }));
         add('import', child('import', { osv: folders, dataDir: join(work, 'db'), pg: '' }));
         add('api-scan', child('api-scan', { dataDir: join(work, 'db') }));
@@ -426,7 +454,7 @@ function measureSet(name: string, dir: string, records: number, bytes: number, r
   return { name, records, bytes, rows };
 }
 
-function report(sets: SetResults[], scale: SetResults | null): string {
+function report(sets: SetResults[], scale: SetResults[]): string {
   const lines: string[] = [];
   const m = (s: SetResults, key: string, field = 'ms'): number => median((s.rows.get(key) ?? []).map((r) => Number(r[field])));
   const has = (s: SetResults, key: string): boolean => (s.rows.get(key)?.length ?? 0) > 0;
@@ -436,7 +464,7 @@ function report(sets: SetResults[], scale: SetResults | null): string {
   lines.push(`lockfiles: every sample lockfile (${String(r0.packages)} packages); load average at the end ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
   lines.push('');
   const aims: string[] = [];
-  for (const s of [...sets, ...(scale ? [scale] : [])]) {
+  for (const s of [...sets, ...scale]) {
     const rounds = s.rows.get('floor-folders')?.length ?? 0;
     lines.push(`${s.name}: ${s.records.toLocaleString('en')} records, ${(s.bytes / 1e6).toFixed(1)} MB of JSON; medians of ${rounds} round(s), each phase a new process`);
     const floor = m(s, 'floor-folders');
@@ -471,15 +499,15 @@ function report(sets: SetResults[], scale: SetResults | null): string {
     aims.push(`${s.name}: cold ${(m(s, 'cold-folders') / floor).toFixed(2)}x floor (aim <= 2): ${m(s, 'cold-folders') <= 2 * floor ? 'met' : 'NOT MET'}; warm ${m(s, 'warm-folders').toFixed(0)} ms of scanning (aim <= 300): ${m(s, 'warm-folders') <= 300 ? 'met' : 'NOT MET'}; zips ${(m(s, 'cold-zips') / m(s, 'cold-folders')).toFixed(2)}x folders`);
     if (has(s, 'import')) aims.push(`${s.name}: import ${(m(s, 'import') / m(s, 'import-floor')).toFixed(2)}x its floor (aim <= 1.5): ${m(s, 'import') <= 1.5 * m(s, 'import-floor') ? 'met' : 'NOT MET'}`);
     const peak = Math.max(...[...s.rows.values()].flat().map((r) => r.maxRssMb));
-    if (s === scale) aims.push(`${s.name}: peak memory ${peak} MB (aim <= 1024): ${peak <= 1024 ? 'met' : 'NOT MET'}`);
+    if (scale.includes(s)) aims.push(`${s.name}: peak memory ${peak} MB (aim <= 1024): ${peak <= 1024 ? 'met' : 'NOT MET'}`);
   }
-  if (scale) {
-    const small = sets.find((s) => s.name.startsWith('x4')) ?? first;
-    const per = (s: SetResults, key: string): number => m(s, key) / s.records;
-    const linear = (key: string): string => `${((per(scale, key) / per(small, key)) || 0).toFixed(2)}`;
+  const [small, large] = scale;
+  if (small && large) {
+    const per = (set: SetResults, key: string): number => m(set, key) / set.records;
+    const linear = (key: string): string => (per(large, key) / per(small, key)).toFixed(2);
     aims.push(
-      `linearity (time per record at ${scale.records.toLocaleString('en')} / at ${small.records.toLocaleString('en')}; 1.00 = linear): floor ${linear('floor-folders')}, cold ${linear('cold-folders')}, cold zips ${linear('cold-zips')}` +
-        (scale.rows.has('import') ? `, import ${linear('import')}` : ''),
+      `linearity (time per record at ${large.records.toLocaleString('en')} over at ${small.records.toLocaleString('en')} records; 1.00 = linear): ` +
+        `floor ${linear('floor-folders')}, cold ${linear('cold-folders')}, warm ${linear('warm-folders')}, cold zips ${linear('cold-zips')}, import ${linear('import')}, import floor ${linear('import-floor')}`,
     );
   }
   lines.push('aims:', ...aims.map((a) => `  ${a}`));
@@ -496,20 +524,21 @@ async function main(): Promise<void> {
   const root = mkdtempSync(join(tmpdir(), 'embargo-bench-scan-'));
   try {
     const sets: SetResults[] = [];
-    const real = await writeData(join(root, 'real'), 1, false);
-    // The real zips are the sample's own.
-    mkdirSync(join(root, 'real', 'zips'));
-    for (const z of readdirSync(SAMPLE).filter((n) => n.endsWith('.zip'))) writeFileSync(join(root, 'real', 'zips', z), readFileSync(join(SAMPLE, z)));
+    const real = await writeData(join(root, 'real'), realPlan(1));
     sets.push(measureSet('real (the OSV sample)', join(root, 'real'), real.records, real.bytes, ROUNDS, pg, true));
-    const x4 = await writeData(join(root, 'x4'), 4, true);
-    sets.push(measureSet('x4 (each real record and 3 copies)', join(root, 'x4'), x4.records, x4.bytes, ROUNDS, pg, true));
-    rmSync(join(root, 'x4'), { recursive: true, force: true });
-    let scale: SetResults | null = null;
+    const issue = await writeData(join(root, 'issue'), issuePlan);
+    sets.push(measureSet('issue (its layout and size)', join(root, 'issue'), issue.records, issue.bytes, ROUNDS, pg, true));
+    rmSync(join(root, 'issue'), { recursive: true, force: true });
+    let scale: SetResults[] = [];
     if (SCALE > 0) {
-      const copies = Math.max(1, Math.round(SCALE / real.records));
-      process.stderr.write(`writing the scale data (${copies} versions of each record)…\n`);
-      const s = await writeData(join(root, 'scale'), copies, true);
-      scale = measureSet(`scale (each real record and ${copies - 1} copies)`, join(root, 'scale'), s.records, s.bytes, 1, '', true);
+      // Two sizes of the same make-up: time per record at the larger over the smaller says whether it is linear.
+      const copies = Math.max(4, Math.round(SCALE / real.records));
+      for (const n of [Math.round(copies / 4), copies]) {
+        process.stderr.write(`writing scale data (${n} versions of each record)…\n`);
+        const data = await writeData(join(root, 'scale'), realPlan(n));
+        scale.push(measureSet(`scale x${n} (each real record and ${n - 1} copies)`, join(root, 'scale'), data.records, data.bytes, 1, '', true));
+        rmSync(join(root, 'scale'), { recursive: true, force: true });
+      }
     }
     process.stdout.write(`${report(sets, scale)}\n`);
   } finally {

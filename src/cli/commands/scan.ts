@@ -162,8 +162,8 @@ export async function runScan(paths: string[], options: ScanOptions, io: ScanIo)
 export function registerScanCommand(program: Command): Command {
   return program.addCommand(
     new Command('scan')
-      .description('check lockfiles against a local OSV database; exit 0 when clean, 1 on findings, 2 on an input error')
-      .argument('<paths...>', 'lockfiles, or folders searched for them (node_modules, .git, target and vendor skipped)')
+      .description('check lockfiles and SBOMs against a local OSV database; exit 0 when clean, 1 on findings, 2 on an input error')
+      .argument('<paths...>', 'lockfiles, SBOMs (CycloneDX or SPDX JSON), or folders searched for lockfiles (node_modules, .git, target and vendor skipped)')
       .addOption(new Option('--osv <path>', 'OSV records: a folder of .json records, a zip (osv.dev all.zip) or a folder of zips').env('EMBARGO_OSV'))
       .addOption(new Option('--format <format>', 'output format').choices(SCAN_FORMATS).default('table'))
       .addOption(new Option('--cache <file>', 'the local OSV cache file (default: one per OSV source in $EMBARGO_CACHE_DIR, else ~/.cache/embargo)'))

@@ -91,8 +91,16 @@ export async function importOsvFiles(db: Db, files: Iterable<OsvFile> | AsyncIte
     return pending.length >= chunkSize;
   };
   if (Symbol.iterator in files) {
-    // Files read synchronously: no await per file, one per chunk.
-    for (const file of files) if (take(file)) await flush();
+    // Files read synchronously: no await per file, one per chunk, and a turn of the event loop every 64 files
+    // so that the chunk being written (a PostgreSQL round trip) goes on while the next one is read.
+    let sinceYield = 0;
+    for (const file of files) {
+      if (take(file)) await flush();
+      else if (++sinceYield >= 64) {
+        sinceYield = 0;
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+    }
   } else {
     for await (const file of files) if (take(file)) await flush();
   }
