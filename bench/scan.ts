@@ -8,13 +8,15 @@
  *          malicious-package record), 10,158 real records
  *   issue  the issue's layout and size (39,606 files): the real Go, PyPI and crates.io records, npm-MAL grown to its
  *          full 22,241 records with copies of the sampled ones, and a PyPI-MAL folder of 9,207 copies turned into
- *          PyPI records; a copy differs from its original in its id (`<id>-c1`…) and, for PyPI-MAL, its ecosystem
+ *          PyPI records; a copy differs from its original in its id (`<id>-c1`…, `<id>-p1`…) and, for PyPI-MAL, its
+ *          ecosystem
  *   scale  each real record and 14, then 59 copies with other ids: 152,370 and 609,480 records (a full osv.dev
  *          export's size), to see that time grows linearly and memory stays bounded
  *
  * Lockfiles: every sample lockfile (test/fixtures/scanner/lockfiles).
  *
- *   npx tsx bench/scan.ts                 # BENCH_ROUNDS=3 (medians); BENCH_SCALE=600000 (0: skip the scale run)
+ *   npx tsx bench/scan.ts                 # BENCH_ROUNDS=3 (medians); BENCH_SCALE=600000 (0: skip the scale run);
+ *                                         # BENCH_SETS=real,issue (either or both)
  *   BENCH_DATABASE_URL=postgres://… npx tsx bench/scan.ts   # adds the PostgreSQL import (or EMBARGO_TEST_DATABASE_URL)
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -29,6 +31,8 @@ const SAMPLE = join(REPO, 'test', 'fixtures', 'scanner', 'osv-sample');
 const LOCKFILES = join(REPO, 'test', 'fixtures', 'scanner', 'lockfiles');
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SCALE = Number(process.env.BENCH_SCALE ?? 600_000);
+/** Which of the real and issue sets to measure (the scale sets follow BENCH_SCALE). */
+const SETS = (process.env.BENCH_SETS ?? 'real,issue').split(',');
 
 interface PhaseResult {
   ms: number;
@@ -49,12 +53,12 @@ async function sampleRecords(zip: string): Promise<[string, Buffer][]> {
   return zipEntries(readFileSync(zip), zip).map((e) => [e.name, Buffer.from(e.read())]);
 }
 
-/** A copy of a record whose id (and only its id) is `<id>-c<k>`. */
-function copyOf(bytes: Buffer, k: number): { id: string; bytes: Buffer } {
+/** A copy of a record whose id (and only its id) is `<id>-<tag><k>` (`-c1`, `-c2`…). */
+function copyOf(bytes: Buffer, k: number, tag = 'c'): { id: string; bytes: Buffer } {
   const text = bytes.toString('utf8');
   const m = /"id"\s*:\s*"([^"]+)"/.exec(text);
   if (!m) throw new Error('record without id');
-  const id = `${m[1] as string}-c${k}`;
+  const id = `${m[1] as string}-${tag}${k}`;
   return { id, bytes: Buffer.from(text.slice(0, m.index) + `"id": "${id}"` + text.slice(m.index + m[0].length)) };
 }
 
@@ -148,7 +152,7 @@ async function writeData(dir: string, plans: FolderPlan[]): Promise<{ records: n
     for (let i = 0; i < plan.count; i++) {
       const [name, data] = originals[i % originals.length] as [string, Buffer];
       const k = Math.floor(i / originals.length) + (plan.ecosystem ? 1 : 0);
-      let record = k === 0 ? { id: name.replace(/\.json$/, ''), bytes: data } : copyOf(data, k);
+      let record = k === 0 ? { id: name.replace(/\.json$/, ''), bytes: data } : copyOf(data, k, plan.ecosystem ? 'p' : 'c');
       if (plan.ecosystem) record = { id: record.id, bytes: Buffer.from(record.bytes.toString('utf8').replace(/"ecosystem"(\s*):(\s*)"[^"]*"/g, `"ecosystem"$1:$2"${plan.ecosystem}"`)) };
       writeFileSync(join(folder, `${record.id}.json`), record.bytes);
       writer.add(`${record.id}.json`, record.bytes);
@@ -459,7 +463,7 @@ function report(sets: SetResults[], scale: SetResults[]): string {
   const m = (s: SetResults, key: string, field = 'ms'): number => median((s.rows.get(key) ?? []).map((r) => Number(r[field])));
   const has = (s: SetResults, key: string): boolean => (s.rows.get(key)?.length ?? 0) > 0;
   const row = (label: string, ms: number, rss: number | string, note = ''): string => `  ${label.padEnd(52)}${ms.toFixed(0).padStart(8)} ms${String(rss).padStart(7)} MB  ${note}`;
-  const first = sets[0] as SetResults;
+  const first = (sets[0] ?? scale[0]) as SetResults;
   const r0 = (first.rows.get('cold-folders') ?? [])[0] as PhaseResult;
   lines.push(`lockfiles: every sample lockfile (${String(r0.packages)} packages); load average at the end ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
   lines.push('');
@@ -525,10 +529,12 @@ async function main(): Promise<void> {
   try {
     const sets: SetResults[] = [];
     const real = await writeData(join(root, 'real'), realPlan(1));
-    sets.push(measureSet('real (the OSV sample)', join(root, 'real'), real.records, real.bytes, ROUNDS, pg, true));
-    const issue = await writeData(join(root, 'issue'), issuePlan);
-    sets.push(measureSet('issue (its layout and size)', join(root, 'issue'), issue.records, issue.bytes, ROUNDS, pg, true));
-    rmSync(join(root, 'issue'), { recursive: true, force: true });
+    if (SETS.includes('real')) sets.push(measureSet('real (the OSV sample)', join(root, 'real'), real.records, real.bytes, ROUNDS, pg, true));
+    if (SETS.includes('issue')) {
+      const issue = await writeData(join(root, 'issue'), issuePlan);
+      sets.push(measureSet('issue (its layout and size)', join(root, 'issue'), issue.records, issue.bytes, ROUNDS, pg, true));
+      rmSync(join(root, 'issue'), { recursive: true, force: true });
+    }
     let scale: SetResults[] = [];
     if (SCALE > 0) {
       // Two sizes of the same make-up: time per record at the larger over the smaller says whether it is linear.

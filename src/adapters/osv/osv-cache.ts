@@ -116,7 +116,9 @@ export class CacheFile {
       }
       const bytes = readAt(fd, headerOffset, headerLength);
       if (sha256(bytes) !== hash) throw new CacheDamage('header checksum mismatch');
-      return new CacheFile(fd, JSON.parse(bytes.toString('utf8')) as CacheHeader);
+      const header = JSON.parse(bytes.toString('utf8')) as CacheHeader;
+      if (typeof header.salt !== 'string' || !Array.isArray(header.sourceParts) || !Array.isArray(header.parts)) throw new CacheDamage('unexpected header');
+      return new CacheFile(fd, header);
     } catch (e) {
       closeSync(fd);
       throw e instanceof CacheDamage ? e : new CacheDamage((e as Error).message);
