@@ -123,6 +123,27 @@ describe('loading OSV records', () => {
     assert.equal(n, entries.length);
   });
 
+  test('a large zip is inflated on a worker thread: the same bytes in the same order, damage reported as from the reading thread', async () => {
+    // Over INFLATER_THRESHOLD of compressed bytes (stored entries count whole), so the worker does the inflating.
+    const entries = Array.from({ length: 400 }, (_, i) => ({ name: `PYSEC-${i}.json`, text: JSON.stringify({ ...JSON.parse(record(`PYSEC-${i}`)), details: `${i} `.repeat(3000) }), deflate: i % 3 !== 0 }));
+    for (const zip64 of [false, true]) {
+      const path = join(work, `large-${zip64}.zip`);
+      const bytes = buildZip(entries, zip64);
+      writeFileSync(path, bytes);
+      const read: string[] = [];
+      for (const f of osvFiles(path)) read.push(f.bytes.toString('utf8'));
+      assert.deepEqual(read, entries.map((e) => e.text));
+      // Stopping early (a reader that fails) leaves nothing running, and the next read works.
+      for (const f of osvFiles(path)) if (f.source.endsWith('PYSEC-3.json')) break;
+      assert.equal([...osvFiles(path)].length, entries.length);
+      // An entry's local header damaged: the worker's error, as a DomainError naming the archive.
+      const broken = Buffer.from(bytes);
+      broken.writeUInt32LE(0, bytes.indexOf('PK\x03\x04', bytes.length / 2, 'latin1'));
+      writeFileSync(path, broken);
+      assert.throws(() => [...osvFiles(path)], (e: unknown) => isDomainError(e) && e.message.startsWith(`${path}: not a readable zip archive (bad local header`));
+    }
+  });
+
   test('a missing path and a file that is no zip are errors', async () => {
     await assert.rejects(loadOsvRecords(join(work, 'nope')), (e: unknown) => isDomainError(e) && e.code === 'not_found');
     assert.throws(() => zipEntries(Buffer.from('PK not really'), 'fake.zip'), (e: unknown) => isDomainError(e) && /fake.zip: not a readable zip archive/.test(e.message));

@@ -1,6 +1,7 @@
 import { readOsvRecord, type OsvRecord } from '../../core/scanner/osv-record.ts';
 import type { RejectedRecord } from '../../core/scanner/record-catalog.ts';
 import { partRecords, sourceParts, sourcePrefix } from './osv-source.ts';
+import { ZipInflater } from './zip-inflater.ts';
 
 export type { RejectedRecord };
 
@@ -51,11 +52,16 @@ export interface OsvFile {
 /**
  * The `.json` files of OSV data, read synchronously one at a time, in a stable order: a `.json` file, a zip of
  * them, or a folder holding either, walked recursively (the path named itself is read whatever its extension);
- * a folder's loose files first, then its folders and zips by name.
+ * a folder's loose files first, then its folders and zips by name. Large zips are inflated on a worker thread.
  */
 export function* osvFiles(path: string): Generator<OsvFile> {
-  for (const part of sourceParts(path)) {
-    const prefix = sourcePrefix(path, part);
-    for (const { name, bytes } of partRecords(path, part, [])) yield { source: `${prefix}${name}`, bytes };
+  const inflater = new ZipInflater();
+  try {
+    for (const part of sourceParts(path)) {
+      const prefix = sourcePrefix(path, part);
+      for (const { name, bytes } of partRecords(path, part, [], inflater)) yield { source: `${prefix}${name}`, bytes };
+    }
+  } finally {
+    inflater.close();
   }
 }

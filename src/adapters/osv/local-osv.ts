@@ -5,6 +5,7 @@ import { readOsvKeys, readOsvRecord } from '../../core/scanner/osv-record.ts';
 import { indexCatalog, type CatalogIndex, type CatalogPart } from '../../core/scanner/record-catalog.ts';
 import { packageKey, type Ecosystem } from '../../core/versions/ecosystems.ts';
 import { CacheDamage, CacheFile, cacheSalt, writeCache, type CachedPartHeader, type PartIndex, type PartToWrite } from './osv-cache.ts';
+import { ZipInflater } from './zip-inflater.ts';
 import { currentStamp, PartReader, partRecords, sourceParts, sourcePrefix, stampsHold, type PartStamps, type SourcePart, type ZipLocation } from './osv-source.ts';
 
 export interface LocalOsvOptions {
@@ -105,19 +106,32 @@ function open(source: string, options: LocalOsvOptions, wanted: Set<string>, eco
   const toWrite: PartToWrite[] = [];
   let rewrite = false;
   const counter = { read: 0, every: options.progressEvery ?? 5000, onProgress: options.onProgress };
-  for (const p of parts) {
-    const prefix = sourcePrefix(source, p);
-    const kept = cached(p);
-    if (kept && old) {
-      const bytes = old.indexBytes(kept);
-      if (isNeeded(p)) data.push(fromIndex(p, prefix, JSON.parse(bytes.toString('utf8')) as PartIndex));
-      toWrite.push({ header: { name: p.name, kind: p.kind, ecosystem: p.ecosystem, stamps: kept.stamps }, index: bytes });
-    } else if (isNeeded(p)) {
-      const loaded = load(source, p, prefix, wanted, counter);
-      data.push(loaded.data);
-      toWrite.push({ header: { ...p, stamps: loaded.stamps }, index: loaded.index });
-      rewrite = true;
+  const inflater = new ZipInflater();
+  try {
+    for (const p of parts) {
+      const prefix = sourcePrefix(source, p);
+      const kept = cached(p);
+      if (kept && old) {
+        const file = old;
+        if (isNeeded(p)) data.push(fromIndex(p, prefix, file.index(kept)));
+        // Read (and verified) only if the cache is rewritten; a damaged one is left out, to be read when needed.
+        const index = (): Buffer | null => {
+          try {
+            return file.indexBytes(kept);
+          } catch {
+            return null;
+          }
+        };
+        toWrite.push({ header: { name: p.name, kind: p.kind, ecosystem: p.ecosystem, stamps: kept.stamps }, index });
+      } else if (isNeeded(p)) {
+        const loaded = load(source, p, prefix, wanted, counter, inflater);
+        data.push(loaded.data);
+        toWrite.push({ header: { ...p, stamps: loaded.stamps }, index: loaded.index });
+        rewrite = true;
+      }
     }
+  } finally {
+    inflater.close();
   }
   const catalog = catalogOf(source, data, wanted);
   if (rewrite && options.cache) {
@@ -137,6 +151,7 @@ function load(
   prefix: string,
   wanted: Set<string>,
   counter: { read: number; every: number; onProgress: ((read: number) => void) | undefined },
+  inflater: ZipInflater,
 ): { data: PartData; index: PartIndex; stamps: PartStamps } {
   const ids: string[] = [];
   const modified: string[] = [];
@@ -149,7 +164,7 @@ function load(
   const rejected: { at: number; problems: string[] }[] = [];
   const texts = new Map<number, string>();
   const stamps: PartStamps = [];
-  for (const { name, bytes, zip } of partRecords(source, part, stamps)) {
+  for (const { name, bytes, zip } of partRecords(source, part, stamps, inflater)) {
     const n = ids.length;
     names.push(name);
     const named = names.length - 1;

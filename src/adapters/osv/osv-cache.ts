@@ -142,10 +142,10 @@ export class CacheFile {
   }
 }
 
-/** A part's index for `writeCache`: its header fields and its index, as JSON bytes already made or as an object. */
+/** A part's index for `writeCache`: its header fields and its index, as an object or as JSON bytes (read on demand). */
 export interface PartToWrite {
   header: Omit<CachedPartHeader, 'index'>;
-  index: Buffer | PartIndex;
+  index: PartIndex | (() => Buffer | null);
 }
 
 /**
@@ -159,7 +159,8 @@ export function writeCache(path: string, header: Omit<CacheHeader, 'parts'>, par
   let offset = chunks[0]?.length as number;
   const headers: CachedPartHeader[] = [];
   for (const p of parts) {
-    const bytes = Buffer.isBuffer(p.index) ? p.index : Buffer.from(JSON.stringify(p.index));
+    const bytes = typeof p.index === 'function' ? p.index() : Buffer.from(JSON.stringify(p.index));
+    if (!bytes) continue;
     headers.push({ ...p.header, index: [offset, bytes.length, sha256(bytes)] });
     chunks.push(bytes);
     offset += bytes.length;

@@ -2,7 +2,8 @@ import { closeSync, fstatSync, openSync, readSync, readdirSync, statSync, type D
 import { join } from 'node:path';
 import { DomainError } from '../../core/errors.ts';
 import { OSV_ECOSYSTEMS } from '../../core/scanner/osv-record.ts';
-import { fileSource, readZipEntry, zipSourceEntries, type ZipSource } from './zip-entries.ts';
+import { fileSource, readZipEntry, zipSourceEntries, type ZipEntry, type ZipSource } from './zip-entries.ts';
+import { INFLATER_THRESHOLD, type ZipInflater } from './zip-inflater.ts';
 
 /**
  * One part of an OSV source, read (and cached) as a whole: a folder or zip directly inside the source folder,
@@ -163,8 +164,11 @@ export interface PartRecord {
 /** [local header offset, compressed size, method, size] of a zip entry. */
 export type ZipLocation = [number, number, number, number];
 
-/** The `.json` entries of a zip, in the archive's order. */
-function* zipRecords(path: string, prefix: string): Generator<PartRecord> {
+/**
+ * The `.json` entries of a zip, in the archive's order; inflated on the `inflater`'s worker thread when there is
+ * one and the archive is large enough for it to pay.
+ */
+function* zipRecords(path: string, prefix: string, inflater: ZipInflater | null): Generator<PartRecord> {
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -172,8 +176,15 @@ function* zipRecords(path: string, prefix: string): Generator<PartRecord> {
     throw notFound(path, e);
   }
   try {
-    for (const entry of zipSourceEntries(windowSource(fd), path)) {
-      if (entry.name.endsWith('.json')) yield { name: `${prefix}${entry.name}`, bytes: entry.read(), zip: [entry.local, entry.compressed, entry.method, entry.size] };
+    const entries = zipSourceEntries(windowSource(fd), path).filter((e) => e.name.endsWith('.json'));
+    const compressed = entries.reduce((n, e) => n + e.compressed, 0);
+    const record = (entry: ZipEntry, bytes: Buffer): PartRecord => ({ name: `${prefix}${entry.name}`, bytes, zip: [entry.local, entry.compressed, entry.method, entry.size] });
+    const inflated = compressed >= INFLATER_THRESHOLD ? (inflater?.inflate(path, entries) ?? null) : null;
+    if (inflated) {
+      let i = 0;
+      for (const bytes of inflated) yield record(entries[i++] as ZipEntry, bytes);
+    } else {
+      for (const entry of entries) yield record(entry, entry.read());
     }
   } finally {
     closeSync(fd);
@@ -185,7 +196,7 @@ function* zipRecords(path: string, prefix: string): Generator<PartRecord> {
  * zips read, anything else skipped. Pushes onto `stamps` the stamp of every folder and zip read, taken before
  * reading it, so a change made while reading is seen by the next check.
  */
-export function* partRecords(source: string, part: SourcePart, stamps: PartStamps): Generator<PartRecord> {
+export function* partRecords(source: string, part: SourcePart, stamps: PartStamps, inflater: ZipInflater | null = null): Generator<PartRecord> {
   const reader = new FileReader();
   function* visitFolder(rel: string, path: string, prefix: string): Generator<PartRecord> {
     stamps.push([rel, stampOf(statOrThrow(path))]);
@@ -198,7 +209,7 @@ export function* partRecords(source: string, part: SourcePart, stamps: PartStamp
       } else if (d.name.endsWith('.zip')) {
         if (part.kind === 'loose') continue;
         stamps.push([childRel, stampOf(statOrThrow(child))]);
-        yield* zipRecords(child, `${name}:`);
+        yield* zipRecords(child, `${name}:`, inflater);
       } else if (d.name.endsWith('.json')) yield { name, bytes: reader.read(child) };
     }
   }
@@ -210,7 +221,7 @@ export function* partRecords(source: string, part: SourcePart, stamps: PartStamp
     case 'zip': {
       const path = join(source, part.name);
       stamps.push([part.name, stampOf(statOrThrow(path))]);
-      yield* zipRecords(path, '');
+      yield* zipRecords(path, '', inflater);
       break;
     }
     case 'loose':
