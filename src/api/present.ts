@@ -174,7 +174,7 @@ export const presentScan = (s: ScanDetail, slug: string): Scan => ({
   created_by: s.createdBy,
   created_at: s.createdAt.toISOString(),
   findings: s.findings.map((f) => presentFinding(f, slug, s.id)),
-  unchecked: s.unchecked.map((u) => ({ ecosystem: u.ecosystem, name: u.name, spec: u.spec, reason: u.reason, line: u.line ?? null })),
+  unchecked: s.unchecked.map((u) => ({ ecosystem: u.ecosystem, name: u.name, spec: u.spec, reason: u.reason, line: u.line ?? null, ref: u.ref ?? null })),
 });
 
 /** The answer to an accepted submission: the reporter's only chance to keep their private link. */

@@ -3,61 +3,17 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { deflateRawSync } from 'node:zlib';
 import { loadOsvRecords, osvFiles } from '../../src/adapters/osv/load-osv-records.ts';
 import { readOsvRecord } from '../../src/core/scanner/osv-record.ts';
 import { isEcosystem, schemeFor } from '../../src/core/versions/ecosystems.ts';
 import { compileRange, type OsvRange } from '../../src/core/versions/osv-range.ts';
 import { zipEntries, zipSourceEntries } from '../../src/adapters/osv/zip-entries.ts';
 import { isDomainError } from '../../src/core/errors.ts';
+import { buildZip } from '../support/zip.ts';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'scanner');
 const work = mkdtempSync(join(tmpdir(), 'embargo-osv-'));
 after(() => rmSync(work, { recursive: true, force: true }));
-
-const u16 = (n: number) => Buffer.from([n & 0xff, (n >> 8) & 0xff]);
-const u32 = (n: number) => {
-  const b = Buffer.alloc(4);
-  b.writeUInt32LE(n);
-  return b;
-};
-const u64 = (n: number) => {
-  const b = Buffer.alloc(8);
-  b.writeBigUInt64LE(BigInt(n));
-  return b;
-};
-
-/**
- * A zip archive as a test needs it: entries stored or deflated, and with `zip64` every size, offset and
- * count written the ZIP64 way (saturated 32-bit fields, extra fields, ZIP64 end records), as streaming
- * writers and archives of more than 65,535 entries do. CRCs are left 0: the reader does not check them.
- */
-function buildZip(entries: { name: string; text: string; deflate: boolean }[], zip64: boolean): Buffer {
-  const locals: Buffer[] = [];
-  const centrals: Buffer[] = [];
-  let offset = 0;
-  for (const e of entries) {
-    const raw = Buffer.from(e.text);
-    const data = e.deflate ? deflateRawSync(raw) : raw;
-    const name = Buffer.from(e.name);
-    const sat = (n: number) => u32(zip64 ? 0xffffffff : n);
-    const local = Buffer.concat([u32(0x04034b50), u16(45), u16(0), u16(e.deflate ? 8 : 0), u16(0), u16(0), u32(0), sat(data.length), sat(raw.length), u16(name.length), u16(zip64 ? 20 : 0), name, zip64 ? Buffer.concat([u16(1), u16(16), u64(raw.length), u64(data.length)]) : Buffer.alloc(0), data]);
-    const extra = zip64 ? Buffer.concat([u16(1), u16(24), u64(raw.length), u64(data.length), u64(offset)]) : Buffer.alloc(0);
-    centrals.push(Buffer.concat([u32(0x02014b50), u16(45), u16(45), u16(0), u16(e.deflate ? 8 : 0), u16(0), u16(0), u32(0), sat(data.length), sat(raw.length), u16(name.length), u16(extra.length), u16(0), u16(0), u16(0), u32(0), sat(offset), name, extra]));
-    locals.push(local);
-    offset += local.length;
-  }
-  const central = Buffer.concat(centrals);
-  const end64 = zip64
-    ? Buffer.concat([
-        u32(0x06064b50), u64(44), u16(45), u16(45), u32(0), u32(0), u64(entries.length), u64(entries.length), u64(central.length), u64(offset),
-        u32(0x07064b50), u32(0), u64(offset + central.length), u32(1),
-      ])
-    : Buffer.alloc(0);
-  const count = zip64 ? 0xffff : entries.length;
-  const end = Buffer.concat([u32(0x06054b50), u16(0), u16(0), u16(count), u16(count), u32(zip64 ? 0xffffffff : central.length), u32(zip64 ? 0xffffffff : offset), u16(0)]);
-  return Buffer.concat([...locals, central, end64, end]);
-}
 
 const record = (id: string) => JSON.stringify({ id, modified: '2024-01-01T00:00:00Z', affected: [{ package: { ecosystem: 'PyPI', name: 'demo' }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '1.0' }] }] }] });
 
@@ -165,6 +121,27 @@ describe('loading OSV records', () => {
     let n = 0;
     for await (const f of osvFiles(path)) assert.equal(f.bytes.toString('utf8'), entries[n++]?.text);
     assert.equal(n, entries.length);
+  });
+
+  test('a large zip is inflated on a worker thread: the same bytes in the same order, damage reported as from the reading thread', async () => {
+    // Over INFLATER_THRESHOLD of compressed bytes (stored entries count whole), so the worker does the inflating.
+    const entries = Array.from({ length: 400 }, (_, i) => ({ name: `PYSEC-${i}.json`, text: JSON.stringify({ ...JSON.parse(record(`PYSEC-${i}`)), details: `${i} `.repeat(3000) }), deflate: i % 3 !== 0 }));
+    for (const zip64 of [false, true]) {
+      const path = join(work, `large-${zip64}.zip`);
+      const bytes = buildZip(entries, zip64);
+      writeFileSync(path, bytes);
+      const read: string[] = [];
+      for (const f of osvFiles(path)) read.push(f.bytes.toString('utf8'));
+      assert.deepEqual(read, entries.map((e) => e.text));
+      // Stopping early (a reader that fails) leaves nothing running, and the next read works.
+      for (const f of osvFiles(path)) if (f.source.endsWith('PYSEC-3.json')) break;
+      assert.equal([...osvFiles(path)].length, entries.length);
+      // An entry's local header damaged: the worker's error, as a DomainError naming the archive.
+      const broken = Buffer.from(bytes);
+      broken.writeUInt32LE(0, bytes.indexOf('PK\x03\x04', bytes.length / 2, 'latin1'));
+      writeFileSync(path, broken);
+      assert.throws(() => [...osvFiles(path)], (e: unknown) => isDomainError(e) && e.message.startsWith(`${path}: not a readable zip archive (bad local header`));
+    }
   });
 
   test('a missing path and a file that is no zip are errors', async () => {

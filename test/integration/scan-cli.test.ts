@@ -7,6 +7,7 @@ import { Command } from 'commander';
 import { defaultCacheFile } from '../../src/adapters/osv/osv-cache.ts';
 import { registerScanCommand, runScan, type ScanFormat } from '../../src/cli/commands/scan.ts';
 import { CliError } from '../../src/cli/errors.ts';
+import { cycloneDxFor } from '../support/sbom.ts';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'scanner');
 const RECORDS = join(FIXTURES, 'records');
@@ -32,8 +33,23 @@ describe('embargo scan', () => {
     assert.match(out, /django +2\.2\.16 +PYSEC-2021-439 CVE-2021-44420 +- +2\.2\.25/);
     assert.match(out, /py +1\.11\.0 +PYSEC-2022-42969 CVE-2022-42969 +- +-/);
     assert.match(out, /not checked \(non-registry\): https:\/\/github.com\/someone\/forked-lib.git/);
-    // The fixture folder holds two records that break the schema: reported, and the scan goes on.
+    // The fixture folder holds two records that break the schema, for packages this lockfile does not have:
+    // only the records a scan looks at are checked against the schema.
+    assert.doesNotMatch(err, /skipped/);
+  });
+
+  test('records that break the schema are reported when the scan looks at them, and skipped; the scan goes on', async () => {
+    const requirements = join(work, 'broken-records', 'requirements.txt');
+    mkdirSync(dirname(requirements), { recursive: true });
+    // PYSEC-2017-27 (python-fedora) has an abbreviated commit hash, PYSEC-2019-125 (steam) a date as version.
+    writeFileSync(requirements, 'python-fedora==0.3.0\nsteam==0.9.0\ndjango==2.2.16\n');
+    const { code, out, err } = await scan([requirements], 'json');
+    assert.equal(code, 1);
     assert.match(err, /skipped 2 OSV record\(s\) that break the OSV schema/);
+    assert.match(err, /PYSEC-2017-27\.json: .*is not a full commit hash/);
+    const report = JSON.parse(out) as { osv: { rejected: { source: string }[] }; lockfiles: { findings: { id: string }[] }[] };
+    assert.deepEqual(report.osv.rejected.map((r) => r.source.split('/').pop()), ['PYSEC-2017-27.json', 'PYSEC-2019-125.json']);
+    assert.deepEqual(report.lockfiles[0]?.findings.map((f) => f.id), ['PYSEC-2021-439']);
   });
 
   test('exit 0 when clean', async () => {
@@ -70,9 +86,10 @@ describe('embargo scan', () => {
   test('JSON for machines: lockfiles with packages, unchecked dependencies and findings; OSV import summary', async () => {
     const { out } = await scan([pipfile], 'json');
     const report = JSON.parse(out);
-    // 16 fixture records: 2 break the schema, PYSEC-2022-43059 is withdrawn.
-    assert.equal(report.osv.records, 13);
-    assert.equal(report.osv.rejected.length, 2);
+    // 16 fixture records, PYSEC-2022-43059 withdrawn; the 2 that break the schema name packages this lockfile
+    // does not have, so they are never checked (and counted: their id and modified time are fine).
+    assert.equal(report.osv.records, 15);
+    assert.equal(report.osv.rejected.length, 0);
     assert.deepEqual(report.errors, []);
     const [lock] = report.lockfiles;
     assert.equal(lock.format, 'Pipfile.lock');
@@ -100,6 +117,30 @@ describe('embargo scan', () => {
     assert.deepEqual(run.results.filter((r: { level: string }) => r.level === 'note').length, 3);
   });
 
+  test('SBOMs: components found and unchecked ones reported in the table, JSON and SARIF', async () => {
+    const bom = join(work, 'sbom', 'bom.json');
+    mkdirSync(dirname(bom), { recursive: true });
+    writeFileSync(
+      bom,
+      cycloneDxFor([{ ecosystem: 'PyPI', name: 'django', version: '2.2.16' }], '1.6', [
+        { type: 'library', 'bom-ref': 'zlib', name: 'zlib', version: '1.2.11' },
+        { type: 'library', name: 'jackson-databind', purl: 'pkg:maven/com.fasterxml.jackson.core/jackson-databind@2.9.4' },
+      ]),
+    );
+    const table = await scan([bom]);
+    assert.equal(table.code, 1);
+    assert.match(table.out, /bom\.json \(CycloneDX, 1 packages\): 1 finding\(s\)/);
+    assert.match(table.out, /django +2\.2\.16 +PYSEC-2021-439/);
+    assert.match(table.out, /not checked \(no-purl\): zlib@1\.2\.11 +\[.*bom\.json:\d+\]/);
+    assert.match(table.out, /not checked \(unsupported-type\): pkg:maven\/com\.fasterxml\.jackson\.core\/jackson-databind@2\.9\.4/);
+    const json = JSON.parse((await scan([bom], 'json')).out) as { lockfiles: { format: string; unchecked: { reason: string; ref?: string; ecosystem: string }[] }[] };
+    assert.equal(json.lockfiles[0]?.format, 'CycloneDX');
+    assert.deepEqual(json.lockfiles[0]?.unchecked.map((u) => [u.reason, u.ref ?? null, u.ecosystem]), [['no-purl', 'zlib', ''], ['unsupported-type', null, 'Maven']]);
+    const sarif = JSON.parse((await scan([bom], 'sarif')).out) as { runs: { results: { ruleId: string; message: { text: string } }[] }[] };
+    const notes = sarif.runs[0]?.results.filter((r) => r.ruleId === 'embargo/unchecked-dependency').map((r) => r.message.text);
+    assert.deepEqual(notes, ['zlib was not checked: the SBOM gives it no package URL (zlib@1.2.11).', 'com.fasterxml.jackson.core:jackson-databind was not checked: Embargo does not check Maven packages (pkg:maven/com.fasterxml.jackson.core/jackson-databind@2.9.4).']);
+  });
+
   describe('the local OSV cache', () => {
     const sample = join(FIXTURES, 'osv-sample');
     const lockfiles = join(FIXTURES, 'lockfiles');
@@ -113,13 +154,13 @@ describe('embargo scan', () => {
         assert.deepEqual(await scan([lockfiles], format, sample, cache), uncached, format);
       }
       const report = JSON.parse((await scan([lockfiles], 'json', sample, cache)).out) as { osv: { records: number; rejected: unknown[] }; lockfiles: { findings: unknown[] }[] };
-      // 10,150 records pass the schema, 40 of them withdrawn.
-      assert.equal(report.osv.records, 10110);
-      assert.equal(report.osv.rejected.length, 8);
+      // 10,158 records, 40 of them withdrawn; the 8 that break the schema name no package of these lockfiles.
+      assert.equal(report.osv.records, 10118);
+      assert.equal(report.osv.rejected.length, 0);
       assert.equal(report.lockfiles.reduce((n, l) => n + l.findings.length, 0), 214);
     });
 
-    test('a warm scan does not read the OSV source: it still works when the records are unreadable but unchanged in size and time', async () => {
+    test('a record the scan reads is checked against the length and CRC-32 it had: an edit in place is seen, even keeping size and time', async () => {
       const dir = join(work, 'cache-source');
       mkdirSync(dir, { recursive: true });
       for (const id of ['PYSEC-2021-439', 'PYSEC-2022-42969']) copyFileSync(join(RECORDS, `${id}.json`), join(dir, `${id}.json`));
@@ -129,10 +170,12 @@ describe('embargo scan', () => {
       utimesSync(file, time, time);
       const cold = await scan([pipfile], 'json', dir, cache);
       assert.equal(cold.code, 1);
-      // Same size and modification time, unreadable content: only a cache hit can still give the findings.
+      // Same size and modification time, the folder untouched: no stamp changes, the record's CRC-32 does.
       writeFileSync(file, ' '.repeat(statSync(file).size));
       utimesSync(file, time, time);
-      assert.deepEqual(await scan([pipfile], 'json', dir, cache), cold);
+      const warm = await scan([pipfile], 'json', dir, cache);
+      assert.deepEqual(warm, await scan([pipfile], 'json', dir));
+      assert.match(warm.err, /PYSEC-2021-439\.json: invalid JSON/);
     });
 
     test('a changed source invalidates the cache', async () => {
@@ -164,8 +207,8 @@ describe('embargo scan', () => {
       };
       const damages: [string, Buffer][] = [
         ['truncated', bytes.subarray(0, bytes.length - 10)],
-        ['a flipped byte in a record the scan reads', flip(bytes.indexOf('"id":"PYSEC-2021-439"') + 8)],
-        ['a flipped byte in the header', flip(120)],
+        ['a flipped byte in the index of the records', flip(bytes.indexOf('"PYSEC-2021-439"') + 8)],
+        ['a flipped byte in the header', flip(bytes.lastIndexOf('"salt"') + 3)],
         ['appended to', Buffer.concat([bytes, Buffer.from('{}')])],
         ['not a cache', Buffer.from('hello')],
         ['empty', Buffer.alloc(0)],

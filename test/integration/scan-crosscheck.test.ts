@@ -5,7 +5,9 @@ import { before, describe, test } from 'node:test';
 import { loadOsvRecords } from '../../src/adapters/osv/load-osv-records.ts';
 import { buildAdvisoryIndex, type AdvisoryIndex } from '../../src/core/scanner/advisory-index.ts';
 import type { Finding } from '../../src/core/scanner/find-vulnerabilities.ts';
+import { parseLockfile } from '../../src/core/scanner/parse-lockfile.ts';
 import { scanLockfile, type LockfileScan } from '../../src/core/scanner/scan-lockfile.ts';
+import { cycloneDxFor, spdxFor } from '../support/sbom.ts';
 import { isEcosystem, normalisePackageName } from '../../src/core/versions/ecosystems.ts';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'scanner');
@@ -89,6 +91,21 @@ describe('cross-check with osv-detector v0.11.2 on the sample lockfiles and OSV 
       assertSameFindings(ours.findings, expected.findings, difference.extraAliases);
     });
   }
+
+  test('a CycloneDX BOM (1.5 and 1.6) and an SPDX 2.3 document listing the same packages as each lockfile give the same findings', () => {
+    for (const name of [...compared, 'osv-scanner-2022/go.sum', 'kysely-HEAD/pnpm-lock.yaml']) {
+      const file = join(FIXTURES, 'lockfiles', name);
+      const lock = scanLockfile(file, readFileSync(file, 'utf8'), index, (p) => readFileSync(p, 'utf8'));
+      const { packages } = parseLockfile(file, readFileSync(file, 'utf8'), (p) => readFileSync(p, 'utf8'));
+      // An SBOM's PyPI names are the purl's (lower case): compare findings by normalised name, ignoring order and lines.
+      const withoutFile = (findings: Finding[]) => findings.map((f) => JSON.stringify({ ...f, file: '', line: 0, package: normalisePackageName(f.ecosystem, f.package) })).sort();
+      for (const [bomName, bom] of [['bom.json', cycloneDxFor(packages, '1.5')], ['bom.cdx.json', cycloneDxFor(packages, '1.6')], ['sbom.spdx.json', spdxFor(packages)]] as const) {
+        const fromBom = scanLockfile(bomName, bom, index);
+        assert.equal(fromBom.packages, lock.packages, `${name} as ${bomName}`);
+        assert.deepEqual(withoutFile(fromBom.findings), withoutFile(lock.findings), `${name} as ${bomName}`);
+      }
+    }
+  });
 
   test('osv-scanner-2022/go.sum, which the peer does not read, finds what go.mod finds', () => {
     const ours = scan('osv-scanner-2022/go.sum');

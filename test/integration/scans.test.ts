@@ -4,7 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { isEcosystem, normalisePackageName } from '../../src/core/versions/ecosystems.ts';
+import { parseLockfile } from '../../src/core/scanner/parse-lockfile.ts';
+import { MAX_SBOM_COMPONENTS } from '../../src/core/scanner/sbom.ts';
 import { importOsvPath, type OsvImportResult } from '../../src/services/scanning/osv-import.ts';
+import { cycloneDxFor, spdxFor } from '../support/sbom.ts';
 import { ENGINES, startTestRuntime, type TestServer } from '../support/harness.ts';
 import { seedWorld, type World } from '../support/fixtures.ts';
 import { multipartBody } from '../support/multipart.ts';
@@ -187,6 +190,35 @@ for (const engine of ENGINES) {
       const one = await rt.app.inject({ url: `${P}/scans/${nushell.id}`, headers: world.as('viewer') });
       assert.equal(one.statusCode, 200, one.body);
       assert.deepEqual(one.json(), nushell);
+    });
+
+    test('SBOMs: a CycloneDX 1.5 or SPDX 2.3 document listing the lockfile\'s packages finds what the lockfile finds; components without a purl are unchecked', async () => {
+      const parsed = parseLockfile('Cargo.lock', lockfile('nushell-2021/Cargo.lock').content);
+      const nushell = scans.get('nushell-2021/Cargo.lock') as ApiScan;
+      const extra = [{ type: 'library', 'bom-ref': 'vendored', name: 'vendored-zlib', version: '1.2.11' }, { type: 'library', 'bom-ref': 'jar', name: 'jackson', purl: 'pkg:maven/com.fasterxml.jackson.core/jackson-databind@2.9.4' }];
+      for (const [filename, content] of [['bom.json', cycloneDxFor(parsed.packages, '1.5', extra)], ['sbom.spdx.json', spdxFor(parsed.packages)]] as const) {
+        const res = await post('triager', { filename, content });
+        assert.equal(res.statusCode, 201, res.body);
+        const scan = res.json() as Omit<ApiScan, 'unchecked'> & { unchecked: Array<{ reason: string; ref: string | null; name: string; ecosystem: string }> };
+        assert.equal(scan.format, filename === 'bom.json' ? 'CycloneDX' : 'SPDX');
+        assert.equal(scan.packages, 651);
+        assert.deepEqual(scan.findings.map((f) => `${f.version} ${f.advisory} ${f.aliases.join(',')}`).sort(), nushell.findings.map((f) => `${f.version} ${f.advisory} ${f.aliases.join(',')}`).sort());
+        if (filename === 'bom.json') {
+          assert.deepEqual(scan.unchecked.map((u) => [u.reason, u.ref, u.name, u.ecosystem]), [['no-purl', 'vendored', 'vendored-zlib', ''], ['unsupported-type', 'jar', 'com.fasterxml.jackson.core:jackson-databind', 'Maven']]);
+        }
+      }
+      // The real SPDX example: every package reported unchecked, with its SPDXID.
+      const example = await post('triager', { filename: 'example.spdx.json', content: readFileSync(join(FIXTURES, 'sbom', 'SPDXJSONExample-v2.3.spdx.json'), 'utf8') });
+      assert.equal(example.statusCode, 201, example.body);
+      assert.deepEqual((example.json() as { unchecked: Array<{ ref: string }> }).unchecked.map((u) => u.ref), ['SPDXRef-fromDoap-1', 'SPDXRef-fromDoap-0', 'SPDXRef-Saxon']);
+      // Bounded: an unsupported version and too many components are 400s that say so.
+      const old = await post('admin', { filename: 'bom.json', content: JSON.stringify({ bomFormat: 'CycloneDX', specVersion: '1.4', components: [] }) });
+      assert.equal(old.statusCode, 400, old.body);
+      assert.match(old.json().message, /^bom\.json:1: CycloneDX specVersion "1\.4" is not one Embargo reads/);
+      const huge = JSON.stringify({ bomFormat: 'CycloneDX', specVersion: '1.6', components: Array.from({ length: MAX_SBOM_COMPONENTS + 1 }, () => ({ type: 'library', name: 'a' })) });
+      const tooBig = await post('admin', { filename: 'bom.json', content: huge });
+      assert.equal(tooBig.statusCode, 400, tooBig.body);
+      assert.match(tooBig.json().message, /more than 100000 components, the limit for one document/);
     });
 
     test('a finding becomes an internal report once per advisory and package', async () => {

@@ -1,168 +1,189 @@
 import { createHash } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { crc32 } from 'node:zlib';
-import type { OsvRecord } from '../../core/scanner/osv-record.ts';
-import { isEcosystem, normalisePackageName } from '../../core/versions/ecosystems.ts';
-import type { OsvLoad, RejectedRecord } from './load-osv-records.ts';
+import type { PartStamps, SourcePart } from './osv-source.ts';
 
 /**
- * The CLI's local OSV cache: the checked records of one OSV source (folder or zip), indexed by (ecosystem,
- * normalised package name), so a scan reads only the records naming its packages instead of inflating,
- * parsing and checking every record again. Layout of one file:
+ * The CLI's local OSV cache: per part of an OSV source (a folder or zip of it), an index of its records by
+ * (ecosystem, normalised package name), with each record's id, `modified`, length and CRC-32. A scan reads the
+ * index and then, from the source, only the records naming its packages, each checked against its length and
+ * CRC-32. Records are never copied, let alone re-serialised, so building the cache costs little more than
+ * reading the source. Layout of one file:
  *
- *   EMBARGO-OSV-CACHE <format> <header bytes> <header sha256>\n
- *   <header JSON: fingerprint, counts, rejected records, package → record numbers, record spans with CRC-32>
- *   <body: the checked records (`OsvRecord`) as JSON texts, one after another>
+ *   EMBARGO-OSV-CACHE 3\n
+ *   <part index JSON> …
+ *   <header JSON: salt, source, its stamp, per part: name, kind, ecosystem, stamps, index span and sha256>
+ *   \nEMBARGO-OSV-CACHE-END <header offset> <header bytes> <header sha256>\n
  *
- * Anything that does not verify (magic, header hash, a record's CRC, JSON) makes the file unusable: the scan
+ * Anything that does not verify (magic, end record, header or index hash) makes the file unusable: the scan
  * rebuilds it from the source, never trusting a damaged cache.
  */
-export const CACHE_FORMAT = 1;
-const MAGIC = 'EMBARGO-OSV-CACHE';
+export const CACHE_FORMAT = 3;
+const MAGIC = `EMBARGO-OSV-CACHE ${CACHE_FORMAT}\n`;
+const END = 'EMBARGO-OSV-CACHE-END';
 
-interface CacheHeader {
-  fingerprint: string;
-  /** Records the full index holds (what `embargo scan --format json` reports as `osv.records`). */
-  records: number;
-  /** Bytes of the body: a file of another length was cut short or appended to. */
-  bodyBytes: number;
-  rejected: RejectedRecord[];
-  /** `ecosystem\0normalised name` → numbers of the records naming that package. */
+export interface CachedPartHeader extends SourcePart {
+  stamps: PartStamps;
+  /** [offset, length, sha256] of the part's index JSON. */
+  index: [number, number, string];
+}
+
+export interface CacheHeader {
+  /** The cache format and the Embargo version (a new release may read records differently). */
+  salt: string;
+  /** The source's absolute path. */
+  source: string;
+  /** The source's stamp: while it holds, its parts are `sourceParts`. */
+  sourceStamp: string;
+  /** Every part of the source (those no scan needed yet are not in `parts`). */
+  sourceParts: SourcePart[];
+  /** The parts indexed in this file. */
+  parts: CachedPartHeader[];
+}
+
+/** A part's index: per entry in load order, what indexing needs and how to find and check the record again. */
+export interface PartIndex {
+  /** `''` for an entry rejected while loading. */
+  ids: string[];
+  modified: string[];
+  /** Entry numbers of withdrawn records. */
+  withdrawn: number[];
+  /** Entry names after the part's prefix (`sub/all.zip:ID.json`); `''` for `<id>.json`, the usual name. */
+  names: string[];
+  /** [length, CRC-32] per entry, flattened (0, 0 for a rejected entry). */
+  checks: number[];
+  /** Per entry of a zip, [local header offset, compressed size, method, size], flattened; empty for a folder without zips. */
+  zips: number[];
+  /** `packageKey` → entry numbers. */
   packages: Record<string, number[]>;
-  /** Per record: [offset in the body, length, CRC-32]. */
-  spans: [number, number, number][];
+  rejected: { at: number; problems: string[] }[];
 }
 
-export type CacheRead =
-  | { status: 'hit'; records: OsvRecord[]; indexed: number; rejected: RejectedRecord[] }
-  | { status: 'missing' | 'stale' }
-  | { status: 'corrupt'; reason: string };
+export class CacheDamage extends Error {}
 
-/** `$EMBARGO_CACHE_DIR`, else `$XDG_CACHE_HOME/embargo`, else `~/.cache/embargo`; one file per source path. */
+/** `$EMBARGO_CACHE_DIR`, else `$XDG_CACHE_HOME/embargo`, else `~/.cache/embargo`. */
+export const defaultCacheDir = (env: NodeJS.ProcessEnv): string => env.EMBARGO_CACHE_DIR || join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'embargo');
+
+/** One cache file per source path in the default cache folder. */
 export function defaultCacheFile(source: string, env: NodeJS.ProcessEnv): string {
-  const dir = env.EMBARGO_CACHE_DIR || join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'embargo');
-  return join(dir, `osv-${createHash('sha256').update(resolve(source)).digest('hex').slice(0, 16)}.cache`);
+  return join(defaultCacheDir(env), `osv-${createHash('sha256').update(resolve(source)).digest('hex').slice(0, 16)}.cache`);
+}
+
+export const cacheSalt = (version: string): string => `${CACHE_FORMAT} ${version}`;
+
+const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
+
+function readAt(fd: number, position: number, length: number): Buffer {
+  const buffer = Buffer.allocUnsafe(length);
+  let done = 0;
+  while (done < length) {
+    const n = readSync(fd, buffer, done, length - done, position + done);
+    if (n === 0) throw new CacheDamage(`file ends at byte ${position + done}, before ${position + length}`);
+    done += n;
+  }
+  return buffer;
+}
+
+/** An open cache file whose header verified. */
+export class CacheFile {
+  private constructor(
+    private readonly fd: number,
+    readonly header: CacheHeader,
+  ) {}
+
+  /** Opens and verifies the header: null when there is no file; throws `CacheDamage` when it does not verify. */
+  static open(path: string): CacheFile | null {
+    let fd: number;
+    try {
+      fd = openSync(path, 'r');
+    } catch {
+      return null;
+    }
+    try {
+      const size = fstatSync(fd).size;
+      const start = readAt(fd, 0, Math.min(size, MAGIC.length)).toString('latin1');
+      if (start !== MAGIC) throw new CacheDamage(start.startsWith('EMBARGO-OSV-CACHE ') ? 'another cache format' : 'not an Embargo OSV cache');
+      const tailLength = Math.min(size, 256);
+      const tail = readAt(fd, size - tailLength, tailLength).toString('latin1');
+      const at = tail.lastIndexOf(`\n${END} `);
+      if (at < 0 || !tail.endsWith('\n')) throw new CacheDamage('no end record');
+      const [, offset, length, hash] = tail.slice(at + 1, -1).split(' ');
+      const headerOffset = Number(offset);
+      const headerLength = Number(length);
+      if (!Number.isSafeInteger(headerOffset) || !Number.isSafeInteger(headerLength) || headerOffset + headerLength !== size - tailLength + at) {
+        throw new CacheDamage(`${size} bytes do not end where the end record says`);
+      }
+      const bytes = readAt(fd, headerOffset, headerLength);
+      if (sha256(bytes) !== hash) throw new CacheDamage('header checksum mismatch');
+      const header = JSON.parse(bytes.toString('utf8')) as CacheHeader;
+      if (typeof header.salt !== 'string' || !Array.isArray(header.sourceParts) || !Array.isArray(header.parts)) throw new CacheDamage('unexpected header');
+      return new CacheFile(fd, header);
+    } catch (e) {
+      closeSync(fd);
+      throw e instanceof CacheDamage ? e : new CacheDamage((e as Error).message);
+    }
+  }
+
+  /** A part's index JSON, verified against its hash. */
+  indexBytes(part: CachedPartHeader): Buffer {
+    const [offset, length, hash] = part.index;
+    const bytes = readAt(this.fd, offset, length);
+    if (sha256(bytes) !== hash) throw new CacheDamage(`index of ${part.name || 'the source'} checksum mismatch`);
+    return bytes;
+  }
+
+  index(part: CachedPartHeader): PartIndex {
+    return JSON.parse(this.indexBytes(part).toString('utf8')) as PartIndex;
+  }
+
+  close(): void {
+    closeSync(this.fd);
+  }
+}
+
+/** A part's index for `writeCache`: its header fields and its index, as an object or as JSON bytes (read on demand). */
+export interface PartToWrite {
+  header: Omit<CachedPartHeader, 'index'>;
+  index: PartIndex | (() => Buffer | null);
 }
 
 /**
- * What the cache is valid for: the source's absolute path and the path, size and modification time of every
- * file the loader would read under it, plus `salt` (the Embargo version: a new release may check records
- * differently). Only `stat` calls, no reads.
+ * Writes a cache file to a temporary name beside it and renames it into place, so a reader never sees half a
+ * file. Returns its size.
  */
-export function osvSourceFingerprint(source: string, salt: string): string {
-  const hash = createHash('sha256').update(`${MAGIC} ${CACHE_FORMAT} ${salt}\n${resolve(source)}\n`);
-  const visit = (p: string, top: boolean): void => {
-    const info = statSync(p);
-    if (info.isDirectory()) {
-      for (const name of readdirSync(p).sort()) visit(join(p, name), false);
-    } else if (top || p.endsWith('.zip') || p.endsWith('.json')) {
-      hash.update(`${p}\0${info.size}\0${info.mtimeMs}\n`);
-    }
-  };
-  visit(source, true);
-  return hash.digest('hex');
-}
-
-const packageKey = (ecosystem: string, name: string): string | null => (isEcosystem(ecosystem) ? `${ecosystem}\0${normalisePackageName(ecosystem, name)}` : null);
-
-/**
- * Writes the cache of a loaded source: the records the index would keep (of two copies of an id the later
- * `modified`, withdrawn ones left out), written to a temporary file and renamed into place, so a reader never
- * sees half a file. Returns the file's size.
- */
-export function writeOsvCache(file: string, fingerprint: string, load: OsvLoad): number {
-  const latest = new Map<string, OsvRecord>();
-  for (const r of load.records) {
-    const seen = latest.get(r.id);
-    if (!seen || r.modified > seen.modified) latest.set(r.id, r);
+export function writeCache(path: string, header: Omit<CacheHeader, 'parts'>, parts: PartToWrite[]): number {
+  mkdirSync(dirname(path), { recursive: true });
+  const temporary = `${path}.${process.pid}.tmp`;
+  const chunks: Buffer[] = [Buffer.from(MAGIC)];
+  let offset = chunks[0]?.length as number;
+  const headers: CachedPartHeader[] = [];
+  for (const p of parts) {
+    const bytes = typeof p.index === 'function' ? p.index() : Buffer.from(JSON.stringify(p.index));
+    if (!bytes) continue;
+    headers.push({ ...p.header, index: [offset, bytes.length, sha256(bytes)] });
+    chunks.push(bytes);
+    offset += bytes.length;
   }
-  const bodies: Buffer[] = [];
-  const spans: [number, number, number][] = [];
-  const packages: Record<string, number[]> = {};
-  let offset = 0;
-  for (const record of latest.values()) {
-    if (record.withdrawn !== undefined) continue;
-    const keys = new Set<string>();
-    for (const a of record.affected) {
-      const key = a.package ? packageKey(a.package.ecosystem, a.package.name) : null;
-      if (key) keys.add(key);
-    }
-    const n = spans.length;
-    const body = Buffer.from(JSON.stringify(record));
-    bodies.push(body);
-    spans.push([offset, body.length, crc32(body)]);
-    offset += body.length;
-    for (const key of keys) (packages[key] ??= []).push(n);
-  }
-  const header: CacheHeader = { fingerprint, records: spans.length, bodyBytes: offset, rejected: load.rejected, packages, spans };
-  const headerBytes = Buffer.from(JSON.stringify(header));
-  const first = Buffer.from(`${MAGIC} ${CACHE_FORMAT} ${headerBytes.length} ${createHash('sha256').update(headerBytes).digest('hex')}\n`);
-  mkdirSync(dirname(file), { recursive: true });
-  const temporary = `${file}.${process.pid}.tmp`;
+  const head = Buffer.from(JSON.stringify({ ...header, parts: headers } satisfies CacheHeader));
+  chunks.push(head, Buffer.from(`\n${END} ${offset} ${head.length} ${sha256(head)}\n`));
+  const fd = openSync(temporary, 'w');
   try {
-    writeFileSync(temporary, Buffer.concat([first, headerBytes, ...bodies]));
-    renameSync(temporary, file);
+    for (const chunk of chunks) for (let done = 0; done < chunk.length; ) done += writeSync(fd, chunk, done, chunk.length - done);
+    closeSync(fd);
+    renameSync(temporary, path);
   } catch (e) {
-    rmSync(temporary, { force: true });
+    try {
+      closeSync(fd);
+    } catch {
+      // Closed already.
+    }
+    try {
+      rmSync(temporary, { force: true });
+    } catch {
+      // Nothing to remove.
+    }
     throw e;
   }
-  return first.length + headerBytes.length + offset;
-}
-
-/**
- * The cached records naming any of `packages` (names normalised here), when the cache exists, matches the
- * fingerprint and verifies; reads the header and those records only.
- */
-export function readOsvCache(file: string, fingerprint: string, packages: Iterable<{ ecosystem: string; name: string }>): CacheRead {
-  let fd: number;
-  try {
-    fd = openSync(file, 'r');
-  } catch {
-    return { status: 'missing' };
-  }
-  try {
-    const read = (position: number, length: number): Buffer => {
-      const buffer = Buffer.alloc(length);
-      let done = 0;
-      while (done < length) {
-        const n = readSync(fd, buffer, done, length - done, position + done);
-        if (n === 0) throw new Error(`file ends at byte ${position + done}, before ${position + length}`);
-        done += n;
-      }
-      return buffer;
-    };
-    const size = statSync(file).size;
-    const start = read(0, Math.min(size, 256));
-    const newline = start.indexOf(10);
-    const [magic, format, headerLength, headerHash] = start.toString('latin1', 0, Math.max(newline, 0)).split(' ');
-    if (newline < 0 || magic !== MAGIC) return { status: 'corrupt', reason: 'not an Embargo OSV cache' };
-    if (Number(format) !== CACHE_FORMAT) return { status: 'stale' };
-    const headerBytes = read(newline + 1, Number(headerLength));
-    if (createHash('sha256').update(headerBytes).digest('hex') !== headerHash) return { status: 'corrupt', reason: 'header checksum mismatch' };
-    const header = JSON.parse(headerBytes.toString('utf8')) as CacheHeader;
-    if (header.fingerprint !== fingerprint) return { status: 'stale' };
-    const body = newline + 1 + headerBytes.length;
-    if (body + header.bodyBytes !== size) return { status: 'corrupt', reason: `${size} bytes, not ${body + header.bodyBytes}` };
-    const wanted = new Set<number>();
-    for (const p of packages) {
-      const key = packageKey(p.ecosystem, p.name);
-      for (const n of (key && Object.hasOwn(header.packages, key) ? header.packages[key] : undefined) ?? []) wanted.add(n);
-    }
-    const records: OsvRecord[] = [];
-    for (const n of [...wanted].sort((a, b) => a - b)) {
-      const span = header.spans[n];
-      if (!span) return { status: 'corrupt', reason: `record ${n} has no span` };
-      const [offset, length, crc] = span;
-      const bytes = read(body + offset, length);
-      if (crc32(bytes) !== crc) return { status: 'corrupt', reason: `record ${n} checksum mismatch` };
-      records.push(JSON.parse(bytes.toString('utf8')) as OsvRecord);
-    }
-    return { status: 'hit', records, indexed: header.records, rejected: header.rejected };
-  } catch (e) {
-    return { status: 'corrupt', reason: (e as Error).message };
-  } finally {
-    closeSync(fd);
-  }
+  return chunks.reduce((n, c) => n + c.length, 0);
 }

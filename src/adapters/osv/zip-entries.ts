@@ -4,6 +4,11 @@ import { DomainError } from '../../core/errors.ts';
 
 export interface ZipEntry {
   name: string;
+  /** Where its local header starts, how it is stored (0 stored, 8 deflated) and its sizes: enough to read it again. */
+  local: number;
+  method: number;
+  compressed: number;
+  size: number;
   /** The entry's bytes, inflated on demand. */
   read(): Buffer;
 }
@@ -107,12 +112,14 @@ export function zipSourceEntries(source: ZipSource, archive: string): ZipEntry[]
     }
     p += 46 + nameLength + extraLength + commentLength;
     if (name.endsWith('/')) continue;
-    entries.push({ name, read: () => readEntry(source, archive, name, local, method, compressed, size) });
+    entries.push({ name, local, method, compressed, size, read: () => readZipEntry(source, archive, { name, local, method, compressed, size }) });
   }
   return entries;
 }
 
-function readEntry(source: ZipSource, archive: string, name: string, local: number, method: number, compressed: number, size: number): Buffer {
+/** One entry's bytes, read from where the central directory (or an index made from it) says it is. */
+export function readZipEntry(source: ZipSource, archive: string, at: Omit<ZipEntry, 'read'>): Buffer {
+  const { name, local, method, compressed, size } = at;
   const header = source.read(local, 30);
   if (header.length < 30 || header.readUInt32LE(0) !== LOCAL) throw corrupt(archive, `bad local header of ${name}`);
   const start = local + 30 + header.readUInt16LE(26) + header.readUInt16LE(28);

@@ -1,12 +1,12 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Command, Option } from 'commander';
-import { loadOsvRecords, type OsvLoad, type RejectedRecord } from '../../adapters/osv/load-osv-records.ts';
-import { defaultCacheFile, osvSourceFingerprint, readOsvCache, writeOsvCache } from '../../adapters/osv/osv-cache.ts';
+import { parseLockfileCached } from '../../adapters/lockfiles/parse-cache.ts';
+import { openLocalOsv } from '../../adapters/osv/local-osv.ts';
+import { defaultCacheFile } from '../../adapters/osv/osv-cache.ts';
 import { isDomainError } from '../../core/errors.ts';
-import { buildAdvisoryIndex, type AdvisoryIndex } from '../../core/scanner/advisory-index.ts';
 import { findVulnerabilities } from '../../core/scanner/find-vulnerabilities.ts';
-import { parseLockfile } from '../../core/scanner/parse-lockfile.ts';
+import type { CatalogIndex, RejectedRecord } from '../../core/scanner/record-catalog.ts';
 import type { LockedPackage, ParsedLockfile } from '../../core/scanner/types.ts';
 import { isLockfileName } from '../../core/scanner/detect-format.ts';
 import { renderSarif } from '../../core/scanner/render-sarif.ts';
@@ -70,13 +70,6 @@ const readIncluded = (path: string): string | null => {
 
 const SHOWN_REJECTIONS = 3;
 
-interface LoadedIndex {
-  index: AdvisoryIndex;
-  /** Records in the whole index (a cache hit holds only the records the lockfiles need). */
-  records: number;
-  rejected: RejectedRecord[];
-}
-
 function reportRejected(rejected: RejectedRecord[], io: ScanIo): void {
   if (!rejected.length) return;
   io.err(`embargo: skipped ${rejected.length} OSV record(s) that break the OSV schema:`);
@@ -85,44 +78,24 @@ function reportRejected(rejected: RejectedRecord[], io: ScanIo): void {
 }
 
 /**
- * The advisory index for these packages: from the cache file when it is current and verifies, else read from
- * the OSV source (and the cache rewritten). A damaged cache is rebuilt with a warning; a cache that cannot be
- * written is a warning too, the scan goes on.
+ * The advisory index for these packages (`openLocalOsv`): parts of the source named after ecosystems none of
+ * them is in are not read; with a cache, unchanged parts come from it. A damaged cache is rebuilt with a
+ * warning; a cache that cannot be written is a warning too, the scan goes on.
  */
-async function loadIndex(osv: string, packages: readonly LockedPackage[], cache: string | undefined, io: ScanIo): Promise<LoadedIndex> {
-  let fingerprint: string | null = null;
-  if (cache) {
-    try {
-      fingerprint = osvSourceFingerprint(osv, toolVersion());
-    } catch {
-      // The source cannot be read: the load below reports it as it does without a cache.
-    }
-  }
-  if (cache && fingerprint) {
-    const cached = readOsvCache(cache, fingerprint, packages);
-    if (cached.status === 'hit') {
-      reportRejected(cached.rejected, io);
-      return { index: buildAdvisoryIndex(cached.records), records: cached.indexed, rejected: cached.rejected };
-    }
-    if (cached.status === 'corrupt') io.err(`embargo: OSV cache ${cache} is damaged (${cached.reason}); rebuilding it`);
-  }
-  let load: OsvLoad;
+function loadIndex(osv: string, packages: readonly LockedPackage[], cache: string | undefined, io: ScanIo): CatalogIndex {
   try {
-    load = await loadOsvRecords(osv, { onProgress: (n) => io.progress?.(`reading OSV records: ${n}`) });
+    const index = openLocalOsv(osv, {
+      packages,
+      version: toolVersion(),
+      ...(cache ? { cache } : {}),
+      onProgress: (n) => io.progress?.(`reading OSV records: ${n}`),
+      onWarning: (text) => io.err(`embargo: ${text}`),
+    });
+    io.progress?.(`reading OSV records: done\n`);
+    return index;
   } catch (e) {
     throw new CliError(isDomainError(e) ? e.message : `Cannot read OSV data at ${osv}: ${(e as Error).message}`, 2);
   }
-  io.progress?.(`reading OSV records: ${load.records.length + load.rejected.length}, done\n`);
-  reportRejected(load.rejected, io);
-  if (cache && fingerprint) {
-    try {
-      writeOsvCache(cache, fingerprint, load);
-    } catch (e) {
-      io.err(`embargo: cannot write the OSV cache ${cache}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-    }
-  }
-  const index = buildAdvisoryIndex(load.records);
-  return { index, records: index.records, rejected: load.rejected };
 }
 
 function renderTable(scans: LockfileScan[], io: ScanIo): void {
@@ -154,14 +127,15 @@ export async function runScan(paths: string[], options: ScanOptions, io: ScanIo)
     return 2;
   }
   const parsed: { file: string; lockfile: ParsedLockfile }[] = [];
+  const lockfileCache = options.cache ? join(dirname(options.cache), 'lockfiles') : null;
   for (const file of files) {
     try {
-      parsed.push({ file, lockfile: parseLockfile(file, readFileSync(file, 'utf8'), readIncluded) });
+      parsed.push({ file, lockfile: parseLockfileCached(file, readFileSync(file, 'utf8'), readIncluded, lockfileCache, toolVersion()) });
     } catch (e) {
       errors.push({ file, message: isDomainError(e) ? e.message : `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
     }
   }
-  const { index, records, rejected } = await loadIndex(options.osv, parsed.flatMap((p) => p.lockfile.packages), options.cache, io);
+  const index = loadIndex(options.osv, parsed.flatMap((p) => p.lockfile.packages), options.cache, io);
   const scans: LockfileScan[] = parsed.map(({ file, lockfile }) => ({
     file,
     format: lockfile.format,
@@ -169,8 +143,11 @@ export async function runScan(paths: string[], options: ScanOptions, io: ScanIo)
     unchecked: lockfile.unchecked,
     findings: findVulnerabilities(lockfile.packages, index),
   }));
+  // Records are checked against the schema as the lookups need them: the rejected ones are known now.
+  const rejected = index.rejected();
+  reportRejected(rejected, io);
   if (options.format === 'json') {
-    io.out(JSON.stringify({ osv: { records, rejected }, lockfiles: scans, errors }, null, 2));
+    io.out(JSON.stringify({ osv: { records: index.records, rejected }, lockfiles: scans, errors }, null, 2));
   } else if (options.format === 'sarif') {
     io.out(JSON.stringify(renderSarif(scans, toolVersion()), null, 2));
   } else {
@@ -185,8 +162,8 @@ export async function runScan(paths: string[], options: ScanOptions, io: ScanIo)
 export function registerScanCommand(program: Command): Command {
   return program.addCommand(
     new Command('scan')
-      .description('check lockfiles against a local OSV database; exit 0 when clean, 1 on findings, 2 on an input error')
-      .argument('<paths...>', 'lockfiles, or folders searched for them (node_modules, .git, target and vendor skipped)')
+      .description('check lockfiles and SBOMs against a local OSV database; exit 0 when clean, 1 on findings, 2 on an input error')
+      .argument('<paths...>', 'lockfiles, SBOMs (CycloneDX or SPDX JSON), or folders searched for lockfiles (node_modules, .git, target and vendor skipped)')
       .addOption(new Option('--osv <path>', 'OSV records: a folder of .json records, a zip (osv.dev all.zip) or a folder of zips').env('EMBARGO_OSV'))
       .addOption(new Option('--format <format>', 'output format').choices(SCAN_FORMATS).default('table'))
       .addOption(new Option('--cache <file>', 'the local OSV cache file (default: one per OSV source in $EMBARGO_CACHE_DIR, else ~/.cache/embargo)'))

@@ -1,5 +1,5 @@
 import { isEcosystem, normalisePackageName, schemeFor, type Ecosystem } from '../versions/ecosystems.ts';
-import { compileRange, type CompiledRange } from '../versions/osv-range.ts';
+import { compileRange, compileVersions, type CompiledRange, type CompiledVersions } from '../versions/osv-range.ts';
 import type { OsvAffected, OsvRecord } from './osv-record.ts';
 
 /** One `affected` entry of one record, with its ranges compiled on first use. */
@@ -7,6 +7,8 @@ export interface IndexedEntry {
   record: OsvRecord;
   affected: OsvAffected;
   ranges(): readonly CompiledRange[];
+  /** The entry's `versions` list, parsed on first use. */
+  versions(): CompiledVersions;
 }
 
 export interface AdvisoryIndex {
@@ -16,13 +18,16 @@ export interface AdvisoryIndex {
   readonly records: number;
 }
 
-function entry(record: OsvRecord, affected: OsvAffected, ecosystem: Ecosystem): IndexedEntry {
+/** One index entry; its ranges are compiled on first use. */
+export function indexedEntry(record: OsvRecord, affected: OsvAffected, ecosystem: Ecosystem): IndexedEntry {
   let compiled: CompiledRange[] | undefined;
+  let versions: CompiledVersions | undefined;
   return {
     record,
     affected,
     ranges: () =>
       (compiled ??= affected.ranges.map((r) => compileRange(r, schemeFor(ecosystem))).filter((r): r is CompiledRange => r !== null && !('unreadable' in r))),
+    versions: () => (versions ??= compileVersions(affected.versions, schemeFor(ecosystem))),
   };
 }
 
@@ -47,7 +52,7 @@ export function buildAdvisoryIndex(records: Iterable<OsvRecord>): AdvisoryIndex 
       if (!pkg || !isEcosystem(pkg.ecosystem)) continue;
       const key = `${pkg.ecosystem}\0${normalisePackageName(pkg.ecosystem, pkg.name)}`;
       const list = byPackage.get(key);
-      const e = entry(record, affected, pkg.ecosystem);
+      const e = indexedEntry(record, affected, pkg.ecosystem);
       if (list) list.push(e);
       else byPackage.set(key, [e]);
     }

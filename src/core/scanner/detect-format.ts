@@ -1,3 +1,4 @@
+import { isCycloneDx, isSpdx } from './sbom.ts';
 import type { LockfileFormat } from './types.ts';
 
 const baseName = (path: string): string => path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
@@ -23,7 +24,7 @@ export const isLockfileName = (path: string): boolean => baseName(path) in BY_NA
 
 /**
  * The format of a lockfile, from its standard name first, then from its content (for renamed copies such as
- * `app.lock` or `prod.txt`); null when neither tells.
+ * `app.lock` or `prod.txt`, and for SBOMs, which have no standard name); null when neither tells.
  */
 export function detectFormat(path: string, text: string): LockfileFormat | null {
   const name = baseName(path);
@@ -39,6 +40,9 @@ function sniff(text: string): LockfileFormat | null {
   if (/^\s*\{/.test(head)) {
     if (/"lockfileVersion"\s*:/.test(head)) return 'package-lock.json';
     if (/"_meta"\s*:/.test(head)) return 'Pipfile.lock';
+    // SBOMs: their markers usually come first, but JSON keys have no order.
+    if (isCycloneDx(head) || (!isSpdx(head) && isCycloneDx(text))) return 'CycloneDX';
+    if (isSpdx(text)) return 'SPDX';
     return null;
   }
   if (/^# yarn lockfile v1/m.test(head)) return 'yarn.lock v1';

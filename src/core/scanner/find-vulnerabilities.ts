@@ -36,7 +36,7 @@ export function findVulnerabilities(packages: readonly LockedPackage[], index: A
   for (const pkg of packages) {
     const hits = new Map<OsvRecord, Set<string>>();
     for (const entry of index.lookup(pkg.ecosystem, pkg.name)) {
-      const match = matchCompiled(pkg.version, entry.ranges(), entry.affected.versions, schemeFor(pkg.ecosystem));
+      const match = matchCompiled(pkg.version, entry.ranges(), entry.versions(), schemeFor(pkg.ecosystem));
       if (!match) continue;
       const fixed = hits.get(entry.record) ?? new Set<string>();
       for (const f of match.fixed) fixed.add(f);

@@ -42,7 +42,9 @@ export function mergeAliases(records: readonly OsvRecord[], ecosystem: Ecosystem
   const groups = new Map<number, OsvRecord[]>();
   records.forEach((r, i) => {
     const root = find(i);
-    groups.set(root, [...(groups.get(root) ?? []), r]);
+    const group = groups.get(root);
+    if (group) group.push(r);
+    else groups.set(root, [r]);
   });
   return [...groups.values()].map((members) => {
     const primary = members.reduce((a, b) => (rank(b.id, ecosystem) - rank(a.id, ecosystem) || (b.id < a.id ? -1 : 1)) < 0 ? b : a);

@@ -1,4 +1,4 @@
-import { isEcosystem, schemeFor } from '../versions/ecosystems.ts';
+import { isEcosystem, packageKey, schemeFor } from '../versions/ecosystems.ts';
 import { rangeScheme, type OsvEvent, type OsvRange } from '../versions/osv-range.ts';
 
 export interface OsvSeverity {
@@ -32,7 +32,14 @@ export type OsvReading = { record: OsvRecord } | { problems: string[] };
 
 const TOP_LEVEL = new Set(['schema_version', 'id', 'modified', 'published', 'withdrawn', 'aliases', 'related', 'upstream', 'summary', 'details', 'severity', 'affected', 'references', 'credits', 'database_specific']);
 const TIMESTAMP = /[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?Z/;
-const ECOSYSTEM = /^(AlmaLinux|Alpaquita|Alpine|Android|Azure Linux|BellSoft Hardened Containers|Bioconductor|Bitnami|Chainguard|CleanStart|ConanCenter|CRAN|crates\.io|Debian|Docker Hardened Images|Echo|FreeBSD|GHC|GitHub Actions|Go|Hackage|Hex|Julia|Kubernetes|Linux|Mageia|Maven|MinimOS|npm|NuGet|opam|openEuler|openSUSE|OSS-Fuzz|Packagist|Photon OS|Pub|PyPI|Red Hat|Rocky Linux|Root|RubyGems|SUSE|SwiftURL|TuxCare|Ubuntu|VSCode|Wolfi|GIT)(:.+)?$/;
+/** OSV ecosystem names (schema 1.7), each optionally followed by `:suffix` (`Debian:11`). */
+export const OSV_ECOSYSTEMS = [
+  'AlmaLinux', 'Alpaquita', 'Alpine', 'Android', 'Azure Linux', 'BellSoft Hardened Containers', 'Bioconductor', 'Bitnami', 'Chainguard', 'CleanStart',
+  'ConanCenter', 'CRAN', 'crates.io', 'Debian', 'Docker Hardened Images', 'Echo', 'FreeBSD', 'GHC', 'GitHub Actions', 'Go', 'Hackage', 'Hex', 'Julia',
+  'Kubernetes', 'Linux', 'Mageia', 'Maven', 'MinimOS', 'npm', 'NuGet', 'opam', 'openEuler', 'openSUSE', 'OSS-Fuzz', 'Packagist', 'Photon OS', 'Pub',
+  'PyPI', 'Red Hat', 'Rocky Linux', 'Root', 'RubyGems', 'SUSE', 'SwiftURL', 'TuxCare', 'Ubuntu', 'VSCode', 'Wolfi', 'GIT',
+] as const;
+const ECOSYSTEM = new RegExp(`^(${OSV_ECOSYSTEMS.map((e) => e.replace(/[.]/g, '\\.')).join('|')})(:.+)?$`);
 const GIT_COMMIT = /^(0|[a-f0-9]{40}|[a-f0-9]{64})$/;
 const SEVERITY_TYPES = new Set(['CVSS_V2', 'CVSS_V3', 'CVSS_V4', 'Ubuntu']);
 const CVSS_V3 = /^CVSS:3[.][01]\/((AV:[NALP]|AC:[LH]|PR:[NLH]|UI:[NR]|S:[UC]|[CIA]:[NLH]|E:[XUPFH]|RL:[XOTWU]|RC:[XURC]|[CIA]R:[XLMH]|MAV:[XNALP]|MAC:[XLH]|MPR:[XNLH]|MUI:[XNR]|MS:[XUC]|M[CIA]:[XNLH])\/)*(AV:[NALP]|AC:[LH]|PR:[NLH]|UI:[NR]|S:[UC]|[CIA]:[NLH]|E:[XUPFH]|RL:[XOTWU]|RC:[XURC]|[CIA]R:[XLMH]|MAV:[XNALP]|MAC:[XLH]|MPR:[XNLH]|MUI:[XNR]|MS:[XUC]|M[CIA]:[XNLH])$/;
@@ -123,6 +130,37 @@ export function osvModifiedTime(json: unknown): { id: string; modified: number }
   if (!isObject(json) || typeof json.id !== 'string' || !/^\S+$/.test(json.id) || typeof json.modified !== 'string' || !TIMESTAMP.test(json.modified)) return null;
   const modified = Date.parse(json.modified);
   return Number.isNaN(modified) ? null : { id: json.id, modified };
+}
+
+/** What indexing needs from a record, before (and without) the schema check. */
+export interface OsvRecordKeys {
+  id: string;
+  modified: string;
+  withdrawn: boolean;
+  /** `packageKey` of every package of an ecosystem Embargo reads that an `affected` entry names, each once. */
+  packages: string[];
+}
+
+/**
+ * The id, `modified`, withdrawal and package keys of a parsed record, checked only as far as indexing needs
+ * (id, `modified` and `withdrawn` as the schema wants them); null when those do not pass. The rest of the schema
+ * check (`readOsvRecord`) is left for the records a scan actually looks at.
+ */
+export function readOsvKeys(json: unknown): OsvRecordKeys | null {
+  if (!isObject(json)) return null;
+  const { id, modified, withdrawn, affected } = json;
+  if (typeof id !== 'string' || !/^\S+$/.test(id) || typeof modified !== 'string' || !TIMESTAMP.test(modified)) return null;
+  if (withdrawn !== undefined && (typeof withdrawn !== 'string' || !TIMESTAMP.test(withdrawn))) return null;
+  const packages: string[] = [];
+  if (Array.isArray(affected)) {
+    for (const a of affected) {
+      const p = isObject(a) ? a.package : undefined;
+      if (!isObject(p) || typeof p.name !== 'string' || typeof p.ecosystem !== 'string' || !isEcosystem(p.ecosystem)) continue;
+      const key = packageKey(p.ecosystem, p.name);
+      if (!packages.includes(key)) packages.push(key);
+    }
+  }
+  return { id, modified, withdrawn: withdrawn !== undefined, packages };
 }
 
 function databaseSeverity(db: unknown): { databaseSeverity?: string } {

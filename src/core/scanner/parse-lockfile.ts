@@ -9,6 +9,7 @@ import { parsePipfileLock } from './pipfile-lock.ts';
 import { parsePnpmLock } from './pnpm-lock.ts';
 import { parsePoetryLock } from './poetry-lock.ts';
 import { parseRequirements } from './pip-requirements.ts';
+import { parseCycloneDx, parseSpdx } from './sbom.ts';
 import type { LockedPackage, LockfileContents, LockfileFormat, ParsedLockfile, ReadFile } from './types.ts';
 import { parseYarnLockBerry } from './yarn-lock-berry.ts';
 import { parseYarnLockV1 } from './yarn-lock-v1.ts';
@@ -37,6 +38,10 @@ function parseAs(format: LockfileFormat, text: string, file: string, readFile: R
       return parseGoMod(text, file);
     case 'go.sum':
       return parseGoSum(text, file);
+    case 'CycloneDX':
+      return parseCycloneDx(text, file);
+    case 'SPDX':
+      return parseSpdx(text, file);
   }
 }
 
@@ -57,7 +62,7 @@ function distinct(packages: LockedPackage[]): LockedPackage[] {
  */
 export function parseLockfile(file: string, text: string, readFile: ReadFile = noIncludes): ParsedLockfile {
   const format = detectFormat(file, text);
-  if (!format) throw lockfileError(file, 1, 'not a lockfile format Embargo reads (package-lock.json, yarn.lock, pnpm-lock.yaml, requirements.txt, poetry.lock, Pipfile.lock, Cargo.lock, go.mod, go.sum)');
+  if (!format) throw lockfileError(file, 1, 'not a lockfile format Embargo reads (package-lock.json, yarn.lock, pnpm-lock.yaml, requirements.txt, poetry.lock, Pipfile.lock, Cargo.lock, go.mod, go.sum, CycloneDX or SPDX JSON)');
   let contents: LockfileContents;
   try {
     contents = parseAs(format, text, file, readFile);

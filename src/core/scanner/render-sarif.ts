@@ -1,5 +1,6 @@
 import type { Finding } from './find-vulnerabilities.ts';
 import type { LockfileScan } from './scan-lockfile.ts';
+import type { UncheckedReason } from './types.ts';
 
 type Level = 'error' | 'warning' | 'note';
 
@@ -7,6 +8,14 @@ const levelOf = (f: Finding): Level =>
   f.severity === 'critical' || f.severity === 'high' ? 'error' : f.severity === 'low' || f.severity === 'none' ? 'note' : 'warning';
 
 const UNCHECKED_RULE = 'embargo/unchecked-dependency';
+
+const UNCHECKED_WHY: Record<UncheckedReason, (ecosystem: string) => string> = {
+  unpinned: () => 'no single version is pinned',
+  'non-registry': () => 'it does not come from the registry',
+  'no-purl': () => 'the SBOM gives it no package URL',
+  'invalid-purl': () => 'its package URL cannot be read',
+  'unsupported-type': (ecosystem) => `Embargo does not check ${ecosystem || 'these'} packages`,
+};
 
 /** Relative paths as they are (with `/`); absolute ones as file: URIs, as SARIF's artifactLocation wants. */
 function uriOf(file: string): string {
@@ -64,7 +73,7 @@ export function renderSarif(scans: readonly LockfileScan[], toolVersion: string)
       results.push({
         ruleId: UNCHECKED_RULE,
         level: 'note',
-        message: { text: `${u.name} was not checked: ${u.reason === 'unpinned' ? 'no single version is pinned' : 'it does not come from the registry'} (${u.spec}).` },
+        message: { text: `${u.name} was not checked: ${UNCHECKED_WHY[u.reason](u.ecosystem)} (${u.spec}).` },
         locations: [location(u.file, u.line)],
       });
     }

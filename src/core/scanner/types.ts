@@ -11,6 +11,8 @@ export const LOCKFILE_FORMATS = [
   'Cargo.lock',
   'go.mod',
   'go.sum',
+  'CycloneDX',
+  'SPDX',
 ] as const;
 export type LockfileFormat = (typeof LOCKFILE_FORMATS)[number];
 
@@ -27,16 +29,26 @@ export interface LockedPackage {
 }
 
 /**
- * A dependency no advisory can be matched against: `unpinned` has no single version (`flask>=1.0`),
- * `non-registry` comes from git, a URL or a local archive, so registry advisories do not describe its code.
+ * Why a dependency is not checked: `unpinned` has no single version (`flask>=1.0`); `non-registry` comes from
+ * git, a URL, a local archive or another registry, so the registry's advisories do not describe its code. SBOM
+ * components: `no-purl` has no package URL to say what it is, `invalid-purl` one that cannot be read,
+ * `unsupported-type` one of an ecosystem Embargo has no version ordering for (Maven, RubyGems, Debian…).
  */
+export const UNCHECKED_REASONS = ['unpinned', 'non-registry', 'no-purl', 'invalid-purl', 'unsupported-type'] as const;
+export type UncheckedReason = (typeof UNCHECKED_REASONS)[number];
+
+/** A dependency no advisory can be matched against. */
 export interface UncheckedDependency {
-  ecosystem: Ecosystem;
+  /** An ecosystem Embargo checks; for an SBOM component, the OSV ecosystem (or purl type) it names, '' if none. */
+  ecosystem: Ecosystem | (string & {});
   name: string;
+  /** As the file writes it: the requirement, the source URL, the package URL, or `name@version`. */
   spec: string;
-  reason: 'unpinned' | 'non-registry';
+  reason: UncheckedReason;
   line?: number;
   file: string;
+  /** An SBOM component's identifier in the document (CycloneDX `bom-ref`, SPDX `SPDXID`). */
+  ref?: string;
 }
 
 export interface ParsedLockfile {

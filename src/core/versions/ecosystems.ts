@@ -35,3 +35,6 @@ export function normalisePackageName(ecosystem: Ecosystem, name: string): string
       return name;
   }
 }
+
+/** The key the advisory index files a package under: ecosystem and normalised name, `\0` between. */
+export const packageKey = (ecosystem: Ecosystem, name: string): string => `${ecosystem}\0${normalisePackageName(ecosystem, name)}`;

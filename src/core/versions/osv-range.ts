@@ -98,11 +98,18 @@ export function intervalsHolding(range: CompiledRange, version: unknown): Interv
   });
 }
 
-const listed = (version: string, versions: readonly string[], scheme: VersionScheme): boolean => {
+/** An entry's `versions` list with each version parsed once (null: the scheme cannot read it). */
+export type CompiledVersions = readonly { text: string; parsed: unknown }[];
+
+export const compileVersions = (versions: readonly string[], scheme: VersionScheme): CompiledVersions => versions.map((text) => ({ text, parsed: scheme.parse(text) }));
+
+const listed = (version: string, versions: readonly string[] | CompiledVersions, scheme: VersionScheme): boolean => {
   const parsed = scheme.parse(version);
   return versions.some((v) => {
-    if (v === version) return true;
-    const other = parsed === null ? null : scheme.parse(v);
+    const text = typeof v === 'string' ? v : v.text;
+    if (text === version) return true;
+    if (parsed === null) return false;
+    const other = typeof v === 'string' ? scheme.parse(v) : v.parsed;
     return other !== null && scheme.equals(parsed, other);
   });
 };
@@ -118,11 +125,11 @@ export function matchAffected(version: string, affected: OsvAffectedVersions, ec
   return matchCompiled(version, compiled, affected.versions ?? [], ecosystemScheme);
 }
 
-/** `matchAffected` over ranges compiled once, for callers that test many versions against one entry. */
+/** `matchAffected` over ranges (and, optionally, versions) compiled once, for callers that test many versions against one entry. */
 export function matchCompiled(
   version: string,
   ranges: readonly CompiledRange[],
-  versions: readonly string[],
+  versions: readonly string[] | CompiledVersions,
   ecosystemScheme: VersionScheme,
 ): AffectedMatch | null {
   const fixed = new Set<string>();

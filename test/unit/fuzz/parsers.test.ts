@@ -7,6 +7,8 @@ import { parsePolicy } from '../../../src/core/policy/parse.ts';
 import { parseLockfile } from '../../../src/core/scanner/parse-lockfile.ts';
 import { parseToml } from '../../../src/core/scanner/toml.ts';
 import { parseCvss } from '../../../src/core/cvss/index.ts';
+import { parsePurl, purlPackage } from '../../../src/core/scanner/purl.ts';
+import { cycloneDxFor, spdxFor } from '../../support/sbom.ts';
 import { MAX_INPUT, mutate, rng } from '../../support/fuzz.ts';
 
 /**
@@ -43,6 +45,23 @@ for (const [i, { name, text }] of lockfiles.entries()) {
   // Lockfiles name their includes; a fuzzed one may name anything, and reads nothing.
   fuzz(`lockfile ${name} (${i})`, [text], (t) => parseLockfile(name, t, () => null), 100 + i);
 }
+// SBOMs: the real examples and generated ones (every ecosystem's purls), each parsed by content whatever its name.
+const sbomPackages = [
+  { ecosystem: 'npm', name: '@babel/core', version: '7.0.0' },
+  { ecosystem: 'PyPI', name: 'Django', version: '2.2.16' },
+  { ecosystem: 'crates.io', name: 'failure', version: '0.1.8' },
+  { ecosystem: 'Go', name: 'golang.org/x/net', version: 'v0.1.0' },
+] as const;
+const sboms = [
+  ...files(join(ROOT, 'test', 'fixtures', 'scanner', 'sbom')).map((f) => readFileSync(f, 'utf8').slice(0, MAX_INPUT)),
+  cycloneDxFor(sbomPackages, '1.5', [{ type: 'library', name: 'nested', components: [{ type: 'library', name: 'inner', purl: 'pkg:maven/a/b@1' }] }]),
+  spdxFor(sbomPackages),
+];
+fuzz('SBOMs (CycloneDX, SPDX)', sboms, (t) => parseLockfile('bom.json', t, () => null), 11);
+fuzz('package URLs', ['pkg:npm/%40angular/animation@12.3.1', 'pkg:golang/github.com/gorilla/context@v1.1.1#api', 'pkg:maven/org.apache/x@1.0?packaging=jar&repository_url=https://r.example'], (t) => {
+  const purl = parsePurl(t);
+  return purl && purlPackage(purl);
+}, 13);
 fuzz('TOML', lockfiles.filter((l) => /\.lock$/.test(l.name) && /\[\[package\]\]/.test(l.text)).map((l) => l.text), (t) => parseToml(t, 'fuzz.toml'), 7);
 fuzz(
   'CVSS vectors',
