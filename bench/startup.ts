@@ -1,0 +1,142 @@
+/**
+ * Start-up benchmark: how far above a bare `node` do the CLI and the server start?
+ *
+ *   npm run bench:startup                     (= node --import tsx bench/startup.ts)
+ *   BENCH_ROUNDS=10 npm run bench:startup
+ *
+ * Each row is a child process timed from spawn to exit (CLI) or to the first 200 from /healthz (server, polled every
+ * 10 ms) on a data directory that already exists (created and migrated by a first start before the rounds). Rows are
+ * interleaved round by round, so load from elsewhere hits them alike; the table gives medians and the best round,
+ * and every ratio is against `node -e ''` measured in the same rounds. The tsx rows are the way both ran before the
+ * compiled build (TypeScript transpiled at every start), for comparison.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { ensureBuilt, REPO } from '../scripts/dist-stamp.mjs';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+/** CLI runs per row and round (the round's figure is their median). */
+const CLI_RUNS = Number(process.env.BENCH_CLI_RUNS ?? 5);
+const VECTOR = 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H';
+const HELP_AIM = 2;
+const SERVER_AIM_MS = 2000;
+
+const node = process.execPath;
+/** The environment of every child: no loader or test settings inherited from whoever runs the bench. */
+const childEnv = (extra: Record<string, string> = {}): Record<string, string> => {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !/^(NODE_OPTIONS|EMBARGO_.*|DATA_DIR|DATABASE_URL|PORT|HOST)$/.test(k)) env[k] = v;
+  return { ...env, ...extra };
+};
+
+interface Row {
+  name: string;
+  kind: 'cli' | 'server';
+  argv: string[];
+  samples: number[];
+}
+
+const cli = (name: string, argv: string[]): Row => ({ name, kind: 'cli', argv, samples: [] });
+const server = (name: string, argv: string[]): Row => ({ name, kind: 'server', argv, samples: [] });
+
+const ROWS: Row[] = [
+  cli("node -e ''", [node, '-e', '']),
+  cli('embargo --help (bin, checkout)', [node, 'bin/embargo.mjs', '--help']),
+  cli('embargo --help (dist/app/cli.js)', [node, 'dist/app/cli.js', '--help']),
+  cli('embargo cvss VECTOR (bin, checkout)', [node, 'bin/embargo.mjs', 'cvss', VECTOR]),
+  cli('embargo --help (tsx, as before)', [node, '--import', 'tsx', 'src/cli/main.ts', '--help']),
+  cli('embargo cvss VECTOR (tsx, as before)', [node, '--import', 'tsx', 'src/cli/main.ts', 'cvss', VECTOR]),
+  server('server: node dist/app/server.js', [node, 'dist/app/server.js']),
+  server('server: npm start (check + dist)', ['npm', 'start', '--silent']),
+  server('server: tsx (as before)', [node, '--import', 'tsx', 'src/server/main.ts']),
+];
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[m] ?? NaN) : ((s[m - 1] ?? NaN) + (s[m] ?? NaN)) / 2;
+};
+
+function timeCli(argv: string[]): number {
+  const [cmd = '', ...args] = argv;
+  const t0 = performance.now();
+  const run = spawnSync(cmd, args, { cwd: REPO, env: childEnv(), stdio: ['ignore', 'ignore', 'pipe'] });
+  const ms = performance.now() - t0;
+  if (run.status !== 0) throw new Error(`${argv.join(' ')} exited ${run.status}: ${run.stderr.toString()}`);
+  return ms;
+}
+
+async function freePort(): Promise<number> {
+  const s = createServer().listen(0, '127.0.0.1');
+  await new Promise((r) => s.once('listening', r));
+  const address = s.address();
+  await new Promise((r) => s.close(r));
+  if (!address || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+/** Milliseconds from spawn to the first 200 from /healthz; the process (group) is stopped after. */
+async function timeServer(argv: string[], dataDir: string): Promise<number> {
+  const port = await freePort();
+  const [cmd = '', ...args] = argv;
+  const t0 = performance.now();
+  // Its own process group, so that `npm start` and the node it runs are stopped together.
+  const child = spawn(cmd, args, { cwd: REPO, env: childEnv({ DATA_DIR: dataDir, PORT: String(port), EMBARGO_LOG_LEVEL: 'warn' }), stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  let exited = false;
+  const exit = new Promise<void>((resolve) => child.on('exit', () => ((exited = true), resolve())));
+  try {
+    for (;;) {
+      if (exited) throw new Error(`${argv.join(' ')} exited before answering: ${stderr}`);
+      if (performance.now() - t0 > 120_000) throw new Error(`${argv.join(' ')} did not answer within 120 s`);
+      try {
+        const res = await fetch(`http://127.0.0.1:${port}/healthz`);
+        if (res.status === 200) return performance.now() - t0;
+      } catch {
+        // Not listening yet.
+      }
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  } finally {
+    if (!exited && child.pid !== undefined) process.kill(-child.pid, 'SIGTERM');
+    await exit;
+  }
+}
+
+ensureBuilt(['app', 'web']);
+const dataDir = mkdtempSync(join(tmpdir(), 'embargo-bench-startup-'));
+try {
+  // The first start creates and migrates the data directory; every measured start finds it existing.
+  await timeServer([node, 'dist/app/server.js'], dataDir);
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const row of ROWS) {
+      if (row.kind === 'cli') row.samples.push(median(Array.from({ length: CLI_RUNS }, () => timeCli(row.argv))));
+      else row.samples.push(await timeServer(row.argv, dataDir));
+    }
+    process.stderr.write(`round ${round}/${ROUNDS} done\n`);
+  }
+} finally {
+  rmSync(dataDir, { recursive: true, force: true });
+}
+
+const floor = median(ROWS[0]?.samples ?? []);
+const load = loadavg()
+  .map((l) => l.toFixed(1))
+  .join(' ');
+process.stdout.write(`Node ${process.version}, ${availableParallelism()} cores, load average ${load}; ${ROUNDS} rounds, CLI rows the median of ${CLI_RUNS} runs per round\n\n`);
+process.stdout.write(`${'measurement'.padEnd(40)}${'median ms'.padStart(10)}${'best ms'.padStart(10)}${"× node -e ''".padStart(15)}\n`);
+for (const row of ROWS) {
+  const m = median(row.samples);
+  process.stdout.write(`${row.name.padEnd(40)}${m.toFixed(0).padStart(10)}${Math.min(...row.samples).toFixed(0).padStart(10)}${(m / floor).toFixed(2).padStart(15)}\n`);
+}
+const helpRatio = median(ROWS[1]?.samples ?? []) / floor;
+const serverMs = median(ROWS[6]?.samples ?? []);
+process.stdout.write(
+  `\naim "embargo --help <= ${HELP_AIM}x node -e ''": ${helpRatio <= HELP_AIM ? 'met' : 'NOT MET'} (${helpRatio.toFixed(2)}x)\n` +
+    `aim "server first response <= ${SERVER_AIM_MS} ms after start on an existing data directory": ${serverMs <= SERVER_AIM_MS ? 'met' : 'NOT MET'} (${serverMs.toFixed(0)} ms)\n`,
+);
