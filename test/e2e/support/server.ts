@@ -6,7 +6,7 @@ import { examplePolicy } from '../../support/fixtures.ts';
 import { freePort, startServer, type ServerProcess } from '../../support/server-process.ts';
 
 /**
- * The real server (`src/server/main.ts`) as a child process on the embedded database in a temp DATA_DIR, on an
+ * The real server (compiled: `dist/app/server.js`) as a child process on the embedded database in a temp DATA_DIR, on an
  * ephemeral port, seeded through its own HTTP API the way an operator would: the one-time setup token from its
  * output, the first admin, projects from the example policies, and maintainers with roles.
  */
@@ -59,7 +59,7 @@ export async function startE2eServer(projects: string[], env: Record<string, str
   // on a truly empty directory is covered by the integration tier (readme-walkthrough, durability, cli).
   await seedPgliteDataDir(dataDir);
   const port = await freePort();
-  // A cold start (tsx transpiling every module) is slow on a busy machine.
+  // A cold start is slow on a busy machine.
   const proc = await startServer({
     DATA_DIR: dataDir,
     HOST: '127.0.0.1',
