@@ -7,8 +7,10 @@
  * Each row is a child process timed from spawn to exit (CLI) or to the first 200 from /healthz (server, polled every
  * 10 ms) on a data directory that already exists (created and migrated by a first start before the rounds). Rows are
  * interleaved round by round, so load from elsewhere hits them alike; the table gives medians and the best round,
- * and every ratio is against `node -e ''` measured in the same rounds. The tsx rows are the way both ran before the
- * compiled build (TypeScript transpiled at every start), for comparison.
+ * and every ratio is against `node -e ''` measured in the same rounds. The tsx rows run this checkout's TypeScript
+ * directly (transpiled at every start), as everything ran before the compiled build. With BENCH_BASELINE set to
+ * another checkout (e.g. `git archive <commit>` unpacked, with node_modules linked), its bin and its server under
+ * tsx are measured too, as they were before.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -37,22 +39,26 @@ interface Row {
   name: string;
   kind: 'cli' | 'server';
   argv: string[];
+  cwd: string;
   samples: number[];
 }
 
-const cli = (name: string, argv: string[]): Row => ({ name, kind: 'cli', argv, samples: [] });
-const server = (name: string, argv: string[]): Row => ({ name, kind: 'server', argv, samples: [] });
+const BASELINE = process.env.BENCH_BASELINE;
+const cli = (name: string, argv: string[], cwd = REPO): Row => ({ name, kind: 'cli', argv, cwd, samples: [] });
+const server = (name: string, argv: string[], cwd = REPO): Row => ({ name, kind: 'server', argv, cwd, samples: [] });
 
 const ROWS: Row[] = [
   cli("node -e ''", [node, '-e', '']),
   cli('embargo --help (bin, checkout)', [node, 'bin/embargo.mjs', '--help']),
   cli('embargo --help (dist/app/cli.js)', [node, 'dist/app/cli.js', '--help']),
   cli('embargo cvss VECTOR (bin, checkout)', [node, 'bin/embargo.mjs', 'cvss', VECTOR]),
-  cli('embargo --help (tsx, as before)', [node, '--import', 'tsx', 'src/cli/main.ts', '--help']),
-  cli('embargo cvss VECTOR (tsx, as before)', [node, '--import', 'tsx', 'src/cli/main.ts', 'cvss', VECTOR]),
+  cli('embargo --help (tsx, source)', [node, '--import', 'tsx', 'src/cli/main.ts', '--help']),
+  cli('embargo cvss VECTOR (tsx, source)', [node, '--import', 'tsx', 'src/cli/main.ts', 'cvss', VECTOR]),
+  ...(BASELINE ? [cli('baseline: embargo --help (its bin)', [node, 'bin/embargo.mjs', '--help'], BASELINE), cli('baseline: embargo cvss VECTOR (its bin)', [node, 'bin/embargo.mjs', 'cvss', VECTOR], BASELINE)] : []),
   server('server: node dist/app/server.js', [node, 'dist/app/server.js']),
   server('server: npm start (check + dist)', ['npm', 'start', '--silent']),
-  server('server: tsx (as before)', [node, '--import', 'tsx', 'src/server/main.ts']),
+  server('server: tsx (source)', [node, '--import', 'tsx', 'src/server/main.ts']),
+  ...(BASELINE ? [server('baseline: server (tsx)', [node, '--import', 'tsx', 'src/server/main.ts'], BASELINE)] : []),
 ];
 
 const median = (xs: number[]): number => {
@@ -61,10 +67,10 @@ const median = (xs: number[]): number => {
   return s.length % 2 ? (s[m] ?? NaN) : ((s[m - 1] ?? NaN) + (s[m] ?? NaN)) / 2;
 };
 
-function timeCli(argv: string[]): number {
+function timeCli(argv: string[], cwd: string): number {
   const [cmd = '', ...args] = argv;
   const t0 = performance.now();
-  const run = spawnSync(cmd, args, { cwd: REPO, env: childEnv(), stdio: ['ignore', 'ignore', 'pipe'] });
+  const run = spawnSync(cmd, args, { cwd, env: childEnv(), stdio: ['ignore', 'ignore', 'pipe'] });
   const ms = performance.now() - t0;
   if (run.status !== 0) throw new Error(`${argv.join(' ')} exited ${run.status}: ${run.stderr.toString()}`);
   return ms;
@@ -80,12 +86,12 @@ async function freePort(): Promise<number> {
 }
 
 /** Milliseconds from spawn to the first 200 from /healthz; the process (group) is stopped after. */
-async function timeServer(argv: string[], dataDir: string): Promise<number> {
+async function timeServer(argv: string[], dataDir: string, cwd = REPO): Promise<number> {
   const port = await freePort();
   const [cmd = '', ...args] = argv;
   const t0 = performance.now();
   // Its own process group, so that `npm start` and the node it runs are stopped together.
-  const child = spawn(cmd, args, { cwd: REPO, env: childEnv({ DATA_DIR: dataDir, PORT: String(port), EMBARGO_LOG_LEVEL: 'warn' }), stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+  const child = spawn(cmd, args, { cwd, env: childEnv({ DATA_DIR: dataDir, PORT: String(port), EMBARGO_LOG_LEVEL: 'warn' }), stdio: ['ignore', 'ignore', 'pipe'], detached: true });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   let exited = false;
@@ -115,8 +121,8 @@ try {
   await timeServer([node, 'dist/app/server.js'], dataDir);
   for (let round = 1; round <= ROUNDS; round++) {
     for (const row of ROWS) {
-      if (row.kind === 'cli') row.samples.push(median(Array.from({ length: CLI_RUNS }, () => timeCli(row.argv))));
-      else row.samples.push(await timeServer(row.argv, dataDir));
+      if (row.kind === 'cli') row.samples.push(median(Array.from({ length: CLI_RUNS }, () => timeCli(row.argv, row.cwd))));
+      else row.samples.push(await timeServer(row.argv, dataDir, row.cwd));
     }
     process.stderr.write(`round ${round}/${ROUNDS} done\n`);
   }
@@ -129,13 +135,14 @@ const load = loadavg()
   .map((l) => l.toFixed(1))
   .join(' ');
 process.stdout.write(`Node ${process.version}, ${availableParallelism()} cores, load average ${load}; ${ROUNDS} rounds, CLI rows the median of ${CLI_RUNS} runs per round\n\n`);
-process.stdout.write(`${'measurement'.padEnd(40)}${'median ms'.padStart(10)}${'best ms'.padStart(10)}${"× node -e ''".padStart(15)}\n`);
+process.stdout.write(`${'measurement'.padEnd(42)}${'median ms'.padStart(10)}${'best ms'.padStart(10)}${"× node -e ''".padStart(15)}\n`);
 for (const row of ROWS) {
   const m = median(row.samples);
-  process.stdout.write(`${row.name.padEnd(40)}${m.toFixed(0).padStart(10)}${Math.min(...row.samples).toFixed(0).padStart(10)}${(m / floor).toFixed(2).padStart(15)}\n`);
+  process.stdout.write(`${row.name.padEnd(42)}${m.toFixed(0).padStart(10)}${Math.min(...row.samples).toFixed(0).padStart(10)}${(m / floor).toFixed(2).padStart(15)}\n`);
 }
-const helpRatio = median(ROWS[1]?.samples ?? []) / floor;
-const serverMs = median(ROWS[6]?.samples ?? []);
+const rowNamed = (name: string): number[] => ROWS.find((r) => r.name === name)?.samples ?? [];
+const helpRatio = median(rowNamed('embargo --help (bin, checkout)')) / floor;
+const serverMs = median(rowNamed('server: node dist/app/server.js'));
 process.stdout.write(
   `\naim "embargo --help <= ${HELP_AIM}x node -e ''": ${helpRatio <= HELP_AIM ? 'met' : 'NOT MET'} (${helpRatio.toFixed(2)}x)\n` +
     `aim "server first response <= ${SERVER_AIM_MS} ms after start on an existing data directory": ${serverMs <= SERVER_AIM_MS ? 'met' : 'NOT MET'} (${serverMs.toFixed(0)} ms)\n`,

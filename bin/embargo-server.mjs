@@ -5,6 +5,11 @@ import { existsSync } from 'node:fs';
 
 if (existsSync(new URL('../src/server/main.ts', import.meta.url))) {
   const { ensureBuilt } = await import('../scripts/dist-stamp.mjs');
-  ensureBuilt(['app', 'web']);
+  try {
+    ensureBuilt(['app', 'web']);
+  } catch (e) {
+    process.stderr.write(`embargo: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exit(1);
+  }
 }
 await import('../dist/app/server.js');

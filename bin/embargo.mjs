@@ -6,6 +6,11 @@ import { existsSync } from 'node:fs';
 
 if (existsSync(new URL('../src/cli/main.ts', import.meta.url))) {
   const { ensureBuilt } = await import('../scripts/dist-stamp.mjs');
-  ensureBuilt(['app'], { quiet: true });
+  try {
+    ensureBuilt(['app'], { quiet: true });
+  } catch (e) {
+    process.stderr.write(`embargo: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exit(1);
+  }
 }
 await import('../dist/app/cli.js');
