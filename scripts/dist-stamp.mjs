@@ -13,12 +13,13 @@
  *
  *   node scripts/dist-stamp.mjs app web     builds the stale ones of these targets, silent when all are current
  */
-import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join, sep } from 'node:path';
 
 export const REPO = join(import.meta.dirname, '..');
+// Loaded only when needed (a changed mtime, a build): the bins of a checkout run this check before every command.
+const require = createRequire(import.meta.url);
 
 /** @typedef {{ size: number, mtimeMs: number, sha256: string }} InputRecord */
 /** @typedef {{ output: string, dirs: string[], files: Record<string, InputRecord> }} Stamp */
@@ -30,7 +31,7 @@ export const TARGETS = /** @type {const} */ ({
 });
 
 /** @param {string} file */
-const sha256 = (file) => createHash('sha256').update(readFileSync(join(REPO, file))).digest('hex');
+const sha256 = (file) => /** @type {typeof import('node:crypto')} */ (require('node:crypto')).createHash('sha256').update(readFileSync(join(REPO, file))).digest('hex');
 
 /** Repository-relative paths ('/'-separated) of every file under `dir`, sorted. @param {string} dir @returns {string[]} */
 export function filesUnder(dir) {
@@ -56,7 +57,7 @@ export function writeStamp(target, files, dirs = []) {
 /** @param {string} path @param {Stamp} stamp */
 function save(path, stamp) {
   const tmp = join(REPO, `${path}.${process.pid}.tmp`);
-  writeFileSync(tmp, `${JSON.stringify(stamp, null, 1)}\n`);
+  writeFileSync(tmp, `${JSON.stringify(stamp)}\n`);
   renameSync(tmp, join(REPO, path));
 }
 
@@ -79,9 +80,8 @@ export function staleReason(target) {
   }
   let touched = false;
   for (const [file, rec] of Object.entries(stamp.files)) {
-    const path = join(REPO, file);
-    if (!existsSync(path)) return `${file} is gone`;
-    const st = statSync(path);
+    const st = statSync(join(REPO, file), { throwIfNoEntry: false });
+    if (!st) return `${file} is gone`;
     if (st.size !== rec.size) return `${file} changed`;
     if (st.mtimeMs === rec.mtimeMs) continue;
     if (sha256(file) !== rec.sha256) return `${file} changed`;
@@ -105,6 +105,7 @@ export function staleReason(target) {
 export function ensureBuilt(targets, opts = {}) {
   const stale = targets.filter((t) => staleReason(t) !== null);
   if (!stale.length) return;
+  const { spawnSync } = /** @type {typeof import('node:child_process')} */ (require('node:child_process'));
   const run = spawnSync(process.execPath, ['--import', 'tsx', join(REPO, 'scripts', 'build.ts'), '--if-stale', ...stale], {
     cwd: REPO,
     stdio: opts.quiet ? ['ignore', 'ignore', 'inherit'] : 'inherit',
