@@ -1,47 +1,28 @@
-import { readFileSync } from 'node:fs';
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Help } from 'commander';
 import { isDomainError } from '../core/errors.ts';
 import { ConfigError } from '../server/config.ts';
-import { adminCreateCommand } from './commands/admin-create.ts';
-import { advisoryCommand } from './commands/advisory.ts';
-import { auditVerifyCommand } from './commands/audit-verify.ts';
-import { cvssCommand } from './commands/cvss.ts';
-import { memberSetCommand } from './commands/member-set.ts';
-import { keyCommand } from './commands/key.ts';
-import { osvImportCommand } from './commands/osv-import.ts';
-import { policyCheckCommand } from './commands/policy-check.ts';
-import { policyRenderCommand } from './commands/policy-render.ts';
-import { projectLoadCommand } from './commands/project-load.ts';
-import { registerScanCommand } from './commands/scan.ts';
-import { slaCommand } from './commands/sla.ts';
-import { tokenCreateCommand } from './commands/token-create.ts';
+import { attachCommands, CATALOG } from './catalog.ts';
 import { ApiError, CliError, problemsOf } from './errors.ts';
 import { err, indentedProblem } from './output.ts';
-
-const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-
-const group = (name: string, description: string, ...commands: Command[]): Command =>
-  commands.reduce((g, c) => g.addCommand(c), new Command(name).description(description));
+import { packageVersion } from './version.ts';
 
 const program = new Command('embargo')
   .description('Embargo CLI: uses the HTTP API when EMBARGO_URL and EMBARGO_TOKEN are set, else opens the database itself')
-  .version(version)
-  .addCommand(group('policy', 'check and render policy files (no database)', policyCheckCommand(), policyRenderCommand()))
-  .addCommand(group('project', 'manage projects', projectLoadCommand()))
-  .addCommand(group('admin', 'manage site administrators (database mode only)', adminCreateCommand()))
-  .addCommand(group('member', 'manage project members', memberSetCommand()))
-  .addCommand(keyCommand())
-  .addCommand(group('token', 'manage API tokens (database mode only)', tokenCreateCommand()))
-  .addCommand(slaCommand())
-  .addCommand(advisoryCommand())
-  .addCommand(cvssCommand())
-  .addCommand(group('audit', 'audit log', auditVerifyCommand()))
-  .addCommand(group('osv', 'OSV advisory database for API scans (database mode only)', osvImportCommand()));
-registerScanCommand(program);
+  .version(packageVersion());
+// Only the command being run is loaded (catalog.ts); the others are listed by name, term and description.
+const terms = await attachCommands(program, CATALOG, process.argv.slice(2));
+const helpConfig: Partial<Help> = {
+  subcommandTerm(this: Help, sub: Command) {
+    return terms.get(sub) ?? Help.prototype.subcommandTerm.call(this, sub);
+  },
+};
 
 // addCommand does not pass settings down, and commander's own exit code for usage errors is 1, not 2.
 const everyCommand = (c: Command): Command[] => [c, ...c.commands.flatMap(everyCommand)];
-for (const c of everyCommand(program)) c.exitOverride();
+for (const c of everyCommand(program)) {
+  c.exitOverride();
+  if (c.commands.some((sub) => terms.has(sub))) c.configureHelp(helpConfig);
+}
 
 function exitCodeFor(e: unknown): number {
   if (e instanceof CommanderError) return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' ? 0 : 2;

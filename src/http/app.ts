@@ -11,6 +11,7 @@ import type { ServiceContext } from '../services/context.ts';
 import { registerAuth } from './auth.ts';
 import { registerErrorMapping } from './error-map.ts';
 import { registerInputGuards } from './input-guards.ts';
+import { lazySchemaCompilers } from './lazy-schemas.ts';
 import { redactUrl } from './redact.ts';
 import { registerUploadDecorator } from './multipart.ts';
 import { oversightRoutes } from './routes/oversight.routes.ts';
@@ -68,6 +69,8 @@ export async function buildApp(ctx: ServiceContext, opts: HttpOptions): Promise<
             },
           },
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: true } },
+    // Each route's validator and serializer compile on its first request, not at start-up (lazy-schemas.ts).
+    schemaController: { compilersFactory: lazySchemaCompilers() },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   registerErrorMapping(app);

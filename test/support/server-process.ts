@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { once } from 'node:events';
+import { ensureBuilt } from '../../scripts/dist-stamp.mjs';
 import { REPO } from './fixtures.ts';
 
 /** A free TCP port on 127.0.0.1: listen on port 0, read the port, close; the caller reuses it. */
@@ -31,11 +32,16 @@ export interface ServerProcess {
 /** Variables of the test process that must not leak into a server under test. */
 const SCRUB = /^(DATABASE_URL|DATA_DIR|PORT|HOST|EMBARGO_.*|NODE_TEST_CONTEXT|NODE_OPTIONS)$/;
 
-/** Starts the real server (`node --import tsx src/server/main.ts`) as a child process. */
+/**
+ * Starts the real server as `npm start` runs it, compiled (`node dist/app/server.js`, no tsx), as a child process.
+ * The build is brought up to date first (a stat per input when it is: scripts/dist-stamp.mjs), so a test file run
+ * alone after an edit does not test an old build.
+ */
 export function spawnServer(env: Record<string, string>): ServerProcess {
+  ensureBuilt(['app'], { quiet: true });
   const base: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !SCRUB.test(k)) base[k] = v;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
+  const child = spawn(process.execPath, ['dist/app/server.js'], {
     cwd: REPO,
     env: { ...base, EMBARGO_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,14 +1,9 @@
-import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
-import pg from 'pg';
 import { join } from 'node:path';
 import { lockDataDir } from './data-dir-lock.ts';
 import { migrateToLatest } from './migrate.ts';
 import { PgliteDialect } from './pglite-dialect.ts';
 import type { Database } from './schema.ts';
-
-// Both engines must return int8 as a JS number (PGlite already does).
-pg.types.setTypeParser(pg.types.builtins.INT8, Number);
 
 export interface OpenedDatabase {
   db: Kysely<Database>;
@@ -23,7 +18,11 @@ export interface DatabaseOptions {
 }
 
 export async function openDatabase(opts: DatabaseOptions): Promise<OpenedDatabase> {
+  // Each engine's driver loads only when it is the one used.
   if (opts.databaseUrl) {
+    const { default: pg } = await import('pg');
+    // Both engines must return int8 as a JS number (PGlite already does).
+    pg.types.setTypeParser(pg.types.builtins.INT8, Number);
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10 });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     await migrateToLatest(db);
@@ -31,6 +30,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<OpenedDatabas
   }
   const lock = lockDataDir(opts.dataDir);
   try {
+    const { PGlite } = await import('@electric-sql/pglite');
     const client = await PGlite.create({ dataDir: join(opts.dataDir, 'pglite') });
     const db = new Kysely<Database>({ dialect: new PgliteDialect(client) });
     await migrateToLatest(db);

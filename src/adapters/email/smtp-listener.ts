@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { SMTPServer, type SMTPServerSession } from 'smtp-server';
+import type { SMTPServerSession } from 'smtp-server';
 
 /** One message as received, before any parsing. */
 export interface InboundMail {
@@ -62,6 +62,8 @@ export async function startSmtpListener(opts: SmtpListenerOptions): Promise<Smtp
   const now = opts.now ?? Date.now;
   const perIp = new WindowCounter(opts.rate.perIp, opts.rate.windowMs);
   const perSender = new WindowCounter(opts.rate.perSender, opts.rate.windowMs);
+  // Loaded only when the listener is configured (EMBARGO_SMTP_LISTEN).
+  const { SMTPServer } = await import('smtp-server');
   const server = new SMTPServer({
     name: 'embargo',
     banner: 'Embargo security intake',

@@ -1,7 +1,7 @@
 import { chmodSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 
 /** Hands one finished message to whatever delivers mail. Throws when it was not accepted. */
 export interface MailTransport {
@@ -12,22 +12,25 @@ export interface MailTransport {
 
 /** A relay (EMBARGO_SMTP_URL, smtp:// or smtps://, credentials in the URL). */
 export function smtpTransport(url: string): MailTransport {
-  const transporter = nodemailer.createTransport(url, {
-    // Short timeouts: a slow relay delays the outbox, never a request; the row is retried with backoff.
-    connectionTimeout: 10_000,
-    greetingTimeout: 10_000,
-    socketTimeout: 30_000,
-  } as object);
+  // nodemailer loads with the first mail sent, not at start-up.
+  let transporter: Transporter | undefined;
+  const connect = async (): Promise<Transporter> =>
+    (transporter ??= (await import('nodemailer')).default.createTransport(url, {
+      // Short timeouts: a slow relay delays the outbox, never a request; the row is retried with backoff.
+      connectionTimeout: 10_000,
+      greetingTimeout: 10_000,
+      socketTimeout: 30_000,
+    } as object));
   const safe = new URL(url);
   safe.password = '';
   safe.username = '';
   return {
     description: `SMTP relay ${safe.host}`,
     async send(envelope, raw) {
-      const info = await transporter.sendMail({ envelope: { from: envelope.from, to: [envelope.to] }, raw });
+      const info = await (await connect()).sendMail({ envelope: { from: envelope.from, to: [envelope.to] }, raw });
       if (info.rejected?.length) throw new Error(`relay rejected ${envelope.to}`);
     },
-    close: () => transporter.close(),
+    close: () => transporter?.close(),
   };
 }
 

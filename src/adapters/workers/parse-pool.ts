@@ -39,14 +39,18 @@ interface Slot {
   timer: NodeJS.Timeout | null;
 }
 
-const WORKER_URL = new URL('./parse-worker-entry.mjs', import.meta.url);
+/**
+ * Run from source, the worker is parse-worker-entry.mjs, which registers tsx first (a worker does not inherit the
+ * loader); in the build (scripts/build.ts) this module is part of a file in dist/app/, beside the compiled worker.
+ */
+const WORKER_URL = import.meta.url.endsWith('.ts') ? new URL('./parse-worker-entry.mjs', import.meta.url) : new URL('./parse-worker.js', import.meta.url);
 
 /**
  * Parsing untrusted documents (policies up to 200 KB, lockfiles up to 16 MB) can take seconds of CPU. On the
  * event loop that would stall every request, health checks and intake included, so it runs on worker threads:
  * a small pool started on first use, one job per worker at a time, a queue beyond that, and a time limit per
- * job after which the worker is terminated and replaced. Workers inherit the process's loader (tsx), so they
- * run the same TypeScript core.
+ * job after which the worker is terminated and replaced. Workers run the same core as the process: its TypeScript
+ * under tsx, or its compiled build.
  */
 export function createParsePool(opts: ParsePoolOptions): ParsePool {
   const slots: Slot[] = [];

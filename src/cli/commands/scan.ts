@@ -13,6 +13,7 @@ import { renderSarif } from '../../core/scanner/render-sarif.ts';
 import type { LockfileScan } from '../../core/scanner/scan-lockfile.ts';
 import { CliError } from '../errors.ts';
 import { table } from '../output.ts';
+import { packageVersion } from '../version.ts';
 
 export const SCAN_FORMATS = ['table', 'json', 'sarif'] as const;
 export type ScanFormat = (typeof SCAN_FORMATS)[number];
@@ -112,10 +113,7 @@ function renderTable(scans: LockfileScan[], io: ScanIo): void {
   }
 }
 
-const toolVersion = (): string => {
-  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version?: string };
-  return pkg.version ?? '0.0.0';
-};
+const toolVersion = (): string => packageVersion();
 
 /** Scans lockfiles and returns the exit code: 0 clean, 1 findings, 2 an input could not be read. */
 export async function runScan(paths: string[], options: ScanOptions, io: ScanIo): Promise<number> {

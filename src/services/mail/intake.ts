@@ -1,4 +1,4 @@
-import { simpleParser, type ParsedMail } from 'mailparser';
+import type { ParsedMail } from 'mailparser';
 import { decryptInlineBody, decryptPgpMime, detectInlinePgp, type DecryptedMessage, type DecryptOptions } from '../../adapters/pgp/messages.ts';
 import type { InboundMail } from '../../adapters/email/smtp-listener.ts';
 import { inboundBounce, BOUNCE_REASONS } from '../../core/mail/templates.ts';
@@ -17,6 +17,9 @@ import { recordEvent } from '../reports/events.ts';
 import { submitReport } from '../reports/intake.ts';
 import type { IntakeEncryption } from '../pgp/intake.ts';
 import { insertMessage } from '../reports/thread.ts';
+
+/** mailparser loads only when mail arrives: most server starts never parse one (bench/startup.ts). */
+const parseMime = async (raw: Buffer | string): Promise<ParsedMail> => (await import('mailparser')).simpleParser(raw);
 
 /**
  * Mail intake: what the SMTP listener hands over becomes a report, a message in a report's thread, or a
@@ -177,7 +180,7 @@ async function contentOf(
   };
   if (ct?.value?.toLowerCase() === 'multipart/encrypted') {
     let inner: ParsedMail | null = null;
-    const innerOf = async (d: DecryptedMessage) => (inner ??= await simpleParser(d.text));
+    const innerOf = async (d: DecryptedMessage) => (inner ??= await parseMime(d.text));
     const { d, carried } = await decrypt(
       (opts) => decryptPgpMime({ raw: raw.toString('utf8') }, opts),
       async (d) => {
@@ -322,7 +325,7 @@ export async function prepareHeldReplyRelease(
   const projectId = item.projectId;
   let parsed: ParsedMail;
   try {
-    parsed = await simpleParser(item.raw);
+    parsed = await parseMime(item.raw);
     checkStructure(item.raw, parsed);
   } catch (e) {
     throw notReleasable(`the mail is malformed MIME (${e instanceof Error ? e.message : String(e)}).`);
@@ -373,7 +376,7 @@ async function receiveOne(ctx: ServiceContext, mail: InboundMail, target: Target
   let parsed: ParsedMail | null = null;
   try {
     try {
-      parsed = await simpleParser(mail.raw);
+      parsed = await parseMime(mail.raw);
     } catch (e) {
       throw new Held('bad_mime', `The message could not be parsed as MIME: ${e instanceof Error ? e.message : String(e)}`);
     }

@@ -1,4 +1,3 @@
-import { fileTypeFromBuffer } from 'file-type';
 import { DomainError } from '../../core/errors.ts';
 
 export interface IncomingFile {
@@ -37,6 +36,8 @@ const looksLikeText = (data: Buffer): boolean => {
 
 /** Decides the stored content type from the bytes, never from the client's claim. */
 export async function sniffAttachment(file: IncomingFile, index: number): Promise<string> {
+  // Loaded on the first attachment, not at start-up.
+  const { fileTypeFromBuffer } = await import('file-type');
   const sniffed = await fileTypeFromBuffer(file.data);
   if (sniffed && ALLOWED_SNIFFED.has(sniffed.mime)) return sniffed.mime;
   if (!sniffed && looksLikeText(file.data)) return 'text/plain';

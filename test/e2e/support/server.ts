@@ -7,7 +7,7 @@ import { examplePolicy } from '../../support/fixtures.ts';
 import { freePort, startServer, type ServerProcess } from '../../support/server-process.ts';
 
 /**
- * The real server (`src/server/main.ts`) as a child process on the embedded database in a temp DATA_DIR, on an
+ * The real server (compiled: `dist/app/server.js`) as a child process on the embedded database in a temp DATA_DIR, on an
  * ephemeral port, seeded through its own HTTP API the way an operator would: the one-time setup token from its
  * output, the first admin, projects from the example policies, and maintainers with roles (`startE2eServer`);
  * or left as at first start (`startEmptyE2eServer`).
@@ -77,7 +77,7 @@ export async function startEmptyE2eServer(env: Record<string, string> = {}): Pro
   // on a truly empty directory is covered by the integration tier (readme-walkthrough, durability, cli).
   await seedPgliteDataDir(dataDir);
   const port = await freePort();
-  // A cold start (tsx transpiling every module) is slow on a busy machine.
+  // A cold start is slow on a busy machine.
   const proc = await startServer({
     DATA_DIR: dataDir,
     HOST: '127.0.0.1',

@@ -6,7 +6,7 @@ import { DEFAULT_WEB_ROOT } from '../../../src/http/routes/web.routes.ts';
 /**
  * The web UI (src/http/routes/web.routes.ts): index.html for the UI paths and the hashed assets, public
  * to everyone. These rows need the built UI: `npm run test:integration` builds it first when dist/web is missing
- * or stale (scripts/build-web.ts --if-stale); without it the UI paths answer 503.
+ * or stale (scripts/build.ts --if-stale); without it the UI paths answer 503.
  */
 function anAsset(): string {
   const name = readdirSync(join(DEFAULT_WEB_ROOT, 'assets')).find((f) => f.endsWith('.js'));

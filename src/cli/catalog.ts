@@ -1,0 +1,173 @@
+import { Command } from 'commander';
+
+/**
+ * Every `embargo` command, with what the help lists for it and how to load it. A command's module (and what it
+ * imports) is loaded only when that command runs or shows its own help: `embargo --help` and `embargo cvss …` do
+ * not load the database, OpenPGP or the scanner. `term` and `description` repeat the real command's (commander's
+ * `Help.subcommandTerm` and `.description()`); test/unit/cli/catalog.test.ts keeps them equal.
+ */
+export interface LeafEntry {
+  name: string;
+  term: string;
+  description: string;
+  load: () => Promise<Command>;
+}
+
+export interface GroupEntry {
+  name: string;
+  description: string;
+  children: LeafEntry[];
+}
+
+export type CatalogEntry = LeafEntry | GroupEntry;
+
+export const isGroup = (e: CatalogEntry): e is GroupEntry => 'children' in e;
+
+export const CATALOG: CatalogEntry[] = [
+  {
+    name: 'policy',
+    description: 'check and render policy files (no database)',
+    children: [
+      {
+        name: 'check',
+        term: 'check <files...>',
+        description: 'validate policy files without a database; every problem is printed as FILE:LINE: field: message',
+        load: async () => (await import('./commands/policy-check.ts')).policyCheckCommand(),
+      },
+      {
+        name: 'render',
+        term: 'render [options] <file>',
+        description: 'print the SECURITY.md or security.txt the policy yields, without a database',
+        load: async () => (await import('./commands/policy-render.ts')).policyRenderCommand(),
+      },
+    ],
+  },
+  {
+    name: 'project',
+    description: 'manage projects',
+    children: [
+      {
+        name: 'load',
+        term: 'load <file>',
+        description: 'create the project a policy file names, or replace its policy (the slug is the key)',
+        load: async () => (await import('./commands/project-load.ts')).projectLoadCommand(),
+      },
+    ],
+  },
+  {
+    name: 'admin',
+    description: 'manage site administrators (database mode only)',
+    children: [
+      {
+        name: 'create',
+        term: 'create [options]',
+        description: 'create a site administrator directly in the database (bootstraps a new instance)',
+        load: async () => (await import('./commands/admin-create.ts')).adminCreateCommand(),
+      },
+    ],
+  },
+  {
+    name: 'member',
+    description: 'manage project members',
+    children: [
+      {
+        name: 'set',
+        term: 'set <slug> <email> <role>',
+        description: "give a user a role on a project, or remove them from it with 'none'",
+        load: async () => (await import('./commands/member-set.ts')).memberSetCommand(),
+      },
+    ],
+  },
+  {
+    name: 'key',
+    term: 'key',
+    description: "a project's OpenPGP key (admins; API or database mode)",
+    load: async () => (await import('./commands/key.ts')).keyCommand(),
+  },
+  {
+    name: 'token',
+    description: 'manage API tokens (database mode only)',
+    children: [
+      {
+        name: 'create',
+        term: 'create [options]',
+        description: 'create an API token for a user directly in the database; it is printed once, alone on stdout',
+        load: async () => (await import('./commands/token-create.ts')).tokenCreateCommand(),
+      },
+    ],
+  },
+  {
+    name: 'sla',
+    term: 'sla [options] <slug>',
+    description: 'outstanding SLA deadlines of open reports, breached first, then soonest due',
+    load: async () => (await import('./commands/sla.ts')).slaCommand(),
+  },
+  {
+    name: 'advisory',
+    term: 'advisory',
+    description: 'security advisories',
+    load: async () => (await import('./commands/advisory.ts')).advisoryCommand(),
+  },
+  {
+    name: 'cvss',
+    term: 'cvss [options] <vector>',
+    description: 'score a CVSS v3.0, v3.1 or v4.0 vector (no database); an invalid vector exits 2',
+    load: async () => (await import('./commands/cvss.ts')).cvssCommand(),
+  },
+  {
+    name: 'audit',
+    description: 'audit log',
+    children: [
+      {
+        name: 'verify',
+        term: 'verify',
+        description: 'check the whole audit hash chain for edited, removed or relinked entries',
+        load: async () => (await import('./commands/audit-verify.ts')).auditVerifyCommand(),
+      },
+    ],
+  },
+  {
+    name: 'osv',
+    description: 'OSV advisory database for API scans (database mode only)',
+    children: [
+      {
+        name: 'import',
+        term: 'import <path>',
+        description: 'import OSV records (folder, .json or .zip) into the database; a re-import writes only newer records',
+        load: async () => (await import('./commands/osv-import.ts')).osvImportCommand(),
+      },
+    ],
+  },
+  {
+    name: 'scan',
+    term: 'scan [options] <paths...>',
+    description: 'check lockfiles against a local OSV database; exit 0 when clean, 1 on findings, 2 on an input error',
+    // registerScanCommand adds the command to the program it is given; take it from a scratch one.
+    load: async () => (await import('./commands/scan.ts')).registerScanCommand(new Command()).commands[0] as Command,
+  },
+];
+
+/** The words of a command line that name commands: arguments not starting with '-', `help` skipped. */
+const words = (argv: readonly string[]): string[] => argv.filter((a) => !a.startsWith('-') && a !== 'help');
+
+/**
+ * Adds `entries` to `parent`: the real command for the one `argv` names (its module loaded now), a stand-in with
+ * the same name and description for every other. Returns the stand-ins' help terms for `Help.subcommandTerm`.
+ */
+export async function attachCommands(parent: Command, entries: CatalogEntry[], argv: readonly string[], terms = new WeakMap<Command, string>()): Promise<WeakMap<Command, string>> {
+  const [wanted, ...rest] = words(argv);
+  for (const entry of entries) {
+    if (isGroup(entry)) {
+      const group = new Command(entry.name).description(entry.description);
+      parent.addCommand(group);
+      await attachCommands(group, entry.children, entry.name === wanted ? rest : [], terms);
+    } else if (entry.name === wanted) {
+      parent.addCommand(await entry.load());
+    } else {
+      const standIn = new Command(entry.name).description(entry.description);
+      terms.set(standIn, entry.term);
+      parent.addCommand(standIn);
+    }
+  }
+  return terms;
+}
