@@ -120,8 +120,8 @@ export const CATALOG: CatalogEntry[] = [
     children: [
       {
         name: 'verify',
-        term: 'verify',
-        description: 'check the whole audit hash chain for edited, removed or relinked entries',
+        term: 'verify [options]',
+        description: 'check the audit hash chain for edited, removed or relinked entries: from the last verified checkpoint, or all of it with --full',
         load: async () => (await import('./commands/audit-verify.ts')).auditVerifyCommand(),
       },
     ],
@@ -141,7 +141,7 @@ export const CATALOG: CatalogEntry[] = [
   {
     name: 'scan',
     term: 'scan [options] <paths...>',
-    description: 'check lockfiles against a local OSV database; exit 0 when clean, 1 on findings, 2 on an input error',
+    description: 'check lockfiles and SBOMs against a local OSV database; exit 0 when clean, 1 on findings, 2 on an input error',
     // registerScanCommand adds the command to the program it is given; take it from a scratch one.
     load: async () => (await import('./commands/scan.ts')).registerScanCommand(new Command()).commands[0] as Command,
   },
