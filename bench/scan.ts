@@ -21,7 +21,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, cpSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { crc32, deflateRawSync } from 'node:zlib';
@@ -381,17 +381,23 @@ async function runPhase(phase: string, args: Record<string, string>): Promise<Ph
   }
 }
 
-/** A phase in a child process of its own; `wallMs` is the whole process, start-up included. */
+/**
+ * A phase in a child process of its own, started through /usr/bin/time: a process forked from this one would
+ * report this one's resident memory as its own peak (Linux keeps ru_maxrss across exec), and this one holds the
+ * generated data. `wallMs` is the whole process, start-up included; `maxRssMb` is time's measure.
+ */
 function child(phase: string, args: Record<string, string>): PhaseResult & { wallMs: number } {
   const t = performance.now();
-  const out = execFileSync(process.execPath, ['--import', 'tsx', import.meta.filename, phase, JSON.stringify(args)], {
+  const r = spawnSync('/usr/bin/time', ['-f', 'maxrss %M', process.execPath, '--import', 'tsx', import.meta.filename, phase, JSON.stringify(args)], {
     cwd: REPO,
     env: { ...process.env, EMBARGO_ENCRYPTION_KEYS: `bench:${randomBytes(32).toString('base64')}` },
     encoding: 'utf8',
-    maxBuffer: 1 << 20,
+    maxBuffer: 16 << 20,
   });
   const wallMs = performance.now() - t;
-  return { ...(JSON.parse(out.trim().split('\n').pop() as string) as PhaseResult), wallMs };
+  if (r.status !== 0) throw new Error(`phase ${phase} failed (${r.status}): ${r.stderr.slice(-2000)}`);
+  const rss = Number(/maxrss (\d+)/.exec(r.stderr)?.[1] ?? 0);
+  return { ...(JSON.parse(r.stdout.trim().split('\n').pop() as string) as PhaseResult), maxRssMb: Math.round(rss / 1024), wallMs };
 }
 
 /** `embargo …` as a user runs it (bin/embargo.mjs, a new process): wall time and peak memory. */
@@ -429,6 +435,9 @@ function measureSet(name: string, dir: string, records: number, bytes: number, r
       // Each floor right before what it is compared with, so both see the same load.
       add('floor-folders', child('floor-folders', { osv: folders }));
       add('cold-folders', child('scan', { osv: folders, cache: join(work, 'f', 'osv.cache') }));
+      // The OSV cache empty, the parsed lockfiles cached: what a new OSV source costs.
+      cpSync(join(work, 'f', 'lockfiles'), join(work, 'o', 'lockfiles'), { recursive: true });
+      add('cold-osv', child('scan', { osv: folders, cache: join(work, 'o', 'osv.cache') }));
       add('warm-folders', child('scan', { osv: folders, cache: join(work, 'f', 'osv.cache') }));
       add('nocache-folders', child('scan', { osv: folders }));
       const warmCli = cli(['scan', LOCKFILES, '--osv', folders, '--cache', join(work, 'f', 'osv.cache'), '--format', 'json']);
@@ -476,6 +485,7 @@ function report(sets: SetResults[], scale: SetResults[]): string {
     const ratio = (key: string, base = floor): string => `${(m(s, key) / base).toFixed(2)}x floor`;
     lines.push(row('floor: read + JSON.parse every record (folders)', floor, m(s, 'floor-folders', 'maxRssMb')));
     lines.push(row('embargo scan, cold (empty caches), folders', m(s, 'cold-folders'), m(s, 'cold-folders', 'maxRssMb'), `${ratio('cold-folders')}; process ${m(s, 'cold-folders', 'wallMs').toFixed(0)} ms`));
+    lines.push(row('embargo scan, cold OSV cache, lockfiles parsed before', m(s, 'cold-osv'), m(s, 'cold-osv', 'maxRssMb'), ratio('cold-osv')));
     lines.push(row('embargo scan, warm (from the caches), folders', m(s, 'warm-folders'), m(s, 'warm-folders', 'maxRssMb'), `process ${m(s, 'warm-folders', 'wallMs').toFixed(0)} ms`));
     if (has(s, 'nocache-folders')) lines.push(row('embargo scan --no-cache, folders', m(s, 'nocache-folders'), m(s, 'nocache-folders', 'maxRssMb'), ratio('nocache-folders')));
     lines.push(row('floor: read + inflate + JSON.parse every record (zips)', floorZ, m(s, 'floor-zips', 'maxRssMb'), `${(floorZ / floor).toFixed(2)}x the folder floor`));
