@@ -34,6 +34,7 @@ import ae from 'ae-cvss-calculator';
 import { CVSS31, CVSS40 } from '@pandatix/js-cvss';
 import * as cvss4 from 'cvss4';
 import { CVSS_METRIC_DEFINITIONS, cvssSeverity, scoreCvss } from '../src/core/cvss/index.ts';
+import { rng as prng } from './support.ts';
 
 const QUICK = process.argv.includes('--quick');
 const N = QUICK ? 10_000 : 100_000;
@@ -51,17 +52,6 @@ const VERSIONS: readonly Version[] = ['3.1', '4.0'];
 // ---------------------------------------------------------------------------------------------------------------
 // Vectors
 
-/** mulberry32: small, fast, deterministic. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Which v3 score is the most specific one: 0 base, 1 temporal, 2 environmental (our rule, see docs/cvss.md). */
 const enum Group3 {

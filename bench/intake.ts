@@ -14,8 +14,7 @@
  * Then profiles the intake: statements per report, time inside PGlite per statement kind, time outside it.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { PGlite } from '@electric-sql/pglite';
@@ -27,6 +26,7 @@ import { openDatabase, type OpenedDatabase } from '../src/adapters/db/open-datab
 import { sha256Hex } from '../src/adapters/crypto/tokens.ts';
 import { sql } from 'kysely';
 import type { SubmissionInput } from '../src/core/reports/submission.ts';
+import { tempDir } from './support.ts';
 
 const N = Number(process.env.BENCH_N ?? 500);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 50);
@@ -38,15 +38,6 @@ const HIGH_CONCURRENCY = 32;
 const AIM = 0.5;
 const AIM_SEQUENTIAL = 0.2;
 
-const dirs: string[] = [];
-const tempDir = (prefix: string) => {
-  const d = mkdtempSync(join(tmpdir(), prefix));
-  dirs.push(d);
-  return d;
-};
-process.on('exit', () => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
 
 const report = (i: number) => ({
   title: `Path traversal in model loader #${i}`,

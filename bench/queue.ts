@@ -21,8 +21,8 @@
  * to seed on PGlite), run once, to show the lists still answer correctly at that size.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { CompiledQuery, sql, type Kysely } from 'kysely';
@@ -44,6 +44,7 @@ import type { SlaEvent } from '../src/core/sla/types.ts';
 import { OPEN_STATES, type ReportState } from '../src/core/reports/states.ts';
 import { sha256Hex } from '../src/adapters/crypto/tokens.ts';
 import type { Database } from '../src/adapters/db/schema.ts';
+import { rng as mulberry32, tempDir } from './support.ts';
 
 const SIZES = (process.env.BENCH_SIZES ?? '1000,10000,50000').split(',').filter(Boolean).map(Number);
 const MILLION = process.env.BENCH_MILLION === '1';
@@ -55,15 +56,6 @@ const SLUG = 'personal-chatter';
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
 
-const dirs: string[] = [];
-const tempDir = (prefix: string) => {
-  const d = mkdtempSync(join(tmpdir(), prefix));
-  dirs.push(d);
-  return d;
-};
-process.on('exit', () => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
 
 /** personal-chatter's policy (UTC, hours and days) with an update cadence: every clock kind shows up. */
 const policyYaml = readFileSync(join(import.meta.dirname, '..', 'examples', 'policies', `${SLUG}.yaml`), 'utf8').replace(
@@ -73,16 +65,6 @@ const policyYaml = readFileSync(join(import.meta.dirname, '..', 'examples', 'pol
 
 // --- deterministic data ------------------------------------------------------------------------------------------
 
-function mulberry32(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Step = { kind: 'state'; to: ReportState; reason?: string } | { kind: 'severity' } | { kind: 'reply' } | { kind: 'reporter' } | { kind: 'embargo' } | { kind: 'chatter' };
 const s = (to: ReportState, reason?: string): Step => ({ kind: 'state', to, ...(reason ? { reason } : {}) });
