@@ -358,6 +358,47 @@ async function phaseApiScan(dataDir: string): Promise<PhaseResult> {
   }
 }
 
+/**
+ * Comparison counts, no timing: for the sample lockfiles against the real records, the (package × record) pairs a
+ * scanner checking every package against every record compares, against the index lookups and `affected` entries
+ * this one evaluates (what issue 5's comparison with a naive scanner rests on).
+ */
+async function phaseNaive(): Promise<PhaseResult> {
+  const [{ loadOsvRecords }, { buildAdvisoryIndex }, { parseLockfile }] = await Promise.all([
+    import('../src/adapters/osv/load-osv-records.ts'),
+    import('../src/core/scanner/advisory-index.ts'),
+    import('../src/core/scanner/parse-lockfile.ts'),
+  ]);
+  const index = buildAdvisoryIndex((await loadOsvRecords(SAMPLE)).records);
+  const readIncluded = (p: string): string | null => {
+    try {
+      return readFileSync(p, 'utf8');
+    } catch {
+      return null;
+    }
+  };
+  const parsed = readdirSync(LOCKFILES)
+    .filter((d) => statSync(join(LOCKFILES, d)).isDirectory())
+    .flatMap((d) => readdirSync(join(LOCKFILES, d)).filter((n) => n !== 'requirements_bundles.txt').map((n) => join(LOCKFILES, d, n)))
+    .map((file) => parseLockfile(file, readFileSync(file, 'utf8'), readIncluded));
+  const largest = parsed.reduce((a, b) => (b.packages.length > a.packages.length ? b : a));
+  const entries = (lock: (typeof parsed)[number]): number => lock.packages.reduce((n, p) => n + index.lookup(p.ecosystem, p.name).length, 0);
+  const packages = parsed.reduce((n, p) => n + p.packages.length, 0);
+  return {
+    ms: 0,
+    maxRssMb: maxRssMb(),
+    largest: largest.file.slice(LOCKFILES.length + 1),
+    packages: largest.packages.length,
+    records: index.records,
+    lockfiles: parsed.length,
+    allPackages: packages,
+    naive: largest.packages.length * index.records,
+    ours: entries(largest),
+    allNaive: packages * index.records,
+    allOurs: parsed.reduce((n, p) => n + entries(p), 0),
+  };
+}
+
 async function runPhase(phase: string, args: Record<string, string>): Promise<PhaseResult> {
   switch (phase) {
     case 'floor-folders':
@@ -372,6 +413,8 @@ async function runPhase(phase: string, args: Record<string, string>): Promise<Ph
       return phaseImport(args.osv as string, args.dataDir as string, args.pg ?? '');
     case 'api-scan':
       return phaseApiScan(args.dataDir as string);
+    case 'naive':
+      return phaseNaive();
     case 'init-db': {
       await (await openDb(args.dataDir as string)).close();
       return { ms: 0, maxRssMb: maxRssMb() };
@@ -467,7 +510,7 @@ function measureSet(name: string, dir: string, records: number, bytes: number, r
   return { name, records, bytes, rows };
 }
 
-function report(sets: SetResults[], scale: SetResults[]): string {
+function report(sets: SetResults[], scale: SetResults[], naive: PhaseResult | null): string {
   const lines: string[] = [];
   const m = (s: SetResults, key: string, field = 'ms'): number => median((s.rows.get(key) ?? []).map((r) => Number(r[field])));
   const has = (s: SetResults, key: string): boolean => (s.rows.get(key)?.length ?? 0) > 0;
@@ -524,6 +567,18 @@ function report(sets: SetResults[], scale: SetResults[]): string {
         `floor ${linear('floor-folders')}, cold ${linear('cold-folders')}, warm ${linear('warm-folders')}, cold zips ${linear('cold-zips')}, import ${linear('import')}, import floor ${linear('import-floor')}`,
     );
   }
+  if (naive) {
+    const n = (k: string): number => Number(naive[k]);
+    lines.push(
+      `comparisons, largest sample (${String(naive.largest)}, ${n('packages')} packages, ${n('records')} records indexed):`,
+      `  every package against every record: ${n('naive').toLocaleString('en')} (package, record) pairs`,
+      `  by (ecosystem, name) index:          ${n('packages').toLocaleString('en')} hash lookups, ${n('ours').toLocaleString('en')} affected entries evaluated` +
+        ` (${(n('naive') / (n('packages') + n('ours'))).toFixed(0)}x fewer steps, counting each lookup as one)`,
+      `  all ${n('lockfiles')} lockfiles: ${n('allNaive').toLocaleString('en')} pairs vs ${n('allPackages').toLocaleString('en')} lookups + ${n('allOurs').toLocaleString('en')} entries` +
+        ` (${(n('allNaive') / (n('allPackages') + n('allOurs'))).toFixed(0)}x fewer)`,
+      '',
+    );
+  }
   lines.push('aims:', ...aims.map((a) => `  ${a}`));
   return lines.join('\n');
 }
@@ -556,7 +611,7 @@ async function main(): Promise<void> {
         rmSync(join(root, 'scale'), { recursive: true, force: true });
       }
     }
-    process.stdout.write(`${report(sets, scale)}\n`);
+    process.stdout.write(`${report(sets, scale, SETS.includes('real') ? child('naive', {}) : null)}\n`);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

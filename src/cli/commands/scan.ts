@@ -126,9 +126,10 @@ export async function runScan(paths: string[], options: ScanOptions, io: ScanIo)
   }
   const parsed: { file: string; lockfile: ParsedLockfile }[] = [];
   const lockfileCache = options.cache ? join(dirname(options.cache), 'lockfiles') : null;
+  const version = toolVersion();
   for (const file of files) {
     try {
-      parsed.push({ file, lockfile: parseLockfileCached(file, readFileSync(file, 'utf8'), readIncluded, lockfileCache, toolVersion()) });
+      parsed.push({ file, lockfile: parseLockfileCached(file, readFileSync(file, 'utf8'), readIncluded, lockfileCache, version) });
     } catch (e) {
       errors.push({ file, message: isDomainError(e) ? e.message : `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
     }
