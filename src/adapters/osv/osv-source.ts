@@ -51,7 +51,7 @@ function statOrThrow(path: string): Stats {
  * edit in place of a file inside a folder changes neither its folder's stamp nor any other, which is why record
  * files are not stamped one by one (see docs/scanner.md).
  */
-export const stampOf = (info: Stats): string =>
+const stampOf = (info: Stats): string =>
   `${info.isDirectory() ? 'd' : 'f'}:${info.ino}:${info.isDirectory() ? 0 : info.size}:${info.mtimeMs}:${info.ctimeMs}`;
 
 /** The stamp of a path now, or null when it cannot be read. */
