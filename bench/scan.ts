@@ -552,7 +552,7 @@ function report(sets: SetResults[], scale: SetResults[], naive: PhaseResult | nu
     if (has(s, 'import')) {
       const f = m(s, 'import-floor');
       lines.push(row('import floor: same rows, bare inserts into PGlite', f, m(s, 'import-floor', 'maxRssMb'), `${(f / floor).toFixed(2)}x the read floor`));
-      lines.push(row('embargo osv import into PGlite (fresh database)', m(s, 'import'), m(s, 'import', 'maxRssMb'), `${(m(s, 'import') / f).toFixed(2)}x import floor; ${m(s, 'import', 'rssOpen')} MB after opening PGlite`));
+      lines.push(row('embargo osv import into PGlite (empty database)', m(s, 'import'), m(s, 'import', 'maxRssMb'), `${(m(s, 'import') / f).toFixed(2)}x import floor; ${m(s, 'import', 'rssOpen')} MB after opening PGlite`));
       if (has(s, 'api-scan')) lines.push(row('API path: scan every lockfile from PGlite, cold / warm', m(s, 'api-scan'), m(s, 'api-scan', 'maxRssMb'), `warm ${m(s, 'api-scan', 'warmMs').toFixed(0)} ms`));
       if (has(s, 'import-pg')) {
         const fp = m(s, 'import-floor-pg');
