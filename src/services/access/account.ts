@@ -4,9 +4,10 @@ import { UI_ROUTES } from '../../core/ui-paths.ts';
 import { dummyPasswordHash, hashPassword, PASSWORD_MIN_LENGTH, verifyPassword } from '../../adapters/crypto/passwords.ts';
 import { hashToken, newSecretToken } from '../../adapters/crypto/tokens.ts';
 import { appendAudit } from '../audit/audit-log.ts';
+import { normalizeAddress } from '../mail/addresses.ts';
 import type { ServiceContext } from '../context.ts';
 import { enqueueMail, isMailableAddress } from '../mail/outbox.ts';
-import { normaliseEmail, type UserRecord } from './users.ts';
+import { type UserRecord } from './users.ts';
 
 /**
  * A user's own account (issue 15): password change and reset, sessions; and the site admin's switch to disable a
@@ -42,7 +43,7 @@ export async function changePassword(ctx: ServiceContext, user: UserRecord, inpu
  * mailed to it. The caller always gets the same answer, and the work done is alike either way.
  */
 export async function requestPasswordReset(ctx: ServiceContext, email: string): Promise<void> {
-  const address = normaliseEmail(email);
+  const address = normalizeAddress(email);
   const now = ctx.now();
   const user = isMailableAddress(address)
     ? await ctx.db.selectFrom('users').select(['id', 'email', 'disabled']).where('email', '=', address).executeTakeFirst()

@@ -4,10 +4,11 @@ import { invitation, membershipGranted } from '../../core/mail/templates.ts';
 import { UI_ROUTES } from '../../core/ui-paths.ts';
 import { hashToken, newSecretToken } from '../../adapters/crypto/tokens.ts';
 import { appendAudit } from '../audit/audit-log.ts';
+import { normalizeAddress } from '../mail/addresses.ts';
 import type { DbOrTx, ServiceContext, Tx } from '../context.ts';
 import { enqueueMail } from '../mail/outbox.ts';
 import type { ProjectRecord } from '../projects/projects.ts';
-import { createUser, isEmailAddress, normaliseEmail, type UserRecord } from './users.ts';
+import { createUser, isEmailAddress, type UserRecord } from './users.ts';
 
 /**
  * Adding members without telling the admin who has an account (issue 13) — the invitation flow of issue 15.
@@ -43,7 +44,7 @@ export async function inviteMember(
 ): Promise<{ email: string; role: ProjectRole | null }> {
   authorize(actor, 'project:manage-members');
   const inviterId = (actor as Actor).userId;
-  const email = normaliseEmail(input.email);
+  const email = normalizeAddress(input.email);
   if (!isEmailAddress(email)) throw DomainError.validation([{ field: 'email', message: 'is not an email address' }]);
   const now = ctx.now();
   const projectId = project.id;

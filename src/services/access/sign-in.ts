@@ -1,7 +1,8 @@
 import { DomainError } from '../../core/errors.ts';
 import { appendAudit } from '../audit/audit-log.ts';
+import { normalizeAddress } from '../mail/addresses.ts';
 import type { ServiceContext } from '../context.ts';
-import { normaliseEmail, type UserRecord } from './users.ts';
+import { type UserRecord } from './users.ts';
 
 /** Failed sign-ins allowed per address in a window before it is refused for the rest of the window. */
 export const ACCOUNT_FAILURES_ALLOWED = 10;
@@ -18,7 +19,7 @@ export class LoginThrottle {
   constructor(private readonly now: () => Date) {}
 
   check(email: string): void {
-    const entry = this.live(normaliseEmail(email));
+    const entry = this.live(normalizeAddress(email));
     if (entry && entry.count >= ACCOUNT_FAILURES_ALLOWED) {
       const minutes = Math.ceil((entry.since + ACCOUNT_WINDOW_MS - this.now().getTime()) / 60_000);
       throw new DomainError('rate_limited', `Too many failed sign-ins for this address; try again in ${minutes} minute${minutes === 1 ? '' : 's'}`);
@@ -26,7 +27,7 @@ export class LoginThrottle {
   }
 
   failed(email: string): void {
-    const key = normaliseEmail(email);
+    const key = normalizeAddress(email);
     const entry = this.live(key);
     if (entry) entry.count += 1;
     else {
@@ -36,7 +37,7 @@ export class LoginThrottle {
   }
 
   succeeded(email: string): void {
-    this.failures.delete(normaliseEmail(email));
+    this.failures.delete(normalizeAddress(email));
   }
 
   private live(key: string) {
@@ -56,7 +57,7 @@ export async function recordSignIn(ctx: ServiceContext, email: string, user: Use
       tx,
       user
       ? { actor: `user:${user.id}`, action: 'session.signed-in', data: { user: user.id, ip } }
-        : { actor: 'anonymous', action: 'session.sign-in-failed', data: { email: normaliseEmail(email).slice(0, 254), ip } },
+        : { actor: 'anonymous', action: 'session.sign-in-failed', data: { email: normalizeAddress(email).slice(0, 254), ip } },
       ctx.now(),
     ),
   );

@@ -3,6 +3,7 @@ import { authorize, isProjectRole, type Actor, type ProjectRole } from '../../co
 import { dummyPasswordHash, hashPassword, PASSWORD_MIN_LENGTH, verifyPassword } from '../../adapters/crypto/passwords.ts';
 import { hashToken, newSecretToken } from '../../adapters/crypto/tokens.ts';
 import { appendAudit } from '../audit/audit-log.ts';
+import { normalizeAddress } from '../mail/addresses.ts';
 import type { Db, DbOrTx, ServiceContext, Tx } from '../context.ts';
 import { getProject, type ProjectRecord } from '../projects/projects.ts';
 
@@ -14,7 +15,6 @@ export interface UserRecord {
 }
 
 const EMAIL = /^[^\s@<>()]+@[^\s@<>()]+\.[^\s@<>()]+$/;
-export const normaliseEmail = (email: string): string => email.trim().toLowerCase();
 export const isEmailAddress = (email: string): boolean => EMAIL.test(email);
 
 export async function countUsers(db: DbOrTx): Promise<number> {
@@ -34,7 +34,7 @@ export async function createUser(
   } = {},
 ): Promise<UserRecord> {
   const problems = [];
-  const email = normaliseEmail(input.email);
+  const email = normalizeAddress(input.email);
   if (!isEmailAddress(email)) problems.push({ field: 'email', message: 'is not an email address' });
   if (!input.name.trim()) problems.push({ field: 'name', message: 'is required' });
   if (input.password.length < PASSWORD_MIN_LENGTH) problems.push({ field: 'password', message: `must be at least ${PASSWORD_MIN_LENGTH} characters` });
@@ -94,7 +94,7 @@ export async function issueSetupToken(db: Db): Promise<string | null> {
 }
 
 export async function authenticate(db: DbOrTx, email: string, password: string): Promise<UserRecord | null> {
-  const row = await db.selectFrom('users').selectAll().where('email', '=', email.trim().toLowerCase()).executeTakeFirst();
+  const row = await db.selectFrom('users').selectAll().where('email', '=', normalizeAddress(email)).executeTakeFirst();
   if (!row || row.disabled) {
     await verifyPassword(await dummyPasswordHash(), password);
     return null;
@@ -112,7 +112,7 @@ export async function setMembership(ctx: ServiceContext, slug: string, email: st
   const project = await getProject(ctx.db, slug);
   const now = ctx.now();
   return ctx.db.transaction().execute(async (tx) => {
-    const user = await tx.selectFrom('users').select(['id', 'email']).where('email', '=', email.trim().toLowerCase()).executeTakeFirst();
+    const user = await tx.selectFrom('users').select(['id', 'email']).where('email', '=', normalizeAddress(email)).executeTakeFirst();
     if (!user) throw new DomainError('not_found', `No user with email ${email}`);
     await tx.deleteFrom('memberships').where('project_id', '=', project.id).where('user_id', '=', user.id).execute();
     if (role) await tx.insertInto('memberships').values({ project_id: project.id, user_id: user.id, role, created_at: now }).execute();
