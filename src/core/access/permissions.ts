@@ -81,13 +81,16 @@ export interface Actor {
   scopes?: readonly TokenScope[] | undefined;
 }
 
+/** The role an actor acts with on the project: site admins act as project admins everywhere. */
+export const effectiveRole = (actor: Actor): ProjectRole | null => (actor.siteAdmin ? 'admin' : actor.role);
+
 /**
  * Site admins act as project admins everywhere. Non-members get `not_found` rather than `forbidden`,
  * so a project's private existence does not leak to outsiders.
  */
 export function authorize(actor: Actor | null, action: ProjectAction): void {
   if (!actor) throw new DomainError('unauthenticated', 'Sign in or send an API token');
-  const role = actor.siteAdmin ? 'admin' : actor.role;
+  const role = effectiveRole(actor);
   if (role === null) throw new DomainError('not_found', 'No such project');
   if (!can(role, action)) throw new DomainError('forbidden', `The ${role} role may not ${action.replace(':', ' ')}`, { action, role });
   const scope = SCOPE_OF[action];

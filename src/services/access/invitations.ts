@@ -1,5 +1,5 @@
 import { DomainError } from '../../core/errors.ts';
-import { authorize, isProjectRole, type Actor, type ProjectRole } from '../../core/access/permissions.ts';
+import { authorize, can, effectiveRole, isProjectRole, type Actor, type ProjectRole } from '../../core/access/permissions.ts';
 import { invitation, membershipGranted } from '../../core/mail/templates.ts';
 import { UI_ROUTES } from '../../core/ui-paths.ts';
 import { hashToken, newSecretToken } from '../../adapters/crypto/tokens.ts';
@@ -84,7 +84,8 @@ export async function inviteMember(
 /** Pending (not accepted, not expired) invitations of a project, for its admins. */
 export async function listInvitations(ctx: ServiceContext, project: ProjectRecord, actor: Actor | null) {
   authorize(actor, 'project:read');
-  if (actor?.role !== 'admin' && !actor?.siteAdmin) return [];
+  // Members who may not manage members see none (an empty list, not a refusal: the member list is theirs to read).
+  if (!can(effectiveRole(actor as Actor), 'project:manage-members')) return [];
   return ctx.db
     .selectFrom('invitations')
     .select(['email', 'role', 'created_at', 'expires_at'])
