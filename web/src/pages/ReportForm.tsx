@@ -1,6 +1,7 @@
 import { useId, useState, type FormEvent, type ReactNode } from 'react';
 import { api, ApiError, type FieldProblem, type IntakeLimits, type Policy, type ProjectInfo, type SubmissionCreated, type SubmissionFields } from '../api.ts';
 import { ErrorSummary, FieldError } from '../components/FieldErrors.tsx';
+import { CopyButton } from '../components/CopyButton.tsx';
 import { FilePicker, filesProblem } from '../components/FilePicker.tsx';
 import { ProjectLayout } from '../components/PublicLayout.tsx';
 import { ErrorMessage, Loading } from '../components/Status.tsx';
@@ -397,7 +398,6 @@ const describedByOf = (id: string, hint: ReactNode, problem: FieldProblem | unde
 /** Shown once after a 201: the tracking ID and the private link, with a clear warning to keep it. */
 function Confirmation({ slug, projectName, created, onAnother }: { slug: string; projectName: string; created: SubmissionCreated; onAnother: () => void }) {
   const link = `${window.location.origin}/p/${encodeURIComponent(slug)}/status#${created.reporter_token}`;
-  const [copied, setCopied] = useState<'no' | 'yes' | 'failed'>('no');
   const statusPath = `/p/${encodeURIComponent(slug)}/status#${created.reporter_token}`;
   const flags = created.classification.flags;
   return (
@@ -418,19 +418,7 @@ function Confirmation({ slug, projectName, created, onAnother }: { slug: string;
           <textarea id="private-link" className="private-link" readOnly rows={3} value={link} onFocus={(e) => e.currentTarget.select()} />
         </div>
         <p>
-          <button
-            type="button"
-            className="button button--secondary"
-            onClick={() =>
-              navigator.clipboard.writeText(link).then(
-                () => setCopied('yes'),
-                () => setCopied('failed'),
-              )
-            }
-          >
-            Copy the link
-          </button>{' '}
-          <span role="status">{copied === 'yes' ? 'Copied.' : copied === 'failed' ? 'Copying is not allowed here; select the link and copy it.' : ''}</span>
+          <CopyButton text={link} what="link" />
         </p>
       </div>
       {flags.length > 0 && (

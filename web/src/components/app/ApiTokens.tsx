@@ -5,6 +5,7 @@ import { useLoad } from '../../hooks.ts';
 import { formatDate } from '../../format.ts';
 import { endOfDayUtc, expiryChoices } from '../../token-expiry.ts';
 import { ErrorSummary, FieldError } from '../FieldErrors.tsx';
+import { CopyButton } from '../CopyButton.tsx';
 import { ErrorMessage, Loading } from '../Status.tsx';
 import { problemOf, TextField } from '../TextField.tsx';
 import { ConfirmButton } from './ConfirmButton.tsx';
@@ -242,7 +243,6 @@ function NewTokenForm({ projects, onCreated }: { projects: DashboardProject[]; o
 /** The secret, once: copy it now, with what it can do and what to do if it leaks. */
 function NewSecret({ name, created, onDone }: { name: string; created: TokenCreated; onDone: () => void }) {
   const box = useRef<HTMLDivElement>(null);
-  const [copied, setCopied] = useState<'no' | 'yes' | 'failed'>('no');
   useEffect(() => box.current?.focus(), []);
   return (
     <div className="notice notice--warning" role="note" aria-labelledby="new-token-title" tabIndex={-1} ref={box}>
@@ -259,19 +259,7 @@ function NewSecret({ name, created, onDone }: { name: string; created: TokenCrea
         <textarea id="new-token-secret" className="private-link" readOnly rows={2} value={created.token} onFocus={(e) => e.currentTarget.select()} />
       </div>
       <p>
-        <button
-          type="button"
-          className="button button--secondary"
-          onClick={() =>
-            navigator.clipboard.writeText(created.token).then(
-              () => setCopied('yes'),
-              () => setCopied('failed'),
-            )
-          }
-        >
-          Copy the token
-        </button>{' '}
-        <span role="status">{copied === 'yes' ? 'Copied.' : copied === 'failed' ? 'Copying is not allowed here; select the token and copy it.' : ''}</span>
+        <CopyButton text={created.token} what="token" />
       </p>
       <p className="field__hint">
         Send it as <code>Authorization: Bearer …</code>, or set it as <code>EMBARGO_TOKEN</code> for the <code>embargo</code> CLI.
