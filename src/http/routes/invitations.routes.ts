@@ -1,6 +1,6 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { acceptInvitation, invitationByToken } from '../../services/access/invitations.ts';
-import { startSession } from '../../services/access/sessions.ts';
+import { establishSession } from '../session-cookie.ts';
 import type { ServiceContext } from '../../services/context.ts';
 import { Str } from '../../api/schemas.ts';
 import { InvitationAcceptedSchema, InvitationSchema } from '../../api/schemas/projects.ts';
@@ -39,10 +39,7 @@ export const invitationRoutes = (ctx: ServiceContext, rateLimit: number, session
       const signedIn = req.authVia === 'session' ? (req.user ?? null) : null;
       const { user, projectSlug } = await acceptInvitation(ctx, req.body.token, { signedIn, name: req.body.name, password: req.body.password });
       if (!signedIn) {
-        req.session.regenerate();
-        req.session.set('uid', user.id);
-        req.session.set('sid', await startSession(ctx.db, user.id, ctx.now(), sessionMaxAgeSeconds));
-        req.session.set('issuedAt', ctx.now().getTime());
+        await establishSession(ctx, req, user, sessionMaxAgeSeconds);
       }
       return { project_slug: projectSlug, user: { id: user.id, email: user.email, name: user.name, site_admin: user.siteAdmin }, csrf_token: reply.generateCsrf() };
     },

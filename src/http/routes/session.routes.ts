@@ -2,7 +2,8 @@ import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typ
 import { DomainError } from '../../core/errors.ts';
 import { authenticate, completeSetup, countUsers, createUser, setupNeeded } from '../../services/access/users.ts';
 import { LoginThrottle, recordSignIn } from '../../services/access/sign-in.ts';
-import { endSession, startSession } from '../../services/access/sessions.ts';
+import { endSession } from '../../services/access/sessions.ts';
+import { establishSession } from '../session-cookie.ts';
 import type { ServiceContext } from '../../services/context.ts';
 import { requireSiteAdmin, requireUser } from '../auth.ts';
 import { NoBody, Str } from '../../api/schemas.ts';
@@ -64,10 +65,7 @@ export const sessionRoutes = (ctx: ServiceContext, loginRateLimit: number, sessi
         throw new DomainError('unauthenticated', 'Wrong email or password');
       }
       throttle.succeeded(req.body.email);
-      req.session.regenerate();
-      req.session.set('uid', user.id);
-      req.session.set('sid', await startSession(ctx.db, user.id, ctx.now(), sessionMaxAgeSeconds));
-      req.session.set('issuedAt', ctx.now().getTime());
+      await establishSession(ctx, req, user, sessionMaxAgeSeconds);
       const csrfToken = reply.generateCsrf();
       return { user: me(user), csrf_token: csrfToken };
     },
