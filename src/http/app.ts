@@ -22,6 +22,7 @@ import { reportRoutes } from './routes/reports.routes.ts';
 import { sessionRoutes } from './routes/session.routes.ts';
 import { invitationRoutes } from './routes/invitations.routes.ts';
 import { accessRoutes } from './routes/access.routes.ts';
+import { twoFactorRoutes } from './routes/two-factor.routes.ts';
 import { cvssRoutes } from './routes/cvss.routes.ts';
 import { scanRoutes } from './routes/scans.routes.ts';
 import { keyRoutes } from './routes/keys.routes.ts';
@@ -133,6 +134,7 @@ export async function buildApp(ctx: ServiceContext, opts: HttpOptions): Promise<
   await app.register(sessionRoutes(ctx, opts.loginRateLimit, opts.sessionMaxAgeSeconds));
   await app.register(invitationRoutes(ctx, opts.loginRateLimit, opts.sessionMaxAgeSeconds));
   await app.register(accessRoutes(ctx, opts.loginRateLimit));
+  await app.register(twoFactorRoutes(ctx, opts.loginRateLimit));
   await app.register(projectRoutes(ctx));
   await app.register(reportRoutes(ctx, limits));
   await app.register(reporterRoutes(ctx, limits));

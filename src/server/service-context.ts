@@ -27,6 +27,7 @@ export function createServiceContext(
     publicUrl: config.publicUrl,
     intakeWriter: new IntakeWriter({ db, now }),
     intakeProjects: new TtlCache<ProjectRecord>(INTAKE_CACHE_MS),
+    twoFactorSetting: new TtlCache<boolean>(INTAKE_CACHE_MS),
     parsers: createParsePool({ size: config.parseWorkers, timeoutMs: config.parseTimeoutMs }),
     cna: config.cveOrgId ? { orgId: config.cveOrgId, shortName: config.cveShortName } : null,
     mail: opts.mail ?? null,

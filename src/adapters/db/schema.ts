@@ -36,6 +36,39 @@ export interface UsersTable {
   site_admin: boolean;
   disabled: Generated<boolean>;
   created_at: CreatedAt;
+  /** True while the user has a confirmed TOTP or a passkey (migration 0013). */
+  two_factor: Generated<boolean>;
+}
+
+/** A user's TOTP secret (migration 0013), sealed; `last_step` is the last 30 s step accepted (no code twice). */
+export interface UserTotpTable {
+  user_id: string;
+  key_id: string;
+  secret_sealed: Uint8Array;
+  confirmed_at: Timestamp | null;
+  last_step: Generated<number>;
+  created_at: CreatedAt;
+}
+
+/** Single-use recovery codes (migration 0013), stored hashed. */
+export interface RecoveryCodesTable {
+  code_hash: string;
+  user_id: string;
+  created_at: CreatedAt;
+  used_at: Timestamp | null;
+}
+
+/** WebAuthn credentials (migration 0013). `credential_id` is base64url; the counter may exceed 2^31 (bigint). */
+export interface PasskeysTable {
+  id: Generated<string>;
+  credential_id: string;
+  user_id: string;
+  name: string;
+  public_key: Uint8Array;
+  counter: ColumnType<string | number, number, number>;
+  transports: ColumnType<string[], string, string>;
+  created_at: CreatedAt;
+  last_used_at: Timestamp | null;
 }
 
 /** A single-use password reset link (migration 0012), stored hashed, valid one hour. */
@@ -273,6 +306,9 @@ export interface Database extends AdvisoryTables, PgpTables, MailTables, Recogni
   memberships: MembershipsTable;
   invitations: InvitationsTable;
   api_tokens: ApiTokensTable;
+  user_totp: UserTotpTable;
+  recovery_codes: RecoveryCodesTable;
+  passkeys: PasskeysTable;
   password_resets: PasswordResetsTable;
   report_sequences: ReportSequencesTable;
   reports: ReportsTable;

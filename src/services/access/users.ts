@@ -12,6 +12,8 @@ export interface UserRecord {
   email: string;
   name: string;
   siteAdmin: boolean;
+  /** Has a confirmed TOTP or a passkey; set where the user was read for a request (session, token, sign-in). */
+  twoFactor?: boolean;
 }
 
 const EMAIL = /^[^\s@<>()]+@[^\s@<>()]+\.[^\s@<>()]+$/;
@@ -100,7 +102,7 @@ export async function authenticate(db: DbOrTx, email: string, password: string):
     return null;
   }
   if (!(await verifyPassword(row.password_hash, password))) return null;
-  return { id: row.id, email: row.email, name: row.name, siteAdmin: row.site_admin };
+  return { id: row.id, email: row.email, name: row.name, siteAdmin: row.site_admin, twoFactor: row.two_factor };
 }
 
 export async function roleOn(db: DbOrTx, userId: string, projectId: string): Promise<ProjectRole | null> {
