@@ -17,7 +17,7 @@ export const presentToken = (t: TokenInfo): TokenInfoJson => ({
   revoked_at: t.revokedAt?.toISOString() ?? null,
 });
 
-export const presentUser = (u: UserListItem): UserListItemJson => ({ id: u.id, email: u.email, name: u.name, site_admin: u.siteAdmin, disabled: u.disabled, created_at: u.createdAt.toISOString() });
+export const presentUser = (u: UserListItem): UserListItemJson => ({ id: u.id, email: u.email, name: u.name, site_admin: u.siteAdmin, disabled: u.disabled, created_at: u.createdAt.toISOString(), two_factor: u.twoFactor });
 
 export const presentSession = (s: SessionInfo): SessionInfoJson => ({ id: s.id, created_at: s.createdAt.toISOString(), expires_at: s.expiresAt.toISOString(), current: s.current });
 

@@ -9,7 +9,7 @@ import type { Advisory, AdvisoryState } from '../../src/core/advisories/types.ts
 import type { SlaResponse } from '../../src/api/schemas.ts';
 import type { AdvisoryList, AdvisoryView } from '../../src/api/schemas/advisories.ts';
 import type { AuditList } from '../../src/api/schemas/audit.ts';
-import type { Accepted, SessionList, TokenCreated, TokenList, UserList, UserListItemJson } from '../../src/api/schemas/access.ts';
+import type { Accepted, RecoveryCodes, SessionList, SiteSettings, TokenCreated, TokenList, TotpEnrolment, TwoFactorStatusJson as TwoFactorStatus, UserList, UserListItemJson } from '../../src/api/schemas/access.ts';
 import type { TokenScope } from '../../src/core/access/permissions.ts';
 import type { CvssScore as CvssScoreJson } from '../../src/api/schemas/cvss.ts';
 import type { DashboardProjectList, Invitation, InvitationAccepted, MemberList, Membership, Project } from '../../src/api/schemas/projects.ts';
@@ -24,7 +24,7 @@ export type { QueueItem, ReportDetail, ReportList, ReportSummary, SeverityResult
 export type { SlaEntry, SlaResponse } from '../../src/api/schemas.ts';
 export type { AuditEntry, AuditList } from '../../src/api/schemas/audit.ts';
 export type { AdvisoryList, AdvisorySummary, AdvisoryView } from '../../src/api/schemas/advisories.ts';
-export type { SessionInfoJson as SessionInfo, SessionList, TokenCreated, TokenInfoJson as TokenInfo, TokenList, UserList, UserListItemJson as UserListItem } from '../../src/api/schemas/access.ts';
+export type { TwoFactorStatusJson as TwoFactorStatus, SessionInfoJson as SessionInfo, SessionList, TokenCreated, TokenInfoJson as TokenInfo, TokenList, UserList, UserListItemJson as UserListItem } from '../../src/api/schemas/access.ts';
 export type { TokenScope };
 
 /** What the dashboard shows of a scored vector: the fields CVSS v3.x and v4.0 scores share. */
@@ -110,8 +110,16 @@ export const appApi = {
   /** `projects` absent: every project of yours; the secret is in the answer only. */
   createToken: (input: { name: string; expires_at: string; projects?: string[]; scopes: TokenScope[] }) => call<TokenCreated>('/api/v1/tokens', { json: input }),
   revokeToken: (id: string) => call<void>(`/api/v1/tokens/${enc(id)}`, { method: 'DELETE' }),
+  twoFactor: () => call<TwoFactorStatus>('/api/v1/me/two-factor'),
+  startTotp: () => call<TotpEnrolment>('/api/v1/me/totp', { method: 'POST' }),
+  confirmTotp: (code: string) => call<RecoveryCodes>('/api/v1/me/totp/confirm', { json: { code } }),
+  disableTotp: (password: string) => call<void>('/api/v1/me/totp/disable', { json: { password } }),
+  newRecoveryCodes: (password: string) => call<RecoveryCodes>('/api/v1/me/recovery-codes', { json: { password } }),
   // Site admins.
   users: () => call<UserList>('/api/v1/users'),
+  resetTwoFactor: (id: string) => call<void>(`/api/v1/users/${enc(id)}/two-factor`, { method: 'DELETE' }),
+  siteSettings: () => call<SiteSettings>('/api/v1/site-settings'),
+  saveSiteSettings: (settings: SiteSettings) => call<SiteSettings>('/api/v1/site-settings', { method: 'PUT', json: settings }),
   setUserDisabled: (id: string, disabled: boolean) => call<UserListItemJson>(`/api/v1/users/${enc(id)}`, { method: 'PATCH', json: { disabled } }),
   // Signed out: asking for a reset link and using it (the token goes in the body, never in a URL).
   requestPasswordReset: (email: string) => request<Accepted>('/api/v1/password-reset', { json: { email } }),

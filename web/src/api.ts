@@ -103,6 +103,13 @@ export function multipart(fields: Record<string, string | boolean | undefined>, 
 
 const enc = encodeURIComponent;
 
+/** A signed-in user, and whether they must enrol a second factor before anything but their account page answers. */
+export interface SignedInUser {
+  user: SessionUser;
+  enrolmentRequired: boolean;
+}
+export type SecondFactor = { totp_code?: string; recovery_code?: string };
+
 // ---- Endpoints ----
 
 export const api = {
@@ -124,15 +131,19 @@ export const api = {
   setup: (input: { token: string; email: string; name: string; password: string }) => request<SessionUser>('/api/v1/setup', { json: input }),
 
   /** The signed-in maintainer (401 ApiError when signed out); stores the session's CSRF token. */
-  async session(): Promise<SessionUser> {
+  async session(): Promise<SignedInUser> {
     const r = await request<CurrentSession>('/api/v1/session');
     setCsrfToken(r.csrf_token);
-    return r.user;
+    return { user: r.user, enrolmentRequired: r.two_factor_enrolment_required };
   },
-  async login(email: string, password: string): Promise<SessionUser> {
-    const r = await request<Session>('/api/v1/session', { json: { email, password } });
+  /**
+   * Signs in. With two-factor on and no `second` factor, the server answers 401 `totp-required` (an ApiError whose
+   * body lists `methods`); the form then asks for the code and calls again with it.
+   */
+  async login(email: string, password: string, second: SecondFactor = {}): Promise<SignedInUser> {
+    const r = await request<Session>('/api/v1/session', { json: { email, password, ...second } });
     setCsrfToken(r.csrf_token);
-    return r.user;
+    return { user: r.user, enrolmentRequired: r.two_factor_enrolment_required };
   },
   async logout(): Promise<void> {
     await request<void>('/api/v1/session', { method: 'DELETE' });

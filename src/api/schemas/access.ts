@@ -43,7 +43,15 @@ export const TokenInfoSchema = Type.Object({
   revoked_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
 });
 export const TokenListSchema = Type.Object({ tokens: Type.Array(TokenInfoSchema) });
-export const UserListItemSchema = Type.Object({ id: Type.String(), email: Type.String(), name: Type.String(), site_admin: Type.Boolean(), disabled: Type.Boolean(), created_at: Type.String({ format: 'date-time' }) });
+export const UserListItemSchema = Type.Object({
+  id: Type.String(),
+  email: Type.String(),
+  name: Type.String(),
+  site_admin: Type.Boolean(),
+  disabled: Type.Boolean(),
+  created_at: Type.String({ format: 'date-time' }),
+  two_factor: Type.Boolean({ description: 'has an authenticator app or a passkey' }),
+});
 export const UserListSchema = Type.Object({ users: Type.Array(UserListItemSchema) });
 export const SessionInfoSchema = Type.Object({ id: Type.String(), created_at: Type.String({ format: 'date-time' }), expires_at: Type.String({ format: 'date-time' }), current: Type.Boolean() });
 export const SessionListSchema = Type.Object({ sessions: Type.Array(SessionInfoSchema) });

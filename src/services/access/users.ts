@@ -142,12 +142,13 @@ export interface UserListItem {
   siteAdmin: boolean;
   disabled: boolean;
   createdAt: Date;
+  twoFactor: boolean;
 }
 
 /** Every account, for site admins. */
 export async function listUsers(db: DbOrTx): Promise<UserListItem[]> {
-  const rows = await db.selectFrom('users').select(['id', 'email', 'name', 'site_admin', 'disabled', 'created_at']).orderBy('email').limit(10_000).execute();
-  return rows.map((r) => ({ id: r.id, email: r.email, name: r.name, siteAdmin: r.site_admin, disabled: r.disabled, createdAt: r.created_at }));
+  const rows = await db.selectFrom('users').select(['id', 'email', 'name', 'site_admin', 'disabled', 'created_at', 'two_factor']).orderBy('email').limit(10_000).execute();
+  return rows.map((r) => ({ id: r.id, email: r.email, name: r.name, siteAdmin: r.site_admin, disabled: r.disabled, createdAt: r.created_at, twoFactor: r.two_factor }));
 }
 
 /**
@@ -162,7 +163,7 @@ export async function setUserDisabled(ctx: ServiceContext, admin: UserRecord, us
       .updateTable('users')
       .set({ disabled })
       .where('id', '=', userId)
-      .returning(['id', 'email', 'name', 'site_admin', 'disabled', 'created_at'])
+      .returning(['id', 'email', 'name', 'site_admin', 'disabled', 'created_at', 'two_factor'])
       .executeTakeFirst();
     if (!row) throw new DomainError('not_found', 'No such user');
     let sessions = 0;
@@ -172,6 +173,6 @@ export async function setUserDisabled(ctx: ServiceContext, admin: UserRecord, us
       tokens = (await tx.updateTable('api_tokens').set({ revoked: true, revoked_at: now }).where('user_id', '=', userId).where('revoked', '=', false).returning('id').execute()).length;
     }
     await appendAudit(tx, { actor: `user:${admin.id}`, action: disabled ? 'user.disabled' : 'user.enabled', data: { user: userId, sessions_ended: sessions, tokens_revoked: tokens } }, now);
-    return { id: row.id, email: row.email, name: row.name, siteAdmin: row.site_admin, disabled: row.disabled, createdAt: row.created_at };
+    return { id: row.id, email: row.email, name: row.name, siteAdmin: row.site_admin, disabled: row.disabled, createdAt: row.created_at, twoFactor: row.two_factor };
   });
 }

@@ -29,6 +29,7 @@ export interface SignedIn {
  */
 export function MaintainerLayout({ children }: { children: (s: SignedIn) => ReactNode }) {
   const session = useSession();
+  const onAccountPage = useLocation().pathname === UI_ROUTES.account;
   useEffect(() => {
     void checkSession();
   }, []);
@@ -49,8 +50,26 @@ export function MaintainerLayout({ children }: { children: (s: SignedIn) => Reac
   return (
     <Shell nav={session.user.site_admin ? ADMIN_NAV : NAV}>
       <UserBar user={session.user} />
-      {children({ user: session.user, projects: session.projects })}
+      {session.enrolmentRequired && !onAccountPage ? <EnrolFirst /> : children({ user: session.user, projects: session.projects })}
     </Shell>
+  );
+}
+
+/** In place of every page but the account page while the user must still enrol a second factor. */
+function EnrolFirst() {
+  useTitle('Two-factor authentication required');
+  return (
+    <>
+      <h1>Two-factor authentication required</h1>
+      <p className="notice notice--error">
+        This server or one of your projects requires a second factor. Add an authenticator app or a passkey to your account; everything else opens as soon as you do.
+      </p>
+      <p>
+        <Link to={`${UI_ROUTES.account}#two-factor`} className="button button--primary">
+          Set up two-factor authentication
+        </Link>
+      </p>
+    </>
   );
 }
 

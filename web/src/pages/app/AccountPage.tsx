@@ -8,11 +8,12 @@ import { ErrorMessage, Loading } from '../../components/Status.tsx';
 import { problemOf, TextField } from '../../components/TextField.tsx';
 import { MaintainerLayout } from '../../components/app/MaintainerLayout.tsx';
 import { ApiTokens } from '../../components/app/ApiTokens.tsx';
+import { TwoFactorSettings } from '../../components/app/TwoFactor.tsx';
 import { PASSWORD_MIN_LENGTH } from '../../../../src/core/access/passwords.ts';
 
 /**
- * `/app/account`: the signed-in user's password (changing it signs out their other sessions), their sessions (end
- * one or every other) and their API tokens (components/app/ApiTokens.tsx).
+ * `/app/account`: the signed-in user's second factors (components/app/TwoFactor.tsx), password (changing it signs
+ * out their other sessions), sessions (end one or every other) and API tokens (components/app/ApiTokens.tsx).
  */
 export function AccountPage() {
   return <MaintainerLayout>{({ user, projects }) => <Account user={user} projects={projects} />}</MaintainerLayout>;
@@ -29,8 +30,12 @@ function Account({ user, projects }: { user: SessionUser; projects: DashboardPro
         {user.site_admin && <span className="badge">site admin</span>}
       </p>
       <nav aria-label="On this page" className="page-toc">
-        <a href="#password">Password</a> <a href="#sessions">Sessions</a> <a href="#tokens">API tokens</a>
+        <a href="#password">Password</a> <a href="#two-factor">Two-factor</a> <a href="#sessions">Sessions</a> <a href="#tokens">API tokens</a>
       </nav>
+      <section aria-labelledby="two-factor">
+        <h2 id="two-factor">Two-factor authentication</h2>
+        <TwoFactorSettings />
+      </section>
       <section aria-labelledby="password">
         <h2 id="password">Password</h2>
         <PasswordChange onChanged={reloadSessions} />

@@ -59,7 +59,7 @@ function Accept({ token, invitation, signedInAs }: { token: string; invitation: 
     setError(null);
     try {
       const r = await appApi.acceptInvitation(token, needsAccount ? { name: name.trim(), password } : null);
-      await joined(r.user, r.csrf_token);
+      await joined(r.csrf_token);
       navigate('/app', { replace: true });
     } catch (err) {
       setError(err instanceof ApiError && err.problems.length ? err.problems.map((p) => `${p.field} ${p.message}`).join('; ') : err instanceof Error ? err.message : String(err));
