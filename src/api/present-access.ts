@@ -2,7 +2,8 @@ import type { TokenInfo } from '../services/access/tokens.ts';
 import type { UserListItem } from '../services/access/users.ts';
 import type { SessionInfo } from '../services/access/account.ts';
 import type { TwoFactorStatus } from '../services/access/two-factor.ts';
-import type { SessionInfoJson, TokenInfoJson, TwoFactorStatusJson, UserListItemJson } from './schemas/access.ts';
+import type { PasskeyInfo } from '../services/access/passkeys.ts';
+import type { PasskeyJson, SessionInfoJson, TokenInfoJson, TwoFactorStatusJson, UserListItemJson } from './schemas/access.ts';
 
 /** API shapes of tokens (never the secret), users and sessions. */
 export const presentToken = (t: TokenInfo): TokenInfoJson => ({
@@ -28,3 +29,5 @@ export const presentTwoFactorStatus = (s: TwoFactorStatus): TwoFactorStatusJson 
   required_by_site: s.requiredBySite,
   required_by_projects: s.requiredByProjects,
 });
+
+export const presentPasskey = (p: PasskeyInfo): PasskeyJson => ({ id: p.id, name: p.name, created_at: p.createdAt.toISOString(), last_used_at: p.lastUsedAt?.toISOString() ?? null });

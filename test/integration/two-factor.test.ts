@@ -4,7 +4,8 @@ import { ENGINES, startTestRuntime, type TestServer } from '../support/harness.t
 import { examplePolicy, seedWorld, type World } from '../support/fixtures.ts';
 import { savePolicy } from '../../src/services/projects/projects.ts';
 import { totpCode } from '../../src/adapters/crypto/totp.ts';
-import { createUser } from '../../src/services/access/users.ts';
+import { createUser, setUserDisabled } from '../../src/services/access/users.ts';
+import { SoftAuthenticator } from '../support/soft-authenticator.ts';
 
 /**
  * Two-factor authentication (issue 15): TOTP per RFC 6238 with single-use recovery codes; a used code is refused;
@@ -234,6 +235,102 @@ for (const engine of ENGINES) {
         const off = await rt.app.inject({ method: 'PUT', url: '/api/v1/site-settings', headers: adminSession.headers, payload: { require_two_factor: false } });
         assert.equal(off.statusCode, 200, off.body);
       }
+    });
+
+    describe('passkeys', () => {
+      type Options = { challenge: string; rp: { id?: string }; user: { id: string }; rpId?: string };
+      async function addPasskey(s: Session, authenticator: SoftAuthenticator, name = 'Laptop') {
+        const options = await rt.app.inject({ method: 'POST', url: '/api/v1/me/passkeys/options', headers: s.headers });
+        assert.equal(options.statusCode, 200, options.body);
+        const o = options.json() as Options & { authenticatorSelection: { userVerification: string; residentKey: string } };
+        assert.equal(o.authenticatorSelection.userVerification, 'required');
+        assert.equal(o.authenticatorSelection.residentKey, 'required');
+        return rt.app.inject({ method: 'POST', url: '/api/v1/me/passkeys', headers: s.headers, payload: { name, response: authenticator.create(o) } });
+      }
+      async function passkeySignIn(authenticator: SoftAuthenticator, tamper: (r: Record<string, unknown>) => Record<string, unknown> = (r) => r) {
+        const options = await rt.app.inject({ method: 'POST', url: '/api/v1/session/passkey/options' });
+        assert.equal(options.statusCode, 200, options.body);
+        const o = options.json() as Options;
+        const response = tamper(authenticator.get(o));
+        return { res: await rt.app.inject({ method: 'POST', url: '/api/v1/session/passkey', payload: { response } }), response };
+      }
+
+      test('a passkey is added on the account and signs in without a password; its answer cannot be replayed', async () => {
+        const u = await newUser();
+        const s = await signIn(u.email);
+        const device = new SoftAuthenticator({ origin: rt.ctx.publicUrl });
+        const added = await addPasskey(s, device);
+        assert.equal(added.statusCode, 201, added.body);
+        const list = await rt.app.inject({ url: '/api/v1/me/passkeys', headers: s.headers });
+        assert.deepEqual((list.json() as { passkeys: Array<{ name: string }> }).passkeys.map((p) => p.name), ['Laptop']);
+
+        // The password alone no longer signs in: the passkey is the second factor.
+        const passwordOnly = await signInRaw({ email: u.email, password: PASSWORD });
+        assert.equal(passwordOnly.statusCode, 401);
+        assert.deepEqual((passwordOnly.json() as { methods: string[] }).methods, ['passkey']);
+
+        const { res, response } = await passkeySignIn(device);
+        assert.equal(res.statusCode, 200, res.body);
+        assert.equal((res.json() as { user: { email: string } }).user.email, u.email);
+        const cookie = String(res.headers['set-cookie']).split(';')[0] ?? '';
+        assert.equal((await rt.app.inject({ url: '/api/v1/me/sessions', headers: { cookie } })).statusCode, 200);
+        // The same answer again: its challenge was used up.
+        const replay = await rt.app.inject({ method: 'POST', url: '/api/v1/session/passkey', payload: { response } });
+        assert.equal(replay.statusCode, 401);
+        assert.ok((await audit('session.signed-in')).some((d) => d.user === u.id && d.method === 'passkey'));
+        assert.ok((await audit('user.passkey-added')).some((d) => d.user === u.id));
+      });
+
+      test('synced passkeys (counter always 0) sign in again with each new challenge', async () => {
+        const u = await newUser();
+        const device = new SoftAuthenticator({ origin: rt.ctx.publicUrl, counterStep: 0 });
+        assert.equal((await addPasskey(await signIn(u.email), device)).statusCode, 201);
+        const first = await passkeySignIn(device);
+        assert.equal(first.res.statusCode, 200);
+        assert.equal((await passkeySignIn(device)).res.statusCode, 200);
+        // With no counter to go by, only the used-up challenge stops a replayed answer.
+        const replay = await rt.app.inject({ method: 'POST', url: '/api/v1/session/passkey', payload: { response: first.response } });
+        assert.equal(replay.statusCode, 401);
+      });
+
+      test('refused: another origin, no user verification, an unknown credential, a disabled account', async () => {
+        const u = await newUser();
+        const s = await signIn(u.email);
+        const device = new SoftAuthenticator({ origin: rt.ctx.publicUrl });
+        assert.equal((await addPasskey(s, device)).statusCode, 201);
+
+        const phishing = new SoftAuthenticator({ origin: 'https://embargo.example.net' });
+        const wrongOrigin = await addPasskey(s, phishing);
+        assert.equal(wrongOrigin.statusCode, 400, 'registration from another origin');
+        const noUv = new SoftAuthenticator({ origin: rt.ctx.publicUrl, userVerified: false });
+        assert.equal((await addPasskey(s, noUv)).statusCode, 400, 'registration without user verification');
+
+        // An assertion signed by a key the server does not know, under a known credential id.
+        const forger = new SoftAuthenticator({ origin: rt.ctx.publicUrl });
+        forger.create({ challenge: 'x', rp: {}, user: { id: 'x' } });
+        const forged = await passkeySignIn(forger, (r) => ({ ...r, id: device.credentials[0]?.id.toString('base64url'), rawId: device.credentials[0]?.id.toString('base64url') }));
+        assert.equal(forged.res.statusCode, 401);
+        assert.equal((await passkeySignIn(forger)).res.statusCode, 401, 'unknown credential');
+
+        await setUserDisabled(rt.ctx, { id: (await rt.ctx.db.selectFrom('users').select('id').where('email', '=', 'siteadmin@example.org').executeTakeFirstOrThrow()).id, email: 'siteadmin@example.org', name: 'x', siteAdmin: true }, u.id, true);
+        assert.equal((await passkeySignIn(device)).res.statusCode, 401, 'disabled account');
+      });
+
+      test('removing a passkey needs the password; with none left the password alone signs in again; tokens cannot add any', async () => {
+        const u = await newUser();
+        const s = await signIn(u.email);
+        const device = new SoftAuthenticator({ origin: rt.ctx.publicUrl });
+        assert.equal((await addPasskey(s, device)).statusCode, 201);
+        const [passkey] = (await (await rt.app.inject({ url: '/api/v1/me/passkeys', headers: s.headers })).json()).passkeys as Array<{ id: string }>;
+        const wrong = await rt.app.inject({ method: 'DELETE', url: `/api/v1/me/passkeys/${passkey?.id}`, headers: s.headers, payload: { password: 'not the password' } });
+        assert.equal(wrong.statusCode, 400);
+        const removed = await rt.app.inject({ method: 'DELETE', url: `/api/v1/me/passkeys/${passkey?.id}`, headers: s.headers, payload: { password: PASSWORD } });
+        assert.equal(removed.statusCode, 204, removed.body);
+        await signIn(u.email);
+        assert.equal((await passkeySignIn(device)).res.statusCode, 401, 'a removed passkey signs nobody in');
+        assert.ok((await audit('user.passkey-removed')).some((d) => d.user === u.id));
+        assert.equal((await rt.app.inject({ method: 'POST', url: '/api/v1/me/passkeys/options', headers: world.as('viewer') })).statusCode, 403);
+      });
     });
   });
 }

@@ -58,6 +58,14 @@ export interface RecoveryCodesTable {
   used_at: Timestamp | null;
 }
 
+/** A WebAuthn challenge handed out (migration 0013): used once, within five minutes. */
+export interface WebauthnChallengesTable {
+  challenge: string;
+  purpose: 'register' | 'sign-in';
+  user_id: string | null;
+  expires_at: Timestamp;
+}
+
 /** WebAuthn credentials (migration 0013). `credential_id` is base64url; the counter may exceed 2^31 (bigint). */
 export interface PasskeysTable {
   id: Generated<string>;
@@ -309,6 +317,7 @@ export interface Database extends AdvisoryTables, PgpTables, MailTables, Recogni
   user_totp: UserTotpTable;
   recovery_codes: RecoveryCodesTable;
   passkeys: PasskeysTable;
+  webauthn_challenges: WebauthnChallengesTable;
   password_resets: PasswordResetsTable;
   report_sequences: ReportSequencesTable;
   reports: ReportsTable;

@@ -28,6 +28,20 @@ export const TotpEnrolmentSchema = Type.Object({
   otpauth_uri: Type.String({ description: 'otpauth://totp/… for a QR code' }),
 });
 export const RecoveryCodesSchema = Type.Object({ recovery_codes: Type.Array(Type.String(), { description: 'single-use; shown this once' }) });
+export const PasskeySchema = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  created_at: Type.String({ format: 'date-time' }),
+  last_used_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+});
+export const PasskeyListSchema = Type.Object({ passkeys: Type.Array(PasskeySchema) });
+/** WebAuthn options as @simplewebauthn/browser takes them (PublicKeyCredentialCreation/RequestOptionsJSON). */
+export const WebAuthnOptionsSchema = Type.Object(
+  { challenge: Type.String({ description: 'base64url; issued once, valid five minutes' }) },
+  { additionalProperties: true, description: 'pass to navigator.credentials via @simplewebauthn/browser' },
+);
+/** Request body part: a WebAuthn credential as @simplewebauthn/browser serialises it (verified by the server library; size bounded by the body limit). */
+export const CredentialJson = Type.Object({ id: Type.String({ minLength: 1, maxLength: 1024 }), type: Type.Literal('public-key') }, { additionalProperties: true });
 export const SiteSettingsSchema = Type.Object({ require_two_factor: Type.Boolean() });
 export const TokenCreatedSchema = Type.Object({ id: Type.String(), token: Type.String({ description: 'secret: shown once' }), expires_at: Type.String({ format: 'date-time' }) });
 const Scope = Type.Union([Type.Literal('read'), Type.Literal('triage'), Type.Literal('publish'), Type.Literal('admin')]);
@@ -72,6 +86,8 @@ export type TwoFactorStatusJson = Static<typeof TwoFactorStatusSchema>;
 export type TotpEnrolment = Static<typeof TotpEnrolmentSchema>;
 export type RecoveryCodes = Static<typeof RecoveryCodesSchema>;
 export type SiteSettings = Static<typeof SiteSettingsSchema>;
+export type PasskeyJson = Static<typeof PasskeySchema>;
+export type PasskeyList = Static<typeof PasskeyListSchema>;
 export type TokenInfoJson = Static<typeof TokenInfoSchema>;
 export type TokenList = Static<typeof TokenListSchema>;
 export type UserListItemJson = Static<typeof UserListItemSchema>;

@@ -5,10 +5,12 @@ import { LoginThrottle, recordSecondFactorFailure, recordSignIn } from '../../se
 import { enrolmentRequired, secondFactorMethods, verifySecondFactor } from '../../services/access/two-factor.ts';
 import { endSession } from '../../services/access/sessions.ts';
 import { establishSession } from '../session-cookie.ts';
+import { passkeySignInOptions, signInWithPasskey } from '../../services/access/passkeys.ts';
+import type { AuthenticationResponseJSON } from '../../adapters/crypto/webauthn.ts';
 import type { ServiceContext } from '../../services/context.ts';
 import { requireSiteAdmin, requireUser } from '../auth.ts';
 import { NoBody, Str } from '../../api/schemas.ts';
-import { CurrentSessionSchema, HealthSchema, SessionSchema, SessionUserSchema, SetupStatusSchema, type SessionUser } from '../../api/schemas/access.ts';
+import { CurrentSessionSchema, HealthSchema, SessionSchema, SessionUserSchema, SetupStatusSchema, WebAuthnOptionsSchema, CredentialJson, type SessionUser } from '../../api/schemas/access.ts';
 
 const Credentials = Type.Object(
   {
@@ -79,7 +81,8 @@ export const sessionRoutes = (ctx: ServiceContext, loginRateLimit: number, sessi
         const { totp_code: totpCode, recovery_code: recoveryCode } = req.body;
         if (!totpCode && !recoveryCode) {
           const methods = await secondFactorMethods(ctx.db, user.id);
-          throw new DomainError('totp-required', 'Two-factor authentication is on: send totp_code (or recovery_code), or use a passkey', { methods });
+          const how = methods.includes('totp') ? 'send totp_code (or recovery_code)' + (methods.includes('passkey') ? ', or sign in with your passkey' : '') : 'sign in with your passkey';
+          throw new DomainError('totp-required', `Two-factor authentication is on: ${how}`, { methods });
         }
         if (!(await verifySecondFactor(ctx, user, { totpCode, recoveryCode }, req.ip))) {
           await recordSecondFactorFailure(ctx, user, req.ip);
@@ -92,6 +95,34 @@ export const sessionRoutes = (ctx: ServiceContext, loginRateLimit: number, sessi
       await establishSession(ctx, req, user, sessionMaxAgeSeconds);
       const csrfToken = reply.generateCsrf();
       return { user: me(user), csrf_token: csrfToken, two_factor_enrolment_required: await enrolmentRequired(ctx, user) };
+    },
+  );
+
+  app.post(
+    '/api/v1/session/passkey/options',
+    {
+      schema: { tags: ['auth'], summary: 'Options to sign in with a passkey (a one-time challenge, five minutes)', response: { 200: WebAuthnOptionsSchema } },
+      config: { anonymous: true, rateLimit: { max: loginRateLimit, timeWindow: 60_000 } },
+    },
+    async () => passkeySignInOptions(ctx),
+  );
+
+  app.post(
+    '/api/v1/session/passkey',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Sign in with a passkey: no password needed (the passkey verifies its user, so it counts as two factors)',
+        body: Type.Object({ response: CredentialJson }, { additionalProperties: false }),
+        response: { 200: SessionSchema },
+      },
+      config: { anonymous: true, rateLimit: { max: loginRateLimit, timeWindow: 60_000 } },
+    },
+    async (req, reply) => {
+      const user = await signInWithPasskey(ctx, req.body.response as unknown as AuthenticationResponseJSON, req.ip);
+      if (!user) throw new DomainError('unauthenticated', 'That passkey did not sign you in: it is not registered here, the request expired, or the account is disabled');
+      await establishSession(ctx, req, user, sessionMaxAgeSeconds);
+      return { user: me(user), csrf_token: reply.generateCsrf(), two_factor_enrolment_required: await enrolmentRequired(ctx, user) };
     },
   );
 

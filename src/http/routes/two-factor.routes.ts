@@ -9,17 +9,19 @@ import {
   startTotpEnrolment,
   twoFactorStatus,
 } from '../../services/access/two-factor.ts';
+import { addPasskey, listPasskeys, passkeyRegistrationOptions, removePasskey } from '../../services/access/passkeys.ts';
+import type { RegistrationResponseJSON } from '../../adapters/crypto/webauthn.ts';
 import type { ServiceContext } from '../../services/context.ts';
 import { actorLabel, requireSession, requireSiteAdmin, requireUser } from '../auth.ts';
 import { NoBody, Str } from '../../api/schemas.ts';
-import { RecoveryCodesSchema, SiteSettingsSchema, TotpEnrolmentSchema, TwoFactorStatusSchema } from '../../api/schemas/access.ts';
-import { presentTwoFactorStatus } from '../../api/present-access.ts';
+import { CredentialJson, PasskeyListSchema, PasskeySchema, RecoveryCodesSchema, SiteSettingsSchema, TotpEnrolmentSchema, TwoFactorStatusSchema, WebAuthnOptionsSchema } from '../../api/schemas/access.ts';
+import { presentPasskey, presentTwoFactorStatus } from '../../api/present-access.ts';
 
 const Password = Type.Object({ password: Str(1024, 1) }, { additionalProperties: false });
 /** Open to a user who still has to enrol (see `beforeTwoFactor`), rate-limited like sign-in (codes and passwords are guessed here). */
 const enrolment = (rateLimit: number) => ({ beforeTwoFactor: true, rateLimit: { max: rateLimit, timeWindow: 60_000 } });
 
-/** Two-factor authentication by authenticator app (TOTP) and recovery codes; the site's "require it" switch. */
+/** Two-factor authentication: authenticator app (TOTP), recovery codes, passkeys; the site's "require it" switch. */
 export const twoFactorRoutes = (ctx: ServiceContext, rateLimit: number): FastifyPluginAsyncTypebox => async (app) => {
   app.get(
     '/api/v1/me/two-factor',
@@ -67,6 +69,48 @@ export const twoFactorRoutes = (ctx: ServiceContext, rateLimit: number): Fastify
     '/api/v1/me/recovery-codes',
     { config: enrolment(rateLimit), schema: { tags: ['auth'], summary: 'New recovery codes (password required); the old ones stop working', body: Password, response: { 200: RecoveryCodesSchema } } },
     async (req) => ({ recovery_codes: await regenerateRecoveryCodes(ctx, requireSession(req, 'make recovery codes'), req.body.password) }),
+  );
+
+  app.get(
+    '/api/v1/me/passkeys',
+    { config: { beforeTwoFactor: true }, schema: { tags: ['auth'], summary: 'Your passkeys', response: { 200: PasskeyListSchema } } },
+    async (req) => ({ passkeys: (await listPasskeys(ctx, requireUser(req))).map(presentPasskey) }),
+  );
+
+  app.post(
+    '/api/v1/me/passkeys/options',
+    { config: enrolment(rateLimit), schema: { tags: ['auth'], summary: 'Options to create a passkey in the browser (a one-time challenge, five minutes)', response: { 200: WebAuthnOptionsSchema } } },
+    async (req) => passkeyRegistrationOptions(ctx, requireSession(req, 'add passkeys')),
+  );
+
+  app.post(
+    '/api/v1/me/passkeys',
+    {
+      config: enrolment(rateLimit),
+      schema: {
+        tags: ['auth'],
+        summary: "Add the passkey the browser created (its answer to the options' challenge)",
+        body: Type.Object({ name: Str(100, 1), response: CredentialJson }, { additionalProperties: false }),
+        response: { 201: PasskeySchema },
+      },
+    },
+    async (req, reply) => {
+      const user = requireSession(req, 'add passkeys');
+      const added = await addPasskey(ctx, user, { name: req.body.name, response: req.body.response as unknown as RegistrationResponseJSON });
+      return reply.status(201).send(presentPasskey(added));
+    },
+  );
+
+  app.delete(
+    '/api/v1/me/passkeys/:id',
+    {
+      config: enrolment(rateLimit),
+      schema: { tags: ['auth'], summary: 'Remove one of your passkeys (password required)', params: Type.Object({ id: Type.String({ format: 'uuid' }) }), body: Password, response: { 204: NoBody('removed') } },
+    },
+    async (req, reply) => {
+      await removePasskey(ctx, requireSession(req, 'remove passkeys'), req.params.id, req.body.password);
+      return reply.status(204).send();
+    },
   );
 
   app.delete(

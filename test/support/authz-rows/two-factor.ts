@@ -15,6 +15,23 @@ export const ROWS: Row[] = [
   { method: 'POST', route: '/api/v1/me/totp/confirm', expect: SESSION_ONLY, request: () => ({ url: '/api/v1/me/totp/confirm', payload: { code: '123456' } }) },
   { method: 'POST', route: '/api/v1/me/totp/disable', expect: SESSION_ONLY, request: () => ({ url: '/api/v1/me/totp/disable', payload: { password: PASSWORD } }) },
   { method: 'POST', route: '/api/v1/me/recovery-codes', expect: SESSION_ONLY, request: () => ({ url: '/api/v1/me/recovery-codes', payload: { password: PASSWORD } }) },
+  { method: 'GET', route: '/api/v1/me/passkeys', expect: SIGNED_IN, request: () => ({ url: '/api/v1/me/passkeys' }) },
+  { method: 'POST', route: '/api/v1/me/passkeys/options', expect: SESSION_ONLY, request: () => ({ url: '/api/v1/me/passkeys/options' }) },
+  {
+    method: 'POST',
+    route: '/api/v1/me/passkeys',
+    expect: SESSION_ONLY,
+    request: () => ({ url: '/api/v1/me/passkeys', payload: { name: 'matrix', response: { id: 'AAAA', type: 'public-key' } } }),
+  },
+  {
+    method: 'DELETE',
+    route: '/api/v1/me/passkeys/:id',
+    expect: SESSION_ONLY,
+    request: () => ({ url: '/api/v1/me/passkeys/00000000-0000-4000-8000-000000000000', payload: { password: PASSWORD } }),
+  },
+  // Signing in with a passkey is open to anyone: the options are a challenge, and a made-up answer signs nobody in.
+  { method: 'POST', route: '/api/v1/session/passkey/options', expect: all('2xx'), request: () => ({ url: '/api/v1/session/passkey/options' }) },
+  { method: 'POST', route: '/api/v1/session/passkey', expect: all(401), request: () => ({ url: '/api/v1/session/passkey', payload: { response: { id: 'AAAA', type: 'public-key' } } }) },
   {
     method: 'DELETE',
     route: '/api/v1/users/:id/two-factor',

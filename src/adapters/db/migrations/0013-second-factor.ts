@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 
 /**
  * Second factors (issue 15): TOTP secrets (sealed at rest, with the last step used so a code is never accepted
- * twice), single-use recovery codes (hashed), WebAuthn credentials (passkeys), and `users.two_factor`, kept true
+ * twice), single-use recovery codes (hashed), WebAuthn credentials (passkeys) and their one-time challenges, and `users.two_factor`, kept true
  * while the user has a confirmed TOTP or a passkey, so every request learns it with the user row it reads anyway.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
@@ -40,9 +40,19 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('last_used_at', 'timestamptz')
     .execute();
   await db.schema.createIndex('passkeys_user_idx').on('passkeys').column('user_id').execute();
+
+  // WebAuthn challenges, kept server-side so each is used once (a sealed cookie could be replayed with its answer).
+  await db.schema
+    .createTable('webauthn_challenges')
+    .addColumn('challenge', 'text', (c) => c.primaryKey())
+    .addColumn('purpose', 'text', (c) => c.notNull())
+    .addColumn('user_id', 'uuid', (c) => c.references('users.id').onDelete('cascade'))
+    .addColumn('expires_at', 'timestamptz', (c) => c.notNull())
+    .execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
+  await db.schema.dropTable('webauthn_challenges').execute();
   await db.schema.dropTable('passkeys').execute();
   await db.schema.dropTable('recovery_codes').execute();
   await db.schema.dropTable('user_totp').execute();
