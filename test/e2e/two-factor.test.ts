@@ -4,24 +4,32 @@ import { checkAtBothWidths, launchBrowser, withGuardedPage, type E2eBrowser, typ
 import { PASSWORD, startE2eServer, type E2eServer, type Maintainer } from './support/server.ts';
 import { signIn } from './support/dashboard.ts';
 import { totpCode } from '../../src/adapters/crypto/totp.ts';
+import { freePort } from '../support/server-process.ts';
 
 /**
  * Two-factor authentication in Chromium against the real server: a maintainer enrols an authenticator app on the
  * account page (QR code and key, confirmed with a code; recovery codes shown once), signs out, and signing in then
- * asks for the code; a recovery code works once; the site admin requires two-factor of everyone, and a maintainer
- * without it finds every page but the account page closed until they enrol.
+ * asks for the code; a recovery code works once; a passkey made with Chromium's virtual authenticator (DevTools
+ * protocol) signs in without a password; the site admin requires two-factor of everyone, and a maintainer without
+ * it finds every page but the account page closed until they enrol.
  */
 const SLUG = 'personal-chatter';
 let server: E2eServer;
 let chromium: E2eBrowser;
 let tess: Maintainer;
 let nora: Maintainer;
+let pia: Maintainer;
+/** The browser's address: a host name, not 127.0.0.1, since WebAuthn refuses IP addresses as relying party ids. */
+let siteUrl = '';
 
 before(async () => {
-  const [s, c] = await Promise.all([startE2eServer([SLUG], { EMBARGO_LOGIN_RATE_LIMIT: '1000' }), launchBrowser()]);
+  const port = await freePort();
+  siteUrl = `http://localhost:${port}`;
+  const [s, c] = await Promise.all([startE2eServer([SLUG], { PORT: String(port), EMBARGO_PUBLIC_URL: siteUrl, EMBARGO_LOGIN_RATE_LIMIT: '1000' }), launchBrowser()]);
   [server, chromium] = [s, c];
   tess = await server.addMaintainer(SLUG, 'admin', 'tess@example.org', 'Tess Twofactor');
   nora = await server.addMaintainer(SLUG, 'triager', 'nora@example.org', 'Nora Notyet');
+  pia = await server.addMaintainer(SLUG, 'triager', 'pia@example.org', 'Pia Passkey');
 });
 
 after(async () => {
@@ -29,7 +37,7 @@ after(async () => {
   await server?.stop();
 });
 
-const withPage = (fn: (g: GuardedPage) => Promise<void>) => withGuardedPage(chromium.browser, server.baseUrl, fn);
+const withPage = (fn: (g: GuardedPage) => Promise<void>) => withGuardedPage(chromium.browser, siteUrl, fn);
 /** The code one step ahead: accepted (±1 step) and never the step just used to confirm. */
 const nextCode = (secret: string) => totpCode(secret, new Date(Date.now() + 30_000));
 
@@ -69,7 +77,7 @@ describe('two-factor authentication in the dashboard', () => {
       await p.getByRole('heading', { name: 'Sign in', level: 1 }).waitFor();
       await p.getByLabel('Email').fill(tess.email);
       await p.getByLabel('Password').fill(PASSWORD);
-      await p.getByRole('button', { name: 'Sign in' }).click();
+      await p.getByRole('button', { name: 'Sign in', exact: true }).click();
       await p.getByRole('heading', { name: 'Two-factor authentication', level: 2 }).waitFor();
       assert.deepEqual(await checkAtBothWidths(p, 'app-signin-code'), []);
       await p.getByLabel('Authentication code').fill('123 456' === nextCode(secret) ? '654321' : '123456');
@@ -93,13 +101,48 @@ describe('two-factor authentication in the dashboard', () => {
         }
         await p.getByLabel('Email').fill(tess.email);
         await p.getByLabel('Password').fill(PASSWORD);
-        await p.getByRole('button', { name: 'Sign in' }).click();
+        await p.getByRole('button', { name: 'Sign in', exact: true }).click();
         await p.getByRole('button', { name: 'Use a recovery code instead' }).click();
         await p.getByLabel('Recovery code').fill(code);
         await p.getByRole('button', { name: 'Verify' }).click();
         if (attempt === 'works') await p.getByRole('button', { name: 'Sign out', exact: true }).waitFor();
         else await p.getByRole('alert').filter({ hasText: 'That code is not valid' }).waitFor();
       }
+    });
+  });
+
+  test('a passkey added on the account page signs in without a password, and is the second step after one', async () => {
+    await withPage(async (g) => {
+      const p = g.page;
+      g.expectConsole(/status of 401/);
+      const cdp = await p.context().newCDPSession(p);
+      await cdp.send('WebAuthn.enable');
+      await cdp.send('WebAuthn.addVirtualAuthenticator', {
+        options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+      });
+      await p.goto('/app/account');
+      await signIn(p, pia.email);
+      await p.getByLabel('Name of the new passkey').fill('Test laptop');
+      await p.getByRole('button', { name: 'Add a passkey' }).click();
+      await p.getByRole('status').filter({ hasText: 'Passkey “Test laptop” added' }).waitFor();
+      await p.getByRole('list', { name: 'Passkeys' }).getByText('Test laptop', { exact: true }).waitFor();
+      assert.deepEqual(await checkAtBothWidths(p, 'app-account-passkeys'), []);
+
+      // Passwordless: no email, no password.
+      await p.getByRole('button', { name: 'Sign out', exact: true }).click();
+      await p.getByRole('heading', { name: 'Sign in', level: 1 }).waitFor();
+      await p.getByRole('button', { name: 'Sign in with a passkey' }).click();
+      await p.getByRole('button', { name: 'Sign out', exact: true }).waitFor();
+      await p.getByText('Signed in as').filter({ hasText: 'Pia Passkey' }).waitFor();
+
+      // With the password, the passkey is the second step (she has no authenticator app: no code field offered).
+      await p.getByRole('button', { name: 'Sign out', exact: true }).click();
+      await p.getByLabel('Email').fill(pia.email);
+      await p.getByLabel('Password').fill(PASSWORD);
+      await p.getByRole('button', { name: 'Sign in', exact: true }).click();
+      await p.getByRole('heading', { name: 'Two-factor authentication', level: 2 }).waitFor();
+      await p.getByRole('button', { name: 'Sign in with a passkey' }).click();
+      await p.getByRole('button', { name: 'Sign out', exact: true }).waitFor();
     });
   });
 

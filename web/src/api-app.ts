@@ -9,7 +9,8 @@ import type { Advisory, AdvisoryState } from '../../src/core/advisories/types.ts
 import type { SlaResponse } from '../../src/api/schemas.ts';
 import type { AdvisoryList, AdvisoryView } from '../../src/api/schemas/advisories.ts';
 import type { AuditList } from '../../src/api/schemas/audit.ts';
-import type { Accepted, RecoveryCodes, SessionList, SiteSettings, TokenCreated, TokenList, TotpEnrolment, TwoFactorStatusJson as TwoFactorStatus, UserList, UserListItemJson } from '../../src/api/schemas/access.ts';
+import type { RegistrationResponseJSON, PublicKeyCredentialCreationOptionsJSON } from '@simplewebauthn/browser';
+import type { Accepted, PasskeyJson, PasskeyList, RecoveryCodes, SessionList, SiteSettings, TokenCreated, TokenList, TotpEnrolment, TwoFactorStatusJson as TwoFactorStatus, UserList, UserListItemJson } from '../../src/api/schemas/access.ts';
 import type { TokenScope } from '../../src/core/access/permissions.ts';
 import type { CvssScore as CvssScoreJson } from '../../src/api/schemas/cvss.ts';
 import type { DashboardProjectList, Invitation, InvitationAccepted, MemberList, Membership, Project } from '../../src/api/schemas/projects.ts';
@@ -24,7 +25,7 @@ export type { QueueItem, ReportDetail, ReportList, ReportSummary, SeverityResult
 export type { SlaEntry, SlaResponse } from '../../src/api/schemas.ts';
 export type { AuditEntry, AuditList } from '../../src/api/schemas/audit.ts';
 export type { AdvisoryList, AdvisorySummary, AdvisoryView } from '../../src/api/schemas/advisories.ts';
-export type { TwoFactorStatusJson as TwoFactorStatus, SessionInfoJson as SessionInfo, SessionList, TokenCreated, TokenInfoJson as TokenInfo, TokenList, UserList, UserListItemJson as UserListItem } from '../../src/api/schemas/access.ts';
+export type { PasskeyJson as Passkey, TwoFactorStatusJson as TwoFactorStatus, SessionInfoJson as SessionInfo, SessionList, TokenCreated, TokenInfoJson as TokenInfo, TokenList, UserList, UserListItemJson as UserListItem } from '../../src/api/schemas/access.ts';
 export type { TokenScope };
 
 /** What the dashboard shows of a scored vector: the fields CVSS v3.x and v4.0 scores share. */
@@ -115,6 +116,10 @@ export const appApi = {
   confirmTotp: (code: string) => call<RecoveryCodes>('/api/v1/me/totp/confirm', { json: { code } }),
   disableTotp: (password: string) => call<void>('/api/v1/me/totp/disable', { json: { password } }),
   newRecoveryCodes: (password: string) => call<RecoveryCodes>('/api/v1/me/recovery-codes', { json: { password } }),
+  passkeys: () => call<PasskeyList>('/api/v1/me/passkeys'),
+  passkeyOptions: () => call<PublicKeyCredentialCreationOptionsJSON>('/api/v1/me/passkeys/options', { method: 'POST' }),
+  addPasskey: (name: string, response: RegistrationResponseJSON) => call<PasskeyJson>('/api/v1/me/passkeys', { json: { name, response } }),
+  removePasskey: (id: string, password: string) => call<void>(`/api/v1/me/passkeys/${enc(id)}`, { method: 'DELETE', json: { password } }),
   // Site admins.
   users: () => call<UserList>('/api/v1/users'),
   resetTwoFactor: (id: string) => call<void>(`/api/v1/users/${enc(id)}/two-factor`, { method: 'DELETE' }),

@@ -10,6 +10,7 @@ import type { SubmissionCreated } from '../../src/api/schemas.ts';
 import type { MessageCreated, ReporterView } from '../../src/api/schemas/reports.ts';
 import type { IntakeLimits, ProjectInfo, ProjectList } from '../../src/api/schemas/projects.ts';
 import type { CurrentSession, Session, SessionUser, SetupStatus } from '../../src/api/schemas/access.ts';
+import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/browser';
 
 export type { FieldProblem, Policy, ReportBody };
 
@@ -142,6 +143,15 @@ export const api = {
    */
   async login(email: string, password: string, second: SecondFactor = {}): Promise<SignedInUser> {
     const r = await request<Session>('/api/v1/session', { json: { email, password, ...second } });
+    setCsrfToken(r.csrf_token);
+    return { user: r.user, enrolmentRequired: r.two_factor_enrolment_required };
+  },
+  /** Signs in with a passkey: the server's challenge, the browser's passkey prompt, the answer checked by the server. */
+  async passkeyLogin(): Promise<SignedInUser> {
+    const { startAuthentication } = await import('@simplewebauthn/browser');
+    const options = await request<PublicKeyCredentialRequestOptionsJSON>('/api/v1/session/passkey/options', { method: 'POST' });
+    const response = await startAuthentication({ optionsJSON: options });
+    const r = await request<Session>('/api/v1/session/passkey', { json: { response } });
     setCsrfToken(r.csrf_token);
     return { user: r.user, enrolmentRequired: r.two_factor_enrolment_required };
   },

@@ -1,7 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import { ApiError, type SecondFactor } from '../../api.ts';
 import { Link } from '../../router.tsx';
-import { signIn } from './session.ts';
+import { signIn, signInWithPasskey } from './session.ts';
+import { passkeyErrorText } from './TwoFactor.tsx';
 import { UI_ROUTES } from '../../../../src/core/ui-paths.ts';
 
 /**
@@ -30,6 +31,7 @@ export function SignInForm({ message, setupNeeded = false, onSignedIn }: { messa
             return err instanceof Error ? err.message : String(err);
           }
         }}
+        onPasskey={onSignedIn}
         onCancel={() => {
           setMethods(null);
           setPassword('');
@@ -83,6 +85,7 @@ export function SignInForm({ message, setupNeeded = false, onSignedIn }: { messa
       <button type="submit" className="button" disabled={busy}>
         Sign in
       </button>
+      {!setupNeeded && <PasskeyButton onSignedIn={onSignedIn} onError={setError} />}
       {!setupNeeded && (
         <p className="signin__forgot">
           <Link to={UI_ROUTES.forgotPassword}>Forgot your password?</Link>
@@ -96,7 +99,19 @@ export function SignInForm({ message, setupNeeded = false, onSignedIn }: { messa
  * The second step of signing in: the 6-digit code of the authenticator app, or one of the recovery codes. The
  * password stays in the first step's memory only; "Back" forgets it.
  */
-function SecondFactorForm({ methods, message, onSubmit, onCancel }: { methods: string[]; message: string | null; onSubmit: (second: SecondFactor) => Promise<string | null>; onCancel: () => void }) {
+function SecondFactorForm({
+  methods,
+  message,
+  onSubmit,
+  onPasskey,
+  onCancel,
+}: {
+  methods: string[];
+  message: string | null;
+  onSubmit: (second: SecondFactor) => Promise<string | null>;
+  onPasskey: (() => void) | undefined;
+  onCancel: () => void;
+}) {
   const [useRecovery, setUseRecovery] = useState(!methods.includes('totp'));
   const [code, setCode] = useState('');
   const [error, setError] = useState<string | null>(message);
@@ -118,6 +133,8 @@ function SecondFactorForm({ methods, message, onSubmit, onCancel }: { methods: s
     }
   };
   const id = useRecovery ? 'signin-recovery-code' : 'signin-totp-code';
+  // An account with only passkeys has no code to type: the passkey is the second step.
+  const hasCodes = methods.includes('totp') || methods.includes('recovery_code');
   return (
     <form className="form signin__form" noValidate onSubmit={(e) => void submit(e)} aria-labelledby="signin-second-factor">
       <h2 id="signin-second-factor">Two-factor authentication</h2>
@@ -126,27 +143,34 @@ function SecondFactorForm({ methods, message, onSubmit, onCancel }: { methods: s
           {error}
         </p>
       )}
-      <div className="field">
-        <label htmlFor={id}>{useRecovery ? 'Recovery code' : 'Authentication code'}</label>
-        <p className="field__hint" id={`${id}-hint`}>
-          {useRecovery ? 'One of the codes you saved when you turned two-factor on; each works once.' : 'The 6-digit code your authenticator app shows for Embargo now.'}
-        </p>
-        <input
-          id={id}
-          key={id}
-          type="text"
-          inputMode={useRecovery ? 'text' : 'numeric'}
-          autoComplete="one-time-code"
-          autoFocus
-          value={code}
-          onChange={(e) => setCode(e.target.value)}
-          aria-describedby={`${id}-hint`}
-          aria-invalid={error ? true : undefined}
-        />
-      </div>
-      <button type="submit" className="button" disabled={busy}>
-        Verify
-      </button>
+      {hasCodes ? (
+        <>
+          <div className="field">
+            <label htmlFor={id}>{useRecovery ? 'Recovery code' : 'Authentication code'}</label>
+            <p className="field__hint" id={`${id}-hint`}>
+              {useRecovery ? 'One of the codes you saved when you turned two-factor on; each works once.' : 'The 6-digit code your authenticator app shows for Embargo now.'}
+            </p>
+            <input
+              id={id}
+              key={id}
+              type="text"
+              inputMode={useRecovery ? 'text' : 'numeric'}
+              autoComplete="one-time-code"
+              autoFocus
+              value={code}
+              onChange={(e) => setCode(e.target.value)}
+              aria-describedby={`${id}-hint`}
+              aria-invalid={error ? true : undefined}
+            />
+          </div>
+          <button type="submit" className="button" disabled={busy}>
+            Verify
+          </button>
+        </>
+      ) : (
+        <p>Use the passkey you added to your account.</p>
+      )}
+      {methods.includes('passkey') && <PasskeyButton onSignedIn={onPasskey} onError={setError} />}
       <p className="signin__forgot">
         {methods.includes('totp') && (
           <button
@@ -167,5 +191,29 @@ function SecondFactorForm({ methods, message, onSubmit, onCancel }: { methods: s
         </button>
       </p>
     </form>
+  );
+}
+
+/** "Sign in with a passkey": the browser's own prompt; on a browser without WebAuthn, nothing is offered. */
+function PasskeyButton({ onSignedIn, onError }: { onSignedIn: (() => void) | undefined; onError: (message: string | null) => void }) {
+  const [busy, setBusy] = useState(false);
+  if (typeof window === 'undefined' || typeof window.PublicKeyCredential !== 'function') return null;
+  const go = async () => {
+    setBusy(true);
+    onError(null);
+    try {
+      await signInWithPasskey();
+      onSignedIn?.();
+    } catch (err) {
+      onError(passkeyErrorText(err));
+      setBusy(false);
+    }
+  };
+  return (
+    <p>
+      <button type="button" className="button button--secondary" disabled={busy} onClick={() => void go()}>
+        Sign in with a passkey
+      </button>
+    </p>
   );
 }

@@ -1,7 +1,8 @@
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { useState, type FormEvent } from 'react';
 import { encode } from 'uqr';
 import { ApiError } from '../../api.ts';
-import { appApi, type TwoFactorStatus } from '../../api-app.ts';
+import { appApi, type Passkey, type TwoFactorStatus } from '../../api-app.ts';
+import { formatDate } from '../../format.ts';
 import { useLoad } from '../../hooks.ts';
 import { ErrorMessage, Loading } from '../Status.tsx';
 import { CopyButton } from '../CopyButton.tsx';
@@ -16,9 +17,9 @@ const errorText = (err: unknown) =>
 /**
  * The account page's two-factor section: why it is required (site or project policy), the authenticator app
  * (enrol with a QR code or the secret, confirm with a code, turn off with the password), and recovery codes
- * (shown once, renewable). `extra` renders the passkeys beside it.
+ * (shown once, renewable), and passkeys (added with the browser's prompt, removed with the password).
  */
-export function TwoFactorSettings({ extra }: { extra?: (status: TwoFactorStatus, reload: () => void) => ReactNode }) {
+export function TwoFactorSettings() {
   const [status, reload] = useLoad(() => appApi.twoFactor(), []);
   const changed = () => {
     reload();
@@ -41,7 +42,8 @@ export function TwoFactorSettings({ extra }: { extra?: (status: TwoFactorStatus,
       </p>
       <h3>Authenticator app</h3>
       {s.totp ? <TotpOn status={s} onChange={changed} /> : <TotpEnrol onChange={changed} />}
-      {extra?.(s, changed)}
+      <h3>Passkeys</h3>
+      <Passkeys onChange={changed} />
     </>
   );
 }
@@ -218,6 +220,122 @@ function TotpOn({ status, onChange }: { status: TwoFactorStatus; onChange: () =>
             Turn off…
           </button>
         </p>
+      )}
+    </>
+  );
+}
+
+/** What the browser's passkey prompt failing means, in words (cancelled, timed out, or not possible here). */
+export function passkeyErrorText(err: unknown): string {
+  if (err instanceof Error && (err.name === 'NotAllowedError' || err.name === 'AbortError')) return 'The passkey prompt was cancelled or timed out.';
+  if (err instanceof Error && err.name === 'InvalidStateError') return 'This device already holds a passkey for your account.';
+  return errorText(err);
+}
+
+function Passkeys({ onChange }: { onChange: () => void }) {
+  const [list, reload] = useLoad(() => appApi.passkeys(), []);
+  const [name, setName] = useState('');
+  const [note, setNote] = useState<Note>(null);
+  const [busy, setBusy] = useState(false);
+  const [removing, setRemoving] = useState<Passkey | null>(null);
+  const [password, setPassword] = useState('');
+  const supported = typeof window !== 'undefined' && typeof window.PublicKeyCredential === 'function';
+  const changed = () => {
+    reload();
+    onChange();
+  };
+  const add = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setNote(null);
+    try {
+      const { startRegistration } = await import('@simplewebauthn/browser');
+      const options = await appApi.passkeyOptions();
+      const response = await startRegistration({ optionsJSON: options });
+      const added = await appApi.addPasskey(name.trim() || 'Passkey', response);
+      setName('');
+      setNote({ ok: true, text: `Passkey “${added.name}” added: you can sign in with it instead of your password.` });
+      changed();
+    } catch (err) {
+      setNote({ ok: false, text: passkeyErrorText(err) });
+    } finally {
+      setBusy(false);
+    }
+  };
+  const remove = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!removing) return;
+    setBusy(true);
+    setNote(null);
+    try {
+      await appApi.removePasskey(removing.id, password);
+      setNote({ ok: true, text: `Passkey “${removing.name}” removed.` });
+      setRemoving(null);
+      setPassword('');
+      changed();
+    } catch (err) {
+      setNote({ ok: false, text: errorText(err) });
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <>
+      <p>A passkey signs you in with your device's fingerprint, face or PIN instead of a password and code; it only works on this server's address, so it cannot be phished.</p>
+      {note && (
+        <p className={note.ok ? 'notice notice--ok' : 'notice notice--error'} role={note.ok ? 'status' : 'alert'}>
+          {note.text}
+        </p>
+      )}
+      {list.state === 'loading' && <Loading what="your passkeys" />}
+      {list.state === 'error' && <ErrorMessage error={list.error} />}
+      {list.state === 'ready' && list.data.passkeys.length > 0 && (
+        <ul className="rows" aria-label="Passkeys">
+          {list.data.passkeys.map((p) => (
+            <li key={p.id} className="rows__item">
+              <span>
+                <strong>{p.name}</strong>
+                <br />
+                <span className="muted">
+                  added {formatDate(p.created_at)}, {p.last_used_at ? `last used ${formatDate(p.last_used_at)}` : 'not used yet'}
+                </span>
+              </span>
+              <button type="button" className="button button--small button--danger" onClick={() => setRemoving(p)}>
+                Remove<span className="visually-hidden"> passkey {p.name}</span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      {removing && (
+        <form className="form account-form" noValidate onSubmit={(e) => void remove(e)} aria-label={`Remove passkey ${removing.name}`}>
+          <div className="field">
+            <label htmlFor="passkey-remove-password">Your password, to remove “{removing.name}”</label>
+            <input id="passkey-remove-password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} />
+          </div>
+          <button type="submit" className="button button--danger" disabled={busy}>
+            Remove passkey
+          </button>{' '}
+          <button type="button" className="button button--secondary" onClick={() => setRemoving(null)}>
+            Cancel
+          </button>
+        </form>
+      )}
+      {supported ? (
+        <form className="form account-form" noValidate onSubmit={(e) => void add(e)} aria-label="Add a passkey">
+          <div className="field">
+            <label htmlFor="passkey-name">Name of the new passkey</label>
+            <p className="field__hint" id="passkey-name-hint">
+              So you can tell them apart, e.g. “Work laptop” or “YubiKey”.
+            </p>
+            <input id="passkey-name" type="text" maxLength={100} value={name} onChange={(e) => setName(e.target.value)} aria-describedby="passkey-name-hint" />
+          </div>
+          <button type="submit" className="button" disabled={busy}>
+            Add a passkey
+          </button>
+        </form>
+      ) : (
+        <p className="muted">This browser cannot use passkeys.</p>
       )}
     </>
   );

@@ -54,6 +54,12 @@ export async function signIn(email: string, password: string, second: SecondFact
   await signedIn(user);
 }
 
+export async function signInWithPasskey(): Promise<void> {
+  const user = await api.passkeyLogin();
+  checking = Promise.resolve();
+  await signedIn(user);
+}
+
 /** After enrolling (or removing) a second factor: the server's view of the session again, projects included. */
 export async function refreshSession(): Promise<void> {
   await signedIn(await api.session());
