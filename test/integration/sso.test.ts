@@ -300,7 +300,7 @@ for (const engine of ENGINES) {
       await refusedWith(await signIn(account({ email: 'not-invitee@acme.test', email_verified: true }), token), 'invitation-mismatch');
 
       const r = await signIn(account({ email: 'invitee@acme.test', email_verified: true, name: 'Ivy Invitee' }), token);
-      assert.equal(r.location, '/app/p/privastream');
+      assert.equal(r.location, '/app');
       const user = await me(r.session);
       const membership = await rt.ctx.db.selectFrom('memberships').select('role').where('user_id', '=', user.id).where('project_id', '=', project.id).executeTakeFirst();
       assert.equal(membership?.role, 'triager');

@@ -99,6 +99,11 @@ export async function startTestIdp(opts: { redirectUris: string[]; claimsInIdTok
   const callback = provider.callback();
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', issuer);
+    if (url.pathname === '/favicon.ico') {
+      // The browser asks for it on the sign-in page; a 404 would be a console error in the e2e tests.
+      res.writeHead(204).end();
+      return;
+    }
     const m = /^\/interaction\/([A-Za-z0-9_-]+)(\/login)?$/.exec(url.pathname);
     if (!m) {
       callback(req, res);

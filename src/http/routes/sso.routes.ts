@@ -153,7 +153,8 @@ export const ssoRoutes = (ctx: ServiceContext, opts: SsoRouteOptions): FastifyPl
         return refused(reply, e.code);
       }
       await establishSession(ctx, req, result.user, opts.sessionMaxAgeSeconds);
-      return reply.redirect(result.joinedProject ? `/app/p/${encodeURIComponent(result.joinedProject)}` : '/app', 303);
+      // The queue, as after accepting an invitation with a password: it lists the project joined.
+      return reply.redirect('/app', 303);
     },
   );
 };
