@@ -243,6 +243,15 @@ for (const engine of ENGINES) {
       const after = await me((await signIn(login)).session);
       assert.equal(await role(), 'admin', 'not taken back: the map did not give it');
       assert.equal(after.site_admin, false, 'site_admin taken back: the map gave it');
+      // triager@example.org (triager of privastream by hand, linked as sub-triager above): raised by a group, then back.
+      const triagerRole = async () =>
+        (await rt.ctx.db.selectFrom('memberships').innerJoin('projects', 'projects.id', 'memberships.project_id').innerJoin('users', 'users.id', 'memberships.user_id').select('role').where('slug', '=', 'privastream').where('users.email', '=', 'triager@example.org').executeTakeFirst())?.role;
+      idp.setAccount('tri.ager@example.org', { sub: 'sub-triager', password: PASSWORD, email: 'tri.ager@example.org', email_verified: true, groups: ['acme-leads'] });
+      await signIn('tri.ager@example.org');
+      assert.equal(await triagerRole(), 'admin', 'raised by acme-leads');
+      idp.setAccount('tri.ager@example.org', { sub: 'sub-triager', password: PASSWORD, email: 'tri.ager@example.org', email_verified: true, groups: [] });
+      await signIn('tri.ager@example.org');
+      assert.equal(await triagerRole(), 'triager', 'back to the role given in Embargo');
       // The site admin made in Embargo keeps it whatever the groups say.
       const root = account({ email: 'siteadmin@example.org', email_verified: true, groups: [] }, 'sub-root');
       assert.equal((await me((await signIn(root)).session)).site_admin, true);

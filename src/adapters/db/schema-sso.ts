@@ -4,8 +4,8 @@ type Timestamp = ColumnType<Date, Date | string, Date | string>;
 
 export interface SsoGranted {
   site_admin: boolean;
-  /** Project slug → the role the map gave there. */
-  projects: Record<string, string>;
+  /** Project slug → the role the map gave there, and the role (given in Embargo) it replaced: back to that when taken back. */
+  projects: Record<string, { role: string; was: string | null }>;
 }
 
 /** An account's identity at an OpenID Connect provider (migration 0014-sso). */

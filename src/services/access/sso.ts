@@ -97,8 +97,9 @@ const NOTHING_GRANTED: SsoGranted = { site_admin: false, projects: {} };
  * - site_admin: set when the user is in a group mapped to site_admin; cleared when they no longer are, if the map
  *   had set it (a site admin made in Embargo stays one), except for the last enabled site admin, who keeps it.
  * - each project the map names: a user in a mapped group gets the highest role their groups give there; a
- *   membership given in Embargo is raised to it, never lowered. When no group gives the project any more, the
- *   membership the map gave is removed (unless an admin has changed its role since: then it is theirs to keep).
+ *   membership given in Embargo is raised to it, never lowered. When no group gives the project any more, what the
+ *   map gave is taken back: the membership it added is removed, a role it raised goes back to what it was (unless
+ *   an admin has changed the role since: then it is theirs to keep).
  * - nothing else (memberships of other projects, invitations, roles set by admins) is touched.
  * A project named in the map that does not exist is skipped.
  */
@@ -139,16 +140,20 @@ async function applyRoleMap(
   const projects = slugs.length ? await tx.selectFrom('projects').select(['id', 'slug']).where('slug', 'in', slugs).orderBy('slug').execute() : [];
   for (const project of projects) {
     const want = mapped.projects.get(project.slug) ?? null;
-    const gave = granted.projects[project.slug] ?? null;
+    const given = granted.projects[project.slug];
+    const gave = given && isProjectRole(given.role) ? given.role : null;
+    const was = given && isProjectRole(given.was) ? given.was : null;
     const row = await tx.selectFrom('memberships').select('role').where('project_id', '=', project.id).where('user_id', '=', user.id).executeTakeFirst();
     const have = isProjectRole(row?.role) ? row.role : null;
+    const managed = gave !== null && gave === have;
     let to: ProjectRole | null = have;
     if (want) {
-      // Raise (or add); lower only what the map itself gave.
-      if (have === null || RANK[want] > RANK[have] || gave === have) to = want;
-      if (to === want && (have !== want || gave === have)) next.projects[project.slug] = want;
-    } else if (gave !== null && gave === have) {
-      to = null;
+      // Add or raise; lower only what the map itself gave. Remember what a raise replaced.
+      if (have === null || RANK[want] > RANK[have] || managed) to = want;
+      if (to === want && (have !== want || managed)) next.projects[project.slug] = { role: want, was: managed ? was : have };
+    } else if (managed) {
+      // Taken back: to what it replaced (nothing, when the map added it).
+      to = was;
     }
     if (to === have) continue;
     if (to === null) await tx.deleteFrom('memberships').where('project_id', '=', project.id).where('user_id', '=', user.id).execute();
