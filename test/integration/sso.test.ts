@@ -6,6 +6,7 @@ import { seedWorld } from '../support/fixtures.ts';
 import { startTestIdp, type TestIdp } from '../support/oidc-provider.ts';
 import { hashToken } from '../../src/adapters/crypto/tokens.ts';
 import { authenticate } from '../../src/services/access/users.ts';
+import { unlinkSsoIdentities } from '../../src/services/access/sso.ts';
 import { redactUrl } from '../../src/http/redact.ts';
 
 /**
@@ -167,6 +168,17 @@ for (const engine of ENGINES) {
       await refusedWith(await signIn(other), 'identity-conflict');
       const refused = await audit(seqBefore);
       assert.deepEqual(refused.map((e) => [e.action, e.data.reason, e.data.method]), [['session.sign-in-failed', 'identity-conflict', 'oidc']]);
+    });
+
+    test("the operator's unlink lets a new identity of the same person link the account again", async () => {
+      const first = account({ email: 'relinked@acme.test', email_verified: true }, 'sub-relink-old');
+      const user = await me((await signIn(first)).session);
+      const replaced = account({ email: 'relinked@acme.test', email_verified: true }, 'sub-relink-new');
+      await refusedWith(await signIn(replaced), 'identity-conflict');
+      assert.deepEqual(await unlinkSsoIdentities(rt.ctx, 'relinked@acme.test', 'cli'), [{ issuer: idp.issuer, subject: 'sub-relink-old' }]);
+      assert.equal((await me((await signIn(replaced)).session)).id, user.id);
+      const unlinked = await rt.ctx.db.selectFrom('audit_log').select(['actor', 'data']).where('action', '=', 'sso.identity-unlinked').execute();
+      assert.deepEqual(unlinked.map((u) => [u.actor, (u.data as { subject: string }).subject]), [['cli', 'sub-relink-old']]);
     });
 
     test('an address the provider does not call verified is refused, in words, and audited', async () => {

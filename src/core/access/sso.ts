@@ -123,7 +123,7 @@ export const SSO_ERRORS = {
   'domain-not-allowed': 'Addresses of this email domain may not sign in to this server with single sign-on.',
   'account-disabled': 'This account is disabled. Ask a site admin of this server to enable it.',
   'identity-conflict':
-    'This account is already linked to another identity at your identity provider, so this one cannot sign in to it. Ask a site admin of this server.',
+    'This account is already linked to another identity at your identity provider, so this one cannot sign in to it. Ask the operator of this server to unlink it (embargo sso unlink).',
   'invitation-mismatch': 'This invitation is for another email address than the one your identity provider gave. Sign in there with the invited address, or ask for a new invitation.',
   'invitation-unusable': 'This invitation link is not valid: it was already used, has expired or was withdrawn. Ask the project admin for a new one.',
 } as const;

@@ -274,3 +274,19 @@ export async function signInWithSso(ctx: ServiceContext, settings: SsoSettings, 
   }
   return result;
 }
+
+/**
+ * Forgets every SSO identity linked to the account with `email` (the operator's `embargo sso unlink`): its next
+ * SSO sign-in links it afresh by verified email. The way out of `identity-conflict`, when the account's identity
+ * at the provider was replaced (a new subject for the same person). Returns what was unlinked.
+ */
+export async function unlinkSsoIdentities(ctx: ServiceContext, email: string, actor: string): Promise<Array<{ issuer: string; subject: string }>> {
+  const now = ctx.now();
+  return ctx.db.transaction().execute(async (tx) => {
+    const user = await tx.selectFrom('users').select('id').where('email', '=', normalizeAddress(email)).executeTakeFirst();
+    if (!user) throw new DomainError('not_found', `No user with email ${email}`);
+    const removed = await tx.deleteFrom('sso_identities').where('user_id', '=', user.id).returning(['issuer', 'subject']).execute();
+    for (const r of removed) await appendAudit(tx, { actor, action: 'sso.identity-unlinked', data: { user: user.id, issuer: r.issuer, subject: r.subject } }, now);
+    return removed;
+  });
+}
