@@ -79,6 +79,18 @@ export const CATALOG: CatalogEntry[] = [
     ],
   },
   {
+    name: 'sso',
+    description: 'single sign-on identities (database mode only)',
+    children: [
+      {
+        name: 'unlink',
+        term: 'unlink <email>',
+        description: 'forget the single sign-on identities linked to an account; its next SSO sign-in links it again by verified email',
+        load: async () => (await import('./commands/sso-unlink.ts')).ssoUnlinkCommand(),
+      },
+    ],
+  },
+  {
     name: 'key',
     term: 'key',
     description: "a project's OpenPGP key (admins; API or database mode)",

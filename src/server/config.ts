@@ -3,6 +3,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { MAIL_ENV_DOC, parseMailConfig, type MailConfig } from './mail-config.ts';
 import { parseIntEnv, type Env } from './env.ts';
+import { OIDC_ENV_DOC, parseOidcConfig } from './oidc-config.ts';
+import type { SsoSettings } from '../core/access/sso.ts';
 
 export interface Config {
   port: number;
@@ -36,6 +38,8 @@ export interface Config {
   /** Worker threads parsing large policies and lockfiles off the event loop, and their time limit per document. */
   parseWorkers: number;
   parseTimeoutMs: number;
+  /** Single sign-on with OpenID Connect (src/server/oidc-config.ts); null when EMBARGO_OIDC_ISSUER is unset. */
+  oidc: SsoSettings | null;
 }
 
 /** Every variable the server reads, with its meaning; the README's configuration table lists each (test/unit/config/env-doc.test.ts). */
@@ -64,6 +68,7 @@ export const ENV_DOC: Record<string, string> = {
   EMBARGO_PARSE_WORKERS: 'worker threads that parse large policies and lockfiles off the request thread (default 2)',
   EMBARGO_PARSE_TIMEOUT_SECONDS: 'a policy or lockfile that takes longer to parse is refused with 413 (default 30)',
   ...MAIL_ENV_DOC,
+  ...OIDC_ENV_DOC,
 };
 
 export class ConfigError extends Error {
@@ -165,6 +170,7 @@ export function loadConfig(env: Env = process.env): Config {
     parseTimeoutMs: parseIntEnv(env, 'EMBARGO_PARSE_TIMEOUT_SECONDS', 30, problems) * 1000,
     cveOrgId: env.EMBARGO_CVE_ORG_ID || null,
     cveShortName: env.EMBARGO_CVE_SHORT_NAME || null,
+    oidc: parseOidcConfig(env, problems),
     mail: parseMailConfig(env, problems, { publicUrl: (env.EMBARGO_PUBLIC_URL || `http://${host.includes(':') ? `[${host}]` : host}:${port}`).replace(/\/+$/, ''), dataDir }),
   };
   if (problems.length) throw new ConfigError(problems);

@@ -11,6 +11,7 @@ import type { MessageCreated, ReporterView } from '../../src/api/schemas/reports
 import type { IntakeLimits, ProjectInfo, ProjectList } from '../../src/api/schemas/projects.ts';
 import type { CurrentSession, Session, SessionUser, SetupStatus } from '../../src/api/schemas/access.ts';
 import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/browser';
+import type { SsoStarted, SsoStatus } from '../../src/api/schemas/sso.ts';
 
 export type { FieldProblem, Policy, ReportBody };
 
@@ -36,6 +37,7 @@ export type { Classification, Deadline, SubmissionCreated } from '../../src/api/
 export type { ReporterView, ThreadAttachment, ThreadMessage } from '../../src/api/schemas/reports.ts';
 export type { IntakeLimits, ProjectInfo, ProjectList, ProjectListItem } from '../../src/api/schemas/projects.ts';
 export type { CurrentSession, Session, SessionUser, SetupStatus } from '../../src/api/schemas/access.ts';
+export type { SsoStatus } from '../../src/api/schemas/sso.ts';
 
 /**
  * The intake fields of POST /api/v1/projects/:slug/reports (src/api/schemas.ts SubmissionBody): the
@@ -130,6 +132,13 @@ export const api = {
   setupStatus: () => request<SetupStatus>('/api/v1/setup'),
   /** Creates the first site admin with the one-time token from the server's output (does not sign in). */
   setup: (input: { token: string; email: string; name: string; password: string }) => request<SessionUser>('/api/v1/setup', { json: input }),
+
+  /** Whether single sign-on (OpenID Connect) is configured, and the label of its button (public). */
+  ssoStatus: () => request<SsoStatus>('/api/v1/sso'),
+  /** Starts single sign-on that also accepts an invitation: the identity provider's URL to send the browser to. */
+  ssoStartWithInvitation: (invitationToken: string) => request<SsoStarted>('/api/v1/sso/start', { json: { invitation_token: invitationToken } }),
+  /** Where the sign-in button sends the browser: the server redirects it to the identity provider. */
+  ssoStartUrl: '/api/v1/sso/start',
 
   /** The signed-in maintainer (401 ApiError when signed out); stores the session's CSRF token. */
   async session(): Promise<SignedInUser> {

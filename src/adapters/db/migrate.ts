@@ -12,6 +12,7 @@ import * as invitations from './migrations/0010-invitations.ts';
 import * as queueIndex from './migrations/0011-queue-index.ts';
 import * as access from './migrations/0012-access.ts';
 import * as secondFactor from './migrations/0013-second-factor.ts';
+import * as sso from './migrations/0014-sso.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
@@ -27,6 +28,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0011-queue-index': queueIndex,
   '0012-access': access,
   '0013-second-factor': secondFactor,
+  '0014-sso': sso,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

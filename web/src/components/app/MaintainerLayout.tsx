@@ -6,6 +6,7 @@ import { useLoad, useTitle } from '../../hooks.ts';
 import { Link, useLocation } from '../../router.tsx';
 import { checkSession, signOut, useSession } from './session.ts';
 import { SignInForm } from './SignInForm.tsx';
+import { SsoSignIn } from './SsoSignIn.tsx';
 import { api, type SessionUser } from '../../api.ts';
 import { UI_ROUTES } from '../../../../src/core/ui-paths.ts';
 import type { DashboardProject } from '../../api-app.ts';
@@ -120,6 +121,7 @@ function SignInPage({ message }: { message: string | null }) {
           </p>
         </div>
       )}
+      {!setupNeeded && <SsoSignIn />}
       <SignInForm message={message} setupNeeded={setupNeeded} />
     </div>
   );
