@@ -4,11 +4,10 @@ import { ApiError } from '../../api.ts';
 import { appApi, type Passkey, type TwoFactorStatus } from '../../api-app.ts';
 import { formatDate } from '../../format.ts';
 import { useLoad } from '../../hooks.ts';
-import { ErrorMessage, Loading } from '../Status.tsx';
+import { ErrorMessage, Loading, OutcomeMessage, type Outcome } from '../Status.tsx';
 import { CopyButton } from '../CopyButton.tsx';
 import { refreshSession } from './session.ts';
 
-type Note = { ok: boolean; text: string } | null;
 const FIELDS: Record<string, string> = { code: 'The code', password: 'The password' };
 /** The server's words: its field problems ("The code is not the current code …") rather than "Invalid input". */
 const errorText = (err: unknown) =>
@@ -64,7 +63,7 @@ function QrCode({ text, label }: { text: string; label: string }) {
 function TotpEnrol({ onChange }: { onChange: () => void }) {
   const [enrolment, setEnrolment] = useState<{ secret: string; otpauth_uri: string } | null>(null);
   const [code, setCode] = useState('');
-  const [note, setNote] = useState<Note>(null);
+  const [note, setNote] = useState<Outcome>(null);
   const [codes, setCodes] = useState<string[] | null>(null);
   const [busy, setBusy] = useState(false);
   const start = async () => {
@@ -97,11 +96,7 @@ function TotpEnrol({ onChange }: { onChange: () => void }) {
   if (codes) return <RecoveryCodesShown codes={codes} intro="Two-factor authentication is on." onDone={onChange} />;
   return (
     <>
-      {note && (
-        <p className={note.ok ? 'notice notice--ok' : 'notice notice--error'} role={note.ok ? 'status' : 'alert'}>
-          {note.text}
-        </p>
-      )}
+      <OutcomeMessage outcome={note} />
       {!enrolment ? (
         <>
           <p className="muted">Off. Any app that shows time-based codes works: FreeOTP, Aegis, Google Authenticator, 1Password, Bitwarden…</p>
@@ -161,7 +156,7 @@ function RecoveryCodesShown({ codes, intro, onDone }: { codes: string[]; intro: 
 function TotpOn({ status, onChange }: { status: TwoFactorStatus; onChange: () => void }) {
   const [action, setAction] = useState<'off' | 'codes' | null>(null);
   const [password, setPassword] = useState('');
-  const [note, setNote] = useState<Note>(null);
+  const [note, setNote] = useState<Outcome>(null);
   const [codes, setCodes] = useState<string[] | null>(null);
   const [busy, setBusy] = useState(false);
   const submit = async (e: FormEvent) => {
@@ -193,11 +188,7 @@ function TotpOn({ status, onChange }: { status: TwoFactorStatus; onChange: () =>
       <p>
         <span className="badge badge--active">on</span> {status.recovery_codes_left} recovery code{status.recovery_codes_left === 1 ? '' : 's'} left.
       </p>
-      {note && (
-        <p className="notice notice--error" role="alert">
-          {note.text}
-        </p>
-      )}
+      <OutcomeMessage outcome={note} />
       {action ? (
         <form className="form account-form" noValidate onSubmit={(e) => void submit(e)} aria-label={action === 'off' ? 'Turn the authenticator app off' : 'New recovery codes'}>
           <div className="field">
@@ -235,7 +226,7 @@ export function passkeyErrorText(err: unknown): string {
 function Passkeys({ onChange }: { onChange: () => void }) {
   const [list, reload] = useLoad(() => appApi.passkeys(), []);
   const [name, setName] = useState('');
-  const [note, setNote] = useState<Note>(null);
+  const [note, setNote] = useState<Outcome>(null);
   const [busy, setBusy] = useState(false);
   const [removing, setRemoving] = useState<Passkey | null>(null);
   const [password, setPassword] = useState('');
@@ -282,11 +273,7 @@ function Passkeys({ onChange }: { onChange: () => void }) {
   return (
     <>
       <p>A passkey signs you in with your device's fingerprint, face or PIN instead of a password and code; it only works on this server's address, so it cannot be phished.</p>
-      {note && (
-        <p className={note.ok ? 'notice notice--ok' : 'notice notice--error'} role={note.ok ? 'status' : 'alert'}>
-          {note.text}
-        </p>
-      )}
+      <OutcomeMessage outcome={note} />
       {list.state === 'loading' && <Loading what="your passkeys" />}
       {list.state === 'error' && <ErrorMessage error={list.error} />}
       {list.state === 'ready' && list.data.passkeys.length > 0 && (

@@ -4,7 +4,7 @@ import { appApi, type DashboardProject, type SessionInfo } from '../../api-app.t
 import { useLoad, useTitle } from '../../hooks.ts';
 import { formatDate } from '../../format.ts';
 import { ErrorSummary } from '../../components/FieldErrors.tsx';
-import { ErrorMessage, Loading } from '../../components/Status.tsx';
+import { ErrorMessage, Loading, OutcomeMessage } from '../../components/Status.tsx';
 import { problemOf, TextField } from '../../components/TextField.tsx';
 import { MaintainerLayout } from '../../components/app/MaintainerLayout.tsx';
 import { ApiTokens } from '../../components/app/ApiTokens.tsx';
@@ -92,11 +92,7 @@ function PasswordChange({ onChanged }: { onChanged: () => void }) {
   return (
     <form className="form account-form" noValidate onSubmit={(e) => void submit(e)} aria-labelledby="password">
       <ErrorSummary problems={problems} labels={LABELS} idFor={idFor} subject="the new password" />
-      {message && (
-        <p className={message.ok ? 'notice notice--ok' : 'notice notice--error'} role={message.ok ? 'status' : 'alert'}>
-          {message.text}
-        </p>
-      )}
+      <OutcomeMessage outcome={message} />
       {field('current_password', 'current-password')}
       {field('new_password', 'new-password', `A long passphrase: at least ${PASSWORD_MIN_LENGTH} characters. Changing it signs out your other sessions.`)}
       {field('repeat', 'new-password')}
@@ -129,11 +125,7 @@ function Sessions({ sessions, onChange }: { sessions: SessionInfo[]; onChange: (
   return (
     <>
       <p>Every browser signed in as you. Ending a session signs that browser out at its next step; its page asks for the password again.</p>
-      {message && (
-        <p className={message.ok ? 'notice notice--ok' : 'notice notice--error'} role={message.ok ? 'status' : 'alert'}>
-          {message.text}
-        </p>
-      )}
+      <OutcomeMessage outcome={message} />
       <ul className="rows" aria-label="Sessions">
         {ordered.map((s) => (
           <li key={s.id} className="rows__item">

@@ -3,7 +3,7 @@ import type { SessionUser } from '../../api.ts';
 import { appApi, type UserListItem } from '../../api-app.ts';
 import { useLoad, useTitle } from '../../hooks.ts';
 import { formatDate } from '../../format.ts';
-import { ErrorMessage, Loading } from '../../components/Status.tsx';
+import { ErrorMessage, Loading, OutcomeMessage } from '../../components/Status.tsx';
 import { MaintainerLayout } from '../../components/app/MaintainerLayout.tsx';
 import { ConfirmButton } from '../../components/app/ConfirmButton.tsx';
 
@@ -60,11 +60,7 @@ function Users({ me }: { me: SessionUser }) {
       <h1>Users</h1>
       <RequireTwoFactor />
       <p>Every account on this server. A disabled account cannot sign in and its API tokens no longer work; re-enabling it gives no token back.</p>
-      {message && (
-        <p className={message.ok ? 'notice notice--ok' : 'notice notice--error'} role={message.ok ? 'status' : 'alert'}>
-          {message.text}
-        </p>
-      )}
+      <OutcomeMessage outcome={message} />
       {users.state === 'loading' && <Loading what="the accounts" />}
       {users.state === 'error' && <ErrorMessage error={users.error} />}
       {users.state === 'ready' && (
@@ -159,11 +155,7 @@ function RequireTwoFactor() {
           {on ? 'Stop requiring it' : 'Require it of everyone'}
         </button>
       </p>
-      {message && (
-        <p className={message.ok ? 'notice notice--ok' : 'notice notice--error'} role={message.ok ? 'status' : 'alert'}>
-          {message.text}
-        </p>
-      )}
+      <OutcomeMessage outcome={message} />
     </section>
   );
 }
