@@ -355,6 +355,11 @@ export interface AdvisoryTransition {
   at: Date;
   /** The revision note (a transition's summary), if any. */
   note: string | null;
+  /**
+   * The instant a scheduled publication is dated at (its schedule, when the job ran within its grace): the
+   * report's disclosure is recorded then. Defaults to `at`; the revision and audit entry always say `at`.
+   */
+  datedAt?: Date;
 }
 
 /** Persists one state change with its revision, audit entry and effects on the report (shared with the publish job). */
@@ -377,6 +382,6 @@ export async function saveTransition(ctx: ServiceContext, tx: Tx, project: Proje
   if (next.state === 'scheduled' && row.report_id && next.embargo_until) {
     await syncReportEmbargo(tx, project, { reportId: row.report_id, until: next.embargo_until, actorLabel, at: now });
   }
-  if (next.state === 'published') await afterPublication(ctx, tx, project, { row, advisory: next, actorLabel, at: now });
+  if (next.state === 'published') await afterPublication(ctx, tx, project, { row, advisory: next, actorLabel, at: now, datedAt: transition.datedAt ?? now });
 }
 
