@@ -324,7 +324,7 @@ for (const engine of ENGINES) {
       // Every bulk report is a plain submission; the core says where its deadlines fall (privastream counts in UTC
       // hours and days: a fixed distance from the submission), so SQL can write what intake would write.
       const probe = new Date(now.getTime() - HOUR);
-      const sample = indexOfNewReport({ state: 'new', severity: null, createdAt: probe }, project.policy, now);
+      const sample = indexOfNewReport({ state: 'new', severity: null, createdAt: probe }, [{ kind: 'submitted', at: probe.toISOString() }], project.policy, now);
       assert.ok(sample.deadlines.length > 0 && sample.deadlines.every((d) => d.rank === 0));
       const offsets = sample.deadlines.map((d) => ({ clock: d.clock, ms: d.key - probe.getTime() }));
       const next = offsets.find((o) => o.clock === sample.nextClock) as { clock: string; ms: number };

@@ -31,7 +31,12 @@ interface History {
   severity: Severity | null;
   /** Latest agreed embargo date; undefined when never set or cleared. */
   embargoUntil: string | undefined;
+  /** Filed by the maintainers (no reporter): the clocks owed to a reporter do not run. */
+  internal: boolean;
 }
+
+/** Promises made to a reporter: an internal report (nobody to acknowledge or answer) has none of them. */
+const OWED_TO_REPORTER: ReadonlySet<SlaClock> = new Set(['acknowledge', 'assess', 'detailed_response', 'next_update']);
 
 /** The parts of a policy the clocks read: a caller may load just these. */
 export type SlaPolicy = Pick<Policy, 'response' | 'disclosure'>;
@@ -60,6 +65,7 @@ export function computeDeadlines(events: readonly SlaEvent[], policy: SlaPolicy,
   if (!history) return [];
   const ctx = contextOf(history, policy, nowMs);
   const deadlines = SLA_CLOCKS.map((clock): Deadline | null => {
+    if (history.internal && OWED_TO_REPORTER.has(clock)) return null;
     switch (clock) {
       case 'acknowledge':
         return acknowledge(ctx);
@@ -223,10 +229,11 @@ function readHistory(events: readonly SlaEvent[], now: number): History | null {
     .sort((a, b) => a.at - b.at);
   const submittedAt = seen.find(({ event }) => event.kind === 'submitted')?.at;
   if (submittedAt === undefined) return null;
-  const history: History = { submittedAt, states: [], replies: [], reporterMessages: [], severity: null, embargoUntil: undefined };
+  const history: History = { submittedAt, states: [], replies: [], reporterMessages: [], severity: null, embargoUntil: undefined, internal: false };
   for (const { event, at } of seen) {
     switch (event.kind) {
       case 'submitted':
+        history.internal = event.internal === true;
         break;
       case 'state':
         history.states.push({ at, to: event.to });

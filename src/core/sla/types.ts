@@ -3,7 +3,8 @@ import type { ReportState } from '../reports/states.ts';
 
 /** What happened to one report, in time order; the only input of the SLA clock besides policy and now. */
 export type SlaEvent =
-  | { kind: 'submitted'; at: string }
+  /** `internal`: filed by the maintainers themselves (a scan finding): no reporter is owed a response clock. */
+  | { kind: 'submitted'; at: string; internal?: boolean }
   | { kind: 'state'; at: string; to: ReportState }
   | { kind: 'severity'; at: string; severity: Severity | null }
   /** A message from a maintainer visible to the reporter (internal notes do not count). */

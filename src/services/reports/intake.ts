@@ -1,3 +1,4 @@
+import type { Severity } from '../../core/severity.ts';
 import { randomUUID } from 'node:crypto';
 import { DomainError } from '../../core/errors.ts';
 import { validateSubmission, type ReportBody, type SubmissionInput, type Classification } from '../../core/reports/submission.ts';
@@ -149,6 +150,8 @@ export interface InternalReportInput {
   description: string;
   /** Where it came from, stored as the report's `source` (e.g. `scan`). */
   source: string;
+  /** The severity it comes with (a finding's, from its advisory's CVSS): the fix clock runs on it from acceptance. */
+  severity?: Severity | null;
   actorLabel: string;
   /** Audit data beyond the source. */
   auditData?: Record<string, unknown>;
@@ -187,8 +190,10 @@ export async function createInternalReport(ctx: ServiceContext, project: Project
       source: input.source,
       // Nobody holds a link to an internal report: the column is filled with the hash of a token never shown.
       reporter_token_hash: hashToken(newSecretToken()),
+      severity: input.severity ?? null,
     }),
     attachments: [],
+    internal: true,
     audit: { actor: input.actorLabel, action: 'report.created-internal', projectId: project.id, reportId: id, data: { source: input.source, ...(input.auditData ?? {}) } },
     eventActor: input.actorLabel,
     ...(input.afterInsert ? { afterInsert: (tx: Tx, trackingId: string) => (input.afterInsert as NonNullable<InternalReportInput['afterInsert']>)(tx, { id, trackingId }) } : {}),

@@ -127,8 +127,7 @@ export async function slaPoliciesForIntake(tx: Tx, projectIds: readonly string[]
   return new Map(rows.rows.map((r) => [r.id, slaPolicyOf(r)]));
 }
 
-/** The index of a report that has only its `submitted` event. */
-export function indexOfNewReport(report: { state: string; severity: string | null; createdAt: Date }, policy: SlaPolicy, now: Date): QueueIndex {
-  const submitted: SlaEvent = { kind: 'submitted', at: report.createdAt.toISOString() };
-  return queueIndexOf(report, computeDeadlines([submitted], policy, now));
+/** The index of a report that has only its first events (`submitted`, and the severity it came with). */
+export function indexOfNewReport(report: { state: string; severity: string | null; createdAt: Date }, events: readonly SlaEvent[], policy: SlaPolicy, now: Date): QueueIndex {
+  return queueIndexOf(report, computeDeadlines(events, policy, now));
 }

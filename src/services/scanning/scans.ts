@@ -275,6 +275,7 @@ export async function reportFinding(
     const { trackingId } = await createInternalReport(ctx, project, {
       ...text,
       source: 'scan',
+      severity: finding.severity,
       actorLabel,
       auditData: { scan: scanId, finding: findingId, advisory: finding.id, package: finding.package, version: finding.version },
       afterInsert: async (tx, report) => {

@@ -668,3 +668,13 @@ describe('worstFirst and summarize', () => {
     test(`summarize: ${c.name}`, () => assert.equal(summarize(c.deadlines), c.expected));
   }
 });
+
+describe('an internal report (filed by the maintainers, e.g. from a scan finding)', () => {
+  test('runs no clock owed to a reporter, but keeps the fix and disclosure promises', () => {
+    const events: SlaEvent[] = [{ kind: 'submitted', at: t('03-02 10:00'), internal: true }, rated('03-02 10:00', 'high'), moved('03-03 10:00', 'triaged'), moved('03-03 11:00', 'accepted')];
+    const clocks = computeDeadlines(events, personalChatter, new Date(t('03-04 10:00'))).map((d) => d.clock);
+    assert.deepEqual(clocks, ['fix']);
+    const asSubmitted = computeDeadlines([submitted('03-02 10:00'), ...events.slice(1)], personalChatter, new Date(t('03-04 10:00'))).map((d) => d.clock);
+    assert.ok(asSubmitted.includes('acknowledge') && asSubmitted.includes('fix'), asSubmitted.join(','));
+  });
+});
