@@ -217,7 +217,7 @@ async function detailOf(ctx: ServiceContext, project: ProjectRecord, row: NonNul
     termsAccepted: row.terms_accepted,
     source: row.source,
     embargoUntil: row.embargo_until,
-    allowedTransitions: audience === 'maintainer' ? allowedTransitions(row.state as ReportState) : [],
+    allowedTransitions: audience === 'maintainer' ? allowedTransitions(row.state as ReportState, row.rejection_reason) : [],
     encryption: encryptionOf(row),
     attachments: attachments
       .filter((a) => a.message_id === null || visibleMessageIds.has(a.message_id))
