@@ -7,6 +7,7 @@ import { followReportEmbargo } from '../advisories/embargo.ts';
 import type { ServiceContext } from '../context.ts';
 import type { ProjectRecord } from '../projects/projects.ts';
 import { recordEvent } from './events.ts';
+import { embargoEndsAt } from '../../core/sla/clock.ts';
 import { assessCvss, slotOf, type CvssAssessment } from '../../core/reports/severity-from-cvss.ts';
 import { severitySource } from './store.ts';
 import { bountyOnReportTransition } from '../recognition/bounty.ts';
@@ -147,7 +148,9 @@ export async function setEmbargo(
       .forUpdate()
       .executeTakeFirst();
     if (!row) throw new DomainError('not_found', `No report ${trackingId} in ${project.slug}`);
-    await tx.updateTable('reports').set({ embargo_until: date, updated_at: now }).where('id', '=', row.id).execute();
+    // The column holds the instant the embargo ends (a date-only value: the end of that day in the policy's zone).
+    const endsAt = until === null ? null : new Date(embargoEndsAt(until, project.policy.response.timezone));
+    await tx.updateTable('reports').set({ embargo_until: endsAt, updated_at: now }).where('id', '=', row.id).execute();
     // The event keeps the text as given: a date-only value means "end of that day" in the policy's time zone.
     await recordEvent(tx, row.id, { kind: 'embargo-set', at: now.toISOString(), until }, actorLabel);
     await appendAudit(
