@@ -320,6 +320,8 @@ export async function updateAdvisory(
     const current = documentOf(ctx, row);
     const content = pickContent(patch);
     if (content.embargo_until !== undefined) content.embargo_until = normaliseEmbargo(content.embargo_until);
+    // Saving the date it already has (a form sends every field) is not giving it a date of its own.
+    if (content.embargo_until !== undefined && content.embargo_until === current.embargo_until) delete content.embargo_until;
     const follows = await embargoFollowing(tx, row, content, followRequest);
     const changed: string[] = CONTENT_KEYS.filter((k) => content[k] !== undefined && !same(content[k], current[k]));
     if (follows !== row.embargo_follows_report) changed.push('embargo_follows_report');
