@@ -12,6 +12,7 @@ import * as invitations from './migrations/0010-invitations.ts';
 import * as queueIndex from './migrations/0011-queue-index.ts';
 import * as access from './migrations/0012-access.ts';
 import * as advisoryEmbargoFollows from './migrations/0017-advisory-embargo-follows.ts';
+import * as policyVersions from './migrations/0018-policy-versions.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
@@ -27,6 +28,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0011-queue-index': queueIndex,
   '0012-access': access,
   '0017-advisory-embargo-follows': advisoryEmbargoFollows,
+  '0018-policy-versions': policyVersions,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

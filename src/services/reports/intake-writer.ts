@@ -127,11 +127,13 @@ export class IntakeWriter {
       const policies = await slaPoliciesForIntake(tx, [...new Set(items.map((it) => it.projectId))]);
       const indexed: IndexedReport[] = [];
       for (const it of items) {
-        const policy = policies.get(it.projectId);
+        const sla = policies.get(it.projectId);
         // No policy: no such project, and the insert below fails on its foreign key.
-        if (!policy) continue;
+        if (!sla) continue;
+        // A report holds the promises in force when it was submitted (promises kept as made).
+        it.report.policy_version = sla.version;
         const report = { state: it.report.state, severity: it.report.severity ?? null, createdAt: new Date(it.report.created_at ?? now) };
-        indexed.push({ id: it.report.id, projectId: it.projectId, index: indexOfNewReport(report, firstEventsOf(it, now), policy, now) });
+        indexed.push({ id: it.report.id, projectId: it.projectId, index: indexOfNewReport(report, firstEventsOf(it, now), sla.policy, now) });
       }
       const indexOf = new Map(indexed.map((r) => [r.id, r.index]));
       const { trackingIds, auditHead } = await assignTrackingIds(tx, items, year);

@@ -11,6 +11,7 @@ import type { DbOrTx, ServiceContext } from '../context.ts';
 import { decodeCursor, encodeCursor, pageSize, type Page, type PageRequest, type Position } from '../paging.ts';
 import type { ProjectRecord } from '../projects/projects.ts';
 import { loadEvents } from './events.ts';
+import { deadlinesOfReport, slaVersionsOf, type SlaVersions } from './promises.ts';
 import type { CvssAssessment } from '../../core/reports/severity-from-cvss.ts';
 import { assessStored, aad, requireReport, reportForToken, type ReportRow } from './store.ts';
 import { encryptionOf, type ReportEncryptionView } from '../pgp/intake.ts';
@@ -78,14 +79,34 @@ const SUMMARY_COLUMNS = [
   'reports.scope_status',
   'reports.created_at',
   'reports.updated_at',
+  'reports.policy_version',
 ] as const;
 
 type SummaryRow = Pick<
   NonNullable<ReportRow>,
-  'id' | 'tracking_id' | 'title_sealed' | 'key_id' | 'state' | 'severity' | 'category' | 'affected_version' | 'version_status' | 'version_matched' | 'scope_status' | 'created_at' | 'updated_at'
+  | 'id'
+  | 'tracking_id'
+  | 'title_sealed'
+  | 'key_id'
+  | 'state'
+  | 'severity'
+  | 'category'
+  | 'affected_version'
+  | 'version_status'
+  | 'version_matched'
+  | 'scope_status'
+  | 'created_at'
+  | 'updated_at'
+  | 'policy_version'
 >;
 
-function summarizeRow(ctx: ServiceContext, project: ProjectRecord, row: SummaryRow, events: Map<string, SlaEvent[]>): ReportSummary {
+/** What a report's deadlines are computed from: the events of the reports at hand and the project's SLA versions. */
+interface SlaInputs {
+  events: Map<string, SlaEvent[]>;
+  versions: SlaVersions;
+}
+
+function summarizeRow(ctx: ServiceContext, project: ProjectRecord, row: SummaryRow, sla: SlaInputs): ReportSummary {
   const title = ctx.sealer.open(row.key_id, row.title_sealed, aad(row.id, 'title')).toString('utf8');
   const stored = {
     version_status: row.version_status as Classification['version_status'],
@@ -109,7 +130,7 @@ function summarizeRow(ctx: ServiceContext, project: ProjectRecord, row: SummaryR
     },
     createdAt: row.created_at,
     updatedAt: row.updated_at,
-    deadlines: computeDeadlines(events.get(row.id) ?? [], project.policy, ctx.now()),
+    deadlines: deadlinesOfReport(sla.events.get(row.id) ?? [], sla.versions, row.policy_version, project.policy, ctx.now()),
   };
 }
 
@@ -182,12 +203,12 @@ export async function listReports(ctx: ServiceContext, project: ProjectRecord, a
     rows.push(...(await queueQuery(ctx.db, project.id, filter, segment, after, limit + 1 - rows.length).execute()));
   }
   const items = rows.slice(0, limit);
-  const events = await loadEvents(ctx.db, items.map((r) => r.id));
+  const sla = { events: await loadEvents(ctx.db, items.map((r) => r.id)), versions: await slaVersionsOf(ctx.db, project.id) };
   const last = items.at(-1);
   after = rows.length > limit && last ? [Number(last.queue_rank), Number(last.queue_key), last.id] : null;
   return {
     items: items.map((r) => {
-      const summary = summarizeRow(ctx, project, r, events);
+      const summary = summarizeRow(ctx, project, r, sla);
       return { ...summary, next: OPEN.has(r.state) ? summarize(summary.deadlines) : null, queueOrder: queueOrderOf(Number(r.queue_rank), Number(r.queue_key), r.id) };
     }),
     nextCursor: after ? encodeCursor('queue', bound, after) : null,
@@ -196,7 +217,7 @@ export async function listReports(ctx: ServiceContext, project: ProjectRecord, a
 
 async function detailOf(ctx: ServiceContext, project: ProjectRecord, row: NonNullable<ReportRow>, audience: 'maintainer' | 'reporter'): Promise<ReportDetail> {
   const events = await loadEvents(ctx.db, [row.id]);
-  const summary = summarizeRow(ctx, project, row, events);
+  const summary = summarizeRow(ctx, project, row, { events, versions: await slaVersionsOf(ctx.db, project.id) });
   const attachments = await ctx.db.selectFrom('attachments').select(['id', 'filename', 'content_type', 'size', 'sha256', 'message_id', 'created_at']).where('report_id', '=', row.id).orderBy('created_at').execute();
   let mq = ctx.db
     .selectFrom('messages')
