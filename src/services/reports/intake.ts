@@ -1,4 +1,5 @@
 import type { Severity } from '../../core/severity.ts';
+import { reporterStatusPath } from '../../core/ui-paths.ts';
 import { randomUUID } from 'node:crypto';
 import { DomainError } from '../../core/errors.ts';
 import { validateSubmission, type ReportBody, type SubmissionInput, type Classification } from '../../core/reports/submission.ts';
@@ -132,14 +133,14 @@ export async function submitReport(ctx: ServiceContext, submission: Submission):
         trackingId,
         project: { id: project.id, name: project.name, securityAddress: project.policy.contacts?.email ?? null },
         reporterEmail: valid.body.reporter_email,
-        reporterLink: `${ctx.publicUrl}/reporter/${reporterToken}`,
+        reporterLink: `${ctx.publicUrl}${reporterStatusPath(project.slug, reporterToken)}`,
         submittedAt: now,
       }),
   });
   return {
     trackingId,
     reporterToken,
-    reporterLink: `${ctx.publicUrl}/reporter/${reporterToken}`,
+    reporterLink: `${ctx.publicUrl}${reporterStatusPath(project.slug, reporterToken)}`,
     classification: valid.classification,
     createdAt: now,
   };

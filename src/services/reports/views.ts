@@ -11,6 +11,7 @@ import type { DbOrTx, ServiceContext } from '../context.ts';
 import { decodeCursor, encodeCursor, pageSize, type Page, type PageRequest, type Position } from '../paging.ts';
 import type { ProjectRecord } from '../projects/projects.ts';
 import { loadEvents } from './events.ts';
+import { reporterStatusPath } from '../../core/ui-paths.ts';
 import { deadlinesOfReport, slaVersionsOf, type SlaVersions } from './promises.ts';
 import type { CvssAssessment } from '../../core/reports/severity-from-cvss.ts';
 import { assessStored, aad, requireReport, reportForToken, type ReportRow } from './store.ts';
@@ -261,6 +262,15 @@ export async function readReport(ctx: ServiceContext, project: ProjectRecord, tr
   const detail = await detailOf(ctx, project, row, 'maintainer');
   await ctx.db.transaction().execute((tx) => appendAudit(tx, { actor: actorLabel, action: 'report.body-read', projectId: project.id, reportId: row.id }, ctx.now()));
   return detail;
+}
+
+/**
+ * Where the old private link (`/reporter/{token}`, in mails sent before the styled page) leads: the path of the
+ * reporter's page with the token in the fragment. Reads nothing of the report (no body, so no audited read).
+ */
+export async function reporterPageOf(ctx: ServiceContext, token: string): Promise<string> {
+  const { project } = await reportForToken(ctx, token);
+  return reporterStatusPath(project.slug, token);
 }
 
 export async function readAsReporter(ctx: ServiceContext, token: string): Promise<{ project: ProjectRecord; detail: ReportDetail }> {
