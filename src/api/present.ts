@@ -5,6 +5,8 @@ import type { ProjectRecord } from '../services/projects/projects.ts';
 import type { QueueItem, ReportDetail, ReportSummary, SubmitResult } from '../services/reports/index.ts';
 import { presentEncryption } from './present-pgp.ts';
 import { OSV_DATA_HELP } from '../core/scanner/missing-data.ts';
+import { advisoryUrl } from '../services/advisories/disclosure.ts';
+import type { PublicAdvisoryLink } from '../services/reports/views.ts';
 import type { ScanDetail, ScanSummary, StoredFinding } from '../services/scanning/scans.ts';
 import type { SlaEntry } from '../services/reports/sla.ts';
 import type { Deadline as DeadlineJson, SlaEntry as SlaEntryJson, SubmissionCreated } from './schemas.ts';
@@ -83,7 +85,7 @@ export const presentDetail = (d: ReportDetail, slug: string): ReportDetailJson =
 });
 
 /** What the reporter sees: their own words, status, the deadlines owed to them, the non-internal thread. */
-export const presentReporterView = (d: ReportDetail, project: ProjectRecord): ReporterView => ({
+export const presentReporterView = (d: ReportDetail, project: ProjectRecord, advisory: PublicAdvisoryLink | null, publicUrl: string): ReporterView => ({
   project: { slug: project.slug, name: project.name },
   tracking_id: d.trackingId,
   title: d.title,
@@ -94,6 +96,9 @@ export const presentReporterView = (d: ReportDetail, project: ProjectRecord): Re
   updated_at: d.updatedAt.toISOString(),
   deadlines: d.deadlines.map(presentDeadline),
   body: d.body,
+  affected_version: d.affectedVersion,
+  cvss: presentAssessment(d.cvss),
+  advisory: advisory ? { id: advisory.id, title: advisory.title, url: advisoryUrl(publicUrl, project.slug, advisory.id) } : null,
   ...presentThread(d, null),
 });
 

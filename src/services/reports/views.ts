@@ -273,9 +273,23 @@ export async function reporterPageOf(ctx: ServiceContext, token: string): Promis
   return reporterStatusPath(project.slug, token);
 }
 
-export async function readAsReporter(ctx: ServiceContext, token: string): Promise<{ project: ProjectRecord; detail: ReportDetail }> {
+/** A public advisory (published, amended or withdrawn) that came of a report: what its reporter's page links. */
+export interface PublicAdvisoryLink {
+  id: string;
+  title: string;
+}
+
+export async function readAsReporter(ctx: ServiceContext, token: string): Promise<{ project: ProjectRecord; detail: ReportDetail; advisory: PublicAdvisoryLink | null }> {
   const { row, project } = await reportForToken(ctx, token);
   const detail = await detailOf(ctx, project, row, 'reporter');
+  // Only a public advisory: its title is in clear once published (a draft's is sealed and not the reporter's yet).
+  const published = await ctx.db
+    .selectFrom('advisories')
+    .select(['public_id', 'title'])
+    .where('report_id', '=', row.id)
+    .where('state', 'in', ['published', 'amended', 'withdrawn'])
+    .orderBy('published_at', 'desc')
+    .executeTakeFirst();
   await ctx.db.transaction().execute((tx) => appendAudit(tx, { actor: 'reporter', action: 'report.body-read', projectId: project.id, reportId: row.id }, ctx.now()));
-  return { project, detail };
+  return { project, detail, advisory: published ? { id: published.public_id, title: published.title ?? published.public_id } : null };
 }
