@@ -98,7 +98,7 @@ function StatusView({ token, view, limits, onChange }: { token: string; view: Re
         <dt>Status</dt>
         <dd>
           <span className={`badge badge--state-${view.state}`}>{humanize(view.state)}</span>
-          {view.rejection_reason ? ` (${humanize(view.rejection_reason)})` : ''}
+          {view.rejection_reason === 'wont-fix' ? ' (confirmed, but it will not be fixed)' : view.rejection_reason ? ` (${humanize(view.rejection_reason)})` : ''}
         </dd>
         {view.severity && (
           <>
