@@ -68,8 +68,14 @@ describe('advisory embargo and withdrawal in the browser', () => {
       await p.getByText(`Follows the disclosure date of report ${a.trackingId}`).waitFor();
       assert.deepEqual(await checkAtBothWidths(p, 'app-advisory-embargo'), []);
 
+      // Saving other fields leaves the date following the report's.
+      await p.getByLabel('Title', { exact: true }).fill('Path traversal in the recording download endpoint (all versions)');
+      await p.getByRole('button', { name: 'Save draft' }).click();
+      await p.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+      await p.getByText(`Follows the disclosure date of report ${a.trackingId}`).waitFor();
+
       // A date of its own.
-      await field.fill('2031-01-15T09:30');
+      await p.getByLabel('Embargo date (UTC)').fill('2031-01-15T09:30');
       await p.getByRole('button', { name: 'Save draft' }).click();
       await p.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
       await p.getByText('Set on this advisory').waitFor();

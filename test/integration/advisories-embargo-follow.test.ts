@@ -99,6 +99,9 @@ for (const engine of ENGINES) {
       const a = created.json() as Followed;
       assert.equal(a.embargo_follows_report, true);
       assert.equal(new Date(a.advisory.embargo_until ?? 0).toISOString(), date, 'the report\'s date, visible in the view');
+      // A form sends every field back: the same date is not a date of its own.
+      const resaved = await api(rt, world, 'PUT', `${ADV}/${a.advisory.id}`, { title: 'Retitled', embargo_until: a.advisory.embargo_until });
+      assert.equal((resaved.json() as Followed).embargo_follows_report, true, resaved.body);
       await move(rt, world, a.advisory.id, 'in-review');
 
       const later = new Date(rt.clock.now.getTime() + 40 * DAY).toISOString();

@@ -107,8 +107,9 @@ function EditorForm({ project, view, branches, onChange, message, setMessage }: 
   const save = (e: FormEvent) => {
     e.preventDefault();
     const patch = patchOf(draft);
-    // Published: the embargo is history, and the server refuses to change it.
-    if (amendment) delete patch.embargo_until;
+    // Only a date the editor changed is sent: the field shows minutes, and sending the same date back would still
+    // drop its seconds and make a followed date the advisory's own. Published: the embargo is history.
+    if (amendment || draft.embargo === draftOf(view).embargo) delete patch.embargo_until;
     void run('Saved.', () => appApi.saveAdvisory(project.slug, a.id, patch, amendment ? note : null));
   };
   const moves = allowedAdvisoryTransitions(a.state).filter((to) => (PUBLISH_STATES.includes(to) ? can(project.role, 'advisory:publish') : mayEdit) && to !== 'amended');
