@@ -6,6 +6,8 @@ import { importOsvFiles } from './osv-import.ts';
 
 export const OSV_FOLDER_ACTOR = 'job:import-osv';
 const STAMP_KEY = 'osv_dir_stamp';
+/** Records per transaction: smaller than the CLI's, since on PGlite each chunk's writes hold the server's only thread. */
+const JOB_CHUNK = 100;
 
 /**
  * Imports the OSV folder of EMBARGO_OSV_DIR when it changed since the last import: how a server on the embedded
@@ -32,7 +34,7 @@ export async function importOsvFolder(ctx: ServiceContext): Promise<number> {
   if (!claimed) return 0;
   if (!sourceParts(dir).length) return 0;
   try {
-    const result = await importOsvFiles(ctx.db, osvFiles(dir), { actor: OSV_FOLDER_ACTOR, now: ctx.now });
+    const result = await importOsvFiles(ctx.db, osvFiles(dir), { actor: OSV_FOLDER_ACTOR, now: ctx.now, chunkSize: JOB_CHUNK });
     return result.imported + result.updated;
   } catch (e) {
     await ctx.db.updateTable('settings').set({ value: before?.value ?? '' }).where('key', '=', STAMP_KEY).where('value', '=', value).execute();
