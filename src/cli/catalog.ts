@@ -153,7 +153,7 @@ export const CATALOG: CatalogEntry[] = [
   {
     name: 'scan',
     term: 'scan [options] <paths...>',
-    description: 'check lockfiles and SBOMs against a local OSV database; exit 0 when clean, 1 on findings, 2 on an input error',
+    description: 'check lockfiles and SBOMs against a local OSV database; exit 0 when clean, 1 on findings, 2 on an input error or an ecosystem the OSV data has no records of',
     // registerScanCommand adds the command to the program it is given; take it from a scratch one.
     load: async () => (await import('./commands/scan.ts')).registerScanCommand(new Command()).commands[0] as Command,
   },

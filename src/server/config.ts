@@ -26,6 +26,8 @@ export interface Config {
   logLevel: string;
   sessionMaxAgeSeconds: number;
   policyDir: string | undefined;
+  /** A folder of OSV exports the server imports while it runs (the osv-folder job); undefined: none. */
+  osvDir: string | undefined;
   /** Whether this process runs the background jobs (EMBARGO_JOBS=off to leave them to other instances). */
   jobs: boolean;
   /** Advisory mailing-list subscription attempts per client per hour. */
@@ -61,6 +63,7 @@ export const ENV_DOC: Record<string, string> = {
   EMBARGO_LOG_LEVEL: 'pino log level (default info)',
   EMBARGO_SESSION_MAX_AGE_SECONDS: 'maintainer session lifetime (default 43200, 12 hours)',
   EMBARGO_POLICY_DIR: 'load or update every *.yaml policy in this folder at start-up',
+  EMBARGO_OSV_DIR: "a folder of OSV data (osv.dev's <ecosystem>/all.zip exports, zips or folders of .json) the server imports for API scans whenever it changes, checked every 10 minutes",
   EMBARGO_JOBS: '"off" disables background jobs (outbox, reminders, scheduled publication) in this process (default on)',
   EMBARGO_SUBSCRIBE_RATE_LIMIT: 'advisory mailing-list subscription attempts per client per hour (default 10)',
   EMBARGO_CVE_ORG_ID: "your CNA's organisation UUID, written into CVE JSON 5 exports of advisories (optional)",
@@ -164,6 +167,7 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: env.EMBARGO_LOG_LEVEL || 'info',
     sessionMaxAgeSeconds: parseIntEnv(env, 'EMBARGO_SESSION_MAX_AGE_SECONDS', 43200, problems),
     policyDir: env.EMBARGO_POLICY_DIR || undefined,
+    osvDir: env.EMBARGO_OSV_DIR || undefined,
     jobs: env.EMBARGO_JOBS !== 'off',
     subscribeRateLimit: parseIntEnv(env, 'EMBARGO_SUBSCRIBE_RATE_LIMIT', 10, problems),
     parseWorkers: parseIntEnv(env, 'EMBARGO_PARSE_WORKERS', 2, problems),

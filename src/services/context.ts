@@ -30,4 +30,6 @@ export interface ServiceContext {
   parsers: ParsePool;
   /** How this process sends mail; null where it sends none (CLI commands: their outbox rows wait for a server). */
   mail: MailSettings | null;
+  /** EMBARGO_OSV_DIR: OSV data the server imports while it runs (jobs/osv-folder.ts); null: none configured. */
+  osvDir: string | null;
 }

@@ -34,7 +34,10 @@ export type CvssScore = Pick<CvssScoreJson, 'version' | 'vector' | 'score' | 'se
 export type ExportFormat = 'osv' | 'cve' | 'csaf';
 
 /** The editable part of an advisory, as PUT …/advisories/:id takes it. */
-export type AdvisoryPatch = Partial<Pick<Advisory, 'title' | 'summary' | 'details' | 'cwe_ids' | 'cvss' | 'affected' | 'references' | 'credits' | 'cve_id' | 'embargo_until'>>;
+export type AdvisoryPatch = Partial<Pick<Advisory, 'title' | 'summary' | 'details' | 'cwe_ids' | 'cvss' | 'affected' | 'references' | 'credits' | 'cve_id' | 'embargo_until'>> & {
+  /** true: take the report's embargo date and follow it. */
+  embargo_follows_report?: boolean;
+};
 
 // ---- Session expiry ----
 
@@ -136,6 +139,7 @@ export const appApi = {
   advisory: (slug: string, id: string) => call<AdvisoryView>(advisory(slug, id)),
   saveAdvisory: (slug: string, id: string, patch: AdvisoryPatch, note: string | null = null) =>
     call<AdvisoryView>(advisory(slug, id), { method: 'PUT', json: { ...patch, ...(note ? { note } : {}) } }),
-  moveAdvisory: (slug: string, id: string, to: AdvisoryState) => call<AdvisoryView>(`${advisory(slug, id)}/transitions`, { json: { to } }),
+  moveAdvisory: (slug: string, id: string, to: AdvisoryState, summary: string | null = null) =>
+    call<AdvisoryView>(`${advisory(slug, id)}/transitions`, { json: { to, ...(summary ? { summary } : {}) } }),
   exportAdvisory: (slug: string, id: string, format: ExportFormat) => call<unknown>(`${advisory(slug, id)}?format=${format}`),
 };

@@ -20,6 +20,16 @@ export interface ProjectsTable {
   hosts: Json<string[]>;
   created_at: CreatedAt;
   updated_at: Timestamp;
+  /** The current version of its SLA promises (migration 0018, `policy_versions`). */
+  sla_version: Generated<number>;
+}
+
+/** One version of a project's SLA promises (`{response, disclosure}`), saved at `effective_at` (migration 0018). */
+export interface PolicyVersionsTable {
+  project_id: string;
+  version: number;
+  sla: Json<unknown>;
+  effective_at: Timestamp;
 }
 
 /** An address, host or tracking prefix held by one project instance-wide (migration 0009). */
@@ -168,6 +178,8 @@ export interface ReportsTable extends ReportPgpColumns {
   queue_key: Generated<number>;
   /** The moment the index was computed for: what a waiting (paused) clock's time left and due time are as of. */
   queue_indexed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** The version of the project's SLA promises it was submitted under (migration 0018): kept as made. */
+  policy_version: Generated<number>;
 }
 
 /** One outstanding deadline of an open report, in the SLA view's order (migration 0011): derived like the queue index. */
@@ -310,6 +322,7 @@ export interface ScanReportsTable {
 
 export interface Database extends AdvisoryTables, PgpTables, MailTables, RecognitionTables, SsoTables {
   projects: ProjectsTable;
+  policy_versions: PolicyVersionsTable;
   project_claims: ProjectClaimsTable;
   users: UsersTable;
   memberships: MembershipsTable;

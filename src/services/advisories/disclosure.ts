@@ -52,18 +52,21 @@ export async function afterPublication(
   ctx: ServiceContext,
   tx: Tx,
   project: ProjectRecord,
-  publication: { row: { public_id: string; report_id: string | null }; advisory: Advisory; actorLabel: string; at: Date },
+  publication: { row: { public_id: string; report_id: string | null }; advisory: Advisory; actorLabel: string; at: Date; datedAt: Date },
 ): Promise<void> {
-  const { row, advisory, actorLabel, at: now } = publication;
+  const { row, advisory, actorLabel, at: now, datedAt } = publication;
   if (!row.report_id) return;
   const report = await tx.selectFrom('reports').selectAll().where('id', '=', row.report_id).forUpdate().executeTakeFirst();
   if (!report) return;
-  if (report.state === 'fixed') {
+  // A fixed report, or one the maintainers decided not to fix, is disclosed by its advisory (its reason stays on record).
+  if (report.state === 'fixed' || (report.state === 'rejected' && report.rejection_reason === 'wont-fix')) {
+    const from = report.state;
     await tx.updateTable('reports').set({ state: 'disclosed', updated_at: now }).where('id', '=', report.id).execute();
-    await recordEvent(tx, report.id, { kind: 'state', at: now.toISOString(), to: 'disclosed' }, actorLabel);
+    // Dated like the publication: a scheduled one at its instant (SCHEDULE_GRACE_MS), so it meets the agreed date.
+    await recordEvent(tx, report.id, { kind: 'state', at: datedAt.toISOString(), to: 'disclosed' }, actorLabel);
     await appendAudit(
       tx,
-      { actor: actorLabel, action: 'report.transition', projectId: project.id, reportId: report.id, data: { from: 'fixed', to: 'disclosed', reason: null, duplicate_of: null, advisory: row.public_id } },
+      { actor: actorLabel, action: 'report.transition', projectId: project.id, reportId: report.id, data: { from, to: 'disclosed', reason: null, duplicate_of: null, advisory: row.public_id } },
       now,
     );
   }
