@@ -36,3 +36,26 @@ export function uiPath(pattern: string, params: Record<string, string>): string 
 
 /** The reporter's private link: the styled status page with the token in the fragment. */
 export const reporterStatusPath = (slug: string, token: string): string => `${uiPath(UI_ROUTES.reporterStatus, { slug })}#${token}`;
+
+/** A link of a project's public navigation; `server` pages are rendered by the server, not routed by the UI. */
+export interface PublicNavItem {
+  to: string;
+  label: string;
+  server: boolean;
+}
+
+/**
+ * The one navigation of a project's public pages, UI and server-rendered alike: policy, report form, advisories,
+ * their Atom feed, the Hall of Fame (when the policy keeps one) and advisories by mail.
+ */
+export function projectPublicNav(slug: string, opts: { hallOfFame: boolean }): PublicNavItem[] {
+  const s = encodeURIComponent(slug);
+  return [
+    { to: uiPath(UI_ROUTES.policyPage, { slug }), label: 'Security policy', server: false },
+    { to: uiPath(UI_ROUTES.reportForm, { slug }), label: 'Report a vulnerability', server: false },
+    { to: `/projects/${s}/advisories`, label: 'Advisories', server: true },
+    { to: `/projects/${s}/advisories.atom`, label: 'Atom feed', server: true },
+    ...(opts.hallOfFame ? [{ to: `/projects/${s}/hall-of-fame`, label: 'Hall of Fame', server: true }] : []),
+    { to: `/projects/${s}/mailing-list`, label: 'Advisories by mail', server: true },
+  ];
+}

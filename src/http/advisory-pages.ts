@@ -8,6 +8,7 @@ import MarkdownIt from 'markdown-it';
 import { cvssTexts, cweName, deriveBranchRanges, branchStatusText, type Advisory } from '../core/advisories/index.ts';
 import type { ProjectRecord } from '../services/projects/projects.ts';
 import { escapeHtml } from './html.ts';
+import { publicPage } from './public-page.ts';
 
 const md = new MarkdownIt({ html: false, linkify: true, typographer: false });
 // Remote images would be a tracking pixel (and the CSP blocks them anyway): none are rendered.
@@ -38,15 +39,10 @@ export const advisoryPath = (slug: string, id: string): string => `${advisoryLis
 const date = (iso: string | null): string => (iso ? escapeHtml(iso.slice(0, 10)) : '');
 const stateLabel: Record<string, string> = { published: 'Published', amended: 'Amended', withdrawn: 'Withdrawn' };
 
-function shell(title: string, body: string, feedUrl: string): string {
-  return (
-    `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">` +
-    `<meta name="referrer" content="no-referrer"><title>${escapeHtml(title)}</title>` +
-    `<link rel="stylesheet" href="/advisories.css">` +
-    `<link rel="alternate" type="application/atom+xml" title="Advisories feed" href="${escapeHtml(feedUrl)}">` +
-    `</head><body>${body}</body></html>\n`
-  );
-}
+const feedLink = (feedUrl: string) => `<link rel="alternate" type="application/atom+xml" title="Advisories feed" href="${escapeHtml(feedUrl)}">`;
+
+/** A table that scrolls inside its own region on a narrow screen (keyboard-reachable), never the page sideways. */
+const scrollTable = (label: string, table: string) => `<div class="table-wrap" role="region" aria-label="${escapeHtml(label)}" tabindex="0">${table}</div>`;
 
 export function renderAdvisoryList(project: ProjectRecord, advisories: Advisory[], feedUrl: string): string {
   const rows = advisories
@@ -58,18 +54,23 @@ export function renderAdvisoryList(project: ProjectRecord, advisories: Advisory[
         `<td class="state-${escapeHtml(a.state)}">${escapeHtml(stateLabel[a.state] ?? a.state)}</td></tr>`,
     )
     .join('');
-  return shell(
-    `Security advisories · ${project.name}`,
-    `<main><h1>${escapeHtml(project.name)} security advisories</h1>` +
+  return publicPage({
+    title: `Security advisories · ${project.name}`,
+    project,
+    current: advisoryListPath(project.slug),
+    head: feedLink(feedUrl),
+    body:
+      `<h1>${escapeHtml(project.name)} security advisories</h1>` +
       `<p><a href="${escapeHtml(feedUrl)}">Atom feed</a> · <a href="${escapeHtml(`/projects/${project.slug}/mailing-list`)}">Get advisories by email</a>` +
       (project.policy.recognition.hall_of_fame ? ` · <a href="${escapeHtml(`/projects/${project.slug}/hall-of-fame`)}">Hall of Fame</a>` : '') +
       `</p>` +
       (rows
-        ? `<table><thead><tr><th>Advisory</th><th>Title</th><th>CVE</th><th>Severity</th><th>Published</th><th>Status</th></tr></thead><tbody>${rows}</tbody></table>`
-        : '<p>No advisories have been published.</p>') +
-      `</main>`,
-    feedUrl,
-  );
+        ? scrollTable(
+            'Published advisories',
+            `<table><thead><tr><th>Advisory</th><th>Title</th><th>CVE</th><th>Severity</th><th>Published</th><th>Status</th></tr></thead><tbody>${rows}</tbody></table>`,
+          )
+        : '<p>No advisories have been published.</p>'),
+  });
 }
 
 /** The page body shared by the HTML page and the feed's entry content. */
@@ -97,7 +98,7 @@ export function advisoryBody(project: ProjectRecord, a: Advisory): string {
         .join('');
       return (
         `<h3>${escapeHtml(p.package)} <small>(${escapeHtml(p.ecosystem)})</small></h3>` +
-        `<table><thead><tr><th>Branch</th><th>Status</th><th>Affected from</th><th>Fixed in</th></tr></thead><tbody>${rows}</tbody></table>`
+        scrollTable(`Affected versions of ${p.package}`, `<table><thead><tr><th>Branch</th><th>Status</th><th>Affected from</th><th>Fixed in</th></tr></thead><tbody>${rows}</tbody></table>`)
       );
     })
     .join('');
@@ -116,7 +117,8 @@ export function advisoryBody(project: ProjectRecord, a: Advisory): string {
     `<h2>Affected versions</h2>${products}` +
     (references ? `<h2>References</h2><ul>${references}</ul>` : '') +
     (credits ? `<h2>Credits</h2><ul>${credits}</ul>` : '') +
-    `<h2>Revision history</h2><table><thead><tr><th>Revision</th><th>Date</th><th>Change</th></tr></thead><tbody>${revisions}</tbody></table>`
+    `<h2>Revision history</h2>` +
+    scrollTable('Revision history', `<table><thead><tr><th>Revision</th><th>Date</th><th>Change</th></tr></thead><tbody>${revisions}</tbody></table>`)
   );
 }
 
@@ -126,14 +128,16 @@ export function renderAdvisoryPage(project: ProjectRecord, a: Advisory, urls: Pa
     ...(urls.cve ? [`<li><a href="${escapeHtml(urls.cve)}" type="application/json">CVE JSON 5</a></li>`] : []),
     `<li><a href="${escapeHtml(urls.csaf)}" type="application/json">CSAF 2.0</a></li>`,
   ].join('');
-  return shell(
-    `${a.id}: ${a.title} · ${project.name}`,
-    `<main><p><a href="${escapeHtml(urls.list)}">${escapeHtml(project.name)} security advisories</a></p>` +
+  return publicPage({
+    title: `${a.id}: ${a.title} · ${project.name}`,
+    project,
+    head: feedLink(urls.feed),
+    body:
+      `<p><a href="${escapeHtml(urls.list)}">${escapeHtml(project.name)} security advisories</a></p>` +
       `<h1>${escapeHtml(a.title)}</h1>` +
       advisoryBody(project, a) +
-      `<h2>Machine-readable</h2><ul>${formats}</ul></main>`,
-    urls.feed,
-  );
+      `<h2>Machine-readable</h2><ul>${formats}</ul>`,
+  });
 }
 
 /** XML 1.0 text: escaped, and without the control characters XML cannot carry at all. */
@@ -181,9 +185,10 @@ export function renderAtomFeed(project: ProjectRecord, advisories: Advisory[], b
 }
 
 /** The pages' stylesheet (served as a file: the CSP forbids inline styles). */
-export const ADVISORY_CSS = `body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.5;color:#1b1b1b}
-table{border-collapse:collapse;margin:0.5rem 0 1rem}th,td{border:1px solid #ccc;padding:0.25rem 0.5rem;text-align:left;vertical-align:top}
-dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:0.25rem 1rem}dt{font-weight:600}dd{margin:0}
-code{font-size:0.9em;word-break:break-all}.withdrawn{border:2px solid #b00020;padding:0.5rem}.branch-fixed{color:#0a6b2c}
-.branch-affected,.branch-wont-fix{color:#b00020}.details pre{overflow-x:auto;background:#f4f4f4;padding:0.5rem}
+export const ADVISORY_CSS = `dl.facts{display:grid;grid-template-columns:max-content minmax(0,1fr);gap:0.25rem 1rem}dl.facts dt{font-weight:600}dl.facts dd{margin:0}
+code{font-size:0.9em;overflow-wrap:anywhere}.withdrawn{border:2px solid #b3261e;padding:0.5rem}.branch-fixed{color:#135e2b}
+.branch-affected,.branch-wont-fix{color:#b3261e}.details pre{overflow-x:auto;background:#f4f6f8;padding:0.5rem}
+form label{display:block;margin:0.5rem 0}form input[type=email]{font:inherit;padding:0.4rem;max-width:100%;width:20rem}
+form button{font:inherit;padding:0.4rem 1rem;border:2px solid #1f3a5f;border-radius:6px;background:#1f3a5f;color:#fff;cursor:pointer}
+ol.hall-of-fame>li{margin-bottom:1rem}
 `;

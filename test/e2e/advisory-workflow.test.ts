@@ -95,6 +95,8 @@ describe('advisory embargo and withdrawal in the browser', () => {
       await p.getByRole('button', { name: 'Move to published' }).click();
       await p.getByRole('status').filter({ hasText: 'Moved to published.' }).waitFor();
       await p.locator('.badge.state--published').waitFor();
+      // The published advisory links to its public page.
+      assert.equal(await p.getByRole('link', { name: 'Public page' }).getAttribute('href'), `/projects/${SLUG}/advisories/${a.id}`);
     });
   });
 

@@ -1,8 +1,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { validateXML } from 'xmllint-wasm';
+import { readFileSync } from 'node:fs';
+import { assertGolden } from '../support/golden.ts';
 import { ENGINES, startTestRuntime, type TestServer } from '../support/harness.ts';
 import { seedWorld, type World } from '../support/fixtures.ts';
 import { advisoryContent, api, ADV, createAdvisory, move } from '../support/advisory-fixtures.ts';
@@ -12,19 +13,9 @@ import { advisoryContent, api, ADV, createAdvisory, move } from '../support/advi
  * rewrites them (review the diff before committing it).
  */
 const GOLDEN = join(import.meta.dirname, '..', 'fixtures', 'golden', 'advisories');
-const UPDATE = process.env.UPDATE_GOLDEN === '1';
 const HOUR = 3_600_000;
 
-function golden(name: string, actual: string): void {
-  const file = join(GOLDEN, name);
-  if (UPDATE || !existsSync(file)) {
-    if (!UPDATE) assert.fail(`${file} is missing: run with UPDATE_GOLDEN=1 to write it`);
-    mkdirSync(GOLDEN, { recursive: true });
-    writeFileSync(file, actual);
-    return;
-  }
-  assert.equal(actual, readFileSync(file, 'utf8'), `${name} differs from its golden file (UPDATE_GOLDEN=1 rewrites it)`);
-}
+const golden = (name: string, actual: string): void => assertGolden(join(GOLDEN, name), actual);
 
 const FIXED = advisoryContent({
   details: [

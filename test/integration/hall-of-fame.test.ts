@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { assertGolden } from '../support/golden.ts';
 import { ENGINES, startTestRuntime, type TestServer } from '../support/harness.ts';
 import { examplePolicy, REPO, seedWorld, type World } from '../support/fixtures.ts';
 import { advisoryContent, createAdvisory, move, publishedAdvisory } from '../support/advisory-fixtures.ts';
@@ -10,16 +10,6 @@ import { savePolicy } from '../../src/services/projects/projects.ts';
 const GOLDEN = join(REPO, 'test', 'fixtures', 'golden', 'hall-of-fame', 'privastream.html');
 const DAY = 86_400_000;
 
-/** Compares with the stored page; `UPDATE_GOLDEN=1` rewrites it (review the diff before committing). */
-function assertGolden(file: string, actual: string): void {
-  if (process.env.UPDATE_GOLDEN === '1' || !existsSync(file)) {
-    if (process.env.UPDATE_GOLDEN !== '1') assert.fail(`missing golden file ${file}: run with UPDATE_GOLDEN=1 once and review it`);
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, actual);
-    return;
-  }
-  assert.equal(actual, readFileSync(file, 'utf8'), `${file} differs (UPDATE_GOLDEN=1 rewrites it)`);
-}
 
 const credits = (...list: Array<[string | null, string]>) => ({ credits: list.map(([name, type]) => ({ name, type })) });
 

@@ -5,7 +5,8 @@ import type { ServiceContext } from '../../services/context.ts';
 import { readHallOfFame } from '../../services/recognition/hall-of-fame.ts';
 import type { ProjectRecord } from '../../services/projects/projects.ts';
 import { advisoryListPath, advisoryPath } from '../advisory-pages.ts';
-import { escapeHtml, page } from '../html.ts';
+import { escapeHtml } from '../html.ts';
+import { publicPage } from '../public-page.ts';
 import { HtmlPage, SlugParams } from '../../api/schemas.ts';
 import { HallOfFameSchema } from '../../api/schemas/recognition.ts';
 
@@ -33,14 +34,16 @@ export function renderHallOfFame(project: ProjectRecord, hof: HallOfFame): strin
   const anonymous = hof.anonymousCredits
     ? `<p>With thanks also to ${plural(hof.anonymousCredits, 'reporter', 'reporters')} who chose not to be named.</p>\n`
     : '';
-  return page(
-    `Hall of Fame · ${project.name}`,
-    `<main>\n<h1>${name} Hall of Fame</h1>\n${policyText}` +
+  return publicPage({
+    title: `Hall of Fame · ${project.name}`,
+    project,
+    current: `/projects/${encodeURIComponent(project.slug)}/hall-of-fame`,
+    body:
+      `<h1>${name} Hall of Fame</h1>\n${policyText}` +
       `<p>Security researchers credited in <a href="${escapeHtml(advisoryListPath(project.slug))}">${name}'s published security advisories</a>, most advisories first.</p>\n` +
-      (entries ? `<ol>\n${entries}</ol>\n` : '<p>No published advisory credits a reporter yet.</p>\n') +
-      anonymous +
-      `</main>`,
-  );
+      (entries ? `<ol class="hall-of-fame">\n${entries}</ol>\n` : '<p>No published advisory credits a reporter yet.</p>\n') +
+      anonymous,
+  });
 }
 
 /** The public Hall of Fame: an HTML page that needs no JavaScript, and the same data as JSON. */

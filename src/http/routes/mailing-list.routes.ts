@@ -7,7 +7,8 @@ import { confirmLinkState, confirmSubscription, listSubscribers, subscribe, unsu
 import { findProject, type ProjectRecord } from '../../services/projects/projects.ts';
 import { actorLabel } from '../auth.ts';
 import { advisoryListPath } from '../advisory-pages.ts';
-import { escapeHtml, page } from '../html.ts';
+import { escapeHtml } from '../html.ts';
+import { publicPage } from '../public-page.ts';
 import { HtmlPage, Slug, SlugParams, Str } from '../../api/schemas.ts';
 import { SubscriberListSchema, SubscriptionPendingSchema } from '../../api/schemas/recognition.ts';
 import { presentSubscriber } from '../../api/present-recognition.ts';
@@ -31,7 +32,14 @@ const html = (reply: FastifyReply, status: number, title: string, project: Proje
     .status(status)
     .type('text/html; charset=utf-8')
     .header('cache-control', 'no-store')
-    .send(page(`${title} · ${project.name}`, `<main>\n<h1>${escapeHtml(title)}</h1>\n${body}\n<p><a href="${escapeHtml(advisoryListPath(project.slug))}">${escapeHtml(project.name)} security advisories</a></p>\n</main>`));
+    .send(
+      publicPage({
+        title: `${title} · ${project.name}`,
+        project,
+        current: listPath(project.slug),
+        body: `<h1>${escapeHtml(title)}</h1>\n${body}\n<p><a href="${escapeHtml(advisoryListPath(project.slug))}">${escapeHtml(project.name)} security advisories</a></p>`,
+      }),
+    );
 
 /** Every page of the list answers with this (200; 4xx pages with the same layout say what went wrong). */
 const Page = { 200: HtmlPage('an HTML page') } as const;

@@ -2,20 +2,20 @@ import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typ
 import { isDomainError } from '../../core/errors.ts';
 import type { ServiceContext } from '../../services/context.ts';
 import { addReporterMessage, reporterPageOf } from '../../services/reports/index.ts';
-import { page } from '../html.ts';
+import { publicPage } from '../public-page.ts';
 import { readMultipart } from '../multipart.ts';
 import { HtmlPage, NoBody, Str, TokenParams } from '../../api/schemas.ts';
 
 /** What a link that opens no report shows: words, not an error code, styled like the public pages. */
 const noReport = (): string =>
-  page(
-    'No report matches this link',
-    `<main><h1>No report matches this link</h1>` +
+  publicPage({
+    title: 'No report matches this link',
+    body:
+      `<h1>No report matches this link</h1>` +
       `<p>Check that you copied the whole link from the mail you received when you sent your report: it ends with a long code.</p>` +
       `<p>If it still does not open, write to the project's security contact and give your tracking ID.</p>` +
-      `<p><a href="/">Embargo home</a></p></main>`,
-    { stylesheet: '/advisories.css' },
-  );
+      `<p><a href="/">Embargo home</a></p>`,
+  });
 
 /**
  * The private link of mails sent before the styled page (`/reporter/{token}`) redirects to it

@@ -4,16 +4,11 @@ import fastifyStatic from '@fastify/static';
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
 import { page } from '../html.ts';
+import { DEFAULT_WEB_ROOT } from '../public-page.ts';
 import { HtmlPage, SlugParams } from '../../api/schemas.ts';
 import { IntakeLimitsSchema } from '../../api/schemas/projects.ts';
 
-/**
- * Where `npm run build:web` (vite.config.ts) writes the UI bundle: dist/web of this checkout or package. Run from
- * source (tsx) this module is src/http/routes/; in the build (scripts/build.ts) it is part of a file in dist/app/.
- */
-export const DEFAULT_WEB_ROOT = import.meta.filename.endsWith('.ts')
-  ? join(import.meta.dirname, '..', '..', '..', 'dist', 'web')
-  : join(import.meta.dirname, '..', 'web');
+export { DEFAULT_WEB_ROOT };
 
 export interface WebOptions {
   /** The built UI (index.html + assets/); defaults to dist/web of this checkout. */

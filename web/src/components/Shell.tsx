@@ -4,6 +4,8 @@ import { Link, useLocation } from '../router.tsx';
 export interface NavItem {
   to: string;
   label: string;
+  /** A page the server renders (advisories, Hall of Fame, mailing list): a plain link, not routed in the browser. */
+  server?: boolean;
 }
 
 /**
@@ -37,9 +39,13 @@ export function Shell({ nav, children }: { nav: NavItem[]; children: ReactNode }
               <ul>
                 {nav.map((item) => (
                   <li key={item.to}>
-                    <Link to={item.to} aria-current={location.pathname === item.to ? 'page' : undefined}>
-                      {item.label}
-                    </Link>
+                    {item.server ? (
+                      <a href={item.to}>{item.label}</a>
+                    ) : (
+                      <Link to={item.to} aria-current={location.pathname === item.to ? 'page' : undefined}>
+                        {item.label}
+                      </Link>
+                    )}
                   </li>
                 ))}
               </ul>

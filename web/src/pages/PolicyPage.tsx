@@ -2,6 +2,7 @@ import { lazy, Suspense, type ReactNode } from 'react';
 import { api, type Policy, type ProjectInfo } from '../api.ts';
 
 type ProjectKey = NonNullable<ProjectInfo['pgp_key']>;
+import { TableWrap } from '../components/TableWrap.tsx';
 import { ProjectLayout } from '../components/PublicLayout.tsx';
 import { ErrorMessage, Loading } from '../components/Status.tsx';
 import { TableHead } from '../components/TableHead.tsx';
@@ -106,7 +107,7 @@ function PolicyView({ slug, name, policy, projectKey }: { slug: string; name: st
         {policy.supported_versions.length === 0 ? (
           <p>The policy lists no versions.</p>
         ) : (
-          <div className="table-wrap">
+          <TableWrap label="Supported versions">
             <table>
               <TableHead columns={['Version', 'Security fixes', 'Note']} />
               <tbody>
@@ -121,7 +122,7 @@ function PolicyView({ slug, name, policy, projectKey }: { slug: string; name: st
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableWrap>
         )}
       </section>
 
@@ -207,7 +208,7 @@ function PolicyView({ slug, name, policy, projectKey }: { slug: string; name: st
 
       <section aria-labelledby="response">
         <h2 id="response">Response times</h2>
-        <div className="table-wrap">
+        <TableWrap label="Response times">
           <table>
             <TableHead columns={['Step', 'Deadline', 'Promise']} />
             <tbody>
@@ -224,7 +225,7 @@ function PolicyView({ slug, name, policy, projectKey }: { slug: string; name: st
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
         <p className="field__hint">
           Times are counted in the {r.timezone} time zone{usesBusinessDays(r) ? '; business days exclude weekends and the policy\'s holidays' : ''}.
         </p>
@@ -261,7 +262,7 @@ function PolicyView({ slug, name, policy, projectKey }: { slug: string; name: st
         <section aria-labelledby="bounty">
           <h2 id="bounty">Bounty</h2>
           {bounty.condition && <p>Paid {bounty.condition}.</p>}
-          <div className="table-wrap">
+          <TableWrap label="Bounty rewards">
             <table>
               <TableHead columns={['Severity', `Reward (${bounty.currency})`, 'Also']} />
               <tbody>
@@ -285,7 +286,7 @@ function PolicyView({ slug, name, policy, projectKey }: { slug: string; name: st
                 })}
               </tbody>
             </table>
-          </div>
+          </TableWrap>
           {bounty.note && <p>{bounty.note}</p>}
         </section>
       )}

@@ -1,6 +1,7 @@
 import { Fragment, useState, type FormEvent } from 'react';
 import { api, ApiError, type Deadline, type IntakeLimits, type ReporterView, type ThreadAttachment } from '../api.ts';
 import { FilePicker, filesProblem } from '../components/FilePicker.tsx';
+import { TableWrap } from '../components/TableWrap.tsx';
 import { ProjectLayout } from '../components/PublicLayout.tsx';
 import { ErrorMessage, Loading } from '../components/Status.tsx';
 import { TableHead } from '../components/TableHead.tsx';
@@ -145,7 +146,7 @@ function StatusView({ token, view, limits, onChange }: { token: string; view: Re
         {view.deadlines.length === 0 ? (
           <p>No deadline is open.</p>
         ) : (
-          <div className="table-wrap">
+          <TableWrap label="What the team promised you">
             <table>
               <TableHead columns={['Promise', 'Due', 'Status']} />
               <tbody>
@@ -154,7 +155,7 @@ function StatusView({ token, view, limits, onChange }: { token: string; view: Re
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableWrap>
         )}
       </section>
 

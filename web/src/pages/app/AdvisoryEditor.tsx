@@ -13,6 +13,9 @@ import { can } from '../../../../src/core/access/permissions.ts';
 import { allowedAdvisoryTransitions, EDITABLE_STATES } from '../../../../src/core/advisories/states.ts';
 import type { AdvisoryState } from '../../../../src/core/advisories/types.ts';
 
+/** States in which the advisory has a public page. */
+const PUBLIC_STATES = new Set(['published', 'amended', 'withdrawn']);
+
 export function AdvisoryEditorPage({ slug, id }: { slug: string; id: string }) {
   return <MemberProjectLayout slug={slug}>{(project) => <Editor project={project} id={id} />}</MemberProjectLayout>;
 }
@@ -132,6 +135,13 @@ function EditorForm({ project, view, branches, onChange, message, setMessage }: 
       </h1>
       <p>
         <span className={`badge state state--${a.state}`}>{humanize(a.state)}</span> <span className="muted">revision {view.revision}</span>
+        {PUBLIC_STATES.has(a.state) && (
+          <>
+            {' · '}
+            {/* A page the server renders: a plain link, not routed in the browser. */}
+            <a href={`/projects/${encodeURIComponent(project.slug)}/advisories/${encodeURIComponent(a.id)}`}>Public page</a>
+          </>
+        )}
       </p>
       {message && (
         <p className={message.ok ? 'notice notice--ok' : 'notice notice--error'} role={message.ok ? 'status' : 'alert'}>

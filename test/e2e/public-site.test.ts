@@ -1,0 +1,113 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Page } from 'playwright-core';
+import { checkAtBothWidths, launchBrowser, withGuardedPage, type E2eBrowser, type GuardedPage } from './support/browser.ts';
+import { startE2eServer, type E2eServer, type Maintainer } from './support/server.ts';
+import { chatterReport, submitReport } from './support/dashboard.ts';
+import { advisoryContent } from '../support/advisory-fixtures.ts';
+
+/**
+ * The public site reads as one product (issue 17): every public page — home, policy, report form, reporter status,
+ * advisories list and page, Hall of Fame, mailing list, a reporter link that opens nothing — has the same frame
+ * (header, project navigation, footer) and the UI's style sheet, whether the UI or the server renders it; no page
+ * scrolls sideways on a 375 px phone, and no table breaks a word in the middle ("Acknow/ledgem/ent").
+ */
+const CHATTER = 'personal-chatter';
+const PRIVA = 'privastream';
+let server: E2eServer;
+let chromium: E2eBrowser;
+let admin: Maintainer;
+let advisoryId = '';
+let chatterToken = '';
+
+before(async () => {
+  const [s, c] = await Promise.all([startE2eServer([CHATTER, PRIVA]), launchBrowser()]);
+  [server, chromium] = [s, c];
+  admin = await server.addMaintainer(PRIVA, 'admin', 'pat.public@example.org', 'Pat Public');
+  const created = await server.api<{ advisory: { id: string } }>(admin.token, 'POST', `/api/v1/projects/${PRIVA}/advisories`, advisoryContent());
+  advisoryId = created.advisory.id;
+  for (const to of ['in-review', 'published']) await server.api(admin.token, 'POST', `/api/v1/projects/${PRIVA}/advisories/${advisoryId}/transitions`, { to });
+  chatterToken = (await submitReport(server, CHATTER, chatterReport('Stored XSS in display names'))).reporter_token;
+});
+
+after(async () => {
+  await chromium?.close();
+  await server?.stop();
+});
+
+const withPage = (fn: (g: GuardedPage) => Promise<void>) => withGuardedPage(chromium.browser, server.baseUrl, fn);
+
+/** Words of table cells that the browser laid out on more than one line (a word broken in the middle). */
+async function brokenWords(p: Page): Promise<string[]> {
+  // A string, evaluated in the page: the test's own TypeScript has no DOM types.
+  return (await p.evaluate(`(() => {
+    const broken = [];
+    for (const cell of document.querySelectorAll('td, th')) {
+      const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        for (const m of (node.textContent || '').matchAll(/[A-Za-z]{6,}/g)) {
+          const range = document.createRange();
+          range.setStart(node, m.index);
+          range.setEnd(node, m.index + m[0].length);
+          const lines = new Set(Array.from(range.getClientRects()).map((r) => Math.round(r.top)));
+          if (lines.size > 1) broken.push(m[0]);
+        }
+      }
+    }
+    return broken;
+  })()`)) as string[];
+}
+
+/** The frame every public page shares, and the UI's style sheet applied (the header's colour). */
+async function expectFrame(p: Page, nav: string[]): Promise<void> {
+  const links = await p.getByRole('navigation', { name: 'Main' }).getByRole('link').allTextContents();
+  assert.deepEqual(links, nav, `navigation of ${p.url()}`);
+  const headerColour = await p.evaluate(`getComputedStyle(document.querySelector('header.site-header')).backgroundColor`);
+  assert.equal(headerColour, 'rgb(31, 58, 95)', `UI style sheet on ${p.url()}`);
+  await p.getByRole('contentinfo').getByText('Coordinated vulnerability disclosure with').waitFor();
+}
+
+const CHATTER_NAV = ['Security policy', 'Report a vulnerability', 'Advisories', 'Atom feed', 'Hall of Fame', 'Advisories by mail'];
+const PRIVA_NAV = ['Security policy', 'Report a vulnerability', 'Advisories', 'Atom feed', 'Advisories by mail'];
+
+describe('one design for every public page', () => {
+  const pages: Array<{ name: string; path: () => string; heading: RegExp; nav: string[] }> = [
+    { name: 'public-policy', path: () => `/p/${CHATTER}`, heading: /Personal Chatter/, nav: CHATTER_NAV },
+    { name: 'public-report-form', path: () => `/p/${CHATTER}/report`, heading: /Report a vulnerability/, nav: CHATTER_NAV },
+    { name: 'public-status', path: () => `/p/${CHATTER}/status#${chatterToken}`, heading: /Stored XSS in display names/, nav: CHATTER_NAV },
+    { name: 'public-advisories', path: () => `/projects/${PRIVA}/advisories`, heading: /security advisories/, nav: PRIVA_NAV },
+    { name: 'public-advisory', path: () => `/projects/${PRIVA}/advisories/${advisoryId}`, heading: /.+/, nav: PRIVA_NAV },
+    { name: 'public-hall-of-fame', path: () => `/projects/${CHATTER}/hall-of-fame`, heading: /Hall of Fame/, nav: CHATTER_NAV },
+    { name: 'public-mailing-list', path: () => `/projects/${CHATTER}/mailing-list`, heading: /Security advisories by mail/, nav: CHATTER_NAV },
+  ];
+  for (const page of pages) {
+    test(`${page.name}: the shared frame and navigation, no sideways scroll, whole words in tables`, async () => {
+      await withPage(async (g) => {
+        const p = g.page;
+        await p.goto(page.path());
+        await p.getByRole('heading', { level: 1, name: page.heading }).waitFor();
+        // The UI's navigation appears once the project is read (the Hall of Fame link depends on its policy).
+        if (page.nav.includes('Hall of Fame')) await p.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Hall of Fame' }).waitFor();
+        await expectFrame(p, page.nav);
+        assert.deepEqual(await checkAtBothWidths(p, page.name), []);
+        await p.setViewportSize({ width: 375, height: 900 });
+        assert.deepEqual(await brokenWords(p), [], `words broken mid-word in ${page.name} tables at 375 px`);
+      });
+    });
+  }
+
+  test('home, and a reporter link that opens nothing, have the same frame', async () => {
+    await withPage(async (g) => {
+      const p = g.page;
+      g.expectConsole(/status of 404/);
+      await p.goto('/');
+      await p.getByRole('heading', { level: 1 }).waitFor();
+      await expectFrame(p, ['Projects']);
+      assert.deepEqual(await checkAtBothWidths(p, 'public-home'), []);
+      await p.goto('/reporter/this-link-was-cut-short-000000');
+      await p.getByRole('heading', { level: 1, name: 'No report matches this link' }).waitFor();
+      await expectFrame(p, ['Projects']);
+      assert.deepEqual(await checkAtBothWidths(p, 'public-no-report'), []);
+    });
+  });
+});
