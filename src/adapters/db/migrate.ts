@@ -11,6 +11,7 @@ import * as claims from './migrations/0009-claims.ts';
 import * as invitations from './migrations/0010-invitations.ts';
 import * as queueIndex from './migrations/0011-queue-index.ts';
 import * as access from './migrations/0012-access.ts';
+import * as webhooks from './migrations/0015-webhooks.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
@@ -25,6 +26,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0010-invitations': invitations,
   '0011-queue-index': queueIndex,
   '0012-access': access,
+  '0015-webhooks': webhooks,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

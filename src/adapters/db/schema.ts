@@ -2,6 +2,7 @@ import type { AdvisoryTables } from './schema-advisories.ts';
 import type { PgpTables, ReportPgpColumns } from './schema-pgp.ts';
 import type { MailTables } from './schema-mail.ts';
 import type { RecognitionTables } from './schema-recognition.ts';
+import type { NotifyTables } from './schema-notify.ts';
 import type { ColumnType, Generated } from 'kysely';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -266,7 +267,7 @@ export interface ScanReportsTable {
   created_at: Timestamp;
 }
 
-export interface Database extends AdvisoryTables, PgpTables, MailTables, RecognitionTables {
+export interface Database extends AdvisoryTables, PgpTables, MailTables, RecognitionTables, NotifyTables {
   projects: ProjectsTable;
   project_claims: ProjectClaimsTable;
   users: UsersTable;

@@ -9,6 +9,7 @@ import type { ServiceContext, Tx } from '../context.ts';
 import { queueAdvisoryPublished } from '../mail/notify.ts';
 import type { ProjectRecord } from '../projects/projects.ts';
 import { recordEvent } from '../reports/events.ts';
+import { raiseEvent, reportRef } from '../events/raise.ts';
 
 /** Public page of an advisory. */
 export const advisoryUrl = (publicUrl: string, projectSlug: string, publicId: string): string =>
@@ -55,9 +56,12 @@ export async function afterPublication(
   publication: { row: { public_id: string; report_id: string | null }; advisory: Advisory; actorLabel: string; at: Date },
 ): Promise<void> {
   const { row, advisory, actorLabel, at: now } = publication;
-  if (!row.report_id) return;
-  const report = await tx.selectFrom('reports').selectAll().where('id', '=', row.report_id).forUpdate().executeTakeFirst();
-  if (!report) return;
+  const published = { id: row.public_id, url: advisoryUrl(ctx.publicUrl, project.slug, row.public_id) };
+  const report = row.report_id ? await tx.selectFrom('reports').selectAll().where('id', '=', row.report_id).forUpdate().executeTakeFirst() : undefined;
+  if (!report) {
+    await raiseEvent(tx, project.id, { type: 'advisory.published', advisory: published, report: null }, now);
+    return;
+  }
   if (report.state === 'fixed') {
     await tx.updateTable('reports').set({ state: 'disclosed', updated_at: now }).where('id', '=', report.id).execute();
     await recordEvent(tx, report.id, { kind: 'state', at: now.toISOString(), to: 'disclosed' }, actorLabel);
@@ -66,7 +70,9 @@ export async function afterPublication(
       { actor: actorLabel, action: 'report.transition', projectId: project.id, reportId: report.id, data: { from: 'fixed', to: 'disclosed', reason: null, duplicate_of: null, advisory: row.public_id } },
       now,
     );
+    await raiseEvent(tx, project.id, { type: 'report.state_changed', report: await reportRef(tx, report.id), from: 'fixed', to: 'disclosed' }, now);
   }
+  await raiseEvent(tx, project.id, { type: 'advisory.published', advisory: published, report: await reportRef(tx, report.id) }, now);
   const credit = advisory.credits.find((c) => c.type === 'finder' || c.type === 'reporter');
   // The mail helper's template, threading headers and address checks; queued in this transaction.
   await queueAdvisoryPublished(tx, ctx, {

@@ -8,6 +8,7 @@ import { deadlineReminder, type ReminderThreshold } from '../../core/mail/templa
 import type { ServiceContext } from '../context.ts';
 import { loadEvents } from '../reports/events.ts';
 import { enqueueMail } from './outbox.ts';
+import { raiseEvent, reportRef } from '../events/raise.ts';
 
 const CHUNK = 500;
 
@@ -91,6 +92,8 @@ export async function sendDueReminders(ctx: ServiceContext, dueSoonMs: number): 
           .returning(sql<number>`1`.as('one'))
           .executeTakeFirst();
         if (!inserted) return false;
+        const event = item.threshold === 'breached' ? ('report.deadline_missed' as const) : ('report.deadline_due' as const);
+        await raiseEvent(tx, project.id, { type: event, report: await reportRef(tx, item.reportId), deadline: item.deadline.clock, due_at: item.deadline.dueAt }, now);
         const mail = deadlineReminder({
           projectName: project.name,
           trackingId: item.trackingId,

@@ -11,6 +11,7 @@ import { assessCvss, slotOf, type CvssAssessment } from '../../core/reports/seve
 import { severitySource } from './store.ts';
 import { bountyOnReportTransition } from '../recognition/bounty.ts';
 import { queueStateChange } from '../mail/notify.ts';
+import { raiseEvent, reportRef } from '../events/raise.ts';
 
 export async function transitionReport(
   ctx: ServiceContext,
@@ -49,6 +50,7 @@ export async function transitionReport(
     await bountyOnReportTransition(tx, ctx, project, row.id, to, actorLabel);
     // The reporter's status mail is queued with the change: sent iff it committed (src/services/mail/outbox.ts).
     await queueStateChange(tx, ctx, { reportId: row.id, from, to, reason: change.reason ?? null });
+    if (from !== to) await raiseEvent(tx, project.id, { type: 'report.state_changed', report: await reportRef(tx, row.id), from, to }, now);
     return { from, to };
   });
 }
