@@ -66,7 +66,7 @@ function guardedLookup(hostname: string, options: LookupOptions, callback: Looku
  * for the whole exchange, at most `maxResponseBytes` of the answer read, no connection reuse, and every address
  * checked by the guard unless the `host:port` is allowed.
  */
-export function postWebhook(rawUrl: string, body: Buffer, headers: Record<string, string>, limits: PostLimits): Promise<PostResult> {
+export async function postWebhook(rawUrl: string, body: Buffer, headers: Record<string, string>, limits: PostLimits): Promise<PostResult> {
   const url = checkWebhookUrl(rawUrl, limits.allowHosts);
   const allowed = limits.allowHosts.includes(hostKey(url));
   const started = performance.now();
