@@ -12,6 +12,7 @@ import * as invitations from './migrations/0010-invitations.ts';
 import * as queueIndex from './migrations/0011-queue-index.ts';
 import * as access from './migrations/0012-access.ts';
 import * as webhooks from './migrations/0015-webhooks.ts';
+import * as notificationPreferences from './migrations/0016-notification-preferences.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
@@ -27,6 +28,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0011-queue-index': queueIndex,
   '0012-access': access,
   '0015-webhooks': webhooks,
+  '0016-notification-preferences': notificationPreferences,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -57,7 +57,34 @@ export interface WebhookAttemptsTable {
   error: string | null;
 }
 
+/** See migration 0016-notification-preferences. */
+export interface NotificationPreferencesTable {
+  user_id: string;
+  project_id: string;
+  level: 'all' | 'high' | 'none';
+  include_titles: boolean;
+  updated_at: Timestamp;
+}
+
+export interface UserPgpKeysTable {
+  user_id: string;
+  fingerprint: string;
+  public_key_armored: string;
+  expires_at: Timestamp | null;
+  created_at: Timestamp;
+}
+
+export interface ReporterDigestsTable {
+  report_id: string;
+  changes: Json<unknown[]>;
+  next_send_at: Timestamp | null;
+  last_sent_at: Timestamp | null;
+}
+
 export interface NotifyTables {
+  notification_preferences: NotificationPreferencesTable;
+  user_pgp_keys: UserPgpKeysTable;
+  reporter_digests: ReporterDigestsTable;
   project_events: ProjectEventsTable;
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;

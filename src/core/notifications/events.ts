@@ -30,8 +30,8 @@ export type ProjectEvent =
   | { type: 'report.created'; report: ReportRef; source: string }
   | { type: 'report.state_changed'; report: ReportRef; from: string; to: string }
   | { type: 'report.message_created'; report: ReportRef; message_id: string; channel: 'web' | 'email' }
-  | { type: 'report.deadline_due'; report: ReportRef; deadline: string; due_at: string }
-  | { type: 'report.deadline_missed'; report: ReportRef; deadline: string; due_at: string }
+  | { type: 'report.deadline_due'; report: ReportRef; deadline: string; due_at: string; promise: string }
+  | { type: 'report.deadline_missed'; report: ReportRef; deadline: string; due_at: string; promise: string }
   | { type: 'advisory.published'; advisory: { id: string; url: string }; report: ReportRef | null }
   | { type: 'scan.finding'; scan: { id: string; filename: string }; findings: number; highest_severity: Severity | null; advisories: string[] }
   | { type: 'mail.quarantined'; quarantine: { id: string; channel: string; reason_code: string } };

@@ -3,26 +3,26 @@ import type { ProjectEvent } from '../../core/notifications/events.ts';
 import { UI_ROUTES, uiPath } from '../../core/ui-paths.ts';
 import type { ServiceContext, Tx } from '../context.ts';
 import { queueWebhookDeliveries } from '../webhooks/fan-out.ts';
+import { queueMaintainerMails } from '../mail/maintainers.ts';
 import type { DispatchedEvent } from './types.ts';
 
+
+export const maintainerReportUrl = (publicUrl: string, slug: string, trackingId: string): string => `${publicUrl}${uiPath(UI_ROUTES.maintainerReport, { slug, trackingId })}`;
 
 /** Where a person acts on an event: the report, the advisory, or the project's dashboard. */
 export function eventLink(publicUrl: string, slug: string, e: ProjectEvent): string {
   if (e.type === 'advisory.published') return e.advisory.url;
-  if ('report' in e && e.report) return `${publicUrl}${uiPath(UI_ROUTES.maintainerReport, { slug, trackingId: e.report.tracking_id })}`;
+  if ('report' in e && e.report) return maintainerReportUrl(publicUrl, slug, e.report.tracking_id);
   return `${publicUrl}/app/p/${encodeURIComponent(slug)}`;
 }
 
-/** What an event turns into besides webhooks (maintainer mails), queued in the dispatching transaction. */
-export type FanOut = (tx: Tx, ctx: ServiceContext, events: DispatchedEvent[]) => Promise<void>;
-
 /**
  * One dispatch pass: claims up to `limit` undispatched events (FOR UPDATE SKIP LOCKED, so instances take
- * disjoint events), queues their webhook deliveries and whatever `fanOuts` add, and marks them dispatched — all
+ * disjoint events), queues their webhook deliveries and maintainer mails, and marks them dispatched — all
  * in one transaction, so an event is fanned out exactly once even across a crash (the transaction rolls back and
  * the event is claimed again).
  */
-export async function dispatchEvents(ctx: ServiceContext, limit = 100, fanOuts: readonly FanOut[] = []): Promise<number> {
+export async function dispatchEvents(ctx: ServiceContext, limit = 100): Promise<number> {
   return ctx.db.transaction().execute(async (tx) => {
     const rows = await tx
       .selectFrom('project_events')
@@ -42,7 +42,7 @@ export async function dispatchEvents(ctx: ServiceContext, limit = 100, fanOuts: 
       return { id: r.id, projectId: r.project_id, project: { slug: r.slug, name: r.name }, event, occurredAt: new Date(r.occurred_at), link: eventLink(ctx.publicUrl, r.slug, event) };
     });
     await queueWebhookDeliveries(tx, ctx, events);
-    for (const fanOut of fanOuts) await fanOut(tx, ctx, events);
+    await queueMaintainerMails(tx, ctx, events);
     await tx
       .updateTable('project_events')
       .set({ dispatched_at: ctx.now() })
