@@ -5,6 +5,7 @@ import { outboxJob } from './outbox.ts';
 import { announceAdvisoriesJob } from './announce-advisories.ts';
 import { eventsJob } from './events.ts';
 import { webhooksJob } from './webhooks.ts';
+import { reporterDigestsJob } from './reporter-digests.ts';
 
 /**
  * Every background job of a server process. Add a job here (one line) and it runs on every instance; its tick
@@ -17,5 +18,6 @@ export const JOBS: Job[] = [
   // Fans out the events the jobs before it (and every request) raised, into webhook deliveries and mails.
   eventsJob,
   webhooksJob,
+  reporterDigestsJob,
   /* last: sends what the jobs before it queued */ outboxJob,
 ];

@@ -10,6 +10,7 @@ import { queueAdvisoryPublished } from '../mail/notify.ts';
 import type { ProjectRecord } from '../projects/projects.ts';
 import { recordEvent } from '../reports/events.ts';
 import { raiseEvent, reportRef } from '../events/raise.ts';
+import { disclosureDateText, recordReporterChange } from '../mail/reporter-digests.ts';
 
 /** Public page of an advisory. */
 export const advisoryUrl = (publicUrl: string, projectSlug: string, publicId: string): string =>
@@ -37,6 +38,8 @@ export async function syncReportEmbargo(
   if (report.embargo_until && report.embargo_until.getTime() === date.getTime()) return;
   await tx.updateTable('reports').set({ embargo_until: date, updated_at: now }).where('id', '=', report.id).execute();
   await recordEvent(tx, report.id, { kind: 'embargo-set', at: now.toISOString(), until }, actorLabel);
+  const from = report.embargo_until ? disclosureDateText(report.embargo_until.toISOString()) : null;
+  await recordReporterChange(tx, { now: () => now }, report.id, { kind: 'embargo', from, to: disclosureDateText(date.toISOString()), at: now.toISOString() });
   await appendAudit(
     tx,
     { actor: actorLabel, action: 'report.embargo', projectId: project.id, reportId: report.id, data: { from: report.embargo_until?.toISOString() ?? null, to: until, via: 'advisory-schedule' } },

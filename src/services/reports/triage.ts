@@ -10,7 +10,7 @@ import { recordEvent } from './events.ts';
 import { assessCvss, slotOf, type CvssAssessment } from '../../core/reports/severity-from-cvss.ts';
 import { severitySource } from './store.ts';
 import { bountyOnReportTransition } from '../recognition/bounty.ts';
-import { queueStateChange } from '../mail/notify.ts';
+import { disclosureDateText, recordReporterChange } from '../mail/reporter-digests.ts';
 import { raiseEvent, reportRef } from '../events/raise.ts';
 
 export async function transitionReport(
@@ -48,8 +48,8 @@ export async function transitionReport(
     await appendAudit(tx, { actor: actorLabel, action: 'report.transition', projectId: project.id, reportId: row.id, data: { from, to, reason: change.reason ?? null, duplicate_of: change.duplicateOf ?? null } }, now);
     // Acceptance proposes the policy's bounty range in the same transaction (docs/recognition.md).
     await bountyOnReportTransition(tx, ctx, project, row.id, to, actorLabel);
-    // The reporter's status mail is queued with the change: sent iff it committed (src/services/mail/outbox.ts).
-    await queueStateChange(tx, ctx, { reportId: row.id, from, to, reason: change.reason ?? null });
+    // The reporter is told with the change committed, at most one status mail per ten minutes (reporter-digests.ts).
+    if (from !== to) await recordReporterChange(tx, ctx, row.id, { kind: 'state', from, to, reason: change.reason ?? null, at: now.toISOString() });
     if (from !== to) await raiseEvent(tx, project.id, { type: 'report.state_changed', report: await reportRef(tx, row.id), from, to }, now);
     return { from, to };
   });
@@ -156,6 +156,8 @@ export async function setEmbargo(
       now,
     );
     await followReportEmbargo(ctx, tx, project, { reportId: row.id, until, actorLabel, at: now });
+    const [from, to] = [row.embargo_until?.toISOString() ?? null, date?.toISOString() ?? null];
+    if (from !== to) await recordReporterChange(tx, ctx, row.id, { kind: 'embargo', from: from && disclosureDateText(from), to: to && disclosureDateText(to), at: now.toISOString() });
     return { embargoUntil: until };
   });
 }
