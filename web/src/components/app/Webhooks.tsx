@@ -58,7 +58,7 @@ export function Webhooks({ slug }: { slug: string }) {
         (hooks.data.webhooks.length === 0 ? (
           <p>No webhooks yet.</p>
         ) : (
-          <ul className="card-list" aria-label="Webhooks">
+          <ul className="card-list card-list--wide" aria-label="Webhooks">
             {hooks.data.webhooks.map((h) => (
               <WebhookCard key={h.id} slug={slug} hook={h} onDelete={() => remove(h)} />
             ))}
@@ -86,9 +86,7 @@ function WebhookCard({ slug, hook: h, onDelete }: { slug: string; hook: Webhook;
         <dt>Events</dt>
         <dd>{h.events.join(', ')}</dd>
         <dt>Added</dt>
-        <dd>
-          {formatDate(h.created_at)} by {h.created_by}
-        </dd>
+        <dd>{formatDate(h.created_at)}</dd>
       </dl>
       <p className="inline-form">
         <button type="button" className="button button--small" aria-expanded={open} onClick={() => setOpen(!open)}>
