@@ -3,7 +3,7 @@ import type { Insertable } from 'kysely';
 import type { ProjectEventsTable } from '../../adapters/db/schema-notify.ts';
 import { isSeverity } from '../../core/severity.ts';
 import { reportOf, type ProjectEvent, type ReportRef } from '../../core/notifications/events.ts';
-import type { DbOrTx, Tx } from '../context.ts';
+import type { DbOrTx, Tx } from '../../adapters/db/database.ts';
 
 /**
  * The one seam where a project's events are raised (docs/notifications.md). Call it inside the transaction of
