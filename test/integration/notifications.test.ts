@@ -119,26 +119,34 @@ for (const engine of ENGINES) {
       assert.ok(viewer && !/multipart\/encrypted/.test(viewer.raw.toString().slice(0, 2000)), 'others without a key get it in clear');
     });
 
-    test('a dispatch that fails midway commits nothing: no mail, no delivery; after the fix, each is queued exactly once', async () => {
+    test('a batch that fails midway commits nothing; its good events then go one by one, exactly once; the bad one waits', async () => {
       const project = await getProject(rt.ctx.db, 'privastream');
       const r = await submit(rt, 'privastream', validReport());
       const good = await rt.ctx.db.selectFrom('project_events').select('id').where('dispatched_at', 'is', null).execute();
       assert.equal(good.length, 1);
-      // A second event naming a report that does not exist: opening its title (the triager wants titles) fails.
-      const broken = projectEventRow(project.id, { type: 'report.created', report: { id: '00000000-0000-4000-8000-000000000000', tracking_id: 'PRIV-2026-9999', state: 'new', severity: null }, source: 'web' }, rt.clock.now);
+      // An event naming a report that does not exist, first in the batch: opening its title (the triager wants
+      // titles) fails after the batch already queued webhook deliveries and mails for it and the good event.
+      const broken = projectEventRow(project.id, { type: 'report.created', report: { id: '00000000-0000-4000-8000-000000000000', tracking_id: 'PRIV-2026-9999', state: 'new', severity: null }, source: 'web' }, new Date(rt.clock.now.getTime() - 1000));
       await rt.ctx.db.insertInto('project_events').values({ ...broken, report_id: null }).execute();
-      const outboxBefore = await rt.ctx.db.selectFrom('outbox').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-      await assert.rejects(dispatchEvents(rt.ctx));
-      const outboxAfter = await rt.ctx.db.selectFrom('outbox').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-      assert.equal(Number(outboxAfter.n), Number(outboxBefore.n), 'the failed dispatch queued no mail');
-      assert.equal((await rt.ctx.db.selectFrom('project_events').select('id').where('dispatched_at', 'is', null).execute()).length, 2, 'both events wait');
+      const count = async () => Number((await rt.ctx.db.selectFrom('outbox').select((eb) => eb.fn.countAll<number>().as('n')).where('report_id', '=', (await rt.ctx.db.selectFrom('reports').select('id').where('tracking_id', '=', r.tracking_id).executeTakeFirstOrThrow()).id).executeTakeFirstOrThrow()).n);
+      // A webhook too: the batch queues its deliveries before the mails, so a batch that is not rolled back shows.
+      const hook = await rt.app.inject({ method: 'POST', url: `${P}/webhooks`, headers: world.as('admin'), payload: { url: 'https://hooks.example.org/x', secret: 'a-secret-of-16-chars', events: ['report.created'] } });
+      assert.equal(hook.statusCode, 201, hook.body);
+      const before = await count();
+      await assert.rejects(dispatchEvents(rt.ctx), /events: dispatched 1, 1 could not be/);
+      assert.equal((await count()) - before, 2, "the good event's mails once (triager and viewer)");
+      const deliveries = await rt.ctx.db.selectFrom('webhook_deliveries').select('event_id').execute();
+      assert.deepEqual(deliveries.map((d) => d.event_id), [good[0]?.id], 'one delivery, for the good event: the failed batch left nothing behind');
+      assert.equal((await rt.app.inject({ method: 'DELETE', url: `${P}/webhooks/${hook.json().id}`, headers: world.as('admin') })).statusCode, 204);
+      const waiting = await rt.ctx.db.selectFrom('project_events').select('id').where('dispatched_at', 'is', null).execute();
+      assert.deepEqual(waiting.map((w) => w.id), [broken.id]);
+      await assert.rejects(dispatchEvents(rt.ctx), 'it fails again, loudly, until fixed');
+      assert.equal((await count()) - before, 2, 'and never mails the good event twice');
       await rt.ctx.db.deleteFrom('project_events').where('id', '=', broken.id).execute();
+      assert.equal(await dispatchEvents(rt.ctx), 0);
       const from = relay.mails.length;
-      const [a, b] = await Promise.all([dispatchEvents(rt.ctx), dispatchEvents(rt.ctx)]);
-      assert.equal((a ?? 0) + (b ?? 0), 1);
       const mails = await notified(from);
       assert.deepEqual(mails.map((m) => m.to[0]).sort(), ['triager@example.org', 'viewer@example.org']);
-      assert.ok(mails.every((m) => (m.parsed.subject ?? '').startsWith(`[${r.tracking_id}]`) || /multipart\/encrypted/.test(m.raw.toString())));
     });
   });
 }

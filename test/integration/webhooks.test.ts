@@ -6,7 +6,13 @@ import type { AddressInfo } from 'node:net';
 import { ENGINES, startTestRuntime, type TestServer } from '../support/harness.ts';
 import { seedWorld, submit, validReport, type World } from '../support/fixtures.ts';
 import { postWebhook, WebhookRefusedError } from '../../src/adapters/webhooks/http-post.ts';
-import { deliverDueWebhooks, WEBHOOK_RETRY_BASE_MS } from '../../src/services/webhooks/deliver.ts';
+import { deliverDueWebhooks, renderDelivery, WEBHOOK_RETRY_BASE_MS } from '../../src/services/webhooks/deliver.ts';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { REPO } from '../support/fixtures.ts';
+import { freePort } from '../support/server-process.ts';
 import { dispatchEvents } from '../../src/services/events/dispatch.ts';
 
 /**
@@ -282,6 +288,41 @@ for (const engine of ENGINES) {
     });
   });
 }
+
+describe('the verification example of docs/notifications.md', () => {
+  test('accepts a delivery signed with the secret once, refuses a wrong signature and an old timestamp', async () => {
+    const doc = readFileSync(join(REPO, 'docs', 'notifications.md'), 'utf8');
+    const code = /### Verifying it[^\n]*\n+```js\n([\s\S]*?)```/.exec(doc)?.[1] ?? assert.fail('no example in the docs');
+    assert.ok(code.trim().split('\n').length <= 10);
+    const dir = mkdtempSync(join(tmpdir(), 'embargo-verify-'));
+    writeFileSync(join(dir, 'verify.mjs'), code);
+    const port = await freePort();
+    const child = spawn(process.execPath, [join(dir, 'verify.mjs')], { env: { PATH: process.env.PATH ?? '', SECRET, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    try {
+      const payload = { event: { type: 'report.created' as const, report: { id: 'r1', tracking_id: 'PRIV-2026-0001', state: 'new', severity: null }, source: 'web' }, occurred_at: new Date().toISOString(), project: { slug: 'p', name: 'P' }, link: 'https://x.test/' };
+      const send = async (secret: string, at: Date, id: string) => {
+        const { raw, headers } = renderDelivery({ id, redelivery_of: null }, payload, 'json', secret, at);
+        for (let i = 0; ; i += 1) {
+          try {
+            return (await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', headers, body: raw })).status;
+          } catch (e) {
+            if (i > 50) throw e;
+            await new Promise((r) => setTimeout(r, 100)); // the example is still starting
+          }
+        }
+      };
+      assert.equal(await send(SECRET, new Date(), 'd1'), 204);
+      assert.equal(await send(SECRET, new Date(), 'd1'), 204, 'a repeated delivery is acknowledged …');
+      assert.equal(await send('not-the-secret-at-all', new Date(), 'd2'), 401);
+      assert.equal(await send(SECRET, new Date(Date.now() - 10 * 60_000), 'd3'), 400);
+      assert.equal(out.match(/^report\.created /gm)?.length, 1, `… but handled once: ${out}`);
+    } finally {
+      child.kill();
+    }
+  });
+});
 
 describe('the address guard of outgoing webhooks', () => {
   const limits = { timeoutMs: 2000, maxResponseBytes: 1024, allowHosts: [] as string[] };
