@@ -12,7 +12,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO } from '../support/fixtures.ts';
-import { freePort } from '../support/server-process.ts';
+import { freePort, startServer } from '../support/server-process.ts';
+import { composeFromEnv } from '../support/runtime-from-env.ts';
 import { dispatchEvents } from '../../src/services/events/dispatch.ts';
 
 /**
@@ -285,6 +286,57 @@ for (const engine of ENGINES) {
       const [d] = await deliveries(res.json().id);
       assert.equal(d?.status, 'pending');
       assert.match(d?.attempts[0]?.error ?? '', /^refused: localhost resolves to (127\.0\.0\.1|::1)/);
+    });
+  });
+}
+
+for (const engine of ENGINES) {
+  describe(`webhooks across a crash (${engine.name}, real server processes)`, () => {
+    test('SIGKILL between the POST and its record: the next process sends it again with the same delivery id', { timeout: 240_000 }, async () => {
+      const receiver = await startReceiver(SECRET);
+      try {
+        const env: Record<string, string> = {
+          ...(await engine.freshEnv()),
+          HOST: '127.0.0.1',
+          EMBARGO_PUBLIC_URL: 'https://embargo.test',
+          EMBARGO_WEBHOOK_ALLOW_HOSTS: `127.0.0.1:${receiver.port}`,
+          EMBARGO_WEBHOOK_TIMEOUT_SECONDS: '1', // a lease of 3 × 1 s + 5 s: the second process takes over soon
+        };
+        // Seed in-process (PGlite allows one process at a time), then hand the store to real servers on the real clock.
+        const seed = await composeFromEnv(env, new Date());
+        const world = await seedWorld(seed);
+        const hook = await seed.app.inject({ method: 'POST', url: `${P}/webhooks`, headers: world.as('admin'), payload: { url: `http://127.0.0.1:${receiver.port}/crash`, secret: SECRET, events: ['report.created'] } });
+        assert.equal(hook.statusCode, 201, hook.body);
+        await submit(seed, 'privastream', validReport());
+        await seed.close();
+
+        const held = receiver.holdNext();
+        const first = await startServer({ ...env, PORT: String(await freePort()) });
+        await held.arrived; // the first server POSTed and waits for the answer …
+        const killed = await first.kill('SIGKILL'); // … and dies before it could record anything
+        assert.equal(killed.signal, 'SIGKILL');
+        held.release();
+
+        const second = await startServer({ ...env, PORT: String(await freePort()) });
+        try {
+          const deadline = Date.now() + 60_000;
+          while (receiver.got.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+          const [a, b] = receiver.got;
+          assert.ok(a && b, 'the delivery was sent again after the lease ran out');
+          assert.equal(a.headers['x-embargo-delivery'], b.headers['x-embargo-delivery'], 'with the same delivery id: the receiver deduplicates by it');
+          assert.ok(a.signatureOk && b.signatureOk);
+          const log = await fetch(`${second.baseUrl}${P}/webhooks/${hook.json().id}/deliveries`, { headers: { authorization: `Bearer ${world.tokens.admin}` } });
+          const [d] = ((await log.json()) as { deliveries: Array<{ status: string; attempts: Array<{ attempt: number; status_code: number }> }> }).deliveries;
+          assert.equal(d?.status, 'delivered');
+          assert.deepEqual(d?.attempts.map((x) => [x.attempt, x.status_code]), [[2, 200]], 'the first attempt died unrecorded; the second is recorded as such');
+          await new Promise((r) => setTimeout(r, 5_000));
+          assert.equal(receiver.got.length, 2, 'a recorded delivery is never sent again');
+        } finally {
+          await second.kill('SIGTERM');
+        }
+      } finally {
+        await receiver.close();
+      }
     });
   });
 }
