@@ -9,6 +9,10 @@ import { getProject } from '../../src/services/projects/projects.ts';
 import { quarantine } from '../../src/services/pgp/quarantine.ts';
 import { dispatchEvents } from '../../src/services/events/dispatch.ts';
 import { projectEventRow } from '../../src/services/events/raise.ts';
+import { importOsvPath } from '../../src/services/scanning/osv-import.ts';
+import { publishedAdvisory } from '../support/advisory-fixtures.ts';
+import { join } from 'node:path';
+import { REPO } from '../support/fixtures.ts';
 
 /**
  * Maintainer notifications through the outbox to a real SMTP relay on 127.0.0.1: who is mailed what (role
@@ -147,6 +151,57 @@ for (const engine of ENGINES) {
       const from = relay.mails.length;
       const mails = await notified(from);
       assert.deepEqual(mails.map((m) => m.to[0]).sort(), ['triager@example.org', 'viewer@example.org']);
+    });
+  });
+
+  describe(`advisory and scan notifications (${engine.name})`, () => {
+    let rt: TestServer;
+    let world: World;
+    let relay: TestRelay;
+
+    before(async () => {
+      relay = await startRelay();
+      rt = await startTestRuntime(engine, { EMBARGO_SMTP_URL: `smtp://127.0.0.1:${relay.port}`, EMBARGO_MAIL_FROM: 'embargo@embargo.test' });
+      world = await seedWorld(rt);
+      await importOsvPath(rt.ctx.db, join(REPO, 'test', 'fixtures', 'scanner', 'records'));
+    });
+    after(async () => {
+      await rt?.close();
+      await relay?.close();
+    });
+
+    const subjects = async (from: number) => {
+      await rt.jobs.runAllOnce();
+      await new Promise((r) => setTimeout(r, 300));
+      return relay.mails.slice(from).filter((m) => m.to[0] !== 'ada@example.org').map((m) => `${m.to[0]}: ${m.parsed.subject}`).sort();
+    };
+
+    test('a published advisory is mailed to admins and triagers, with its link', async () => {
+      const from = relay.mails.length;
+      const published = await publishedAdvisory(rt, world);
+      const got = await subjects(from);
+      assert.deepEqual(got, ['admin@example.org: Advisory published', 'triager@example.org: Advisory published']);
+      const mail = relay.mails.slice(from).find((m) => m.parsed.subject === 'Advisory published');
+      assert.match(mail?.parsed.text ?? '', new RegExp(`advisory ${published.advisory.id} published`));
+      assert.match(mail?.parsed.text ?? '', new RegExp(`https://embargo\\.test/projects/privastream/advisories/${published.advisory.id}`));
+    });
+
+    test('a critical scan finding is mailed (lower ones are not: test/unit/notifications); a clean scan raises nothing', async () => {
+      const scan = async (content: string, filename: string) => {
+        const res = await rt.app.inject({ method: 'POST', url: `${P}/scans`, headers: world.as('triager'), payload: { filename, content } });
+        assert.equal(res.statusCode, 201, res.body);
+        return res.json() as { findings: Array<{ severity: string | null; advisory: string }> };
+      };
+      const from = relay.mails.length;
+      const failure = await scan('version = 3\n\n[[package]]\nname = "failure"\nversion = "0.1.8"\nsource = "registry+https://github.com/rust-lang/crates.io-index"\n', 'Cargo.lock');
+      assert.ok(failure.findings.some((f) => f.severity === 'critical'), 'failure 0.1.8: RUSTSEC-2019-0036, CVSS 9.8');
+      const events = await rt.ctx.db.selectFrom('project_events').select(['type', 'data']).where('type', '=', 'scan.finding').execute();
+      assert.equal(events.length, 1, 'a scan with findings raises one event');
+      const got = await subjects(from);
+      assert.deepEqual(got, ['admin@example.org: Scan found vulnerable packages (critical)', 'triager@example.org: Scan found vulnerable packages (critical)']);
+      const none = await scan('version = 3\n\n[[package]]\nname = "serde"\nversion = "1.0.0"\nsource = "registry+https://github.com/rust-lang/crates.io-index"\n', 'Cargo.lock');
+      assert.equal(none.findings.length, 0);
+      assert.equal((await rt.ctx.db.selectFrom('project_events').select('id').where('type', '=', 'scan.finding').execute()).length, 1, 'a clean scan raises nothing');
     });
   });
 }

@@ -255,6 +255,30 @@ for (const engine of ENGINES) {
       assert.equal(again?.redelivery_of, d.id);
     });
 
+    test('a rotated secret signs the next delivery; a paused webhook gets none', async () => {
+      const rotated = 'the-rotated-secret-0123456789';
+      const patch = await rt.app.inject({ method: 'PATCH', url: `${P}/webhooks/${hookId}`, headers: world.as('admin'), payload: { secret: rotated } });
+      assert.equal(patch.statusCode, 200, patch.body);
+      assert.ok(!patch.body.includes(rotated));
+      let before = receiver.got.length;
+      await submit(rt, 'privastream', validReport());
+      await rt.jobs.runAllOnce();
+      const got = receiver.got.slice(before);
+      assert.equal(got.length, 1);
+      assert.equal(got[0]?.signatureOk, false, 'the old secret no longer verifies');
+      const expected = `sha256=${createHmac('sha256', rotated).update(got[0]?.raw ?? Buffer.alloc(0)).digest('hex')}`;
+      assert.equal(got[0]?.headers['x-embargo-signature-256'], expected);
+      const restore = await rt.app.inject({ method: 'PATCH', url: `${P}/webhooks/${hookId}`, headers: world.as('admin'), payload: { secret: SECRET, active: false } });
+      assert.equal(restore.json().active, false);
+      before = receiver.got.length;
+      await submit(rt, 'privastream', validReport());
+      await rt.jobs.runAllOnce();
+      assert.equal(receiver.got.length, before, 'paused: nothing queued, nothing sent');
+      assert.equal((await rt.app.inject({ method: 'PATCH', url: `${P}/webhooks/${hookId}`, headers: world.as('admin'), payload: { active: true } })).statusCode, 200);
+      const audit = await rt.ctx.db.selectFrom('audit_log').select('data').where('action', '=', 'webhook.updated').execute();
+      assert.ok(audit.length >= 3 && !JSON.stringify(audit).includes(rotated) && JSON.stringify(audit).includes('rotated'));
+    });
+
     test('Slack and Matrix formats: a short text with the link, signed too', async () => {
       const ids: string[] = [];
       for (const format of ['slack', 'matrix']) {
