@@ -15,6 +15,7 @@ import { REPO } from '../support/fixtures.ts';
 import { freePort, startServer } from '../support/server-process.ts';
 import { composeFromEnv } from '../support/runtime-from-env.ts';
 import { dispatchEvents } from '../../src/services/events/dispatch.ts';
+import { pruneNotificationHistory } from '../../src/services/events/prune.ts';
 
 /**
  * Webhooks end to end against a real HTTP receiver on 127.0.0.1: it verifies every signature as a receiver would
@@ -310,6 +311,26 @@ for (const engine of ENGINES) {
       const [d] = await deliveries(res.json().id);
       assert.equal(d?.status, 'pending');
       assert.match(d?.attempts[0]?.error ?? '', /^refused: localhost resolves to (127\.0\.0\.1|::1)/);
+    });
+
+    test('finished deliveries and dispatched events are pruned after 30 days; pending ones never', async () => {
+      const count = async () => ({
+        deliveries: (await rt.ctx.db.selectFrom('webhook_deliveries').select('status').execute()).map((d) => d.status),
+        events: (await rt.ctx.db.selectFrom('project_events').select('dispatched_at').execute()).length,
+      });
+      const before = await count();
+      assert.ok(before.deliveries.length > 0 && before.events > 0);
+      receiver.failNext(100, 500); // the next delivery keeps failing: it stays pending
+      await submit(rt, 'privastream', validReport());
+      await rt.jobs.runAllOnce();
+      rt.clock.advance(31 * 24 * 3600_000);
+      const pending = (await count()).deliveries.filter((d) => d === 'pending').length;
+      assert.ok(pending >= 1 && (await count()).deliveries.some((d) => d === 'delivered'));
+      await pruneNotificationHistory(rt.ctx);
+      const after = await count();
+      assert.deepEqual(after.deliveries, Array(pending).fill('pending'), 'only the deliveries still being retried are kept');
+      assert.equal(after.events, 0, 'every event was dispatched over 30 days ago (the pending delivery keeps its payload)');
+      receiver.failNext(0);
     });
   });
 }

@@ -97,6 +97,8 @@ export async function postWebhook(rawUrl: string, body: Buffer, headers: Record<
       });
       res.on('end', () => finish(null, res.statusCode ?? 0));
       res.on('error', (e) => finish(e));
+      // The answer's status arrived; a body cut short by the receiver still counts as that answer.
+      res.on('close', () => finish(null, res.statusCode ?? 0));
     });
     const timer = setTimeout(() => {
       const e = new Error(`timed out after ${limits.timeoutMs} ms`);
