@@ -5,13 +5,18 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { checkAtBothWidths, launchBrowser, withGuardedPage, type E2eBrowser } from './support/browser.ts';
 import { startE2eServer, type E2eServer, type Maintainer } from './support/server.ts';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { simpleParser, type ParsedMail } from 'mailparser';
+import { generateProjectKey } from '../../src/adapters/pgp/keys.ts';
 import { chatterReport, signIn, submitReport } from './support/dashboard.ts';
 
 /**
- * Webhooks in the project settings, in Chromium against the real server with its jobs on: an admin adds an
+ * Notifications in the dashboard. Webhooks in the project settings, in Chromium against the real server with its jobs on: an admin adds an
  * endpoint (a real receiver on 127.0.0.1, allowed by EMBARGO_WEBHOOK_ALLOW_HOSTS), a new report reaches it signed,
  * the delivery log shows the attempt, "Redeliver" sends it again with a new delivery id, and the webhook is
- * deleted. The settings page is checked at both widths.
+ * deleted. On the account page a maintainer chooses what they are mailed per project and registers an OpenPGP key;
+ * the next notification lands encrypted in the development maildir. Both pages are checked at both widths.
  */
 const SLUG = 'personal-chatter';
 const SECRET = 'e2e-webhook-secret-0123456789';
@@ -52,17 +57,42 @@ after(async () => {
   await new Promise<void>((r) => receiver?.close(() => r()));
 });
 
-async function until<T>(what: string, fn: () => T | undefined | null | false, timeoutMs = 30_000): Promise<T> {
+/** Every mail in the server's development maildir, raw. */
+async function readMaildir(): Promise<string> {
+  const dir = join(server.dataDir, 'maildir', 'new');
+  let names: string[] = [];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    // The maildir appears with the first mail.
+  }
+  return names.map((n) => readFileSync(join(dir, n), 'utf8')).join('\n');
+}
+
+/** The mails in the maildir addressed to `to`, parsed. */
+async function mailsTo(to: string): Promise<ParsedMail[]> {
+  const dir = join(server.dataDir, 'maildir', 'new');
+  let names: string[] = [];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const all = await Promise.all(names.map((n) => simpleParser(readFileSync(join(dir, n)))));
+  return all.filter((m) => (Array.isArray(m.to) ? m.to.flatMap((a) => a.value) : (m.to?.value ?? [])).some((a) => a.address === to));
+}
+
+async function until<T>(what: string, fn: () => T | undefined | null | false | Promise<T | undefined | null | false>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const v = fn();
-    if (v) return v;
+    const v = await fn();
+    if (v && (!Array.isArray(v) || v.length)) return v;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
 
-describe('webhooks in the project settings', () => {
+describe('notifications in the dashboard: webhooks and mail settings', () => {
   test('add an endpoint, see a signed delivery in the log, redeliver it, delete the webhook', async () => {
     await withGuardedPage(chromium.browser, server.baseUrl, async (g) => {
       const p = g.page;
@@ -114,6 +144,51 @@ describe('webhooks in the project settings', () => {
       await p.getByRole('button', { name: 'Delete webhook' }).click();
       await p.getByText('No webhooks yet.').waitFor();
       hits = [];
+    });
+  });
+
+  test('the account page sets what a maintainer is mailed and the key it is encrypted to', async () => {
+    const tina = await server.addMaintainer(SLUG, 'triager', 'tina@example.org', 'Tina Triager');
+    const key = await generateProjectKey({ projectName: 'Tina', email: tina.email, now: new Date(Date.now() - 60_000) });
+    await withGuardedPage(chromium.browser, server.baseUrl, async (g) => {
+      const p = g.page;
+      g.expectConsole(/status of 401/);
+      await p.goto('/app/account');
+      await signIn(p, tina.email);
+      await p.getByRole('heading', { name: 'Notifications', level: 2 }).waitFor();
+      const card = p.getByRole('list', { name: 'Notifications per project' }).getByRole('listitem');
+      await card.getByText('(default for your role)').waitFor();
+      const level = card.getByLabel('Mail me about Personal Chatter');
+      assert.equal(await level.inputValue(), 'all', 'triagers get everything by default');
+      await level.selectOption('none');
+      await card.getByRole('button', { name: /^Save/ }).click();
+      await card.getByRole('status').filter({ hasText: 'Saved for Personal Chatter.' }).waitFor();
+      const quiet = await submitReport(server, SLUG, chatterReport('Quiet report'));
+      // Preferences apply when the event is dispatched: wait until it was (the admin's mail about it is queued).
+      for (let i = 0; ; i += 1) {
+        const { mails } = await server.api<{ mails: Array<{ tracking_id: string | null; to: string }> }>(admin.token, 'GET', `/api/v1/projects/${SLUG}/outbox`);
+        if (mails.some((m) => m.tracking_id === quiet.tracking_id && m.to === admin.email)) break;
+        if (i > 150) throw new Error('the quiet report was never dispatched');
+        await new Promise((r) => setTimeout(r, 200));
+      }
+
+      await level.selectOption('all');
+      await card.getByLabel('Include report titles in the mail body').check();
+      await card.getByRole('button', { name: /^Save/ }).click();
+      await card.getByRole('status').filter({ hasText: 'Saved for Personal Chatter.' }).waitFor();
+      await p.getByLabel('Your OpenPGP public key (ASCII armor)').fill(key.publicKeyArmored);
+      await p.getByRole('button', { name: 'Register key' }).click();
+      await p.getByRole('status').filter({ hasText: `Key ${key.fingerprint} registered` }).waitFor();
+      await p.getByText(`Your notifications are encrypted to ${key.fingerprint}`).waitFor();
+      assert.deepEqual(await checkAtBothWidths(p, 'app-account-notifications'), []);
+
+      const loud = await submitReport(server, SLUG, chatterReport('Loud report'));
+      const notifications = async () => (await mailsTo(tina.email)).filter((m) => / New report$/.test(m.subject ?? ''));
+      const [mail, ...others] = await until('the notification of the loud report', notifications);
+      assert.equal(mail?.subject, `[${loud.tracking_id}] New report`);
+      assert.deepEqual(others, [], `the report filed while her setting was "none" (${quiet.tracking_id}) was not mailed`);
+      assert.match(String((mail?.headers.get('content-type') as { value: string }).value), /multipart\/encrypted/);
+      assert.ok(!(await readMaildir()).includes('Loud report'), 'the title is only inside the encrypted part');
     });
   });
 });
