@@ -436,6 +436,10 @@ describe('the address guard of outgoing webhooks', () => {
       await refused('http://[::1]:80/');
       await refused('http://[fd00:ec2::254]/');
       await refused('http://[::ffff:127.0.0.1]/');
+      await refused('http://2130706433/'); // 127.0.0.1 as one number, and other spellings the URL parser normalises
+      await refused('http://0x7f.1/');
+      await refused('http://[::ffff:7f00:1]/');
+      await refused('http://0.0.0.0/');
       await refused(`http://localhost:${receiver.port}/`);
       await refused('file:///etc/passwd');
       assert.equal(receiver.got.length, 0, 'nothing reached the receiver');
