@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import { checkWebhookUrl, WebhookRefusedError } from '../../adapters/webhooks/http-post.ts';
 import { DomainError } from '../../core/errors.ts';
 import { authorize, type Actor } from '../../core/access/permissions.ts';
@@ -223,11 +224,7 @@ export async function listDeliveries(ctx: ServiceContext, project: { id: string 
     ? await ctx.db
         .selectFrom('webhook_attempts')
         .selectAll()
-        .where(
-          'delivery_id',
-          'in',
-          rows.map((r) => r.id),
-        )
+        .where(sql<boolean>`delivery_id = any(${rows.map((r) => r.id)}::uuid[])`)
         .orderBy('attempt')
         .execute()
     : [];
