@@ -26,6 +26,7 @@ export function presentAdvisoryView(publicUrl: string, slug: string, v: Advisory
     revision: v.revision,
     report_tracking_id: v.reportTrackingId,
     announced_at: isoOrNull(v.announcedAt),
+    embargo_follows_report: v.embargoFollowsReport,
     public_url: advisoryUrl(publicUrl, slug, v.advisory.id),
     exports: {
       osv: `${api}?format=osv`,

@@ -4,6 +4,9 @@ import type { Deadline } from '../core/sla/types.ts';
 import type { ProjectRecord } from '../services/projects/projects.ts';
 import type { QueueItem, ReportDetail, ReportSummary, SubmitResult } from '../services/reports/index.ts';
 import { presentEncryption } from './present-pgp.ts';
+import { OSV_DATA_HELP } from '../core/scanner/missing-data.ts';
+import { advisoryUrl } from '../services/advisories/disclosure.ts';
+import type { PublicAdvisoryLink } from '../services/reports/views.ts';
 import type { ScanDetail, ScanSummary, StoredFinding } from '../services/scanning/scans.ts';
 import type { SlaEntry } from '../services/reports/sla.ts';
 import type { Deadline as DeadlineJson, SlaEntry as SlaEntryJson, SubmissionCreated } from './schemas.ts';
@@ -82,7 +85,7 @@ export const presentDetail = (d: ReportDetail, slug: string): ReportDetailJson =
 });
 
 /** What the reporter sees: their own words, status, the deadlines owed to them, the non-internal thread. */
-export const presentReporterView = (d: ReportDetail, project: ProjectRecord): ReporterView => ({
+export const presentReporterView = (d: ReportDetail, project: ProjectRecord, advisory: PublicAdvisoryLink | null, publicUrl: string): ReporterView => ({
   project: { slug: project.slug, name: project.name },
   tracking_id: d.trackingId,
   title: d.title,
@@ -93,6 +96,9 @@ export const presentReporterView = (d: ReportDetail, project: ProjectRecord): Re
   updated_at: d.updatedAt.toISOString(),
   deadlines: d.deadlines.map(presentDeadline),
   body: d.body,
+  affected_version: d.affectedVersion,
+  cvss: presentAssessment(d.cvss),
+  advisory: advisory ? { id: advisory.id, title: advisory.title, url: advisoryUrl(publicUrl, project.slug, advisory.id) } : null,
   ...presentThread(d, null),
 });
 
@@ -164,6 +170,9 @@ export const presentScanSummary = (s: ScanSummary): ScanSummaryJson => ({
   created_at: s.createdAt.toISOString(),
 });
 
+/** How a running server takes OSV data (docs/scanner.md). */
+const SERVER_OSV_IMPORT = 'Put them in the folder named by EMBARGO_OSV_DIR (imported by the server within minutes), or run `embargo osv import` where the database is not in use.';
+
 export const presentScan = (s: ScanDetail, slug: string): Scan => ({
   id: s.id,
   filename: s.filename,
@@ -175,7 +184,10 @@ export const presentScan = (s: ScanDetail, slug: string): Scan => ({
   created_at: s.createdAt.toISOString(),
   findings: s.findings.map((f) => presentFinding(f, slug, s.id)),
   unchecked: s.unchecked.map((u) => ({ ecosystem: u.ecosystem, name: u.name, spec: u.spec, reason: u.reason, line: u.line ?? null, ref: u.ref ?? null })),
+  missing_ecosystems: s.missingEcosystems,
+  osv_data_help: s.missingEcosystems.length ? `${OSV_DATA_HELP} ${SERVER_OSV_IMPORT}` : null,
 });
+
 
 /** The answer to an accepted submission: the reporter's only chance to keep their private link. */
 export const presentSubmissionCreated = (result: SubmitResult): SubmissionCreated => ({

@@ -79,6 +79,18 @@ export const CATALOG: CatalogEntry[] = [
     ],
   },
   {
+    name: 'sso',
+    description: 'single sign-on identities (database mode only)',
+    children: [
+      {
+        name: 'unlink',
+        term: 'unlink <email>',
+        description: 'forget the single sign-on identities linked to an account; its next SSO sign-in links it again by verified email',
+        load: async () => (await import('./commands/sso-unlink.ts')).ssoUnlinkCommand(),
+      },
+    ],
+  },
+  {
     name: 'key',
     term: 'key',
     description: "a project's OpenPGP key (admins; API or database mode)",
@@ -141,7 +153,7 @@ export const CATALOG: CatalogEntry[] = [
   {
     name: 'scan',
     term: 'scan [options] <paths...>',
-    description: 'check lockfiles and SBOMs against a local OSV database; exit 0 when clean, 1 on findings, 2 on an input error',
+    description: 'check lockfiles and SBOMs against a local OSV database; exit 0 when clean, 1 on findings, 2 on an input error or an ecosystem the OSV data has no records of',
     // registerScanCommand adds the command to the program it is given; take it from a scratch one.
     load: async () => (await import('./commands/scan.ts')).registerScanCommand(new Command()).commands[0] as Command,
   },

@@ -12,6 +12,10 @@ export type DomainErrorCode =
   | 'locked'
   /** Too many attempts (e.g. failed sign-ins for one account): 429. */
   | 'rate_limited'
+  /** Password right, second factor missing or wrong: sign in again with `totp_code`, `recovery_code` or a passkey (401). */
+  | 'totp-required'
+  /** The site or the project requires a second factor the user has not enrolled yet (403). */
+  | 'two-factor-required'
   /** An OpenPGP-encrypted submission that cannot be decrypted (kept in quarantine): 422. */
   | 'pgp_rejected';
 

@@ -6,6 +6,8 @@
 export const UI_ROUTES = {
   policyPage: '/p/:slug',
   reportForm: '/p/:slug/report',
+  /** The reporter's private page; the token follows in the fragment (`#<token>`), so it reaches no server log. */
+  reporterStatus: '/p/:slug/status',
   maintainerReport: '/app/p/:slug/reports/:trackingId',
   /** Where an invitation mail's link lands; the token is in the fragment (#token=…), so it reaches no server log. */
   invitation: '/app/invitation',
@@ -31,3 +33,6 @@ export function uiPath(pattern: string, params: Record<string, string>): string 
     return encodeURIComponent(value);
   });
 }
+
+/** The reporter's private link: the styled status page with the token in the fragment. */
+export const reporterStatusPath = (slug: string, token: string): string => `${uiPath(UI_ROUTES.reporterStatus, { slug })}#${token}`;

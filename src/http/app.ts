@@ -22,6 +22,7 @@ import { reportRoutes } from './routes/reports.routes.ts';
 import { sessionRoutes } from './routes/session.routes.ts';
 import { invitationRoutes } from './routes/invitations.routes.ts';
 import { accessRoutes } from './routes/access.routes.ts';
+import { twoFactorRoutes } from './routes/two-factor.routes.ts';
 import { cvssRoutes } from './routes/cvss.routes.ts';
 import { scanRoutes } from './routes/scans.routes.ts';
 import { keyRoutes } from './routes/keys.routes.ts';
@@ -37,6 +38,9 @@ import { bountyRoutes } from './routes/bounty.routes.ts';
 import { hallOfFameRoutes } from './routes/hall-of-fame.routes.ts';
 import { mailingListRoutes } from './routes/mailing-list.routes.ts';
 import { dashboardRoutes } from './routes/dashboard.routes.ts';
+import { ssoRoutes } from './routes/sso.routes.ts';
+import { createOidcClient } from '../adapters/oidc/client.ts';
+import type { SsoSettings } from '../core/access/sso.ts';
 
 export interface HttpOptions {
   sessionSecret: Buffer;
@@ -52,6 +56,8 @@ export interface HttpOptions {
   logger?: boolean;
   /** Advisory mailing-list subscription attempts per client per hour (EMBARGO_SUBSCRIBE_RATE_LIMIT). */
   subscribeRateLimit?: number;
+  /** OpenID Connect sign-in (EMBARGO_OIDC_*); null or absent: no SSO. */
+  oidc?: SsoSettings | null;
 }
 
 export { redactUrl } from './redact.ts';
@@ -134,7 +140,18 @@ export async function buildApp(ctx: ServiceContext, opts: HttpOptions): Promise<
   const limits = { rateLimit: opts.intakeRateLimit, rateWindowMs: opts.intakeRateWindowMs };
   await app.register(sessionRoutes(ctx, opts.loginRateLimit, opts.sessionMaxAgeSeconds));
   await app.register(invitationRoutes(ctx, opts.loginRateLimit, opts.sessionMaxAgeSeconds));
+  await app.register(
+    ssoRoutes(ctx, {
+      settings: opts.oidc ?? null,
+      // The redirect URI to register at the identity provider: the public URL's /api/v1/sso/callback.
+      client: opts.oidc ? createOidcClient(opts.oidc, `${ctx.publicUrl}/api/v1/sso/callback`) : null,
+      rateLimit: opts.loginRateLimit,
+      sessionMaxAgeSeconds: opts.sessionMaxAgeSeconds,
+      secureCookies: ctx.publicUrl.startsWith('https:'),
+    }),
+  );
   await app.register(accessRoutes(ctx, opts.loginRateLimit));
+  await app.register(twoFactorRoutes(ctx, opts.loginRateLimit));
   await app.register(projectRoutes(ctx));
   await app.register(reportRoutes(ctx, limits));
   await app.register(reporterRoutes(ctx, limits));

@@ -7,6 +7,7 @@ import { DomainError } from '../core/errors.ts';
 import type { ServiceContext } from '../services/context.ts';
 import { getProject, type ProjectRecord } from '../services/projects/projects.ts';
 import { sessionUser } from '../services/access/sessions.ts';
+import { siteRequiresTwoFactorCached } from '../services/access/two-factor.ts';
 import { roleOn, type UserRecord } from '../services/access/users.ts';
 import { userForApiToken } from '../services/access/tokens.ts';
 import type { TokenScope } from '../core/access/permissions.ts';
@@ -23,6 +24,12 @@ declare module 'fastify' {
      * pages and intake look their project up themselves, intake through its cache).
      */
     project?: false;
+    /**
+     * Open to a signed-in user who still has to enrol a second factor (the site or a project requires one): the
+     * session itself, the account's second-factor routes, password and sessions. Every other route answers 403
+     * `two-factor-required` to such a user.
+     */
+    beforeTwoFactor?: boolean;
   }
   interface FastifyRequest {
     user: UserRecord | null;
@@ -89,6 +96,13 @@ export function registerAuth(app: FastifyInstance, ctx: ServiceContext, sessionM
     req.user = user;
     req.authVia = 'session';
   });
+  // A site that requires a second factor lets a user without one reach only the routes that let them enrol.
+  app.addHook('onRequest', async (req) => {
+    if (!req.user || req.user.twoFactor || req.routeOptions.config.beforeTwoFactor || req.routeOptions.config.anonymous) return;
+    if (await siteRequiresTwoFactorCached(ctx)) {
+      throw new DomainError('two-factor-required', 'This site requires two-factor authentication: add an authenticator app or a passkey on your account page first');
+    }
+  });
   app.addHook('preHandler', (req, reply, done) => {
     if (req.authVia === 'session' && !SAFE_METHODS.has(req.method)) {
       app.csrfProtection(req, reply, done);
@@ -101,8 +115,18 @@ export function registerAuth(app: FastifyInstance, ctx: ServiceContext, sessionM
     const slug = (req.params as { slug?: unknown } | undefined)?.slug;
     if (typeof slug !== 'string' || req.routeOptions.config.project === false) return;
     req.project = await getProject(ctx.db, slug);
+    if (req.user && !req.user.twoFactor && !req.routeOptions.config.anonymous && req.project.policy.access?.require_two_factor) {
+      throw new DomainError('two-factor-required', `Project ${req.project.slug} requires two-factor authentication: add an authenticator app or a passkey on your account page first`);
+    }
     req.actor = req.routeOptions.config.anonymous ? null : await actorOn(ctx, req.user, req.project, req.token);
   });
+}
+
+/** Only a signed-in session may do this: a bearer token cannot mint tokens or change the password. */
+export function requireSession(req: FastifyRequest, what: string) {
+  const user = requireUser(req);
+  if (req.authVia !== 'session') throw new DomainError('forbidden', `API tokens cannot ${what}; sign in with your password`);
+  return user;
 }
 
 export function requireUser(req: FastifyRequest): UserRecord {

@@ -14,6 +14,8 @@ const STATUS: Record<DomainErrorCode, number> = {
   unsupported_media_type: 415,
   locked: 423,
   rate_limited: 429,
+  'totp-required': 401,
+  'two-factor-required': 403,
   pgp_rejected: 422,
 };
 

@@ -6,6 +6,7 @@ import { announceAdvisoriesJob } from './announce-advisories.ts';
 import { eventsJob } from './events.ts';
 import { webhooksJob } from './webhooks.ts';
 import { reporterDigestsJob } from './reporter-digests.ts';
+import { osvFolderJob } from './osv-folder.ts';
 
 /**
  * Every background job of a server process. Add a job here (one line) and it runs on every instance; its tick
@@ -15,6 +16,7 @@ export const JOBS: Job[] = [
   publishAdvisoriesJob,
   remindersJob,
   announceAdvisoriesJob,
+  osvFolderJob,
   // Fans out the events the jobs before it (and every request) raised, into webhook deliveries and mails.
   eventsJob,
   webhooksJob,

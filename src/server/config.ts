@@ -3,6 +3,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { MAIL_ENV_DOC, parseMailConfig, type MailConfig } from './mail-config.ts';
 import { parseIntEnv, type Env } from './env.ts';
+import { OIDC_ENV_DOC, parseOidcConfig } from './oidc-config.ts';
+import type { SsoSettings } from '../core/access/sso.ts';
 
 export interface Config {
   port: number;
@@ -24,6 +26,8 @@ export interface Config {
   logLevel: string;
   sessionMaxAgeSeconds: number;
   policyDir: string | undefined;
+  /** A folder of OSV exports the server imports while it runs (the osv-folder job); undefined: none. */
+  osvDir: string | undefined;
   /** Whether this process runs the background jobs (EMBARGO_JOBS=off to leave them to other instances). */
   jobs: boolean;
   /** Advisory mailing-list subscription attempts per client per hour. */
@@ -38,6 +42,8 @@ export interface Config {
   parseTimeoutMs: number;
   /** Outgoing webhooks (src/services/webhooks): `host:port` pairs exempt from the SSRF guard, and the timeout per POST. */
   webhooks: { allowHosts: string[]; timeoutMs: number };
+  /** Single sign-on with OpenID Connect (src/server/oidc-config.ts); null when EMBARGO_OIDC_ISSUER is unset. */
+  oidc: SsoSettings | null;
 }
 
 /** Every variable the server reads, with its meaning; the README's configuration table lists each (test/unit/config/env-doc.test.ts). */
@@ -59,6 +65,7 @@ export const ENV_DOC: Record<string, string> = {
   EMBARGO_LOG_LEVEL: 'pino log level (default info)',
   EMBARGO_SESSION_MAX_AGE_SECONDS: 'maintainer session lifetime (default 43200, 12 hours)',
   EMBARGO_POLICY_DIR: 'load or update every *.yaml policy in this folder at start-up',
+  EMBARGO_OSV_DIR: "a folder of OSV data (osv.dev's <ecosystem>/all.zip exports, zips or folders of .json) the server imports for API scans whenever it changes, checked every 10 minutes",
   EMBARGO_JOBS: '"off" disables background jobs (outbox, reminders, scheduled publication) in this process (default on)',
   EMBARGO_SUBSCRIBE_RATE_LIMIT: 'advisory mailing-list subscription attempts per client per hour (default 10)',
   EMBARGO_CVE_ORG_ID: "your CNA's organisation UUID, written into CVE JSON 5 exports of advisories (optional)",
@@ -68,6 +75,7 @@ export const ENV_DOC: Record<string, string> = {
   EMBARGO_WEBHOOK_ALLOW_HOSTS: 'comma-separated host:port pairs webhooks may reach although they resolve to loopback, private or link-local addresses (default none)',
   EMBARGO_WEBHOOK_TIMEOUT_SECONDS: 'time limit of one webhook POST, connection to last byte (default 10)',
   ...MAIL_ENV_DOC,
+  ...OIDC_ENV_DOC,
 };
 
 export class ConfigError extends Error {
@@ -173,6 +181,7 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: env.EMBARGO_LOG_LEVEL || 'info',
     sessionMaxAgeSeconds: parseIntEnv(env, 'EMBARGO_SESSION_MAX_AGE_SECONDS', 43200, problems),
     policyDir: env.EMBARGO_POLICY_DIR || undefined,
+    osvDir: env.EMBARGO_OSV_DIR || undefined,
     jobs: env.EMBARGO_JOBS !== 'off',
     subscribeRateLimit: parseIntEnv(env, 'EMBARGO_SUBSCRIBE_RATE_LIMIT', 10, problems),
     parseWorkers: parseIntEnv(env, 'EMBARGO_PARSE_WORKERS', 2, problems),
@@ -180,6 +189,7 @@ export function loadConfig(env: Env = process.env): Config {
     cveOrgId: env.EMBARGO_CVE_ORG_ID || null,
     cveShortName: env.EMBARGO_CVE_SHORT_NAME || null,
     webhooks: { allowHosts: parseAllowHosts(env.EMBARGO_WEBHOOK_ALLOW_HOSTS, problems), timeoutMs: parseIntEnv(env, 'EMBARGO_WEBHOOK_TIMEOUT_SECONDS', 10, problems) * 1000 },
+    oidc: parseOidcConfig(env, problems),
     mail: parseMailConfig(env, problems, { publicUrl: (env.EMBARGO_PUBLIC_URL || `http://${host.includes(':') ? `[${host}]` : host}:${port}`).replace(/\/+$/, ''), dataDir }),
   };
   if (problems.length) throw new ConfigError(problems);

@@ -15,7 +15,7 @@ import type { Config } from './config.ts';
  * here and carried in the context; whoever builds one closes its parse pool (`ctx.parsers.close()`).
  */
 export function createServiceContext(
-  config: Pick<Config, 'encryptionKeys' | 'activeKeyId' | 'publicUrl' | 'cveOrgId' | 'cveShortName' | 'parseWorkers' | 'parseTimeoutMs' | 'webhooks'>,
+  config: Pick<Config, 'encryptionKeys' | 'activeKeyId' | 'publicUrl' | 'cveOrgId' | 'cveShortName' | 'parseWorkers' | 'parseTimeoutMs' | 'webhooks'> & Partial<Pick<Config, 'osvDir'>>,
   db: Db,
   opts: { now?: () => Date; mail?: MailSettings | null } = {},
 ): ServiceContext {
@@ -27,10 +27,12 @@ export function createServiceContext(
     publicUrl: config.publicUrl,
     intakeWriter: new IntakeWriter({ db, now }),
     intakeProjects: new TtlCache<ProjectRecord>(INTAKE_CACHE_MS),
+    twoFactorSetting: new TtlCache<boolean>(INTAKE_CACHE_MS),
     parsers: createParsePool({ size: config.parseWorkers, timeoutMs: config.parseTimeoutMs }),
     cna: config.cveOrgId ? { orgId: config.cveOrgId, shortName: config.cveShortName } : null,
     mail: opts.mail ?? null,
     webhooks: { allowHosts: [...config.webhooks.allowHosts], timeoutMs: config.webhooks.timeoutMs },
+    osvDir: config.osvDir ?? null,
   };
 }
 

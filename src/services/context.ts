@@ -23,6 +23,8 @@ export interface ServiceContext {
   intakeWriter: IntakeWriter;
   /** Projects as the public intake reads them: a few seconds per process (see getProjectForIntake). */
   intakeProjects: TtlCache<ProjectRecord>;
+  /** The site's "require two-factor" setting, read at most every few seconds per process (checked on every request). */
+  twoFactorSetting: TtlCache<boolean>;
   /** Your CNA (EMBARGO_CVE_ORG_ID, EMBARGO_CVE_SHORT_NAME): the provider named in CVE JSON 5 exports; null when unset. */
   cna: { orgId: string; shortName: string | null } | null;
   /** Worker threads for parsing large untrusted documents (policies, lockfiles) off the event loop. */
@@ -31,4 +33,6 @@ export interface ServiceContext {
   mail: MailSettings | null;
   /** How this process sends webhooks (the address guard's allow-list, the time limit). */
   webhooks: WebhookSettings;
+  /** EMBARGO_OSV_DIR: OSV data the server imports while it runs (jobs/osv-folder.ts); null: none configured. */
+  osvDir: string | null;
 }

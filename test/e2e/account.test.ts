@@ -186,7 +186,7 @@ describe('account, tokens, sessions and users in the dashboard', () => {
       await expectSignedOut(b.page);
       await b.page.getByLabel('Email').fill(mia.email);
       await b.page.getByLabel('Password').fill(PASSWORD);
-      await b.page.getByRole('button', { name: 'Sign in' }).click();
+      await b.page.getByRole('button', { name: 'Sign in', exact: true }).click();
       await b.page.getByRole('alert').filter({ hasText: 'Wrong email or password.' }).waitFor();
       await signIn(b.page, mia.email, NEW_PASSWORD);
       await a.page.reload();
@@ -235,7 +235,7 @@ describe('account, tokens, sessions and users in the dashboard', () => {
       await expectSignedOut(user.page);
       await user.page.getByLabel('Email').fill(dan.email);
       await user.page.getByLabel('Password').fill(PASSWORD);
-      await user.page.getByRole('button', { name: 'Sign in' }).click();
+      await user.page.getByRole('button', { name: 'Sign in', exact: true }).click();
       await user.page.getByRole('alert').filter({ hasText: 'Wrong email or password.' }).waitFor();
 
       // Re-enabled: the password works again, the old token does not.
@@ -283,7 +283,7 @@ describe('account, tokens, sessions and users in the dashboard', () => {
       // The sign-in form is right there; signing in lands on the dashboard.
       await p.getByLabel('Email').fill(RITA);
       await p.getByLabel('Password', { exact: true }).fill(RESET_PASSWORD);
-      await p.getByRole('button', { name: 'Sign in' }).click();
+      await p.getByRole('button', { name: 'Sign in', exact: true }).click();
       await p.getByRole('heading', { name: 'Report queue' }).waitFor();
       assert.equal(new URL(p.url()).pathname, '/app');
 

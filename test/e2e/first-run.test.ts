@@ -40,7 +40,7 @@ describe('first run in the browser', () => {
       await p.getByRole('heading', { name: 'This server is not set up yet' }).waitFor();
       await p.getByLabel('Email').fill(ADMIN.email);
       await p.getByLabel('Password').fill(PASSWORD);
-      await p.getByRole('button', { name: 'Sign in' }).click();
+      await p.getByRole('button', { name: 'Sign in', exact: true }).click();
       await p.getByRole('alert').filter({ hasText: 'No account exists on this server yet' }).waitFor();
       assert.deepEqual(await checkAtBothWidths(p, 'first-run-sign-in'), []);
       await p.getByRole('link', { name: 'Set up Embargo' }).click();

@@ -54,7 +54,7 @@ describe('maintainer dashboard in Chromium', () => {
       assert.deepEqual(await checkAtBothWidths(p, 'app-sign-in'), []);
       await p.getByLabel('Email').fill(admin.email);
       await p.getByLabel('Password').fill('not the password');
-      await p.getByRole('button', { name: 'Sign in' }).click();
+      await p.getByRole('button', { name: 'Sign in', exact: true }).click();
       await p.getByRole('alert').filter({ hasText: 'Wrong email or password.' }).waitFor();
       await signIn(p, admin.email);
 

@@ -24,7 +24,7 @@ const baseEnv = (): Record<string, string> =>
   );
 
 function embargo(args: string[], env: Record<string, string>): Promise<Run> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: REPO, env: { ...baseEnv(), ...env }, timeout: 120_000 });
+  const child = spawn(process.execPath, ['bin/embargo.mjs', ...args], { cwd: REPO, env: { ...baseEnv(), ...env }, timeout: 120_000 });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -193,3 +193,23 @@ for (const engine of ENGINES) {
     });
   });
 }
+
+describe('the CSAF provider on a public URL with a port', () => {
+  let rt: TestServer;
+  let world: World;
+  before(async () => {
+    rt = await startTestRuntime(ENGINES[0] ?? assert.fail('no engine'), { EMBARGO_PUBLIC_URL: 'https://embargo.test:8443' });
+    world = await seedWorld(rt);
+  });
+  after(() => rt.close());
+
+  test('the ROLIE feed id stays valid against its schema (no colon from the port) and the metadata too', async () => {
+    await publishedAdvisory(rt, world);
+    const aux = csafAuxValidators();
+    const rolie = await rt.app.inject({ url: '/.well-known/csaf/feed-tlp-white.json' });
+    assert.ok(aux.rolie(rolie.json()), JSON.stringify(aux.rolie.errors));
+    assert.match((rolie.json() as { feed: { id: string } }).feed.id, /8443/, 'two ports of one host are two feeds');
+    const meta = await rt.app.inject({ url: '/.well-known/csaf/provider-metadata.json' });
+    assert.ok(aux.provider(meta.json()), JSON.stringify(aux.provider.errors));
+  });
+});

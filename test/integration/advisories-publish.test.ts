@@ -33,6 +33,23 @@ async function scheduledFromReport(rt: TestServer, world: World) {
   return { ...report, id: a.advisory.id };
 }
 
+/** A scheduled advisory from a fixed report, embargoed until `at` (whole seconds). */
+async function scheduledAt(rt: TestServer, world: World, at: Date) {
+  const embargo = `${at.toISOString().slice(0, 19)}Z`;
+  const report = await fixedReport(rt, world);
+  const res = await api(rt, world, 'POST', ADV, { ...advisoryContent({ credits: undefined }), report: report.trackingId, embargo_until: embargo });
+  assert.equal(res.statusCode, 201, res.body);
+  const a = res.json() as AdvisoryJson;
+  await move(rt, world, a.advisory.id, 'in-review');
+  await move(rt, world, a.advisory.id, 'scheduled');
+  return { ...report, id: a.advisory.id, embargo };
+}
+
+async function reporterDisclosure(rt: TestServer, token: string) {
+  const body = (await rt.app.inject({ url: `/api/v1/reporter/${token}` })).json() as { deadlines: { clock: string; status: string; met_at?: string }[] };
+  return body.deadlines.find((d) => d.clock === 'disclosure');
+}
+
 test('the publish job is registered with the background jobs', () => {
   assert.ok(JOBS.includes(publishAdvisoriesJob));
 });
@@ -124,6 +141,39 @@ for (const engine of ENGINES) {
       const triager = await api(rt, world, 'POST', `${ADV}/${a.advisory.id}/transitions`, { to: 'in-review' }, 'triager');
       assert.equal(triager.statusCode, 403, 'unscheduling is a publisher decision');
       assert.equal((await move(rt, world, a.advisory.id, 'in-review')).advisory.state, 'in-review');
+    });
+  });
+}
+
+for (const engine of ENGINES) {
+  describe(`scheduled publication meets the agreed disclosure date on ${engine.name}`, () => {
+    let rt: TestServer;
+    let world: World;
+    before(async () => {
+      rt = await startTestRuntime(engine);
+      world = await seedWorld(rt);
+    });
+    after(() => rt.close());
+
+    test('a publication the job makes within its grace after the embargo instant is dated at that instant and meets the disclosure deadline', async () => {
+      const s = await scheduledAt(rt, world, new Date(rt.clock.now.getTime() + 10 * DAY));
+      rt.clock.advance(10 * DAY + 45_000); // the job ticks once a minute: it runs up to a minute after the instant
+      assert.equal(await publishAdvisoriesJob.tick(rt.ctx), 1);
+      const doc = (await api(rt, world, 'GET', `${ADV}/${s.id}`)).json() as AdvisoryJson;
+      assert.equal(doc.advisory.published_at, s.embargo, 'dated at the scheduled instant');
+      const disclosure = await reporterDisclosure(rt, s.reporterToken);
+      assert.equal(disclosure?.status, 'met', JSON.stringify(disclosure));
+      assert.equal(disclosure?.met_at && new Date(disclosure.met_at).toISOString(), new Date(s.embargo).toISOString());
+    });
+
+    test('a publication long after the instant (the server was down) is dated when it happened and stays a missed deadline', async () => {
+      const s = await scheduledAt(rt, world, new Date(rt.clock.now.getTime() + 10 * DAY));
+      rt.clock.advance(10 * DAY + 3 * 3_600_000);
+      assert.equal(await publishAdvisoriesJob.tick(rt.ctx), 1);
+      const doc = (await api(rt, world, 'GET', `${ADV}/${s.id}`)).json() as AdvisoryJson;
+      assert.equal(doc.advisory.published_at, `${rt.clock.now.toISOString().slice(0, 19)}Z`);
+      const disclosure = await reporterDisclosure(rt, s.reporterToken);
+      assert.equal(disclosure?.status, 'breached', JSON.stringify(disclosure));
     });
   });
 }

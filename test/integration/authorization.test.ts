@@ -131,7 +131,7 @@ const CORE_ROWS: Row[] = [
     request: (f) => ({ url: `/api/v1/reporter/${f.reporterToken}/attachments/${f.attachmentId}` }),
   },
   // The reporter's private page (HTML, works without JavaScript); its form posts back and redirects (303).
-  { method: 'GET', route: '/reporter/:token', expect: PUBLIC, request: (f) => ({ url: `/reporter/${f.reporterToken}` }) },
+  { method: 'GET', route: '/reporter/:token', expect: all('3xx'), request: (f) => ({ url: `/reporter/${f.reporterToken}` }) },
   { method: 'POST', route: '/reporter/:token', expect: all('3xx'), request: (f) => ({ url: `/reporter/${f.reporterToken}`, payload: { body: 'Sent from the page.' } }) },
 ];
 

@@ -34,7 +34,7 @@ describe('POST /api/v1/cvss', () => {
 });
 
 describe('embargo cvss', () => {
-  const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', join(REPO, 'src/cli/main.ts'), 'cvss', ...args], { cwd: REPO, encoding: 'utf8' });
+  const run = (...args: string[]) => spawnSync(process.execPath, [join(REPO, 'bin/embargo.mjs'), 'cvss', ...args], { cwd: REPO, encoding: 'utf8' });
 
   test('--json prints exactly one object with version, score, severity and the normalised vector', () => {
     const r = run('--json', 'CVSS:3.1/A:H/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H');

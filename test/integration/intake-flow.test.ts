@@ -19,7 +19,8 @@ for (const engine of ENGINES) {
       const body = res.json();
       assert.match(body.tracking_id, /^PRIV-2026-\d{4}$/);
       assert.ok(body.reporter_token.length >= 32);
-      assert.equal(body.reporter_link, `https://embargo.test/reporter/${body.reporter_token}`);
+      // The styled reporter page, the token in the fragment (never sent to a server, never in a log).
+      assert.equal(body.reporter_link, `https://embargo.test/p/privastream/status#${body.reporter_token}`);
       assert.equal(body.classification.version_status, 'unsupported');
       assert.ok(body.classification.flags.some((f: string) => f.includes('unsupported')));
     });
@@ -61,21 +62,30 @@ for (const engine of ENGINES) {
       assert.ok(sla.json().deadlines.length > 0);
     });
 
-    test('the private reporter page escapes every user text and accepts a reply without JavaScript', async () => {
+    test('the old private link /reporter/{token} opens the styled page; a bad one says so in words; a no-JS reply still lands', async () => {
       const { reporter_token } = await submit(rt, 'privastream', validReport({ title: '<script>alert(1)</script>', description: '<img src=x onerror=alert(1)>' }));
-      const html = await rt.app.inject({ url: `/reporter/${reporter_token}` });
-      assert.equal(html.statusCode, 200);
-      assert.match(html.headers['content-type'] as string, /text\/html/);
-      assert.ok(!html.body.includes('<script>alert(1)'));
-      assert.ok(html.body.includes('&lt;img src=x onerror=alert(1)&gt;'));
-      assert.match(html.headers['content-security-policy'] as string, /script-src 'self'/);
+      const old = await rt.app.inject({ url: `/reporter/${reporter_token}` });
+      assert.equal(old.statusCode, 302, old.body);
+      assert.equal(old.headers.location, `/p/privastream/status#${reporter_token}`);
+      assert.equal(old.headers['cache-control'], 'no-store');
+      const styled = await rt.app.inject({ url: '/p/privastream/status' });
+      assert.equal(styled.statusCode, 200, 'the UI serves the page it redirects to');
+
+      const bad = await rt.app.inject({ url: '/reporter/not-a-real-token-but-long-enough' });
+      assert.equal(bad.statusCode, 404);
+      assert.match(bad.headers['content-type'] as string, /text\/html/);
+      assert.match(bad.body, /No report matches this link/);
+      assert.match(bad.body, /<link rel="stylesheet"/, 'styled like the other pages');
+      const malformed = await rt.app.inject({ url: '/reporter/short' });
+      assert.equal(malformed.statusCode, 404);
+      assert.match(malformed.body, /No report matches this link/);
+
       const boundary = 'xEmbargoBoundary';
       const payload = `--${boundary}\r\nContent-Disposition: form-data; name="body"\r\n\r\nMore details <b>here</b>\r\n--${boundary}--\r\n`;
       const post = await rt.app.inject({ method: 'POST', url: `/reporter/${reporter_token}`, payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } });
       assert.equal(post.statusCode, 303);
-      const after = await rt.app.inject({ url: `/reporter/${reporter_token}` });
-      assert.ok(after.body.includes('More details &lt;b&gt;here&lt;/b&gt;'));
-      assert.equal((await rt.app.inject({ url: '/reporter/not-a-real-token-but-long-enough' })).statusCode, 404);
+      const view = (await rt.app.inject({ url: `/api/v1/reporter/${reporter_token}` })).json() as { messages: { body: string }[] };
+      assert.ok(view.messages.some((m) => m.body === 'More details <b>here</b>'));
     });
 
     test('bodies are sealed at rest: the plaintext never appears in the database', async () => {

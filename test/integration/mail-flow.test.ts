@@ -65,7 +65,7 @@ for (const engine of ENGINES) {
       assert.deepEqual(ack.to, ['ada@example.org']);
       assert.equal(ack.from, 'embargo@embargo.test');
       assert.match(ack.parsed.subject ?? '', new RegExp(`^\\[${summary.tracking_id}\\] Report received`));
-      assert.match(ack.parsed.text ?? '', /https:\/\/embargo\.test\/reporter\/\S+/);
+      assert.match(ack.parsed.text ?? '', /https:\/\/embargo\.test\/p\/privastream\/status#\S+/);
       assert.match(ack.parsed.text ?? '', /Keep this link/);
       assert.equal(header(ack.parsed, 'in-reply-to'), '<first-mail.1@example.org>');
       assert.equal(header(ack.parsed, 'auto-submitted'), 'auto-replied');
@@ -75,7 +75,7 @@ for (const engine of ENGINES) {
       assert.match(replyTo, /^security\+r-[a-z2-7]{32}@privastream\.ai$/);
 
       // The private link in the acknowledgement works.
-      const link = /https:\/\/embargo\.test\/reporter\/(\S+)/.exec(ack.parsed.text ?? '')?.[1] ?? '';
+      const link = /https:\/\/embargo\.test\/p\/privastream\/status#(\S+)/.exec(ack.parsed.text ?? '')?.[1] ?? '';
       const asReporter = await rt.app.inject({ method: 'GET', url: `/api/v1/reporter/${link}` });
       assert.equal(asReporter.statusCode, 200, asReporter.body);
 

@@ -123,10 +123,10 @@ for (const engine of ENGINES) {
       await drain();
       const [ack] = await relay.waitFor(1);
       assert.match(String(ack!.parsed.headers.get('content-type') && (ack!.parsed.headers.get('content-type') as { value: string }).value), /multipart\/encrypted/);
-      assert.ok(!ack!.raw.toString('utf8').includes('/reporter/'), 'the private link never travels in clear');
+      assert.ok(!ack!.raw.toString('utf8').includes('/status#'), 'the private link never travels in clear');
       const [plain, status] = await gpgDecrypt(ack!.raw);
       assert.match(plain, new RegExp(`Tracking ID: ${trackingId}`));
-      assert.match(plain, /https:\/\/embargo\.test\/reporter\/\S+/);
+      assert.match(plain, /https:\/\/embargo\.test\/p\/[a-z-]+\/status#\S+/);
       assert.match(status, new RegExp(`^\\[GNUPG:\\] VALIDSIG ${projectFpr} `, 'm'));
 
       // A signed, encrypted reply by mail: verified against the key the reporter gave.

@@ -41,7 +41,7 @@ for (const engine of ENGINES) {
       await rt.jobs.runAllOnce();
       const [ack] = await relay.waitFor(1);
       replyTo = ack?.parsed.replyTo?.value[0]?.address ?? assert.fail('no reply address');
-      reporterLink = /https:\/\/embargo\.test\/reporter\/(\S+)/.exec(ack?.parsed.text ?? '')?.[1] ?? assert.fail('no reporter link');
+      reporterLink = /https:\/\/embargo\.test\/p\/[a-z-]+\/status#(\S+)/.exec(ack?.parsed.text ?? '')?.[1] ?? assert.fail('no reporter link');
     });
     after(async () => {
       await rt?.close();

@@ -24,6 +24,14 @@ describe('public policy documents and API description', () => {
     assert.match(res.body, /^Policy: https:\/\/embargo\.test\/api\/v1\/projects\/taehv\/security\.md$/m);
   });
 
+  test('security.txt offers the web report form as a Contact on an https deployment, after the policy\'s own contacts', async () => {
+    const res = await rt.app.inject({ url: '/projects/taehv/.well-known/security.txt' });
+    const contacts = res.body.split('\n').filter((l) => l.startsWith('Contact: '));
+    assert.ok(contacts.includes('Contact: https://embargo.test/p/taehv/report'), res.body);
+    assert.notEqual(contacts[0], 'Contact: https://embargo.test/p/taehv/report', 'the policy\'s own contact comes first');
+    assert.deepEqual(validateSecurityTxt(res.body, rt.clock.now), []);
+  });
+
   test('security.txt points at the CSAF provider metadata and, when the policy keeps one, the Hall of Fame page', async () => {
     const taehv = await rt.app.inject({ url: '/projects/taehv/.well-known/security.txt' });
     assert.match(taehv.body, /^CSAF: https:\/\/embargo\.test\/\.well-known\/csaf\/provider-metadata\.json$/m);

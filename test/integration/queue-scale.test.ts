@@ -5,6 +5,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { ENGINES, startTestRuntime, type TestServer } from '../support/harness.ts';
 import { examplePolicy, seedWorld, submit, validReport, type World } from '../support/fixtures.ts';
 import { computeDeadlines, isOutstanding, type SlaPolicy } from '../../src/core/sla/clock.ts';
+import { keptDeadlines } from '../../src/core/sla/promises.ts';
 import { queueIndexOf, RANK_LAST, type QueueIndex } from '../../src/core/sla/queue-index.ts';
 import { OPEN_STATES } from '../../src/core/reports/states.ts';
 import { SEVERITIES } from '../../src/core/severity.ts';
@@ -76,11 +77,14 @@ for (const engine of ENGINES) {
       const row = await rt.ctx.db
         .selectFrom('reports')
         .innerJoin('projects', 'projects.id', 'reports.project_id')
-        .select(['reports.state', 'reports.severity', 'reports.created_at', 'projects.policy'])
+        .select(['reports.state', 'reports.severity', 'reports.created_at', 'reports.policy_version', 'reports.project_id'])
         .where('reports.id', '=', reportId)
         .executeTakeFirstOrThrow();
       const events = await loadEvents(rt.ctx.db, [reportId]);
-      return queueIndexOf({ state: row.state, severity: row.severity, createdAt: row.created_at }, computeDeadlines(events.get(reportId) ?? [], row.policy as SlaPolicy, now));
+      // The promises the report holds: the policy version it was submitted under and every later one (docs/sla.md).
+      const versions = await rt.ctx.db.selectFrom('policy_versions').selectAll().where('project_id', '=', row.project_id).where('version', '>=', row.policy_version).orderBy('version').execute();
+      const held = versions.map((v) => ({ version: v.version, effectiveAt: v.effective_at.toISOString(), policy: v.sla as SlaPolicy }));
+      return queueIndexOf({ state: row.state, severity: row.severity, createdAt: row.created_at }, keptDeadlines(events.get(reportId) ?? [], held, now));
     }
 
     async function storedIndex(reportId: string): Promise<QueueIndex> {
@@ -294,10 +298,12 @@ for (const engine of ENGINES) {
         entries.push(...body.deadlines);
         cursor = body.next_cursor;
       } while (cursor);
-      const reports = await rt.ctx.db.selectFrom('reports').select(['id', 'tracking_id']).where('project_id', '=', project.id).where('state', 'in', [...OPEN_STATES]).execute();
+      const reports = await rt.ctx.db.selectFrom('reports').select(['id', 'tracking_id', 'policy_version']).where('project_id', '=', project.id).where('state', 'in', [...OPEN_STATES]).execute();
       const events = await loadEvents(rt.ctx.db, reports.map((r) => r.id));
+      const versions = await rt.ctx.db.selectFrom('policy_versions').selectAll().where('project_id', '=', project.id).orderBy('version').execute();
+      const held = (from: number) => versions.filter((v) => v.version >= from).map((v) => ({ version: v.version, effectiveAt: v.effective_at.toISOString(), policy: v.sla as SlaPolicy }));
       const expected = reports.flatMap((r) =>
-        computeDeadlines(events.get(r.id) ?? [], project.policy, rt.clock.now)
+        keptDeadlines(events.get(r.id) ?? [], held(r.policy_version), rt.clock.now)
           .filter(isOutstanding)
           .map((d) => `${r.tracking_id}/${d.clock}/${d.dueAt}/${d.status}`),
       );
@@ -310,7 +316,12 @@ for (const engine of ENGINES) {
     });
 
     test('the migration indexes the reports a store already has', async () => {
-      // As before migration 0011: every report at the columns' defaults, no SLA rows.
+      // As before migration 0011: every report at the columns' defaults, no SLA rows; and, as migration 0018 then
+      // leaves such a store, one SLA version per project (its current promises) held by every report.
+      await sql`delete from policy_versions v using projects p where p.id = v.project_id and v.version <> p.sla_version`.execute(rt.ctx.db);
+      await sql`update policy_versions set version = 1`.execute(rt.ctx.db);
+      await rt.ctx.db.updateTable('projects').set({ sla_version: 1 }).execute();
+      await rt.ctx.db.updateTable('reports').set({ policy_version: 1 }).execute();
       await rt.ctx.db.updateTable('reports').set({ queue_rank: RANK_LAST, queue_key: 0, next_due_at: null, next_due_clock: null }).execute();
       await rt.ctx.db.deleteFrom('report_deadlines').execute();
       await backfillQueueIndex(rt.ctx.db, rt.clock.now);
@@ -324,7 +335,7 @@ for (const engine of ENGINES) {
       // Every bulk report is a plain submission; the core says where its deadlines fall (privastream counts in UTC
       // hours and days: a fixed distance from the submission), so SQL can write what intake would write.
       const probe = new Date(now.getTime() - HOUR);
-      const sample = indexOfNewReport({ state: 'new', severity: null, createdAt: probe }, project.policy, now);
+      const sample = indexOfNewReport({ state: 'new', severity: null, createdAt: probe }, [{ kind: 'submitted', at: probe.toISOString() }], project.policy, now);
       assert.ok(sample.deadlines.length > 0 && sample.deadlines.every((d) => d.rank === 0));
       const offsets = sample.deadlines.map((d) => ({ clock: d.clock, ms: d.key - probe.getTime() }));
       const next = offsets.find((o) => o.clock === sample.nextClock) as { clock: string; ms: number };

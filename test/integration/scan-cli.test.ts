@@ -243,8 +243,49 @@ describe('embargo scan', () => {
     const program = registerScanCommand(new Command('embargo'));
     const scanCommand = program.commands.find((c) => c.name() === 'scan');
     assert.ok(scanCommand);
-    assert.deepEqual(scanCommand.options.map((o) => o.long), ['--osv', '--format', '--cache', '--no-cache']);
+    assert.deepEqual(scanCommand.options.map((o) => o.long), ['--osv', '--format', '--cache', '--no-cache', '--allow-missing']);
     scanCommand.exitOverride().configureOutput({ writeErr: () => {} });
     assert.throws(() => program.exitOverride().parse(['node', 'embargo', 'scan', 'x', '--format', 'xml']), /argument 'xml' is invalid/);
   });
+
+  test('an ecosystem the OSV data holds no records of is reported unchecked, not clean: exit 2 unless --allow-missing', async () => {
+    // OSV data of PyPI only (osv.dev's per-ecosystem export), and an npm lockfile.
+    const pypiOnly = join(work, 'pypi-only');
+    mkdirSync(pypiOnly, { recursive: true });
+    for (const f of ['PYSEC-2021-439.json', 'PYSEC-2022-42969.json']) copyFileSync(join(RECORDS, f), join(pypiOnly, f));
+    const missing = await scan([clean], 'table', pypiOnly);
+    assert.equal(missing.code, 2, missing.out + missing.err);
+    assert.doesNotMatch(missing.out, /no known vulnerabilities/);
+    assert.match(missing.out, /not checked \(no-osv-data\): \d+ npm packages?/);
+    assert.match(missing.err, /the OSV data at .*pypi-only holds no npm records/);
+    assert.match(missing.err, /osv\.dev.*npm\/all\.zip/s, 'says where the data comes from');
+    assert.match(missing.err, /--allow-missing/);
+
+    const json = await scan([clean], 'json', pypiOnly);
+    const report = JSON.parse(json.out) as { lockfiles: { unchecked: { reason: string; ecosystem: string }[] }[]; missing_ecosystems: string[] };
+    assert.deepEqual(report.missing_ecosystems, ['npm']);
+    assert.ok(report.lockfiles[0]?.unchecked.some((u) => u.reason === 'no-osv-data' && u.ecosystem === 'npm'));
+
+    const allowed = await runScanWith([clean], { osv: pypiOnly, format: 'table', allowMissing: true });
+    assert.equal(allowed.code, 0, 'accepted as a known gap');
+    assert.match(allowed.out, /not checked \(no-osv-data\)/);
+
+    // With npm records present (even none for these packages) the lockfile was checked: clean, exit 0.
+    assert.equal((await scan([clean])).code, 0);
+  });
+
+  test('--help says where OSV data comes from and how to refresh it', () => {
+    const program = registerScanCommand(new Command('embargo'));
+    const help = program.commands.find((c) => c.name() === 'scan')?.helpInformation() ?? '';
+    assert.match(help, /osv\.dev/);
+    assert.match(help, /all\.zip/);
+    assert.match(help, /--allow-missing/);
+  });
 });
+
+async function runScanWith(paths: string[], options: Parameters<typeof runScan>[1]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runScan(paths, options, { out: (t) => out.push(t), err: (t) => err.push(t) });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}

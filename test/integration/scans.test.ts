@@ -256,6 +256,30 @@ for (const engine of ENGINES) {
       assert.equal(audit.length, 1);
     });
 
+    test('a finding\'s report keeps its severity (its fix clock runs) and owes no reporter an acknowledgement or assessment', async () => {
+      const awx = scans.get('awx-2021-02/requirements.txt') as ApiScan;
+      const finding = awx.findings.find((f) => f.severity !== null && !f.report_tracking_id) as ApiFinding;
+      assert.ok(finding, 'a finding with a severity');
+      const res = await rt.app.inject({ method: 'POST', url: `${P}/scans/${awx.id}/findings/${finding.id}/report`, headers: world.as('triager') });
+      assert.equal(res.statusCode, 201, res.body);
+      const trackingId = res.json().tracking_id as string;
+      const detail = (await rt.app.inject({ url: `${P}/reports/${trackingId}`, headers: world.as('viewer') })).json() as { severity: string | null; deadlines: { clock: string }[] };
+      assert.equal(detail.severity, finding.severity, 'the finding\'s severity is the report\'s');
+      const clocks = detail.deadlines.map((d) => d.clock);
+      for (const owed of ['acknowledge', 'assess', 'detailed_response', 'next_update']) assert.ok(!clocks.includes(owed), `no ${owed} clock: ${clocks.join(', ')}`);
+      // The queue and the SLA view read the stored index: no reporter clock there either.
+      const stored = await rt.ctx.db
+        .selectFrom('report_deadlines')
+        .innerJoin('reports', 'reports.id', 'report_deadlines.report_id')
+        .select('report_deadlines.clock')
+        .where('reports.tracking_id', '=', trackingId)
+        .execute();
+      assert.deepEqual(stored.map((r) => r.clock), []);
+      const row = await rt.ctx.db.selectFrom('reports').select(['next_due_clock', 'severity']).where('tracking_id', '=', trackingId).executeTakeFirstOrThrow();
+      assert.equal(row.next_due_clock, null);
+      assert.equal(row.severity, finding.severity);
+    });
+
     test('two concurrent requests for one finding create one report', async () => {
       const nushell = scans.get('nushell-2021/Cargo.lock') as ApiScan;
       const finding = nushell.findings[0] as ApiFinding;

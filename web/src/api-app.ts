@@ -9,7 +9,8 @@ import type { Advisory, AdvisoryState } from '../../src/core/advisories/types.ts
 import type { SlaResponse } from '../../src/api/schemas.ts';
 import type { AdvisoryList, AdvisoryView } from '../../src/api/schemas/advisories.ts';
 import type { AuditList } from '../../src/api/schemas/audit.ts';
-import type { Accepted, SessionList, TokenCreated, TokenList, UserList, UserListItemJson } from '../../src/api/schemas/access.ts';
+import type { RegistrationResponseJSON, PublicKeyCredentialCreationOptionsJSON } from '@simplewebauthn/browser';
+import type { Accepted, PasskeyJson, PasskeyList, RecoveryCodes, SessionList, SiteSettings, TokenCreated, TokenList, TotpEnrolment, TwoFactorStatusJson as TwoFactorStatus, UserList, UserListItemJson } from '../../src/api/schemas/access.ts';
 import type { TokenScope } from '../../src/core/access/permissions.ts';
 import type { CvssScore as CvssScoreJson } from '../../src/api/schemas/cvss.ts';
 import type { DashboardProjectList, Invitation, InvitationAccepted, MemberList, Membership, Project } from '../../src/api/schemas/projects.ts';
@@ -28,7 +29,7 @@ export type { QueueItem, ReportDetail, ReportList, ReportSummary, SeverityResult
 export type { SlaEntry, SlaResponse } from '../../src/api/schemas.ts';
 export type { AuditEntry, AuditList } from '../../src/api/schemas/audit.ts';
 export type { AdvisoryList, AdvisorySummary, AdvisoryView } from '../../src/api/schemas/advisories.ts';
-export type { SessionInfoJson as SessionInfo, SessionList, TokenCreated, TokenInfoJson as TokenInfo, TokenList, UserList, UserListItemJson as UserListItem } from '../../src/api/schemas/access.ts';
+export type { PasskeyJson as Passkey, TwoFactorStatusJson as TwoFactorStatus, SessionInfoJson as SessionInfo, SessionList, TokenCreated, TokenInfoJson as TokenInfo, TokenList, UserList, UserListItemJson as UserListItem } from '../../src/api/schemas/access.ts';
 export type { TokenScope };
 export type { DeliveryJson as Delivery, DeliveryList, WebhookJson as Webhook, WebhookList } from '../../src/api/schemas/webhooks.ts';
 export type { NotificationSetting, NotificationSettings, UserKeyAnswer, UserKeyJson as UserKey } from '../../src/api/schemas/notifications.ts';
@@ -40,7 +41,10 @@ export type CvssScore = Pick<CvssScoreJson, 'version' | 'vector' | 'score' | 'se
 export type ExportFormat = 'osv' | 'cve' | 'csaf';
 
 /** The editable part of an advisory, as PUT …/advisories/:id takes it. */
-export type AdvisoryPatch = Partial<Pick<Advisory, 'title' | 'summary' | 'details' | 'cwe_ids' | 'cvss' | 'affected' | 'references' | 'credits' | 'cve_id' | 'embargo_until'>>;
+export type AdvisoryPatch = Partial<Pick<Advisory, 'title' | 'summary' | 'details' | 'cwe_ids' | 'cvss' | 'affected' | 'references' | 'credits' | 'cve_id' | 'embargo_until'>> & {
+  /** true: take the report's embargo date and follow it. */
+  embargo_follows_report?: boolean;
+};
 
 // ---- Session expiry ----
 
@@ -117,8 +121,20 @@ export const appApi = {
   /** `projects` absent: every project of yours; the secret is in the answer only. */
   createToken: (input: { name: string; expires_at: string; projects?: string[]; scopes: TokenScope[] }) => call<TokenCreated>('/api/v1/tokens', { json: input }),
   revokeToken: (id: string) => call<void>(`/api/v1/tokens/${enc(id)}`, { method: 'DELETE' }),
+  twoFactor: () => call<TwoFactorStatus>('/api/v1/me/two-factor'),
+  startTotp: () => call<TotpEnrolment>('/api/v1/me/totp', { method: 'POST' }),
+  confirmTotp: (code: string) => call<RecoveryCodes>('/api/v1/me/totp/confirm', { json: { code } }),
+  disableTotp: (password: string) => call<void>('/api/v1/me/totp/disable', { json: { password } }),
+  newRecoveryCodes: (password: string) => call<RecoveryCodes>('/api/v1/me/recovery-codes', { json: { password } }),
+  passkeys: () => call<PasskeyList>('/api/v1/me/passkeys'),
+  passkeyOptions: () => call<PublicKeyCredentialCreationOptionsJSON>('/api/v1/me/passkeys/options', { method: 'POST' }),
+  addPasskey: (name: string, response: RegistrationResponseJSON) => call<PasskeyJson>('/api/v1/me/passkeys', { json: { name, response } }),
+  removePasskey: (id: string, password: string) => call<void>(`/api/v1/me/passkeys/${enc(id)}`, { method: 'DELETE', json: { password } }),
   // Site admins.
   users: () => call<UserList>('/api/v1/users'),
+  resetTwoFactor: (id: string) => call<void>(`/api/v1/users/${enc(id)}/two-factor`, { method: 'DELETE' }),
+  siteSettings: () => call<SiteSettings>('/api/v1/site-settings'),
+  saveSiteSettings: (settings: SiteSettings) => call<SiteSettings>('/api/v1/site-settings', { method: 'PUT', json: settings }),
   setUserDisabled: (id: string, disabled: boolean) => call<UserListItemJson>(`/api/v1/users/${enc(id)}`, { method: 'PATCH', json: { disabled } }),
   // Signed out: asking for a reset link and using it (the token goes in the body, never in a URL).
   requestPasswordReset: (email: string) => request<Accepted>('/api/v1/password-reset', { json: { email } }),
@@ -142,6 +158,7 @@ export const appApi = {
   advisory: (slug: string, id: string) => call<AdvisoryView>(advisory(slug, id)),
   saveAdvisory: (slug: string, id: string, patch: AdvisoryPatch, note: string | null = null) =>
     call<AdvisoryView>(advisory(slug, id), { method: 'PUT', json: { ...patch, ...(note ? { note } : {}) } }),
-  moveAdvisory: (slug: string, id: string, to: AdvisoryState) => call<AdvisoryView>(`${advisory(slug, id)}/transitions`, { json: { to } }),
+  moveAdvisory: (slug: string, id: string, to: AdvisoryState, summary: string | null = null) =>
+    call<AdvisoryView>(`${advisory(slug, id)}/transitions`, { json: { to, ...(summary ? { summary } : {}) } }),
   exportAdvisory: (slug: string, id: string, format: ExportFormat) => call<unknown>(`${advisory(slug, id)}?format=${format}`),
 };

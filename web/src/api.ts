@@ -10,6 +10,8 @@ import type { SubmissionCreated } from '../../src/api/schemas.ts';
 import type { MessageCreated, ReporterView } from '../../src/api/schemas/reports.ts';
 import type { IntakeLimits, ProjectInfo, ProjectList } from '../../src/api/schemas/projects.ts';
 import type { CurrentSession, Session, SessionUser, SetupStatus } from '../../src/api/schemas/access.ts';
+import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/browser';
+import type { SsoStarted, SsoStatus } from '../../src/api/schemas/sso.ts';
 
 export type { FieldProblem, Policy, ReportBody };
 
@@ -35,6 +37,7 @@ export type { Classification, Deadline, SubmissionCreated } from '../../src/api/
 export type { ReporterView, ThreadAttachment, ThreadMessage } from '../../src/api/schemas/reports.ts';
 export type { IntakeLimits, ProjectInfo, ProjectList, ProjectListItem } from '../../src/api/schemas/projects.ts';
 export type { CurrentSession, Session, SessionUser, SetupStatus } from '../../src/api/schemas/access.ts';
+export type { SsoStatus } from '../../src/api/schemas/sso.ts';
 
 /**
  * The intake fields of POST /api/v1/projects/:slug/reports (src/api/schemas.ts SubmissionBody): the
@@ -103,6 +106,13 @@ export function multipart(fields: Record<string, string | boolean | undefined>, 
 
 const enc = encodeURIComponent;
 
+/** A signed-in user, and whether they must enrol a second factor before anything but their account page answers. */
+export interface SignedInUser {
+  user: SessionUser;
+  enrolmentRequired: boolean;
+}
+export type SecondFactor = { totp_code?: string; recovery_code?: string };
+
 // ---- Endpoints ----
 
 export const api = {
@@ -123,16 +133,36 @@ export const api = {
   /** Creates the first site admin with the one-time token from the server's output (does not sign in). */
   setup: (input: { token: string; email: string; name: string; password: string }) => request<SessionUser>('/api/v1/setup', { json: input }),
 
+  /** Whether single sign-on (OpenID Connect) is configured, and the label of its button (public). */
+  ssoStatus: () => request<SsoStatus>('/api/v1/sso'),
+  /** Starts single sign-on that also accepts an invitation: the identity provider's URL to send the browser to. */
+  ssoStartWithInvitation: (invitationToken: string) => request<SsoStarted>('/api/v1/sso/start', { json: { invitation_token: invitationToken } }),
+  /** Where the sign-in button sends the browser: the server redirects it to the identity provider. */
+  ssoStartUrl: '/api/v1/sso/start',
+
   /** The signed-in maintainer (401 ApiError when signed out); stores the session's CSRF token. */
-  async session(): Promise<SessionUser> {
+  async session(): Promise<SignedInUser> {
     const r = await request<CurrentSession>('/api/v1/session');
     setCsrfToken(r.csrf_token);
-    return r.user;
+    return { user: r.user, enrolmentRequired: r.two_factor_enrolment_required };
   },
-  async login(email: string, password: string): Promise<SessionUser> {
-    const r = await request<Session>('/api/v1/session', { json: { email, password } });
+  /**
+   * Signs in. With two-factor on and no `second` factor, the server answers 401 `totp-required` (an ApiError whose
+   * body lists `methods`); the form then asks for the code and calls again with it.
+   */
+  async login(email: string, password: string, second: SecondFactor = {}): Promise<SignedInUser> {
+    const r = await request<Session>('/api/v1/session', { json: { email, password, ...second } });
     setCsrfToken(r.csrf_token);
-    return r.user;
+    return { user: r.user, enrolmentRequired: r.two_factor_enrolment_required };
+  },
+  /** Signs in with a passkey: the server's challenge, the browser's passkey prompt, the answer checked by the server. */
+  async passkeyLogin(): Promise<SignedInUser> {
+    const { startAuthentication } = await import('@simplewebauthn/browser');
+    const options = await request<PublicKeyCredentialRequestOptionsJSON>('/api/v1/session/passkey/options', { method: 'POST' });
+    const response = await startAuthentication({ optionsJSON: options });
+    const r = await request<Session>('/api/v1/session/passkey', { json: { response } });
+    setCsrfToken(r.csrf_token);
+    return { user: r.user, enrolmentRequired: r.two_factor_enrolment_required };
   },
   async logout(): Promise<void> {
     await request<void>('/api/v1/session', { method: 'DELETE' });

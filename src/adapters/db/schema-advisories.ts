@@ -34,6 +34,8 @@ export interface AdvisoriesTable {
   cve_id: string | null;
   /** The embargo date: when a scheduled advisory publishes itself. */
   publish_at: Timestamp | null;
+  /** The embargo date is the report's and moves with it (migration 0017); false: set on the advisory itself. */
+  embargo_follows_report: Generated<boolean>;
   published_at: Timestamp | null;
   withdrawn_at: Timestamp | null;
   /** Set by the mailing-list announce job once the advisory went out. */

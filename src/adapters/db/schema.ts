@@ -3,6 +3,7 @@ import type { PgpTables, ReportPgpColumns } from './schema-pgp.ts';
 import type { MailTables } from './schema-mail.ts';
 import type { RecognitionTables } from './schema-recognition.ts';
 import type { NotifyTables } from './schema-notify.ts';
+import type { SsoTables } from './schema-sso.ts';
 import type { ColumnType, Generated } from 'kysely';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -20,6 +21,16 @@ export interface ProjectsTable {
   hosts: Json<string[]>;
   created_at: CreatedAt;
   updated_at: Timestamp;
+  /** The current version of its SLA promises (migration 0018, `policy_versions`). */
+  sla_version: Generated<number>;
+}
+
+/** One version of a project's SLA promises (`{response, disclosure}`), saved at `effective_at` (migration 0018). */
+export interface PolicyVersionsTable {
+  project_id: string;
+  version: number;
+  sla: Json<unknown>;
+  effective_at: Timestamp;
 }
 
 /** An address, host or tracking prefix held by one project instance-wide (migration 0009). */
@@ -37,6 +48,47 @@ export interface UsersTable {
   site_admin: boolean;
   disabled: Generated<boolean>;
   created_at: CreatedAt;
+  /** True while the user has a confirmed TOTP or a passkey (migration 0013). */
+  two_factor: Generated<boolean>;
+}
+
+/** A user's TOTP secret (migration 0013), sealed; `last_step` is the last 30 s step accepted (no code twice). */
+export interface UserTotpTable {
+  user_id: string;
+  key_id: string;
+  secret_sealed: Uint8Array;
+  confirmed_at: Timestamp | null;
+  last_step: Generated<number>;
+  created_at: CreatedAt;
+}
+
+/** Single-use recovery codes (migration 0013), stored hashed. */
+export interface RecoveryCodesTable {
+  code_hash: string;
+  user_id: string;
+  created_at: CreatedAt;
+  used_at: Timestamp | null;
+}
+
+/** A WebAuthn challenge handed out (migration 0013): used once, within five minutes. */
+export interface WebauthnChallengesTable {
+  challenge: string;
+  purpose: 'register' | 'sign-in';
+  user_id: string | null;
+  expires_at: Timestamp;
+}
+
+/** WebAuthn credentials (migration 0013). `credential_id` is base64url; the counter may exceed 2^31 (bigint). */
+export interface PasskeysTable {
+  id: Generated<string>;
+  credential_id: string;
+  user_id: string;
+  name: string;
+  public_key: Uint8Array;
+  counter: ColumnType<string | number, number, number>;
+  transports: ColumnType<string[], string, string>;
+  created_at: CreatedAt;
+  last_used_at: Timestamp | null;
 }
 
 /** A single-use password reset link (migration 0012), stored hashed, valid one hour. */
@@ -127,6 +179,8 @@ export interface ReportsTable extends ReportPgpColumns {
   queue_key: Generated<number>;
   /** The moment the index was computed for: what a waiting (paused) clock's time left and due time are as of. */
   queue_indexed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** The version of the project's SLA promises it was submitted under (migration 0018): kept as made. */
+  policy_version: Generated<number>;
 }
 
 /** One outstanding deadline of an open report, in the SLA view's order (migration 0011): derived like the queue index. */
@@ -267,13 +321,18 @@ export interface ScanReportsTable {
   created_at: Timestamp;
 }
 
-export interface Database extends AdvisoryTables, PgpTables, MailTables, RecognitionTables, NotifyTables {
+export interface Database extends AdvisoryTables, PgpTables, MailTables, RecognitionTables, SsoTables, NotifyTables {
   projects: ProjectsTable;
+  policy_versions: PolicyVersionsTable;
   project_claims: ProjectClaimsTable;
   users: UsersTable;
   memberships: MembershipsTable;
   invitations: InvitationsTable;
   api_tokens: ApiTokensTable;
+  user_totp: UserTotpTable;
+  recovery_codes: RecoveryCodesTable;
+  passkeys: PasskeysTable;
+  webauthn_challenges: WebauthnChallengesTable;
   password_resets: PasswordResetsTable;
   report_sequences: ReportSequencesTable;
   reports: ReportsTable;

@@ -36,8 +36,16 @@ interface PartData {
   prefix: string;
   index: Omit<PartIndex, 'packages'>;
   naming(key: string): readonly number[];
+  /** Ecosystems its records name packages of (the part of every package key before its NUL). */
+  ecosystems: ReadonlySet<string>;
   texts: Map<number, string>;
 }
+
+const ecosystemsOfKeys = (keys: Iterable<string>): Set<string> => {
+  const out = new Set<string>();
+  for (const k of keys) out.add(k.slice(0, k.indexOf('\0')));
+  return out;
+};
 
 const partKey = (p: SourcePart): string => `${p.kind}:${p.name}`;
 
@@ -206,12 +214,12 @@ function load(
     if (keep) texts.set(n, text);
   }
   const index: PartIndex = { ids, modified, withdrawn, names, checks, zips: zipped ? zips : [], packages: Object.fromEntries(packages), rejected };
-  return { index, stamps, data: { part, key: partKey(part), prefix, index, naming: (key) => packages.get(key) ?? [], texts } };
+  return { index, stamps, data: { part, key: partKey(part), prefix, index, naming: (key) => packages.get(key) ?? [], ecosystems: ecosystemsOfKeys(packages.keys()), texts } };
 }
 
 function fromIndex(part: SourcePart, prefix: string, index: PartIndex): PartData {
   const naming = (key: string): readonly number[] => (Object.hasOwn(index.packages, key) ? (index.packages[key] as number[]) : []);
-  return { part, key: partKey(part), prefix, index, naming, texts: new Map() };
+  return { part, key: partKey(part), prefix, index, naming, ecosystems: ecosystemsOfKeys(Object.keys(index.packages)), texts: new Map() };
 }
 
 /**
@@ -272,6 +280,7 @@ function catalogOf(source: string, data: PartData[], wanted: Set<string>): Catal
         return JSON.parse(text);
       },
       rejected: d.index.rejected.map((r) => ({ at: r.at, source: `${d.prefix}${entryName(d.index, r.at)}`, problems: r.problems })),
+      ecosystems: d.ecosystems,
     };
   });
   return indexCatalog(parts);

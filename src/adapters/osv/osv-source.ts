@@ -265,3 +265,25 @@ export class PartReader {
 
 /** Whether every folder and zip of a part still has the stamp it had when the part was read. */
 export const stampsHold = (source: string, stamps: PartStamps): boolean => stamps.every(([rel, stamp]) => currentStamp(rel ? join(source, rel) : source) === stamp);
+
+/**
+ * What an OSV source folder looks like now, as one string that changes when a part is added, removed, replaced or
+ * rewritten: the stamps of the folder, of each part, and of the zips inside part folders (osv.dev's
+ * `<ecosystem>/all.zip` layout, where a new download rewrites the zip and not its folder). Null when it cannot be
+ * read. Like the cache's stamps, a record file edited in place inside a folder is not seen.
+ */
+export function sourceStamp(source: string): string | null {
+  const top = currentStamp(source);
+  if (!top) return null;
+  const lines = [top];
+  for (const part of sourceParts(source)) {
+    if (part.kind === 'loose' || part.kind === 'file') continue;
+    const path = join(source, part.name);
+    lines.push(`${part.name}=${currentStamp(path)}`);
+    if (part.kind !== 'folder') continue;
+    for (const d of readdirSync(path, { withFileTypes: true }).sort(byName)) {
+      if (d.name.endsWith('.zip')) lines.push(`${part.name}/${d.name}=${currentStamp(join(path, d.name))}`);
+    }
+  }
+  return lines.join('\n');
+}

@@ -68,6 +68,7 @@ export const AdvisoryViewSchema = Type.Object({
   revision: Type.Integer(),
   report_tracking_id: NullFirst(Type.String()),
   announced_at: NullFirst(DateTime()),
+  embargo_follows_report: Type.Boolean({ description: "the embargo date is the report's and moves with it; false: set on the advisory itself" }),
   public_url: Type.String(),
   exports: Type.Object({ osv: Type.String(), cve: Type.String(), csaf: Type.String() }),
 });

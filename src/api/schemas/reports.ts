@@ -88,6 +88,11 @@ export const ReporterViewSchema = Type.Object({
   updated_at: DateTime(),
   deadlines: Type.Array(DeadlineSchema),
   body: ReportBodySchema,
+  affected_version: Nullable(Type.String()),
+  cvss: CvssAssessmentSchema,
+  advisory: Nullable(
+    Type.Object({ id: Type.String(), title: Type.String(), url: Type.String() }, { description: 'the published advisory that came of the report, once public' }),
+  ),
   messages: Type.Array(ThreadMessageSchema),
   attachments: Type.Array(ThreadAttachmentSchema),
 });

@@ -61,6 +61,10 @@ export const ScanSchema = Type.Object({
   created_at: DateTime(),
   findings: Type.Array(FindingSchema),
   unchecked: Type.Array(UncheckedSchema),
+  missing_ecosystems: Type.Array(Type.String(), {
+    description: 'ecosystems of the lockfile the OSV database held no record of: their packages are unchecked (no-osv-data), not clean',
+  }),
+  osv_data_help: Type.Union([Type.Null(), Type.String()], { description: 'with missing ecosystems: where OSV data comes from and how to import it' }),
 });
 
 export const ScanListSchema = Type.Object({ scans: Type.Array(ScanSummarySchema) });

@@ -10,6 +10,7 @@ import type { CatalogIndex, RejectedRecord } from '../../core/scanner/record-cat
 import type { LockedPackage, ParsedLockfile } from '../../core/scanner/types.ts';
 import { isLockfileName } from '../../core/scanner/detect-format.ts';
 import { renderSarif } from '../../core/scanner/render-sarif.ts';
+import { OSV_DATA_HELP, uncheckedForMissingData } from '../../core/scanner/missing-data.ts';
 import type { LockfileScan } from '../../core/scanner/scan-lockfile.ts';
 import { CliError } from '../errors.ts';
 import { table } from '../output.ts';
@@ -23,6 +24,8 @@ export interface ScanOptions {
   format: ScanFormat;
   /** The local cache file of the OSV source; none: read the source every time. */
   cache?: string;
+  /** Ecosystems the OSV data holds no records of are a known gap: reported unchecked, not an error (exit 2). */
+  allowMissing?: boolean;
 }
 
 /** Where `runScan` writes; `progress` is only set when a person watches (stderr is a terminal). */
@@ -101,23 +104,44 @@ function loadIndex(osv: string, packages: readonly LockedPackage[], cache: strin
 
 function renderTable(scans: LockfileScan[], io: ScanIo): void {
   for (const scan of scans) {
-    io.out(`${scan.file} (${scan.format}, ${scan.packages} packages): ${scan.findings.length ? `${scan.findings.length} finding(s)` : 'no known vulnerabilities'}`);
+    const noData = scan.unchecked.filter((u) => u.reason === 'no-osv-data');
+    const verdict = scan.findings.length ? `${scan.findings.length} finding(s)` : noData.length ? 'not fully checked' : 'no known vulnerabilities';
+    io.out(`${scan.file} (${scan.format}, ${scan.packages} packages): ${verdict}`);
     if (scan.findings.length) {
       const rows = scan.findings.map((f) => [f.package, f.version, [f.id, ...f.aliases.filter((a) => a.startsWith('CVE-'))].join(' '), f.severity ?? '-', f.fixed.join(', ') || '-']);
       io.out(table(['PACKAGE', 'VERSION', 'ADVISORY', 'SEVERITY', 'FIXED IN'], rows));
     }
+    // One line per ecosystem without data, not one per package (a lockfile has hundreds).
+    for (const ecosystem of [...new Set(noData.map((u) => u.ecosystem))]) {
+      const n = noData.filter((u) => u.ecosystem === ecosystem).length;
+      io.out(`  not checked (no-osv-data): ${n} ${ecosystem} package${n === 1 ? '' : 's'}: the OSV data holds no ${ecosystem} records`);
+    }
     for (const u of scan.unchecked) {
+      if (u.reason === 'no-osv-data') continue;
       io.out(`  not checked (${u.reason}): ${u.spec}  [${u.file}${u.line === undefined ? '' : `:${u.line}`}]`);
     }
     io.out('');
   }
 }
 
+/** Says which ecosystems had no OSV data, where the data comes from, and how to accept the gap. */
+function reportMissing(missing: readonly string[], osv: string, allowed: boolean, io: ScanIo): void {
+  if (!missing.length) return;
+  const list = missing.join(', ');
+  io.err(`embargo: the OSV data at ${osv} holds no ${list} records: those packages were not checked.`);
+  io.err(`  ${OSV_DATA_HELP}`);
+  io.err(`  e.g. ${missing.map((e) => `https://osv-vulnerabilities.storage.googleapis.com/${e}/all.zip`).join(' ')}`);
+  if (!allowed) io.err('  Pass --allow-missing to accept the gap (exit 0/1 instead of 2).');
+}
+
 const toolVersion = (): string => packageVersion();
 
-/** Scans lockfiles and returns the exit code: 0 clean, 1 findings, 2 an input could not be read. */
+/**
+ * Scans lockfiles and returns the exit code: 0 clean, 1 findings, 2 an input could not be read or an ecosystem
+ * had no OSV data at all (unless `allowMissing`).
+ */
 export async function runScan(paths: string[], options: ScanOptions, io: ScanIo): Promise<number> {
-  if (!options.osv) throw new CliError('no OSV data: pass --osv DIR|ZIP or set EMBARGO_OSV', 2);
+  if (!options.osv) throw new CliError(`no OSV data: pass --osv DIR|ZIP or set EMBARGO_OSV. ${OSV_DATA_HELP}`, 2);
   const errors: InputError[] = [];
   const files = expandPaths(paths, errors);
   if (!files.length) {
@@ -135,25 +159,32 @@ export async function runScan(paths: string[], options: ScanOptions, io: ScanIo)
     }
   }
   const index = loadIndex(options.osv, parsed.flatMap((p) => p.lockfile.packages), options.cache, io);
-  const scans: LockfileScan[] = parsed.map(({ file, lockfile }) => ({
-    file,
-    format: lockfile.format,
-    packages: lockfile.packages.length,
-    unchecked: lockfile.unchecked,
-    findings: findVulnerabilities(lockfile.packages, index),
-  }));
+  const missing = new Set<string>();
+  const scans: LockfileScan[] = parsed.map(({ file, lockfile }) => {
+    const data = uncheckedForMissingData(lockfile.packages, (e) => index.hasRecords(e));
+    for (const e of data.missing) missing.add(e);
+    return {
+      file,
+      format: lockfile.format,
+      packages: lockfile.packages.length,
+      unchecked: [...lockfile.unchecked, ...data.unchecked],
+      findings: findVulnerabilities(data.checked, index),
+    };
+  });
+  const missingEcosystems = [...missing].sort();
   // Records are checked against the schema as the lookups need them: the rejected ones are known now.
   const rejected = index.rejected();
   reportRejected(rejected, io);
   if (options.format === 'json') {
-    io.out(JSON.stringify({ osv: { records: index.records, rejected }, lockfiles: scans, errors }, null, 2));
+    io.out(JSON.stringify({ osv: { records: index.records, rejected }, missing_ecosystems: missingEcosystems, lockfiles: scans, errors }, null, 2));
   } else if (options.format === 'sarif') {
     io.out(JSON.stringify(renderSarif(scans, toolVersion()), null, 2));
   } else {
     renderTable(scans, io);
   }
   for (const e of errors) io.err(`embargo: ${e.message.startsWith(e.file) ? e.message : `${e.file}: ${e.message}`}`);
-  if (errors.length) return 2;
+  reportMissing(missingEcosystems, options.osv, options.allowMissing === true, io);
+  if (errors.length || (missingEcosystems.length && !options.allowMissing)) return 2;
   return scans.some((s) => s.findings.length) ? 1 : 0;
 }
 
@@ -161,13 +192,17 @@ export async function runScan(paths: string[], options: ScanOptions, io: ScanIo)
 export function registerScanCommand(program: Command): Command {
   return program.addCommand(
     new Command('scan')
-      .description('check lockfiles and SBOMs against a local OSV database; exit 0 when clean, 1 on findings, 2 on an input error')
+      .description(
+        'check lockfiles and SBOMs against a local OSV database; exit 0 when clean, 1 on findings, 2 on an input error or an ecosystem the OSV data has no records of',
+      )
       .argument('<paths...>', 'lockfiles, SBOMs (CycloneDX or SPDX JSON), or folders searched for lockfiles (node_modules, .git, target and vendor skipped)')
       .addOption(new Option('--osv <path>', 'OSV records: a folder of .json records, a zip (osv.dev all.zip) or a folder of zips').env('EMBARGO_OSV'))
       .addOption(new Option('--format <format>', 'output format').choices(SCAN_FORMATS).default('table'))
       .addOption(new Option('--cache <file>', 'the local OSV cache file (default: one per OSV source in $EMBARGO_CACHE_DIR, else ~/.cache/embargo)'))
       .addOption(new Option('--no-cache', 'read the OSV source every time, without a cache file'))
-      .action(async (paths: string[], opts: { osv?: string; format: ScanFormat; cache?: string | boolean }) => {
+      .addOption(new Option('--allow-missing', 'report ecosystems the OSV data has no records of as unchecked without failing (exit 2 otherwise)'))
+      .addHelpText('after', `\n${OSV_DATA_HELP}\nA folder of them works: --osv ~/osv holding npm/all.zip, PyPI/all.zip, … (or npm.zip, PyPI.zip).`)
+      .action(async (paths: string[], opts: { osv?: string; format: ScanFormat; cache?: string | boolean; allowMissing?: boolean }) => {
         const io: ScanIo = {
           out: (text) => void process.stdout.write(`${text}\n`),
           err: (text) => void process.stderr.write(`${text}\n`),
@@ -175,7 +210,7 @@ export function registerScanCommand(program: Command): Command {
         };
         const osv = opts.osv ?? '';
         const cache = opts.cache === false || !osv ? undefined : typeof opts.cache === 'string' ? opts.cache : defaultCacheFile(osv, process.env);
-        process.exitCode = await runScan(paths, { osv, format: opts.format, ...(cache ? { cache } : {}) }, io);
+        process.exitCode = await runScan(paths, { osv, format: opts.format, ...(cache ? { cache } : {}), ...(opts.allowMissing ? { allowMissing: true } : {}) }, io);
       }),
   );
 }

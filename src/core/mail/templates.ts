@@ -72,7 +72,10 @@ export const stateWords = (state: string): string => STATE_WORDS[state] ?? state
 
 export function stateChange(i: StateChangeInput): MailText {
   const lines = [`The status of your report ${i.trackingId} to ${i.projectName} changed: it is now ${stateWords(i.to)} (was ${stateWords(i.from)}).`];
-  if (i.to === 'rejected' && i.reason) lines.push('', `Reason: ${i.reason.replaceAll('-', ' ')}`);
+  if (i.to === 'rejected' && i.reason) lines.push('', `Reason: ${i.reason === 'wont-fix' ? "won't fix" : i.reason.replaceAll('-', ' ')}`);
+  if (i.to === 'rejected' && i.reason === 'wont-fix') {
+    lines.push("We confirmed the problem but decided that it will not be fixed. The disclosure promise of our policy still holds: the private link shows its date.");
+  }
   lines.push('', 'Open the private link from our acknowledgement mail for details.');
   if (i.replyByMail) lines.push('Reply to this mail to write to us.');
   return { subject: `${tag(i.trackingId)} Status: ${stateWords(i.to)}`, text: lines.join('\n') + SIGNATURE(i.projectName) };

@@ -6,6 +6,7 @@ import { parseBounty, parseRecognition, parseSafeHarbor, parseSections } from '.
 import { parseDisclosure, parseResponse } from './parse-response.ts';
 import { parseIntake, parseScope, parseSupportedVersions } from './parse-scope.ts';
 import { parseTriage } from './parse-triage.ts';
+import { parseAccess } from './parse-access.ts';
 import { MapReader, ReadContext } from './yaml-reader.ts';
 import type { Policy } from './types.ts';
 
@@ -23,6 +24,7 @@ const ROOT_KEYS = [
   'safe_harbor',
   'sections',
   'triage',
+  'access',
 ] as const;
 
 export interface ParsePolicyResult {
@@ -110,6 +112,7 @@ function parseChecked(yamlText: string, opts: ParsePolicyOptions): ParsePolicyRe
     safe_harbor: parseSafeHarbor(ctx, root.get('safe_harbor')),
     sections: parseSections(ctx, root.get('sections')),
     triage: parseTriage(ctx, root.get('triage')),
+    access: parseAccess(ctx, root.get('access')),
   };
   const problems = [...ctx.problems].sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
   return { policy: problems.length === 0 ? policy : null, problems };

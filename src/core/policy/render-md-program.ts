@@ -19,6 +19,8 @@ function disclosureTiming(d: DisclosurePolicy): string[] {
   if (d.within && d.from === 'report') timing.push(`We aim to disclose publicly within ${durationWords(d.within)} of the initial report.`);
   if (d.within && d.from === 'fix') timing.push(`Public disclosure follows within ${durationWords(d.within)} after the fix is released.`);
   if (d.requires_fix) timing.push('We will not disclose the vulnerability publicly until a fix is available.');
+  // The SLA clock's won't-fix rule (docs/sla.md): a fix that will not come is replaced by the decision.
+  if (d.within && d.from === 'fix') timing.push(`If we decide not to fix a confirmed vulnerability, disclosure follows within ${durationWords(d.within)} of that decision.`);
   if (d.coordinated) timing.push('We coordinate the disclosure timing with you.');
   return timing;
 }

@@ -20,6 +20,13 @@ export interface Policy {
   sections: PolicySection[];
   /** Optional in stored documents written before it existed; the parser always fills it. */
   triage?: TriageSettings;
+  /** Who may work on the project's reports; optional in documents stored before it existed. */
+  access?: AccessSettings;
+}
+
+export interface AccessSettings {
+  /** Members must have a second factor (TOTP or a passkey) to open the project. */
+  require_two_factor: boolean;
 }
 
 /**

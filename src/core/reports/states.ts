@@ -14,7 +14,11 @@ export const REPORT_STATES = [
 ] as const;
 export type ReportState = (typeof REPORT_STATES)[number];
 
-export const REJECTION_REASONS = ['invalid', 'out-of-scope', 'duplicate', 'informative'] as const;
+/**
+ * Why a report left the queue without a fix. `wont-fix`: a real vulnerability the maintainers decided not to fix;
+ * unlike the others it keeps the disclosure promise (docs/sla.md) and may still be disclosed.
+ */
+export const REJECTION_REASONS = ['invalid', 'out-of-scope', 'duplicate', 'informative', 'wont-fix'] as const;
 export type RejectionReason = (typeof REJECTION_REASONS)[number];
 
 /** The whole workflow as data: state → states it may move to. */
@@ -24,11 +28,12 @@ export const TRANSITIONS: Readonly<Record<ReportState, readonly ReportState[]>> 
   'needs-info': ['triaged', 'rejected'],
   triaged: ['needs-info', 'accepted', 'rejected'],
   accepted: ['fixing', 'fixed', 'rejected'],
-  fixing: ['fixed'],
+  // Work on a fix may end in a won't-fix decision (the only rejection reason allowed from here).
+  fixing: ['fixed', 'rejected'],
   fixed: ['fixing', 'disclosed', 'closed'],
   disclosed: ['closed'],
-  // A rejection can be reopened (new evidence) or archived.
-  rejected: ['triaged', 'closed'],
+  // A rejection can be reopened (new evidence) or archived; a won't-fix one can also be disclosed.
+  rejected: ['triaged', 'disclosed', 'closed'],
   closed: [],
 };
 
@@ -38,11 +43,15 @@ export const OPEN_STATES: readonly ReportState[] = ['new', 'acknowledged', 'need
 export const isReportState = (v: unknown): v is ReportState =>
   typeof v === 'string' && (REPORT_STATES as readonly string[]).includes(v);
 
-export const allowedTransitions = (from: ReportState): readonly ReportState[] => TRANSITIONS[from];
+/** Where a report may move; `reason` is its current rejection reason (a won't-fix report may be disclosed). */
+export const allowedTransitions = (from: ReportState, reason: string | null = null): readonly ReportState[] =>
+  TRANSITIONS[from].filter((to) => !(from === 'rejected' && to === 'disclosed') || reason === 'wont-fix');
 
 export interface TransitionRequest {
   from: ReportState;
   to: ReportState;
+  /** The report's current rejection reason, when `from` is rejected. */
+  currentReason?: string | null;
   rejectionReason?: RejectionReason | null;
   duplicateOf?: string | null;
 }
@@ -56,6 +65,12 @@ export function checkTransition(req: TransitionRequest): void {
       to: req.to,
       allowed: [...allowed],
     });
+  }
+  if (req.from === 'rejected' && req.to === 'disclosed' && req.currentReason !== 'wont-fix') {
+    throw new DomainError('invalid_transition', `Only a won't-fix report can be disclosed once rejected`, { from: req.from, to: req.to, allowed: [...allowedTransitions(req.from, req.currentReason)] });
+  }
+  if (req.from === 'fixing' && req.to === 'rejected' && req.rejectionReason !== 'wont-fix') {
+    throw new DomainError('invalid_transition', `A report being fixed can only be rejected as won't fix`, { from: req.from, to: req.to, allowed: [...TRANSITIONS[req.from]] });
   }
   if (req.to === 'rejected') {
     if (!req.rejectionReason) {

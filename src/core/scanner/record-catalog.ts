@@ -18,6 +18,8 @@ export interface CatalogPart {
   json(n: number): unknown;
   /** Entries that are not JSON or whose id, `modified` or `withdrawn` break the schema. */
   readonly rejected: readonly { at: number; source: string; problems: string[] }[];
+  /** Ecosystems some record of the part names a package of. */
+  readonly ecosystems: ReadonlySet<string>;
 }
 
 export interface RejectedRecord {
@@ -27,6 +29,8 @@ export interface RejectedRecord {
 }
 
 export interface CatalogIndex extends AdvisoryIndex {
+  /** Whether any record read names a package of this ecosystem (none: its packages cannot be checked). */
+  hasRecords(ecosystem: Ecosystem): boolean;
   /**
    * Records found broken so far, in load order: those rejected while loading, and those a lookup needed whose
    * schema check (`readOsvRecord`) failed. Complete for a scan once its lookups are done.
@@ -133,9 +137,11 @@ export function indexCatalog(parts: readonly CatalogPart[]): CatalogIndex {
     return list;
   };
 
+  const ecosystems = new Set(parts.flatMap((p) => [...p.ecosystems]));
   return {
     lookup,
     records,
+    hasRecords: (ecosystem) => ecosystems.has(ecosystem),
     rejected: () => {
       const all: [number, RejectedRecord][] = [];
       parts.forEach((p, i) => {

@@ -15,6 +15,7 @@ const UNCHECKED_WHY: Record<UncheckedReason, (ecosystem: string) => string> = {
   'no-purl': () => 'the SBOM gives it no package URL',
   'invalid-purl': () => 'its package URL cannot be read',
   'unsupported-type': (ecosystem) => `Embargo does not check ${ecosystem || 'these'} packages`,
+  'no-osv-data': (ecosystem) => `the OSV data holds no ${ecosystem} records`,
 };
 
 /** Relative paths as they are (with `/`); absolute ones as file: URIs, as SARIF's artifactLocation wants. */

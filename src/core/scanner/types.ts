@@ -33,8 +33,10 @@ export interface LockedPackage {
  * git, a URL, a local archive or another registry, so the registry's advisories do not describe its code. SBOM
  * components: `no-purl` has no package URL to say what it is, `invalid-purl` one that cannot be read,
  * `unsupported-type` one of an ecosystem Embargo has no version ordering for (Maven, RubyGems, Debian…).
+ * `no-osv-data`: a registry package of an ecosystem the OSV data holds no records of at all (an npm lockfile
+ * against PyPI's export): not checked, so never reported clean.
  */
-export const UNCHECKED_REASONS = ['unpinned', 'non-registry', 'no-purl', 'invalid-purl', 'unsupported-type'] as const;
+export const UNCHECKED_REASONS = ['unpinned', 'non-registry', 'no-purl', 'invalid-purl', 'unsupported-type', 'no-osv-data'] as const;
 export type UncheckedReason = (typeof UNCHECKED_REASONS)[number];
 
 /** A dependency no advisory can be matched against. */

@@ -21,17 +21,23 @@ const DECIDED: ReadonlySet<ReportState> = new Set(['accepted', 'rejected', 'fixi
 const ACCEPTED: ReadonlySet<ReportState> = new Set(['accepted', 'fixing', 'fixed', 'disclosed']);
 const FIXED: ReadonlySet<ReportState> = new Set(['fixed', 'disclosed']);
 const DISCLOSED: ReadonlySet<ReportState> = new Set(['disclosed']);
+const FIXED_ONLY: ReadonlySet<ReportState> = new Set(['fixed']);
 const OPEN: ReadonlySet<ReportState> = new Set(OPEN_STATES);
 
 interface History {
   submittedAt: number;
-  states: { at: number; to: ReportState }[];
+  states: { at: number; to: ReportState; reason?: string | null }[];
   replies: number[];
   reporterMessages: number[];
   severity: Severity | null;
   /** Latest agreed embargo date; undefined when never set or cleared. */
   embargoUntil: string | undefined;
+  /** Filed by the maintainers (no reporter): the clocks owed to a reporter do not run. */
+  internal: boolean;
 }
+
+/** Promises made to a reporter: an internal report (nobody to acknowledge or answer) has none of them. */
+const OWED_TO_REPORTER: ReadonlySet<SlaClock> = new Set(['acknowledge', 'assess', 'detailed_response', 'next_update']);
 
 /** The parts of a policy the clocks read: a caller may load just these. */
 export type SlaPolicy = Pick<Policy, 'response' | 'disclosure'>;
@@ -44,7 +50,11 @@ interface Context {
   /** `now`, or the moment the report left the open states: clocks freeze there. */
   end: number;
   closed: boolean;
+  /** Rejected for a reason that ends every promise (not `wont-fix`). */
   rejected: boolean;
+  /** When the trailing rejection was a won't-fix decision: the disclosure clock runs on from it. */
+  wontFixAt: number | undefined;
+  now: number;
   waitingOnReporter: Interval[];
   waitingNow: boolean;
 }
@@ -60,6 +70,7 @@ export function computeDeadlines(events: readonly SlaEvent[], policy: SlaPolicy,
   if (!history) return [];
   const ctx = contextOf(history, policy, nowMs);
   const deadlines = SLA_CLOCKS.map((clock): Deadline | null => {
+    if (history.internal && OWED_TO_REPORTER.has(clock)) return null;
     switch (clock) {
       case 'acknowledge':
         return acknowledge(ctx);
@@ -115,19 +126,25 @@ function fix(ctx: Context): Deadline | null {
   return judge(ctx, 'fix', promise, dueAt, firstReach(ctx.history, FIXED), false);
 }
 
-function disclosure(ctx: Context): Deadline | null {
-  if (ctx.rejected) return null;
+function disclosure(base: Context): Deadline | null {
+  if (base.rejected) return null;
+  const wontFixAt = base.wontFixAt;
+  // A won't-fix decision leaves the queue but not the promise: the clock runs on until disclosure (or archiving).
+  const ctx = wontFixAt !== undefined && base.state === 'rejected' ? { ...base, end: base.now, closed: false } : base;
   const metAt = firstReach(ctx.history, DISCLOSED);
   const agreed = ctx.history.embargoUntil;
   if (agreed !== undefined) {
     return judge(ctx, 'disclosure', `Public disclosure by ${agreed} (agreed embargo)`, agreedDeadline(agreed, ctx.calendar), metAt, false);
   }
   const { within, from } = ctx.policy.disclosure;
-  const start = from === 'report' ? ctx.history.submittedAt : firstReach(ctx.history, FIXED);
+  // "After the fix" with no fix coming counts from the won't-fix decision.
+  const fixedAt = firstReach(ctx.history, FIXED_ONLY);
+  const start = from === 'report' ? ctx.history.submittedAt : fixedAt ?? wontFixAt ?? firstReach(ctx.history, FIXED);
   if (!within || start === undefined) return null;
   const duration = parseDuration(within);
   const dueAt = deadlineSkippingPauses(start, duration, ctx.calendar, []);
-  return judge(ctx, 'disclosure', `Public disclosure within ${formatDuration(duration)} of the ${from}`, dueAt, metAt, false);
+  const counted = from === 'fix' && fixedAt === undefined && wontFixAt !== undefined ? "decision that it won't be fixed" : from;
+  return judge(ctx, 'disclosure', `Public disclosure within ${formatDuration(duration)} of the ${counted}`, dueAt, metAt, false);
 }
 
 function judge(ctx: Context, clock: SlaClock, promise: string, dueAt: number, metAt: number | undefined, paused: boolean): Deadline | null {
@@ -165,7 +182,7 @@ export function embargoEndsAt(until: string, timeZone: string): number {
 }
 
 function contextOf(history: History, policy: SlaPolicy, now: number): Context {
-  const trailingClosed: { at: number; to: ReportState }[] = [];
+  const trailingClosed: History['states'] = [];
   for (const change of [...history.states].reverse()) {
     if (OPEN.has(change.to)) break;
     trailingClosed.unshift(change);
@@ -180,7 +197,9 @@ function contextOf(history: History, policy: SlaPolicy, now: number): Context {
     calendar: businessCalendar(policy.response),
     end,
     closed: closedAt !== undefined,
-    rejected: trailingClosed.some((c) => c.to === 'rejected'),
+    rejected: trailingClosed.some((c) => c.to === 'rejected' && c.reason !== 'wont-fix'),
+    wontFixAt: trailingClosed.find((c) => c.to === 'rejected' && c.reason === 'wont-fix')?.at,
+    now,
     waitingOnReporter,
     waitingNow: waitingOnReporter.some((w) => w.start <= end && w.end > end),
   };
@@ -223,13 +242,14 @@ function readHistory(events: readonly SlaEvent[], now: number): History | null {
     .sort((a, b) => a.at - b.at);
   const submittedAt = seen.find(({ event }) => event.kind === 'submitted')?.at;
   if (submittedAt === undefined) return null;
-  const history: History = { submittedAt, states: [], replies: [], reporterMessages: [], severity: null, embargoUntil: undefined };
+  const history: History = { submittedAt, states: [], replies: [], reporterMessages: [], severity: null, embargoUntil: undefined, internal: false };
   for (const { event, at } of seen) {
     switch (event.kind) {
       case 'submitted':
+        history.internal = event.internal === true;
         break;
       case 'state':
-        history.states.push({ at, to: event.to });
+        history.states.push({ at, to: event.to, ...(event.reason ? { reason: event.reason } : {}) });
         break;
       case 'severity':
         history.severity = event.severity;

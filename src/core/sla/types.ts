@@ -1,10 +1,12 @@
 import type { Severity } from '../severity.ts';
-import type { ReportState } from '../reports/states.ts';
+import type { RejectionReason, ReportState } from '../reports/states.ts';
 
 /** What happened to one report, in time order; the only input of the SLA clock besides policy and now. */
 export type SlaEvent =
-  | { kind: 'submitted'; at: string }
-  | { kind: 'state'; at: string; to: ReportState }
+  /** `internal`: filed by the maintainers themselves (a scan finding): no reporter is owed a response clock. */
+  | { kind: 'submitted'; at: string; internal?: boolean }
+  /** `reason`: a rejection's reason (`wont-fix` keeps the disclosure clock running). */
+  | { kind: 'state'; at: string; to: ReportState; reason?: RejectionReason | null }
   | { kind: 'severity'; at: string; severity: Severity | null }
   /** A message from a maintainer visible to the reporter (internal notes do not count). */
   | { kind: 'maintainer-reply'; at: string }

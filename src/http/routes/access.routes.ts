@@ -1,25 +1,16 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyRequest } from 'fastify';
-import { DomainError } from '../../core/errors.ts';
 import { TOKEN_SCOPES } from '../../core/access/permissions.ts';
 import { createApiToken, listTokens, revokeToken } from '../../services/access/tokens.ts';
 import { listUsers, setUserDisabled } from '../../services/access/users.ts';
 import { changePassword, completePasswordReset, listSessions, requestPasswordReset, revokeSessions } from '../../services/access/account.ts';
 import type { ServiceContext } from '../../services/context.ts';
-import { actorLabel, requireSiteAdmin, requireUser } from '../auth.ts';
+import { actorLabel, requireSession, requireSiteAdmin, requireUser } from '../auth.ts';
 import { NoBody, Str } from '../../api/schemas.ts';
 import { AcceptedSchema, SessionListSchema, TokenCreatedSchema, TokenListSchema, UserListItemSchema, UserListSchema } from '../../api/schemas/access.ts';
 import { presentSession, presentToken, presentUser } from '../../api/present-access.ts';
 
 const Id = Type.Object({ id: Type.String({ format: 'uuid' }) });
 const Scope = Type.Union(TOKEN_SCOPES.map((s) => Type.Literal(s)));
-
-/** Only a signed-in session may do this: a bearer token cannot mint tokens or change the password. */
-function requireSession(req: FastifyRequest, what: string) {
-  const user = requireUser(req);
-  if (req.authVia !== 'session') throw new DomainError('forbidden', `API tokens cannot ${what}; sign in with your password`);
-  return user;
-}
 
 /**
  * Access that can be given and taken back (issue 15): API tokens, users, the account's password and sessions.
@@ -110,7 +101,7 @@ export const accessRoutes = (ctx: ServiceContext, rateLimit: number): FastifyPlu
         body: Type.Object({ current_password: Str(1024, 1), new_password: Str(1024, 1) }, { additionalProperties: false }),
         response: { 204: NoBody('changed') },
       },
-      config: { rateLimit: { max: rateLimit, timeWindow: 60_000 } },
+      config: { beforeTwoFactor: true, rateLimit: { max: rateLimit, timeWindow: 60_000 } },
     },
     async (req, reply) => {
       const user = requireSession(req, 'change the password');
@@ -153,18 +144,18 @@ export const accessRoutes = (ctx: ServiceContext, rateLimit: number): FastifyPlu
     },
   );
 
-  app.get('/api/v1/me/sessions', { schema: { tags: ['auth'], summary: 'Your live sessions; `current` is this one', response: { 200: SessionListSchema } } }, async (req) => {
+  app.get('/api/v1/me/sessions', { config: { beforeTwoFactor: true }, schema: { tags: ['auth'], summary: 'Your live sessions; `current` is this one', response: { 200: SessionListSchema } } }, async (req) => {
     const user = requireUser(req);
     return { sessions: (await listSessions(ctx, user, req.authVia === 'session' ? (req.session.get('sid') ?? null) : null)).map(presentSession) };
   });
 
-  app.delete('/api/v1/me/sessions', { schema: { tags: ['auth'], summary: 'End every session of yours but this one', response: { 204: NoBody('ended') } } }, async (req, reply) => {
+  app.delete('/api/v1/me/sessions', { config: { beforeTwoFactor: true }, schema: { tags: ['auth'], summary: 'End every session of yours but this one', response: { 204: NoBody('ended') } } }, async (req, reply) => {
     const user = requireUser(req);
     await revokeSessions(ctx, user, null, req.authVia === 'session' ? (req.session.get('sid') ?? null) : null);
     return reply.status(204).send();
   });
 
-  app.delete('/api/v1/me/sessions/:id', { schema: { tags: ['auth'], summary: 'End one of your sessions', params: Id, response: { 204: NoBody('ended') } } }, async (req, reply) => {
+  app.delete('/api/v1/me/sessions/:id', { config: { beforeTwoFactor: true }, schema: { tags: ['auth'], summary: 'End one of your sessions', params: Id, response: { 204: NoBody('ended') } } }, async (req, reply) => {
     const user = requireUser(req);
     await revokeSessions(ctx, user, req.params.id, null);
     return reply.status(204).send();

@@ -44,7 +44,14 @@ const CreateBody = Type.Object(
   },
   { additionalProperties: false },
 );
-const UpdateBody = Type.Object({ ...ContentFields, note: Type.Optional(Nullable(Str(2000))) }, { additionalProperties: false });
+const UpdateBody = Type.Object(
+  {
+    ...ContentFields,
+    note: Type.Optional(Nullable(Str(2000))),
+    embargo_follows_report: Type.Optional(Type.Boolean({ description: "true: take the report's embargo date and follow it; false: keep the date as the advisory's own" })),
+  },
+  { additionalProperties: false },
+);
 const TransitionBody = Type.Object({ to: lit(ADVISORY_STATES), summary: Type.Optional(Nullable(Str(2000))) }, { additionalProperties: false });
 
 const ExportQuery = Type.Object(

@@ -48,7 +48,8 @@ export const csafRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox => as
     const all = await allPublicAdvisories(ctx);
     const feed = {
       feed: {
-        id: `${new URL(ctx.publicUrl).host}-csaf-feed-tlp-white`,
+        // The ROLIE schema allows [a-zA-Z0-9+-_.] only: a port's colon becomes '-' (host-8443-…), keeping ports apart.
+        id: `${new URL(ctx.publicUrl).host.replace(/[^a-zA-Z0-9+\-_.]/g, '-')}-csaf-feed-tlp-white`,
         title: 'CSAF feed (TLP:WHITE)',
         link: [{ rel: 'self', href: `${base}/feed-tlp-white.json` }],
         category: [{ scheme: 'urn:ietf:params:rolie:category:information-type', term: 'csaf' }],

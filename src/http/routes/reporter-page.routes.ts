@@ -1,43 +1,45 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { isDomainError } from '../../core/errors.ts';
 import type { ServiceContext } from '../../services/context.ts';
-import { addReporterMessage, readAsReporter, type ReportDetail } from '../../services/reports/index.ts';
-import { escapeHtml, page } from '../html.ts';
+import { addReporterMessage, reporterPageOf } from '../../services/reports/index.ts';
+import { page } from '../html.ts';
 import { readMultipart } from '../multipart.ts';
 import { HtmlPage, NoBody, Str, TokenParams } from '../../api/schemas.ts';
 
-const when = (iso: string) => escapeHtml(iso.replace('T', ' ').replace(/:\d\d\.\d+Z$/, ' UTC'));
-
-function render(detail: ReportDetail, projectName: string, token: string): string {
-  const deadlines = detail.deadlines
-    .map((d) => `<tr><td>${escapeHtml(d.promise)}</td><td>${when(d.dueAt)}</td><td>${escapeHtml(d.status)}</td></tr>`)
-    .join('');
-  const thread = detail.messages
-    .map((m) => `<article><h3>${m.author === 'reporter' ? 'You' : escapeHtml(m.authorName ?? 'Maintainer')} · ${when(m.createdAt.toISOString())}</h3><pre>${escapeHtml(m.body)}</pre></article>`)
-    .join('');
-  const files = detail.attachments
-    .map((a) => `<li><a href="/api/v1/reporter/${escapeHtml(token)}/attachments/${a.id}" download>${escapeHtml(a.filename)}</a> (${a.size} bytes)</li>`)
-    .join('');
-  return page(
-    `${detail.trackingId} · ${projectName}`,
-    `<main><h1>${escapeHtml(detail.trackingId)}: ${escapeHtml(detail.title)}</h1>` +
-      `<p>Project: ${escapeHtml(projectName)} · Status: <strong>${escapeHtml(detail.state)}</strong>${detail.severity ? ` · Severity: ${escapeHtml(detail.severity)}` : ''}</p>` +
-      `<p>Keep this page's address private: it is the only key to your report.</p>` +
-      `<h2>What we owe you</h2><table><thead><tr><th>Promise</th><th>Due</th><th>Status</th></tr></thead><tbody>${deadlines}</tbody></table>` +
-      `<h2>Your report</h2><pre>${escapeHtml(detail.body.description)}</pre>` +
-      (files ? `<h2>Files</h2><ul>${files}</ul>` : '') +
-      `<h2>Conversation</h2>${thread || '<p>No messages yet.</p>'}` +
-      `<form method="post" enctype="multipart/form-data" action="/reporter/${escapeHtml(token)}">` +
-      `<label>Add a message<br><textarea name="body" rows="6" cols="60" required></textarea></label><br>` +
-      `<label>Files <input type="file" name="attachments" multiple></label><br><button type="submit">Send</button></form></main>`,
+/** What a link that opens no report shows: words, not an error code, styled like the public pages. */
+const noReport = (): string =>
+  page(
+    'No report matches this link',
+    `<main><h1>No report matches this link</h1>` +
+      `<p>Check that you copied the whole link from the mail you received when you sent your report: it ends with a long code.</p>` +
+      `<p>If it still does not open, write to the project's security contact and give your tracking ID.</p>` +
+      `<p><a href="/">Embargo home</a></p></main>`,
+    { stylesheet: '/advisories.css' },
   );
-}
 
-/** The reporter's private page: works without JavaScript; the web UI replaces it later. */
+/**
+ * The private link of mails sent before the styled page (`/reporter/{token}`) redirects to it
+ * (`/p/{slug}/status#{token}`); the reply form of the old page still posts here (works without JavaScript).
+ */
 export const reporterPageRoutes = (ctx: ServiceContext, limits: { rateLimit: number; rateWindowMs: number }): FastifyPluginAsyncTypebox => async (app) => {
-  app.get('/reporter/:token', { config: { anonymous: true }, schema: { hide: true, params: TokenParams, response: { 200: HtmlPage("the reporter's private page") } } }, async (req, reply) => {
-    const { project, detail } = await readAsReporter(ctx, req.params.token);
-    return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(render(detail, project.name, req.params.token));
-  });
+  app.get(
+    '/reporter/:token',
+    {
+      config: { anonymous: true },
+      // Any text is accepted here: a mangled link gets the words below, not a validation error.
+      schema: { hide: true, params: Type.Object({ token: Type.String({ maxLength: 200 }) }), response: { 302: NoBody('to the reporter page (Location)'), 404: HtmlPage('no report matches this link') } },
+    },
+    async (req, reply) => {
+      reply.header('cache-control', 'no-store');
+      try {
+        if (!/^[A-Za-z0-9_-]{20,100}$/.test(req.params.token)) throw new Error('not a token');
+        return reply.redirect(await reporterPageOf(ctx, req.params.token), 302);
+      } catch (e) {
+        if (isDomainError(e) && e.code !== 'not_found') throw e;
+        return reply.status(404).type('text/html; charset=utf-8').send(noReport());
+      }
+    },
+  );
 
   app.post(
     '/reporter/:token',

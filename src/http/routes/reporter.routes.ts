@@ -10,8 +10,8 @@ import { sendAttachment } from './reports.routes.ts';
 /** The reporter's side, reached only through the private link's token (never logged, stored as a hash). */
 export const reporterRoutes = (ctx: ServiceContext, limits: { rateLimit: number; rateWindowMs: number }): FastifyPluginAsyncTypebox => async (app) => {
   app.get('/api/v1/reporter/:token', { config: { anonymous: true }, schema: { tags: ['reporter'], summary: 'Status, deadlines owed to the reporter, and the thread', params: TokenParams, response: { 200: ReporterViewSchema } } }, async (req) => {
-    const { project, detail } = await readAsReporter(ctx, req.params.token);
-    return presentReporterView(detail, project);
+    const { project, detail, advisory } = await readAsReporter(ctx, req.params.token);
+    return presentReporterView(detail, project, advisory, ctx.publicUrl);
   });
 
   app.post(

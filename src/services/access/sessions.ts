@@ -18,13 +18,13 @@ export async function sessionUser(db: DbOrTx, id: string, userId: string, now: D
   const row = await db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
-    .select(['users.id', 'users.email', 'users.name', 'users.site_admin'])
+    .select(['users.id', 'users.email', 'users.name', 'users.site_admin', 'users.two_factor'])
     .where('sessions.id_hash', '=', hashToken(id))
     .where('sessions.user_id', '=', userId)
     .where('sessions.expires_at', '>', now)
     .where('users.disabled', '=', false)
     .executeTakeFirst();
-  return row ? { id: row.id, email: row.email, name: row.name, siteAdmin: row.site_admin } : null;
+  return row ? { id: row.id, email: row.email, name: row.name, siteAdmin: row.site_admin, twoFactor: row.two_factor } : null;
 }
 
 export async function endSession(db: DbOrTx, id: string): Promise<void> {

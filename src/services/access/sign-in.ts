@@ -51,14 +51,19 @@ export class LoginThrottle {
 }
 
 /** Every sign-in, good or bad, in the audit log (site admins read it); a failure names the address as typed. */
-export async function recordSignIn(ctx: ServiceContext, email: string, user: UserRecord | null, ip: string): Promise<void> {
+export async function recordSignIn(ctx: ServiceContext, email: string, user: UserRecord | null, ip: string, method = 'password'): Promise<void> {
   await ctx.db.transaction().execute((tx) =>
     appendAudit(
       tx,
       user
-      ? { actor: `user:${user.id}`, action: 'session.signed-in', data: { user: user.id, ip } }
+      ? { actor: `user:${user.id}`, action: 'session.signed-in', data: { user: user.id, ip, method } }
         : { actor: 'anonymous', action: 'session.sign-in-failed', data: { email: normalizeAddress(email).slice(0, 254), ip } },
       ctx.now(),
     ),
   );
+}
+
+/** The password was right but the second factor was not: audited against the account (its owner should know). */
+export async function recordSecondFactorFailure(ctx: ServiceContext, user: UserRecord, ip: string): Promise<void> {
+  await ctx.db.transaction().execute((tx) => appendAudit(tx, { actor: 'anonymous', action: 'session.second-factor-failed', data: { user: user.id, ip } }, ctx.now()));
 }

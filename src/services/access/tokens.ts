@@ -104,14 +104,14 @@ export async function userForApiToken(db: Db, token: string, now: Date): Promise
   const row = await db
     .selectFrom('api_tokens')
     .innerJoin('users', 'users.id', 'api_tokens.user_id')
-    .select(['users.id', 'users.email', 'users.name', 'users.site_admin', 'users.disabled', 'api_tokens.expires_at', 'api_tokens.id as token_id', 'api_tokens.revoked', 'api_tokens.scopes', 'api_tokens.project_ids'])
+    .select(['users.id', 'users.email', 'users.name', 'users.site_admin', 'users.disabled', 'users.two_factor', 'api_tokens.expires_at', 'api_tokens.id as token_id', 'api_tokens.revoked', 'api_tokens.scopes', 'api_tokens.project_ids'])
     .where('api_tokens.token_hash', '=', hashToken(token))
     .executeTakeFirst();
   if (!row || row.revoked || row.disabled) throw new DomainError('unauthenticated', 'The API token is invalid or was revoked');
   if (row.expires_at && row.expires_at <= now) throw new DomainError('unauthenticated', `The API token expired at ${row.expires_at.toISOString()}; create a new one`);
   await db.updateTable('api_tokens').set({ last_used_at: now }).where('id', '=', row.token_id).execute();
   return {
-    user: { id: row.id, email: row.email, name: row.name, siteAdmin: row.site_admin },
+    user: { id: row.id, email: row.email, name: row.name, siteAdmin: row.site_admin, twoFactor: row.two_factor },
     tokenId: row.token_id,
     scopes: row.scopes.filter(isTokenScope),
     projectIds: row.project_ids,

@@ -12,6 +12,8 @@ export interface UserRecord {
   email: string;
   name: string;
   siteAdmin: boolean;
+  /** Has a confirmed TOTP or a passkey; set where the user was read for a request (session, token, sign-in). */
+  twoFactor?: boolean;
 }
 
 const EMAIL = /^[^\s@<>()]+@[^\s@<>()]+\.[^\s@<>()]+$/;
@@ -100,7 +102,7 @@ export async function authenticate(db: DbOrTx, email: string, password: string):
     return null;
   }
   if (!(await verifyPassword(row.password_hash, password))) return null;
-  return { id: row.id, email: row.email, name: row.name, siteAdmin: row.site_admin };
+  return { id: row.id, email: row.email, name: row.name, siteAdmin: row.site_admin, twoFactor: row.two_factor };
 }
 
 export async function roleOn(db: DbOrTx, userId: string, projectId: string): Promise<ProjectRole | null> {
@@ -140,12 +142,13 @@ export interface UserListItem {
   siteAdmin: boolean;
   disabled: boolean;
   createdAt: Date;
+  twoFactor: boolean;
 }
 
 /** Every account, for site admins. */
 export async function listUsers(db: DbOrTx): Promise<UserListItem[]> {
-  const rows = await db.selectFrom('users').select(['id', 'email', 'name', 'site_admin', 'disabled', 'created_at']).orderBy('email').limit(10_000).execute();
-  return rows.map((r) => ({ id: r.id, email: r.email, name: r.name, siteAdmin: r.site_admin, disabled: r.disabled, createdAt: r.created_at }));
+  const rows = await db.selectFrom('users').select(['id', 'email', 'name', 'site_admin', 'disabled', 'created_at', 'two_factor']).orderBy('email').limit(10_000).execute();
+  return rows.map((r) => ({ id: r.id, email: r.email, name: r.name, siteAdmin: r.site_admin, disabled: r.disabled, createdAt: r.created_at, twoFactor: r.two_factor }));
 }
 
 /**
@@ -160,7 +163,7 @@ export async function setUserDisabled(ctx: ServiceContext, admin: UserRecord, us
       .updateTable('users')
       .set({ disabled })
       .where('id', '=', userId)
-      .returning(['id', 'email', 'name', 'site_admin', 'disabled', 'created_at'])
+      .returning(['id', 'email', 'name', 'site_admin', 'disabled', 'created_at', 'two_factor'])
       .executeTakeFirst();
     if (!row) throw new DomainError('not_found', 'No such user');
     let sessions = 0;
@@ -170,6 +173,6 @@ export async function setUserDisabled(ctx: ServiceContext, admin: UserRecord, us
       tokens = (await tx.updateTable('api_tokens').set({ revoked: true, revoked_at: now }).where('user_id', '=', userId).where('revoked', '=', false).returning('id').execute()).length;
     }
     await appendAudit(tx, { actor: `user:${admin.id}`, action: disabled ? 'user.disabled' : 'user.enabled', data: { user: userId, sessions_ended: sessions, tokens_revoked: tokens } }, now);
-    return { id: row.id, email: row.email, name: row.name, siteAdmin: row.site_admin, disabled: row.disabled, createdAt: row.created_at };
+    return { id: row.id, email: row.email, name: row.name, siteAdmin: row.site_admin, disabled: row.disabled, createdAt: row.created_at, twoFactor: row.two_factor };
   });
 }

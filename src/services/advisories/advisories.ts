@@ -66,6 +66,11 @@ export interface CreateAdvisoryInput extends AdvisoryContent {
 export interface UpdateAdvisoryInput extends AdvisoryContent {
   /** Required once published: says what changed, and becomes the amendment's public revision note. */
   note?: string | null;
+  /**
+   * true: take the report's embargo date and follow it from now on; false: keep the current date as the
+   * advisory's own. Setting `embargo_until` makes the date the advisory's own.
+   */
+  embargo_follows_report?: boolean;
 }
 
 export interface AdvisoryView {
@@ -75,6 +80,8 @@ export interface AdvisoryView {
   revision: number;
   reportTrackingId: string | null;
   announcedAt: Date | null;
+  /** The embargo date is the report's and moves with it (PUT …/reports/{id}/embargo). */
+  embargoFollowsReport: boolean;
 }
 
 export interface AdvisorySummary {
@@ -107,7 +114,14 @@ async function trackingIdOf(db: DbOrTx, reportId: string | null): Promise<string
 
 function viewOf(ctx: ServiceContext, project: ProjectRecord, row: AdvisoryRow, trackingId: string | null): AdvisoryView {
   const advisory = documentOf(ctx, row);
-  return { advisory, problems: advisoryProblems(advisory, project.policy), revision: row.revision, reportTrackingId: trackingId, announcedAt: row.announced_at };
+  return {
+    advisory,
+    problems: advisoryProblems(advisory, project.policy),
+    revision: row.revision,
+    reportTrackingId: trackingId,
+    announcedAt: row.announced_at,
+    embargoFollowsReport: row.embargo_follows_report,
+  };
 }
 
 export async function listAdvisories(ctx: ServiceContext, project: ProjectRecord, actor: Actor | null): Promise<AdvisorySummary[]> {
@@ -195,6 +209,7 @@ async function prefillFromReport(ctx: ServiceContext, tx: Tx, project: ProjectRe
     credits: credit ? [credit] : [],
     embargo_until: report.embargo_until ? utcSeconds(report.embargo_until) : null,
   };
+  // The report's date is shared, not copied: it follows the report unless the request sets one of its own.
   return { reportRowId: report.id, prefill };
 }
 
@@ -234,7 +249,16 @@ export async function createAdvisory(ctx: ServiceContext, project: ProjectRecord
     const id = randomUUID();
     await tx
       .insertInto('advisories')
-      .values({ id, project_id: project.id, report_id: reportRowId, public_id: publicId, revision: 1, created_at: now, ...documentColumns(ctx, id, advisory) })
+      .values({
+        id,
+        project_id: project.id,
+        report_id: reportRowId,
+        public_id: publicId,
+        revision: 1,
+        created_at: now,
+        embargo_follows_report: reportRowId !== null && input.embargo_until === undefined,
+        ...documentColumns(ctx, id, advisory),
+      })
       .execute();
     await addRevision(ctx, tx, {
       rowId: id,
@@ -249,6 +273,22 @@ export async function createAdvisory(ctx: ServiceContext, project: ProjectRecord
     const row = await requireAdvisory(tx, project, publicId);
     return viewOf(ctx, project, row, input.report ?? null);
   });
+}
+
+/**
+ * Whether the advisory's embargo date follows its report's after this edit, putting the report's date into
+ * `content` when following is (re)started. A date given in the edit is the advisory's own.
+ */
+async function embargoFollowing(tx: Tx, row: AdvisoryRow, content: AdvisoryContent, request: boolean | undefined): Promise<boolean> {
+  if (request === true) {
+    if (!row.report_id) throw DomainError.validation([{ field: 'embargo_follows_report', message: 'the advisory has no report to follow' }]);
+    if (content.embargo_until !== undefined) throw DomainError.validation([{ field: 'embargo_until', message: 'give a date of its own or follow the report, not both' }]);
+    const report = await tx.selectFrom('reports').select('embargo_until').where('id', '=', row.report_id).executeTakeFirstOrThrow();
+    content.embargo_until = report.embargo_until ? utcSeconds(report.embargo_until) : null;
+    return true;
+  }
+  if (request === false || content.embargo_until !== undefined) return false;
+  return row.embargo_follows_report;
 }
 
 const pickContent = (input: AdvisoryContent): AdvisoryContent => {
@@ -273,14 +313,18 @@ export async function updateAdvisory(
   input: UpdateAdvisoryInput,
 ): Promise<AdvisoryView> {
   authorize(actor, 'advisory:edit');
-  const { note, ...patch } = input;
+  const { note, embargo_follows_report: followRequest, ...patch } = input;
   const now = ctx.now();
   return ctx.db.transaction().execute(async (tx) => {
     const row = await requireAdvisory(tx, project, publicId, true);
     const current = documentOf(ctx, row);
     const content = pickContent(patch);
     if (content.embargo_until !== undefined) content.embargo_until = normaliseEmbargo(content.embargo_until);
-    const changed = CONTENT_KEYS.filter((k) => content[k] !== undefined && !same(content[k], current[k]));
+    // Saving the date it already has (a form sends every field) is not giving it a date of its own.
+    if (content.embargo_until !== undefined && content.embargo_until === current.embargo_until) delete content.embargo_until;
+    const follows = await embargoFollowing(tx, row, content, followRequest);
+    const changed: string[] = CONTENT_KEYS.filter((k) => content[k] !== undefined && !same(content[k], current[k]));
+    if (follows !== row.embargo_follows_report) changed.push('embargo_follows_report');
     if (!changed.length) return viewOf(ctx, project, row, await trackingIdOf(tx, row.report_id));
     let next: Advisory = { ...current, ...content, updated_at: utcSeconds(now) } as Advisory;
     const state = current.state;
@@ -289,7 +333,9 @@ export async function updateAdvisory(
     if (isPublicState(state)) {
       authorize(actor, 'advisory:publish');
       if (!note?.trim()) throw DomainError.validation([{ field: 'note', message: 'say what changed: it is the public revision note of the amendment' }]);
-      if (changed.includes('embargo_until')) throw DomainError.validation([{ field: 'embargo_until', message: 'cannot change once published' }]);
+      for (const field of ['embargo_until', 'embargo_follows_report']) {
+        if (changed.includes(field)) throw DomainError.validation([{ field, message: 'cannot change once published' }]);
+      }
       next = transitionAdvisory(next, { to: 'amended', at: utcSeconds(now), summary: note.trim() });
     }
     if (state !== 'draft') {
@@ -297,7 +343,7 @@ export async function updateAdvisory(
       if (problems.length) throw DomainError.validation(problems, 'Invalid advisory');
     }
     const number = row.revision + 1;
-    await tx.updateTable('advisories').set({ ...documentColumns(ctx, row.id, next), revision: number }).where('id', '=', row.id).execute();
+    await tx.updateTable('advisories').set({ ...documentColumns(ctx, row.id, next), revision: number, embargo_follows_report: follows }).where('id', '=', row.id).execute();
     await addRevision(ctx, tx, { rowId: row.id, number, document: next, summary: `edited: ${changed.join(', ')}`, note: note?.trim() || null, actor: actorLabel, at: now });
     await appendAudit(
       tx,
@@ -355,6 +401,11 @@ export interface AdvisoryTransition {
   at: Date;
   /** The revision note (a transition's summary), if any. */
   note: string | null;
+  /**
+   * The instant a scheduled publication is dated at (its schedule, when the job ran within its grace): the
+   * report's disclosure is recorded then. Defaults to `at`; the revision and audit entry always say `at`.
+   */
+  datedAt?: Date;
 }
 
 /** Persists one state change with its revision, audit entry and effects on the report (shared with the publish job). */
@@ -377,6 +428,6 @@ export async function saveTransition(ctx: ServiceContext, tx: Tx, project: Proje
   if (next.state === 'scheduled' && row.report_id && next.embargo_until) {
     await syncReportEmbargo(tx, project, { reportId: row.report_id, until: next.embargo_until, actorLabel, at: now });
   }
-  if (next.state === 'published') await afterPublication(ctx, tx, project, { row, advisory: next, actorLabel, at: now });
+  if (next.state === 'published') await afterPublication(ctx, tx, project, { row, advisory: next, actorLabel, at: now, datedAt: transition.datedAt ?? now });
 }
 

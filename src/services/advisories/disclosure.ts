@@ -10,7 +10,7 @@ import { queueAdvisoryPublished } from '../mail/notify.ts';
 import type { ProjectRecord } from '../projects/projects.ts';
 import { recordEvent } from '../reports/events.ts';
 import { raiseEvent, reportRef } from '../events/raise.ts';
-import { disclosureDateText, recordReporterChange } from '../mail/reporter-digests.ts';
+import { disclosureDateText, lastGivenEmbargo, recordReporterChange } from '../mail/reporter-digests.ts';
 
 /** Public page of an advisory. */
 export const advisoryUrl = (publicUrl: string, projectSlug: string, publicId: string): string =>
@@ -36,10 +36,10 @@ export async function syncReportEmbargo(
   if (!report) return;
   const date = new Date(until);
   if (report.embargo_until && report.embargo_until.getTime() === date.getTime()) return;
+  const from = report.embargo_until ? disclosureDateText((await lastGivenEmbargo(tx, report.id)) ?? report.embargo_until.toISOString()) : null;
   await tx.updateTable('reports').set({ embargo_until: date, updated_at: now }).where('id', '=', report.id).execute();
   await recordEvent(tx, report.id, { kind: 'embargo-set', at: now.toISOString(), until }, actorLabel);
-  const from = report.embargo_until ? disclosureDateText(report.embargo_until.toISOString()) : null;
-  await recordReporterChange(tx, { now: () => now }, report.id, { kind: 'embargo', from, to: disclosureDateText(date.toISOString()), at: now.toISOString() });
+  await recordReporterChange(tx, { now: () => now }, report.id, { kind: 'embargo', from, to: disclosureDateText(until), at: now.toISOString() });
   await appendAudit(
     tx,
     { actor: actorLabel, action: 'report.embargo', projectId: project.id, reportId: report.id, data: { from: report.embargo_until?.toISOString() ?? null, to: until, via: 'advisory-schedule' } },
@@ -56,24 +56,27 @@ export async function afterPublication(
   ctx: ServiceContext,
   tx: Tx,
   project: ProjectRecord,
-  publication: { row: { public_id: string; report_id: string | null }; advisory: Advisory; actorLabel: string; at: Date },
+  publication: { row: { public_id: string; report_id: string | null }; advisory: Advisory; actorLabel: string; at: Date; datedAt: Date },
 ): Promise<void> {
-  const { row, advisory, actorLabel, at: now } = publication;
+  const { row, advisory, actorLabel, at: now, datedAt } = publication;
   const published = { id: row.public_id, url: advisoryUrl(ctx.publicUrl, project.slug, row.public_id) };
   const report = row.report_id ? await tx.selectFrom('reports').selectAll().where('id', '=', row.report_id).forUpdate().executeTakeFirst() : undefined;
   if (!report) {
     await raiseEvent(tx, project.id, { type: 'advisory.published', advisory: published, report: null }, now);
     return;
   }
-  if (report.state === 'fixed') {
+  // A fixed report, or one the maintainers decided not to fix, is disclosed by its advisory (its reason stays on record).
+  if (report.state === 'fixed' || (report.state === 'rejected' && report.rejection_reason === 'wont-fix')) {
+    const from = report.state;
     await tx.updateTable('reports').set({ state: 'disclosed', updated_at: now }).where('id', '=', report.id).execute();
-    await recordEvent(tx, report.id, { kind: 'state', at: now.toISOString(), to: 'disclosed' }, actorLabel);
+    // Dated like the publication: a scheduled one at its instant (SCHEDULE_GRACE_MS), so it meets the agreed date.
+    await recordEvent(tx, report.id, { kind: 'state', at: datedAt.toISOString(), to: 'disclosed' }, actorLabel);
     await appendAudit(
       tx,
-      { actor: actorLabel, action: 'report.transition', projectId: project.id, reportId: report.id, data: { from: 'fixed', to: 'disclosed', reason: null, duplicate_of: null, advisory: row.public_id } },
+      { actor: actorLabel, action: 'report.transition', projectId: project.id, reportId: report.id, data: { from, to: 'disclosed', reason: null, duplicate_of: null, advisory: row.public_id } },
       now,
     );
-    await raiseEvent(tx, project.id, { type: 'report.state_changed', report: await reportRef(tx, report.id), from: 'fixed', to: 'disclosed' }, now);
+    await raiseEvent(tx, project.id, { type: 'report.state_changed', report: await reportRef(tx, report.id), from, to: 'disclosed' }, now);
   }
   await raiseEvent(tx, project.id, { type: 'advisory.published', advisory: published, report: await reportRef(tx, report.id) }, now);
   const credit = advisory.credits.find((c) => c.type === 'finder' || c.type === 'reporter');

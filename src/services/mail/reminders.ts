@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
-import { computeDeadlines, isOutstanding } from '../../core/sla/clock.ts';
+import { isOutstanding } from '../../core/sla/clock.ts';
+import { deadlinesOfReport, slaVersionsOf } from '../reports/promises.ts';
 import type { Deadline } from '../../core/sla/types.ts';
 import type { Policy } from '../../core/policy/types.ts';
 import { RANK_RUNNING } from '../../core/sla/queue-index.ts';
@@ -14,14 +15,14 @@ const CHUNK = 500;
  * Open reports with a running deadline due at or before `byMs`, a chunk at a time in the SLA index's order
  * (report_deadlines_sla_idx); each report once.
  */
-async function* reportsWithDeadlinesDueBy(ctx: ServiceContext, projectId: string, byMs: number): AsyncGenerator<{ id: string; tracking_id: string }[]> {
+async function* reportsWithDeadlinesDueBy(ctx: ServiceContext, projectId: string, byMs: number): AsyncGenerator<{ id: string; tracking_id: string; policy_version: number }[]> {
   const seen = new Set<string>();
   let after: [number, string, string] | null = null;
   for (;;) {
     let q = ctx.db
       .selectFrom('report_deadlines as d')
       .innerJoin('reports as r', 'r.id', 'd.report_id')
-      .select(['r.id', 'r.tracking_id', 'd.sort_key', 'd.clock'])
+      .select(['r.id', 'r.tracking_id', 'r.policy_version', 'd.sort_key', 'd.clock'])
       .where('d.project_id', '=', projectId)
       .where('d.rank', '=', RANK_RUNNING)
       .where('d.sort_key', '<=', byMs);
@@ -33,7 +34,7 @@ async function* reportsWithDeadlinesDueBy(ctx: ServiceContext, projectId: string
     const last = rows.at(-1);
     if (!last) return;
     const fresh = rows.filter((r) => !seen.has(r.id) && seen.add(r.id));
-    if (fresh.length) yield fresh.map((r) => ({ id: r.id, tracking_id: r.tracking_id }));
+    if (fresh.length) yield fresh.map((r) => ({ id: r.id, tracking_id: r.tracking_id, policy_version: r.policy_version }));
     after = [Number(last.sort_key), last.id, last.clock];
   }
 }
@@ -62,10 +63,11 @@ export async function sendDueReminders(ctx: ServiceContext, dueSoonMs: number): 
     const due: Array<{ reportId: string; deadline: Deadline; threshold: ReminderThreshold }> = [];
     // Only reports the SLA index has a running deadline of, due by then or overdue, are candidates (paused and met
     // clocks are quiet): their deadlines are then computed from the events, a chunk at a time.
+    const versions = await slaVersionsOf(ctx.db, project.id);
     for await (const reports of reportsWithDeadlinesDueBy(ctx, project.id, now.getTime() + dueSoonMs)) {
       const events = await loadEvents(ctx.db, reports.map((r) => r.id));
       for (const r of reports) {
-        for (const d of computeDeadlines(events.get(r.id) ?? [], project.policy as Policy, now)) {
+        for (const d of deadlinesOfReport(events.get(r.id) ?? [], versions, r.policy_version, project.policy as Policy, now)) {
           const threshold = reminderThreshold(d, dueSoonMs);
           if (threshold) due.push({ reportId: r.id, deadline: d, threshold });
         }

@@ -6,8 +6,18 @@ import { queueStatusDigest } from './notify.ts';
 /** At most one status mail per report per this long (docs/notifications.md); replies are never held. */
 export const DIGEST_INTERVAL_MS = 10 * 60_000;
 
-/** A disclosure date as the reporter reads it: the day, with the time only when it is not midnight UTC. */
-export const disclosureDateText = (iso: string): string => (iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : `${iso.slice(0, 16).replace('T', ' ')} UTC`);
+/**
+ * A disclosure date as the reporter reads it: as the maintainers gave it (a day stays a day, in the policy's time
+ * zone), an instant as its UTC minute.
+ */
+export const disclosureDateText = (given: string): string => (/^\d{4}-\d{2}-\d{2}$/.test(given) ? given : given.endsWith('T00:00:00.000Z') ? given.slice(0, 10) : `${new Date(given).toISOString().slice(0, 16).replace('T', ' ')} UTC`);
+
+/** The disclosure date of a report as last given (the text of its latest `embargo-set` event), or null. */
+export async function lastGivenEmbargo(db: DbOrTx, reportId: string): Promise<string | null> {
+  const last = await db.selectFrom('report_events').select('data').where('report_id', '=', reportId).where('kind', '=', 'embargo-set').orderBy('at', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst();
+  const data = (typeof last?.data === 'string' ? JSON.parse(last.data) : last?.data) as { until?: string | null } | undefined;
+  return data?.until ?? null;
+}
 
 export type ReporterChange = StatusDigestInput['changes'][number];
 

@@ -23,6 +23,7 @@ export async function securityTxtOf(ctx: ServiceContext, p: ProjectRecord): Prom
     ...(https
       ? {
           canonicalUrl: urls.canonicalUrl,
+          reportUrl: urls.reportUrl,
           policyUrl: urls.policyUrl,
           csafUrl: `${ctx.publicUrl}/.well-known/csaf/provider-metadata.json`,
           ...(key ? { encryptionUrl: key.url } : {}),

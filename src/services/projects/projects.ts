@@ -8,6 +8,7 @@ import { lineOfField, normalizeClaim, policyClaims, type PolicyClaim } from '../
 import { toRecord, type ProjectRecord } from './record.ts';
 import { canonicalJson } from '../../core/audit/chain.ts';
 import { rebuildQueueIndex } from '../reports/queue-index.ts';
+import { slaVersionsOf } from '../reports/promises.ts';
 
 export type { ProjectRecord } from './record.ts';
 
@@ -125,7 +126,7 @@ export async function savePolicy(
     ]);
   }
   return ctx.db.transaction().execute(async (tx) => {
-    const existing = await tx.selectFrom('projects').select(['id', 'tracking_prefix', 'policy']).where('slug', '=', policy.project.slug).forUpdate().executeTakeFirst();
+    const existing = await tx.selectFrom('projects').select(['id', 'tracking_prefix', 'policy', 'sla_version']).where('slug', '=', policy.project.slug).forUpdate().executeTakeFirst();
     const claims = policyClaims(policy);
     await refuseClaimsOfOthers(tx, claims, existing?.id ?? null, yaml);
     const values = {
@@ -149,7 +150,15 @@ export async function savePolicy(
     }
     // The queue index is derived from the SLA commitments: new ones re-place every report (before the audit entry,
     // whose head lock would otherwise be held for the whole rebuild).
-    if (existing && slaChanged(existing.policy as Policy, policy)) await rebuildQueueIndex(tx, row.id, policy, now);
+    // New SLA promises are a new version: reports keep the one they were submitted under (promises kept as made).
+    const sla = JSON.stringify({ response: policy.response, disclosure: policy.disclosure });
+    if (!existing) await tx.insertInto('policy_versions').values({ project_id: row.id, version: 1, sla, effective_at: now }).execute();
+    else if (slaChanged(existing.policy as Policy, policy)) {
+      const version = existing.sla_version + 1;
+      await tx.insertInto('policy_versions').values({ project_id: row.id, version, sla, effective_at: now }).execute();
+      await tx.updateTable('projects').set({ sla_version: version }).where('id', '=', row.id).execute();
+      await rebuildQueueIndex(tx, row.id, await slaVersionsOf(tx, row.id), policy, now);
+    }
     await appendAudit(tx, { actor, action: existing ? 'project.policy-updated' : 'project.created', projectId: row.id, data: { slug: row.slug } }, now);
     ctx.intakeProjects.delete(row.slug);
     return { project: toRecord(row), created: !existing };

@@ -7,6 +7,8 @@ import type { Db, Tx } from '../../adapters/db/database.ts';
 import type { Database } from '../../adapters/db/schema.ts';
 import { isSeverity } from '../../core/severity.ts';
 import { projectEventRow } from '../events/raise.ts';
+import type { SlaEvent } from '../../core/sla/types.ts';
+import type { Severity } from '../../core/severity.ts';
 import { deadlinesInsert, indexOfNewReport, slaPoliciesForIntake, type IndexedReport } from './queue-index.ts';
 
 /** Mail rows a new report adds (its acknowledgement, see acknowledgementRows in mail/notify.ts). */
@@ -31,6 +33,18 @@ export interface PreparedReport {
   afterInsert?: (tx: Tx, trackingId: string) => Promise<void>;
   /** Who the `submitted` event names: the reporter unless a maintainer filed the report. */
   eventActor?: string;
+  /** Filed by the maintainers (no reporter): its `submitted` event says so, and no reporter clock runs. */
+  internal?: boolean;
+}
+
+/**
+ * The events a new report starts with, as the SLA clock reads them: `submitted`, and the severity it came with
+ * (a scan finding's), so the queue index and every later replay agree.
+ */
+export function firstEventsOf(it: PreparedReport, now: Date): SlaEvent[] {
+  const at = new Date(it.report.created_at ?? now).toISOString();
+  const severity = (it.report.severity ?? null) as Severity | null;
+  return [{ kind: 'submitted', at, ...(it.internal ? { internal: true } : {}) }, ...(severity ? [{ kind: 'severity' as const, at, severity }] : [])];
 }
 
 /** A statement being built from data-modifying CTEs, then the final update. */
@@ -115,11 +129,13 @@ export class IntakeWriter {
       const policies = await slaPoliciesForIntake(tx, [...new Set(items.map((it) => it.projectId))]);
       const indexed: IndexedReport[] = [];
       for (const it of items) {
-        const policy = policies.get(it.projectId);
+        const sla = policies.get(it.projectId);
         // No policy: no such project, and the insert below fails on its foreign key.
-        if (!policy) continue;
+        if (!sla) continue;
+        // A report holds the promises in force when it was submitted (promises kept as made).
+        it.report.policy_version = sla.version;
         const report = { state: it.report.state, severity: it.report.severity ?? null, createdAt: new Date(it.report.created_at ?? now) };
-        indexed.push({ id: it.report.id, projectId: it.projectId, index: indexOfNewReport(report, policy, now) });
+        indexed.push({ id: it.report.id, projectId: it.projectId, index: indexOfNewReport(report, firstEventsOf(it, now), sla.policy, now) });
       }
       const indexOf = new Map(indexed.map((r) => [r.id, r.index]));
       const { trackingIds, auditHead } = await assignTrackingIds(tx, items, year);
@@ -129,7 +145,9 @@ export class IntakeWriter {
         return { ...it.report, ...queue, tracking_id: trackingIds[i] as string };
       });
       const files = items.flatMap((it) => it.attachments);
-      const events = items.map((it) => ({ report_id: it.report.id, kind: 'submitted', at: it.report.created_at ?? now, data: '{}', actor: it.eventActor ?? 'reporter' }));
+      const events = items.flatMap((it) =>
+        firstEventsOf(it, now).map(({ kind, at, ...data }) => ({ report_id: it.report.id, kind, at: new Date(at), data: JSON.stringify(data), actor: it.eventActor ?? 'reporter' })),
+      );
       // Each new report raises report.created (src/services/events/raise.ts), in the same statement as the rest.
       const raised = items.map((it, i) => {
         const severity = it.report.severity ?? null;

@@ -1,3 +1,5 @@
+import type { Severity } from '../../core/severity.ts';
+import { reporterStatusPath } from '../../core/ui-paths.ts';
 import { randomUUID } from 'node:crypto';
 import { DomainError } from '../../core/errors.ts';
 import { validateSubmission, type ReportBody, type SubmissionInput, type Classification } from '../../core/reports/submission.ts';
@@ -131,14 +133,14 @@ export async function submitReport(ctx: ServiceContext, submission: Submission):
         trackingId,
         project: { id: project.id, name: project.name, securityAddress: project.policy.contacts?.email ?? null },
         reporterEmail: valid.body.reporter_email,
-        reporterLink: `${ctx.publicUrl}/reporter/${reporterToken}`,
+        reporterLink: `${ctx.publicUrl}${reporterStatusPath(project.slug, reporterToken)}`,
         submittedAt: now,
       }),
   });
   return {
     trackingId,
     reporterToken,
-    reporterLink: `${ctx.publicUrl}/reporter/${reporterToken}`,
+    reporterLink: `${ctx.publicUrl}${reporterStatusPath(project.slug, reporterToken)}`,
     classification: valid.classification,
     createdAt: now,
   };
@@ -149,6 +151,8 @@ export interface InternalReportInput {
   description: string;
   /** Where it came from, stored as the report's `source` (e.g. `scan`). */
   source: string;
+  /** The severity it comes with (a finding's, from its advisory's CVSS): the fix clock runs on it from acceptance. */
+  severity?: Severity | null;
   actorLabel: string;
   /** Audit data beyond the source. */
   auditData?: Record<string, unknown>;
@@ -187,8 +191,10 @@ export async function createInternalReport(ctx: ServiceContext, project: Project
       source: input.source,
       // Nobody holds a link to an internal report: the column is filled with the hash of a token never shown.
       reporter_token_hash: hashToken(newSecretToken()),
+      severity: input.severity ?? null,
     }),
     attachments: [],
+    internal: true,
     audit: { actor: input.actorLabel, action: 'report.created-internal', projectId: project.id, reportId: id, data: { source: input.source, ...(input.auditData ?? {}) } },
     eventActor: input.actorLabel,
     ...(input.afterInsert ? { afterInsert: (tx: Tx, trackingId: string) => (input.afterInsert as NonNullable<InternalReportInput['afterInsert']>)(tx, { id, trackingId }) } : {}),

@@ -5,6 +5,7 @@ import { queueIndexOf, type QueueIndex } from '../../core/sla/queue-index.ts';
 import type { SlaEvent } from '../../core/sla/types.ts';
 import type { DbOrTx, Tx } from '../../adapters/db/database.ts';
 import { loadEvents } from './event-log.ts';
+import { deadlinesOfReport, slaVersionsOf, type SlaVersions } from './promises.ts';
 
 /**
  * The stored queue index (reports.queue_rank/queue_key/next_due_*, report_deadlines; migration 0011): a derived
@@ -71,15 +72,17 @@ export function deadlinesInsert(db: Pick<QueryCreator<Database>, 'insertInto'>, 
 /** Recomputes one report's index from its events, as of `at` (the moment of the event just written). */
 export async function refreshQueueIndex(db: DbOrTx, reportId: string, at: Date): Promise<void> {
   const row = (
-    await sql<PolicyRow & { project_id: string; state: string; severity: string | null; created_at: Date }>`
-      select r.project_id, r.state, r.severity, r.created_at, p.policy->'response' as response, p.policy->'disclosure' as disclosure
+    await sql<PolicyRow & { project_id: string; state: string; severity: string | null; created_at: Date; policy_version: number }>`
+      select r.project_id, r.state, r.severity, r.created_at, r.policy_version, p.policy->'response' as response, p.policy->'disclosure' as disclosure
       from reports r join projects p on p.id = r.project_id
       where r.id = ${reportId}
       for update of r`.execute(db)
   ).rows[0];
   if (!row) return;
   const events = await loadEvents(db, [reportId]);
-  const index = queueIndexOf({ state: row.state, severity: row.severity, createdAt: row.created_at }, computeDeadlines(events.get(reportId) ?? [], slaPolicyOf(row), at));
+  const versions = await slaVersionsOf(db, row.project_id);
+  const deadlines = deadlinesOfReport(events.get(reportId) ?? [], versions, row.policy_version, slaPolicyOf(row), at);
+  const index = queueIndexOf({ state: row.state, severity: row.severity, createdAt: row.created_at }, deadlines);
   await writeQueueIndex(db, [{ id: reportId, projectId: row.project_id, index }], at);
 }
 
@@ -87,13 +90,13 @@ export async function refreshQueueIndex(db: DbOrTx, reportId: string, at: Date):
  * Recomputes the index of every report of a project, in chunks of REBUILD_CHUNK (by tracking ID, which the rebuild
  * does not change), each chunk locked first. Returns how many reports it indexed.
  */
-export async function rebuildQueueIndex(db: DbOrTx, projectId: string, policy: SlaPolicy, now: Date): Promise<number> {
+export async function rebuildQueueIndex(db: DbOrTx, projectId: string, versions: SlaVersions, policy: SlaPolicy, now: Date): Promise<number> {
   let after = '';
   let count = 0;
   for (;;) {
     const chunk = await db
       .selectFrom('reports')
-      .select(['id', 'tracking_id', 'state', 'severity', 'created_at'])
+      .select(['id', 'tracking_id', 'state', 'severity', 'created_at', 'policy_version'])
       .where('project_id', '=', projectId)
       .where('tracking_id', '>', after)
       .orderBy('tracking_id')
@@ -107,7 +110,7 @@ export async function rebuildQueueIndex(db: DbOrTx, projectId: string, policy: S
       chunk.map((r) => ({
         id: r.id,
         projectId,
-        index: queueIndexOf({ state: r.state, severity: r.severity, createdAt: r.created_at }, computeDeadlines(events.get(r.id) ?? [], policy, now)),
+        index: queueIndexOf({ state: r.state, severity: r.severity, createdAt: r.created_at }, deadlinesOfReport(events.get(r.id) ?? [], versions, r.policy_version, policy, now)),
       })),
       now,
     );
@@ -120,15 +123,14 @@ export async function rebuildQueueIndex(db: DbOrTx, projectId: string, policy: S
  * The SLA part of these projects' policies as committed, for the intake writer's batch. FOR KEY SHARE waits for a
  * policy save in progress, whose rebuild could not see the reports of this batch.
  */
-export async function slaPoliciesForIntake(tx: Tx, projectIds: readonly string[]): Promise<Map<string, SlaPolicy>> {
-  const rows = await sql<PolicyRow & { id: string }>`
-    select id, policy->'response' as response, policy->'disclosure' as disclosure
+export async function slaPoliciesForIntake(tx: Tx, projectIds: readonly string[]): Promise<Map<string, { policy: SlaPolicy; version: number }>> {
+  const rows = await sql<PolicyRow & { id: string; sla_version: number }>`
+    select id, sla_version, policy->'response' as response, policy->'disclosure' as disclosure
     from projects where id = any(${[...projectIds]}::uuid[]) for key share`.execute(tx);
-  return new Map(rows.rows.map((r) => [r.id, slaPolicyOf(r)]));
+  return new Map(rows.rows.map((r) => [r.id, { policy: slaPolicyOf(r), version: r.sla_version }]));
 }
 
-/** The index of a report that has only its `submitted` event. */
-export function indexOfNewReport(report: { state: string; severity: string | null; createdAt: Date }, policy: SlaPolicy, now: Date): QueueIndex {
-  const submitted: SlaEvent = { kind: 'submitted', at: report.createdAt.toISOString() };
-  return queueIndexOf(report, computeDeadlines([submitted], policy, now));
+/** The index of a report that has only its first events (`submitted`, and the severity it came with). */
+export function indexOfNewReport(report: { state: string; severity: string | null; createdAt: Date }, events: readonly SlaEvent[], policy: SlaPolicy, now: Date): QueueIndex {
+  return queueIndexOf(report, computeDeadlines(events, policy, now));
 }

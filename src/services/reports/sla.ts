@@ -7,6 +7,7 @@ import type { DbOrTx, ServiceContext } from '../context.ts';
 import { decodeCursor, encodeCursor, pageSize, type Page, type PageRequest, type Position } from '../paging.ts';
 import type { ProjectRecord } from '../projects/projects.ts';
 import { loadEvents } from './event-log.ts';
+import { deadlinesOfReport, slaVersionsOf } from './promises.ts';
 import { aad } from './store.ts';
 
 export interface SlaEntry extends Deadline {
@@ -31,7 +32,7 @@ export function slaQuery(db: DbOrTx, projectId: string, segment: Segment, after:
   let q = db
     .selectFrom('report_deadlines as d')
     .innerJoin('reports as r', 'r.id', 'd.report_id')
-    .select(['d.rank', 'd.sort_key', 'd.report_id', 'd.clock', 'r.tracking_id', 'r.title_sealed', 'r.key_id', 'r.state', 'r.severity'])
+    .select(['d.rank', 'd.sort_key', 'd.report_id', 'd.clock', 'r.tracking_id', 'r.title_sealed', 'r.key_id', 'r.state', 'r.severity', 'r.policy_version'])
     .where('d.project_id', '=', projectId);
   if (segment) q = q.where('d.rank', '=', segment.rank).where('d.sort_key', '<=', segment.maxKey);
   if (after) {
@@ -66,12 +67,13 @@ export async function slaView(ctx: ServiceContext, project: ProjectRecord, actor
   }
   const page = rows.slice(0, limit);
   const events = await loadEvents(ctx.db, [...new Set(page.map((r) => r.report_id))]);
+  const versions = await slaVersionsOf(ctx.db, project.id);
   const deadlines = new Map<string, Deadline[]>();
   const titles = new Map<string, string>();
   const entries: SlaEntry[] = [];
   for (const r of page) {
     if (!deadlines.has(r.report_id)) {
-      deadlines.set(r.report_id, computeDeadlines(events.get(r.report_id) ?? [], project.policy, now));
+      deadlines.set(r.report_id, deadlinesOfReport(events.get(r.report_id) ?? [], versions, r.policy_version, project.policy, now));
       titles.set(r.report_id, ctx.sealer.open(r.key_id, r.title_sealed, aad(r.report_id, 'title')).toString('utf8'));
     }
     // The index names the deadline; what is shown is computed now (it can only differ if the index is stale).

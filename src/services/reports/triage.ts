@@ -7,10 +7,11 @@ import { followReportEmbargo } from '../advisories/embargo.ts';
 import type { ServiceContext } from '../context.ts';
 import type { ProjectRecord } from '../projects/projects.ts';
 import { recordEvent } from './events.ts';
+import { embargoEndsAt } from '../../core/sla/clock.ts';
 import { assessCvss, slotOf, type CvssAssessment } from '../../core/reports/severity-from-cvss.ts';
 import { severitySource } from './store.ts';
 import { bountyOnReportTransition } from '../recognition/bounty.ts';
-import { disclosureDateText, recordReporterChange } from '../mail/reporter-digests.ts';
+import { disclosureDateText, lastGivenEmbargo, recordReporterChange } from '../mail/reporter-digests.ts';
 import { raiseEvent, reportRef } from '../events/raise.ts';
 
 export async function transitionReport(
@@ -26,10 +27,12 @@ export async function transitionReport(
   const to = change.to;
   const now = ctx.now();
   return ctx.db.transaction().execute(async (tx) => {
-    const row = await tx.selectFrom('reports').select(['id', 'state']).where('project_id', '=', project.id).where('tracking_id', '=', trackingId).forUpdate().executeTakeFirst();
+    const row = await tx.selectFrom('reports').select(['id', 'state', 'rejection_reason']).where('project_id', '=', project.id).where('tracking_id', '=', trackingId).forUpdate().executeTakeFirst();
     if (!row) throw new DomainError('not_found', `No report ${trackingId} in ${project.slug}`);
     const from = row.state as ReportState;
-    checkTransition({ from, to, rejectionReason: change.reason ?? null, duplicateOf: change.duplicateOf ?? null });
+    checkTransition({ from, to, currentReason: row.rejection_reason, rejectionReason: change.reason ?? null, duplicateOf: change.duplicateOf ?? null });
+    // A disclosed won't-fix report keeps its reason on record; every other move clears it.
+    const reason = to === 'rejected' ? change.reason ?? null : from === 'rejected' && to === 'disclosed' ? row.rejection_reason : null;
     if (to === 'rejected' && change.reason === 'duplicate') {
       const original = await tx.selectFrom('reports').select('id').where('project_id', '=', project.id).where('tracking_id', '=', change.duplicateOf ?? '').executeTakeFirst();
       if (!original || original.id === row.id) throw DomainError.validation([{ field: 'duplicate_of', message: `must be another report of ${project.slug}` }]);
@@ -38,13 +41,13 @@ export async function transitionReport(
       .updateTable('reports')
       .set({
         state: to,
-        rejection_reason: to === 'rejected' ? change.reason ?? null : null,
+        rejection_reason: reason,
         duplicate_of: to === 'rejected' && change.reason === 'duplicate' ? change.duplicateOf ?? null : null,
         updated_at: now,
       })
       .where('id', '=', row.id)
       .execute();
-    await recordEvent(tx, row.id, { kind: 'state', at: now.toISOString(), to }, actorLabel);
+    await recordEvent(tx, row.id, { kind: 'state', at: now.toISOString(), to, ...(to === 'rejected' && change.reason ? { reason: change.reason } : {}) }, actorLabel);
     await appendAudit(tx, { actor: actorLabel, action: 'report.transition', projectId: project.id, reportId: row.id, data: { from, to, reason: change.reason ?? null, duplicate_of: change.duplicateOf ?? null } }, now);
     // Acceptance proposes the policy's bounty range in the same transaction (docs/recognition.md).
     await bountyOnReportTransition(tx, ctx, project, row.id, to, actorLabel);
@@ -147,7 +150,10 @@ export async function setEmbargo(
       .forUpdate()
       .executeTakeFirst();
     if (!row) throw new DomainError('not_found', `No report ${trackingId} in ${project.slug}`);
-    await tx.updateTable('reports').set({ embargo_until: date, updated_at: now }).where('id', '=', row.id).execute();
+    // The column holds the instant the embargo ends (a date-only value: the end of that day in the policy's zone).
+    const endsAt = until === null ? null : new Date(embargoEndsAt(until, project.policy.response.timezone));
+    const given = row.embargo_until ? await lastGivenEmbargo(tx, row.id) : null;
+    await tx.updateTable('reports').set({ embargo_until: endsAt, updated_at: now }).where('id', '=', row.id).execute();
     // The event keeps the text as given: a date-only value means "end of that day" in the policy's time zone.
     await recordEvent(tx, row.id, { kind: 'embargo-set', at: now.toISOString(), until }, actorLabel);
     await appendAudit(
@@ -156,8 +162,10 @@ export async function setEmbargo(
       now,
     );
     await followReportEmbargo(ctx, tx, project, { reportId: row.id, until, actorLabel, at: now });
-    const [from, to] = [row.embargo_until?.toISOString() ?? null, date?.toISOString() ?? null];
-    if (from !== to) await recordReporterChange(tx, ctx, row.id, { kind: 'embargo', from: from && disclosureDateText(from), to: to && disclosureDateText(to), at: now.toISOString() });
+    // The reporter is told the dates as they were given (a day in the policy's time zone stays that day).
+    const from = row.embargo_until ? disclosureDateText(given ?? row.embargo_until.toISOString()) : null;
+    const to = until === null ? null : disclosureDateText(until);
+    if (from !== to) await recordReporterChange(tx, ctx, row.id, { kind: 'embargo', from, to, at: now.toISOString() });
     return { embargoUntil: until };
   });
 }

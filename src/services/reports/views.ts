@@ -11,6 +11,8 @@ import type { DbOrTx, ServiceContext } from '../context.ts';
 import { decodeCursor, encodeCursor, pageSize, type Page, type PageRequest, type Position } from '../paging.ts';
 import type { ProjectRecord } from '../projects/projects.ts';
 import { loadEvents } from './events.ts';
+import { reporterStatusPath } from '../../core/ui-paths.ts';
+import { deadlinesOfReport, slaVersionsOf, type SlaVersions } from './promises.ts';
 import type { CvssAssessment } from '../../core/reports/severity-from-cvss.ts';
 import { assessStored, aad, requireReport, reportForToken, type ReportRow } from './store.ts';
 import { encryptionOf, type ReportEncryptionView } from '../pgp/intake.ts';
@@ -78,14 +80,34 @@ const SUMMARY_COLUMNS = [
   'reports.scope_status',
   'reports.created_at',
   'reports.updated_at',
+  'reports.policy_version',
 ] as const;
 
 type SummaryRow = Pick<
   NonNullable<ReportRow>,
-  'id' | 'tracking_id' | 'title_sealed' | 'key_id' | 'state' | 'severity' | 'category' | 'affected_version' | 'version_status' | 'version_matched' | 'scope_status' | 'created_at' | 'updated_at'
+  | 'id'
+  | 'tracking_id'
+  | 'title_sealed'
+  | 'key_id'
+  | 'state'
+  | 'severity'
+  | 'category'
+  | 'affected_version'
+  | 'version_status'
+  | 'version_matched'
+  | 'scope_status'
+  | 'created_at'
+  | 'updated_at'
+  | 'policy_version'
 >;
 
-function summarizeRow(ctx: ServiceContext, project: ProjectRecord, row: SummaryRow, events: Map<string, SlaEvent[]>): ReportSummary {
+/** What a report's deadlines are computed from: the events of the reports at hand and the project's SLA versions. */
+interface SlaInputs {
+  events: Map<string, SlaEvent[]>;
+  versions: SlaVersions;
+}
+
+function summarizeRow(ctx: ServiceContext, project: ProjectRecord, row: SummaryRow, sla: SlaInputs): ReportSummary {
   const title = ctx.sealer.open(row.key_id, row.title_sealed, aad(row.id, 'title')).toString('utf8');
   const stored = {
     version_status: row.version_status as Classification['version_status'],
@@ -109,7 +131,7 @@ function summarizeRow(ctx: ServiceContext, project: ProjectRecord, row: SummaryR
     },
     createdAt: row.created_at,
     updatedAt: row.updated_at,
-    deadlines: computeDeadlines(events.get(row.id) ?? [], project.policy, ctx.now()),
+    deadlines: deadlinesOfReport(sla.events.get(row.id) ?? [], sla.versions, row.policy_version, project.policy, ctx.now()),
   };
 }
 
@@ -182,12 +204,12 @@ export async function listReports(ctx: ServiceContext, project: ProjectRecord, a
     rows.push(...(await queueQuery(ctx.db, project.id, filter, segment, after, limit + 1 - rows.length).execute()));
   }
   const items = rows.slice(0, limit);
-  const events = await loadEvents(ctx.db, items.map((r) => r.id));
+  const sla = { events: await loadEvents(ctx.db, items.map((r) => r.id)), versions: await slaVersionsOf(ctx.db, project.id) };
   const last = items.at(-1);
   after = rows.length > limit && last ? [Number(last.queue_rank), Number(last.queue_key), last.id] : null;
   return {
     items: items.map((r) => {
-      const summary = summarizeRow(ctx, project, r, events);
+      const summary = summarizeRow(ctx, project, r, sla);
       return { ...summary, next: OPEN.has(r.state) ? summarize(summary.deadlines) : null, queueOrder: queueOrderOf(Number(r.queue_rank), Number(r.queue_key), r.id) };
     }),
     nextCursor: after ? encodeCursor('queue', bound, after) : null,
@@ -196,7 +218,7 @@ export async function listReports(ctx: ServiceContext, project: ProjectRecord, a
 
 async function detailOf(ctx: ServiceContext, project: ProjectRecord, row: NonNullable<ReportRow>, audience: 'maintainer' | 'reporter'): Promise<ReportDetail> {
   const events = await loadEvents(ctx.db, [row.id]);
-  const summary = summarizeRow(ctx, project, row, events);
+  const summary = summarizeRow(ctx, project, row, { events, versions: await slaVersionsOf(ctx.db, project.id) });
   const attachments = await ctx.db.selectFrom('attachments').select(['id', 'filename', 'content_type', 'size', 'sha256', 'message_id', 'created_at']).where('report_id', '=', row.id).orderBy('created_at').execute();
   let mq = ctx.db
     .selectFrom('messages')
@@ -217,7 +239,7 @@ async function detailOf(ctx: ServiceContext, project: ProjectRecord, row: NonNul
     termsAccepted: row.terms_accepted,
     source: row.source,
     embargoUntil: row.embargo_until,
-    allowedTransitions: audience === 'maintainer' ? allowedTransitions(row.state as ReportState) : [],
+    allowedTransitions: audience === 'maintainer' ? allowedTransitions(row.state as ReportState, row.rejection_reason) : [],
     encryption: encryptionOf(row),
     attachments: attachments
       .filter((a) => a.message_id === null || visibleMessageIds.has(a.message_id))
@@ -242,9 +264,32 @@ export async function readReport(ctx: ServiceContext, project: ProjectRecord, tr
   return detail;
 }
 
-export async function readAsReporter(ctx: ServiceContext, token: string): Promise<{ project: ProjectRecord; detail: ReportDetail }> {
+/**
+ * Where the old private link (`/reporter/{token}`, in mails sent before the styled page) leads: the path of the
+ * reporter's page with the token in the fragment. Reads nothing of the report (no body, so no audited read).
+ */
+export async function reporterPageOf(ctx: ServiceContext, token: string): Promise<string> {
+  const { project } = await reportForToken(ctx, token);
+  return reporterStatusPath(project.slug, token);
+}
+
+/** A public advisory (published, amended or withdrawn) that came of a report: what its reporter's page links. */
+export interface PublicAdvisoryLink {
+  id: string;
+  title: string;
+}
+
+export async function readAsReporter(ctx: ServiceContext, token: string): Promise<{ project: ProjectRecord; detail: ReportDetail; advisory: PublicAdvisoryLink | null }> {
   const { row, project } = await reportForToken(ctx, token);
   const detail = await detailOf(ctx, project, row, 'reporter');
+  // Only a public advisory: its title is in clear once published (a draft's is sealed and not the reporter's yet).
+  const published = await ctx.db
+    .selectFrom('advisories')
+    .select(['public_id', 'title'])
+    .where('report_id', '=', row.id)
+    .where('state', 'in', ['published', 'amended', 'withdrawn'])
+    .orderBy('published_at', 'desc')
+    .executeTakeFirst();
   await ctx.db.transaction().execute((tx) => appendAudit(tx, { actor: 'reporter', action: 'report.body-read', projectId: project.id, reportId: row.id }, ctx.now()));
-  return { project, detail };
+  return { project, detail, advisory: published ? { id: published.public_id, title: published.title ?? published.public_id } : null };
 }

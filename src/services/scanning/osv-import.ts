@@ -215,6 +215,16 @@ async function writeChunk(tx: DbOrTx, batch: Parsed[], result: OsvImportResult, 
  * The stored records naming any of these packages (names normalised here), parsed. Only the index rows of
  * those packages and their records are read, never the whole database.
  */
+/** Which of these ecosystems the database holds at least one OSV record of (one index probe each). */
+export async function ecosystemsWithRecords(db: DbOrTx, ecosystems: readonly string[]): Promise<Set<string>> {
+  const found = new Set<string>();
+  for (const ecosystem of ecosystems) {
+    const row = await db.selectFrom('osv_packages').select('record_id').where('ecosystem', '=', ecosystem).limit(1).executeTakeFirst();
+    if (row) found.add(ecosystem);
+  }
+  return found;
+}
+
 export async function recordsForPackages(db: DbOrTx, packages: Iterable<{ ecosystem: string; name: string }>): Promise<OsvRecord[]> {
   const byEcosystem = new Map<string, Set<string>>();
   for (const p of packages) {

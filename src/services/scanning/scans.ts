@@ -12,7 +12,8 @@ import type { Ecosystem } from '../../core/versions/ecosystems.ts';
 import { appendAudit } from '../audit/audit-log.ts';
 import { raiseEvent } from '../events/raise.ts';
 import type { ServiceContext } from '../context.ts';
-import { osvPackageKey, recordsForPackages } from './osv-import.ts';
+import { ecosystemsWithRecords, osvPackageKey, recordsForPackages } from './osv-import.ts';
+import { uncheckedForMissingData } from '../../core/scanner/missing-data.ts';
 import type { ProjectRecord } from '../projects/projects.ts';
 import { createInternalReport } from '../reports/index.ts';
 
@@ -39,6 +40,8 @@ export interface ScanSummary {
 export interface ScanDetail extends Omit<ScanSummary, 'findings' | 'unchecked'> {
   findings: StoredFinding[];
   unchecked: UncheckedDependency[];
+  /** Ecosystems of the lockfile the OSV database had no record of when it was scanned (their packages: `no-osv-data`). */
+  missingEcosystems: string[];
 }
 
 export interface LockfileUpload {
@@ -95,8 +98,12 @@ export async function createScan(ctx: ServiceContext, project: ProjectRecord, ac
     upload.content.length <= INLINE_LOCKFILE_BYTES
       ? parseLockfile(filename, upload.content, (path) => includes.get(includeKey(path)) ?? null)
       : await ctx.parsers.parseLockfile(filename, upload.content, includes);
-  const records = await recordsForPackages(ctx.db, parsed.packages);
-  const findings = findVulnerabilities(parsed.packages, buildAdvisoryIndex(records));
+  // Packages of an ecosystem the database holds no OSV record of cannot be checked: unchecked, never "clean".
+  const withData = await ecosystemsWithRecords(ctx.db, [...new Set(parsed.packages.map((p) => p.ecosystem))]);
+  const data = uncheckedForMissingData(parsed.packages, (e) => withData.has(e));
+  const unchecked = [...parsed.unchecked, ...data.unchecked];
+  const records = await recordsForPackages(ctx.db, data.checked);
+  const findings = findVulnerabilities(data.checked, buildAdvisoryIndex(records));
   const id = randomUUID();
   const now = ctx.now();
   const sha256 = sha256Hex(upload.content);
@@ -125,7 +132,7 @@ export async function createScan(ctx: ServiceContext, project: ProjectRecord, ac
         format: parsed.format,
         sha256,
         packages: parsed.packages.length,
-        unchecked: JSON.stringify(parsed.unchecked),
+        unchecked: JSON.stringify(unchecked),
         advisories_checked: records.length,
         created_by: actorLabel,
         created_at: now,
@@ -208,6 +215,7 @@ async function readScanRow(ctx: ServiceContext, project: ProjectRecord, scanId: 
     createdBy: scan.created_by,
     createdAt: scan.created_at,
     unchecked: scan.unchecked as UncheckedDependency[],
+    missingEcosystems: [...new Set((scan.unchecked as UncheckedDependency[]).filter((u) => u.reason === 'no-osv-data').map((u) => u.ecosystem))].sort(),
     findings: rows.map((r) => {
       const key = osvPackageKey(r.ecosystem, r.package);
       return {
@@ -282,6 +290,7 @@ export async function reportFinding(
     const { trackingId } = await createInternalReport(ctx, project, {
       ...text,
       source: 'scan',
+      severity: finding.severity,
       actorLabel,
       auditData: { scan: scanId, finding: findingId, advisory: finding.id, package: finding.package, version: finding.version },
       afterInsert: async (tx, report) => {

@@ -39,6 +39,20 @@ test('a minimal policy gets every default', () => {
   assert.equal(policy.bounty, null);
   assert.equal(policy.safe_harbor, null);
   assert.deepEqual(policy.sections, []);
+  assert.deepEqual(policy.access, { require_two_factor: false });
+});
+
+test('access.require_two_factor: a boolean, anything else a problem on its line', () => {
+  assert.deepEqual(parsePolicy(`${BASE}access:\n  require_two_factor: true\n`).policy?.access, { require_two_factor: true });
+  const bad = parsePolicy(`${BASE}access:\n  require_two_factor: sometimes\n  require_2fa: true\n`);
+  assert.equal(bad.policy, null);
+  assert.deepEqual(
+    bad.problems.map((p) => [p.field, p.line]),
+    [
+      ['access.require_two_factor', 12],
+      ['access.require_2fa', 13],
+    ],
+  );
 });
 
 test('shorthands: a phase given as a duration, a reward given as a name, a numeric version label', () => {

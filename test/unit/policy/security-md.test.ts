@@ -55,6 +55,8 @@ const commitments: Record<ExampleName, (string | RegExp)[]> = {
     /\| High \| Security patch release \| 14 days \|/,
     /within 30 days after the fix is released/,
     'until a fix is available',
+    // The SLA clock's won't-fix rule (docs/sla.md), stated where the reporter reads the policy.
+    /If we decide not to fix a confirmed vulnerability, disclosure follows within 30 days of that decision/,
     'Remote code execution vulnerabilities',
     'SQL injection or NoSQL injection',
     'Authentication and authorization bypasses',

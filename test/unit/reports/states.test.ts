@@ -1,6 +1,6 @@
-import { test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkTransition, REPORT_STATES, TRANSITIONS, type ReportState } from '../../../src/core/reports/states.ts';
+import { allowedTransitions, checkTransition, REPORT_STATES, TRANSITIONS, type ReportState } from '../../../src/core/reports/states.ts';
 import { DomainError } from '../../../src/core/errors.ts';
 
 const allowed: Array<[ReportState, ReportState]> = [
@@ -54,4 +54,19 @@ test('every state is reachable from new, and closed is terminal', () => {
   while (queue.length) for (const next of TRANSITIONS[queue.shift() as ReportState]) if (!seen.has(next)) seen.add(next), queue.push(next);
   assert.deepEqual([...seen].sort(), [...REPORT_STATES].sort());
   assert.deepEqual(TRANSITIONS.closed, []);
+});
+
+describe("won't fix", () => {
+  test('is a rejection reason allowed from fixing, where no other reason is', () => {
+    assert.doesNotThrow(() => checkTransition({ from: 'fixing', to: 'rejected', rejectionReason: 'wont-fix' }));
+    assert.throws(() => checkTransition({ from: 'fixing', to: 'rejected', rejectionReason: 'invalid' }), /can only be rejected as won't fix/);
+    assert.doesNotThrow(() => checkTransition({ from: 'triaged', to: 'rejected', rejectionReason: 'wont-fix' }));
+  });
+
+  test('only a won\'t-fix report may be disclosed once rejected; allowedTransitions says so', () => {
+    assert.doesNotThrow(() => checkTransition({ from: 'rejected', to: 'disclosed', currentReason: 'wont-fix' }));
+    assert.throws(() => checkTransition({ from: 'rejected', to: 'disclosed', currentReason: 'duplicate' }), /Only a won't-fix report/);
+    assert.deepEqual(allowedTransitions('rejected', 'wont-fix'), ['triaged', 'disclosed', 'closed']);
+    assert.deepEqual(allowedTransitions('rejected', 'invalid'), ['triaged', 'closed']);
+  });
 });

@@ -28,7 +28,7 @@ function part(jsons: unknown[]): CatalogPart {
     if (keys.withdrawn) withdrawn.add(n);
     for (const k of keys.packages) packages.set(k, [...(packages.get(k) ?? []), n]);
   });
-  return { ids, modified, withdrawn: (n) => withdrawn.has(n), naming: (k) => packages.get(k) ?? [], source: (n) => `#${n}`, json: (n) => jsons[n], rejected };
+  return { ids, modified, withdrawn: (n) => withdrawn.has(n), naming: (k) => packages.get(k) ?? [], source: (n) => `#${n}`, json: (n) => jsons[n], rejected, ecosystems: new Set([...packages.keys()].map((k) => k.split('\0')[0] as string)) };
 }
 
 const ids = readdirSync(join(import.meta.dirname, '..', '..', 'fixtures', 'scanner', 'records')).map((f) => f.replace(/\.json$/, ''));

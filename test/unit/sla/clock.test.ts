@@ -668,3 +668,39 @@ describe('worstFirst and summarize', () => {
     test(`summarize: ${c.name}`, () => assert.equal(summarize(c.deadlines), c.expected));
   }
 });
+
+describe('an internal report (filed by the maintainers, e.g. from a scan finding)', () => {
+  test('runs no clock owed to a reporter, but keeps the fix and disclosure promises', () => {
+    const events: SlaEvent[] = [{ kind: 'submitted', at: t('03-02 10:00'), internal: true }, rated('03-02 10:00', 'high'), moved('03-03 10:00', 'triaged'), moved('03-03 11:00', 'accepted')];
+    const clocks = computeDeadlines(events, personalChatter, new Date(t('03-04 10:00'))).map((d) => d.clock);
+    assert.deepEqual(clocks, ['fix']);
+    const asSubmitted = computeDeadlines([submitted('03-02 10:00'), ...events.slice(1)], personalChatter, new Date(t('03-04 10:00'))).map((d) => d.clock);
+    assert.ok(asSubmitted.includes('acknowledge') && asSubmitted.includes('fix'), asSubmitted.join(','));
+  });
+});
+
+describe("a won't-fix decision", () => {
+  const wontFix = (at: string): SlaEvent => ({ kind: 'state', at: t(at), to: 'rejected', reason: 'wont-fix' });
+  const base = [submitted('03-02 10:00'), moved('03-02 12:00', 'triaged'), moved('03-03 10:00', 'accepted')];
+
+  test('"30 days after the fix" counts from the decision, keeps running after it, and is met by disclosure', () => {
+    const events = [...base, wontFix('03-05 10:00')];
+    const pending = computeDeadlines(events, personalChatter, new Date(t('03-20 10:00'))).find((d) => d.clock === 'disclosure');
+    assert.equal(pending?.dueAt, t('04-04 10:00'));
+    assert.equal(pending?.status, 'pending');
+    assert.equal(pending?.remainingMs, Date.parse(t('04-04 10:00')) - Date.parse(t('03-20 10:00')), 'not frozen at the decision');
+    assert.equal(computeDeadlines(events, personalChatter, new Date(t('04-05 10:00'))).find((d) => d.clock === 'disclosure')?.status, 'breached');
+    const disclosed = computeDeadlines([...events, moved('03-30 10:00', 'disclosed')], personalChatter, new Date(t('05-01 10:00'))).find((d) => d.clock === 'disclosure');
+    assert.equal(disclosed?.status, 'met');
+    assert.equal(disclosed?.metAt, t('03-30 10:00'));
+  });
+
+  test('"90 days of the report" still counts from the report; an ordinary rejection drops it; archiving freezes it', () => {
+    const events = [...base, wontFix('03-05 10:00')];
+    assert.equal(computeDeadlines(events, taehv, new Date(t('03-20 10:00'))).find((d) => d.clock === 'disclosure')?.dueAt, t('05-31 10:00'));
+    const rejected = [...base, { kind: 'state', at: t('03-05 10:00'), to: 'rejected', reason: 'invalid' } as SlaEvent];
+    assert.equal(computeDeadlines(rejected, taehv, new Date(t('03-20 10:00'))).find((d) => d.clock === 'disclosure'), undefined);
+    const archived = computeDeadlines([...events, moved('03-10 10:00', 'closed')], taehv, new Date(t('03-20 10:00'))).find((d) => d.clock === 'disclosure');
+    assert.equal(archived, undefined, 'a promise still being kept lapses when the report is archived, as for any closed report');
+  });
+});

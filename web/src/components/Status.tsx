@@ -35,3 +35,15 @@ export function PageLoadError({ heading, error, title }: { heading: string; erro
     </>
   );
 }
+
+/** The outcome of an action the user just took, or null: read out as a status when it went well, an alert when not. */
+export type Outcome = { ok: boolean; text: string } | null;
+
+export function OutcomeMessage({ outcome }: { outcome: Outcome }) {
+  if (!outcome) return null;
+  return (
+    <p className={outcome.ok ? 'notice notice--ok' : 'notice notice--error'} role={outcome.ok ? 'status' : 'alert'}>
+      {outcome.text}
+    </p>
+  );
+}

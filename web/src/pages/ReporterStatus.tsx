@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { Fragment, useState, type FormEvent } from 'react';
 import { api, ApiError, type Deadline, type IntakeLimits, type ReporterView, type ThreadAttachment } from '../api.ts';
 import { FilePicker, filesProblem } from '../components/FilePicker.tsx';
 import { ProjectLayout } from '../components/PublicLayout.tsx';
@@ -28,7 +28,8 @@ export function ReporterStatus({ slug }: { slug: string }) {
       {token && data.state === 'error' && (
         <>
           <h1>Report status</h1>
-          {data.error instanceof ApiError && data.error.status === 404 ? (
+          {/* A cut-short link fails the token's format (400); a whole one that matches nothing is a 404: the same words. */}
+          {data.error instanceof ApiError && (data.error.status === 404 || data.error.status === 400) ? (
             <div className="notice notice--error" role="alert">
               <p>No report matches this link. Check that you copied the whole link.</p>
             </div>
@@ -97,7 +98,7 @@ function StatusView({ token, view, limits, onChange }: { token: string; view: Re
         <dt>Status</dt>
         <dd>
           <span className={`badge badge--state-${view.state}`}>{humanize(view.state)}</span>
-          {view.rejection_reason ? ` (${humanize(view.rejection_reason)})` : ''}
+          {view.rejection_reason === 'wont-fix' ? ' (confirmed, but it will not be fixed)' : view.rejection_reason ? ` (${humanize(view.rejection_reason)})` : ''}
         </dd>
         {view.severity && (
           <>
@@ -109,6 +110,33 @@ function StatusView({ token, view, limits, onChange }: { token: string; view: Re
         <dd>
           <time dateTime={view.created_at}>{formatDate(view.created_at)}</time>
         </dd>
+        {view.affected_version && (
+          <>
+            <dt>Affected version</dt>
+            <dd>{view.affected_version}</dd>
+          </>
+        )}
+        {[view.cvss.v4, view.cvss.v3].map(
+          (c) =>
+            c && (
+              <Fragment key={c.vector}>
+                <dt>CVSS</dt>
+                <dd>
+                  {c.score.toFixed(1)} ({humanize(c.severity)}) <code className="vector">{c.vector}</code>
+                </dd>
+              </Fragment>
+            ),
+        )}
+        {view.advisory && (
+          <>
+            <dt>Advisory</dt>
+            <dd>
+              <a href={view.advisory.url}>
+                {view.advisory.id}: {view.advisory.title}
+              </a>
+            </dd>
+          </>
+        )}
       </dl>
       <p className="notice notice--warning">Keep this page&apos;s address private: anyone with it can read your report.</p>
 

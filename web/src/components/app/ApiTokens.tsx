@@ -6,7 +6,7 @@ import { formatDate } from '../../format.ts';
 import { endOfDayUtc, expiryChoices } from '../../token-expiry.ts';
 import { ErrorSummary, FieldError } from '../FieldErrors.tsx';
 import { CopyButton } from '../CopyButton.tsx';
-import { ErrorMessage, Loading } from '../Status.tsx';
+import { ErrorMessage, Loading, OutcomeMessage } from '../Status.tsx';
 import { problemOf, TextField } from '../TextField.tsx';
 import { ConfirmButton } from './ConfirmButton.tsx';
 import { TOKEN_SCOPES } from '../../../../src/core/access/permissions.ts';
@@ -66,11 +66,7 @@ export function ApiTokens({ projects }: { projects: DashboardProject[] }) {
         />
       )}
       <h3>Your tokens</h3>
-      {message && (
-        <p className={message.ok ? 'notice notice--ok' : 'notice notice--error'} role={message.ok ? 'status' : 'alert'}>
-          {message.text}
-        </p>
-      )}
+      <OutcomeMessage outcome={message} />
       {tokens.state === 'loading' && <Loading what="your tokens" />}
       {tokens.state === 'error' && <ErrorMessage error={tokens.error} />}
       {tokens.state === 'ready' && (

@@ -6,6 +6,7 @@ import { useLoad, useTitle } from '../../hooks.ts';
 import { Link, useLocation } from '../../router.tsx';
 import { checkSession, signOut, useSession } from './session.ts';
 import { SignInForm } from './SignInForm.tsx';
+import { SsoSignIn } from './SsoSignIn.tsx';
 import { api, type SessionUser } from '../../api.ts';
 import { UI_ROUTES } from '../../../../src/core/ui-paths.ts';
 import type { DashboardProject } from '../../api-app.ts';
@@ -29,6 +30,7 @@ export interface SignedIn {
  */
 export function MaintainerLayout({ children }: { children: (s: SignedIn) => ReactNode }) {
   const session = useSession();
+  const onAccountPage = useLocation().pathname === UI_ROUTES.account;
   useEffect(() => {
     void checkSession();
   }, []);
@@ -49,8 +51,26 @@ export function MaintainerLayout({ children }: { children: (s: SignedIn) => Reac
   return (
     <Shell nav={session.user.site_admin ? ADMIN_NAV : NAV}>
       <UserBar user={session.user} />
-      {children({ user: session.user, projects: session.projects })}
+      {session.enrolmentRequired && !onAccountPage ? <EnrolFirst /> : children({ user: session.user, projects: session.projects })}
     </Shell>
+  );
+}
+
+/** In place of every page but the account page while the user must still enrol a second factor. */
+function EnrolFirst() {
+  useTitle('Two-factor authentication required');
+  return (
+    <>
+      <h1>Two-factor authentication required</h1>
+      <p className="notice notice--error">
+        This server or one of your projects requires a second factor. Add an authenticator app or a passkey to your account; everything else opens as soon as you do.
+      </p>
+      <p>
+        <Link to={`${UI_ROUTES.account}#two-factor`} className="button button--primary">
+          Set up two-factor authentication
+        </Link>
+      </p>
+    </>
   );
 }
 
@@ -101,6 +121,7 @@ function SignInPage({ message }: { message: string | null }) {
           </p>
         </div>
       )}
+      {!setupNeeded && <SsoSignIn />}
       <SignInForm message={message} setupNeeded={setupNeeded} />
     </div>
   );

@@ -1,5 +1,5 @@
 import { useSyncExternalStore } from 'react';
-import { api, ApiError, setCsrfToken, type SessionUser } from '../../api.ts';
+import { api, ApiError, setCsrfToken, type SecondFactor, type SessionUser, type SignedInUser } from '../../api.ts';
 import { appApi, setUnauthenticatedHandler, type DashboardProject } from '../../api-app.ts';
 
 /**
@@ -10,7 +10,8 @@ import { appApi, setUnauthenticatedHandler, type DashboardProject } from '../../
 export type SessionState =
   | { status: 'unknown' }
   | { status: 'signed-out'; message: string | null }
-  | { status: 'signed-in'; user: SessionUser; projects: DashboardProject[] };
+  /** `enrolmentRequired`: the site or a project requires a second factor the user lacks; only the account page works. */
+  | { status: 'signed-in'; user: SessionUser; projects: DashboardProject[]; enrolmentRequired: boolean };
 
 let state: SessionState = { status: 'unknown' };
 let checking: Promise<void> | null = null;
@@ -27,9 +28,15 @@ setUnauthenticatedHandler(() => {
   if (state.status === 'signed-in') set({ status: 'signed-out', message: EXPIRED_MESSAGE });
 });
 
-async function signedIn(user: SessionUser): Promise<void> {
-  const { projects } = await appApi.projects();
-  set({ status: 'signed-in', user, projects });
+async function signedIn({ user, enrolmentRequired }: SignedInUser): Promise<void> {
+  let projects: DashboardProject[] = [];
+  try {
+    projects = (await appApi.projects()).projects;
+  } catch (e) {
+    // A site that requires a second factor answers nothing else until the user enrols: no projects yet.
+    if (!(enrolmentRequired && e instanceof ApiError && e.code === 'two-factor-required')) throw e;
+  }
+  set({ status: 'signed-in', user, projects, enrolmentRequired });
 }
 
 /** Asks the server once whether a session exists (a 401 means no). */
@@ -41,22 +48,33 @@ export function checkSession(): Promise<void> {
   return checking;
 }
 
-export async function signIn(email: string, password: string): Promise<void> {
-  const user = await api.login(email, password);
+export async function signIn(email: string, password: string, second: SecondFactor = {}): Promise<void> {
+  const user = await api.login(email, password, second);
   checking = Promise.resolve();
   await signedIn(user);
 }
 
-/** After accepting an invitation: the server has signed the new member in (and gave this CSRF token). */
-export async function joined(user: SessionUser, csrfToken: string): Promise<void> {
-  setCsrfToken(csrfToken);
+export async function signInWithPasskey(): Promise<void> {
+  const user = await api.passkeyLogin();
   checking = Promise.resolve();
   await signedIn(user);
+}
+
+/** After enrolling (or removing) a second factor: the server's view of the session again, projects included. */
+export async function refreshSession(): Promise<void> {
+  await signedIn(await api.session());
+}
+
+/** After accepting an invitation: the server has signed the new member in (and gave this CSRF token). */
+export async function joined(csrfToken: string): Promise<void> {
+  setCsrfToken(csrfToken);
+  checking = Promise.resolve();
+  await refreshSession();
 }
 
 /** Reads the signed-in user's projects again (after creating one), so pages about the new project find it. */
 export async function refreshProjects(): Promise<void> {
-  if (state.status === 'signed-in') await signedIn(state.user);
+  if (state.status === 'signed-in') await signedIn({ user: state.user, enrolmentRequired: state.enrolmentRequired });
 }
 
 export async function signOut(): Promise<void> {

@@ -4,17 +4,18 @@ import { appApi, type DashboardProject, type SessionInfo } from '../../api-app.t
 import { useLoad, useTitle } from '../../hooks.ts';
 import { formatDate } from '../../format.ts';
 import { ErrorSummary } from '../../components/FieldErrors.tsx';
-import { ErrorMessage, Loading } from '../../components/Status.tsx';
+import { ErrorMessage, Loading, OutcomeMessage } from '../../components/Status.tsx';
 import { problemOf, TextField } from '../../components/TextField.tsx';
 import { MaintainerLayout } from '../../components/app/MaintainerLayout.tsx';
 import { ApiTokens } from '../../components/app/ApiTokens.tsx';
+import { TwoFactorSettings } from '../../components/app/TwoFactor.tsx';
 import { NotificationSettings } from '../../components/app/NotificationSettings.tsx';
 import { PASSWORD_MIN_LENGTH } from '../../../../src/core/access/passwords.ts';
 
 /**
- * `/app/account`: the signed-in user's password (changing it signs out their other sessions), their sessions (end
- * one or every other), their API tokens (components/app/ApiTokens.tsx) and what they are mailed
- * (components/app/NotificationSettings.tsx).
+ * `/app/account`: the signed-in user's second factors (components/app/TwoFactor.tsx), password (changing it signs
+ * out their other sessions), sessions (end one or every other), API tokens (components/app/ApiTokens.tsx) and what
+ * they are mailed (components/app/NotificationSettings.tsx).
  */
 export function AccountPage() {
   return <MaintainerLayout>{({ user, projects }) => <Account user={user} projects={projects} />}</MaintainerLayout>;
@@ -31,8 +32,12 @@ function Account({ user, projects }: { user: SessionUser; projects: DashboardPro
         {user.site_admin && <span className="badge">site admin</span>}
       </p>
       <nav aria-label="On this page" className="page-toc">
-        <a href="#password">Password</a> <a href="#sessions">Sessions</a> <a href="#tokens">API tokens</a> <a href="#notifications">Notifications</a>
+        <a href="#password">Password</a> <a href="#two-factor">Two-factor</a> <a href="#sessions">Sessions</a> <a href="#tokens">API tokens</a> <a href="#notifications">Notifications</a>
       </nav>
+      <section aria-labelledby="two-factor">
+        <h2 id="two-factor">Two-factor authentication</h2>
+        <TwoFactorSettings />
+      </section>
       <section aria-labelledby="password">
         <h2 id="password">Password</h2>
         <PasswordChange onChanged={reloadSessions} />
@@ -93,11 +98,7 @@ function PasswordChange({ onChanged }: { onChanged: () => void }) {
   return (
     <form className="form account-form" noValidate onSubmit={(e) => void submit(e)} aria-labelledby="password">
       <ErrorSummary problems={problems} labels={LABELS} idFor={idFor} subject="the new password" />
-      {message && (
-        <p className={message.ok ? 'notice notice--ok' : 'notice notice--error'} role={message.ok ? 'status' : 'alert'}>
-          {message.text}
-        </p>
-      )}
+      <OutcomeMessage outcome={message} />
       {field('current_password', 'current-password')}
       {field('new_password', 'new-password', `A long passphrase: at least ${PASSWORD_MIN_LENGTH} characters. Changing it signs out your other sessions.`)}
       {field('repeat', 'new-password')}
@@ -130,11 +131,7 @@ function Sessions({ sessions, onChange }: { sessions: SessionInfo[]; onChange: (
   return (
     <>
       <p>Every browser signed in as you. Ending a session signs that browser out at its next step; its page asks for the password again.</p>
-      {message && (
-        <p className={message.ok ? 'notice notice--ok' : 'notice notice--error'} role={message.ok ? 'status' : 'alert'}>
-          {message.text}
-        </p>
-      )}
+      <OutcomeMessage outcome={message} />
       <ul className="rows" aria-label="Sessions">
         {ordered.map((s) => (
           <li key={s.id} className="rows__item">

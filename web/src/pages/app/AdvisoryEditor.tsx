@@ -41,6 +41,8 @@ function draftOf(view: AdvisoryView) {
     v3: a.cvss.v3 ?? '',
     v4: a.cvss.v4 ?? '',
     cve: a.cve_id ?? '',
+    // A datetime-local value, read as UTC (the server keeps whole seconds in UTC).
+    embargo: a.embargo_until ? a.embargo_until.slice(0, 16) : '',
     affected: a.affected,
     references: a.references,
     credits: a.credits,
@@ -59,6 +61,7 @@ function patchOf(d: Draft): AdvisoryPatch {
       .filter(Boolean),
     cvss: { v3: d.v3.trim() || null, v4: d.v4.trim() || null },
     cve_id: d.cve.trim() || null,
+    embargo_until: d.embargo ? `${d.embargo}:00Z` : null,
     affected: d.affected,
     references: d.references,
     credits: d.credits,
@@ -103,9 +106,15 @@ function EditorForm({ project, view, branches, onChange, message, setMessage }: 
   };
   const save = (e: FormEvent) => {
     e.preventDefault();
-    void run('Saved.', () => appApi.saveAdvisory(project.slug, a.id, patchOf(draft), amendment ? note : null));
+    const patch = patchOf(draft);
+    // Only a date the editor changed is sent: the field shows minutes, and sending the same date back would still
+    // drop its seconds and make a followed date the advisory's own. Published: the embargo is history.
+    if (amendment || draft.embargo === draftOf(view).embargo) delete patch.embargo_until;
+    void run('Saved.', () => appApi.saveAdvisory(project.slug, a.id, patch, amendment ? note : null));
   };
   const moves = allowedAdvisoryTransitions(a.state).filter((to) => (PUBLISH_STATES.includes(to) ? can(project.role, 'advisory:publish') : mayEdit) && to !== 'amended');
+  // Withdrawing needs a public summary (it becomes the withdrawal's revision note).
+  const [withdrawal, setWithdrawal] = useState('');
 
   return (
     <>
@@ -145,7 +154,21 @@ function EditorForm({ project, view, branches, onChange, message, setMessage }: 
         <ul className="actions" aria-label="Advisory workflow">
           {moves.map((to) => (
             <li key={to}>
-              <button type="button" className="button" disabled={busy} onClick={() => void run(`Moved to ${humanize(to)}.`, () => appApi.moveAdvisory(project.slug, a.id, to))}>
+              {to === 'withdrawn' && (
+                <div className="field">
+                  <label htmlFor="a-withdrawal">Why it is withdrawn (public)</label>
+                  <textarea id="a-withdrawal" rows={2} value={withdrawal} onChange={(e) => setWithdrawal(e.target.value)} aria-describedby="a-withdrawal-hint" />
+                  <p className="field__hint" id="a-withdrawal-hint">
+                    Shown on the public page and in the exports as the withdrawal’s note.
+                  </p>
+                </div>
+              )}
+              <button
+                type="button"
+                className="button"
+                disabled={busy || (to === 'withdrawn' && !withdrawal.trim())}
+                onClick={() => void run(`Moved to ${humanize(to)}.`, () => appApi.moveAdvisory(project.slug, a.id, to, to === 'withdrawn' ? withdrawal.trim() : null))}
+              >
                 Move to {humanize(to)}
               </button>
             </li>
@@ -168,6 +191,24 @@ function EditorForm({ project, view, branches, onChange, message, setMessage }: 
           </section>
           <TextField id="a-cwe" label="CWE IDs (comma-separated, e.g. CWE-79)" value={draft.cwe} onChange={(v) => set('cwe', v)} />
           <TextField id="a-cve" label="CVE ID (once assigned)" value={draft.cve} onChange={(v) => set('cve', v)} />
+          <div className="field">
+            <label htmlFor="a-embargo">Embargo date (UTC)</label>
+            <input id="a-embargo" type="datetime-local" value={draft.embargo} disabled={amendment} onChange={(e) => set('embargo', e.target.value)} aria-describedby="a-embargo-hint" />
+            <p className="field__hint" id="a-embargo-hint">
+              {!editable && a.state !== 'scheduled'
+                ? 'The embargo this advisory was published under.'
+                : view.embargo_follows_report && view.report_tracking_id
+                ? `Follows the disclosure date of report ${view.report_tracking_id}: it moves when the report’s does. Empty: no embargo, it may be published at once.`
+                : view.report_tracking_id
+                  ? 'Set on this advisory: the report’s date no longer moves it.'
+                  : 'Not before this instant: scheduling publishes it then. Empty: no embargo.'}
+            </p>
+            {!view.embargo_follows_report && view.report_tracking_id && editable && !readOnly && (
+              <button type="button" className="button button--small" disabled={busy} onClick={() => void run('Following the report’s date.', () => appApi.saveAdvisory(project.slug, a.id, { embargo_follows_report: true }))}>
+                Follow the report’s date
+              </button>
+            )}
+          </div>
           <VectorField id="a-v3" label="CVSS v3.1 vector" value={draft.v3} onChange={(v) => set('v3', v)} />
           <VectorField id="a-v4" label="CVSS v4.0 vector" value={draft.v4} onChange={(v) => set('v4', v)} />
         </fieldset>

@@ -1,11 +1,11 @@
 import '../../styles/dashboard.css';
 import { useEffect, useState, type FormEvent } from 'react';
-import { ApiError } from '../../api.ts';
+import { api, ApiError } from '../../api.ts';
 import { appApi, type Invitation } from '../../api-app.ts';
 import { Shell } from '../../components/Shell.tsx';
 import { ErrorMessage, Loading } from '../../components/Status.tsx';
 import { checkSession, joined, useSession } from '../../components/app/session.ts';
-import { useTitle } from '../../hooks.ts';
+import { useLoad, useTitle } from '../../hooks.ts';
 import { navigate } from '../../router.tsx';
 
 /**
@@ -49,6 +49,19 @@ function Accept({ token, invitation, signedInAs }: { token: string; invitation: 
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const needsAccount = signedInAs === null;
+  const [sso] = useLoad(() => api.ssoStatus(), []);
+  const ssoLabel = needsAccount && sso.state === 'ready' && sso.data.enabled ? sso.data.label : null;
+  /** The invitation travels through the identity provider's round trip in the server's sealed flow cookie. */
+  const withSso = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      window.location.assign((await api.ssoStartWithInvitation(token)).authorization_url);
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+      setBusy(false);
+    }
+  };
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     if (needsAccount) {
@@ -59,7 +72,7 @@ function Accept({ token, invitation, signedInAs }: { token: string; invitation: 
     setError(null);
     try {
       const r = await appApi.acceptInvitation(token, needsAccount ? { name: name.trim(), password } : null);
-      await joined(r.user, r.csrf_token);
+      await joined(r.csrf_token);
       navigate('/app', { replace: true });
     } catch (err) {
       setError(err instanceof ApiError && err.problems.length ? err.problems.map((p) => `${p.field} ${p.message}`).join('; ') : err instanceof Error ? err.message : String(err));
@@ -81,6 +94,16 @@ function Accept({ token, invitation, signedInAs }: { token: string; invitation: 
         <p className="notice notice--error" role="alert">
           You are signed in as {signedInAs}. Sign out first to accept an invitation for {invitation.email}.
         </p>
+      )}
+      {ssoLabel && (
+        <div className="sso">
+          <button type="button" className="button button--primary sso__button" disabled={busy} onClick={() => void withSso()}>
+            Accept with {ssoLabel}
+          </button>
+          <p className="sso__or muted">
+            Your identity provider must confirm the address {invitation.email}. Or create an account with a password:
+          </p>
+        </div>
       )}
       {needsAccount && (
         <>

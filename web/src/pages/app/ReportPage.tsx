@@ -220,9 +220,10 @@ function TriagePanel({ project, report, onChange }: { project: DashboardProject;
                   <label htmlFor="t-reason">Rejection reason (needed to reject)</label>
                   <select id="t-reason" value={reason} onChange={(e) => setReason(e.target.value)}>
                     <option value="">Choose…</option>
-                    {REJECTION_REASONS.map((r) => (
+                    {/* Work on a fix can only end as won't fix (the server's rule, core/reports/states.ts). */}
+                    {REJECTION_REASONS.filter((r) => report.state !== 'fixing' || r === 'wont-fix').map((r) => (
                       <option key={r} value={r}>
-                        {humanize(r)}
+                        {r === 'wont-fix' ? 'Won’t fix (confirmed, not to be fixed; the disclosure promise stays)' : humanize(r)}
                       </option>
                     ))}
                   </select>

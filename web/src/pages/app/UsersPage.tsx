@@ -3,7 +3,7 @@ import type { SessionUser } from '../../api.ts';
 import { appApi, type UserListItem } from '../../api-app.ts';
 import { useLoad, useTitle } from '../../hooks.ts';
 import { formatDate } from '../../format.ts';
-import { ErrorMessage, Loading } from '../../components/Status.tsx';
+import { ErrorMessage, Loading, OutcomeMessage } from '../../components/Status.tsx';
 import { MaintainerLayout } from '../../components/app/MaintainerLayout.tsx';
 import { ConfirmButton } from '../../components/app/ConfirmButton.tsx';
 
@@ -45,15 +45,22 @@ function Users({ me }: { me: SessionUser }) {
       setMessage({ ok: false, text: err instanceof Error ? err.message : String(err) });
     }
   };
+  const resetTwoFactor = async (u: UserListItem) => {
+    setMessage(null);
+    try {
+      await appApi.resetTwoFactor(u.id);
+      setMessage({ ok: true, text: `${u.name} (${u.email}) has no second factor now: they sign in with their password and enrol again.` });
+      reload();
+    } catch (err) {
+      setMessage({ ok: false, text: err instanceof Error ? err.message : String(err) });
+    }
+  };
   return (
     <>
       <h1>Users</h1>
+      <RequireTwoFactor />
       <p>Every account on this server. A disabled account cannot sign in and its API tokens no longer work; re-enabling it gives no token back.</p>
-      {message && (
-        <p className={message.ok ? 'notice notice--ok' : 'notice notice--error'} role={message.ok ? 'status' : 'alert'}>
-          {message.text}
-        </p>
-      )}
+      <OutcomeMessage outcome={message} />
       {users.state === 'loading' && <Loading what="the accounts" />}
       {users.state === 'error' && <ErrorMessage error={users.error} />}
       {users.state === 'ready' && (
@@ -70,10 +77,24 @@ function Users({ me }: { me: SessionUser }) {
                     {u.id === me.id && <span className="badge">you</span>}
                     {u.site_admin && <span className="badge">site admin</span>}
                     {u.disabled && <span className="badge badge--revoked">disabled</span>}
+                    {u.two_factor ? <span className="badge badge--active">two-factor</span> : <span className="badge">no second factor</span>}
                   </span>
                   <br />
                   <span className="muted">created {formatDate(u.created_at)}</span>
                 </span>
+                <span className="rows__actions">
+                {u.two_factor && u.id !== me.id && (
+                  <ConfirmButton
+                    label={
+                      <>
+                        Remove second factors<span className="visually-hidden"> of {u.email}</span>
+                      </>
+                    }
+                    question={<>Remove every second factor of {u.name} ({u.email})? Do this only when they lost their phone and recovery codes and you have checked it is them; they sign in with the password and enrol again.</>}
+                    confirmLabel={`Remove second factors of ${u.email}`}
+                    onConfirm={() => resetTwoFactor(u)}
+                  />
+                )}{' '}
                 {u.disabled ? (
                   <button type="button" className="button button--small" onClick={() => void setDisabled(u, false)}>
                     Re-enable<span className="visually-hidden"> {u.email}</span>
@@ -94,11 +115,47 @@ function Users({ me }: { me: SessionUser }) {
                     onConfirm={() => setDisabled(u, true)}
                   />
                 )}
+                </span>
               </li>
             ))}
           </ul>
         </>
       )}
     </>
+  );
+}
+
+/** The site-wide switch: every user must have a second factor. Refused (and said why) while you have none yourself. */
+function RequireTwoFactor() {
+  const [settings, reload] = useLoad(() => appApi.siteSettings(), []);
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const [busy, setBusy] = useState(false);
+  if (settings.state !== 'ready') return settings.state === 'error' ? <ErrorMessage error={settings.error} /> : null;
+  const on = settings.data.require_two_factor;
+  const toggle = async () => {
+    setBusy(true);
+    setMessage(null);
+    try {
+      await appApi.saveSiteSettings({ require_two_factor: !on });
+      setMessage({ ok: true, text: on ? 'Two-factor authentication is no longer required.' : 'Every user now needs a second factor; those without one are asked to enrol when they next open a page.' });
+      reload();
+    } catch (err) {
+      setMessage({ ok: false, text: err instanceof Error ? err.message : String(err) });
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <section aria-labelledby="site-two-factor" className="panel">
+      <h2 id="site-two-factor">Two-factor authentication</h2>
+      <p>
+        {on ? 'Required of every user.' : 'Optional (projects may still require it of their members in their policy: access.require_two_factor).'}
+        {' '}
+        <button type="button" className="button button--small" disabled={busy} onClick={() => void toggle()}>
+          {on ? 'Stop requiring it' : 'Require it of everyone'}
+        </button>
+      </p>
+      <OutcomeMessage outcome={message} />
+    </section>
   );
 }

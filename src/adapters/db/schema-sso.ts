@@ -1,0 +1,26 @@
+import type { ColumnType } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+
+export interface SsoGranted {
+  site_admin: boolean;
+  /** Project slug → the role the map gave there, and the role (given in Embargo) it replaced: back to that when taken back. */
+  projects: Record<string, { role: string; was: string | null }>;
+}
+
+/** An account's identity at an OpenID Connect provider (migration 0014-sso). */
+export interface SsoIdentitiesTable {
+  issuer: string;
+  subject: string;
+  user_id: string;
+  /** The verified email the provider gave when the link was made (for the audit trail and admins). */
+  email: string;
+  /** What the group → role map gave at the last sign-in, and may take back at the next. */
+  granted: ColumnType<SsoGranted, string | undefined, string>;
+  created_at: Timestamp;
+  last_sign_in_at: Timestamp;
+}
+
+export interface SsoTables {
+  sso_identities: SsoIdentitiesTable;
+}
