@@ -3,10 +3,23 @@ import { publishAdvisoriesJob } from './publish-advisories.ts';
 import { remindersJob } from './reminders.ts';
 import { outboxJob } from './outbox.ts';
 import { announceAdvisoriesJob } from './announce-advisories.ts';
+import { eventsJob } from './events.ts';
+import { webhooksJob } from './webhooks.ts';
+import { reporterDigestsJob } from './reporter-digests.ts';
 import { osvFolderJob } from './osv-folder.ts';
 
 /**
  * Every background job of a server process. Add a job here (one line) and it runs on every instance; its tick
  * must be safe against other instances running the same tick (see runner.ts).
  */
-export const JOBS: Job[] = [publishAdvisoriesJob, remindersJob, announceAdvisoriesJob, osvFolderJob, /* last: sends what the jobs before it queued */ outboxJob];
+export const JOBS: Job[] = [
+  publishAdvisoriesJob,
+  remindersJob,
+  announceAdvisoriesJob,
+  osvFolderJob,
+  // Fans out the events the jobs before it (and every request) raised, into webhook deliveries and mails.
+  eventsJob,
+  webhooksJob,
+  reporterDigestsJob,
+  /* last: sends what the jobs before it queued */ outboxJob,
+];

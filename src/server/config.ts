@@ -40,6 +40,8 @@ export interface Config {
   /** Worker threads parsing large policies and lockfiles off the event loop, and their time limit per document. */
   parseWorkers: number;
   parseTimeoutMs: number;
+  /** Outgoing webhooks (src/services/webhooks): `host:port` pairs exempt from the SSRF guard, and the timeout per POST. */
+  webhooks: { allowHosts: string[]; timeoutMs: number };
   /** Single sign-on with OpenID Connect (src/server/oidc-config.ts); null when EMBARGO_OIDC_ISSUER is unset. */
   oidc: SsoSettings | null;
 }
@@ -70,6 +72,8 @@ export const ENV_DOC: Record<string, string> = {
   EMBARGO_CVE_SHORT_NAME: "your CNA's short name for CVE JSON 5 exports (optional)",
   EMBARGO_PARSE_WORKERS: 'worker threads that parse large policies and lockfiles off the request thread (default 2)',
   EMBARGO_PARSE_TIMEOUT_SECONDS: 'a policy or lockfile that takes longer to parse is refused with 413 (default 30)',
+  EMBARGO_WEBHOOK_ALLOW_HOSTS: 'comma-separated host:port pairs webhooks may reach although they resolve to loopback, private or link-local addresses (default none)',
+  EMBARGO_WEBHOOK_TIMEOUT_SECONDS: 'time limit of one webhook POST, connection to last byte (default 10)',
   ...MAIL_ENV_DOC,
   ...OIDC_ENV_DOC,
 };
@@ -117,6 +121,16 @@ function dataDirSecrets(dataDir: string): GeneratedSecrets {
     return JSON.parse(readFileSync(file, 'utf8')) as GeneratedSecrets;
   }
   return secrets;
+}
+
+/** `host:port,…` (an IPv6 host in brackets), lower-cased; anything else is a problem. */
+function parseAllowHosts(raw: string | undefined, problems: string[]): string[] {
+  const out: string[] = [];
+  for (const part of (raw ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean)) {
+    if (/^(\[[0-9a-f:.]+\]|[a-z0-9.-]+):\d{1,5}$/.test(part)) out.push(part);
+    else problems.push(`EMBARGO_WEBHOOK_ALLOW_HOSTS entry "${part}" must be host:port`);
+  }
+  return out;
 }
 
 /** Parses the environment once; reports every problem at once. */
@@ -174,6 +188,7 @@ export function loadConfig(env: Env = process.env): Config {
     parseTimeoutMs: parseIntEnv(env, 'EMBARGO_PARSE_TIMEOUT_SECONDS', 30, problems) * 1000,
     cveOrgId: env.EMBARGO_CVE_ORG_ID || null,
     cveShortName: env.EMBARGO_CVE_SHORT_NAME || null,
+    webhooks: { allowHosts: parseAllowHosts(env.EMBARGO_WEBHOOK_ALLOW_HOSTS, problems), timeoutMs: parseIntEnv(env, 'EMBARGO_WEBHOOK_TIMEOUT_SECONDS', 10, problems) * 1000 },
     oidc: parseOidcConfig(env, problems),
     mail: parseMailConfig(env, problems, { publicUrl: (env.EMBARGO_PUBLIC_URL || `http://${host.includes(':') ? `[${host}]` : host}:${port}`).replace(/\/+$/, ''), dataDir }),
   };

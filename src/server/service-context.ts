@@ -15,7 +15,7 @@ import type { Config } from './config.ts';
  * here and carried in the context; whoever builds one closes its parse pool (`ctx.parsers.close()`).
  */
 export function createServiceContext(
-  config: Pick<Config, 'encryptionKeys' | 'activeKeyId' | 'publicUrl' | 'cveOrgId' | 'cveShortName' | 'parseWorkers' | 'parseTimeoutMs'> & Partial<Pick<Config, 'osvDir'>>,
+  config: Pick<Config, 'encryptionKeys' | 'activeKeyId' | 'publicUrl' | 'cveOrgId' | 'cveShortName' | 'parseWorkers' | 'parseTimeoutMs' | 'webhooks'> & Partial<Pick<Config, 'osvDir'>>,
   db: Db,
   opts: { now?: () => Date; mail?: MailSettings | null } = {},
 ): ServiceContext {
@@ -31,6 +31,7 @@ export function createServiceContext(
     parsers: createParsePool({ size: config.parseWorkers, timeoutMs: config.parseTimeoutMs }),
     cna: config.cveOrgId ? { orgId: config.cveOrgId, shortName: config.cveShortName } : null,
     mail: opts.mail ?? null,
+    webhooks: { allowHosts: [...config.webhooks.allowHosts], timeoutMs: config.webhooks.timeoutMs },
     osvDir: config.osvDir ?? null,
   };
 }

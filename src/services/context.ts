@@ -2,6 +2,7 @@ import type { Db } from '../adapters/db/database.ts';
 import type { Sealer } from '../adapters/crypto/sealer.ts';
 import type { ParsePool } from '../adapters/workers/parse-pool.ts';
 import type { MailSettings } from './mail/settings.ts';
+import type { WebhookSettings } from './webhooks/settings.ts';
 import type { ProjectRecord } from './projects/record.ts';
 import type { IntakeWriter } from './reports/intake-writer.ts';
 import type { TtlCache } from './ttl-cache.ts';
@@ -30,6 +31,8 @@ export interface ServiceContext {
   parsers: ParsePool;
   /** How this process sends mail; null where it sends none (CLI commands: their outbox rows wait for a server). */
   mail: MailSettings | null;
+  /** How this process sends webhooks (the address guard's allow-list, the time limit). */
+  webhooks: WebhookSettings;
   /** EMBARGO_OSV_DIR: OSV data the server imports while it runs (jobs/osv-folder.ts); null: none configured. */
   osvDir: string | null;
 }

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ENGINES } from '../support/harness.ts';
-import { seedWorld, submit, validReport } from '../support/fixtures.ts';
+import { quietMaintainers, seedWorld, submit, validReport } from '../support/fixtures.ts';
 import { composeFromEnv } from '../support/runtime-from-env.ts';
 import { freePort, startServer, type ServerProcess } from '../support/server-process.ts';
 import { startRelay } from '../support/mail-relay.ts';
@@ -47,6 +47,7 @@ for (const engine of ENGINES) {
       // Seed the store in-process first (PGlite allows one process at a time), then hand it to real servers.
       const seed = await composeFromEnv(env, new Date()); // real time: the servers below run on the real clock
       const world = await seedWorld(seed);
+      await quietMaintainers(seed, world); // this test counts the mails to the reporter
       const report = await submit(seed, 'privastream', validReport({ reporter_email: 'ada@example.org' }));
       await seed.close();
 

@@ -9,6 +9,7 @@ import { freePort } from '../support/server-process.ts';
 import { startRelay, type TestRelay } from '../support/mail-relay.ts';
 import { drainOutbox } from '../../src/services/mail/delivery.ts';
 import { sendDueReminders } from '../../src/services/mail/reminders.ts';
+import { dispatchEvents } from '../../src/services/events/dispatch.ts';
 
 /** The outbox drainer and the reminders job: backoff, giving up, the dev maildir, exactly-once across instances. */
 const P = '/api/v1/projects/privastream';
@@ -135,6 +136,8 @@ for (const engine of ENGINES) {
           for (const r of [rt, other]) r.clock.now = later; // the instances' clocks agree (leases depend on it)
           const counts = await Promise.all([sendDueReminders(rt.ctx, 12 * HOUR), sendDueReminders(other.ctx, 12 * HOUR), sendDueReminders(rt.ctx, 12 * HOUR)]);
           assert.equal(counts.reduce((a, b) => a + b, 0), 1, 'one instance claimed the reminder');
+          const dispatched = await Promise.all([dispatchEvents(rt.ctx), dispatchEvents(other.ctx)]);
+          assert.equal(dispatched.reduce((a, b) => a + b, 0), 1, 'one instance fanned the reminder event out');
           const sent = await Promise.all([drainOutbox(rt.ctx, 1), drainOutbox(other.ctx, 1), drainOutbox(rt.ctx, 1), drainOutbox(other.ctx, 1)]);
           assert.equal(sent.reduce((a, b) => a + b, 0), 2, JSON.stringify(await outbox(rt, world)));
           await relay.waitFor(before + 2);

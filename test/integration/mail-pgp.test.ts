@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ENGINES, startTestRuntime, type TestServer } from '../support/harness.ts';
-import { seedWorld, submit, validReport, type World } from '../support/fixtures.ts';
+import { quietMaintainers, seedWorld, submit, validReport, type World } from '../support/fixtures.ts';
 import { sendTo, startRelay, type TestRelay } from '../support/mail-relay.ts';
 import { getProject } from '../../src/services/projects/projects.ts';
 import { addProjectKey } from '../../src/services/pgp/project-keys.ts';
@@ -70,6 +70,7 @@ for (const engine of ENGINES) {
       relay = await startRelay();
       rt = await startTestRuntime(engine, { EMBARGO_SMTP_URL: `smtp://127.0.0.1:${relay.port}`, EMBARGO_SMTP_LISTEN: '127.0.0.1:0', EMBARGO_MAIL_FROM: 'embargo@embargo.test' }, new Date());
       world = await seedWorld(rt);
+      await quietMaintainers(rt, world); // these tests count the mails to reporters
       smtpPort = rt.mail.smtpPort ?? assert.fail('no listener');
       const key = await addProjectKey(rt.ctx, await getProject(rt.ctx.db, 'privastream'), SETUP_ACTOR, 'test', {}, 'create');
       projectFpr = key.fingerprint;

@@ -71,3 +71,14 @@ export async function submit(rt: TestServer, slug = 'privastream', body: Record<
   if (res.statusCode !== 201) throw new Error(`submit failed: ${res.statusCode} ${res.body}`);
   return res.json() as { tracking_id: string; reporter_token: string; reporter_link: string };
 }
+
+/**
+ * Turns off the maintainers' notification mails on privastream (through the API, as they would), for tests about
+ * the mails to reporters that count what the relay received.
+ */
+export async function quietMaintainers(rt: TestServer, world: World): Promise<void> {
+  for (const persona of ['admin', 'triager'] as const) {
+    const res = await rt.app.inject({ method: 'PUT', url: '/api/v1/me/notifications', headers: world.as(persona), payload: { project: 'privastream', level: 'none' } });
+    if (res.statusCode !== 200) throw new Error(`quietMaintainers: ${res.statusCode} ${res.body}`);
+  }
+}

@@ -15,6 +15,10 @@ import type { TokenScope } from '../../src/core/access/permissions.ts';
 import type { CvssScore as CvssScoreJson } from '../../src/api/schemas/cvss.ts';
 import type { DashboardProjectList, Invitation, InvitationAccepted, MemberList, Membership, Project } from '../../src/api/schemas/projects.ts';
 import type { EmbargoResult, MessageCreated, ReportDetail, ReportList, SeverityResult, TransitionResult } from '../../src/api/schemas/reports.ts';
+import type { DeliveryJson, DeliveryList, WebhookJson, WebhookList } from '../../src/api/schemas/webhooks.ts';
+import type { NotificationSetting, NotificationSettings, UserKeyAnswer, UserKeyJson } from '../../src/api/schemas/notifications.ts';
+import type { EventType, WebhookFormat } from '../../src/core/notifications/events.ts';
+import type { NotificationLevel } from '../../src/core/notifications/preferences.ts';
 
 export type { ProjectRole, Advisory, AdvisoryState };
 
@@ -27,6 +31,9 @@ export type { AuditEntry, AuditList } from '../../src/api/schemas/audit.ts';
 export type { AdvisoryList, AdvisorySummary, AdvisoryView } from '../../src/api/schemas/advisories.ts';
 export type { PasskeyJson as Passkey, TwoFactorStatusJson as TwoFactorStatus, SessionInfoJson as SessionInfo, SessionList, TokenCreated, TokenInfoJson as TokenInfo, TokenList, UserList, UserListItemJson as UserListItem } from '../../src/api/schemas/access.ts';
 export type { TokenScope };
+export type { DeliveryJson as Delivery, DeliveryList, WebhookJson as Webhook, WebhookList } from '../../src/api/schemas/webhooks.ts';
+export type { NotificationSetting, NotificationSettings, UserKeyAnswer, UserKeyJson as UserKey } from '../../src/api/schemas/notifications.ts';
+export type { EventType, WebhookFormat, NotificationLevel };
 
 /** What the dashboard shows of a scored vector: the fields CVSS v3.x and v4.0 scores share. */
 export type CvssScore = Pick<CvssScoreJson, 'version' | 'vector' | 'score' | 'severity' | 'base_score'>;
@@ -132,6 +139,18 @@ export const appApi = {
   // Signed out: asking for a reset link and using it (the token goes in the body, never in a URL).
   requestPasswordReset: (email: string) => request<Accepted>('/api/v1/password-reset', { json: { email } }),
   completePasswordReset: (token: string, password: string) => request<void>('/api/v1/password-reset/complete', { json: { token, password } }),
+
+  // ---- Notifications (issue 16): a project's webhooks (admins), your own mail settings and OpenPGP key ----
+  webhooks: (slug: string) => call<WebhookList>(`${project(slug)}/webhooks`),
+  createWebhook: (slug: string, body: { url: string; secret: string; events: EventType[]; format: WebhookFormat }) => call<WebhookJson>(`${project(slug)}/webhooks`, { json: body }),
+  deleteWebhook: (slug: string, id: string) => call<void>(`${project(slug)}/webhooks/${enc(id)}`, { method: 'DELETE' }),
+  deliveries: (slug: string, id: string) => call<DeliveryList>(`${project(slug)}/webhooks/${enc(id)}/deliveries`),
+  redeliver: (slug: string, id: string, deliveryId: string) => call<DeliveryJson>(`${project(slug)}/webhooks/${enc(id)}/deliveries/${enc(deliveryId)}/redeliver`, { method: 'POST' }),
+  notificationSettings: () => call<NotificationSettings>('/api/v1/me/notifications'),
+  setNotificationSetting: (body: { project: string; level: NotificationLevel; include_titles: boolean }) => call<NotificationSetting>('/api/v1/me/notifications', { method: 'PUT', json: body }),
+  myKey: () => call<UserKeyAnswer>('/api/v1/me/pgp-key'),
+  setMyKey: (publicKey: string) => call<UserKeyJson>('/api/v1/me/pgp-key', { method: 'PUT', json: { public_key: publicKey } }),
+  removeMyKey: () => call<void>('/api/v1/me/pgp-key', { method: 'DELETE' }),
 
   advisories: (slug: string) => call<AdvisoryList>(`${project(slug)}/advisories`),
   createAdvisory: (slug: string, body: { report?: string; title?: string; ecosystem?: string; package?: string }) =>

@@ -13,6 +13,8 @@ import * as queueIndex from './migrations/0011-queue-index.ts';
 import * as access from './migrations/0012-access.ts';
 import * as secondFactor from './migrations/0013-second-factor.ts';
 import * as sso from './migrations/0014-sso.ts';
+import * as webhooks from './migrations/0015-webhooks.ts';
+import * as notificationPreferences from './migrations/0016-notification-preferences.ts';
 import * as advisoryEmbargoFollows from './migrations/0017-advisory-embargo-follows.ts';
 import * as policyVersions from './migrations/0018-policy-versions.ts';
 
@@ -31,6 +33,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '0012-access': access,
   '0013-second-factor': secondFactor,
   '0014-sso': sso,
+  '0015-webhooks': webhooks,
+  '0016-notification-preferences': notificationPreferences,
   '0017-advisory-embargo-follows': advisoryEmbargoFollows,
   '0018-policy-versions': policyVersions,
 };

@@ -11,6 +11,8 @@ export interface OutboxTable {
   envelope_sealed: Uint8Array;
   key_id: string;
   encrypt_to_reporter: boolean;
+  /** Migration 0016: a maintainer's notification, encrypted to their key when they registered one. */
+  encrypt_to_user: string | null;
   status: 'pending' | 'sending' | 'sent' | 'failed';
   attempts: ColumnType<number, number | undefined, number>;
   next_attempt_at: Timestamp;

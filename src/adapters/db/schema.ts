@@ -2,6 +2,7 @@ import type { AdvisoryTables } from './schema-advisories.ts';
 import type { PgpTables, ReportPgpColumns } from './schema-pgp.ts';
 import type { MailTables } from './schema-mail.ts';
 import type { RecognitionTables } from './schema-recognition.ts';
+import type { NotifyTables } from './schema-notify.ts';
 import type { SsoTables } from './schema-sso.ts';
 import type { ColumnType, Generated } from 'kysely';
 
@@ -320,7 +321,7 @@ export interface ScanReportsTable {
   created_at: Timestamp;
 }
 
-export interface Database extends AdvisoryTables, PgpTables, MailTables, RecognitionTables, SsoTables {
+export interface Database extends AdvisoryTables, PgpTables, MailTables, RecognitionTables, SsoTables, NotifyTables {
   projects: ProjectsTable;
   policy_versions: PolicyVersionsTable;
   project_claims: ProjectClaimsTable;

@@ -3,6 +3,8 @@
  * times come in as ISO strings. Bodies are plain text (format=flowed is not used), wrapped by the writer.
  */
 
+import { eventSummary, type ProjectEvent } from '../notifications/events.ts';
+
 export interface MailText {
   subject: string;
   text: string;
@@ -260,3 +262,69 @@ export const BOUNCE_REASONS: Record<string, string> = {
   invalid_report:
     'The mail does not make a valid report under the project\'s policy. Give a subject and a description; give fields the policy requires as labelled sections, each starting on its own line, e.g. "Steps to reproduce:" or "Impact:". What is missing:',
 };
+
+export interface MaintainerNotificationInput {
+  projectName: string;
+  event: ProjectEvent;
+  /** The report's title, only when the maintainer's preference allows it (never in the subject). */
+  title: string | null;
+  link: string;
+  /** Where the maintainer changes what they are mailed. */
+  settingsUrl: string;
+  level: 'all' | 'high';
+}
+
+/** A maintainer's notification of a project event (docs/notifications.md): never a report's body or reporter. */
+export function maintainerNotification(i: MaintainerNotificationInput): MailText {
+  const e = i.event;
+  const r = 'report' in e ? e.report : null;
+  const prefix = r ? `${tag(r.tracking_id)} ` : '';
+  const subject = `${prefix}${NOTIFICATION_SUBJECTS[e.type]}${e.type === 'scan.finding' && e.highest_severity ? ` (${e.highest_severity})` : ''}`;
+  const lines = [`${eventSummary(e, { name: i.projectName })}.`];
+  if (i.title) lines.push('', `Title: ${i.title}`);
+  if (r) lines.push('', `State: ${stateWords(r.state)}${r.severity ? `, severity ${r.severity}` : ''}`);
+  lines.push('', `Open: ${i.link}`, '');
+  lines.push(
+    `You receive this because your notifications for ${i.projectName} are set to ${i.level === 'all' ? 'all events' : 'high and critical only'}. Change it at ${i.settingsUrl}`,
+  );
+  return { subject, text: lines.join('\n') + SIGNATURE(i.projectName) };
+}
+
+const NOTIFICATION_SUBJECTS: Record<ProjectEvent['type'], string> = {
+  'report.created': 'New report',
+  'report.state_changed': 'Status changed',
+  'report.message_created': 'The reporter replied',
+  'report.deadline_due': 'Deadline due soon',
+  'report.deadline_missed': 'Deadline missed',
+  'advisory.published': 'Advisory published',
+  'scan.finding': 'Scan found vulnerable packages',
+  'mail.quarantined': 'Mail held in quarantine',
+};
+
+export interface StatusDigestInput {
+  projectName: string;
+  trackingId: string;
+  /** In the order they happened. */
+  changes: Array<{ kind: 'state'; from: string; to: string; reason: string | null; at: string } | { kind: 'embargo'; from: string | null; to: string | null; at: string }>;
+  replyByMail: boolean;
+}
+
+/**
+ * What changed on a reporter's report since the last status mail (several changes within ten minutes are one
+ * mail). An embargo date change names the old and the new date.
+ */
+export function statusDigest(i: StatusDigestInput): MailText {
+  const lines: string[] = [];
+  const states = i.changes.filter((c) => c.kind === 'state');
+  const last = states.at(-1);
+  if (i.changes.length === 1 && last) return stateChange({ projectName: i.projectName, trackingId: i.trackingId, from: last.from, to: last.to, reason: last.reason, replyByMail: i.replyByMail });
+  lines.push(`Your report ${i.trackingId} to ${i.projectName} changed:`, '');
+  for (const c of i.changes) {
+    if (c.kind === 'state') lines.push(`- ${c.at.slice(0, 16).replace('T', ' ')} UTC: status ${stateWords(c.from)} → ${stateWords(c.to)}${c.to === 'rejected' && c.reason ? ` (reason: ${c.reason.replaceAll('-', ' ')})` : ''}`);
+    else lines.push(`- ${c.at.slice(0, 16).replace('T', ' ')} UTC: planned disclosure date ${c.from ?? 'none'} → ${c.to ?? 'none (cleared)'}`);
+  }
+  lines.push('', 'Open the private link from our acknowledgement mail for details.');
+  if (i.replyByMail) lines.push('Reply to this mail to write to us.');
+  const subject = last ? `${tag(i.trackingId)} Status: ${stateWords(last.to)}` : `${tag(i.trackingId)} Disclosure date changed`;
+  return { subject, text: lines.join('\n') + SIGNATURE(i.projectName) };
+}

@@ -9,6 +9,8 @@ import type { ServiceContext, Tx } from '../context.ts';
 import { queueAdvisoryPublished } from '../mail/notify.ts';
 import type { ProjectRecord } from '../projects/projects.ts';
 import { recordEvent } from '../reports/events.ts';
+import { raiseEvent, reportRef } from '../events/raise.ts';
+import { disclosureDateText, lastGivenEmbargo, recordReporterChange } from '../mail/reporter-digests.ts';
 
 /** Public page of an advisory. */
 export const advisoryUrl = (publicUrl: string, projectSlug: string, publicId: string): string =>
@@ -34,8 +36,10 @@ export async function syncReportEmbargo(
   if (!report) return;
   const date = new Date(until);
   if (report.embargo_until && report.embargo_until.getTime() === date.getTime()) return;
+  const from = report.embargo_until ? disclosureDateText((await lastGivenEmbargo(tx, report.id)) ?? report.embargo_until.toISOString()) : null;
   await tx.updateTable('reports').set({ embargo_until: date, updated_at: now }).where('id', '=', report.id).execute();
   await recordEvent(tx, report.id, { kind: 'embargo-set', at: now.toISOString(), until }, actorLabel);
+  await recordReporterChange(tx, { now: () => now }, report.id, { kind: 'embargo', from, to: disclosureDateText(until), at: now.toISOString() });
   await appendAudit(
     tx,
     { actor: actorLabel, action: 'report.embargo', projectId: project.id, reportId: report.id, data: { from: report.embargo_until?.toISOString() ?? null, to: until, via: 'advisory-schedule' } },
@@ -55,9 +59,12 @@ export async function afterPublication(
   publication: { row: { public_id: string; report_id: string | null }; advisory: Advisory; actorLabel: string; at: Date; datedAt: Date },
 ): Promise<void> {
   const { row, advisory, actorLabel, at: now, datedAt } = publication;
-  if (!row.report_id) return;
-  const report = await tx.selectFrom('reports').selectAll().where('id', '=', row.report_id).forUpdate().executeTakeFirst();
-  if (!report) return;
+  const published = { id: row.public_id, url: advisoryUrl(ctx.publicUrl, project.slug, row.public_id) };
+  const report = row.report_id ? await tx.selectFrom('reports').selectAll().where('id', '=', row.report_id).forUpdate().executeTakeFirst() : undefined;
+  if (!report) {
+    await raiseEvent(tx, project.id, { type: 'advisory.published', advisory: published, report: null }, now);
+    return;
+  }
   // A fixed report, or one the maintainers decided not to fix, is disclosed by its advisory (its reason stays on record).
   if (report.state === 'fixed' || (report.state === 'rejected' && report.rejection_reason === 'wont-fix')) {
     const from = report.state;
@@ -69,7 +76,9 @@ export async function afterPublication(
       { actor: actorLabel, action: 'report.transition', projectId: project.id, reportId: report.id, data: { from, to: 'disclosed', reason: null, duplicate_of: null, advisory: row.public_id } },
       now,
     );
+    await raiseEvent(tx, project.id, { type: 'report.state_changed', report: await reportRef(tx, report.id), from, to: 'disclosed' }, now);
   }
+  await raiseEvent(tx, project.id, { type: 'advisory.published', advisory: published, report: await reportRef(tx, report.id) }, now);
   const credit = advisory.credits.find((c) => c.type === 'finder' || c.type === 'reporter');
   // The mail helper's template, threading headers and address checks; queued in this transaction.
   await queueAdvisoryPublished(tx, ctx, {

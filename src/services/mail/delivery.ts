@@ -6,7 +6,7 @@ import type { OutboxTable } from '../../adapters/db/schema-mail.ts';
 import type { ServiceContext } from '../context.ts';
 import { mailDomain, type MailSettings } from './settings.ts';
 import { outboxAad, type SealedEnvelope } from './outbox.ts';
-import { reporterKeyForMail } from './keys.ts';
+import { maintainerKeyForMail, reporterKeyForMail } from './keys.ts';
 
 /** How long a claimed mail is ours; a process that dies mid-send leaves it to be taken again after this. */
 const LEASE_MS = 5 * 60_000;
@@ -64,6 +64,12 @@ export async function renderOutboxRow(ctx: ServiceContext, settings: Pick<MailSe
     date: ctx.now(),
     headers,
   };
+  const userKey = row.encrypt_to_user ? await maintainerKeyForMail(ctx, row.encrypt_to_user, row.project_id) : null;
+  if (userKey) {
+    const inner = await buildInnerEntity(env.text);
+    const armored = await encryptForRecipient(inner, { recipientPublicKey: userKey.recipientKey, ...(userKey.signingKey ? { signingKey: userKey.signingKey } : {}), mode: 'binary', now: ctx.now() });
+    return { raw: buildPgpMimeMessage(parts, pgpMimeEnvelope(armored, newBoundary())), to: env.to, encrypted: true };
+  }
   if (row.encrypt_to_reporter && row.report_id) {
     const keys = await reporterKeyForMail(ctx, row.report_id);
     if (keys) {

@@ -17,6 +17,7 @@ import { recordEvent } from '../reports/events.ts';
 import { submitReport } from '../reports/intake.ts';
 import type { IntakeEncryption } from '../pgp/intake.ts';
 import { insertMessage } from '../reports/thread.ts';
+import { raiseEvent, reportRef } from '../events/raise.ts';
 
 /** mailparser loads only when mail arrives: most server starts never parse one (bench/startup.ts). */
 const parseMime = async (raw: Buffer | string): Promise<ParsedMail> => (await import('mailparser')).simpleParser(raw);
@@ -276,6 +277,7 @@ async function writeReply(ctx: ServiceContext, tx: Tx, reply: ReplyWrite): Promi
     },
     now,
   );
+  await raiseEvent(tx, projectId, { type: 'report.message_created', report: await reportRef(tx, reportId), message_id: id, channel: 'email' }, now);
   return id;
 }
 

@@ -1,6 +1,6 @@
 import { openJson } from '../../adapters/crypto/sealer.ts';
 import type { IntakeMailRows } from '../reports/intake-writer.ts';
-import { acknowledgement, advisoryPublished, maintainerMessage, stateChange, type MailText } from '../../core/mail/templates.ts';
+import { acknowledgement, advisoryPublished, maintainerMessage, statusDigest, type MailText, type StatusDigestInput } from '../../core/mail/templates.ts';
 import type { ReportBody } from '../../core/reports/submission.ts';
 import type { DbOrTx, ServiceContext } from '../context.ts';
 import { ensureReplyToken, newReplyAddressRow, replyAddress, replyTokenOf } from './addresses.ts';
@@ -128,12 +128,17 @@ export function acknowledgementRows(
 
 const threadHeaders = (ctx: ServiceContext, reportId: string) => ({ 'In-Reply-To': threadRootId(ctx, reportId), References: threadRootId(ctx, reportId) });
 
-export async function queueStateChange(db: DbOrTx, ctx: ServiceContext, input: { reportId: string; from: string; to: string; reason?: string | null }): Promise<string | null> {
-  if (input.from === input.to) return null;
+/**
+ * The reporter's status mail: every change recorded since the last one (src/services/mail/reporter-digests.ts).
+ * Null when there is nobody to mail.
+ */
+export async function queueStatusDigest(db: DbOrTx, ctx: ServiceContext, input: { reportId: string; changes: StatusDigestInput['changes'] }): Promise<string | null> {
+  const changes = input.changes.filter((c) => c.from !== c.to);
+  if (!changes.length) return null;
   const info = await loadInfo(db, ctx, input.reportId);
   if (!info?.reporterEmail || !isMailableAddress(info.reporterEmail)) return null;
   const reply = await replyHeaders(db, ctx, info, false);
-  const mail = stateChange({ projectName: info.projectName, trackingId: info.trackingId, from: input.from, to: input.to, reason: input.reason ?? null, replyByMail: 'Reply-To' in reply });
+  const mail = statusDigest({ projectName: info.projectName, trackingId: info.trackingId, changes, replyByMail: 'Reply-To' in reply });
   return toReporter(db, ctx, info, 'state-change', mail, { ...reply, ...threadHeaders(ctx, info.reportId), 'Auto-Submitted': 'auto-generated' });
 }
 

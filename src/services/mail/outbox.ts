@@ -15,6 +15,8 @@ export interface OutgoingMail {
   headers?: Record<string, string>;
   /** Encrypt to the public key the reporter of `reportId` gave (sent in clear when they gave none). */
   encryptToReporter?: boolean;
+  /** Encrypt to the OpenPGP key this maintainer registered (sent in clear when they have none at send time). */
+  encryptToUser?: string | null;
 }
 
 /** What is sealed in `outbox.envelope_sealed`: everything that names a person or says something. */
@@ -66,6 +68,7 @@ export function outboxRow(ctx: Pick<ServiceContext, 'sealer' | 'now'>, mail: Out
     envelope_sealed: sealed.sealed,
     key_id: sealed.keyId,
     encrypt_to_reporter: mail.encryptToReporter ?? false,
+    encrypt_to_user: mail.encryptToUser ?? null,
     status: 'pending',
     attempts: 0,
     next_attempt_at: now,

@@ -1,14 +1,13 @@
 import { sql } from 'kysely';
-import { UI_ROUTES, uiPath } from '../../core/ui-paths.ts';
 import { isOutstanding } from '../../core/sla/clock.ts';
 import { deadlinesOfReport, slaVersionsOf } from '../reports/promises.ts';
 import type { Deadline } from '../../core/sla/types.ts';
 import type { Policy } from '../../core/policy/types.ts';
 import { RANK_RUNNING } from '../../core/sla/queue-index.ts';
-import { deadlineReminder, type ReminderThreshold } from '../../core/mail/templates.ts';
+import type { ReminderThreshold } from '../../core/mail/templates.ts';
 import type { ServiceContext } from '../context.ts';
 import { loadEvents } from '../reports/events.ts';
-import { enqueueMail } from './outbox.ts';
+import { raiseEvent, reportRef } from '../events/raise.ts';
 
 const CHUNK = 500;
 
@@ -48,21 +47,20 @@ export function reminderThreshold(d: Deadline, dueSoonMs: number): ReminderThres
   return null;
 }
 
-export const maintainerReportUrl = (publicUrl: string, slug: string, trackingId: string): string => `${publicUrl}${uiPath(UI_ROUTES.maintainerReport, { slug, trackingId })}`;
-
 /**
- * Mails the project's admins and triagers about SLA deadlines that are due soon or missed, including the update
- * cadence owed to the reporter (`next_update`). Each (report, deadline, due time, threshold) is mailed once:
- * the reminder row and the mails are written in one transaction, and the row's primary key makes a second
- * instance's insert a no-op (`on conflict do nothing`), so it queues nothing. A deadline that moves (a new
- * severity, an agreed embargo) is a new due time and is reminded again.
+ * Raises `report.deadline_due` / `report.deadline_missed` for SLA deadlines that are due soon or missed, including
+ * the update cadence owed to the reporter (`next_update`); the events job mails them to the maintainers who want
+ * them (admins and triagers by default) and posts them to webhooks. Each (report, deadline, due time, threshold)
+ * is raised once: the reminder row and the event are written in one transaction, and the row's primary key makes
+ * a second instance's insert a no-op (`on conflict do nothing`). A deadline that moves (a new severity, an agreed
+ * embargo) is a new due time and is reminded again.
  */
 export async function sendDueReminders(ctx: ServiceContext, dueSoonMs: number): Promise<number> {
   const now = ctx.now();
   const projects = await ctx.db.selectFrom('projects').select(['id', 'slug', 'name', 'policy']).execute();
   let queued = 0;
   for (const project of projects) {
-    const due: Array<{ reportId: string; trackingId: string; deadline: Deadline; threshold: ReminderThreshold }> = [];
+    const due: Array<{ reportId: string; deadline: Deadline; threshold: ReminderThreshold }> = [];
     // Only reports the SLA index has a running deadline of, due by then or overdue, are candidates (paused and met
     // clocks are quiet): their deadlines are then computed from the events, a chunk at a time.
     const versions = await slaVersionsOf(ctx.db, project.id);
@@ -71,19 +69,11 @@ export async function sendDueReminders(ctx: ServiceContext, dueSoonMs: number): 
       for (const r of reports) {
         for (const d of deadlinesOfReport(events.get(r.id) ?? [], versions, r.policy_version, project.policy as Policy, now)) {
           const threshold = reminderThreshold(d, dueSoonMs);
-          if (threshold) due.push({ reportId: r.id, trackingId: r.tracking_id, deadline: d, threshold });
+          if (threshold) due.push({ reportId: r.id, deadline: d, threshold });
         }
       }
     }
     if (!due.length) continue;
-    const maintainers = await ctx.db
-      .selectFrom('memberships')
-      .innerJoin('users', 'users.id', 'memberships.user_id')
-      .select('users.email')
-      .where('memberships.project_id', '=', project.id)
-      .where('memberships.role', 'in', ['admin', 'triager'])
-      .where('users.disabled', '=', false)
-      .execute();
     for (const item of due) {
       const claimed = await ctx.db.transaction().execute(async (tx) => {
         const inserted = await tx
@@ -93,26 +83,8 @@ export async function sendDueReminders(ctx: ServiceContext, dueSoonMs: number): 
           .returning(sql<number>`1`.as('one'))
           .executeTakeFirst();
         if (!inserted) return false;
-        const mail = deadlineReminder({
-          projectName: project.name,
-          trackingId: item.trackingId,
-          clock: item.deadline.clock,
-          dueAt: item.deadline.dueAt,
-          threshold: item.threshold,
-          promise: item.deadline.promise,
-          reportUrl: maintainerReportUrl(ctx.publicUrl, project.slug, item.trackingId),
-        });
-        for (const m of maintainers) {
-          await enqueueMail(tx, ctx, {
-            kind: `reminder-${item.threshold}`,
-            projectId: project.id,
-            reportId: item.reportId,
-            to: m.email,
-            subject: mail.subject,
-            text: mail.text,
-            headers: { 'Auto-Submitted': 'auto-generated', 'X-Embargo-Tracking-ID': item.trackingId },
-          });
-        }
+        const event = item.threshold === 'breached' ? ('report.deadline_missed' as const) : ('report.deadline_due' as const);
+        await raiseEvent(tx, project.id, { type: event, report: await reportRef(tx, item.reportId), deadline: item.deadline.clock, due_at: item.deadline.dueAt, promise: item.deadline.promise }, now);
         return true;
       });
       if (claimed) queued += 1;

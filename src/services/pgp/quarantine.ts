@@ -3,6 +3,7 @@ import { authorize, type Actor } from '../../core/access/permissions.ts';
 import { DomainError } from '../../core/errors.ts';
 import type { QuarantineChannel } from '../../adapters/db/schema-pgp.ts';
 import { appendAudit } from '../audit/audit-log.ts';
+import { raiseEvent } from '../events/raise.ts';
 import type { DbOrTx, ServiceContext, Tx } from '../context.ts';
 import type { ProjectRecord } from '../projects/projects.ts';
 
@@ -78,6 +79,8 @@ export async function quarantine(db: DbOrTx, ctx: ServiceContext, input: Quarant
       { actor: 'system', action: 'quarantine.added', projectId: input.projectId, data: { id, channel: input.channel, reason_code: input.reasonCode, size: input.raw.length } },
       now,
     );
+    // Held mail of a project tells its team (the sender is not in the event: it may be the reporter).
+    if (input.projectId) await raiseEvent(tx, input.projectId, { type: 'mail.quarantined', quarantine: { id, channel: input.channel, reason_code: input.reasonCode.slice(0, 100) } }, now);
   });
   return { id };
 }

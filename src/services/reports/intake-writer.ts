@@ -5,6 +5,8 @@ import { chainAuditRows, type AuditRecord } from '../audit/audit-log.ts';
 import type { MailReplyAddressesTable, OutboxTable } from '../../adapters/db/schema-mail.ts';
 import type { Db, Tx } from '../../adapters/db/database.ts';
 import type { Database } from '../../adapters/db/schema.ts';
+import { isSeverity } from '../../core/severity.ts';
+import { projectEventRow } from '../events/raise.ts';
 import type { SlaEvent } from '../../core/sla/types.ts';
 import type { Severity } from '../../core/severity.ts';
 import { deadlinesInsert, indexOfNewReport, slaPoliciesForIntake, type IndexedReport } from './queue-index.ts';
@@ -115,8 +117,8 @@ export class IntakeWriter {
    * One transaction of three statements, whatever the batch holds (PGlite charges a fixed cost per statement, so
    * this is most of what intake costs): the first reads the projects' SLA policies (for the queue index), the second
    * advances every project's sequence and locks the audit head, the third inserts every row — reports with their
-   * queue index, their deadlines, attachments, first events, acknowledgement mails and reply addresses, audit
-   * entries — and advances the head. Sibling data-modifying CTEs see one snapshot and run to completion,
+   * queue index, their deadlines, attachments, first events, project events (report.created), acknowledgement
+   * mails and reply addresses, audit entries — and advances the head. Sibling data-modifying CTEs see one snapshot and run to completion,
    * and foreign keys are checked at the end of the statement, so children may sit beside their parents.
    */
   private commit(items: PreparedReport[]): Promise<string[]> {
@@ -146,6 +148,12 @@ export class IntakeWriter {
       const events = items.flatMap((it) =>
         firstEventsOf(it, now).map(({ kind, at, ...data }) => ({ report_id: it.report.id, kind, at: new Date(at), data: JSON.stringify(data), actor: it.eventActor ?? 'reporter' })),
       );
+      // Each new report raises report.created (src/services/events/raise.ts), in the same statement as the rest.
+      const raised = items.map((it, i) => {
+        const severity = it.report.severity ?? null;
+        const report = { id: it.report.id, tracking_id: trackingIds[i] as string, state: it.report.state, severity: isSeverity(severity) ? severity : null };
+        return projectEventRow(it.projectId, { type: 'report.created', report, source: it.report.source }, new Date(it.report.created_at ?? now));
+      });
       const mail = items.map((it, i) => it.mailRows?.(trackingIds[i] as string));
       const replyAddresses = mail.flatMap((m) => m?.replyAddresses ?? []);
       const outbox = mail.flatMap((m) => m?.outbox ?? []);
@@ -160,6 +168,7 @@ export class IntakeWriter {
       if (files.length) also('f', (db) => db.insertInto('attachments').values(files));
       if (indexed.some((r) => r.index.deadlines.length)) also('d', (db) => deadlinesInsert(db, indexed));
       also('e', (db) => db.insertInto('report_events').values(events));
+      also('n', (db) => db.insertInto('project_events').values(raised));
       if (replyAddresses.length) also('m', (db) => db.insertInto('mail_reply_addresses').values(replyAddresses));
       if (outbox.length) also('o', (db) => db.insertInto('outbox').values(outbox));
       also('a', (db) => db.insertInto('audit_log').values(audit.rows));

@@ -9,6 +9,7 @@ import { cleanFilename, sniffAttachment, type IncomingFile } from './attachments
 import { recordEvent } from './events.ts';
 import { aad, requireReport, reportForToken } from './store.ts';
 import { queueMaintainerMessage } from '../mail/notify.ts';
+import { raiseEvent, reportRef } from '../events/raise.ts';
 
 /** A message of a report's thread, as `insertMessage` stores it (sealed, with its attachments). */
 export interface NewMessage {
@@ -100,6 +101,7 @@ export async function addReporterMessage(ctx: ServiceContext, token: string, tex
     await recordEvent(tx, row.id, { kind: 'reporter-message', at: now.toISOString() }, 'reporter');
     await tx.updateTable('reports').set({ updated_at: now }).where('id', '=', row.id).execute();
     await appendAudit(tx, { actor: 'reporter', action: 'report.reporter-message', projectId: project.id, reportId: row.id, data: { message: id, attachments: files.length } }, now);
+    await raiseEvent(tx, project.id, { type: 'report.message_created', report: await reportRef(tx, row.id), message_id: id, channel: 'web' }, now);
     return id;
   });
   return { id };

@@ -11,7 +11,8 @@ import { embargoEndsAt } from '../../core/sla/clock.ts';
 import { assessCvss, slotOf, type CvssAssessment } from '../../core/reports/severity-from-cvss.ts';
 import { severitySource } from './store.ts';
 import { bountyOnReportTransition } from '../recognition/bounty.ts';
-import { queueStateChange } from '../mail/notify.ts';
+import { disclosureDateText, lastGivenEmbargo, recordReporterChange } from '../mail/reporter-digests.ts';
+import { raiseEvent, reportRef } from '../events/raise.ts';
 
 export async function transitionReport(
   ctx: ServiceContext,
@@ -50,8 +51,9 @@ export async function transitionReport(
     await appendAudit(tx, { actor: actorLabel, action: 'report.transition', projectId: project.id, reportId: row.id, data: { from, to, reason: change.reason ?? null, duplicate_of: change.duplicateOf ?? null } }, now);
     // Acceptance proposes the policy's bounty range in the same transaction (docs/recognition.md).
     await bountyOnReportTransition(tx, ctx, project, row.id, to, actorLabel);
-    // The reporter's status mail is queued with the change: sent iff it committed (src/services/mail/outbox.ts).
-    await queueStateChange(tx, ctx, { reportId: row.id, from, to, reason: change.reason ?? null });
+    // The reporter is told with the change committed, at most one status mail per ten minutes (reporter-digests.ts).
+    if (from !== to) await recordReporterChange(tx, ctx, row.id, { kind: 'state', from, to, reason: change.reason ?? null, at: now.toISOString() });
+    if (from !== to) await raiseEvent(tx, project.id, { type: 'report.state_changed', report: await reportRef(tx, row.id), from, to }, now);
     return { from, to };
   });
 }
@@ -150,6 +152,7 @@ export async function setEmbargo(
     if (!row) throw new DomainError('not_found', `No report ${trackingId} in ${project.slug}`);
     // The column holds the instant the embargo ends (a date-only value: the end of that day in the policy's zone).
     const endsAt = until === null ? null : new Date(embargoEndsAt(until, project.policy.response.timezone));
+    const given = row.embargo_until ? await lastGivenEmbargo(tx, row.id) : null;
     await tx.updateTable('reports').set({ embargo_until: endsAt, updated_at: now }).where('id', '=', row.id).execute();
     // The event keeps the text as given: a date-only value means "end of that day" in the policy's time zone.
     await recordEvent(tx, row.id, { kind: 'embargo-set', at: now.toISOString(), until }, actorLabel);
@@ -159,6 +162,10 @@ export async function setEmbargo(
       now,
     );
     await followReportEmbargo(ctx, tx, project, { reportId: row.id, until, actorLabel, at: now });
+    // The reporter is told the dates as they were given (a day in the policy's time zone stays that day).
+    const from = row.embargo_until ? disclosureDateText(given ?? row.embargo_until.toISOString()) : null;
+    const to = until === null ? null : disclosureDateText(until);
+    if (from !== to) await recordReporterChange(tx, ctx, row.id, { kind: 'embargo', from, to, at: now.toISOString() });
     return { embargoUntil: until };
   });
 }

@@ -7,9 +7,10 @@ import { findVulnerabilities, type Finding } from '../../core/scanner/find-vulne
 import { parseLockfile } from '../../core/scanner/parse-lockfile.ts';
 import { resolveBeside } from '../../core/scanner/relative-path.ts';
 import type { LockfileFormat, ReadFile, UncheckedDependency } from '../../core/scanner/types.ts';
-import { isSeverity } from '../../core/severity.ts';
+import { isSeverity, severityRank, type Severity } from '../../core/severity.ts';
 import type { Ecosystem } from '../../core/versions/ecosystems.ts';
 import { appendAudit } from '../audit/audit-log.ts';
+import { raiseEvent } from '../events/raise.ts';
 import type { ServiceContext } from '../context.ts';
 import { ecosystemsWithRecords, osvPackageKey, recordsForPackages } from './osv-import.ts';
 import { uncheckedForMissingData } from '../../core/scanner/missing-data.ts';
@@ -139,6 +140,12 @@ export async function createScan(ctx: ServiceContext, project: ProjectRecord, ac
       .execute();
     for (let i = 0; i < rows.length; i += 1000) await tx.insertInto('scan_findings').values(rows.slice(i, i + 1000)).execute();
     await appendAudit(tx, { actor: actorLabel, action: 'scan.created', projectId: project.id, data: { scan: id, filename, format: parsed.format, packages: parsed.packages.length, findings: findings.length } }, now);
+    if (findings.length) {
+      const severities = findings.map((f) => f.severity).filter((s): s is Severity => isSeverity(s));
+      const highest = severities.reduce<Severity | null>((a, b) => (severityRank(b) > severityRank(a) ? b : a), null);
+      const advisories = [...new Set(findings.map((f) => f.id))].slice(0, 20);
+      await raiseEvent(tx, project.id, { type: 'scan.finding', scan: { id, filename }, findings: findings.length, highest_severity: highest, advisories }, now);
+    }
   });
   return readScanRow(ctx, project, id);
 }

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { matchPath } from '../../../web/src/paths.ts';
 import { UI_ROUTES, uiPath } from '../../../src/core/ui-paths.ts';
-import { maintainerReportUrl } from '../../../src/services/mail/reminders.ts';
+import { maintainerReportUrl } from '../../../src/services/events/dispatch.ts';
 
 /**
  * The server links into the web UI (reminder mails, SECURITY.md's web form): those links must land on a page

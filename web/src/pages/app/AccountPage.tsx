@@ -9,11 +9,13 @@ import { problemOf, TextField } from '../../components/TextField.tsx';
 import { MaintainerLayout } from '../../components/app/MaintainerLayout.tsx';
 import { ApiTokens } from '../../components/app/ApiTokens.tsx';
 import { TwoFactorSettings } from '../../components/app/TwoFactor.tsx';
+import { NotificationSettings } from '../../components/app/NotificationSettings.tsx';
 import { PASSWORD_MIN_LENGTH } from '../../../../src/core/access/passwords.ts';
 
 /**
  * `/app/account`: the signed-in user's second factors (components/app/TwoFactor.tsx), password (changing it signs
- * out their other sessions), sessions (end one or every other) and API tokens (components/app/ApiTokens.tsx).
+ * out their other sessions), sessions (end one or every other), API tokens (components/app/ApiTokens.tsx) and what
+ * they are mailed (components/app/NotificationSettings.tsx).
  */
 export function AccountPage() {
   return <MaintainerLayout>{({ user, projects }) => <Account user={user} projects={projects} />}</MaintainerLayout>;
@@ -30,7 +32,7 @@ function Account({ user, projects }: { user: SessionUser; projects: DashboardPro
         {user.site_admin && <span className="badge">site admin</span>}
       </p>
       <nav aria-label="On this page" className="page-toc">
-        <a href="#password">Password</a> <a href="#two-factor">Two-factor</a> <a href="#sessions">Sessions</a> <a href="#tokens">API tokens</a>
+        <a href="#password">Password</a> <a href="#two-factor">Two-factor</a> <a href="#sessions">Sessions</a> <a href="#tokens">API tokens</a> <a href="#notifications">Notifications</a>
       </nav>
       <section aria-labelledby="two-factor">
         <h2 id="two-factor">Two-factor authentication</h2>
@@ -49,6 +51,10 @@ function Account({ user, projects }: { user: SessionUser; projects: DashboardPro
       <section aria-labelledby="tokens">
         <h2 id="tokens">API tokens</h2>
         <ApiTokens projects={projects} />
+      </section>
+      <section aria-labelledby="notifications">
+        <h2 id="notifications">Notifications</h2>
+        <NotificationSettings />
       </section>
     </>
   );

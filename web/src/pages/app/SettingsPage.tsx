@@ -7,6 +7,7 @@ import { Link, useLocation } from '../../router.tsx';
 import { ErrorMessage, Loading } from '../../components/Status.tsx';
 import { MemberProjectLayout } from '../../components/app/MaintainerLayout.tsx';
 import { PolicyYamlField, usePolicyCheck } from '../../components/app/PolicyYamlField.tsx';
+import { Webhooks } from '../../components/app/Webhooks.tsx';
 import { can, PROJECT_ROLES } from '../../../../src/core/access/permissions.ts';
 import type { FieldProblem } from '../../../../src/core/errors.ts';
 
@@ -36,6 +37,12 @@ function Settings({ project }: { project: DashboardProject }) {
       {yaml.state === 'ready' && <PolicyEditor project={project} initial={yaml.data} />}
       <h2>Members and roles</h2>
       <Members project={project} />
+      {can(project.role, 'webhook:manage') && (
+        <section aria-labelledby="webhooks">
+          <h2 id="webhooks">Webhooks</h2>
+          <Webhooks slug={project.slug} />
+        </section>
+      )}
     </>
   );
 }
