@@ -63,11 +63,12 @@ export const appApi = {
   projects: () => call<DashboardProjectList>('/api/v1/dashboard/projects'),
 
   /** One page of a project's queue, most urgent first; `cursor` is the previous page's `next_cursor`. */
-  reports: (slug: string, filter: { state?: string[]; severity?: string[]; dueWithinHours?: number | null } = {}, page: { cursor?: string | null; limit?: number } = {}) => {
+  reports: (slug: string, filter: { state?: string[]; severity?: string[]; dueWithinHours?: number | null; q?: string } = {}, page: { cursor?: string | null; limit?: number } = {}) => {
     const q = new URLSearchParams();
     if (filter.state?.length) q.set('state', filter.state.join(','));
     if (filter.severity?.length) q.set('severity', filter.severity.join(','));
     if (filter.dueWithinHours !== undefined && filter.dueWithinHours !== null) q.set('due_within_hours', String(filter.dueWithinHours));
+    if (filter.q) q.set('q', filter.q);
     if (page.limit) q.set('limit', String(page.limit));
     if (page.cursor) q.set('cursor', page.cursor);
     const qs = q.toString();

@@ -168,6 +168,8 @@ export interface ReportsTable extends ReportPgpColumns {
   queue_key: Generated<number>;
   /** The moment the index was computed for: what a waiting (paused) clock's time left and due time are as of. */
   queue_indexed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** When the search job hashed the title and body into report_search; null until then (migration 0021). */
+  search_indexed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 /** One outstanding deadline of an open report, in the SLA view's order (migration 0011): derived like the queue index. */
@@ -206,6 +208,14 @@ export interface MessagesTable {
   body_sealed: Bytes;
   key_id: string;
   created_at: CreatedAt;
+  /** When the search job hashed this message's words into report_search; null until then (migration 0021). */
+  search_indexed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
+/** The keyed hashes (64-bit) of the distinct words of a report's title, body and messages (migration 0021): never the words. */
+export interface ReportSearchTable {
+  report_id: string;
+  terms: string[];
 }
 
 export interface AttachmentsTable {
@@ -326,6 +336,7 @@ export interface Database extends AdvisoryTables, PgpTables, MailTables, Recogni
   report_deadlines: ReportDeadlinesTable;
   audit_checkpoint: AuditCheckpointTable;
   messages: MessagesTable;
+  report_search: ReportSearchTable;
   attachments: AttachmentsTable;
   audit_log: AuditLogTable;
   audit_head: AuditHeadTable;

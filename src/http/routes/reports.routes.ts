@@ -72,12 +72,13 @@ export const reportRoutes = (ctx: ServiceContext, limits: IntakeLimits): Fastify
     {
       schema: {
         tags: ['triage'],
-        summary: 'The report queue, a page at a time, most urgent first (filters: comma-separated states and severities, due within hours)',
+        summary: 'The report queue, a page at a time, most urgent first (filters: comma-separated states and severities, due within hours, search words)',
         params: SlugParams,
         querystring: Type.Object(
           {
             state: Type.Optional(Str(300)),
             severity: Type.Optional(Str(100)),
+            q: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'words that must all occur in the title, body or a thread message (whole words, any case; found within seconds of being written)' })),
             due_within_hours: Type.Optional(Type.Number({ minimum: 0, description: 'only reports whose next deadline is overdue or due within this many hours' })),
             limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PAGE_SIZE, description: `page size (default ${DEFAULT_PAGE_SIZE})` })),
             cursor: Type.Optional(Str(500, 1)),
@@ -93,7 +94,7 @@ export const reportRoutes = (ctx: ServiceContext, limits: IntakeLimits): Fastify
         ctx,
         req.project,
         req.actor,
-        { state: csv(q.state) as never, severity: csv(q.severity) as never, dueWithinMs: q.due_within_hours === undefined ? undefined : q.due_within_hours * 3_600_000 },
+        { state: csv(q.state) as never, severity: csv(q.severity) as never, dueWithinMs: q.due_within_hours === undefined ? undefined : q.due_within_hours * 3_600_000, q: q.q },
         { limit: q.limit, cursor: q.cursor },
       );
       return { reports: page.items.map(presentQueueItem), next_cursor: page.nextCursor };

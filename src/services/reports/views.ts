@@ -1,3 +1,5 @@
+import { sql } from 'kysely';
+import { termsOf } from '../../core/search/terms.ts';
 import { classificationFlags, type ReportBody, type Classification } from '../../core/reports/submission.ts';
 import { allowedTransitions, OPEN_STATES, type ReportState } from '../../core/reports/states.ts';
 import { isSeverity, type Severity } from '../../core/severity.ts';
@@ -11,6 +13,7 @@ import type { DbOrTx, ServiceContext } from '../context.ts';
 import { decodeCursor, encodeCursor, pageSize, type Page, type PageRequest, type Position } from '../paging.ts';
 import type { ProjectRecord } from '../projects/projects.ts';
 import { loadEvents } from './events.ts';
+import { searchHashes, searchMatches } from './search-index.ts';
 import type { CvssAssessment } from '../../core/reports/severity-from-cvss.ts';
 import { assessStored, aad, requireReport, reportForToken, type ReportRow } from './store.ts';
 import { encryptionOf, type ReportEncryptionView } from '../pgp/intake.ts';
@@ -118,6 +121,8 @@ export interface ListFilter {
   severity?: Severity[] | undefined;
   /** Only reports whose next deadline is overdue or due within this long (running), or paused with this long left. */
   dueWithinMs?: number | undefined;
+  /** Words that must all occur in the title, the body or a thread message (the search index, migration 0021). */
+  q?: string | undefined;
 }
 
 /** A report in the queue: its summary, its most urgent outstanding deadline, and its place in the order. */
@@ -130,7 +135,7 @@ export interface QueueItem extends ReportSummary {
 const OPEN: ReadonlySet<string> = new Set(OPEN_STATES);
 
 /** The filters as the cursor is bound to them: order-insensitive. */
-const normalFilter = (f: ListFilter) => ({ state: [...(f.state ?? [])].sort(), severity: [...(f.severity ?? [])].sort(), due: f.dueWithinMs ?? null });
+const normalFilter = (f: ListFilter) => ({ state: [...(f.state ?? [])].sort(), severity: [...(f.severity ?? [])].sort(), due: f.dueWithinMs ?? null, q: f.q === undefined ? null : termsOf(f.q) });
 
 /**
  * One stretch of the queue order that a filter keeps, scanned in index order. Without a due filter that is the
@@ -151,13 +156,14 @@ const segmentsOf = (filter: ListFilter, nowMs: number): Segment[] =>
  * reports_queue_idx (or reports_queue_state_idx / reports_queue_severity_idx for one state or one severity) that
  * stops after `limit` rows. Exported for the bench's EXPLAIN.
  */
-export function queueQuery(db: DbOrTx, projectId: string, filter: ListFilter, segment: Segment, after: Position | null, limit: number) {
+export function queueQuery(db: DbOrTx, projectId: string, filter: ListFilter, segment: Segment, after: Position | null, limit: number, words: string[][] | null = null) {
   let q = db
     .selectFrom('reports')
     .select([...SUMMARY_COLUMNS, 'reports.queue_rank', 'reports.queue_key'])
     .where('reports.project_id', '=', projectId);
   if (filter.state?.length) q = filter.state.length === 1 ? q.where('reports.state', '=', filter.state[0] as string) : q.where('reports.state', 'in', filter.state);
   if (filter.severity?.length) q = filter.severity.length === 1 ? q.where('reports.severity', '=', filter.severity[0] as string) : q.where('reports.severity', 'in', filter.severity);
+  if (words) q = q.where(sql<boolean>`reports.id in (${searchMatches(words)})`);
   if (segment) q = q.where('reports.queue_rank', '=', segment.rank).where('reports.queue_key', '<=', segment.maxKey);
   if (after) {
     const [rank, key, id] = after as [number, number, string];
@@ -175,11 +181,12 @@ export async function listReports(ctx: ServiceContext, project: ProjectRecord, a
   authorize(actor, 'report:list');
   const limit = pageSize(page.limit);
   const bound = normalFilter(filter);
+  const words = searchHashes(ctx, filter.q);
   let after = page.cursor ? decodeCursor('queue', bound, page.cursor, ['int', 'int', 'uuid']) : null;
   const rows: Awaited<ReturnType<ReturnType<typeof queueQuery>['execute']>> = [];
   for (const segment of segmentsOf(filter, ctx.now().getTime())) {
     if (rows.length > limit) break;
-    rows.push(...(await queueQuery(ctx.db, project.id, filter, segment, after, limit + 1 - rows.length).execute()));
+    rows.push(...(await queueQuery(ctx.db, project.id, filter, segment, after, limit + 1 - rows.length, words).execute()));
   }
   const items = rows.slice(0, limit);
   const events = await loadEvents(ctx.db, items.map((r) => r.id));

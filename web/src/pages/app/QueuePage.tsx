@@ -28,6 +28,8 @@ interface Filter {
   state: string;
   severity: string;
   due: string;
+  /** Search words ('' for none): every word must occur in the title, body or a message. */
+  q: string;
 }
 
 const DUE_CHOICES: (readonly [string, string])[] = [
@@ -47,6 +49,7 @@ function queueSource(projects: DashboardProject[], f: Filter) {
     state: f.state === 'open' ? [...OPEN_STATES] : f.state === 'all' ? [] : [f.state],
     severity: f.severity === 'any' ? [] : [f.severity],
     dueWithinHours: f.due === 'any' ? null : Number(f.due),
+    ...(f.q ? { q: f.q } : {}),
   };
   const fetch: FetchPage<QueueRow> = async (slug, cursor) => {
     const page = await appApi.reports(slug, filter, { cursor, limit: PAGE });
@@ -64,13 +67,48 @@ function Queue({ projects, siteAdmin }: { projects: DashboardProject[]; siteAdmi
   const [severity, setSeverity] = useState('any');
   const [due, setDue] = useState('any');
   const [project, setProject] = useState('all');
+  const [typed, setTyped] = useState('');
+  const [q, setQ] = useState('');
   const chosen = project === 'all' ? projects : projects.filter((p) => p.slug === project);
-  const source = queueSource(chosen, { state, severity, due });
-  const [first] = useLoad(() => showMore(source.start(), PAGE, orderOf, source.fetch), [state, severity, due, project, projects]);
+  const source = queueSource(chosen, { state, severity, due, q });
+  // The words searched travel with their results: while the next search loads, the rows shown keep their own label.
+  const [first] = useLoad(async () => ({ merged: await showMore(source.start(), PAGE, orderOf, source.fetch), searched: q }), [state, severity, due, q, project, projects]);
   const now = useNow();
   return (
     <>
       <h1>Report queue</h1>
+      <form
+        role="search"
+        className="queue-search"
+        aria-label="Search the reports"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setQ(typed.trim());
+        }}
+      >
+        <label htmlFor="q-search">Search titles, reports and messages</label>
+        <div className="queue-search__row">
+          <input id="q-search" type="search" value={typed} maxLength={200} onChange={(e) => setTyped(e.target.value)} aria-describedby="q-search-help" />
+          <button type="submit" className="button">
+            Search
+          </button>
+          {q && (
+            <button
+              type="button"
+              className="button button--secondary"
+              onClick={() => {
+                setTyped('');
+                setQ('');
+              }}
+            >
+              Clear search
+            </button>
+          )}
+        </div>
+        <p id="q-search-help" className="field__hint">
+          Whole words, any case; every word must occur. New reports and messages are found within a few seconds.
+        </p>
+      </form>
       <form className="filters" aria-label="Filter the queue" onSubmit={(e) => e.preventDefault()}>
         <FilterSelect
           id="q-state"
@@ -93,21 +131,22 @@ function Queue({ projects, siteAdmin }: { projects: DashboardProject[]; siteAdmi
         ))}
       {first.state === 'loading' && <Loading what="the queue" />}
       {first.state === 'error' && <ErrorMessage error={first.error} title="The queue could not be loaded" />}
-      {first.state === 'ready' && <QueueList first={first.data} fetch={source.fetch} now={now} />}
+      {first.state === 'ready' && <QueueList first={first.data.merged} fetch={source.fetch} now={now} searched={first.data.searched} />}
     </>
   );
 }
 
 /** The rows shown so far, and "Show more" while any project has more. A new filter remounts it (a new `first`). */
-function QueueList({ first, fetch, now }: { first: Merged<QueueRow>; fetch: FetchPage<QueueRow>; now: number }) {
-  const [merged, setMerged] = useState(first);
+function QueueList({ first, fetch, now, searched }: { first: Merged<QueueRow>; fetch: FetchPage<QueueRow>; now: number; searched: string }) {
+  // What "Show more" added to this `first`; a new `first` (new filters) starts over in the same render, never
+  // showing the previous filters' rows under the new label.
+  const [grown, setGrown] = useState({ first, merged: first });
+  const merged = grown.first === first ? grown.merged : first;
+  const setMerged = (m: Merged<QueueRow>) => setGrown({ first, merged: m });
   const [more, setMore] = useState<{ state: 'idle' | 'loading' } | { state: 'error'; error: unknown }>({ state: 'idle' });
-  useEffect(() => {
-    setMerged(first);
-    setMore({ state: 'idle' });
-  }, [first]);
+  useEffect(() => setMore({ state: 'idle' }), [first]);
   const rows = merged.shown;
-  if (rows.length === 0) return <p role="status">No reports match these filters.</p>;
+  if (rows.length === 0) return <p role="status">{searched ? `No reports match “${searched}” with these filters.` : 'No reports match these filters.'}</p>;
   const complete = !hasMore(merged);
   const showNext = async () => {
     setMore({ state: 'loading' });
@@ -121,7 +160,8 @@ function QueueList({ first, fetch, now }: { first: Merged<QueueRow>; fetch: Fetc
   return (
     <>
       <p role="status" className="muted">
-        {complete ? `${rows.length} report${rows.length === 1 ? '' : 's'}` : `The first ${rows.length} reports`}, overdue and due soon first.
+        {complete ? `${rows.length} report${rows.length === 1 ? '' : 's'}` : `The first ${rows.length} reports`}
+        {searched ? ` matching “${searched}”` : ''}, overdue and due soon first.
       </p>
       <ul className="queue" aria-label="Reports">
         {rows.map(({ project, report }) => {
