@@ -170,6 +170,8 @@ export interface ReportsTable extends ReportPgpColumns {
   queue_indexed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   /** When the search job hashed the title and body into report_search; null until then (migration 0021). */
   search_indexed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** The project member who has the report (migration 0022); null when nobody does. */
+  assignee_user_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** One outstanding deadline of an open report, in the SLA view's order (migration 0011): derived like the queue index. */
