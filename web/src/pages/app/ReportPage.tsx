@@ -29,7 +29,8 @@ const BODY_FIELDS: [keyof ReportDetail['body'], string][] = [
 
 /**
  * One report: what the reporter wrote and the thread in the main column; facts, deadlines and the actions the
- * user's role allows beside it (one column on a phone, the side panel first). Every action keeps the focus on
+ * user's role allows beside it. On a phone, one column: facts and deadlines, then the report and thread, then the
+ * actions (the long triage panel does not push the report off the first screens). Every action keeps the focus on
  * its control and announces its outcome right beside it.
  */
 function Report({ project, trackingId }: { project: DashboardProject; trackingId: string }) {
@@ -51,7 +52,7 @@ function Report({ project, trackingId }: { project: DashboardProject; trackingId
         <span className="tracking-id">{r.tracking_id}</span>: {r.title}
       </h1>
       <div className="report__layout">
-        <aside className="report__side" aria-label="Facts, deadlines and actions">
+        <aside className="report__side report__facts" aria-label="Facts and deadlines">
           <Facts report={r} />
           <h2>Deadlines</h2>
           {r.deadlines.length === 0 ? (
@@ -64,12 +65,6 @@ function Report({ project, trackingId }: { project: DashboardProject; trackingId
                 </li>
               ))}
             </ul>
-          )}
-          <h2>Actions</h2>
-          {mayTriage ? (
-            <TriagePanel project={project} report={r} onChange={reload} />
-          ) : (
-            <p className="notice">Your role on {project.name} ({project.role}) can read this report but not change it.</p>
           )}
         </aside>
         <div className="report__main">
@@ -113,6 +108,14 @@ function Report({ project, trackingId }: { project: DashboardProject; trackingId
             <p className="muted">Replies and internal notes are written by the project’s admins and triagers.</p>
           )}
         </div>
+        <aside className="report__side report__actions" aria-label="Actions">
+          <h2>Actions</h2>
+          {mayTriage ? (
+            <TriagePanel project={project} report={r} onChange={reload} />
+          ) : (
+            <p className="notice">Your role on {project.name} ({project.role}) can read this report but not change it.</p>
+          )}
+        </aside>
       </div>
       {can(project.role, 'audit:read') && <AuditTrail slug={project.slug} trackingId={r.tracking_id} version={r.updated_at + r.messages.length + (r.assignee?.id ?? '')} />}
     </article>
