@@ -60,6 +60,11 @@ for (const engine of ENGINES) {
       assert.ok(!(await queue('assignee=none')).some((r) => r.tracking_id === a));
       const detail = await rt.app.inject({ url: `${P}/reports/${a}`, headers: world.as('viewer') });
       assert.deepEqual((detail.json() as { assignee: unknown }).assignee, { id: ids.triager, name: 'triager' });
+      // A malformed id is the client's mistake (400), never a database error.
+      for (const bad of ['------------------------------------', 'nobody']) {
+        const res = await rt.app.inject({ url: `${P}/reports?assignee=${bad}`, headers: world.as('triager') });
+        assert.equal(res.statusCode, 400, res.body);
+      }
       // Viewers cannot assign.
       assert.equal((await assign(b, ids.triager!, 'viewer')).statusCode, 403);
       // Unassigning is audited too; assigning again to the same person records nothing.

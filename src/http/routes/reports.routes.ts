@@ -85,7 +85,7 @@ export const reportRoutes = (ctx: ServiceContext, limits: IntakeLimits): Fastify
             state: Type.Optional(Str(300)),
             severity: Type.Optional(Str(100)),
             q: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'words that must all occur in the title, body or a thread message (whole words, any case; found within seconds of being written)' })),
-            assignee: Type.Optional(Type.String({ pattern: '^(none|me|[0-9a-fA-F-]{36})$', description: "a user's id, `me`, or `none` for reports nobody has" })),
+            assignee: Type.Optional(Type.String({ pattern: '^(none|me|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$', description: "a user's id, `me`, or `none` for reports nobody has" })),
             flag: Type.Optional(Type.Union(QUEUE_FLAGS.map((f) => Type.Literal(f)), { description: 'classification flags: any, none, version (unsupported, limited or unknown version), scope (out of scope)' })),
             source: Type.Optional(Str(100)),
             min_age_days: Type.Optional(Type.Number({ minimum: 0, maximum: 36500, description: 'received at least this many days ago' })),
