@@ -31,6 +31,7 @@ export const presentDeadline = (d: Deadline): DeadlineJson => ({
 
 export const presentSummary = (r: ReportSummary): ReportSummaryJson => ({
   tracking_id: r.trackingId,
+  assignee: r.assignee,
   title: r.title,
   state: r.state,
   severity: r.severity,
@@ -44,6 +45,7 @@ export const presentSummary = (r: ReportSummary): ReportSummaryJson => ({
 
 export const presentQueueItem = (r: QueueItem): QueueItemJson => ({
   ...presentSummary(r),
+  source: r.source,
   next_deadline: r.next ? presentDeadline(r.next) : null,
   queue_order: r.queueOrder,
 });

@@ -1,4 +1,5 @@
 import { createSealer } from '../adapters/crypto/sealer.ts';
+import { createBlindIndex } from '../adapters/crypto/blind-index.ts';
 import type { Db } from '../adapters/db/database.ts';
 import { maildirTransport, smtpTransport } from '../adapters/email/transport.ts';
 import { createParsePool } from '../adapters/workers/parse-pool.ts';
@@ -23,6 +24,7 @@ export function createServiceContext(
   return {
     db,
     sealer: createSealer(config.encryptionKeys, config.activeKeyId),
+    blindIndex: createBlindIndex(config.encryptionKeys, config.activeKeyId),
     now,
     publicUrl: config.publicUrl,
     intakeWriter: new IntakeWriter({ db, now }),

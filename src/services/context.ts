@@ -1,5 +1,6 @@
 import type { Db } from '../adapters/db/database.ts';
 import type { Sealer } from '../adapters/crypto/sealer.ts';
+import type { BlindIndex } from '../adapters/crypto/blind-index.ts';
 import type { ParsePool } from '../adapters/workers/parse-pool.ts';
 import type { MailSettings } from './mail/settings.ts';
 import type { WebhookSettings } from './webhooks/settings.ts';
@@ -16,6 +17,8 @@ export type { Db, DbOrTx, Tx } from '../adapters/db/database.ts';
 export interface ServiceContext {
   db: Db;
   sealer: Sealer;
+  /** Keyed hashes of search terms, derived from the same keys as the sealer (queue search). */
+  blindIndex: BlindIndex;
   /** Time is injected so tests and the SLA clock agree on "now". */
   now: () => Date;
   publicUrl: string;

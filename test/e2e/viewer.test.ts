@@ -80,7 +80,7 @@ describe('viewer in the dashboard', () => {
       const main = p.locator('main');
       await p.getByRole('article', { name: 'Internal note by Ada Admin' }).waitFor();
       assert.equal(await p.getByRole('link', { name: 'poc.txt' }).count(), 1);
-      assert.match(await main.innerText(), /can read this report but not triage it/);
+      assert.match(await main.innerText(), /can read this report but not change it/);
       // No action of any kind.
       assert.equal(await p.getByRole('button', { name: /^Move to/ }).count(), 0);
       assert.equal(await p.getByRole('button', { name: /Save|Draft advisory|Send reply|Add internal note/ }).count(), 0);

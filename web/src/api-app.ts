@@ -14,7 +14,7 @@ import type { Accepted, PasskeyJson, PasskeyList, RecoveryCodes, SessionList, Si
 import type { TokenScope } from '../../src/core/access/permissions.ts';
 import type { CvssScore as CvssScoreJson } from '../../src/api/schemas/cvss.ts';
 import type { DashboardProjectList, Invitation, InvitationAccepted, MemberList, Membership, Project } from '../../src/api/schemas/projects.ts';
-import type { EmbargoResult, MessageCreated, ReportDetail, ReportList, SeverityResult, TransitionResult } from '../../src/api/schemas/reports.ts';
+import type { AssigneeList, AssignResult, BulkResult, EmbargoResult, MessageCreated, ReportDetail, ReportList, SeverityResult, TransitionResult } from '../../src/api/schemas/reports.ts';
 import type { DeliveryJson, DeliveryList, WebhookJson, WebhookList } from '../../src/api/schemas/webhooks.ts';
 import type { NotificationSetting, NotificationSettings, UserKeyAnswer, UserKeyJson } from '../../src/api/schemas/notifications.ts';
 import type { EventType, WebhookFormat } from '../../src/core/notifications/events.ts';
@@ -25,7 +25,7 @@ export type { ProjectRole, Advisory, AdvisoryState };
 // ---- Response shapes: the server's own response schemas (src/api/schemas/), so a renamed field fails the type-check ----
 
 export type { DashboardProject, DashboardProjectList, Invitation, InvitationAccepted, Member, MemberList, Membership, PendingInvitation } from '../../src/api/schemas/projects.ts';
-export type { QueueItem, ReportDetail, ReportList, ReportSummary, SeverityResult, EmbargoResult, TransitionResult, MessageCreated } from '../../src/api/schemas/reports.ts';
+export type { Assignee, AssigneeList, BulkResult, QueueItem, ReportDetail, ReportList, ReportSummary, SeverityResult, EmbargoResult, TransitionResult, MessageCreated } from '../../src/api/schemas/reports.ts';
 export type { SlaEntry, SlaResponse } from '../../src/api/schemas.ts';
 export type { AuditEntry, AuditList } from '../../src/api/schemas/audit.ts';
 export type { AdvisoryList, AdvisorySummary, AdvisoryView } from '../../src/api/schemas/advisories.ts';
@@ -45,6 +45,20 @@ export type AdvisoryPatch = Partial<Pick<Advisory, 'title' | 'summary' | 'detail
   /** true: take the report's embargo date and follow it. */
   embargo_follows_report?: boolean;
 };
+
+/** The queue's filters, as GET …/reports takes them. */
+export interface QueueFilter {
+  state?: string[];
+  severity?: string[];
+  dueWithinHours?: number | null;
+  q?: string;
+  /** A user's id, 'me' or 'none'. */
+  assignee?: string;
+  flag?: 'any' | 'none' | 'version' | 'scope';
+  source?: string[];
+  minAgeDays?: number;
+  maxAgeDays?: number;
+}
 
 // ---- Session expiry ----
 
@@ -73,11 +87,17 @@ export const appApi = {
   projects: () => call<DashboardProjectList>('/api/v1/dashboard/projects'),
 
   /** One page of a project's queue, most urgent first; `cursor` is the previous page's `next_cursor`. */
-  reports: (slug: string, filter: { state?: string[]; severity?: string[]; dueWithinHours?: number | null } = {}, page: { cursor?: string | null; limit?: number } = {}) => {
+  reports: (slug: string, filter: QueueFilter = {}, page: { cursor?: string | null; limit?: number } = {}) => {
     const q = new URLSearchParams();
     if (filter.state?.length) q.set('state', filter.state.join(','));
     if (filter.severity?.length) q.set('severity', filter.severity.join(','));
     if (filter.dueWithinHours !== undefined && filter.dueWithinHours !== null) q.set('due_within_hours', String(filter.dueWithinHours));
+    if (filter.q) q.set('q', filter.q);
+    if (filter.assignee) q.set('assignee', filter.assignee);
+    if (filter.flag) q.set('flag', filter.flag);
+    if (filter.source?.length) q.set('source', filter.source.join(','));
+    if (filter.minAgeDays !== undefined) q.set('min_age_days', String(filter.minAgeDays));
+    if (filter.maxAgeDays !== undefined) q.set('max_age_days', String(filter.maxAgeDays));
     if (page.limit) q.set('limit', String(page.limit));
     if (page.cursor) q.set('cursor', page.cursor);
     const qs = q.toString();
@@ -100,6 +120,10 @@ export const appApi = {
   setEmbargo: (slug: string, id: string, until: string | null) => call<EmbargoResult>(`${report(slug, id)}/embargo`, { method: 'PUT', json: { until } }),
   message: (slug: string, id: string, body: string, internal: boolean) => call<MessageCreated>(`${report(slug, id)}/messages`, { json: { body, internal } }),
   reportAudit: (slug: string, id: string) => call<AuditList>(`${report(slug, id)}/audit`),
+  assignees: (slug: string) => call<AssigneeList>(`${project(slug)}/assignees`),
+  assign: (slug: string, id: string, userId: string | null) => call<AssignResult>(`${report(slug, id)}/assignee`, { method: 'PUT', json: { user_id: userId } }),
+  bulk: (slug: string, ids: string[], action: { action: 'assign'; user_id: string | null } | { action: 'reject'; reason: string }) =>
+    call<BulkResult>(`${project(slug)}/reports/bulk`, { json: { tracking_ids: ids, ...action } }),
 
   /** A site admin creates a project from its policy YAML (the server answers 200 when the slug already exists). */
   createProject: (yaml: string) => call<Project>('/api/v1/projects', { json: { policy_yaml: yaml } }),

@@ -181,6 +181,10 @@ export interface ReportsTable extends ReportPgpColumns {
   queue_indexed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   /** The version of the project's SLA promises it was submitted under (migration 0018): kept as made. */
   policy_version: Generated<number>;
+  /** When the search job hashed the title and body into report_search; null until then (migration 0021). */
+  search_indexed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** The project member who has the report (migration 0022); null when nobody does. */
+  assignee_user_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** One outstanding deadline of an open report, in the SLA view's order (migration 0011): derived like the queue index. */
@@ -219,6 +223,14 @@ export interface MessagesTable {
   body_sealed: Bytes;
   key_id: string;
   created_at: CreatedAt;
+  /** When the search job hashed this message's words into report_search; null until then (migration 0021). */
+  search_indexed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
+/** The keyed hashes (64-bit) of the distinct words of a report's title, body and messages (migration 0021): never the words. */
+export interface ReportSearchTable {
+  report_id: string;
+  terms: string[];
 }
 
 export interface AttachmentsTable {
@@ -340,6 +352,7 @@ export interface Database extends AdvisoryTables, PgpTables, MailTables, Recogni
   report_deadlines: ReportDeadlinesTable;
   audit_checkpoint: AuditCheckpointTable;
   messages: MessagesTable;
+  report_search: ReportSearchTable;
   attachments: AttachmentsTable;
   audit_log: AuditLogTable;
   audit_head: AuditHeadTable;

@@ -4,7 +4,14 @@ import { DateTime, Nullable } from '../schemas.ts';
 /** Response schemas of the audit trail. `data` is what the action recorded: open-ended, sent whole. */
 const Data = Type.Record(Type.String(), Type.Unknown(), { description: 'what the action recorded' });
 
-export const AuditEntrySchema = Type.Object({ seq: Type.Integer(), at: DateTime(), actor: Type.String(), action: Type.String(), data: Data });
+export const AuditEntrySchema = Type.Object({
+  seq: Type.Integer(),
+  at: DateTime(),
+  actor: Type.String({ description: 'as recorded (and hashed): `user:<id>`, `reporter`, `system`, …' }),
+  actor_name: Type.Optional(Nullable(Type.String({ description: "a report's trail: the user's name, when the actor is a user" }))),
+  action: Type.String(),
+  data: Data,
+});
 export const ProjectAuditEntrySchema = Type.Object({ ...AuditEntrySchema.properties, report_id: Nullable(Type.String()), hash: Type.String() });
 export const AuditListSchema = Type.Object({ entries: Type.Array(AuditEntrySchema) });
 export const ProjectAuditListSchema = Type.Object({ entries: Type.Array(ProjectAuditEntrySchema) });

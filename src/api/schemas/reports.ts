@@ -9,8 +9,11 @@ import { EncryptionSchema } from './pgp.ts';
  * their Static types, so the two cannot drift; the web UI imports the same types.
  */
 
+export const AssigneeSchema = Type.Object({ id: Type.String({ format: 'uuid' }), name: Type.String() });
+
 export const ReportSummarySchema = Type.Object({
   tracking_id: Type.String(),
+  assignee: Nullable(AssigneeSchema),
   title: Type.String(),
   state: StateEnum,
   severity: Nullable(SeverityEnum),
@@ -100,6 +103,7 @@ export const ReporterViewSchema = Type.Object({
 /** A report in the queue: its summary, the deadline that places it, and its place in the order. */
 export const QueueItemSchema = Type.Object({
   ...ReportSummarySchema.properties,
+  source: Type.String({ description: 'how it came in: web, api, email, scanner, …' }),
   next_deadline: Nullable(DeadlineSchema),
   queue_order: Type.String({ description: 'sorts like the queue when compared as a string: merges the queues of several projects' }),
 });
@@ -112,6 +116,11 @@ export const TransitionResultSchema = Type.Object({ from: StateEnum, to: StateEn
 export const SeverityResultSchema = Type.Object({ severity: Nullable(SeverityEnum), cvss: CvssAssessmentSchema });
 export const EmbargoResultSchema = Type.Object({ embargo_until: Nullable(Type.String({ description: 'the date or date-time as it was given' })) });
 export const MessageCreatedSchema = Type.Object({ id: Type.String() });
+export const AssigneeListSchema = Type.Object({ assignees: Type.Array(AssigneeSchema, { description: 'members who can triage, by name' }) });
+export const AssignResultSchema = Type.Object({ assignee: Nullable(AssigneeSchema) });
+export const BulkResultSchema = Type.Object({
+  results: Type.Array(Type.Object({ tracking_id: Type.String(), ok: Type.Boolean(), error: Nullable(Type.String({ description: 'why this report was left as it was' })) })),
+});
 
 export type ReportSummary = Static<typeof ReportSummarySchema>;
 export type QueueItem = Static<typeof QueueItemSchema>;
@@ -122,6 +131,10 @@ export type CvssAssessment = Static<typeof CvssAssessmentSchema>;
 export type ReportDetail = Static<typeof ReportDetailSchema>;
 export type ReporterView = Static<typeof ReporterViewSchema>;
 export type ReportList = Static<typeof ReportListSchema>;
+export type Assignee = Static<typeof AssigneeSchema>;
+export type AssigneeList = Static<typeof AssigneeListSchema>;
+export type AssignResult = Static<typeof AssignResultSchema>;
+export type BulkResult = Static<typeof BulkResultSchema>;
 export type TransitionResult = Static<typeof TransitionResultSchema>;
 export type SeverityResult = Static<typeof SeverityResultSchema>;
 export type EmbargoResult = Static<typeof EmbargoResultSchema>;

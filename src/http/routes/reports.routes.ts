@@ -1,6 +1,8 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
 import type { ServiceContext } from '../../services/context.ts';
+import { assignReport, bulkUpdateReports, listAssignees, MAX_BULK } from '../../services/reports/assign.ts';
+import { QUEUE_FLAGS } from '../../services/reports/views.ts';
 import {
   addMaintainerMessage,
   listReports,
@@ -12,11 +14,15 @@ import {
   transitionReport,
 } from '../../services/reports/index.ts';
 import { actorLabel } from '../auth.ts';
+import { DomainError } from '../../core/errors.ts';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../services/paging.ts';
 import { readMultipart } from '../multipart.ts';
 import { presentAssessment, presentDetail, presentQueueItem, presentSubmissionCreated } from '../../api/present.ts';
 import { Download, Nullable, ReasonEnum, ReportParams, SeverityEnum, SlugParams, StateEnum, Str, SubmissionBody, SubmissionCreated, TrackingId } from '../../api/schemas.ts';
 import {
+  AssigneeListSchema,
+  AssignResultSchema,
+  BulkResultSchema,
   EmbargoResultSchema,
   MessageCreatedSchema,
   ReportDetailSchema,
@@ -72,12 +78,18 @@ export const reportRoutes = (ctx: ServiceContext, limits: IntakeLimits): Fastify
     {
       schema: {
         tags: ['triage'],
-        summary: 'The report queue, a page at a time, most urgent first (filters: comma-separated states and severities, due within hours)',
+        summary: 'The report queue, a page at a time, most urgent first (filters: comma-separated states and severities, due within hours, search words)',
         params: SlugParams,
         querystring: Type.Object(
           {
             state: Type.Optional(Str(300)),
             severity: Type.Optional(Str(100)),
+            q: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'words that must all occur in the title, body or a thread message (whole words, any case; found within seconds of being written)' })),
+            assignee: Type.Optional(Type.String({ pattern: '^(none|me|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$', description: "a user's id, `me`, or `none` for reports nobody has" })),
+            flag: Type.Optional(Type.Union(QUEUE_FLAGS.map((f) => Type.Literal(f)), { description: 'classification flags: any, none, version (unsupported, limited or unknown version), scope (out of scope)' })),
+            source: Type.Optional(Str(100)),
+            min_age_days: Type.Optional(Type.Number({ minimum: 0, maximum: 36500, description: 'received at least this many days ago' })),
+            max_age_days: Type.Optional(Type.Number({ minimum: 0, maximum: 36500, description: 'received at most this many days ago' })),
             due_within_hours: Type.Optional(Type.Number({ minimum: 0, description: 'only reports whose next deadline is overdue or due within this many hours' })),
             limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PAGE_SIZE, description: `page size (default ${DEFAULT_PAGE_SIZE})` })),
             cursor: Type.Optional(Str(500, 1)),
@@ -93,10 +105,73 @@ export const reportRoutes = (ctx: ServiceContext, limits: IntakeLimits): Fastify
         ctx,
         req.project,
         req.actor,
-        { state: csv(q.state) as never, severity: csv(q.severity) as never, dueWithinMs: q.due_within_hours === undefined ? undefined : q.due_within_hours * 3_600_000 },
+        { state: csv(q.state) as never, severity: csv(q.severity) as never, dueWithinMs: q.due_within_hours === undefined ? undefined : q.due_within_hours * 3_600_000,
+          q: q.q,
+          assignee: q.assignee === 'me' ? req.actor?.userId ?? 'none' : q.assignee,
+          flag: q.flag,
+          source: csv(q.source),
+          minAgeDays: q.min_age_days,
+          maxAgeDays: q.max_age_days,
+        },
         { limit: q.limit, cursor: q.cursor },
       );
       return { reports: page.items.map(presentQueueItem), next_cursor: page.nextCursor };
+    },
+  );
+
+  app.get(
+    '/api/v1/projects/:slug/assignees',
+    { schema: { tags: ['triage'], summary: 'Who a report can be assigned to: members who can triage, by name', params: SlugParams, response: { 200: AssigneeListSchema } } },
+    async (req) => ({ assignees: await listAssignees(ctx, req.project, req.actor) }),
+  );
+
+  app.put(
+    '/api/v1/projects/:slug/reports/:trackingId/assignee',
+    {
+      schema: {
+        tags: ['triage'],
+        summary: 'Assign the report to a member who can triage it, or unassign it (null); audited',
+        params: ReportParams,
+        body: Type.Object({ user_id: Nullable(Type.String({ format: 'uuid' })) }, { additionalProperties: false }),
+        response: { 200: AssignResultSchema },
+      },
+    },
+    async (req) => assignReport(ctx, req.project, req.params.trackingId, req.actor, actorLabel(req), req.body.user_id),
+  );
+
+  app.post(
+    '/api/v1/projects/:slug/reports/bulk',
+    {
+      schema: {
+        tags: ['triage'],
+        summary: `One action on up to ${MAX_BULK} reports: assign (user_id, or null to unassign) or reject (reason); each report is changed and audited on its own`,
+        params: SlugParams,
+        body: Type.Object(
+          {
+            tracking_ids: Type.Array(TrackingId, { minItems: 1, maxItems: MAX_BULK }),
+            action: Type.Union([Type.Literal('assign'), Type.Literal('reject')]),
+            user_id: Type.Optional(Nullable(Type.String({ format: 'uuid' }))),
+            reason: Type.Optional(ReasonEnum),
+            duplicate_of: Type.Optional(Nullable(TrackingId)),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: BulkResultSchema },
+      },
+    },
+    async (req) => {
+      const b = req.body;
+      if (b.action === 'assign' && b.user_id === undefined) throw DomainError.validation([{ field: 'user_id', message: 'is required to assign (null unassigns)' }]);
+      if (b.action === 'reject' && !b.reason) throw DomainError.validation([{ field: 'reason', message: 'is required to reject' }]);
+      const results = await bulkUpdateReports(
+        ctx,
+        req.project,
+        req.actor,
+        actorLabel(req),
+        b.tracking_ids,
+        b.action === 'assign' ? { action: 'assign', assigneeUserId: b.user_id ?? null } : { action: 'reject', reason: b.reason!, duplicateOf: b.duplicate_of ?? null },
+      );
+      return { results: results.map((r) => ({ tracking_id: r.trackingId, ok: r.ok, error: r.error })) };
     },
   );
 

@@ -1,3 +1,5 @@
+import { sql } from 'kysely';
+import { termsOf } from '../../core/search/terms.ts';
 import { classificationFlags, type ReportBody, type Classification } from '../../core/reports/submission.ts';
 import { allowedTransitions, OPEN_STATES, type ReportState } from '../../core/reports/states.ts';
 import { isSeverity, type Severity } from '../../core/severity.ts';
@@ -13,12 +15,16 @@ import type { ProjectRecord } from '../projects/projects.ts';
 import { loadEvents } from './events.ts';
 import { reporterStatusPath } from '../../core/ui-paths.ts';
 import { deadlinesOfReport, slaVersionsOf, type SlaVersions } from './promises.ts';
+import { searchHashes, searchMatches } from './search-index.ts';
 import type { CvssAssessment } from '../../core/reports/severity-from-cvss.ts';
 import { assessStored, aad, requireReport, reportForToken, type ReportRow } from './store.ts';
 import { encryptionOf, type ReportEncryptionView } from '../pgp/intake.ts';
 
 export interface ReportSummary {
   trackingId: string;
+  /** Who has the report (migration 0022), or null. */
+  assignee: { id: string; name: string } | null;
+  source: string;
   title: string;
   state: ReportState;
   severity: Severity | null;
@@ -81,6 +87,8 @@ const SUMMARY_COLUMNS = [
   'reports.created_at',
   'reports.updated_at',
   'reports.policy_version',
+  'reports.source',
+  'reports.assignee_user_id',
 ] as const;
 
 type SummaryRow = Pick<
@@ -99,7 +107,9 @@ type SummaryRow = Pick<
   | 'created_at'
   | 'updated_at'
   | 'policy_version'
->;
+  | 'source'
+  | 'assignee_user_id'
+> & { assignee_name: string | null };
 
 /** What a report's deadlines are computed from: the events of the reports at hand and the project's SLA versions. */
 interface SlaInputs {
@@ -118,6 +128,8 @@ function summarizeRow(ctx: ServiceContext, project: ProjectRecord, row: SummaryR
   };
   return {
     trackingId: row.tracking_id,
+    assignee: row.assignee_user_id ? { id: row.assignee_user_id, name: row.assignee_name ?? '' } : null,
+    source: row.source,
     title,
     state: row.state as ReportState,
     severity: isSeverity(row.severity) ? row.severity : null,
@@ -140,7 +152,22 @@ export interface ListFilter {
   severity?: Severity[] | undefined;
   /** Only reports whose next deadline is overdue or due within this long (running), or paused with this long left. */
   dueWithinMs?: number | undefined;
+  /** Words that must all occur in the title, the body or a thread message (the search index, migration 0021). */
+  q?: string | undefined;
+  /** A user's id, or 'none' for reports nobody has. */
+  assignee?: string | undefined;
+  /** Classification flags: any flag, none, a version flag (unsupported, limited or unknown version), out of scope. */
+  flag?: QueueFlag | undefined;
+  /** Intake sources (web, api, email, scanner, …). */
+  source?: string[] | undefined;
+  /** Received at least / at most this many days ago. */
+  minAgeDays?: number | undefined;
+  maxAgeDays?: number | undefined;
 }
+
+export const QUEUE_FLAGS = ['any', 'none', 'version', 'scope'] as const;
+export type QueueFlag = (typeof QUEUE_FLAGS)[number];
+const FLAGGED_VERSIONS = ['unsupported', 'limited', 'unknown'];
 
 /** A report in the queue: its summary, its most urgent outstanding deadline, and its place in the order. */
 export interface QueueItem extends ReportSummary {
@@ -150,9 +177,19 @@ export interface QueueItem extends ReportSummary {
 }
 
 const OPEN: ReadonlySet<string> = new Set(OPEN_STATES);
+const DAY_MS = 86_400_000;
 
 /** The filters as the cursor is bound to them: order-insensitive. */
-const normalFilter = (f: ListFilter) => ({ state: [...(f.state ?? [])].sort(), severity: [...(f.severity ?? [])].sort(), due: f.dueWithinMs ?? null });
+const normalFilter = (f: ListFilter) => ({
+  state: [...(f.state ?? [])].sort(),
+  severity: [...(f.severity ?? [])].sort(),
+  due: f.dueWithinMs ?? null,
+  q: f.q === undefined ? null : termsOf(f.q),
+  assignee: f.assignee ?? null,
+  flag: f.flag ?? null,
+  source: [...(f.source ?? [])].sort(),
+  age: [f.minAgeDays ?? null, f.maxAgeDays ?? null],
+});
 
 /**
  * One stretch of the queue order that a filter keeps, scanned in index order. Without a due filter that is the
@@ -173,13 +210,24 @@ const segmentsOf = (filter: ListFilter, nowMs: number): Segment[] =>
  * reports_queue_idx (or reports_queue_state_idx / reports_queue_severity_idx for one state or one severity) that
  * stops after `limit` rows. Exported for the bench's EXPLAIN.
  */
-export function queueQuery(db: DbOrTx, projectId: string, filter: ListFilter, segment: Segment, after: Position | null, limit: number) {
+export function queueQuery(db: DbOrTx, projectId: string, filter: ListFilter, segment: Segment, after: Position | null, limit: number, words: string[][] | null = null, now = new Date()) {
   let q = db
     .selectFrom('reports')
-    .select([...SUMMARY_COLUMNS, 'reports.queue_rank', 'reports.queue_key'])
+    .leftJoin('users as assignee', 'assignee.id', 'reports.assignee_user_id')
+    .select([...SUMMARY_COLUMNS, 'assignee.name as assignee_name', 'reports.queue_rank', 'reports.queue_key'])
     .where('reports.project_id', '=', projectId);
+  if (filter.assignee === 'none') q = q.where('reports.assignee_user_id', 'is', null);
+  else if (filter.assignee) q = q.where('reports.assignee_user_id', '=', filter.assignee);
+  if (filter.source?.length) q = filter.source.length === 1 ? q.where('reports.source', '=', filter.source[0] as string) : q.where('reports.source', 'in', filter.source);
+  if (filter.flag === 'version') q = q.where('reports.version_status', 'in', FLAGGED_VERSIONS);
+  if (filter.flag === 'scope') q = q.where('reports.scope_status', '=', 'out-of-scope');
+  if (filter.flag === 'any') q = q.where((eb) => eb.or([eb('reports.version_status', 'in', FLAGGED_VERSIONS), eb('reports.scope_status', '=', 'out-of-scope')]));
+  if (filter.flag === 'none') q = q.where('reports.version_status', 'not in', FLAGGED_VERSIONS).where('reports.scope_status', '!=', 'out-of-scope');
+  if (filter.minAgeDays !== undefined) q = q.where('reports.created_at', '<=', new Date(now.getTime() - filter.minAgeDays * DAY_MS));
+  if (filter.maxAgeDays !== undefined) q = q.where('reports.created_at', '>=', new Date(now.getTime() - filter.maxAgeDays * DAY_MS));
   if (filter.state?.length) q = filter.state.length === 1 ? q.where('reports.state', '=', filter.state[0] as string) : q.where('reports.state', 'in', filter.state);
   if (filter.severity?.length) q = filter.severity.length === 1 ? q.where('reports.severity', '=', filter.severity[0] as string) : q.where('reports.severity', 'in', filter.severity);
+  if (words) q = q.where(sql<boolean>`reports.id in (${searchMatches(words)})`);
   if (segment) q = q.where('reports.queue_rank', '=', segment.rank).where('reports.queue_key', '<=', segment.maxKey);
   if (after) {
     const [rank, key, id] = after as [number, number, string];
@@ -197,11 +245,12 @@ export async function listReports(ctx: ServiceContext, project: ProjectRecord, a
   authorize(actor, 'report:list');
   const limit = pageSize(page.limit);
   const bound = normalFilter(filter);
+  const words = searchHashes(ctx, filter.q);
   let after = page.cursor ? decodeCursor('queue', bound, page.cursor, ['int', 'int', 'uuid']) : null;
   const rows: Awaited<ReturnType<ReturnType<typeof queueQuery>['execute']>> = [];
   for (const segment of segmentsOf(filter, ctx.now().getTime())) {
     if (rows.length > limit) break;
-    rows.push(...(await queueQuery(ctx.db, project.id, filter, segment, after, limit + 1 - rows.length).execute()));
+    rows.push(...(await queueQuery(ctx.db, project.id, filter, segment, after, limit + 1 - rows.length, words, ctx.now()).execute()));
   }
   const items = rows.slice(0, limit);
   const sla = { events: await loadEvents(ctx.db, items.map((r) => r.id)), versions: await slaVersionsOf(ctx.db, project.id) };
@@ -218,7 +267,8 @@ export async function listReports(ctx: ServiceContext, project: ProjectRecord, a
 
 async function detailOf(ctx: ServiceContext, project: ProjectRecord, row: NonNullable<ReportRow>, audience: 'maintainer' | 'reporter'): Promise<ReportDetail> {
   const events = await loadEvents(ctx.db, [row.id]);
-  const summary = summarizeRow(ctx, project, row, { events, versions: await slaVersionsOf(ctx.db, project.id) });
+  const assigneeName = row.assignee_user_id ? ((await ctx.db.selectFrom('users').select('name').where('id', '=', row.assignee_user_id).executeTakeFirst())?.name ?? null) : null;
+  const summary = summarizeRow(ctx, project, { ...row, assignee_name: assigneeName }, { events, versions: await slaVersionsOf(ctx.db, project.id) });
   const attachments = await ctx.db.selectFrom('attachments').select(['id', 'filename', 'content_type', 'size', 'sha256', 'message_id', 'created_at']).where('report_id', '=', row.id).orderBy('created_at').execute();
   let mq = ctx.db
     .selectFrom('messages')

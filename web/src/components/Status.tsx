@@ -8,16 +8,21 @@ export function Loading({ what }: { what: string }) {
   );
 }
 
+/**
+ * What went wrong, in the server's words: its field problems ("cna_org_id is required …") when it sent any, which
+ * say more than the summary that goes with them ("Invalid input"), else its message.
+ */
+export function errorText(error: unknown): string {
+  if (error instanceof ApiError) {
+    if (error.problems.length) return error.problems.map((p) => `${p.field && !p.field.startsWith('(') ? `${p.field} ` : ''}${p.message}.`).join(' ');
+    return error.status === 404 ? 'Not found. Check the address.' : error.message;
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
 /** What went wrong, in the server's words when it gave any. */
 export function ErrorMessage({ error, title = 'Something went wrong' }: { error: unknown; title?: string }) {
-  const message =
-    error instanceof ApiError
-      ? error.status === 404
-        ? 'Not found. Check the address.'
-        : error.message
-      : error instanceof Error
-        ? error.message
-        : String(error);
+  const message = errorText(error);
   return (
     <div className="notice notice--error" role="alert">
       <h2>{title}</h2>

@@ -1,3 +1,4 @@
+import { errorText } from '../Status.tsx';
 import { useId, useMemo, useState } from 'react';
 import { CVSS_METRIC_DEFINITIONS, parseCvss, scoreCvss, type CvssMetricDefinition, type CvssResult } from '../../../../src/core/cvss/index.ts';
 import { isDomainError } from '../../../../src/core/errors.ts';
@@ -100,14 +101,14 @@ export function CvssCalculator({ initialV3, initialV4, onSave, saveLabel = 'Save
     }
   };
   const save = async () => {
-    if (!vector || !onSave) return;
+    if (!vector || !onSave || saving) return;
     setSaving(true);
     setSaveMessage(null);
     try {
       await onSave(version, vector);
       setSaveMessage({ ok: true, text: `Saved ${vector}.` });
     } catch (e) {
-      setSaveMessage({ ok: false, text: e instanceof Error ? e.message : String(e) });
+      setSaveMessage({ ok: false, text: errorText(e) });
     } finally {
       setSaving(false);
     }
@@ -178,7 +179,8 @@ export function CvssCalculator({ initialV3, initialV4, onSave, saveLabel = 'Save
       </div>
       {onSave && (
         <p>
-          <button type="button" className="button button--primary" disabled={!vector || saving || (scored !== null && 'error' in scored)} onClick={() => void save()}>
+          {/* Not disabled while saving: a disabled button would drop the focus it keeps after the save. */}
+          <button type="button" className="button button--primary" aria-disabled={saving} disabled={!vector || (scored !== null && 'error' in scored)} onClick={() => void save()}>
             {saveLabel}
           </button>
         </p>

@@ -1,6 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import type { ThreadAttachment, ThreadMessage } from '../../api.ts';
 import { formatBytes, formatDate } from '../../format.ts';
+import { errorText } from '../Status.tsx';
 
 /**
  * The conversation with the reporter plus the team's internal notes. Notes are marked three ways (a label in
@@ -62,6 +63,7 @@ export function MessageForm({ internal, onSend }: { internal: boolean; onSend: (
   const label = internal ? 'Internal note' : 'Reply to the reporter';
   const submit = async (e: FormEvent) => {
     e.preventDefault();
+    if (busy) return;
     setSent(false);
     if (!body.trim()) {
       setError(`${label} is empty.`);
@@ -74,7 +76,7 @@ export function MessageForm({ internal, onSend }: { internal: boolean; onSend: (
       setBody('');
       setSent(true);
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
+      setError(errorText(err));
     } finally {
       setBusy(false);
     }
@@ -100,7 +102,8 @@ export function MessageForm({ internal, onSend }: { internal: boolean; onSend: (
           aria-describedby={error ? `${id}-hint ${id}-error` : `${id}-hint`}
         />
       </div>
-      <button type="submit" className="button button--primary" disabled={busy}>
+      {/* Not disabled while sending: a disabled button would drop the focus it keeps after the send. */}
+      <button type="submit" className="button button--primary" aria-disabled={busy}>
         {internal ? 'Add internal note' : 'Send reply'}
       </button>
       {sent && (

@@ -90,7 +90,9 @@ function EditorForm({ project, view, branches, onChange, message, setMessage }: 
   const mayEdit = can(project.role, 'advisory:edit');
   const editable = EDITABLE_STATES.includes(a.state);
   const amendment = !editable && (a.state === 'published' || a.state === 'amended');
-  const readOnly = !mayEdit || (!editable && !amendment);
+  // The server's rules (services/advisories): drafts are edited with advisory:edit; amending what is public needs
+  // advisory:publish. A role that cannot save reads the advisory as text, with no form at all.
+  const readOnly = editable ? !mayEdit : amendment ? !can(project.role, 'advisory:publish') : true;
   const set = <K extends keyof Draft>(k: K, v: Draft[K]) => setDraft((d) => ({ ...d, [k]: v }));
 
   const run = async (what: string, fn: () => Promise<unknown>) => {
@@ -186,8 +188,11 @@ function EditorForm({ project, view, branches, onChange, message, setMessage }: 
         </ul>
       )}
 
+      {readOnly ? (
+        <ReadOnlyAdvisory advisory={a} why={whyReadOnly(project, a.state, editable)} />
+      ) : (
       <form className="form" noValidate onSubmit={save}>
-        <fieldset disabled={readOnly}>
+        <fieldset>
           <legend>Advisory</legend>
           <TextField id="a-title" label="Title" value={draft.title} onChange={(v) => set('title', v)} />
           <TextField id="a-summary" label="Summary (one line, up to 160 characters)" value={draft.summary} onChange={(v) => set('summary', v)} />
@@ -222,20 +227,84 @@ function EditorForm({ project, view, branches, onChange, message, setMessage }: 
           <VectorField id="a-v3" label="CVSS v3.1 vector" value={draft.v3} onChange={(v) => set('v3', v)} />
           <VectorField id="a-v4" label="CVSS v4.0 vector" value={draft.v4} onChange={(v) => set('v4', v)} />
         </fieldset>
-        <AffectedEditor value={draft.affected} branches={branches} disabled={readOnly} onChange={(v) => set('affected', v)} />
-        <ReferencesEditor value={draft.references} disabled={readOnly} onChange={(v) => set('references', v)} />
-        <CreditsEditor value={draft.credits} disabled={readOnly} onChange={(v) => set('credits', v)} />
-        {!readOnly && (
-          <>
-            {amendment && <TextField id="a-note" label="What changed (required for an amendment)" value={note} onChange={setNote} />}
-            <button type="submit" className="button button--primary" disabled={busy}>
-              {amendment ? 'Save amendment' : 'Save draft'}
-            </button>
-          </>
-        )}
+        <AffectedEditor value={draft.affected} branches={branches} disabled={false} onChange={(v) => set('affected', v)} />
+        <ReferencesEditor value={draft.references} disabled={false} onChange={(v) => set('references', v)} />
+        <CreditsEditor value={draft.credits} disabled={false} onChange={(v) => set('credits', v)} />
+        {amendment && <TextField id="a-note" label="What changed (required for an amendment)" value={note} onChange={setNote} />}
+        <button type="submit" className="button button--primary" disabled={busy}>
+          {amendment ? 'Save amendment' : 'Save draft'}
+        </button>
       </form>
+      )}
       <ExportPreview slug={project.slug} id={a.id} revision={view.revision} />
     </>
+  );
+}
+
+function whyReadOnly(project: DashboardProject, state: AdvisoryState, editable: boolean): string {
+  if (editable) return `Your role on ${project.name} (${project.role}) can read advisories but not edit them.`;
+  if (state === 'published' || state === 'amended') return `Published: only a project admin can amend it. Your role on ${project.name} is ${project.role}.`;
+  return `This advisory is ${humanize(state)}: it is no longer edited.`;
+}
+
+/** The advisory as text, for a role or a state that cannot change it: no form, no controls that do nothing. */
+function ReadOnlyAdvisory({ advisory: a, why }: { advisory: AdvisoryView['advisory']; why: string }) {
+  return (
+    <section className="advisory-read" aria-labelledby="a-read-h">
+      <h2 id="a-read-h">Advisory</h2>
+      <p className="notice">{why}</p>
+      <dl className="facts">
+        <dt>Title</dt>
+        <dd>{a.title}</dd>
+        <dt>Summary</dt>
+        <dd>{a.summary || <span className="muted">none</span>}</dd>
+        <dt>CWE IDs</dt>
+        <dd>{a.cwe_ids.length ? a.cwe_ids.join(', ') : <span className="muted">none</span>}</dd>
+        <dt>CVE ID</dt>
+        <dd>{a.cve_id ?? <span className="muted">none</span>}</dd>
+        <dt>CVSS</dt>
+        <dd>{[a.cvss.v3, a.cvss.v4].filter(Boolean).map((v) => <code key={v}>{v} </code>)}{!a.cvss.v3 && !a.cvss.v4 && <span className="muted">none</span>}</dd>
+      </dl>
+      <h3>Details</h3>
+      {a.details.trim() ? <Markdown source={a.details} /> : <p className="muted">None.</p>}
+      <h3>Affected</h3>
+      {a.affected.length === 0 ? (
+        <p className="muted">None listed.</p>
+      ) : (
+        <ul>
+          {a.affected.map((p) => (
+            <li key={`${p.ecosystem}/${p.package}`}>
+              {p.ecosystem} <code>{p.package}</code>:{' '}
+              {p.branches.map((b) => `${b.branch} ${humanize(b.status)}${b.fixed ? ` (fixed in ${b.fixed})` : ''}${b.last_affected ? ` (last affected ${b.last_affected})` : ''}`).join('; ')}
+            </li>
+          ))}
+        </ul>
+      )}
+      <h3>References</h3>
+      {a.references.length === 0 ? (
+        <p className="muted">None.</p>
+      ) : (
+        <ul>
+          {a.references.map((r) => (
+            <li key={r.url}>
+              {humanize(r.type)}: {r.url}
+            </li>
+          ))}
+        </ul>
+      )}
+      <h3>Credits</h3>
+      {a.credits.length === 0 ? (
+        <p className="muted">None.</p>
+      ) : (
+        <ul>
+          {a.credits.map((c, i) => (
+            <li key={i}>
+              {c.name ?? 'Anonymous'} ({c.type})
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
   );
 }
 

@@ -1,10 +1,9 @@
-import { useState, type FormEvent } from 'react';
-import { ApiError } from '../../api.ts';
-import { appApi, type DashboardProject, type ReportDetail } from '../../api-app.ts';
+import { useEffect, useRef, useState, type FormEvent, type ReactNode, type RefObject } from 'react';
+import { appApi, type Assignee, type DashboardProject, type ReportDetail } from '../../api-app.ts';
 import { useLoad, useTitle } from '../../hooks.ts';
 import { formatDate, humanize } from '../../format.ts';
 import { Link, navigate } from '../../router.tsx';
-import { Loading, PageLoadError } from '../../components/Status.tsx';
+import { errorText, Loading, PageLoadError } from '../../components/Status.tsx';
 import { MemberProjectLayout } from '../../components/app/MaintainerLayout.tsx';
 import { Countdown, useNow } from '../../components/app/Countdown.tsx';
 import { SeverityBadge, StateBadge } from '../../components/app/Badges.tsx';
@@ -28,6 +27,12 @@ const BODY_FIELDS: [keyof ReportDetail['body'], string][] = [
   ['suggested_fix', 'Suggested fix'],
 ];
 
+/**
+ * One report: what the reporter wrote and the thread in the main column; facts, deadlines and the actions the
+ * user's role allows beside it. On a phone, one column: facts and deadlines, then the report and thread, then the
+ * actions (the long triage panel does not push the report off the first screens). Every action keeps the focus on
+ * its control and announces its outcome right beside it.
+ */
 function Report({ project, trackingId }: { project: DashboardProject; trackingId: string }) {
   const [detail, reload] = useLoad(() => appApi.report(project.slug, trackingId), [project.slug, trackingId]);
   useTitle(detail.state === 'ready' ? `${trackingId}: ${detail.data.title}` : trackingId);
@@ -37,7 +42,7 @@ function Report({ project, trackingId }: { project: DashboardProject; trackingId
   const r = detail.data;
   const mayTriage = can(project.role, 'report:triage');
   const mayReply = can(project.role, 'report:reply');
-  const cls = r.classification;
+  const mayNote = can(project.role, 'report:note');
   return (
     <article className="report">
       <p className="breadcrumbs">
@@ -46,6 +51,82 @@ function Report({ project, trackingId }: { project: DashboardProject; trackingId
       <h1>
         <span className="tracking-id">{r.tracking_id}</span>: {r.title}
       </h1>
+      <div className="report__layout">
+        <aside className="report__side report__facts" aria-label="Facts and deadlines">
+          <Facts report={r} />
+          <h2>Deadlines</h2>
+          {r.deadlines.length === 0 ? (
+            <p className="muted">No deadlines.</p>
+          ) : (
+            <ul className="deadlines">
+              {r.deadlines.map((d) => (
+                <li key={d.clock}>
+                  <Countdown deadline={d} now={now} /> <span className="muted">({d.promise})</span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </aside>
+        <div className="report__main">
+          <h2>Report</h2>
+          {BODY_FIELDS.map(([key, label]) => {
+            const text = r.body[key];
+            return text ? (
+              <section key={key} className="report__field">
+                <h3>{label}</h3>
+                <p className="message__body">{text}</p>
+              </section>
+            ) : null;
+          })}
+          <h3>Attachments</h3>
+          {r.attachments.length === 0 ? <p className="muted">None.</p> : <AttachmentList attachments={r.attachments} />}
+
+          <h2>Thread</h2>
+          <Thread messages={r.messages} attachments={r.attachments} />
+          {mayReply || mayNote ? (
+            <div className="message-forms">
+              {mayReply && (
+                <MessageForm
+                  internal={false}
+                  onSend={async (body) => {
+                    await appApi.message(project.slug, r.tracking_id, body, false);
+                    reload();
+                  }}
+                />
+              )}
+              {mayNote && (
+                <MessageForm
+                  internal
+                  onSend={async (body) => {
+                    await appApi.message(project.slug, r.tracking_id, body, true);
+                    reload();
+                  }}
+                />
+              )}
+            </div>
+          ) : (
+            <p className="muted">Replies and internal notes are written by the project’s admins and triagers.</p>
+          )}
+        </div>
+        <aside className="report__side report__actions" aria-label="Actions">
+          <h2>Actions</h2>
+          {mayTriage ? (
+            <TriagePanel project={project} report={r} onChange={reload} />
+          ) : (
+            <p className="notice">Your role on {project.name} ({project.role}) can read this report but not change it.</p>
+          )}
+        </aside>
+      </div>
+      {can(project.role, 'audit:read') && <AuditTrail slug={project.slug} trackingId={r.tracking_id} version={r.updated_at + r.messages.length + (r.assignee?.id ?? '')} />}
+    </article>
+  );
+}
+
+function Facts({ report: r }: { report: ReportDetail }) {
+  const cls = r.classification;
+  return (
+    <>
+      <h2 className="visually-hidden">Facts</h2>
       <dl className="facts">
         <dt>State</dt>
         <dd>
@@ -58,6 +139,8 @@ function Report({ project, trackingId }: { project: DashboardProject; trackingId
           {r.cvss.v3 && <span className="cvss-inline"> CVSS v{r.cvss.v3.version} {r.cvss.v3.score.toFixed(1)} <code>{r.cvss.v3.vector}</code></span>}
           {r.cvss.v4 && <span className="cvss-inline"> CVSS v4.0 {r.cvss.v4.score.toFixed(1)} <code>{r.cvss.v4.vector}</code></span>}
         </dd>
+        <dt>Assignee</dt>
+        <dd>{r.assignee ? r.assignee.name : 'nobody'}</dd>
         <dt>Received</dt>
         <dd>
           {formatDate(r.created_at)} via {r.source}
@@ -86,74 +169,52 @@ function Report({ project, trackingId }: { project: DashboardProject; trackingId
         <dt>Credit</dt>
         <dd>{r.credit_choice === 'anonymous' ? 'anonymous' : (r.body.credit_name ?? r.body.reporter_name ?? 'not given')}</dd>
       </dl>
-
-      <h2>Deadlines</h2>
-      {r.deadlines.length === 0 ? (
-        <p className="muted">No deadlines.</p>
-      ) : (
-        <ul className="deadlines">
-          {r.deadlines.map((d) => (
-            <li key={d.clock}>
-              <Countdown deadline={d} now={now} /> <span className="muted">({d.promise})</span>
-            </li>
-          ))}
-        </ul>
-      )}
-
-      <h2>Report</h2>
-      {BODY_FIELDS.map(([key, label]) => {
-        const text = r.body[key];
-        return text ? (
-          <section key={key} className="report__field">
-            <h3>{label}</h3>
-            <p className="message__body">{text}</p>
-          </section>
-        ) : null;
-      })}
-      <h3>Attachments</h3>
-      {r.attachments.length === 0 ? <p className="muted">None.</p> : <AttachmentList attachments={r.attachments} />}
-
-      <h2>Triage</h2>
-      {mayTriage ? (
-        <TriagePanel project={project} report={r} onChange={reload} />
-      ) : (
-        <p className="notice">Your role on {project.name} ({project.role}) can read this report but not triage it.</p>
-      )}
-
-      <h2>Thread</h2>
-      <Thread messages={r.messages} attachments={r.attachments} />
-      {mayReply && (
-        <div className="message-forms">
-          <MessageForm
-            internal={false}
-            onSend={async (body) => {
-              await appApi.message(project.slug, r.tracking_id, body, false);
-              reload();
-            }}
-          />
-          <MessageForm
-            internal
-            onSend={async (body) => {
-              await appApi.message(project.slug, r.tracking_id, body, true);
-              reload();
-            }}
-          />
-        </div>
-      )}
-
-      {can(project.role, 'audit:read') && (
-        <>
-          <h2>Audit trail</h2>
-          <AuditTrail slug={project.slug} trackingId={r.tracking_id} version={r.updated_at + r.messages.length} />
-        </>
-      )}
-    </article>
+    </>
   );
 }
 
-function errorText(e: unknown): string {
-  if (e instanceof ApiError && e.problems.length) return e.problems.map((p) => `${humanize(p.field)} ${p.message}`).join('; ');
-  return e instanceof Error ? e.message : String(e);
+type Outcome = { ok: boolean; text: string } | null;
+
+/**
+ * One action's state: busy, and its outcome, shown by <Outcome> right after its control. Controls are never
+ * disabled while busy (a disabled button loses the focus); a second press while busy does nothing.
+ */
+function useAction(onChange: () => void) {
+  const [busy, setBusy] = useState(false);
+  const [outcome, setOutcome] = useState<Outcome>(null);
+  const run = async (done: string, fn: () => Promise<unknown>) => {
+    if (busy) return;
+    setBusy(true);
+    setOutcome(null);
+    try {
+      await fn();
+      setOutcome({ ok: true, text: done });
+      onChange();
+    } catch (e) {
+      setOutcome({ ok: false, text: errorText(e) });
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, outcome, setOutcome, run };
+}
+
+function OutcomeText({ outcome, id, focusRef }: { outcome: Outcome; id: string; focusRef?: RefObject<HTMLParagraphElement | null> }) {
+  // Always in the page (empty when there is nothing to say), so screen readers announce the text when it appears.
+  return (
+    <p id={id} ref={focusRef} tabIndex={focusRef ? -1 : undefined} className={`outcome${outcome ? (outcome.ok ? ' outcome--ok' : ' outcome--error') : ''}`} role="status">
+      {outcome?.text ?? ''}
+    </p>
+  );
+}
+
+function Section({ id, title, children }: { id: string; title: string; children: ReactNode }) {
+  return (
+    <section className="triage__section" aria-labelledby={id}>
+      <h3 id={id}>{title}</h3>
+      {children}
+    </section>
+  );
 }
 
 function TriagePanel({ project, report, onChange }: { project: DashboardProject; report: ReportDetail; onChange: () => void }) {
@@ -163,53 +224,51 @@ function TriagePanel({ project, report, onChange }: { project: DashboardProject;
   const [duplicateOf, setDuplicateOf] = useState('');
   const [severity, setSeverity] = useState(report.severity ?? '');
   const [embargo, setEmbargo] = useState(report.embargo_until ? report.embargo_until.slice(0, 10) : '');
-  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
-  const [busy, setBusy] = useState(false);
+  const [assignee, setAssignee] = useState(report.assignee?.id ?? '');
+  const [assignees, setAssignees] = useState<Assignee[] | null>(null);
+  useEffect(() => {
+    let current = true;
+    void appApi.assignees(project.slug).then((l) => current && setAssignees(l.assignees), () => current && setAssignees([]));
+    return () => {
+      current = false;
+    };
+  }, [project.slug]);
+  const moveAction = useAction(onChange);
+  const assignAction = useAction(onChange);
+  const severityAction = useAction(onChange);
+  const embargoAction = useAction(onChange);
+  const advisoryAction = useAction(() => undefined);
+  // A move replaces the buttons it chose between: focus goes to its outcome, beside where the button was.
+  const moveOutcome = useRef<HTMLParagraphElement>(null);
 
-  const run = async (what: string, fn: () => Promise<unknown>) => {
-    setBusy(true);
-    setMessage(null);
-    try {
-      await fn();
-      setMessage({ ok: true, text: what });
-      onChange();
-    } catch (e) {
-      setMessage({ ok: false, text: errorText(e) });
-    } finally {
-      setBusy(false);
-    }
+  const move = async (to: string) => {
+    await moveAction.run(`Moved to ${humanize(to)}.`, () =>
+      appApi.transition(project.slug, report.tracking_id, to, to === 'rejected' ? reason || null : null, to === 'rejected' && reason === 'duplicate' ? duplicateOf.trim() || null : null),
+    );
+    moveOutcome.current?.focus();
   };
-  const move = (to: string) =>
-    run(`Moved to ${humanize(to)}.`, () => appApi.transition(project.slug, report.tracking_id, to, to === 'rejected' ? reason || null : null, to === 'rejected' && reason === 'duplicate' ? duplicateOf.trim() || null : null));
+  const saveAssignee = (e: FormEvent) => {
+    e.preventDefault();
+    const name = assignees?.find((a) => a.id === assignee)?.name;
+    void assignAction.run(assignee ? `Assigned to ${name ?? 'them'}.` : 'Unassigned.', () => appApi.assign(project.slug, report.tracking_id, assignee || null));
+  };
   const saveSeverity = (e: FormEvent) => {
     e.preventDefault();
-    void run('Severity saved.', () => appApi.setSeverity(project.slug, report.tracking_id, { severity: severity || null }));
+    void severityAction.run('Severity saved.', () => appApi.setSeverity(project.slug, report.tracking_id, { severity: severity || null }));
   };
   const saveEmbargo = (e: FormEvent) => {
     e.preventDefault();
-    void run(embargo ? 'Disclosure date saved.' : 'Disclosure date cleared.', () => appApi.setEmbargo(project.slug, report.tracking_id, embargo || null));
+    void embargoAction.run(embargo ? 'Disclosure date saved.' : 'Disclosure date cleared.', () => appApi.setEmbargo(project.slug, report.tracking_id, embargo || null));
   };
-  const draftAdvisory = async () => {
-    setBusy(true);
-    setMessage(null);
-    try {
+  const draftAdvisory = () =>
+    advisoryAction.run('Advisory drafted.', async () => {
       const view = await appApi.createAdvisory(project.slug, { report: report.tracking_id });
       navigate(`/app/p/${project.slug}/advisories/${view.advisory.id}`);
-    } catch (e) {
-      setMessage({ ok: false, text: errorText(e) });
-      setBusy(false);
-    }
-  };
+    });
 
   return (
     <div className="triage">
-      {message && (
-        <p className={message.ok ? 'notice notice--ok' : 'notice notice--error'} role={message.ok ? 'status' : 'alert'}>
-          {message.text}
-        </p>
-      )}
-      <section aria-labelledby="triage-state">
-        <h3 id="triage-state">Move the report</h3>
+      <Section id="triage-state" title="Move the report">
         {allowed.length === 0 ? (
           <p className="muted">No further states: the report is {humanize(report.state)}.</p>
         ) : (
@@ -239,7 +298,7 @@ function TriagePanel({ project, report, onChange }: { project: DashboardProject;
             <ul className="actions" aria-label="Allowed next states">
               {allowed.map((to) => (
                 <li key={to}>
-                  <button type="button" className={`button${to === 'rejected' ? ' button--danger' : ''}`} disabled={busy || (to === 'rejected' && !reason)} onClick={() => void move(to)}>
+                  <button type="button" className={`button${to === 'rejected' ? ' button--danger' : ''}`} disabled={to === 'rejected' && !reason} aria-disabled={moveAction.busy} aria-describedby="triage-state-outcome" onClick={() => void move(to)}>
                     Move to {humanize(to)}
                   </button>
                 </li>
@@ -247,9 +306,29 @@ function TriagePanel({ project, report, onChange }: { project: DashboardProject;
             </ul>
           </>
         )}
-      </section>
+        <OutcomeText outcome={moveAction.outcome} id="triage-state-outcome" focusRef={moveOutcome} />
+      </Section>
 
-      <form className="form inline-form" noValidate onSubmit={saveSeverity} aria-labelledby="triage-severity">
+      <form className="form triage__section" noValidate onSubmit={saveAssignee} aria-labelledby="triage-assignee">
+        <h3 id="triage-assignee">Assignee</h3>
+        <div className="field">
+          <label htmlFor="t-assignee">Who has this report (admins and triagers of {project.name})</label>
+          <select id="t-assignee" value={assignee} onChange={(e) => setAssignee(e.target.value)}>
+            <option value="">Nobody</option>
+            {(assignees ?? (report.assignee ? [report.assignee] : [])).map((a) => (
+              <option key={a.id} value={a.id}>
+                {a.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <button type="submit" className="button" aria-disabled={assignAction.busy} aria-describedby="triage-assignee-outcome">
+          Save assignee
+        </button>
+        <OutcomeText outcome={assignAction.outcome} id="triage-assignee-outcome" />
+      </form>
+
+      <form className="form triage__section" noValidate onSubmit={saveSeverity} aria-labelledby="triage-severity">
         <h3 id="triage-severity">Severity</h3>
         <div className="field">
           <label htmlFor="t-severity">Severity (set by hand; a saved CVSS vector sets it from the score)</label>
@@ -262,20 +341,22 @@ function TriagePanel({ project, report, onChange }: { project: DashboardProject;
             ))}
           </select>
         </div>
-        <button type="submit" className="button" disabled={busy}>
+        <button type="submit" className="button" aria-disabled={severityAction.busy} aria-describedby="triage-severity-outcome">
           Save severity
         </button>
+        <OutcomeText outcome={severityAction.outcome} id="triage-severity-outcome" />
       </form>
 
-      <form className="form inline-form" noValidate onSubmit={saveEmbargo} aria-labelledby="triage-embargo">
+      <form className="form triage__section" noValidate onSubmit={saveEmbargo} aria-labelledby="triage-embargo">
         <h3 id="triage-embargo">Disclosure date</h3>
         <div className="field">
           <label htmlFor="t-embargo">Agreed public disclosure date (empty to clear)</label>
           <input id="t-embargo" type="date" value={embargo} onChange={(e) => setEmbargo(e.target.value)} />
         </div>
-        <button type="submit" className="button" disabled={busy}>
+        <button type="submit" className="button" aria-disabled={embargoAction.busy} aria-describedby="triage-embargo-outcome">
           Save date
         </button>
+        <OutcomeText outcome={embargoAction.outcome} id="triage-embargo-outcome" />
       </form>
 
       <CvssCalculator
@@ -288,13 +369,13 @@ function TriagePanel({ project, report, onChange }: { project: DashboardProject;
       />
 
       {can(project.role, 'advisory:edit') && (
-        <section aria-labelledby="triage-advisory">
-          <h3 id="triage-advisory">Advisory</h3>
+        <Section id="triage-advisory" title="Advisory">
           <p>Start the public advisory from this report: title, CWE, CVSS, credit and the disclosure date are filled in.</p>
-          <button type="button" className="button" disabled={busy} onClick={() => void draftAdvisory()}>
+          <button type="button" className="button" aria-disabled={advisoryAction.busy} aria-describedby="triage-advisory-outcome" onClick={() => void draftAdvisory()}>
             Draft advisory
           </button>
-        </section>
+          <OutcomeText outcome={advisoryAction.outcome} id="triage-advisory-outcome" />
+        </Section>
       )}
     </div>
   );
