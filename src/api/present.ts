@@ -78,6 +78,7 @@ export const presentDetail = (d: ReportDetail, slug: string): ReportDetailJson =
   embargo_until: d.embargoUntil?.toISOString() ?? null,
   allowed_transitions: [...d.allowedTransitions],
   encryption: presentEncryption(d.encryption),
+  duplicate_candidates: d.duplicateCandidates.map((c) => ({ tracking_id: c.trackingId, score: c.score, reasons: [...c.reasons] })),
   ...presentThread(d, slug),
 });
 

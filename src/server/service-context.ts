@@ -1,4 +1,5 @@
 import { createSealer } from '../adapters/crypto/sealer.ts';
+import { createTermHash, triageIndexKey } from '../adapters/crypto/term-hash.ts';
 import type { Db } from '../adapters/db/database.ts';
 import { maildirTransport, smtpTransport } from '../adapters/email/transport.ts';
 import { createParsePool } from '../adapters/workers/parse-pool.ts';
@@ -31,6 +32,7 @@ export function createServiceContext(
     parsers: createParsePool({ size: config.parseWorkers, timeoutMs: config.parseTimeoutMs }),
     cna: config.cveOrgId ? { orgId: config.cveOrgId, shortName: config.cveShortName } : null,
     mail: opts.mail ?? null,
+    triageIndex: { keyId: config.activeKeyId, hash: createTermHash(triageIndexKey(config.encryptionKeys.get(config.activeKeyId) as Buffer)) },
   };
 }
 

@@ -5,6 +5,7 @@ import type { MailSettings } from './mail/settings.ts';
 import type { ProjectRecord } from './projects/record.ts';
 import type { IntakeWriter } from './reports/intake-writer.ts';
 import type { TtlCache } from './ttl-cache.ts';
+import type { TermHash } from '../core/triage/signature.ts';
 
 export type { Db, DbOrTx, Tx } from '../adapters/db/database.ts';
 
@@ -30,4 +31,9 @@ export interface ServiceContext {
   parsers: ParsePool;
   /** How this process sends mail; null where it sends none (CLI commands: their outbox rows wait for a server). */
   mail: MailSettings | null;
+  /**
+   * The keyed hash that duplicate detection indexes report terms with (HMAC under a key derived from the active
+   * encryption key `keyId`): the index never holds a word in clear (services/triage, docs/triage.md).
+   */
+  triageIndex: { keyId: string; hash: TermHash };
 }

@@ -13,6 +13,7 @@ import * as queueIndex from './migrations/0011-queue-index.ts';
 import * as access from './migrations/0012-access.ts';
 import * as secondFactor from './migrations/0013-second-factor.ts';
 import * as sso from './migrations/0014-sso.ts';
+import * as triage from './migrations/0019-triage.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
@@ -29,6 +30,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0012-access': access,
   '0013-second-factor': secondFactor,
   '0014-sso': sso,
+  '0019-triage': triage,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

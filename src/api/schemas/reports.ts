@@ -61,6 +61,12 @@ export const CvssAssessmentSchema = Type.Object({
   driven_by: Nullable(Type.Union([Type.Literal('3.x'), Type.Literal('4.0')], { description: 'which vector decides the severity; null when severity is set by hand' })),
 });
 
+export const DuplicateCandidateSchema = Type.Object({
+  tracking_id: Type.String(),
+  score: Type.Number({ minimum: 0, maximum: 1 }),
+  reasons: Type.Array(Type.String(), { description: 'why, in words: shared identifiers first, then how much wording is shared' }),
+});
+
 export const ReportDetailSchema = Type.Object({
   ...ReportSummarySchema.properties,
   body: ReportBodySchema,
@@ -73,6 +79,7 @@ export const ReportDetailSchema = Type.Object({
   embargo_until: Nullable(DateTime()),
   allowed_transitions: Type.Array(StateEnum),
   encryption: EncryptionSchema,
+  duplicate_candidates: Type.Array(DuplicateCandidateSchema, { description: "earlier reports of this project it resembles, best first, at or above the policy's triage.duplicate_threshold" }),
   messages: Type.Array(ThreadMessageSchema),
   attachments: Type.Array(ThreadAttachmentSchema),
 });
@@ -115,6 +122,7 @@ export type ThreadMessage = Static<typeof ThreadMessageSchema>;
 export type ThreadAttachment = Static<typeof ThreadAttachmentSchema>;
 export type CvssAssessment = Static<typeof CvssAssessmentSchema>;
 export type ReportDetail = Static<typeof ReportDetailSchema>;
+export type DuplicateCandidate = Static<typeof DuplicateCandidateSchema>;
 export type ReporterView = Static<typeof ReporterViewSchema>;
 export type ReportList = Static<typeof ReportListSchema>;
 export type TransitionResult = Static<typeof TransitionResultSchema>;

@@ -38,6 +38,11 @@ export type SeveritySource = (typeof SEVERITY_SOURCES)[number];
 
 export interface TriageSettings {
   severity_source: SeveritySource;
+  /**
+   * Earlier reports scoring at least this (0..1) are shown on a new report as duplicate candidates. Optional in
+   * documents stored before it existed; read it through `duplicateThreshold` (core/triage/threshold.ts).
+   */
+  duplicate_threshold?: number;
 }
 
 export interface PolicyProject {

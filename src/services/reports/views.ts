@@ -14,6 +14,7 @@ import { loadEvents } from './events.ts';
 import type { CvssAssessment } from '../../core/reports/severity-from-cvss.ts';
 import { assessStored, aad, requireReport, reportForToken, type ReportRow } from './store.ts';
 import { encryptionOf, type ReportEncryptionView } from '../pgp/intake.ts';
+import { duplicateCandidatesOf, type DuplicateCandidate } from '../triage/candidates.ts';
 
 export interface ReportSummary {
   trackingId: string;
@@ -42,6 +43,8 @@ export interface ReportDetail extends ReportSummary {
   messages: MessageView[];
   /** Whether it came OpenPGP-encrypted and whose signature verified (migration 0005). */
   encryption: ReportEncryptionView;
+  /** Earlier reports of the project it resembles, above the project's threshold (maintainers' view only). */
+  duplicateCandidates: DuplicateCandidate[];
 }
 
 export interface AttachmentInfo {
@@ -219,6 +222,7 @@ async function detailOf(ctx: ServiceContext, project: ProjectRecord, row: NonNul
     embargoUntil: row.embargo_until,
     allowedTransitions: audience === 'maintainer' ? allowedTransitions(row.state as ReportState) : [],
     encryption: encryptionOf(row),
+    duplicateCandidates: audience === 'maintainer' ? await duplicateCandidatesOf(ctx, project, row.id) : [],
     attachments: attachments
       .filter((a) => a.message_id === null || visibleMessageIds.has(a.message_id))
       .map((a) => ({ id: a.id, filename: a.filename, contentType: a.content_type, size: a.size, sha256: a.sha256, messageId: a.message_id, createdAt: a.created_at })),

@@ -1,0 +1,54 @@
+import type { ColumnType, Generated } from 'kysely';
+
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+
+/** On `reports` (migration 0019): true until the triage job has signed the report and found its candidates. */
+export interface ReportTriageColumns {
+  triage_pending: Generated<boolean>;
+}
+
+/** A report's terms as keyed hashes (HMAC-SHA256 under a key derived from encryption key `key_id`, 32 bits, signed int4). */
+export interface ReportSignaturesTable {
+  report_id: string;
+  project_id: string;
+  key_id: string;
+  hashes: ColumnType<number[], string, string>;
+  created_at: CreatedAt;
+}
+
+/** The project's inverted index: one row per (term, report). */
+export interface ReportTermsTable {
+  project_id: string;
+  term: number;
+  report_id: string;
+}
+
+/** How many of the project's signed reports hold each term. */
+export interface ReportTermDfTable {
+  project_id: string;
+  term: number;
+  n: number;
+}
+
+export interface TriageCorpusTable {
+  project_id: string;
+  reports: Generated<number>;
+}
+
+/** An earlier report a new one resembles, with the reasons in words (sealed: they quote identifiers). */
+export interface ReportDuplicateCandidatesTable {
+  report_id: string;
+  candidate_id: string;
+  score: number;
+  reasons_sealed: Uint8Array;
+  key_id: string;
+  created_at: CreatedAt;
+}
+
+export interface TriageTables {
+  report_signatures: ReportSignaturesTable;
+  report_terms: ReportTermsTable;
+  report_term_df: ReportTermDfTable;
+  triage_corpus: TriageCorpusTable;
+  report_duplicate_candidates: ReportDuplicateCandidatesTable;
+}

@@ -1,0 +1,164 @@
+import { sql } from 'kysely';
+import type { ReportBody } from '../../core/reports/submission.ts';
+import { compare, reasonsFor, termWeight, type Corpus } from '../../core/triage/similarity.ts';
+import { isFlawClass, signText } from '../../core/triage/signature.ts';
+import { STORED_CANDIDATE_FLOOR } from '../../core/triage/threshold.ts';
+import { openJson } from '../../adapters/crypto/sealer.ts';
+import { appendAudit } from '../audit/audit-log.ts';
+import type { ServiceContext, Tx } from '../context.ts';
+import { aad } from '../reports/store.ts';
+
+/** Reports signed per job tick (one transaction). */
+export const SIGN_BATCH = 20;
+/** Rarest terms of the new report looked up in the index; a term in more than RETRIEVAL_DF_SHARE of reports is not. */
+const RETRIEVAL_TERMS = 40;
+const RETRIEVAL_DF_SHARE = 0.05;
+const RETRIEVAL_DF_MIN = 25;
+/** Earlier reports scored exactly (those sharing the most rare terms), and kept at most. */
+const CANDIDATES_SCORED = 60;
+const CANDIDATES_KEPT = 10;
+
+/** The text a report is compared by: title and the free-text fields, never the reporter's name or address. */
+export const comparableText = (title: string, body: ReportBody): string =>
+  [title, body.description, body.steps_to_reproduce, body.impact, body.environment, body.proof_of_concept, body.suggested_fix].filter(Boolean).join('\n');
+
+export const candidateAad = (reportId: string, candidateId: string) => aad(reportId, `duplicate-candidate:${candidateId}`);
+
+const toInt4 = (h: number) => h | 0;
+const toUint = (h: number) => h >>> 0;
+
+interface PendingRow {
+  id: string;
+  project_id: string;
+  tracking_id: string;
+  key_id: string;
+  title_sealed: Uint8Array;
+  body_sealed: Uint8Array;
+}
+
+/**
+ * The triage job's tick: claims up to `batch` reports not yet signed (FOR UPDATE SKIP LOCKED, so instances never
+ * sign one twice), and for each, in one transaction: its signature, postings and document frequencies, the
+ * earlier reports of its project it resembles (scored, reasons sealed), and an audit entry when it has any.
+ * Runs after intake commits: intake's group commit does no more work than before.
+ */
+export async function signPendingReports(ctx: ServiceContext, batch = SIGN_BATCH): Promise<number> {
+  return ctx.db.transaction().execute(async (tx) => {
+    const rows = await tx
+      .selectFrom('reports')
+      .select(['id', 'project_id', 'tracking_id', 'key_id', 'title_sealed', 'body_sealed'])
+      .where('triage_pending', '=', true)
+      .orderBy('created_at')
+      .orderBy('id')
+      .limit(batch)
+      .forUpdate()
+      .skipLocked()
+      .execute();
+    for (const row of rows) await signReport(ctx, tx, row);
+    return rows.length;
+  });
+}
+
+async function lockCorpus(tx: Tx, projectId: string): Promise<number> {
+  await tx.insertInto('triage_corpus').values({ project_id: projectId }).onConflict((oc) => oc.column('project_id').doNothing()).execute();
+  // The lock orders the signing of one project's reports across instances: each sees every report signed before it.
+  const row = await tx.selectFrom('triage_corpus').select('reports').where('project_id', '=', projectId).forUpdate().executeTakeFirstOrThrow();
+  return row.reports;
+}
+
+async function documentFrequencies(tx: Tx, projectId: string, hashes: Iterable<number>, into: Map<number, number>): Promise<void> {
+  const wanted = [...new Set([...hashes].filter((h) => !into.has(h)))];
+  if (!wanted.length) return;
+  const rows = await tx
+    .selectFrom('report_term_df')
+    .select(['term', 'n'])
+    .where('project_id', '=', projectId)
+    .where('term', '=', sql<number>`any(${wanted.map(toInt4)}::int4[])`)
+    .execute();
+  for (const h of wanted) into.set(h, 0);
+  for (const r of rows) into.set(toUint(r.term), r.n);
+}
+
+async function signReport(ctx: ServiceContext, tx: Tx, row: PendingRow): Promise<void> {
+  const title = ctx.sealer.open(row.key_id, row.title_sealed, aad(row.id, 'title')).toString('utf8');
+  const body = openJson<ReportBody>(ctx.sealer, row.key_id, row.body_sealed, aad(row.id, 'body'));
+  const { signature, termOf } = signText(comparableText(title, body), ctx.triageIndex.hash);
+  const reports = await lockCorpus(tx, row.project_id);
+  const df = new Map<number, number>();
+  await documentFrequencies(tx, row.project_id, signature.hashes, df);
+  const corpus: Corpus = { reports, df: (h) => df.get(h) ?? 0 };
+
+  // Retrieval: the earlier reports sharing the most of this one's rarest terms (an index range per term).
+  const cap = Math.max(RETRIEVAL_DF_MIN, Math.ceil(reports * RETRIEVAL_DF_SHARE));
+  const probe = [...signature.hashes]
+    .filter((h) => !isFlawClass(h) && (df.get(h) ?? 0) > 0 && (df.get(h) ?? 0) <= cap)
+    .sort((a, b) => (df.get(a) ?? 0) - (df.get(b) ?? 0))
+    .slice(0, RETRIEVAL_TERMS);
+  const scored: { id: string; trackingId: string; score: number; reasons: string[] }[] = [];
+  if (probe.length) {
+    const hits = await tx
+      .selectFrom('report_terms')
+      .select(['report_id', (eb) => eb.fn.countAll<number>().as('hits')])
+      .where('project_id', '=', row.project_id)
+      .where('term', '=', sql<number>`any(${probe.map(toInt4)}::int4[])`)
+      .groupBy('report_id')
+      .orderBy('hits', 'desc')
+      .orderBy('report_id')
+      .limit(CANDIDATES_SCORED)
+      .execute();
+    const ids = hits.map((h) => h.report_id);
+    const sigs = ids.length
+      ? await tx
+          .selectFrom('report_signatures')
+          .innerJoin('reports', 'reports.id', 'report_signatures.report_id')
+          .select(['report_signatures.report_id', 'report_signatures.hashes', 'reports.tracking_id'])
+          .where('report_signatures.report_id', '=', sql<string>`any(${ids}::uuid[])`)
+          .where('report_signatures.project_id', '=', row.project_id)
+          .where('report_signatures.key_id', '=', ctx.triageIndex.keyId)
+          .execute()
+      : [];
+    const theirs = sigs.map((s) => ({ ...s, sig: { hashes: Uint32Array.from(s.hashes.map(toUint)).sort() } }));
+    await documentFrequencies(tx, row.project_id, theirs.flatMap((s) => [...s.sig.hashes]), df);
+    const weights = new Map<number, number>();
+    const weightOf = (h: number) => {
+      let w = weights.get(h);
+      if (w === undefined) weights.set(h, (w = termWeight(h, corpus)));
+      return w;
+    };
+    for (const s of theirs) {
+      const sim = compare(signature, s.sig, corpus, weightOf);
+      if (sim.score >= STORED_CANDIDATE_FLOOR) scored.push({ id: s.report_id, trackingId: s.tracking_id, score: sim.score, reasons: reasonsFor(sim, termOf) });
+    }
+    scored.sort((a, b) => b.score - a.score || a.trackingId.localeCompare(b.trackingId));
+    scored.splice(CANDIDATES_KEPT);
+  }
+
+  const ints = [...signature.hashes].map(toInt4);
+  const posted = [...signature.hashes].filter((h) => !isFlawClass(h)).map(toInt4);
+  await tx.insertInto('report_signatures').values({ report_id: row.id, project_id: row.project_id, key_id: ctx.triageIndex.keyId, hashes: `{${ints.join(',')}}` }).execute();
+  if (posted.length) {
+    await sql`insert into report_terms (project_id, term, report_id) select ${row.project_id}::uuid, t, ${row.id}::uuid from unnest(${posted}::int4[]) as t on conflict do nothing`.execute(tx);
+  }
+  if (ints.length) {
+    await sql`insert into report_term_df (project_id, term, n) select ${row.project_id}::uuid, t, 1 from unnest(${ints}::int4[]) as t
+      on conflict (project_id, term) do update set n = report_term_df.n + 1`.execute(tx);
+  }
+  await tx.updateTable('triage_corpus').set({ reports: reports + 1 }).where('project_id', '=', row.project_id).execute();
+  await tx.updateTable('reports').set({ triage_pending: false }).where('id', '=', row.id).execute();
+  if (!scored.length) return;
+  await tx
+    .insertInto('report_duplicate_candidates')
+    .values(
+      scored.map((c) => {
+        const sealed = ctx.sealer.seal(JSON.stringify(c.reasons), candidateAad(row.id, c.id));
+        return { report_id: row.id, candidate_id: c.id, score: c.score, reasons_sealed: sealed.sealed, key_id: sealed.keyId };
+      }),
+    )
+    .execute();
+  // Tracking ids and scores only: the reasons quote the report and stay sealed.
+  await appendAudit(
+    tx,
+    { actor: 'system', action: 'report.duplicate-candidates', projectId: row.project_id, reportId: row.id, data: { candidates: scored.map((c) => ({ tracking_id: c.trackingId, score: c.score })) } },
+    ctx.now(),
+  );
+}
