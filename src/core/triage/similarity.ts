@@ -97,11 +97,13 @@ export function reasonsFor(sim: Similarity, termOf: ReadonlyMap<number, Term>, m
     .map((h) => termOf.get(h))
     .filter((t): t is Term => !!t && t.kind !== 'word' && t.kind !== 'class')
     .sort((x, y) => order.indexOf(x.kind) - order.indexOf(y.kind));
-  const out = ids.slice(0, maxIdentifiers).map((t) => {
+  // `rtmp/ingest.c` says what `ingest.c` would: one reason, not two.
+  const shown = ids.filter((t) => !(t.kind === 'file' && ids.some((o) => o.kind === 'file' && o.text.endsWith(`/${t.text}`))));
+  const out = shown.slice(0, maxIdentifiers).map((t) => {
     const shown = t.kind === 'cve' || t.kind === 'ghsa' || t.kind === 'advisory' || t.kind === 'version' ? t.text : `\`${t.text}\``;
     return `${KIND_WORDS[t.kind as keyof typeof KIND_WORDS]} ${shown}`;
   });
-  if (ids.length > maxIdentifiers) out.push(`${ids.length - maxIdentifiers} more identifiers in common`);
+  if (shown.length > maxIdentifiers) out.push(`${shown.length - maxIdentifiers} more identifiers in common`);
   out.push(`${Math.round(Math.min(1, sim.containment) * 100)}% of the distinctive wording shared`);
   if (sim.differentIds) out.push('but they name different advisory ids');
   if (sim.differentFlaws) out.push('but they describe different kinds of flaw');

@@ -39,7 +39,7 @@ export const FLAW_CLASSES: Record<string, RegExp> = {
   'code execution': /\b(?:command injection|shell injection|os command|code execution|execute (?:arbitrary|any) (?:code|command)|run (?:arbitrary|any) (?:code|command)|rce|arbitrary code|backdoor|eval\(|template injection)/i,
   'path traversal': /\b(?:path traversal|directory traversal|zip[- ]?slip|\.\.\/|arbitrary file (?:read|write|overwrite|access)|outside (?:of )?the (?:intended|target|base)? ?director)/i,
   'denial of service': /\b(?:denial[- ]of[- ]service|dos\b|crash|panic|segfault|exhaust|infinite loop|hang|resource consumption|out of memory|oom\b|unbounded|uncontrolled (?:resource|recursion|memory)|stack overflow|unlimited|large amounts? of memory|consume (?:all|excessive))/i,
-  'memory safety': /\b(?:buffer overflow|heap overflow|overflow|out[- ]of[- ]bounds|use[- ]after[- ]free|double free|memory corruption|over-?read|uninitiali[sz]ed memory|null pointer|dangling|unsound)/i,
+  'memory safety': /\b(?:buffer overflow|heap overflow|overflow|overwrit|past the end|heap buffer|out[- ]of[- ]bounds|use[- ]after[- ]free|double free|memory corruption|over-?read|uninitiali[sz]ed memory|null pointer|dangling|unsound)/i,
   'access control': /\b(?:authentication bypass|authori[sz]ation bypass|bypass|privilege|permission|access control|idor|unauthori[sz]ed|not authori[sz]ed|without (?:authentication|authori[sz]ation)|brute[- ]?force|rate[- ]?limit|lockout|doesn't have access|not a member)/i,
   'information disclosure': /\b(?:information disclosure|information leak|leak|expos(?:e|ure)|sensitive (?:information|data)|disclos)/i,
   'open redirect': /\bopen redirect|redirect the browser|redirect (?:users?|victims?) to/i,
@@ -67,7 +67,7 @@ const STOP = new Set(
 /** Words that mean the same thing to a triager, folded onto one. Kept short and general on purpose. */
 const SYNONYMS: ReadonlyMap<string, string> = new Map(Object.entries({
   segfault: 'crash', panic: 'crash', abort: 'crash', crashes: 'crash', crashing: 'crash', segmentation: 'crash', dos: 'denial', exhaust: 'exhaustion',
-  overrun: 'overflow', overread: 'overflow', oob: 'bound', out: 'out', rce: 'execution', execute: 'execution', exec: 'execution', xss: 'scripting',
+  overrun: 'overflow', overread: 'overflow', overwrite: 'overflow', sigsegv: 'crash', dies: 'crash', die: 'crash', oob: 'bound', out: 'out', rce: 'execution', execute: 'execution', exec: 'execution', xss: 'scripting',
   csrf: 'forgery', ssrf: 'forgery', sqli: 'injection', inject: 'injection', malicious: 'crafted', specially: 'crafted', craft: 'crafted',
   attacker: 'attacker', adversary: 'attacker', remote: 'remote', unauthenticated: 'unauthenticated', bypass: 'bypass', circumvent: 'bypass',
   leak: 'disclosure', exposure: 'disclosure', expose: 'disclosure', reveal: 'disclosure', disclose: 'disclosure', infinite: 'loop', hang: 'loop',
