@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { ReportBody } from '../../core/reports/submission.ts';
 import { compare, reasonsFor, termWeight, type Corpus } from '../../core/triage/similarity.ts';
-import { isFlawClass, signText } from '../../core/triage/signature.ts';
+import { isFlawClass, signText, type SignedTerms } from '../../core/triage/signature.ts';
 import { STORED_CANDIDATE_FLOOR } from '../../core/triage/threshold.ts';
 import { openJson } from '../../adapters/crypto/sealer.ts';
 import { appendAudit } from '../audit/audit-log.ts';
@@ -15,7 +15,7 @@ const RETRIEVAL_TERMS = 40;
 const RETRIEVAL_DF_SHARE = 0.05;
 const RETRIEVAL_DF_MIN = 25;
 /** Earlier reports scored exactly (those sharing the most rare terms), and kept at most. */
-const CANDIDATES_SCORED = 60;
+const CANDIDATES_SCORED = 30;
 const CANDIDATES_KEPT = 10;
 
 /** The text a report is compared by: title and the free-text fields, never the reporter's name or address. */
@@ -79,59 +79,77 @@ async function documentFrequencies(tx: Tx, projectId: string, hashes: Iterable<n
   for (const r of rows) into.set(toUint(r.term), r.n);
 }
 
-async function signReport(ctx: ServiceContext, tx: Tx, row: PendingRow): Promise<void> {
-  const title = ctx.sealer.open(row.key_id, row.title_sealed, aad(row.id, 'title')).toString('utf8');
-  const body = openJson<ReportBody>(ctx.sealer, row.key_id, row.body_sealed, aad(row.id, 'body'));
-  const { signature, termOf } = signText(comparableText(title, body), ctx.triageIndex.hash);
-  const reports = await lockCorpus(tx, row.project_id);
-  const df = new Map<number, number>();
-  await documentFrequencies(tx, row.project_id, signature.hashes, df);
-  const corpus: Corpus = { reports, df: (h) => df.get(h) ?? 0 };
+export interface FoundCandidate {
+  id: string;
+  trackingId: string;
+  score: number;
+  reasons: string[];
+}
 
-  // Retrieval: the earlier reports sharing the most of this one's rarest terms (an index range per term).
+/**
+ * The comparison itself (reads only): the earlier reports of the project sharing the most of this report's rarest
+ * terms (an index range per term), each scored against it with the project's document frequencies. Exported for
+ * the bench, which times it apart from the writes.
+ */
+export async function findCandidates(ctx: Pick<ServiceContext, 'triageIndex'>, tx: Tx, projectId: string, signed: SignedTerms, reports: number): Promise<FoundCandidate[]> {
+  const { signature, termOf } = signed;
+  const df = new Map<number, number>();
+  await documentFrequencies(tx, projectId, signature.hashes, df);
+  const corpus: Corpus = { reports, df: (h) => df.get(h) ?? 0 };
   const cap = Math.max(RETRIEVAL_DF_MIN, Math.ceil(reports * RETRIEVAL_DF_SHARE));
   const probe = [...signature.hashes]
     .filter((h) => !isFlawClass(h) && (df.get(h) ?? 0) > 0 && (df.get(h) ?? 0) <= cap)
     .sort((a, b) => (df.get(a) ?? 0) - (df.get(b) ?? 0))
     .slice(0, RETRIEVAL_TERMS);
-  const scored: { id: string; trackingId: string; score: number; reasons: string[] }[] = [];
-  if (probe.length) {
-    const hits = await tx
-      .selectFrom('report_terms')
-      .select(['report_id', (eb) => eb.fn.countAll<number>().as('hits')])
-      .where('project_id', '=', row.project_id)
-      .where('term', '=', sql<number>`any(${probe.map(toInt4)}::int4[])`)
-      .groupBy('report_id')
-      .orderBy('hits', 'desc')
-      .orderBy('report_id')
-      .limit(CANDIDATES_SCORED)
-      .execute();
-    const ids = hits.map((h) => h.report_id);
-    const sigs = ids.length
-      ? await tx
-          .selectFrom('report_signatures')
-          .innerJoin('reports', 'reports.id', 'report_signatures.report_id')
-          .select(['report_signatures.report_id', 'report_signatures.hashes', 'reports.tracking_id'])
-          .where('report_signatures.report_id', '=', sql<string>`any(${ids}::uuid[])`)
-          .where('report_signatures.project_id', '=', row.project_id)
-          .where('report_signatures.key_id', '=', ctx.triageIndex.keyId)
-          .execute()
-      : [];
-    const theirs = sigs.map((s) => ({ ...s, sig: { hashes: Uint32Array.from(s.hashes.map(toUint)).sort() } }));
-    await documentFrequencies(tx, row.project_id, theirs.flatMap((s) => [...s.sig.hashes]), df);
-    const weights = new Map<number, number>();
-    const weightOf = (h: number) => {
-      let w = weights.get(h);
-      if (w === undefined) weights.set(h, (w = termWeight(h, corpus)));
-      return w;
-    };
-    for (const s of theirs) {
-      const sim = compare(signature, s.sig, corpus, weightOf);
-      if (sim.score >= STORED_CANDIDATE_FLOOR) scored.push({ id: s.report_id, trackingId: s.tracking_id, score: sim.score, reasons: reasonsFor(sim, termOf) });
-    }
-    scored.sort((a, b) => b.score - a.score || a.trackingId.localeCompare(b.trackingId));
-    scored.splice(CANDIDATES_KEPT);
+  if (!probe.length) return [];
+  const hits = await tx
+    .selectFrom('report_terms')
+    .select(['report_id', (eb) => eb.fn.countAll<number>().as('hits')])
+    .where('project_id', '=', projectId)
+    .where('term', '=', sql<number>`any(${probe.map(toInt4)}::int4[])`)
+    .groupBy('report_id')
+    .orderBy('hits', 'desc')
+    .orderBy('report_id')
+    .limit(CANDIDATES_SCORED)
+    .execute();
+  if (!hits.length) return [];
+  const sigs = await tx
+    .selectFrom('report_signatures')
+    .innerJoin('reports', 'reports.id', 'report_signatures.report_id')
+    .select(['report_signatures.report_id', 'report_signatures.hashes', 'reports.tracking_id'])
+    .where('report_signatures.report_id', '=', sql<string>`any(${hits.map((h) => h.report_id)}::uuid[])`)
+    .where('report_signatures.project_id', '=', projectId)
+    .where('report_signatures.key_id', '=', ctx.triageIndex.keyId)
+    .execute();
+  const theirs = sigs.map((s) => ({ ...s, sig: { hashes: Uint32Array.from(s.hashes.map(toUint)).sort() } }));
+  await documentFrequencies(tx, projectId, theirs.flatMap((s) => [...s.sig.hashes]), df);
+  const weights = new Map<number, number>();
+  const weightOf = (h: number) => {
+    let w = weights.get(h);
+    if (w === undefined) weights.set(h, (w = termWeight(h, corpus)));
+    return w;
+  };
+  const scored: FoundCandidate[] = [];
+  for (const s of theirs) {
+    const sim = compare(signature, s.sig, corpus, weightOf);
+    if (sim.score >= STORED_CANDIDATE_FLOOR) scored.push({ id: s.report_id, trackingId: s.tracking_id, score: sim.score, reasons: reasonsFor(sim, termOf) });
   }
+  scored.sort((a, b) => b.score - a.score || a.trackingId.localeCompare(b.trackingId));
+  return scored.slice(0, CANDIDATES_KEPT);
+}
+
+/** Opens a report and signs its text. */
+export function signReportText(ctx: Pick<ServiceContext, 'sealer' | 'triageIndex'>, row: Pick<PendingRow, 'id' | 'key_id' | 'title_sealed' | 'body_sealed'>): SignedTerms {
+  const title = ctx.sealer.open(row.key_id, row.title_sealed, aad(row.id, 'title')).toString('utf8');
+  const body = openJson<ReportBody>(ctx.sealer, row.key_id, row.body_sealed, aad(row.id, 'body'));
+  return signText(comparableText(title, body), ctx.triageIndex.hash);
+}
+
+async function signReport(ctx: ServiceContext, tx: Tx, row: PendingRow): Promise<void> {
+  const signed = signReportText(ctx, row);
+  const { signature } = signed;
+  const reports = await lockCorpus(tx, row.project_id);
+  const scored = await findCandidates(ctx, tx, row.project_id, signed, reports);
 
   const ints = [...signature.hashes].map(toInt4);
   const posted = [...signature.hashes].filter((h) => !isFlawClass(h)).map(toInt4);
