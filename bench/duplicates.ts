@@ -102,7 +102,8 @@ function osvTexts(): Text[] {
   for (const f of osvFiles(OSV)) {
     if (f.source.includes('npm-MAL')) continue;
     const r = JSON.parse(f.bytes.toString('utf8')) as { summary?: string; details?: string; affected?: { package?: { name?: string } }[] };
-    if (!r.details || r.details.length < 80) continue;
+    // Go's "NOTE: The source advisory…" records are a title and a notice, not a description (as in the labelled set).
+    if (!r.details || r.details.length < 80 || r.details.includes('NOTE: The source advisory')) continue;
     out.push({ title: r.summary || `${r.affected?.[0]?.package?.name ?? 'package'} issue`, body: r.details.slice(0, 4000) });
   }
   return out;
@@ -221,9 +222,10 @@ async function seed(rt: Runtime, project: ProjectRecord, texts: Text[]): Promise
  * Submits each new report through intake, times the comparison alone (terms, HMAC, retrieval and scoring: what
  * grows with the project), then the job's whole signing of it (with its writes and audit entry).
  */
-async function signEach(rt: Runtime, news: Text[]): Promise<{ ms: number[]; compareMs: number[]; trackingIds: string[] }> {
+async function signEach(rt: Runtime, news: Text[]): Promise<{ ms: number[]; compareMs: number[]; compareCpuMs: number[]; trackingIds: string[] }> {
   const ms: number[] = [];
   const compareMs: number[] = [];
+  const compareCpuMs: number[] = [];
   const trackingIds: string[] = [];
   const project = await rt.ctx.db.selectFrom('projects').select('id').where('slug', '=', 'privastream').executeTakeFirstOrThrow();
   for (const t of news) {
@@ -235,18 +237,21 @@ async function signEach(rt: Runtime, news: Text[]): Promise<{ ms: number[]; comp
     });
     trackingIds.push(r.trackingId);
     const c0 = performance.now();
+    const cpu0 = process.cpuUsage();
     await rt.ctx.db.transaction().execute(async (tx) => {
       const corpus = await tx.selectFrom('triage_corpus').select('reports').where('project_id', '=', project.id).executeTakeFirst();
       const signed = signText(comparableText(t.title.slice(0, 200), { description: t.body, steps_to_reproduce: 'As above.', impact: 'As above.' } as never), rt.ctx.triageIndex.hash);
       await findCandidates(rt.ctx, tx, project.id, signed, corpus?.reports ?? 0);
     });
     compareMs.push(performance.now() - c0);
+    const cpu = process.cpuUsage(cpu0);
+    compareCpuMs.push((cpu.user + cpu.system) / 1000);
     const t0 = performance.now();
     const n = await signPendingReports(rt.ctx, 1);
     ms.push(performance.now() - t0);
     if (n !== 1) throw new Error(`signed ${n} reports, not 1`);
   }
-  return { ms, compareMs, trackingIds };
+  return { ms, compareMs, compareCpuMs, trackingIds };
 }
 
 async function latency(): Promise<{ p50: number }> {
@@ -314,11 +319,14 @@ async function latency(): Promise<{ p50: number }> {
     console.log(`   ${what.padEnd(44)} median ${median(xs).toFixed(2).padStart(6)} ms  p90 ${pct(xs, 0.9).toFixed(2).padStart(6)} ms  max ${Math.max(...xs).toFixed(2).padStart(6)} ms  (${(median(xs) / median(floorXs)).toFixed(2)}x the floor)`);
   row('floor: comparison, project of the new only', floor.compareMs, floor.compareMs);
   row(`comparison against ${EARLIER.toLocaleString('en')} earlier`, full.compareMs, floor.compareMs);
+  row('floor: comparison, CPU time of this process', floor.compareCpuMs, floor.compareCpuMs);
+  row(`comparison against ${EARLIER.toLocaleString('en')}, CPU time`, full.compareCpuMs, floor.compareCpuMs);
   row('floor: whole signing (writes, audit), empty', floor.ms, floor.ms);
   row(`whole signing against ${EARLIER.toLocaleString('en')} earlier`, full.ms, floor.ms);
   console.log(`   paraphrases of seeded reports naming their source: ${found}/${picked.length}`);
-  console.log(`   never-seeded records with a candidate at the threshold: ${flagged.n}/${fresh.length} (OSV holds other advisories of their packages, some templated alike)`);
-  console.log(`   aim <= ${AIM_MS} ms per new report for the comparison (median): ${c50 <= AIM_MS ? 'met' : 'NOT MET'} (${c50.toFixed(2)} ms); whole signing ${p50.toFixed(2)} ms`);
+  console.log(`   never-seeded records with a candidate at the threshold: ${flagged.n}/${fresh.length} (mostly short OSV texts, a title and a line, of a package with other seeded advisories: its name weighs a lot among 50,000 texts of many packages, little in a real project where every report names it)`);
+  const cpu50 = median(full.compareCpuMs);
+  console.log(`   aim <= ${AIM_MS} ms per new report for the comparison (median): ${c50 <= AIM_MS ? 'met' : 'NOT MET'} (${c50.toFixed(2)} ms wall, ${cpu50.toFixed(2)} ms CPU); whole signing ${p50.toFixed(2)} ms`);
   return { p50 };
 }
 

@@ -11,6 +11,7 @@ import { SeverityBadge, StateBadge } from '../../components/app/Badges.tsx';
 import { CvssCalculator } from '../../components/app/CvssCalculator.tsx';
 import { AttachmentList, MessageForm, Thread } from '../../components/app/Thread.tsx';
 import { AuditTrail } from '../../components/app/AuditTrail.tsx';
+import { DuplicateCandidates } from '../../components/app/DuplicateCandidates.tsx';
 import { can } from '../../../../src/core/access/permissions.ts';
 import { isReportState, REJECTION_REASONS, TRANSITIONS } from '../../../../src/core/reports/states.ts';
 import { SEVERITIES } from '../../../../src/core/severity.ts';
@@ -86,6 +87,8 @@ function Report({ project, trackingId }: { project: DashboardProject; trackingId
         <dt>Credit</dt>
         <dd>{r.credit_choice === 'anonymous' ? 'anonymous' : (r.body.credit_name ?? r.body.reporter_name ?? 'not given')}</dd>
       </dl>
+
+      <DuplicateCandidates slug={project.slug} report={r} mayReject={mayTriage} onChange={reload} />
 
       <h2>Deadlines</h2>
       {r.deadlines.length === 0 ? (
