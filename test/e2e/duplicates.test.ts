@@ -55,7 +55,7 @@ describe('duplicate candidates in Chromium', () => {
       await box.waitFor();
       const text = await box.innerText();
       assert.match(text, new RegExp(`${first.tracking_id}\\s+\\d+% alike`));
-      assert.match(text, /same function name `renderdisplayname`/);
+      assert.match(text, /same function name `renderDisplayName`/);
       assert.match(text, /same file `chat\/names\.ts`/);
       assert.match(text, /% of the distinctive wording shared/);
       assert.deepEqual(await checkAtBothWidths(p, 'app-report-duplicates'), []);

@@ -100,8 +100,8 @@ export function reasonsFor(sim: Similarity, termOf: ReadonlyMap<number, Term>, m
   // `rtmp/ingest.c` says what `ingest.c` would: one reason, not two.
   const shown = ids.filter((t) => !(t.kind === 'file' && ids.some((o) => o.kind === 'file' && o.text.endsWith(`/${t.text}`))));
   const out = shown.slice(0, maxIdentifiers).map((t) => {
-    const shown = t.kind === 'cve' || t.kind === 'ghsa' || t.kind === 'advisory' || t.kind === 'version' ? t.text : `\`${t.text}\``;
-    return `${KIND_WORDS[t.kind as keyof typeof KIND_WORDS]} ${shown}`;
+    const words = t.kind === 'cve' || t.kind === 'ghsa' || t.kind === 'advisory' || t.kind === 'version' ? t.shown : `\`${t.shown}\``;
+    return `${KIND_WORDS[t.kind as keyof typeof KIND_WORDS]} ${words}`;
   });
   if (shown.length > maxIdentifiers) out.push(`${shown.length - maxIdentifiers} more identifiers in common`);
   out.push(`${Math.round(Math.min(1, sim.containment) * 100)}% of the distinctive wording shared`);

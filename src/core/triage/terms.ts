@@ -11,8 +11,10 @@ export interface Term {
   /** What is hashed: kind and normalised text, e.g. `function:parse_header`, `word:overflow`. */
   key: string;
   kind: TermKind;
-  /** How it reads in a reason ("same function name `parse_header`"); the normalised text. */
+  /** The normalised text (what is hashed, after the kind). */
   text: string;
+  /** As the report first wrote it, for reasons ("same function name `renderDisplayName`"). */
+  shown: string;
 }
 
 const CVE = /\bCVE-\d{4}-\d{4,}\b/gi;
@@ -107,9 +109,9 @@ const canonicalWord = (raw: string): string | null => {
 /** Every term of a text, each once; identifiers first in the order found. */
 export function termsOf(text: string): Term[] {
   const out = new Map<string, Term>();
-  const add = (kind: TermKind, text: string) => {
+  const add = (kind: TermKind, text: string, shown = text) => {
     const key = `${kind}:${text}`;
-    if (!out.has(key)) out.set(key, { key, kind, text });
+    if (!out.has(key)) out.set(key, { key, kind, text, shown });
   };
   const normalized = text.normalize('NFKC');
   for (const [name, re] of Object.entries(FLAW_CLASSES)) if (re.test(normalized)) add('class', name);
@@ -132,9 +134,10 @@ export function termsOf(text: string): Term[] {
   take(GO_MODULE, 'package', (m) => m.toLowerCase().replace(/[./]+$/, ''));
   take(NPM_SCOPED, 'package');
   rest = rest.replace(FILE, (m: string, path: string) => {
-    const parts = path.toLowerCase().split('/');
-    add('file', parts.slice(-2).join('/'));
-    if (parts.length > 1) add('file', parts.at(-1) as string);
+    const parts = path.split('/');
+    const tail = parts.slice(-2).join('/');
+    add('file', tail.toLowerCase(), tail);
+    if (parts.length > 1) add('file', (parts.at(-1) as string).toLowerCase(), parts.at(-1));
     return ' ';
   });
   take(VERSION, 'version', (m) => m.replace(/^v/i, '').toLowerCase());
@@ -143,10 +146,10 @@ export function termsOf(text: string): Term[] {
     // A sentence's last word followed by the next capitalised one ("parser.The") is not code.
     if (/^[a-z]+\.[A-Z][a-z]+$/.test(name) && !/[A-Z]/.test(name.slice(0, name.indexOf('.')))) return m;
     const lower = name.toLowerCase();
-    add('function', lower);
+    add('function', lower, name);
     // `aiohttp.web_middlewares.normalize_path_middleware` and "normalize_path_middleware" name the same thing.
-    const last = lower.slice(lower.lastIndexOf('.') + 1);
-    if (last !== lower && last.length >= 4) add('function', last);
+    const last = name.slice(name.lastIndexOf('.') + 1);
+    if (last !== name && last.length >= 4) add('function', last.toLowerCase(), last);
     // Its parts still count as words: "the Formatter of LoggerConfig" and `LoggerConfig.Formatter` share them.
     return ` ${name.replace(/[._]/g, ' ')} `;
   });

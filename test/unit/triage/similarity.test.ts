@@ -59,6 +59,12 @@ describe('triage similarity', () => {
     assert.match(reasons.at(-1) ?? '', /^\d+% of the distinctive wording shared$/);
   });
 
+  test('reasons spell identifiers as the new report wrote them; matching ignores case', () => {
+    const a = sign('renderDisplayName() in src/Chat/Names.ts does not escape');
+    const b = sign('renderdisplayname() in chat/names.ts');
+    assert.deepEqual(reasonsFor(compare(a.signature, b.signature, flat), a.termOf).slice(0, 2), ['same function name `renderDisplayName`', 'same file `Chat/Names.ts`']);
+  });
+
   test("a hash carries its term's kind, whatever the hash function", () => {
     const { termOf } = sign('CVE-2024-1234 in parse_header, file a.c, 1.2.3, github.com/a/b, xss');
     for (const [h, t] of termOf) assert.equal(kindOfHash(h), t.kind === 'ghsa' ? 'advisory' : t.kind);
