@@ -79,6 +79,7 @@ export const presentDetail = (d: ReportDetail, slug: string): ReportDetailJson =
   allowed_transitions: [...d.allowedTransitions],
   encryption: presentEncryption(d.encryption),
   duplicate_candidates: d.duplicateCandidates.map((c) => ({ tracking_id: c.trackingId, score: c.score, reasons: [...c.reasons] })),
+  known_advisories: d.knownAdvisories.map((a) => ({ id: a.id, score: a.score, reasons: [...a.reasons] })),
   ...presentThread(d, slug),
 });
 

@@ -160,7 +160,7 @@ for (const engine of ENGINES) {
       assert.ok(sig.hashes.every((h) => Number.isInteger(h)), 'integers, not text');
       const candidates = await rt.ctx.db.selectFrom('report_duplicate_candidates').select('reasons_sealed').execute();
       for (const c of candidates) assert.ok(!Buffer.from(c.reasons_sealed).toString('latin1').includes('parse_header'), 'reasons are sealed');
-      const audit = await rt.ctx.db.selectFrom('audit_log').select('data').where('action', '=', 'report.duplicate-candidates').execute();
+      const audit = await rt.ctx.db.selectFrom('audit_log').select('data').where('action', '=', 'report.triage-aids').execute();
       assert.ok(audit.length > 0);
       assert.ok(audit.every((a) => !JSON.stringify(a.data).includes('parse_header')), 'the audit names tracking ids and scores only');
     });

@@ -14,6 +14,7 @@ import * as access from './migrations/0012-access.ts';
 import * as secondFactor from './migrations/0013-second-factor.ts';
 import * as sso from './migrations/0014-sso.ts';
 import * as triage from './migrations/0019-triage.ts';
+import * as knownAdvisories from './migrations/0020-known-advisories.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
@@ -31,6 +32,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0013-second-factor': secondFactor,
   '0014-sso': sso,
   '0019-triage': triage,
+  '0020-known-advisories': knownAdvisories,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -45,7 +45,22 @@ export interface ReportDuplicateCandidatesTable {
   created_at: CreatedAt;
 }
 
+/** Every id an OSV record answers to, upper-cased (its own and its aliases) → the record (migration 0020). */
+export interface OsvAliasesTable {
+  alias: string;
+  record_id: string;
+}
+
+/** The imported advisories a report names or describes: sealed JSON `[{id, score, reasons}]` (migration 0020). */
+export interface ReportKnownAdvisoriesTable {
+  report_id: string;
+  found_sealed: Uint8Array;
+  key_id: string;
+}
+
 export interface TriageTables {
+  osv_aliases: OsvAliasesTable;
+  report_known_advisories: ReportKnownAdvisoriesTable;
   report_signatures: ReportSignaturesTable;
   report_terms: ReportTermsTable;
   report_term_df: ReportTermDfTable;

@@ -67,6 +67,12 @@ export const DuplicateCandidateSchema = Type.Object({
   reasons: Type.Array(Type.String(), { description: 'why, in words: shared identifiers first, then how much wording is shared' }),
 });
 
+export const KnownAdvisorySchema = Type.Object({
+  id: Type.String({ description: 'the OSV record id (GHSA-…, PYSEC-…, GO-…)' }),
+  score: Type.Number({ minimum: 0, maximum: 1, description: '1 when the report names the id or an alias; else how alike the texts are' }),
+  reasons: Type.Array(Type.String()),
+});
+
 export const ReportDetailSchema = Type.Object({
   ...ReportSummarySchema.properties,
   body: ReportBodySchema,
@@ -80,6 +86,7 @@ export const ReportDetailSchema = Type.Object({
   allowed_transitions: Type.Array(StateEnum),
   encryption: EncryptionSchema,
   duplicate_candidates: Type.Array(DuplicateCandidateSchema, { description: "earlier reports of this project it resembles, best first, at or above the policy's triage.duplicate_threshold" }),
+  known_advisories: Type.Array(KnownAdvisorySchema, { description: "imported OSV advisories it names or describes, best first, at or above triage.duplicate_threshold: 'already public as …'" }),
   messages: Type.Array(ThreadMessageSchema),
   attachments: Type.Array(ThreadAttachmentSchema),
 });

@@ -15,6 +15,8 @@ import type { CvssAssessment } from '../../core/reports/severity-from-cvss.ts';
 import { assessStored, aad, requireReport, reportForToken, type ReportRow } from './store.ts';
 import { encryptionOf, type ReportEncryptionView } from '../pgp/intake.ts';
 import { duplicateCandidatesOf, type DuplicateCandidate } from '../triage/candidates.ts';
+import { knownAdvisoriesOf } from '../triage/known-advisories.ts';
+import type { KnownAdvisory } from '../../core/triage/known-advisories.ts';
 
 export interface ReportSummary {
   trackingId: string;
@@ -45,6 +47,8 @@ export interface ReportDetail extends ReportSummary {
   encryption: ReportEncryptionView;
   /** Earlier reports of the project it resembles, above the project's threshold (maintainers' view only). */
   duplicateCandidates: DuplicateCandidate[];
+  /** Imported OSV advisories it names or describes: "already public as …" (maintainers' view only). */
+  knownAdvisories: KnownAdvisory[];
 }
 
 export interface AttachmentInfo {
@@ -223,6 +227,7 @@ async function detailOf(ctx: ServiceContext, project: ProjectRecord, row: NonNul
     allowedTransitions: audience === 'maintainer' ? allowedTransitions(row.state as ReportState) : [],
     encryption: encryptionOf(row),
     duplicateCandidates: audience === 'maintainer' ? await duplicateCandidatesOf(ctx, project, row.id) : [],
+    knownAdvisories: audience === 'maintainer' ? await knownAdvisoriesOf(ctx, project, row.id) : [],
     attachments: attachments
       .filter((a) => a.message_id === null || visibleMessageIds.has(a.message_id))
       .map((a) => ({ id: a.id, filename: a.filename, contentType: a.content_type, size: a.size, sha256: a.sha256, messageId: a.message_id, createdAt: a.created_at })),

@@ -7,6 +7,7 @@ import { openJson } from '../../adapters/crypto/sealer.ts';
 import { appendAudit } from '../audit/audit-log.ts';
 import type { ServiceContext, Tx } from '../context.ts';
 import { aad } from '../reports/store.ts';
+import { findKnownAdvisories, storeKnownAdvisories } from './known-advisories.ts';
 
 /** Reports signed per job tick (one transaction). */
 export const SIGN_BATCH = 20;
@@ -139,17 +140,20 @@ export async function findCandidates(ctx: Pick<ServiceContext, 'triageIndex'>, t
 }
 
 /** Opens a report and signs its text. */
-export function signReportText(ctx: Pick<ServiceContext, 'sealer' | 'triageIndex'>, row: Pick<PendingRow, 'id' | 'key_id' | 'title_sealed' | 'body_sealed'>): SignedTerms {
+export function signReportText(ctx: Pick<ServiceContext, 'sealer' | 'triageIndex'>, row: Pick<PendingRow, 'id' | 'key_id' | 'title_sealed' | 'body_sealed'>): { signed: SignedTerms; text: string } {
   const title = ctx.sealer.open(row.key_id, row.title_sealed, aad(row.id, 'title')).toString('utf8');
   const body = openJson<ReportBody>(ctx.sealer, row.key_id, row.body_sealed, aad(row.id, 'body'));
-  return signText(comparableText(title, body), ctx.triageIndex.hash);
+  const text = comparableText(title, body);
+  return { signed: signText(text, ctx.triageIndex.hash), text };
 }
 
 async function signReport(ctx: ServiceContext, tx: Tx, row: PendingRow): Promise<void> {
-  const signed = signReportText(ctx, row);
+  const { signed, text } = signReportText(ctx, row);
   const { signature } = signed;
   const reports = await lockCorpus(tx, row.project_id);
   const scored = await findCandidates(ctx, tx, row.project_id, signed, reports);
+  const known = await findKnownAdvisories(tx, signed, text, await corpusFor(tx, row.project_id, signature.hashes, reports), ctx.triageIndex.hash);
+  await storeKnownAdvisories(ctx, tx, row.id, known);
 
   const ints = [...signature.hashes].map(toInt4);
   const posted = [...signature.hashes].filter((h) => !isFlawClass(h)).map(toInt4);
@@ -163,8 +167,8 @@ async function signReport(ctx: ServiceContext, tx: Tx, row: PendingRow): Promise
   }
   await tx.updateTable('triage_corpus').set({ reports: reports + 1 }).where('project_id', '=', row.project_id).execute();
   await tx.updateTable('reports').set({ triage_pending: false }).where('id', '=', row.id).execute();
-  if (!scored.length) return;
-  await tx
+  if (scored.length) {
+    await tx
     .insertInto('report_duplicate_candidates')
     .values(
       scored.map((c) => {
@@ -173,10 +177,26 @@ async function signReport(ctx: ServiceContext, tx: Tx, row: PendingRow): Promise
       }),
     )
     .execute();
-  // Tracking ids and scores only: the reasons quote the report and stay sealed.
+  }
+  if (!scored.length && !known.length) return;
+  // Tracking ids and scores, and how many known advisories: the reasons and advisory ids tell what the report is
+  // about, and stay sealed.
   await appendAudit(
     tx,
-    { actor: 'system', action: 'report.duplicate-candidates', projectId: row.project_id, reportId: row.id, data: { candidates: scored.map((c) => ({ tracking_id: c.trackingId, score: c.score })) } },
+    {
+      actor: 'system',
+      action: 'report.triage-aids',
+      projectId: row.project_id,
+      reportId: row.id,
+      data: { candidates: scored.map((c) => ({ tracking_id: c.trackingId, score: c.score })), known_advisories: known.length },
+    },
     ctx.now(),
   );
+}
+
+/** The project's document frequencies of a report's terms (for scoring it against advisory texts). */
+async function corpusFor(tx: Tx, projectId: string, hashes: Iterable<number>, reports: number): Promise<Corpus> {
+  const df = new Map<number, number>();
+  await documentFrequencies(tx, projectId, hashes, df);
+  return { reports, df: (h) => df.get(h) ?? 0 };
 }

@@ -12,6 +12,7 @@ import { CvssCalculator } from '../../components/app/CvssCalculator.tsx';
 import { AttachmentList, MessageForm, Thread } from '../../components/app/Thread.tsx';
 import { AuditTrail } from '../../components/app/AuditTrail.tsx';
 import { DuplicateCandidates } from '../../components/app/DuplicateCandidates.tsx';
+import { KnownAdvisories } from '../../components/app/KnownAdvisories.tsx';
 import { can } from '../../../../src/core/access/permissions.ts';
 import { isReportState, REJECTION_REASONS, TRANSITIONS } from '../../../../src/core/reports/states.ts';
 import { SEVERITIES } from '../../../../src/core/severity.ts';
@@ -89,6 +90,7 @@ function Report({ project, trackingId }: { project: DashboardProject; trackingId
       </dl>
 
       <DuplicateCandidates slug={project.slug} report={r} mayReject={mayTriage} onChange={reload} />
+      <KnownAdvisories report={r} />
 
       <h2>Deadlines</h2>
       {r.deadlines.length === 0 ? (
