@@ -12,8 +12,8 @@ import { findKnownAdvisories, storeKnownAdvisories } from './known-advisories.ts
 /** Reports signed per job tick (one transaction). */
 export const SIGN_BATCH = 20;
 /** Rarest terms of the new report looked up in the index; a term in more than RETRIEVAL_DF_SHARE of reports is not. */
-const RETRIEVAL_TERMS = 40;
-const RETRIEVAL_DF_SHARE = 0.05;
+const RETRIEVAL_TERMS = 32;
+const RETRIEVAL_DF_SHARE = 0.01;
 const RETRIEVAL_DF_MIN = 25;
 /** Earlier reports scored exactly (those sharing the most rare terms), and kept at most. */
 const CANDIDATES_SCORED = 30;
