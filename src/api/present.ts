@@ -80,6 +80,7 @@ export const presentDetail = (d: ReportDetail, slug: string): ReportDetailJson =
   encryption: presentEncryption(d.encryption),
   duplicate_candidates: d.duplicateCandidates.map((c) => ({ tracking_id: c.trackingId, score: c.score, reasons: [...c.reasons] })),
   known_advisories: d.knownAdvisories.map((a) => ({ id: a.id, score: a.score, reasons: [...a.reasons] })),
+  quality_signals: d.qualitySignals.map((q) => ({ key: q.key, status: q.status, text: q.text })),
   ...presentThread(d, slug),
 });
 

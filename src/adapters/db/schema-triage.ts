@@ -58,7 +58,15 @@ export interface ReportKnownAdvisoriesTable {
   key_id: string;
 }
 
+/** The reporter's address per report as a keyed 32-bit hash (migration 0020), for their record with the project. */
+export interface ReportReportersTable {
+  report_id: string;
+  project_id: string;
+  address_hash: number;
+}
+
 export interface TriageTables {
+  report_reporters: ReportReportersTable;
   osv_aliases: OsvAliasesTable;
   report_known_advisories: ReportKnownAdvisoriesTable;
   report_signatures: ReportSignaturesTable;

@@ -73,6 +73,12 @@ export const KnownAdvisorySchema = Type.Object({
   reasons: Type.Array(Type.String()),
 });
 
+export const QualitySignalSchema = Type.Object({
+  key: Type.String({ description: 'steps, version, scope, proof, length, fields, history' }),
+  status: Type.Union([Type.Literal('good'), Type.Literal('missing'), Type.Literal('warning'), Type.Literal('info')]),
+  text: Type.String({ description: 'the signal and its reason, in words' }),
+});
+
 export const ReportDetailSchema = Type.Object({
   ...ReportSummarySchema.properties,
   body: ReportBodySchema,
@@ -86,6 +92,7 @@ export const ReportDetailSchema = Type.Object({
   allowed_transitions: Type.Array(StateEnum),
   encryption: EncryptionSchema,
   duplicate_candidates: Type.Array(DuplicateCandidateSchema, { description: "earlier reports of this project it resembles, best first, at or above the policy's triage.duplicate_threshold" }),
+  quality_signals: Type.Array(QualitySignalSchema, { description: 'each with its reason; no total score' }),
   known_advisories: Type.Array(KnownAdvisorySchema, { description: "imported OSV advisories it names or describes, best first, at or above triage.duplicate_threshold: 'already public as …'" }),
   messages: Type.Array(ThreadMessageSchema),
   attachments: Type.Array(ThreadAttachmentSchema),

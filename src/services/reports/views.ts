@@ -16,6 +16,8 @@ import { assessStored, aad, requireReport, reportForToken, type ReportRow } from
 import { encryptionOf, type ReportEncryptionView } from '../pgp/intake.ts';
 import { duplicateCandidatesOf, type DuplicateCandidate } from '../triage/candidates.ts';
 import { knownAdvisoriesOf } from '../triage/known-advisories.ts';
+import { qualitySignalsOf } from '../triage/quality.ts';
+import type { QualitySignal } from '../../core/triage/quality.ts';
 import type { KnownAdvisory } from '../../core/triage/known-advisories.ts';
 
 export interface ReportSummary {
@@ -49,6 +51,8 @@ export interface ReportDetail extends ReportSummary {
   duplicateCandidates: DuplicateCandidate[];
   /** Imported OSV advisories it names or describes: "already public as …" (maintainers' view only). */
   knownAdvisories: KnownAdvisory[];
+  /** Evidence, version, scope, length, the reporter's record: each with its reason (maintainers' view only). */
+  qualitySignals: QualitySignal[];
 }
 
 export interface AttachmentInfo {
@@ -213,10 +217,19 @@ async function detailOf(ctx: ServiceContext, project: ProjectRecord, row: NonNul
   if (audience === 'reporter') mq = mq.where('messages.internal', '=', false);
   const messages = await mq.orderBy('messages.created_at').execute();
   const visibleMessageIds = new Set(messages.map((m) => m.id));
+  const body = openJson<ReportBody>(ctx.sealer, row.key_id, row.body_sealed, aad(row.id, 'body'));
+  const classification = {
+    version_status: row.version_status as Classification['version_status'],
+    version_matched: row.version_matched,
+    scope_status: row.scope_status as Classification['scope_status'],
+    affected_version: row.affected_version,
+    category: row.category,
+  };
+  const reporterFiles = attachments.filter((a) => a.message_id === null).length;
   return {
     ...summary,
     deadlines: audience === 'reporter' ? summary.deadlines.filter((d) => d.reporterVisible) : summary.deadlines,
-    body: openJson<ReportBody>(ctx.sealer, row.key_id, row.body_sealed, aad(row.id, 'body')),
+    body,
     cvss: assessStored(project, row),
     rejectionReason: row.rejection_reason,
     duplicateOf: row.duplicate_of,
@@ -228,6 +241,8 @@ async function detailOf(ctx: ServiceContext, project: ProjectRecord, row: NonNul
     encryption: encryptionOf(row),
     duplicateCandidates: audience === 'maintainer' ? await duplicateCandidatesOf(ctx, project, row.id) : [],
     knownAdvisories: audience === 'maintainer' ? await knownAdvisoriesOf(ctx, project, row.id) : [],
+    qualitySignals:
+      audience === 'maintainer' ? await qualitySignalsOf(ctx.db, project, { id: row.id, createdAt: row.created_at, body, attachments: reporterFiles, classification }) : [],
     attachments: attachments
       .filter((a) => a.message_id === null || visibleMessageIds.has(a.message_id))
       .map((a) => ({ id: a.id, filename: a.filename, contentType: a.content_type, size: a.size, sha256: a.sha256, messageId: a.message_id, createdAt: a.created_at })),

@@ -140,15 +140,21 @@ export async function findCandidates(ctx: Pick<ServiceContext, 'triageIndex'>, t
 }
 
 /** Opens a report and signs its text. */
-export function signReportText(ctx: Pick<ServiceContext, 'sealer' | 'triageIndex'>, row: Pick<PendingRow, 'id' | 'key_id' | 'title_sealed' | 'body_sealed'>): { signed: SignedTerms; text: string } {
+export function signReportText(ctx: Pick<ServiceContext, 'sealer' | 'triageIndex'>, row: Pick<PendingRow, 'id' | 'key_id' | 'title_sealed' | 'body_sealed'>): { signed: SignedTerms; text: string; body: ReportBody } {
   const title = ctx.sealer.open(row.key_id, row.title_sealed, aad(row.id, 'title')).toString('utf8');
   const body = openJson<ReportBody>(ctx.sealer, row.key_id, row.body_sealed, aad(row.id, 'body'));
   const text = comparableText(title, body);
-  return { signed: signText(text, ctx.triageIndex.hash), text };
+  return { signed: signText(text, ctx.triageIndex.hash), text, body };
 }
 
+/** The keyed hash a reporter's address is counted by (never stored in clear beside the report). */
+export const reporterAddressHash = (ctx: Pick<ServiceContext, 'triageIndex'>, email: string): number => ctx.triageIndex.hash(`reporter:${email.trim().toLowerCase()}`) | 0;
+
 async function signReport(ctx: ServiceContext, tx: Tx, row: PendingRow): Promise<void> {
-  const { signed, text } = signReportText(ctx, row);
+  const { signed, text, body } = signReportText(ctx, row);
+  if (body.reporter_email) {
+    await tx.insertInto('report_reporters').values({ report_id: row.id, project_id: row.project_id, address_hash: reporterAddressHash(ctx, body.reporter_email) }).execute();
+  }
   const { signature } = signed;
   const reports = await lockCorpus(tx, row.project_id);
   const scored = await findCandidates(ctx, tx, row.project_id, signed, reports);

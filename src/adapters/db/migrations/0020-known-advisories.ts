@@ -7,6 +7,9 @@ import { sql, type Kysely } from 'kysely';
  * - `osv_aliases`: every id a record answers to (its own and its aliases) → the record; written by the import
  *   with the record, filled here from the records already imported. Withdrawn records have none.
  * - `report_known_advisories`: what the triage job found for a report, sealed (it tells what the report is about).
+ * - `report_reporters`: a keyed 32-bit hash of the reporter's address per report (the same HMAC key as the term
+ *   index), so the quality signals can count a reporter's earlier reports to the project without the address in
+ *   clear.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
@@ -28,9 +31,18 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('found_sealed', 'bytea', (c) => c.notNull())
     .addColumn('key_id', 'text', (c) => c.notNull())
     .execute();
+
+  await db.schema
+    .createTable('report_reporters')
+    .addColumn('report_id', 'uuid', (c) => c.primaryKey().references('reports.id').onDelete('cascade'))
+    .addColumn('project_id', 'uuid', (c) => c.notNull().references('projects.id').onDelete('cascade'))
+    .addColumn('address_hash', 'integer', (c) => c.notNull())
+    .execute();
+  await db.schema.createIndex('report_reporters_address_idx').on('report_reporters').columns(['project_id', 'address_hash']).execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
+  await db.schema.dropTable('report_reporters').execute();
   await db.schema.dropTable('report_known_advisories').execute();
   await db.schema.dropTable('osv_aliases').execute();
 }

@@ -13,6 +13,7 @@ import { AttachmentList, MessageForm, Thread } from '../../components/app/Thread
 import { AuditTrail } from '../../components/app/AuditTrail.tsx';
 import { DuplicateCandidates } from '../../components/app/DuplicateCandidates.tsx';
 import { KnownAdvisories } from '../../components/app/KnownAdvisories.tsx';
+import { QualitySignals } from '../../components/app/QualitySignals.tsx';
 import { can } from '../../../../src/core/access/permissions.ts';
 import { isReportState, REJECTION_REASONS, TRANSITIONS } from '../../../../src/core/reports/states.ts';
 import { SEVERITIES } from '../../../../src/core/severity.ts';
@@ -91,6 +92,7 @@ function Report({ project, trackingId }: { project: DashboardProject; trackingId
 
       <DuplicateCandidates slug={project.slug} report={r} mayReject={mayTriage} onChange={reload} />
       <KnownAdvisories report={r} />
+      <QualitySignals report={r} />
 
       <h2>Deadlines</h2>
       {r.deadlines.length === 0 ? (
