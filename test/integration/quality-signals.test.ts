@@ -1,7 +1,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ENGINES, startTestRuntime, type TestServer } from '../support/harness.ts';
-import { seedWorld, submit, validReport, type World } from '../support/fixtures.ts';
+import { examplePolicy, seedWorld, submit, validReport, type World } from '../support/fixtures.ts';
+import { savePolicy } from '../../src/services/projects/projects.ts';
 
 /** Quality signals in the maintainer's view (issue 18): reasons in words, the reporter's record per project only. */
 for (const engine of ENGINES) {
@@ -55,6 +56,25 @@ for (const engine of ENGINES) {
       });
       const there = await signals('personal-chatter', elsewhere.tracking_id, 'outsider');
       assert.equal(text(there, 'history'), '1 earlier report from this address to this project: 0 accepted, 0 rejected', 'privastream\'s rejections never show here');
+    });
+
+    test('intake.ai_disclosure: required refuses a report without an answer (web/API and mail alike), and the answer is a signal', async () => {
+      await savePolicy(rt.ctx, examplePolicy('privastream').replace('  no_public_issues: true\n', '  no_public_issues: true\n  ai_disclosure: required\n'), 'test');
+      const refused = await rt.app.inject({ method: 'POST', url: '/api/v1/projects/privastream/reports', payload: validReport() });
+      assert.equal(refused.statusCode, 400, refused.body);
+      assert.deepEqual(refused.json().problems.map((p: { field: string }) => p.field), ['ai_disclosure']);
+      const { tracking_id, reporter_token } = await submit(rt, 'privastream', validReport({ ai_disclosure: 'No AI tools.' }));
+      await rt.jobs.runAllOnce();
+      const list = await signals('privastream', tracking_id, 'triager');
+      assert.equal(text(list, 'ai'), 'AI use, in the reporter\'s words: “No AI tools.”');
+      const reporter = await rt.app.inject({ url: `/api/v1/reporter/${reporter_token}` });
+      assert.equal(reporter.json().body.ai_disclosure, 'No AI tools.', 'the reporter sees their own answer');
+      await savePolicy(rt.ctx, examplePolicy('privastream').replace('  no_public_issues: true\n', '  no_public_issues: true\n  ai_disclosure: off\n'), 'test');
+      const off = await submit(rt, 'privastream', validReport({ ai_disclosure: 'ignored' }));
+      const detail = await rt.app.inject({ url: `/api/v1/projects/privastream/reports/${off.tracking_id}`, headers: world.as('triager') });
+      assert.equal(detail.json().body.ai_disclosure, null, 'not asked, not kept');
+      assert.equal(text(detail.json().quality_signals, 'ai'), undefined);
+      await savePolicy(rt.ctx, examplePolicy('privastream'), 'test');
     });
 
     test('the address is stored only as a keyed hash', async () => {

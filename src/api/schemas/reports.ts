@@ -33,6 +33,7 @@ export const ReportBodySchema = Type.Object({
   reporter_name: Nullable(Type.String()),
   reporter_email: Nullable(Type.String()),
   credit_name: Nullable(Type.String()),
+  ai_disclosure: Type.Optional(Nullable(Type.String({ description: 'the answer to "Did you use AI tools? How?" when the policy asks' }))),
 });
 
 export const ThreadMessageSchema = Type.Object({

@@ -1,5 +1,5 @@
 import type { Policy } from '../policy/types.ts';
-import type { ReportBody, StoredClassification } from '../reports/submission.ts';
+import { aiDisclosureOf, type ReportBody, type StoredClassification } from '../reports/submission.ts';
 
 /**
  * Quality signals of a report, each with its reason in words (issue 18): what evidence it brings, whether its
@@ -9,7 +9,7 @@ import type { ReportBody, StoredClassification } from '../reports/submission.ts'
 export type SignalStatus = 'good' | 'missing' | 'warning' | 'info';
 
 export interface QualitySignal {
-  /** Stable name: `steps`, `version`, `scope`, `proof`, `length`, `fields`, `history`, `ai`. */
+  /** Stable name: `steps`, `version`, `scope`, `proof`, `length`, `fields`, `ai`, `history`. */
   key: string;
   status: SignalStatus;
   text: string;
@@ -40,7 +40,7 @@ const words = (t: string | null) => (t ? (t.match(/\S+/g) ?? []).length : 0);
 const paragraphs = (t: string) => t.split(/\n\s*\n/).filter((p) => p.trim()).length;
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
-export function qualitySignals(input: QualityInput, policy: Pick<Policy, 'scope'>): QualitySignal[] {
+export function qualitySignals(input: QualityInput, policy: Pick<Policy, 'scope' | 'intake'>): QualitySignal[] {
   const { body, classification: c } = input;
   const out: QualitySignal[] = [];
 
@@ -94,6 +94,15 @@ export function qualitySignals(input: QualityInput, policy: Pick<Policy, 'scope'
   );
   const filled = FREE_TEXT.filter((k) => typeof body[k] === 'string' && (body[k] as string).trim()).length;
   out.push({ key: 'fields', status: 'info', text: `${filled} of ${FREE_TEXT.length} report fields filled` });
+
+  if (aiDisclosureOf(policy) !== 'off') {
+    const said = body.ai_disclosure?.trim();
+    out.push(
+      said
+        ? { key: 'ai', status: 'info', text: `AI use, in the reporter's words: “${said.length > 160 ? `${said.slice(0, 159)}…` : said}”` }
+        : { key: 'ai', status: 'missing', text: 'AI use not disclosed (the policy asks)' },
+    );
+  }
 
   const h = input.history;
   if (h) {

@@ -15,7 +15,8 @@ const body = (over: Partial<ReportBody> = {}): ReportBody => ({
   credit_name: null,
   ...over,
 });
-const policy = { scope: { in_scope: [{ id: 'xss', label: 'Cross-site scripting' }], out_of_scope: [{ id: 'dos', label: 'Denial of service' }] } } as never;
+const scope = { in_scope: [{ id: 'xss', label: 'Cross-site scripting' }], out_of_scope: [{ id: 'dos', label: 'Denial of service' }] };
+const policy = { scope, intake: {} } as never;
 const input = (over: Partial<QualityInput> = {}): QualityInput => ({
   body: body(),
   attachments: 0,
@@ -47,6 +48,14 @@ describe('quality signals', () => {
   for (const [name, over, key, status, text] of cases) {
     test(name, () => assert.deepEqual(signal(input(over), key), { key, status, text }));
   }
+
+  test('AI use: asked by the policy, the answer is shown in the reporter\'s words; not asked, no signal', () => {
+    const asking = { scope, intake: { ai_disclosure: 'optional' } } as never;
+    const withAnswer = input({ body: body({ ai_disclosure: 'Yes, to translate the report.' }) });
+    assert.deepEqual(qualitySignals(withAnswer, asking).find((s) => s.key === 'ai'), { key: 'ai', status: 'info', text: 'AI use, in the reporter\'s words: “Yes, to translate the report.”' });
+    assert.deepEqual(qualitySignals(input(), asking).find((s) => s.key === 'ai'), { key: 'ai', status: 'missing', text: 'AI use not disclosed (the policy asks)' });
+    assert.equal(qualitySignals(withAnswer, policy).find((s) => s.key === 'ai'), undefined);
+  });
 
   test('there is no total: only signals with reasons', () => {
     for (const s of qualitySignals(input(), policy)) {

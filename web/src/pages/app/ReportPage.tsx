@@ -29,6 +29,7 @@ const BODY_FIELDS: [keyof ReportDetail['body'], string][] = [
   ['environment', 'Environment'],
   ['proof_of_concept', 'Proof of concept'],
   ['suggested_fix', 'Suggested fix'],
+  ['ai_disclosure', 'AI use (the reporter\'s answer)'],
 ];
 
 function Report({ project, trackingId }: { project: DashboardProject; trackingId: string }) {
