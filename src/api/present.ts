@@ -1,3 +1,4 @@
+import { reporterFacingReason } from '../core/reports/states.ts';
 import type { CvssResult } from '../core/cvss/index.ts';
 import type { CvssAssessment } from '../core/reports/severity-from-cvss.ts';
 import type { Deadline } from '../core/sla/types.ts';
@@ -91,7 +92,7 @@ export const presentReporterView = (d: ReportDetail, project: ProjectRecord): Re
   title: d.title,
   state: d.state,
   severity: d.severity,
-  rejection_reason: d.rejectionReason,
+  rejection_reason: reporterFacingReason(d.rejectionReason),
   created_at: d.createdAt.toISOString(),
   updated_at: d.updatedAt.toISOString(),
   deadlines: d.deadlines.map(presentDeadline),

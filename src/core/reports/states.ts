@@ -14,8 +14,14 @@ export const REPORT_STATES = [
 ] as const;
 export type ReportState = (typeof REPORT_STATES)[number];
 
-export const REJECTION_REASONS = ['invalid', 'out-of-scope', 'duplicate', 'informative'] as const;
+export const REJECTION_REASONS = ['invalid', 'out-of-scope', 'duplicate', 'informative', 'spam'] as const;
 export type RejectionReason = (typeof REJECTION_REASONS)[number];
+
+/**
+ * The rejection reason as the reporter is told it: a report rejected as spam reads "invalid" to its reporter
+ * (their status page, API and mail), so a spammer learns nothing from the label (issue 18).
+ */
+export const reporterFacingReason = (reason: string | null): string | null => (reason === 'spam' ? 'invalid' : reason);
 
 /** The whole workflow as data: state → states it may move to. */
 export const TRANSITIONS: Readonly<Record<ReportState, readonly ReportState[]>> = {
