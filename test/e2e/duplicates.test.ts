@@ -15,6 +15,7 @@ let chromium: E2eBrowser;
 let tess: Maintainer;
 let first: Submitted;
 let again: Submitted;
+let spam: Submitted;
 
 before(async () => {
   server = await startE2eServer([SLUG], { EMBARGO_JOBS: 'on' });
@@ -28,6 +29,7 @@ before(async () => {
     reporter_email: 'bob@example.org',
     reporter_name: 'Bob',
   }));
+  spam = await submitReport(server, SLUG, chatterReport('Cheap watches, best prices', { description: 'Visit our shop for the best watches.', reporter_email: 'shop@example.org' }));
   // The triage job signs new reports every two seconds.
   const deadline = Date.now() + 60_000;
   for (;;) {
@@ -64,5 +66,23 @@ describe('duplicate candidates in Chromium', () => {
       // Rejected, the report has no more candidates' buttons.
       assert.equal(await p.getByRole('button', { name: /Reject as duplicate/ }).count(), 0);
     });
+  });
+
+  test('the queue rejects a selected wave as spam in one click; the reporter reads "invalid"', async () => {
+    await withGuardedPage(chromium.browser, server.baseUrl, async (g) => {
+      const p = g.page;
+      g.expectConsole(/status of 401/);
+      await p.goto('/app');
+      await signIn(p, tess.email);
+      await p.getByLabel(`Select ${spam.tracking_id}`).check();
+      assert.deepEqual(await checkAtBothWidths(p, 'app-queue-spam-selected'), []);
+      await p.getByRole('button', { name: 'Reject 1 selected as spam' }).click();
+      await p.getByRole('status').filter({ hasText: '1 report rejected as spam.' }).waitFor();
+      assert.equal(await p.getByText(spam.tracking_id).count(), 0, 'gone from the open queue');
+    });
+    const view = await server.api<{ rejection_reason: string }>(tess.token, 'GET', `/api/v1/projects/${SLUG}/reports/${spam.tracking_id}`);
+    assert.equal(view.rejection_reason, 'spam');
+    const reporter = (await (await fetch(`${server.baseUrl}/api/v1/reporter/${spam.reporter_token}`)).json()) as { rejection_reason: string };
+    assert.equal(reporter.rejection_reason, 'invalid');
   });
 });

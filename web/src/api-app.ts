@@ -14,7 +14,7 @@ import type { Accepted, PasskeyJson, PasskeyList, RecoveryCodes, SessionList, Si
 import type { TokenScope } from '../../src/core/access/permissions.ts';
 import type { CvssScore as CvssScoreJson } from '../../src/api/schemas/cvss.ts';
 import type { DashboardProjectList, Invitation, InvitationAccepted, MemberList, Membership, Project } from '../../src/api/schemas/projects.ts';
-import type { EmbargoResult, MessageCreated, ReportDetail, ReportList, SeverityResult, TransitionResult } from '../../src/api/schemas/reports.ts';
+import type { BulkRejection, EmbargoResult, MessageCreated, ReportDetail, ReportList, SeverityResult, TransitionResult } from '../../src/api/schemas/reports.ts';
 
 export type { ProjectRole, Advisory, AdvisoryState };
 
@@ -83,6 +83,7 @@ export const appApi = {
   },
 
   report: (slug: string, id: string) => call<ReportDetail>(report(slug, id)),
+  rejectMany: (slug: string, trackingIds: string[], reason: string) => call<BulkRejection>(`/api/v1/projects/${encodeURIComponent(slug)}/reports/rejections`, { json: { tracking_ids: trackingIds, reason } }),
   transition: (slug: string, id: string, to: string, reason: string | null = null, duplicateOf: string | null = null) =>
     call<TransitionResult>(`${report(slug, id)}/transitions`, { json: { to, reason, duplicate_of: duplicateOf } }),
   setSeverity: (slug: string, id: string, body: { severity?: string | null; cvss_v3_vector?: string | null; cvss_v4_vector?: string | null }) =>

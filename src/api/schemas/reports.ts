@@ -145,6 +145,7 @@ export type DuplicateCandidate = Static<typeof DuplicateCandidateSchema>;
 export type ReporterView = Static<typeof ReporterViewSchema>;
 export type ReportList = Static<typeof ReportListSchema>;
 export type TransitionResult = Static<typeof TransitionResultSchema>;
+export type BulkRejection = Static<typeof BulkRejectionSchema>;
 export type SeverityResult = Static<typeof SeverityResultSchema>;
 export type EmbargoResult = Static<typeof EmbargoResultSchema>;
 export type MessageCreated = Static<typeof MessageCreatedSchema>;

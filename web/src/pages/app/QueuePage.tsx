@@ -8,7 +8,8 @@ import { ErrorMessage, Loading } from '../../components/Status.tsx';
 import { MaintainerLayout } from '../../components/app/MaintainerLayout.tsx';
 import { Countdown, urgencyOf, useNow } from '../../components/app/Countdown.tsx';
 import { SeverityBadge, StateBadge } from '../../components/app/Badges.tsx';
-import { OPEN_STATES, REPORT_STATES } from '../../../../src/core/reports/states.ts';
+import { OPEN_STATES, REPORT_STATES, TRANSITIONS, isReportState } from '../../../../src/core/reports/states.ts';
+import { can } from '../../../../src/core/access/permissions.ts';
 import { SEVERITIES } from '../../../../src/core/severity.ts';
 import { hasMore, showMore, startMerge, type FetchPage, type Merged } from '../../queue-merge.ts';
 
@@ -102,10 +103,42 @@ function Queue({ projects, siteAdmin }: { projects: DashboardProject[]; siteAdmi
 function QueueList({ first, fetch, now }: { first: Merged<QueueRow>; fetch: FetchPage<QueueRow>; now: number }) {
   const [merged, setMerged] = useState(first);
   const [more, setMore] = useState<{ state: 'idle' | 'loading' } | { state: 'error'; error: unknown }>({ state: 'idle' });
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [bulk, setBulk] = useState<{ busy: boolean; message: string | null; ok: boolean }>({ busy: false, message: null, ok: true });
   useEffect(() => {
     setMerged(first);
     setMore({ state: 'idle' });
+    setSelected(new Set());
   }, [first]);
+  const keyOf = (row: QueueRow) => `${row.project.slug}/${row.report.tracking_id}`;
+  const rejectable = (row: QueueRow) => can(row.project.role, 'report:triage') && isReportState(row.report.state) && TRANSITIONS[row.report.state].includes('rejected');
+  const toggle = (key: string, on: boolean) => setSelected((s) => {
+    const next = new Set(s);
+    if (on) next.add(key);
+    else next.delete(key);
+    return next;
+  });
+  // Spam waves: the selected reports rejected as spam, one call per project; the reporters are told "invalid".
+  const rejectSelected = async () => {
+    setBulk({ busy: true, message: null, ok: true });
+    const chosen = merged.shown.filter((r) => selected.has(keyOf(r)));
+    const bySlug = new Map<string, string[]>();
+    for (const r of chosen) bySlug.set(r.project.slug, [...(bySlug.get(r.project.slug) ?? []), r.report.tracking_id]);
+    try {
+      const done = new Set<string>();
+      let skipped = 0;
+      for (const [slug, ids] of bySlug) {
+        const res = await appApi.rejectMany(slug, ids, 'spam');
+        for (const id of res.rejected) done.add(`${slug}/${id}`);
+        skipped += res.skipped.length;
+      }
+      setMerged({ ...merged, shown: merged.shown.filter((r) => !done.has(keyOf(r))) });
+      setSelected(new Set());
+      setBulk({ busy: false, ok: true, message: `${done.size} report${done.size === 1 ? '' : 's'} rejected as spam${skipped ? `; ${skipped} could not be moved` : ''}.` });
+    } catch (e) {
+      setBulk({ busy: false, ok: false, message: e instanceof Error ? e.message : String(e) });
+    }
+  };
   const rows = merged.shown;
   if (rows.length === 0) return <p role="status">No reports match these filters.</p>;
   const complete = !hasMore(merged);
@@ -123,11 +156,31 @@ function QueueList({ first, fetch, now }: { first: Merged<QueueRow>; fetch: Fetc
       <p role="status" className="muted">
         {complete ? `${rows.length} report${rows.length === 1 ? '' : 's'}` : `The first ${rows.length} reports`}, overdue and due soon first.
       </p>
+      {bulk.message && (
+        <p className={bulk.ok ? 'notice notice--ok' : 'notice notice--error'} role={bulk.ok ? 'status' : 'alert'}>
+          {bulk.message}
+        </p>
+      )}
+      {selected.size > 0 && (
+        <p>
+          <button type="button" className="button button--danger" disabled={bulk.busy} onClick={() => void rejectSelected()}>
+            Reject {selected.size} selected as spam
+          </button>
+        </p>
+      )}
       <ul className="queue" aria-label="Reports">
-        {rows.map(({ project, report }) => {
+        {rows.map((row) => {
+          const { project, report } = row;
           const next = report.next_deadline;
+          const key = keyOf(row);
           return (
-            <li key={`${project.slug}/${report.tracking_id}`} className={`queue__item${next ? ` queue__item--${urgencyOf(next, now)}` : ''}`}>
+            <li key={key} className={`queue__item${next ? ` queue__item--${urgencyOf(next, now)}` : ''}`}>
+              {rejectable(row) && (
+                <p className="queue__select">
+                  <input id={`sel-${key}`} type="checkbox" checked={selected.has(key)} onChange={(e) => toggle(key, e.currentTarget.checked)} />
+                  <label htmlFor={`sel-${key}`}>Select {report.tracking_id}</label>
+                </p>
+              )}
               <p className="queue__title">
                 <Link to={`/app/p/${project.slug}/reports/${report.tracking_id}`}>
                   <span className="tracking-id">{report.tracking_id}</span> {report.title}
