@@ -211,7 +211,7 @@ async function seed(rt: Runtime, project: ProjectRecord, texts: Text[]): Promise
     await sql`insert into report_term_df (project_id, term, n) select ${project.id}::uuid, v.t, v.n from unnest(${terms.slice(from, from + 50_000)}::int4[], ${counts.slice(from, from + 50_000)}::int4[]) as v(t, n)
       on conflict (project_id, term) do update set n = report_term_df.n + excluded.n`.execute(rt.ctx.db);
   }
-  await sql`insert into triage_corpus (project_id, reports) values (${project.id}::uuid, ${texts.length})`.execute(rt.ctx.db);
+  await sql`insert into triage_corpus (project_id, reports, key_id) values (${project.id}::uuid, ${texts.length}, ${ctx.triageIndex.keyId})`.execute(rt.ctx.db);
   await sql`insert into report_sequences (project_id, year, last_value) values (${project.id}::uuid, 2026, ${texts.length})
     on conflict (project_id, year) do update set last_value = excluded.last_value`.execute(rt.ctx.db);
   await sql`analyze`.execute(rt.ctx.db);

@@ -6,6 +6,8 @@ import { savePolicy } from '../../src/services/projects/projects.ts';
 import { createInternalReport } from '../../src/services/reports/intake.ts';
 import { getProject } from '../../src/services/projects/projects.ts';
 import { signPendingReports } from '../../src/services/triage/signing.ts';
+import { createTermHash, triageIndexKey } from '../../src/adapters/crypto/term-hash.ts';
+import type { ServiceContext } from '../../src/services/context.ts';
 
 /** Earlier, unrelated reports of the project: what makes "privastream" and "attacker" common words there. */
 const BACKGROUND = [
@@ -163,6 +165,23 @@ for (const engine of ENGINES) {
       const audit = await rt.ctx.db.selectFrom('audit_log').select('data').where('action', '=', 'report.triage-aids').execute();
       assert.ok(audit.length > 0);
       assert.ok(audit.every((a) => !JSON.stringify(a.data).includes('parse_header')), 'the audit names tracking ids and scores only');
+    });
+
+    test('after the active encryption key changes, each project is re-indexed under the new key and duplicates are still found', async () => {
+      const rotated: ServiceContext = { ...rt.ctx, triageIndex: { keyId: 'rotated', hash: createTermHash(triageIndexKey(Buffer.alloc(32, 42))) } };
+      const before = await rt.ctx.db.selectFrom('reports').select('id').where('triage_pending', '=', false).execute();
+      let queued = 0;
+      for (let i = 0; i < 200 && (await rt.ctx.db.selectFrom('triage_corpus').select('project_id').where('key_id', '<>', 'rotated').execute()).length; i++) queued += await signPendingReports(rotated);
+      while ((await signPendingReports(rotated)) > 0);
+      assert.ok(queued >= before.length, `${queued} handled`);
+      const keys = await rt.ctx.db.selectFrom('report_signatures').select('key_id').distinct().execute();
+      assert.deepEqual(keys.map((k) => k.key_id), ['rotated'], 'every signature is under the new key');
+      const again = (await post('privastream', { ...PARAPHRASE, title: 'After the rotation' }, 'hal@example.org')).tracking_id;
+      while ((await signPendingReports(rotated)) > 0);
+      const found = (await view('privastream', again)).duplicate_candidates.map((c) => c.tracking_id);
+      assert.ok(found.includes(original), JSON.stringify(found));
+      const audit = await rt.ctx.db.selectFrom('audit_log').select('data').where('action', '=', 'triage.reindexed').execute();
+      assert.equal(audit.length, 2, 'one entry per project re-indexed');
     });
   });
 }

@@ -33,6 +33,8 @@ export interface ReportTermDfTable {
 export interface TriageCorpusTable {
   project_id: string;
   reports: Generated<number>;
+  /** The encryption key id the project's index key is derived from. */
+  key_id: string;
 }
 
 /** An earlier report a new one resembles, with the reasons in words (sealed: they quote identifiers). */

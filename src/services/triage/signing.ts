@@ -44,7 +44,8 @@ interface PendingRow {
  * Runs after intake commits: intake's group commit does no more work than before.
  */
 export async function signPendingReports(ctx: ServiceContext, batch = SIGN_BATCH): Promise<number> {
-  return ctx.db.transaction().execute(async (tx) => {
+  const reindexed = await reindexRotatedProject(ctx);
+  const signed = await ctx.db.transaction().execute(async (tx) => {
     const rows = await tx
       .selectFrom('reports')
       .select(['id', 'project_id', 'tracking_id', 'key_id', 'title_sealed', 'body_sealed'])
@@ -58,10 +59,35 @@ export async function signPendingReports(ctx: ServiceContext, batch = SIGN_BATCH
     for (const row of rows) await signReport(ctx, tx, row);
     return rows.length;
   });
+  return signed + reindexed;
 }
 
-async function lockCorpus(tx: Tx, projectId: string): Promise<number> {
-  await tx.insertInto('triage_corpus').values({ project_id: projectId }).onConflict((oc) => oc.column('project_id').doNothing()).execute();
+/**
+ * After the active encryption key changes, a project's index (made with a key derived from the old one) cannot be
+ * compared with new signatures: one project per tick is emptied and its reports queued again, so the job signs
+ * them afresh, oldest first, under the new key. Returns how many reports were queued.
+ */
+async function reindexRotatedProject(ctx: ServiceContext): Promise<number> {
+  return ctx.db.transaction().execute(async (tx) => {
+    const stale = await tx.selectFrom('triage_corpus').select('project_id').where('key_id', '<>', ctx.triageIndex.keyId).limit(1).forUpdate().skipLocked().executeTakeFirst();
+    if (!stale) return 0;
+    const p = stale.project_id;
+    const ofProject = sql<string>`(select id from reports where project_id = ${p})`;
+    await tx.deleteFrom('report_duplicate_candidates').where('report_id', 'in', ofProject).execute();
+    await tx.deleteFrom('report_known_advisories').where('report_id', 'in', ofProject).execute();
+    await tx.deleteFrom('report_reporters').where('project_id', '=', p).execute();
+    await tx.deleteFrom('report_terms').where('project_id', '=', p).execute();
+    await tx.deleteFrom('report_term_df').where('project_id', '=', p).execute();
+    await tx.deleteFrom('report_signatures').where('project_id', '=', p).execute();
+    await tx.updateTable('triage_corpus').set({ reports: 0, key_id: ctx.triageIndex.keyId }).where('project_id', '=', p).execute();
+    const queued = await tx.updateTable('reports').set({ triage_pending: true }).where('project_id', '=', p).where('triage_pending', '=', false).executeTakeFirst();
+    await appendAudit(tx, { actor: 'system', action: 'triage.reindexed', projectId: p, data: { reason: 'encryption key rotated', key_id: ctx.triageIndex.keyId, reports: Number(queued.numUpdatedRows) } }, ctx.now());
+    return Number(queued.numUpdatedRows);
+  });
+}
+
+async function lockCorpus(tx: Tx, projectId: string, keyId: string): Promise<number> {
+  await tx.insertInto('triage_corpus').values({ project_id: projectId, key_id: keyId }).onConflict((oc) => oc.column('project_id').doNothing()).execute();
   // The lock orders the signing of one project's reports across instances: each sees every report signed before it.
   const row = await tx.selectFrom('triage_corpus').select('reports').where('project_id', '=', projectId).forUpdate().executeTakeFirstOrThrow();
   return row.reports;
@@ -156,7 +182,7 @@ async function signReport(ctx: ServiceContext, tx: Tx, row: PendingRow): Promise
     await tx.insertInto('report_reporters').values({ report_id: row.id, project_id: row.project_id, address_hash: reporterAddressHash(ctx, body.reporter_email) }).execute();
   }
   const { signature } = signed;
-  const reports = await lockCorpus(tx, row.project_id);
+  const reports = await lockCorpus(tx, row.project_id, ctx.triageIndex.keyId);
   const scored = await findCandidates(ctx, tx, row.project_id, signed, reports);
   const known = await findKnownAdvisories(tx, signed, text, await corpusFor(tx, row.project_id, signature.hashes, reports), ctx.triageIndex.hash);
   await storeKnownAdvisories(ctx, tx, row.id, known);

@@ -39,11 +39,13 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addPrimaryKeyConstraint('report_term_df_pk', ['project_id', 'term'])
     .execute();
 
-  // One row per project: how many reports are signed; its lock serialises the signing of one project's reports.
+  // One row per project: how many reports are signed, and under which key; its lock serialises the signing of one
+  // project's reports. A project whose index key is not the active one is re-indexed from scratch.
   await db.schema
     .createTable('triage_corpus')
     .addColumn('project_id', 'uuid', (c) => c.primaryKey().references('projects.id').onDelete('cascade'))
     .addColumn('reports', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('key_id', 'text', (c) => c.notNull())
     .execute();
 
   await db.schema
