@@ -1,3 +1,4 @@
+import { reporterFacingReason } from '../core/reports/states.ts';
 import type { CvssResult } from '../core/cvss/index.ts';
 import type { CvssAssessment } from '../core/reports/severity-from-cvss.ts';
 import type { Deadline } from '../core/sla/types.ts';
@@ -83,6 +84,9 @@ export const presentDetail = (d: ReportDetail, slug: string): ReportDetailJson =
   embargo_until: d.embargoUntil?.toISOString() ?? null,
   allowed_transitions: [...d.allowedTransitions],
   encryption: presentEncryption(d.encryption),
+  duplicate_candidates: d.duplicateCandidates.map((c) => ({ tracking_id: c.trackingId, score: c.score, reasons: [...c.reasons] })),
+  known_advisories: d.knownAdvisories.map((a) => ({ id: a.id, score: a.score, reasons: [...a.reasons] })),
+  quality_signals: d.qualitySignals.map((q) => ({ key: q.key, status: q.status, text: q.text })),
   ...presentThread(d, slug),
 });
 
@@ -93,7 +97,7 @@ export const presentReporterView = (d: ReportDetail, project: ProjectRecord, adv
   title: d.title,
   state: d.state,
   severity: d.severity,
-  rejection_reason: d.rejectionReason,
+  rejection_reason: reporterFacingReason(d.rejectionReason),
   created_at: d.createdAt.toISOString(),
   updated_at: d.updatedAt.toISOString(),
   deadlines: d.deadlines.map(presentDeadline),

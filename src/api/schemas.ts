@@ -51,6 +51,7 @@ export const SubmissionBody = Type.Object(
     credit_name: Type.Optional(Nullable(Str(200))),
     credit_choice: Type.Optional(Nullable(Type.Union([Type.Literal('credit'), Type.Literal('anonymous')]))),
     accept_terms: Type.Optional(Nullable(Type.Boolean())),
+    ai_disclosure: Type.Optional(Nullable(Str(5_000))),
     reporter_public_key: Type.Optional(Nullable(Type.String({ maxLength: 100_000, description: 'your armored OpenPGP public key: replies to you are encrypted to it' }))),
   },
   { additionalProperties: false },

@@ -8,12 +8,15 @@ import { webhooksJob } from './webhooks.ts';
 import { reporterDigestsJob } from './reporter-digests.ts';
 import { osvFolderJob } from './osv-folder.ts';
 import { searchIndexJob } from './search-index.ts';
+import { triageJob } from './triage.ts';
 
 /**
  * Every background job of a server process. Add a job here (one line) and it runs on every instance; its tick
  * must be safe against other instances running the same tick (see runner.ts).
  */
 export const JOBS: Job[] = [
+  // Duplicate candidates, known advisories and quality signals of new reports (after their commit).
+  triageJob,
   searchIndexJob,
   publishAdvisoriesJob,
   remindersJob,

@@ -66,7 +66,7 @@ export const ENV_DOC: Record<string, string> = {
   EMBARGO_SESSION_MAX_AGE_SECONDS: 'maintainer session lifetime (default 43200, 12 hours)',
   EMBARGO_POLICY_DIR: 'load or update every *.yaml policy in this folder at start-up',
   EMBARGO_OSV_DIR: "a folder of OSV data (osv.dev's <ecosystem>/all.zip exports, zips or folders of .json) the server imports for API scans whenever it changes, checked every 10 minutes",
-  EMBARGO_JOBS: '"off" disables background jobs (outbox, reminders, scheduled publication, the search index) in this process (default on)',
+  EMBARGO_JOBS: '"off" disables background jobs (outbox, reminders, scheduled publication, the search index, duplicate detection) in this process (default on)',
   EMBARGO_SUBSCRIBE_RATE_LIMIT: 'advisory mailing-list subscription attempts per client per hour (default 10)',
   EMBARGO_CVE_ORG_ID: "your CNA's organisation UUID, written into CVE JSON 5 exports of advisories (optional)",
   EMBARGO_CVE_SHORT_NAME: "your CNA's short name for CVE JSON 5 exports (optional)",

@@ -1,5 +1,6 @@
 import { createSealer } from '../adapters/crypto/sealer.ts';
 import { createBlindIndex } from '../adapters/crypto/blind-index.ts';
+import { createTermHash, triageIndexKey } from '../adapters/crypto/term-hash.ts';
 import type { Db } from '../adapters/db/database.ts';
 import { maildirTransport, smtpTransport } from '../adapters/email/transport.ts';
 import { createParsePool } from '../adapters/workers/parse-pool.ts';
@@ -35,6 +36,7 @@ export function createServiceContext(
     mail: opts.mail ?? null,
     webhooks: { allowHosts: [...config.webhooks.allowHosts], timeoutMs: config.webhooks.timeoutMs },
     osvDir: config.osvDir ?? null,
+    triageIndex: { keyId: config.activeKeyId, hash: createTermHash(triageIndexKey(config.encryptionKeys.get(config.activeKeyId) as Buffer)) },
   };
 }
 

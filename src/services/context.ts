@@ -7,6 +7,7 @@ import type { WebhookSettings } from './webhooks/settings.ts';
 import type { ProjectRecord } from './projects/record.ts';
 import type { IntakeWriter } from './reports/intake-writer.ts';
 import type { TtlCache } from './ttl-cache.ts';
+import type { TermHash } from '../core/triage/signature.ts';
 
 export type { Db, DbOrTx, Tx } from '../adapters/db/database.ts';
 
@@ -38,4 +39,9 @@ export interface ServiceContext {
   webhooks: WebhookSettings;
   /** EMBARGO_OSV_DIR: OSV data the server imports while it runs (jobs/osv-folder.ts); null: none configured. */
   osvDir: string | null;
+  /**
+   * The keyed hash that duplicate detection indexes report terms with (HMAC under a key derived from the active
+   * encryption key `keyId`): the index never holds a word in clear (services/triage, docs/triage.md).
+   */
+  triageIndex: { keyId: string; hash: TermHash };
 }

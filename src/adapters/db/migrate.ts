@@ -17,6 +17,8 @@ import * as webhooks from './migrations/0015-webhooks.ts';
 import * as notificationPreferences from './migrations/0016-notification-preferences.ts';
 import * as advisoryEmbargoFollows from './migrations/0017-advisory-embargo-follows.ts';
 import * as policyVersions from './migrations/0018-policy-versions.ts';
+import * as triage from './migrations/0019-triage.ts';
+import * as knownAdvisories from './migrations/0020-known-advisories.ts';
 import * as queueSearch from './migrations/0021-queue-search.ts';
 import * as assignees from './migrations/0022-assignees.ts';
 
@@ -39,6 +41,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '0016-notification-preferences': notificationPreferences,
   '0017-advisory-embargo-follows': advisoryEmbargoFollows,
   '0018-policy-versions': policyVersions,
+  '0019-triage': triage,
+  '0020-known-advisories': knownAdvisories,
   '0021-queue-search': queueSearch,
   '0022-assignees': assignees,
 };

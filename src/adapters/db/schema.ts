@@ -4,6 +4,7 @@ import type { MailTables } from './schema-mail.ts';
 import type { RecognitionTables } from './schema-recognition.ts';
 import type { NotifyTables } from './schema-notify.ts';
 import type { SsoTables } from './schema-sso.ts';
+import type { ReportTriageColumns, TriageTables } from './schema-triage.ts';
 import type { ColumnType, Generated } from 'kysely';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -143,7 +144,7 @@ export interface ReportSequencesTable {
   last_value: number;
 }
 
-export interface ReportsTable extends ReportPgpColumns {
+export interface ReportsTable extends ReportPgpColumns, ReportTriageColumns {
   id: Generated<string>;
   project_id: string;
   tracking_id: string;
@@ -333,7 +334,7 @@ export interface ScanReportsTable {
   created_at: Timestamp;
 }
 
-export interface Database extends AdvisoryTables, PgpTables, MailTables, RecognitionTables, SsoTables, NotifyTables {
+export interface Database extends AdvisoryTables, PgpTables, MailTables, RecognitionTables, SsoTables, NotifyTables, TriageTables {
   projects: ProjectsTable;
   policy_versions: PolicyVersionsTable;
   project_claims: ProjectClaimsTable;

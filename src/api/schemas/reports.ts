@@ -36,6 +36,7 @@ export const ReportBodySchema = Type.Object({
   reporter_name: Nullable(Type.String()),
   reporter_email: Nullable(Type.String()),
   credit_name: Nullable(Type.String()),
+  ai_disclosure: Type.Optional(Nullable(Type.String({ description: 'the answer to "Did you use AI tools? How?" when the policy asks' }))),
 });
 
 export const ThreadMessageSchema = Type.Object({
@@ -64,6 +65,24 @@ export const CvssAssessmentSchema = Type.Object({
   driven_by: Nullable(Type.Union([Type.Literal('3.x'), Type.Literal('4.0')], { description: 'which vector decides the severity; null when severity is set by hand' })),
 });
 
+export const DuplicateCandidateSchema = Type.Object({
+  tracking_id: Type.String(),
+  score: Type.Number({ minimum: 0, maximum: 1 }),
+  reasons: Type.Array(Type.String(), { description: 'why, in words: shared identifiers first, then how much wording is shared' }),
+});
+
+export const KnownAdvisorySchema = Type.Object({
+  id: Type.String({ description: 'the OSV record id (GHSA-…, PYSEC-…, GO-…)' }),
+  score: Type.Number({ minimum: 0, maximum: 1, description: '1 when the report names the id or an alias; else how alike the texts are' }),
+  reasons: Type.Array(Type.String()),
+});
+
+export const QualitySignalSchema = Type.Object({
+  key: Type.String({ description: 'steps, version, scope, proof, length, fields, history' }),
+  status: Type.Union([Type.Literal('good'), Type.Literal('missing'), Type.Literal('warning'), Type.Literal('info')]),
+  text: Type.String({ description: 'the signal and its reason, in words' }),
+});
+
 export const ReportDetailSchema = Type.Object({
   ...ReportSummarySchema.properties,
   body: ReportBodySchema,
@@ -76,6 +95,9 @@ export const ReportDetailSchema = Type.Object({
   embargo_until: Nullable(DateTime()),
   allowed_transitions: Type.Array(StateEnum),
   encryption: EncryptionSchema,
+  duplicate_candidates: Type.Array(DuplicateCandidateSchema, { description: "earlier reports of this project it resembles, best first, at or above the policy's triage.duplicate_threshold" }),
+  quality_signals: Type.Array(QualitySignalSchema, { description: 'each with its reason; no total score' }),
+  known_advisories: Type.Array(KnownAdvisorySchema, { description: "imported OSV advisories it names or describes, best first, at or above triage.duplicate_threshold: 'already public as …'" }),
   messages: Type.Array(ThreadMessageSchema),
   attachments: Type.Array(ThreadAttachmentSchema),
 });
@@ -113,6 +135,10 @@ export const ReportListSchema = Type.Object({
   next_cursor: Nullable(Type.String({ description: 'pass as `cursor` for the next page; null on the last page' })),
 });
 export const TransitionResultSchema = Type.Object({ from: StateEnum, to: StateEnum });
+export const BulkRejectionSchema = Type.Object({
+  rejected: Type.Array(Type.String()),
+  skipped: Type.Array(Type.Object({ tracking_id: Type.String(), problem: Type.String() })),
+});
 export const SeverityResultSchema = Type.Object({ severity: Nullable(SeverityEnum), cvss: CvssAssessmentSchema });
 export const EmbargoResultSchema = Type.Object({ embargo_until: Nullable(Type.String({ description: 'the date or date-time as it was given' })) });
 export const MessageCreatedSchema = Type.Object({ id: Type.String() });
@@ -129,6 +155,7 @@ export type ThreadMessage = Static<typeof ThreadMessageSchema>;
 export type ThreadAttachment = Static<typeof ThreadAttachmentSchema>;
 export type CvssAssessment = Static<typeof CvssAssessmentSchema>;
 export type ReportDetail = Static<typeof ReportDetailSchema>;
+export type DuplicateCandidate = Static<typeof DuplicateCandidateSchema>;
 export type ReporterView = Static<typeof ReporterViewSchema>;
 export type ReportList = Static<typeof ReportListSchema>;
 export type Assignee = Static<typeof AssigneeSchema>;
@@ -136,6 +163,7 @@ export type AssigneeList = Static<typeof AssigneeListSchema>;
 export type AssignResult = Static<typeof AssignResultSchema>;
 export type BulkResult = Static<typeof BulkResultSchema>;
 export type TransitionResult = Static<typeof TransitionResultSchema>;
+export type BulkRejection = Static<typeof BulkRejectionSchema>;
 export type SeverityResult = Static<typeof SeverityResultSchema>;
 export type EmbargoResult = Static<typeof EmbargoResultSchema>;
 export type MessageCreated = Static<typeof MessageCreatedSchema>;

@@ -9,7 +9,7 @@
  * Text before the first label is the description. Labels are matched case-insensitively, only at line starts.
  */
 
-export type MailField = 'steps_to_reproduce' | 'impact' | 'affected_version' | 'environment' | 'proof_of_concept' | 'suggested_fix' | 'category' | 'cvss_vector';
+export type MailField = 'steps_to_reproduce' | 'impact' | 'affected_version' | 'environment' | 'proof_of_concept' | 'suggested_fix' | 'category' | 'cvss_vector' | 'ai_disclosure';
 
 export const SECTION_LABELS: ReadonlyArray<readonly [string, MailField]> = [
   ['steps to reproduce', 'steps_to_reproduce'],
@@ -21,6 +21,9 @@ export const SECTION_LABELS: ReadonlyArray<readonly [string, MailField]> = [
   ['category', 'category'],
   ['cvss vector', 'cvss_vector'],
   ['cvss', 'cvss_vector'],
+  ['ai tools', 'ai_disclosure'],
+  ['ai use', 'ai_disclosure'],
+  ['ai disclosure', 'ai_disclosure'],
 ];
 
 const LABEL_LINE = new RegExp(`^[ \\t]*(?:#{1,6}[ \\t]*)?(?:\\*\\*)?(${SECTION_LABELS.map(([l]) => l.replace(/ /g, '[ \\t]+')).join('|')})(?:\\*\\*)?[ \\t]*:(?:\\*\\*)?[ \\t]*(.*)$`, 'i');

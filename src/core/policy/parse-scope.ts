@@ -2,10 +2,10 @@ import { SCOPE_ID } from './formats.ts';
 import { defined, optionalString, requiredString } from './map-fields.ts';
 import { parseVersionMatch } from './version-match.ts';
 import { asBoolean, asEnum, asList, asMap, asStringList, type Field, type ReadContext } from './yaml-reader.ts';
-import type { PolicyIntake, PolicyScope, ReportFieldName, ScopeItem, SupportedVersion } from './types.ts';
+import { AI_DISCLOSURE, type PolicyIntake, type PolicyScope, type ReportFieldName, type ScopeItem, type SupportedVersion } from './types.ts';
 
 const VERSION_KEYS = ['label', 'match', 'status', 'note'] as const;
-const INTAKE_KEYS = ['no_public_issues', 'requested_information', 'required_fields', 'require_terms_acceptance'] as const;
+const INTAKE_KEYS = ['no_public_issues', 'requested_information', 'required_fields', 'require_terms_acceptance', 'ai_disclosure'] as const;
 const SCOPE_KEYS = ['applies_to', 'in_scope', 'out_of_scope'] as const;
 const ITEM_KEYS = ['id', 'label'] as const;
 export const REPORT_FIELD_NAMES: readonly ReportFieldName[] = [
@@ -48,6 +48,8 @@ export function parseIntake(ctx: ReadContext, field: Field | undefined, scope: P
     const f = map.get(key);
     return (f && asBoolean(ctx, f)) ?? fallback;
   };
+  const aiField = map.get('ai_disclosure');
+  const aiDisclosure = aiField && asEnum(ctx, aiField, AI_DISCLOSURE);
   const info = map.get('requested_information');
   const required = map.get('required_fields');
   const requiredFields = (required ? (asList(ctx, required) ?? []) : []).flatMap((item) => asEnum(ctx, item, REPORT_FIELD_NAMES) ?? []);
@@ -59,6 +61,8 @@ export function parseIntake(ctx: ReadContext, field: Field | undefined, scope: P
     requested_information: info ? asStringList(ctx, info) : [],
     required_fields: requiredFields,
     require_terms_acceptance: flag('require_terms_acceptance', false),
+    // Only when given: documents without it read as `off` (aiDisclosureOf), and parse as they always did.
+    ...(aiField && aiDisclosure ? { ai_disclosure: aiDisclosure } : {}),
   };
 }
 

@@ -38,6 +38,11 @@ export type SeveritySource = (typeof SEVERITY_SOURCES)[number];
 
 export interface TriageSettings {
   severity_source: SeveritySource;
+  /**
+   * Earlier reports scoring at least this (0..1) are shown on a new report as duplicate candidates. Optional in
+   * documents stored before it existed; read it through `duplicateThreshold` (core/triage/threshold.ts).
+   */
+  duplicate_threshold?: number;
 }
 
 export interface PolicyProject {
@@ -117,7 +122,15 @@ export interface PolicyIntake {
   required_fields?: ReportFieldName[];
   /** Whether the reporter must accept the policy terms when submitting. */
   require_terms_acceptance?: boolean;
+  /**
+   * Whether the form asks "Did you use AI tools? How?": `required` (a report without an answer is refused),
+   * `optional`, or `off` (not asked). Optional in documents stored before it existed: `off`.
+   */
+  ai_disclosure?: AiDisclosure;
 }
+
+export const AI_DISCLOSURE = ['required', 'optional', 'off'] as const;
+export type AiDisclosure = (typeof AI_DISCLOSURE)[number];
 
 export type ReportFieldName =
   | 'steps_to_reproduce'

@@ -16,10 +16,17 @@ export type ReportState = (typeof REPORT_STATES)[number];
 
 /**
  * Why a report left the queue without a fix. `wont-fix`: a real vulnerability the maintainers decided not to fix;
- * unlike the others it keeps the disclosure promise (docs/sla.md) and may still be disclosed.
+ * unlike the others it keeps the disclosure promise (docs/sla.md) and may still be disclosed. `spam`: never told
+ * to the reporter as such (they read `invalid`).
  */
-export const REJECTION_REASONS = ['invalid', 'out-of-scope', 'duplicate', 'informative', 'wont-fix'] as const;
+export const REJECTION_REASONS = ['invalid', 'out-of-scope', 'duplicate', 'informative', 'wont-fix', 'spam'] as const;
 export type RejectionReason = (typeof REJECTION_REASONS)[number];
+
+/**
+ * The rejection reason as the reporter is told it: a report rejected as spam reads "invalid" to its reporter
+ * (their status page, API and mail), so a spammer learns nothing from the label (issue 18).
+ */
+export const reporterFacingReason = (reason: string | null): string | null => (reason === 'spam' ? 'invalid' : reason);
 
 /** The whole workflow as data: state → states it may move to. */
 export const TRANSITIONS: Readonly<Record<ReportState, readonly ReportState[]>> = {

@@ -1,4 +1,4 @@
-import type { Policy, ReportFieldName } from '../policy/types.ts';
+import type { AiDisclosure, Policy, ReportFieldName } from '../policy/types.ts';
 import type { SupportStatus } from '../policy/types.ts';
 import { classifyVersion } from '../policy/versions.ts';
 import { classifyCategory, type ScopeClassification } from '../policy/scope.ts';
@@ -19,6 +19,8 @@ export interface ReportBody {
   reporter_name: string | null;
   reporter_email: string | null;
   credit_name: string | null;
+  /** The answer to "Did you use AI tools? How?" when the policy asks (`intake.ai_disclosure`); absent in older bodies. */
+  ai_disclosure?: string | null;
 }
 
 export interface SubmissionInput {
@@ -37,6 +39,7 @@ export interface SubmissionInput {
   credit_name?: string | null;
   credit_choice?: CreditChoice | null;
   accept_terms?: boolean | null;
+  ai_disclosure?: string | null;
 }
 
 export type VersionStatus = SupportStatus | 'unknown' | 'not-given';
@@ -86,6 +89,7 @@ export function validateSubmission(input: SubmissionInput, policy: Policy): Vali
     reporter_name: trimmed(input.reporter_name),
     reporter_email: trimmed(input.reporter_email),
     credit_name: trimmed(input.credit_name),
+    ai_disclosure: aiDisclosureOf(policy) === 'off' ? null : trimmed(input.ai_disclosure),
   };
   const affected_version = trimmed(input.affected_version);
   const category = trimmed(input.category);
@@ -125,6 +129,9 @@ export function validateSubmission(input: SubmissionInput, policy: Policy): Vali
   if (credit_choice === 'credit' && !body.credit_name && !body.reporter_name) {
     problems.push({ field: 'credit_name', message: 'is required to be credited (or choose to stay anonymous)' });
   }
+  if (aiDisclosureOf(policy) === 'required' && !body.ai_disclosure) {
+    problems.push({ field: 'ai_disclosure', message: `is required by the ${policy.project.name} security policy: say whether you used AI tools and how (or "No")` });
+  }
   const terms_accepted = input.accept_terms === true;
   if (policy.intake.require_terms_acceptance && !terms_accepted) {
     problems.push({ field: 'accept_terms', message: 'the policy terms must be accepted to submit' });
@@ -142,6 +149,9 @@ export function validateSubmission(input: SubmissionInput, policy: Policy): Vali
     classification: classify(policy, affected_version, category),
   };
 }
+
+/** Whether the policy asks about AI use (`intake.ai_disclosure`); `off` when the document predates it. */
+export const aiDisclosureOf = (policy: Pick<Policy, 'intake'>): AiDisclosure => policy.intake.ai_disclosure ?? 'off';
 
 const knownCategory = (policy: Policy, id: string): boolean =>
   id === 'other' || policy.scope.in_scope.some((s) => s.id === id) || policy.scope.out_of_scope.some((s) => s.id === id);

@@ -1,5 +1,5 @@
 import { DomainError } from '../../core/errors.ts';
-import { checkTransition, isReportState, type ReportState, type RejectionReason } from '../../core/reports/states.ts';
+import { checkTransition, isReportState, reporterFacingReason, type ReportState, type RejectionReason } from '../../core/reports/states.ts';
 import { isSeverity, type Severity } from '../../core/severity.ts';
 import { authorize, type Actor } from '../../core/access/permissions.ts';
 import { appendAudit } from '../audit/audit-log.ts';
@@ -52,7 +52,7 @@ export async function transitionReport(
     // Acceptance proposes the policy's bounty range in the same transaction (docs/recognition.md).
     await bountyOnReportTransition(tx, ctx, project, row.id, to, actorLabel);
     // The reporter is told with the change committed, at most one status mail per ten minutes (reporter-digests.ts).
-    if (from !== to) await recordReporterChange(tx, ctx, row.id, { kind: 'state', from, to, reason: change.reason ?? null, at: now.toISOString() });
+    if (from !== to) await recordReporterChange(tx, ctx, row.id, { kind: 'state', from, to, reason: reporterFacingReason(change.reason ?? null), at: now.toISOString() });
     if (from !== to) await raiseEvent(tx, project.id, { type: 'report.state_changed', report: await reportRef(tx, row.id), from, to }, now);
     return { from, to };
   });
@@ -168,4 +168,37 @@ export async function setEmbargo(
     if (from !== to) await recordReporterChange(tx, ctx, row.id, { kind: 'embargo', from, to, at: now.toISOString() });
     return { embargoUntil: until };
   });
+}
+
+export interface BulkRejection {
+  rejected: string[];
+  /** Reports not moved, and why (unknown, already closed…): the others are rejected regardless. */
+  skipped: { trackingId: string; problem: string }[];
+}
+
+/**
+ * Rejects several reports with one reason (a wave of spam): each report moves in its own transaction with its
+ * audit entry and its reporter's status mail, exactly as one transition would; one that cannot move is skipped
+ * with the reason, the rest go on. The caller's right to triage is checked before anything moves.
+ */
+export async function rejectReports(
+  ctx: ServiceContext,
+  project: ProjectRecord,
+  trackingIds: readonly string[],
+  actor: Actor | null,
+  actorLabel: string,
+  reason: Exclude<RejectionReason, 'duplicate'>,
+): Promise<BulkRejection> {
+  authorize(actor, 'report:triage');
+  const out: BulkRejection = { rejected: [], skipped: [] };
+  for (const trackingId of new Set(trackingIds)) {
+    try {
+      await transitionReport(ctx, project, trackingId, actor, actorLabel, { to: 'rejected', reason });
+      out.rejected.push(trackingId);
+    } catch (e) {
+      if (!(e instanceof DomainError) || e.code === 'forbidden') throw e;
+      out.skipped.push({ trackingId, problem: e.message });
+    }
+  }
+  return out;
 }

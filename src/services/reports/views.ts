@@ -19,6 +19,11 @@ import { searchHashes, searchMatches } from './search-index.ts';
 import type { CvssAssessment } from '../../core/reports/severity-from-cvss.ts';
 import { assessStored, aad, requireReport, reportForToken, type ReportRow } from './store.ts';
 import { encryptionOf, type ReportEncryptionView } from '../pgp/intake.ts';
+import { duplicateCandidatesOf, type DuplicateCandidate } from '../triage/candidates.ts';
+import { knownAdvisoriesOf } from '../triage/known-advisories.ts';
+import { qualitySignalsOf } from '../triage/quality.ts';
+import type { QualitySignal } from '../../core/triage/quality.ts';
+import type { KnownAdvisory } from '../../core/triage/known-advisories.ts';
 
 export interface ReportSummary {
   trackingId: string;
@@ -50,6 +55,12 @@ export interface ReportDetail extends ReportSummary {
   messages: MessageView[];
   /** Whether it came OpenPGP-encrypted and whose signature verified (migration 0005). */
   encryption: ReportEncryptionView;
+  /** Earlier reports of the project it resembles, above the project's threshold (maintainers' view only). */
+  duplicateCandidates: DuplicateCandidate[];
+  /** Imported OSV advisories it names or describes: "already public as …" (maintainers' view only). */
+  knownAdvisories: KnownAdvisory[];
+  /** Evidence, version, scope, length, the reporter's record: each with its reason (maintainers' view only). */
+  qualitySignals: QualitySignal[];
 }
 
 export interface AttachmentInfo {
@@ -278,10 +289,19 @@ async function detailOf(ctx: ServiceContext, project: ProjectRecord, row: NonNul
   if (audience === 'reporter') mq = mq.where('messages.internal', '=', false);
   const messages = await mq.orderBy('messages.created_at').execute();
   const visibleMessageIds = new Set(messages.map((m) => m.id));
+  const body = openJson<ReportBody>(ctx.sealer, row.key_id, row.body_sealed, aad(row.id, 'body'));
+  const classification = {
+    version_status: row.version_status as Classification['version_status'],
+    version_matched: row.version_matched,
+    scope_status: row.scope_status as Classification['scope_status'],
+    affected_version: row.affected_version,
+    category: row.category,
+  };
+  const reporterFiles = attachments.filter((a) => a.message_id === null).length;
   return {
     ...summary,
     deadlines: audience === 'reporter' ? summary.deadlines.filter((d) => d.reporterVisible) : summary.deadlines,
-    body: openJson<ReportBody>(ctx.sealer, row.key_id, row.body_sealed, aad(row.id, 'body')),
+    body,
     cvss: assessStored(project, row),
     rejectionReason: row.rejection_reason,
     duplicateOf: row.duplicate_of,
@@ -291,6 +311,10 @@ async function detailOf(ctx: ServiceContext, project: ProjectRecord, row: NonNul
     embargoUntil: row.embargo_until,
     allowedTransitions: audience === 'maintainer' ? allowedTransitions(row.state as ReportState, row.rejection_reason) : [],
     encryption: encryptionOf(row),
+    duplicateCandidates: audience === 'maintainer' ? await duplicateCandidatesOf(ctx, project, row.id) : [],
+    knownAdvisories: audience === 'maintainer' ? await knownAdvisoriesOf(ctx, project, row.id) : [],
+    qualitySignals:
+      audience === 'maintainer' ? await qualitySignalsOf(ctx.db, project, { id: row.id, createdAt: row.created_at, body, attachments: reporterFiles, classification }) : [],
     attachments: attachments
       .filter((a) => a.message_id === null || visibleMessageIds.has(a.message_id))
       .map((a) => ({ id: a.id, filename: a.filename, contentType: a.content_type, size: a.size, sha256: a.sha256, messageId: a.message_id, createdAt: a.created_at })),

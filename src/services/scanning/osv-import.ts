@@ -207,6 +207,16 @@ async function writeChunk(tx: DbOrTx, batch: Parsed[], result: OsvImportResult, 
   for (const part of chunks([...packages.values()], ROWS_PER_INSERT)) {
     await tx.executeQuery(CompiledQuery.raw(`insert into osv_packages (ecosystem, name, record_id) values ${valuesList(part.length, 3)}`, part.flat()));
   }
+  // The ids each record answers to, for the triage's "already public as …" (services/triage/known-advisories.ts).
+  if (newer.length) await tx.deleteFrom('osv_aliases').where('record_id', 'in', newer.map((c) => c.record.id)).execute();
+  const aliases = new Map<string, [string, string]>();
+  for (const c of write) {
+    if (c.record.withdrawn !== undefined) continue;
+    for (const a of [c.record.id, ...c.record.aliases]) aliases.set(`${a.toUpperCase()}\0${c.record.id}`, [a.toUpperCase(), c.record.id]);
+  }
+  for (const part of chunks([...aliases.values()], ROWS_PER_INSERT)) {
+    await tx.executeQuery(CompiledQuery.raw(`insert into osv_aliases (alias, record_id) values ${valuesList(part.length, 2)} on conflict do nothing`, part.flat()));
+  }
   result.imported += fresh.length;
   result.updated += newer.length;
 }

@@ -18,6 +18,7 @@ const cases: Array<{ name: string; text: string; description: string; fields: Re
   },
   { name: 'a label inside a line is not a label', text: 'The impact: is high', description: 'The impact: is high', fields: {} },
   { name: 'only sections: the whole text is the description too', text: 'Impact: total', description: 'Impact: total', fields: { impact: 'total' } },
+  { name: 'the AI-use question answered in a mail', text: 'D\nAI tools: none, all by hand', description: 'D', fields: { ai_disclosure: 'none, all by hand' } },
   { name: 'empty sections are dropped', text: 'D\nImpact:\n\nEnvironment: linux', description: 'D', fields: { environment: 'linux' } },
 ];
 

@@ -27,6 +27,7 @@ const LABELS: Record<string, string> = {
   credit_name: 'Name to credit',
   accept_terms: 'Accepting the policy',
   attachments: 'Attachments',
+  ai_disclosure: 'Did you use AI tools? How?',
 };
 
 const idFor = (field: string) => `f-${field.split('.')[0]}`;
@@ -68,6 +69,7 @@ const EMPTY: Values = {
   credit_name: '',
   credit_choice: 'credit',
   accept_terms: false,
+  ai_disclosure: '',
 };
 
 function Form({ project, limits, onCreated }: { project: ProjectInfo; limits: IntakeLimits; onCreated: (c: SubmissionCreated) => void }) {
@@ -77,7 +79,8 @@ function Form({ project, limits, onCreated }: { project: ProjectInfo; limits: In
   const [problems, setProblems] = useState<FieldProblem[]>([]);
   const [failure, setFailure] = useState<unknown>(null);
   const [sending, setSending] = useState(false);
-  const required = new Set<string>(['title', 'description', ...(policy.intake.required_fields ?? [])]);
+  const ai = policy.intake.ai_disclosure ?? 'off';
+  const required = new Set<string>(['title', 'description', ...(policy.intake.required_fields ?? []), ...(ai === 'required' ? ['ai_disclosure'] : [])]);
   const problemOf = (field: string) => problems.find((p) => p.field === field);
   const fileProblem = filesProblem(files, limits) ?? problems.filter((p) => p.field.startsWith('attachments')).map((p) => attachmentMessage(p, files)).join('; ');
   const labels = { ...LABELS, ...Object.fromEntries(problems.filter((p) => p.field.startsWith('attachments.')).map((p) => [p.field, attachmentLabel(p.field, files)])) };
@@ -102,6 +105,7 @@ function Form({ project, limits, onCreated }: { project: ProjectInfo; limits: In
         accept_terms: values.accept_terms,
       };
       if (!policy.intake.require_terms_acceptance) delete fields.accept_terms;
+      if (ai === 'off') delete fields.ai_disclosure;
       onCreated(await api.submitReport(project.slug, fields, files));
     } catch (err) {
       if (err instanceof ApiError && err.problems.length) setProblems(err.problems);
@@ -186,6 +190,7 @@ function Form({ project, limits, onCreated }: { project: ProjectInfo; limits: In
           {area('suggested_fix')}
           {text('cvss_vector', { hint: 'Optional, CVSS 3.1 or 4.0, e.g. CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N.' })}
           <FilePicker id="f-attachments" label="Attachments (optional)" files={files} onChange={setFiles} limits={limits} error={fileProblem || null} />
+          {ai !== 'off' && area('ai_disclosure', `${project.name} asks every reporter. "No" is a fine answer; if you did, say which tools and for what (finding, writing, the proof of concept).`)}
         </fieldset>
         <fieldset>
           <legend>About you</legend>

@@ -271,7 +271,8 @@ function QueueList({ first, fetch, now, searched, selected, onSelect }: QueueLis
         {searched ? ` matching “${searched}”` : ''}, overdue and due soon first.
       </p>
       <ul className="queue" aria-label="Reports">
-        {rows.map(({ project, report }) => {
+        {rows.map((row) => {
+          const { project, report } = row;
           const next = report.next_deadline;
           const key = `${project.slug}/${report.tracking_id}`;
           return (

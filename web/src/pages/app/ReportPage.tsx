@@ -10,6 +10,9 @@ import { SeverityBadge, StateBadge } from '../../components/app/Badges.tsx';
 import { CvssCalculator } from '../../components/app/CvssCalculator.tsx';
 import { AttachmentList, MessageForm, Thread } from '../../components/app/Thread.tsx';
 import { AuditTrail } from '../../components/app/AuditTrail.tsx';
+import { DuplicateCandidates } from '../../components/app/DuplicateCandidates.tsx';
+import { KnownAdvisories } from '../../components/app/KnownAdvisories.tsx';
+import { QualitySignals } from '../../components/app/QualitySignals.tsx';
 import { can } from '../../../../src/core/access/permissions.ts';
 import { isReportState, REJECTION_REASONS, TRANSITIONS } from '../../../../src/core/reports/states.ts';
 import { SEVERITIES } from '../../../../src/core/severity.ts';
@@ -25,6 +28,7 @@ const BODY_FIELDS: [keyof ReportDetail['body'], string][] = [
   ['environment', 'Environment'],
   ['proof_of_concept', 'Proof of concept'],
   ['suggested_fix', 'Suggested fix'],
+  ['ai_disclosure', 'AI use (the reporter\'s answer)'],
 ];
 
 /**
@@ -68,6 +72,9 @@ function Report({ project, trackingId }: { project: DashboardProject; trackingId
           )}
         </aside>
         <div className="report__main">
+          <DuplicateCandidates slug={project.slug} report={r} mayReject={mayTriage} onChange={reload} />
+          <KnownAdvisories report={r} />
+          <QualitySignals report={r} />
           <h2>Report</h2>
           {BODY_FIELDS.map(([key, label]) => {
             const text = r.body[key];
