@@ -4,6 +4,7 @@ import { ENGINES, startTestRuntime, type TestServer } from '../support/harness.t
 import { seedWorld, submit, validReport, type World } from '../support/fixtures.ts';
 import { openJson } from '../../src/adapters/crypto/sealer.ts';
 import { outboxAad, type SealedEnvelope } from '../../src/services/mail/outbox.ts';
+import { sendReporterDigests } from '../../src/services/mail/reporter-digests.ts';
 
 const P = '/api/v1/projects/privastream';
 
@@ -45,6 +46,8 @@ for (const engine of ENGINES) {
       assert.equal(view.json().rejection_reason, 'invalid');
       assert.ok(!view.body.includes('spam'));
       const report = await rt.ctx.db.selectFrom('reports').select('id').where('tracking_id', '=', tracking_id).executeTakeFirstOrThrow();
+      // Status mails are queued by the reporter-digest job (at most one per report per ten minutes).
+      await sendReporterDigests(rt.ctx, 50);
       const mails = await rt.ctx.db.selectFrom('outbox').select(['id', 'envelope_sealed', 'key_id', 'kind']).where('report_id', '=', report.id).execute();
       const status = mails.filter((m) => m.kind !== 'acknowledgement');
       assert.ok(status.length >= 1, 'the reporter gets the status mail');

@@ -70,12 +70,14 @@ const STATE_WORDS: Record<string, string> = {
 
 export const stateWords = (state: string): string => STATE_WORDS[state] ?? state;
 
+/** A rejection reason as the reporter reads it ("won't fix", "out of scope"). */
+const reasonWords = (reason: string): string => (reason === 'wont-fix' ? "won't fix" : reason.replaceAll('-', ' '));
+const WONT_FIX_NOTE = 'We confirmed the problem but decided that it will not be fixed. The disclosure promise of our policy still holds: the private link shows its date.';
+
 export function stateChange(i: StateChangeInput): MailText {
   const lines = [`The status of your report ${i.trackingId} to ${i.projectName} changed: it is now ${stateWords(i.to)} (was ${stateWords(i.from)}).`];
-  if (i.to === 'rejected' && i.reason) lines.push('', `Reason: ${i.reason === 'wont-fix' ? "won't fix" : i.reason.replaceAll('-', ' ')}`);
-  if (i.to === 'rejected' && i.reason === 'wont-fix') {
-    lines.push("We confirmed the problem but decided that it will not be fixed. The disclosure promise of our policy still holds: the private link shows its date.");
-  }
+  if (i.to === 'rejected' && i.reason) lines.push('', `Reason: ${reasonWords(i.reason)}`);
+  if (i.to === 'rejected' && i.reason === 'wont-fix') lines.push(WONT_FIX_NOTE);
   lines.push('', 'Open the private link from our acknowledgement mail for details.');
   if (i.replyByMail) lines.push('Reply to this mail to write to us.');
   return { subject: `${tag(i.trackingId)} Status: ${stateWords(i.to)}`, text: lines.join('\n') + SIGNATURE(i.projectName) };
@@ -320,9 +322,10 @@ export function statusDigest(i: StatusDigestInput): MailText {
   if (i.changes.length === 1 && last) return stateChange({ projectName: i.projectName, trackingId: i.trackingId, from: last.from, to: last.to, reason: last.reason, replyByMail: i.replyByMail });
   lines.push(`Your report ${i.trackingId} to ${i.projectName} changed:`, '');
   for (const c of i.changes) {
-    if (c.kind === 'state') lines.push(`- ${c.at.slice(0, 16).replace('T', ' ')} UTC: status ${stateWords(c.from)} → ${stateWords(c.to)}${c.to === 'rejected' && c.reason ? ` (reason: ${c.reason.replaceAll('-', ' ')})` : ''}`);
+    if (c.kind === 'state') lines.push(`- ${c.at.slice(0, 16).replace('T', ' ')} UTC: status ${stateWords(c.from)} → ${stateWords(c.to)}${c.to === 'rejected' && c.reason ? ` (reason: ${reasonWords(c.reason)})` : ''}`);
     else lines.push(`- ${c.at.slice(0, 16).replace('T', ' ')} UTC: planned disclosure date ${c.from ?? 'none'} → ${c.to ?? 'none (cleared)'}`);
   }
+  if (last?.to === 'rejected' && last.reason === 'wont-fix') lines.push('', WONT_FIX_NOTE);
   lines.push('', 'Open the private link from our acknowledgement mail for details.');
   if (i.replyByMail) lines.push('Reply to this mail to write to us.');
   const subject = last ? `${tag(i.trackingId)} Status: ${stateWords(last.to)}` : `${tag(i.trackingId)} Disclosure date changed`;
