@@ -103,6 +103,28 @@ for (const engine of ENGINES) {
       assert.ok(!quarantined[0]?.raw.toString().includes('mallory'), 'the sender is not named');
     });
 
+    test('"assigned": a reply is mailed only to the member the report is assigned to', async () => {
+      await setLevel('triager', 'assigned');
+      try {
+        const mine = await submit(rt, 'privastream', validReport());
+        const other = await submit(rt, 'privastream', validReport());
+        await notified(relay.mails.length);
+        const triager = await rt.ctx.db.selectFrom('users').select('id').where('email', '=', 'triager@example.org').executeTakeFirstOrThrow();
+        const assigned = await rt.app.inject({ method: 'PUT', url: `/api/v1/projects/privastream/reports/${mine.tracking_id}/assignee`, headers: world.as('admin'), payload: { user_id: triager.id } });
+        assert.equal(assigned.statusCode, 200, assigned.body);
+        const from = relay.mails.length;
+        for (const r of [mine, other]) {
+          const reply = await rt.app.inject({ method: 'POST', url: `/api/v1/reporter/${r.reporter_token}/messages`, payload: { body: 'more details' } });
+          assert.equal(reply.statusCode, 201, reply.body);
+        }
+        const mails = (await notified(from)).filter((m) => m.to[0] === 'triager@example.org');
+        assert.deepEqual(mails.map((m) => m.parsed.subject), [`[${mine.tracking_id}] The reporter replied`]);
+        assert.match(mails[0]?.parsed.text ?? '', /set to reports assigned to you/);
+      } finally {
+        await setLevel('triager', 'all', true);
+      }
+    });
+
     test("a maintainer's mails are encrypted to the OpenPGP key they registered", async () => {
       const key = await generateProjectKey({ projectName: 'Triager', email: 'triager@example.org', now: new Date(rt.clock.now.getTime() - 60_000) });
       const put = await rt.app.inject({ method: 'PUT', url: '/api/v1/me/pgp-key', headers: world.as('triager'), payload: { public_key: key.publicKeyArmored } });

@@ -61,7 +61,7 @@ export interface WebhookAttemptsTable {
 export interface NotificationPreferencesTable {
   user_id: string;
   project_id: string;
-  level: 'all' | 'high' | 'none';
+  level: 'all' | 'assigned' | 'high' | 'none';
   include_titles: boolean;
   updated_at: Timestamp;
 }

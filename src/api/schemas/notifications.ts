@@ -2,7 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { NOTIFICATION_LEVELS } from '../../core/notifications/preferences.ts';
 import { DateTime, Nullable, RoleEnum } from '../schemas.ts';
 
-export const NotificationLevelEnum = Type.Union(NOTIFICATION_LEVELS.map((l) => Type.Literal(l)), { description: 'all events; high: high and critical only; none' });
+export const NotificationLevelEnum = Type.Union(NOTIFICATION_LEVELS.map((l) => Type.Literal(l)), { description: 'all events; assigned: only about reports assigned to you; high: high and critical only; none' });
 
 /** A user's notification setting for one of their projects (../present-notifications.ts). */
 export const NotificationSettingSchema = Type.Object({

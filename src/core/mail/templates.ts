@@ -273,7 +273,7 @@ export interface MaintainerNotificationInput {
   link: string;
   /** Where the maintainer changes what they are mailed. */
   settingsUrl: string;
-  level: 'all' | 'high';
+  level: 'all' | 'assigned' | 'high';
 }
 
 /** A maintainer's notification of a project event (docs/notifications.md): never a report's body or reporter. */
@@ -287,7 +287,7 @@ export function maintainerNotification(i: MaintainerNotificationInput): MailText
   if (r) lines.push('', `State: ${stateWords(r.state)}${r.severity ? `, severity ${r.severity}` : ''}`);
   lines.push('', `Open: ${i.link}`, '');
   lines.push(
-    `You receive this because your notifications for ${i.projectName} are set to ${i.level === 'all' ? 'all events' : 'high and critical only'}. Change it at ${i.settingsUrl}`,
+    `You receive this because your notifications for ${i.projectName} are set to ${i.level === 'all' ? 'all events' : i.level === 'assigned' ? 'reports assigned to you' : 'high and critical only'}. Change it at ${i.settingsUrl}`,
   );
   return { subject, text: lines.join('\n') + SIGNATURE(i.projectName) };
 }

@@ -3,7 +3,7 @@ import type { OutboxTable } from '../../adapters/db/schema-mail.ts';
 import { isProjectRole } from '../../core/access/permissions.ts';
 import { deadlineReminder, maintainerNotification, type MailText } from '../../core/mail/templates.ts';
 import { reportOf, type ProjectEvent } from '../../core/notifications/events.ts';
-import { defaultLevel, isNotificationLevel, mailsEvent } from '../../core/notifications/preferences.ts';
+import { defaultLevel, isNotificationLevel, mailsEvent, type NotificationLevel } from '../../core/notifications/preferences.ts';
 import { UI_ROUTES } from '../../core/ui-paths.ts';
 import type { ServiceContext, Tx } from '../context.ts';
 import type { DispatchedEvent } from '../events/types.ts';
@@ -14,7 +14,7 @@ import { outboxRow } from './outbox.ts';
 const kindOf = (e: ProjectEvent): string =>
   e.type === 'report.deadline_due' ? 'reminder-due-soon' : e.type === 'report.deadline_missed' ? 'reminder-breached' : `notify-${e.type.replace(/[._]/g, '-')}`;
 
-function mailFor(projectName: string, d: DispatchedEvent, title: string | null, level: 'all' | 'high', settingsUrl: string): MailText {
+function mailFor(projectName: string, d: DispatchedEvent, title: string | null, level: Exclude<NotificationLevel, 'none'>, settingsUrl: string): MailText {
   const e = d.event;
   if (e.type === 'report.deadline_due' || e.type === 'report.deadline_missed') {
     return deadlineReminder({
@@ -58,13 +58,20 @@ export async function queueMaintainerMails(tx: Tx, ctx: ServiceContext, events: 
     return t;
   };
   const settingsUrl = `${ctx.publicUrl}${UI_ROUTES.account}`;
+  // Who has each report now, for members who want only their assigned reports.
+  const reportIds = [...new Set(events.map((d) => reportOf(d.event)?.id).filter((id): id is string => Boolean(id)))];
+  const assignees = new Map<string, string | null>();
+  if (reportIds.length && members.some((m) => m.level === 'assigned')) {
+    const rows = await tx.selectFrom('reports').select(['id', 'assignee_user_id']).where(sql<boolean>`id = any(${reportIds}::uuid[])`).execute();
+    for (const r of rows) assignees.set(r.id, r.assignee_user_id);
+  }
   const rows: Array<Insertable<OutboxTable>> = [];
   for (const d of events) {
     const report = reportOf(d.event);
     for (const m of members) {
       if (m.project_id !== d.projectId || !isProjectRole(m.role)) continue;
       const level = isNotificationLevel(m.level) ? m.level : defaultLevel(m.role);
-      if (level === 'none' || !mailsEvent(m.role, level, d.event)) continue;
+      if (level === 'none' || !mailsEvent(m.role, level, d.event, report ? assignees.get(report.id) === m.user_id : false)) continue;
       const title = report && m.include_titles ? await titleOf(report.id) : null;
       const mail = mailFor(d.project.name, d, title, level, settingsUrl);
       rows.push(

@@ -34,6 +34,16 @@ test('who is mailed what: role defaults, levels, role permissions', () => {
   for (const [role, level, event, expected] of cases) assert.equal(mailsEvent(role, level, event), expected, `${role} ${level} ${event.type} ${JSON.stringify(event).slice(0, 80)}`);
 });
 
+test('"assigned": only events about a report assigned to the member, and never held mail or scans', () => {
+  const reply: ProjectEvent = { type: 'report.message_created', report: report(), message_id: 'm1', channel: 'web' };
+  assert.equal(mailsEvent('triager', 'assigned', reply, true), true);
+  assert.equal(mailsEvent('triager', 'assigned', reply, false), false, 'someone else’s report');
+  assert.equal(mailsEvent('triager', 'assigned', created('critical'), false), false, 'a new report has no assignee');
+  assert.equal(mailsEvent('triager', 'assigned', changed, true), false, 'status changes are never mailed');
+  assert.equal(mailsEvent('triager', 'assigned', held, true), false);
+  assert.equal(mailsEvent('admin', 'assigned', scan('high'), true), false);
+});
+
 test('webhook bodies: json is the event; chat formats are a summary with the link, HTML escaped', () => {
   const body: WebhookBody = { id: 'd1', event: 'report.created', timestamp: '2026-03-02T09:00:00.000Z', occurred_at: '2026-03-02T08:59:59.000Z', project: { slug: 'priv', name: 'Priv <&>' }, link: 'https://x.test/a?b=1&c=2', data: { report: report('high'), source: 'web' } };
   assert.deepEqual(renderWebhookBody('json', body, created('high')), body);

@@ -16,7 +16,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .createTable('notification_preferences')
     .addColumn('user_id', 'uuid', (c) => c.notNull().references('users.id').onDelete('cascade'))
     .addColumn('project_id', 'uuid', (c) => c.notNull().references('projects.id').onDelete('cascade'))
-    .addColumn('level', 'text', (c) => c.notNull().check(sql`level in ('all', 'high', 'none')`))
+    .addColumn('level', 'text', (c) => c.notNull().check(sql`level in ('all', 'assigned', 'high', 'none')`))
     .addColumn('include_titles', 'boolean', (c) => c.notNull().defaultTo(false))
     .addColumn('updated_at', 'timestamptz', (c) => c.notNull())
     .addPrimaryKeyConstraint('notification_preferences_pk', ['user_id', 'project_id'])

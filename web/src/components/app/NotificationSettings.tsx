@@ -12,6 +12,7 @@ import { ConfirmButton } from './ConfirmButton.tsx';
  */
 const LEVEL_TEXT: Record<NotificationLevel, string> = {
   all: 'All events: new reports, reporter replies, deadlines, advisories, held mail, serious scan findings',
+  assigned: 'Only reports assigned to me: replies, deadlines, advisories',
   high: 'Only high and critical reports and scan findings',
   none: 'None',
 };
