@@ -13,6 +13,8 @@ import * as queueIndex from './migrations/0011-queue-index.ts';
 import * as access from './migrations/0012-access.ts';
 import * as secondFactor from './migrations/0013-second-factor.ts';
 import * as sso from './migrations/0014-sso.ts';
+import * as coordination from './migrations/0023-coordination.ts';
+import * as embargoExtensions from './migrations/0024-embargo-extensions.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
@@ -29,6 +31,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '0012-access': access,
   '0013-second-factor': secondFactor,
   '0014-sso': sso,
+  '0023-coordination': coordination,
+  '0024-embargo-extensions': embargoExtensions,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

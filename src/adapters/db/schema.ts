@@ -3,6 +3,7 @@ import type { PgpTables, ReportPgpColumns } from './schema-pgp.ts';
 import type { MailTables } from './schema-mail.ts';
 import type { RecognitionTables } from './schema-recognition.ts';
 import type { SsoTables } from './schema-sso.ts';
+import type { CoordinationTables } from './schema-coordination.ts';
 import type { ColumnType, Generated } from 'kysely';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -308,7 +309,7 @@ export interface ScanReportsTable {
   created_at: Timestamp;
 }
 
-export interface Database extends AdvisoryTables, PgpTables, MailTables, RecognitionTables, SsoTables {
+export interface Database extends AdvisoryTables, PgpTables, MailTables, RecognitionTables, SsoTables, CoordinationTables {
   projects: ProjectsTable;
   project_claims: ProjectClaimsTable;
   users: UsersTable;

@@ -1,3 +1,4 @@
+import { tellPartiesEmbargoMoved } from '../coordination/embargo.ts';
 import { DomainError } from '../../core/errors.ts';
 import { checkTransition, isReportState, type ReportState, type RejectionReason } from '../../core/reports/states.ts';
 import { isSeverity, type Severity } from '../../core/severity.ts';
@@ -154,6 +155,8 @@ export async function setEmbargo(
       now,
     );
     await followReportEmbargo(ctx, tx, project, { reportId: row.id, until, actorLabel, at: now });
+    // Every joined party of the case is told (issue 19), through the outbox, in this transaction.
+    await tellPartiesEmbargoMoved(tx, ctx, { project, reportId: row.id, trackingId, from: row.embargo_until, to: date });
     return { embargoUntil: until };
   });
 }
