@@ -4,6 +4,20 @@ import { ENGINES, startTestRuntime, type TestServer } from '../support/harness.t
 import { seedWorld, submit, type World } from '../support/fixtures.ts';
 import { startRelay, type CapturedMail, type TestRelay } from '../support/mail-relay.ts';
 import { joinedParty } from '../support/coordination.ts';
+import { advisoryContent, createAdvisory, move } from '../support/advisory-fixtures.ts';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Ajv2020 from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+
+const Ajv2020Class = Ajv2020 as unknown as typeof Ajv2020.default;
+const withFormats = addFormats as unknown as typeof addFormats.default;
+/** The OpenVEX 0.2.0 JSON schema (openvex/spec), as shipped in ../shared/data/schemas/openvex/. */
+function openVexValidator() {
+  const ajv = new Ajv2020Class({ strict: false, allErrors: true });
+  withFormats(ajv);
+  return ajv.compile(JSON.parse(readFileSync(join(import.meta.dirname, '..', 'fixtures', 'schemas', 'openvex', 'openvex_json_schema.json'), 'utf8')) as object);
+}
 
 /**
  * Multi-party coordination (issue 19): parties invited by mail into one case, their VEX statuses with history, the
@@ -156,6 +170,45 @@ for (const engine of ENGINES) {
       assert.equal((await rt.app.inject({ method: 'PUT', url: `/api/v1/cases/${a.caseId}/extension-requests/${reqId}`, headers: world.as('triager'), payload: { state: 'granted' } })).statusCode, 204);
       const actions = (await rt.ctx.db.selectFrom('audit_log').select('action').where('report_id', '=', a.caseId).execute()).map((r) => r.action);
       for (const a of ['report.embargo', 'case.extension-requested', 'case.extension-granted']) assert.ok(actions.includes(a), a);
+    });
+
+    test("OpenVEX export: the project's and every party's statuses, one statement per product and vulnerability, valid against the schema; public once published", async () => {
+      const { tracking_id } = await submit(rt);
+      const a = await joinedParty(rt, world, tracking_id, 'a4@vendor-a.example');
+      const b = await joinedParty(rt, world, tracking_id, 'b4@distro.example', 'upstream');
+      const put = (h: Record<string, string>, payload: Record<string, unknown>) => rt.app.inject({ method: 'PUT', url: `/api/v1/cases/${a.caseId}/status`, headers: h, payload });
+      assert.equal((await put(a.headers, { vulnerability: tracking_id, product: 'pkg:npm/vendor-a', status: 'not_affected', justification: 'component_not_present' })).statusCode, 200);
+      assert.equal((await put(a.headers, { vulnerability: tracking_id, product: 'Vendor A Appliance', versions: '>=3.0 <3.4', status: 'affected', statement: 'Patch 3.4 ships in May.' })).statusCode, 200);
+      assert.equal((await put(b.headers, { vulnerability: 'CVE-2026-12345', product: 'pkg:deb/debian/privastream', status: 'fixed', fixed_versions: '1.0.4-1' })).statusCode, 200);
+      assert.equal((await put(b.headers, { vulnerability: 'CVE-2026-12345', product: 'pkg:deb/debian/privastream', status: 'under_investigation' })).statusCode, 200);
+
+      const created = await createAdvisory(rt, world, { ...advisoryContent(), report: tracking_id });
+      const id = created.advisory.id;
+      const draft = await rt.app.inject({ url: `${P}/advisories/${id}?format=openvex`, headers: world.as('viewer') });
+      assert.equal(draft.statusCode, 200, draft.body);
+      const validate = openVexValidator();
+      const doc = draft.json() as { statements: Array<{ vulnerability: { name: string }; products: Array<{ '@id': string }>; status: string; supplier: string; justification?: string }> };
+      assert.ok(validate(doc), JSON.stringify(validate.errors, null, 2));
+      const key = (s: (typeof doc.statements)[number]) => `${s.vulnerability.name} ${s.products.map((p) => p['@id']).join(',')}`;
+      assert.equal(new Set(doc.statements.map(key)).size, doc.statements.length, 'one statement per product and vulnerability');
+      assert.ok(doc.statements.every((s) => s.vulnerability.name === 'CVE-2026-12345'), 'the tracking id maps to the advisory’s CVE');
+      const byProduct = Object.fromEntries(doc.statements.map((s) => [s.products[0]?.['@id'], s]));
+      assert.equal(byProduct['pkg:npm/vendor-a']?.justification, 'component_not_present');
+      assert.equal(byProduct['pkg:deb/debian/privastream']?.status, 'under_investigation', 'the latest status, not the first');
+      assert.match(Object.keys(byProduct).join(' '), /urn:embargo:product:.*Vendor%20A%20Appliance/);
+      assert.ok(doc.statements.some((s) => s.supplier === 'PrivaStream security team'), 'the project states its own products too');
+
+      const publicUrl = `/projects/privastream/advisories/${id}/openvex.json`;
+      assert.equal((await rt.app.inject({ url: publicUrl })).statusCode, 404, 'not public before publication');
+      // Before publication B does not see A's statuses; after it, it does.
+      const seen = async () => ((await rt.app.inject({ url: `/api/v1/cases/${a.caseId}`, headers: b.headers })).json() as { parties: Array<{ id: string; statuses: unknown[] | null }> }).parties.find((p) => p.id === a.partyId)?.statuses;
+      assert.equal(await seen(), null);
+      await move(rt, world, id, 'in-review');
+      await move(rt, world, id, 'published');
+      const pub = await rt.app.inject({ url: publicUrl });
+      assert.equal(pub.statusCode, 200, pub.body);
+      assert.ok(validate(pub.json()), JSON.stringify(validate.errors, null, 2));
+      assert.equal((await seen())?.length, 2);
     });
   });
 }

@@ -1,6 +1,6 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { DomainError } from '../../core/errors.ts';
-import { exportAdvisory, exportUrl } from '../../services/advisories/exports.ts';
+import { exportAdvisory, exportUrl, partyStatementsOf } from '../../services/advisories/exports.ts';
 import { listPublicAdvisories, publicProject, readPublicAdvisory } from '../../services/advisories/publishing.ts';
 import type { ServiceContext } from '../../services/context.ts';
 import { ADVISORY_CSS, advisoryListPath, advisoryPath, renderAdvisoryList, renderAdvisoryPage, renderAtomFeed } from '../advisory-pages.ts';
@@ -53,13 +53,13 @@ export const publicAdvisoryRoutes = (ctx: ServiceContext): FastifyPluginAsyncTyp
     return reply.type('text/html; charset=utf-8').header('cache-control', PUBLIC_CACHE).send(html);
   });
 
-  for (const format of ['osv', 'cve'] as const) {
-    const document = JsonDocument(format === 'osv' ? 'the OSV record' : 'the CVE JSON 5 record');
+  for (const format of ['osv', 'cve', 'openvex'] as const) {
+    const document = JsonDocument(format === 'osv' ? 'the OSV record' : format === 'cve' ? 'the CVE JSON 5 record' : 'the OpenVEX 0.2.0 document: the project’s and the parties’ statuses');
     app.get(`/projects/:slug/advisories/:id/${format}.json`, { config: { anonymous: true, project: false }, schema: { hide: true, params: PageParams, response: { 200: document } } }, async (req, reply) => {
       const project = await publicProject(ctx, req.params.slug);
       const a = await readPublicAdvisory(ctx, project, req.params.id);
       if (format === 'cve' && !ctx.cna) throw new DomainError('not_found', 'This server publishes no CVE records (EMBARGO_CVE_ORG_ID is not set)');
-      const out = exportAdvisory(ctx, project, a, format);
+      const out = exportAdvisory(ctx, project, a, format, {}, format === 'openvex' ? await partyStatementsOf(ctx, project, a) : []);
       return reply.type(out.contentType).header('cache-control', PUBLIC_CACHE).header('access-control-allow-origin', '*').send(JSON.stringify(out.document, null, 2));
     });
   }

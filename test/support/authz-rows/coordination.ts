@@ -1,4 +1,5 @@
-import { all, MEMBERS, P, R, SIGNED_IN, TRIAGERS, type Expect, type Fixture, type Row } from '../authz.ts';
+import { all, MEMBERS, P, PUBLIC, R, SIGNED_IN, TRIAGERS, type Expect, type Fixture, type Row } from '../authz.ts';
+import { advisoryContent } from '../advisory-fixtures.ts';
 
 /**
  * Multi-party coordination (issue 19, coordination.routes.ts). The `party` column is the vendor invited into case A
@@ -23,6 +24,19 @@ async function pendingExtension(f: Fixture): Promise<string> {
   const res = await f.rt.app.inject({ method: 'POST', url: `/api/v1/cases/${f.party.caseId}/extension-requests`, headers: f.party.headers, payload: { until: '2099-12-31', reason: 'More time.' } });
   if (res.statusCode !== 201) throw new Error(`extension fixture: ${res.statusCode} ${res.body}`);
   return (res.json() as { id: string }).id;
+}
+
+/** An advisory drafted from case A's report (published when asked): the VEX exports carry the parties' statuses. */
+async function caseAdvisory(f: Fixture, publish: boolean): Promise<string> {
+  const headers = f.world.as('admin');
+  const res = await f.rt.app.inject({ method: 'POST', url: `${P}/advisories`, headers, payload: advisoryContent({ cve_id: null }) });
+  if (res.statusCode !== 201) throw new Error(`advisory fixture: ${res.statusCode} ${res.body}`);
+  const id = (res.json() as { advisory: { id: string } }).advisory.id;
+  for (const to of publish ? ['in-review', 'published'] : []) {
+    const moved = await f.rt.app.inject({ method: 'POST', url: `${P}/advisories/${id}/transitions`, headers, payload: { to } });
+    if (moved.statusCode !== 200) throw new Error(`advisory fixture: ${moved.statusCode} ${moved.body}`);
+  }
+  return id;
 }
 
 const status = { vulnerability: 'CVE-2026-0001', product: 'pkg:npm/vendor-lib', status: 'affected', versions: '<2.0.0' };
@@ -93,6 +107,11 @@ export const ROWS: Row[] = [
     party: 403,
     request: async (f) => ({ url: `/api/v1/cases/${f.party.caseId}/extension-requests/${await pendingExtension(f)}`, payload: { state: 'declined' } }),
   },
+
+  // VEX exports: members export any advisory; the public one exists once published, for everyone.
+  { method: 'GET', route: '/api/v1/projects/:slug/advisories/:id', variant: 'openvex export', expect: MEMBERS, party: 404, request: async (f) => ({ url: `${P}/advisories/${await caseAdvisory(f, false)}?format=openvex` }) },
+  { method: 'GET', route: '/projects/:slug/advisories/:id/openvex.json', expect: PUBLIC, party: '2xx', request: async (f) => ({ url: `/projects/privastream/advisories/${await caseAdvisory(f, true)}/openvex.json` }) },
+  { method: 'GET', route: '/projects/:slug/advisories/:id/openvex.json', variant: 'a draft', expect: all(404), party: 404, request: async (f) => ({ url: `/projects/privastream/advisories/${await caseAdvisory(f, false)}/openvex.json` }) },
 
   // The party of case A against the project's own routes: the queue, its own case's report and reporter thread.
   { method: 'GET', route: '/api/v1/projects/:slug/reports', variant: 'party of case A', expect: MEMBERS, party: 404, request: () => ({ url: `${P}/reports` }) },
