@@ -5,6 +5,7 @@ import { seedWorld, submit, type World } from '../support/fixtures.ts';
 import { startRelay, type CapturedMail, type TestRelay } from '../support/mail-relay.ts';
 import { joinedParty } from '../support/coordination.ts';
 import { advisoryContent, createAdvisory, move } from '../support/advisory-fixtures.ts';
+import { bsiValidate } from '../support/csaf-validator.ts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020.js';
@@ -209,6 +210,21 @@ for (const engine of ENGINES) {
       assert.equal(pub.statusCode, 200, pub.body);
       assert.ok(validate(pub.json()), JSON.stringify(validate.errors, null, 2));
       assert.equal((await seen())?.length, 2);
+
+      // CSAF VEX, maintainer and public, through BSI's validator (schema, mandatory incl. 6.1.27.x, optional).
+      const vex = await rt.app.inject({ url: `${P}/advisories/${id}?format=csaf-vex`, headers: world.as('viewer') });
+      assert.equal(vex.statusCode, 200, vex.body);
+      const checked = await bsiValidate(vex.json());
+      assert.ok(checked.isValid, JSON.stringify(checked.findings, null, 2));
+      assert.deepEqual(checked.findings, []);
+      const self = (vex.json() as { document: { references: Array<{ category: string; url: string }> } }).document.references.find((r) => r.category === 'self')?.url ?? assert.fail('no self reference');
+      const pubVex = await rt.app.inject({ url: new URL(self).pathname });
+      assert.equal(pubVex.statusCode, 200, `${self}: ${pubVex.body}`);
+      assert.deepEqual(pubVex.json(), vex.json());
+      assert.equal((await rt.app.inject({ url: `/projects/privastream/advisories/${id}/other.json` })).statusCode, 404);
+      // And the project's CSAF advisory export with it.
+      const csaf = await bsiValidate((await rt.app.inject({ url: `${P}/advisories/${id}?format=csaf`, headers: world.as('viewer') })).json());
+      assert.deepEqual(csaf.findings, []);
     });
   });
 }

@@ -2,13 +2,11 @@ import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typ
 import type { FastifyRequest } from 'fastify';
 import type { ServiceContext } from '../../services/context.ts';
 import { resolveCase } from '../../services/coordination/access.ts';
-import { readCase } from '../../services/coordination/case-view.ts';
+import { readCase, readCaseOfReport } from '../../services/coordination/case-view.ts';
 import { extensionRequests, decideExtension, requestExtension } from '../../services/coordination/embargo.ts';
 import { acceptPartyInvitation, inviteParty, myCases, partyInvitationByToken, removeParty } from '../../services/coordination/parties.ts';
 import { setPartyStatus, statusHistory } from '../../services/coordination/statuses.ts';
 import { caseMessages, markRead, postCaseMessage, PAGE } from '../../services/coordination/thread.ts';
-import { authorize } from '../../core/access/permissions.ts';
-import { requireReport } from '../../services/reports/store.ts';
 import { actorLabel, actorOn } from '../auth.ts';
 import { establishSession } from '../session-cookie.ts';
 import { NoBody, Nullable, ReportParams, Str } from '../../api/schemas.ts';
@@ -64,12 +62,8 @@ export const coordinationRoutes = (ctx: ServiceContext, rateLimit: number, sessi
     '/api/v1/projects/:slug/reports/:trackingId/parties',
     { schema: { tags: ['coordination'], summary: 'The parties of the report’s case with their current statuses, and the case id', params: ReportParams, response: { 200: PartyListSchema } } },
     async (req) => {
-      // Members only, before anything is looked up: a party of this very case is no member and gets 404 here too.
-      authorize(req.actor, 'report:read');
-      const report = await requireReport(ctx, req.project, req.params.trackingId);
-      const c = await caller(req, report.id);
-      const view = await readCase(ctx, c);
-      return { case_id: report.id, parties: presentCase(view, []).parties };
+      const view = await readCaseOfReport(ctx, req.project, req.params.trackingId, req.actor, actorLabel(req));
+      return { case_id: view.id, parties: presentCase(view, []).parties };
     },
   );
 

@@ -1,6 +1,6 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { DomainError } from '../../core/errors.ts';
-import { exportAdvisory, exportUrl, partyStatementsOf } from '../../services/advisories/exports.ts';
+import { csafFileName, csafVexTrackingId, exportAdvisory, exportUrl, partyStatementsOf } from '../../services/advisories/exports.ts';
 import { listPublicAdvisories, publicProject, readPublicAdvisory } from '../../services/advisories/publishing.ts';
 import type { ServiceContext } from '../../services/context.ts';
 import { ADVISORY_CSS, advisoryListPath, advisoryPath, renderAdvisoryList, renderAdvisoryPage, renderAtomFeed } from '../advisory-pages.ts';
@@ -63,4 +63,17 @@ export const publicAdvisoryRoutes = (ctx: ServiceContext): FastifyPluginAsyncTyp
       return reply.type(out.contentType).header('cache-control', PUBLIC_CACHE).header('access-control-allow-origin', '*').send(JSON.stringify(out.document, null, 2));
     });
   }
+
+  // The CSAF VEX document (issue 19), under the file name its tracking id gives it (CSAF 5.1, optional test 6.2.11).
+  app.get(
+    '/projects/:slug/advisories/:id/:file',
+    { config: { anonymous: true, project: false }, schema: { hide: true, params: Type.Object({ slug: Slug, id: AdvisoryId, file: Type.String({ maxLength: 200 }) }), response: { 200: JsonDocument('the CSAF 2.0 VEX document') } } },
+    async (req, reply) => {
+      const project = await publicProject(ctx, req.params.slug);
+      const a = await readPublicAdvisory(ctx, project, req.params.id);
+      if (req.params.file !== csafFileName(csafVexTrackingId(a))) throw new DomainError('not_found', 'No such document');
+      const out = exportAdvisory(ctx, project, a, 'csaf-vex', {}, await partyStatementsOf(ctx, project, a));
+      return reply.type(out.contentType).header('cache-control', PUBLIC_CACHE).header('access-control-allow-origin', '*').send(JSON.stringify(out.document, null, 2));
+    },
+  );
 };

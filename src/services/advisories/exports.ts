@@ -6,6 +6,7 @@ import { toCsaf } from '../../core/formats/csaf.ts';
 import { toCveCnaContainer, toCveRecord } from '../../core/formats/cve5.ts';
 import { toOsv } from '../../core/formats/osv.ts';
 import { toOpenVex, type PartyStatement } from '../../core/formats/openvex.ts';
+import { toCsafVex } from '../../core/formats/csaf-vex.ts';
 import { currentStatuses } from '../coordination/statuses.ts';
 import type { Actor } from '../../core/access/permissions.ts';
 import type { ServiceContext } from '../context.ts';
@@ -13,7 +14,9 @@ import type { ProjectRecord } from '../projects/projects.ts';
 import { readAdvisory } from './advisories.ts';
 import { advisoryUrl } from './disclosure.ts';
 
-export const EXPORT_FORMATS = ['osv', 'cve', 'csaf', 'openvex'] as const;
+export const EXPORT_FORMATS = ['osv', 'cve', 'csaf', 'csaf-vex', 'openvex'] as const;
+/** The formats that carry the case parties' statuses (issue 19). */
+export const VEX_FORMATS: readonly ExportFormat[] = ['csaf-vex', 'openvex'];
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 /** The CNA named in a CVE export, when not this instance's own (`ctx.cna`). */
@@ -37,9 +40,16 @@ export const csafPath = (a: Advisory): string => `${(a.published_at ?? a.created
 
 export const csafUrl = (publicUrl: string, a: Advisory): string => `${publicUrl}/.well-known/csaf/${csafPath(a)}`;
 
-/** Public URL of one export of a published advisory. */
+/** The CSAF VEX document's tracking id: the advisory's with `-VEX`, so it never collides with the advisory's own CSAF. */
+export const csafVexTrackingId = (a: Advisory): string => `${a.id}-VEX`;
+
+/** Public URL of one export of a published advisory (the CSAF VEX file is named after its tracking id, CSAF 5.1). */
 export const exportUrl = (publicUrl: string, slug: string, a: Advisory, format: ExportFormat): string =>
-  format === 'csaf' ? csafUrl(publicUrl, a) : `${advisoryUrl(publicUrl, slug, a.id)}/${format}.json`;
+  format === 'csaf'
+    ? csafUrl(publicUrl, a)
+    : format === 'csaf-vex'
+      ? `${advisoryUrl(publicUrl, slug, a.id)}/${csafFileName(csafVexTrackingId(a))}`
+      : `${advisoryUrl(publicUrl, slug, a.id)}/${format}.json`;
 
 export function csafOf(publicUrl: string, project: ProjectRecord, a: Advisory) {
   return toCsaf(a, project.policy, { namespace: publicUrl, trackingId: a.id, selfUrl: csafUrl(publicUrl, a) });
@@ -86,6 +96,18 @@ export function exportAdvisory(
       return { contentType: 'application/json; charset=utf-8', filename: `${base}.osv.json`, document: toOsv(a, project.policy) };
     case 'csaf':
       return { contentType: 'application/json; charset=utf-8', filename: csafFileName(a.id), document: csafOf(publicUrl, project, a) };
+    case 'csaf-vex':
+      return {
+        contentType: 'application/json; charset=utf-8',
+        filename: csafFileName(csafVexTrackingId(a)),
+        document: toCsafVex(a, project.policy, parties, {
+          namespace: publicUrl,
+          trackingId: csafVexTrackingId(a),
+          selfUrl: exportUrl(publicUrl, project.slug, a, 'csaf-vex'),
+          advisoryUrl: advisoryUrl(publicUrl, project.slug, a.id),
+          reportTrackingId: a.report_id,
+        }),
+      };
     case 'openvex':
       return {
         contentType: 'application/json; charset=utf-8',
@@ -118,7 +140,7 @@ export async function exportStoredAdvisory(
   input: { format: ExportFormat } & CveOptions,
 ): Promise<ExportResult> {
   const view = await readAdvisory(ctx, project, id, actor, label, `export:${input.format}`);
-  const parties = input.format === 'openvex' ? await partyStatementsOf(ctx, project, view.advisory) : [];
+  const parties = VEX_FORMATS.includes(input.format) ? await partyStatementsOf(ctx, project, view.advisory) : [];
   return exportAdvisory(ctx, project, view.advisory, input.format, input, parties);
 }
 

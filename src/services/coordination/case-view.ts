@@ -1,6 +1,9 @@
 import { aad } from '../reports/store.ts';
 import type { ServiceContext } from '../context.ts';
-import type { CaseCaller } from './access.ts';
+import { authorize, type Actor } from '../../core/access/permissions.ts';
+import type { ProjectRecord } from '../projects/projects.ts';
+import { requireReport } from '../reports/store.ts';
+import { caseReport, noSuchCase, type CaseCaller } from './access.ts';
 import { caseMessages, unreadCount, type CaseMessageView } from './thread.ts';
 import { casePublished, currentStatuses, type StatusView } from './statuses.ts';
 
@@ -77,4 +80,14 @@ export async function readCase(ctx: ServiceContext, caller: CaseCaller): Promise
     last_read_seq: caller.kind === 'party' ? caller.party.lastReadSeq : null,
     unread,
   };
+}
+
+/** The maintainers' view of a report's case from the project side (GET …/reports/:trackingId/parties): members only. */
+export async function readCaseOfReport(ctx: ServiceContext, project: ProjectRecord, trackingId: string, actor: Actor | null, label: string): Promise<CaseView> {
+  // Before anything is looked up: a party of this very case is no member and gets 404 here like any stranger.
+  authorize(actor, 'report:read');
+  const row = await requireReport(ctx, project, trackingId);
+  const report = await caseReport(ctx.db, row.id);
+  if (!report) throw noSuchCase();
+  return readCase(ctx, { kind: 'maintainer', actor: actor as Actor, report, project, label });
 }

@@ -111,6 +111,18 @@ export const ROWS: Row[] = [
   // VEX exports: members export any advisory; the public one exists once published, for everyone.
   { method: 'GET', route: '/api/v1/projects/:slug/advisories/:id', variant: 'openvex export', expect: MEMBERS, party: 404, request: async (f) => ({ url: `${P}/advisories/${await caseAdvisory(f, false)}?format=openvex` }) },
   { method: 'GET', route: '/projects/:slug/advisories/:id/openvex.json', expect: PUBLIC, party: '2xx', request: async (f) => ({ url: `/projects/privastream/advisories/${await caseAdvisory(f, true)}/openvex.json` }) },
+  { method: 'GET', route: '/api/v1/projects/:slug/advisories/:id', variant: 'csaf-vex export', expect: MEMBERS, party: 404, request: async (f) => ({ url: `${P}/advisories/${await caseAdvisory(f, false)}?format=csaf-vex` }) },
+  {
+    method: 'GET',
+    route: '/projects/:slug/advisories/:id/:file',
+    expect: PUBLIC,
+    party: '2xx',
+    request: async (f) => {
+      const id = await caseAdvisory(f, true);
+      return { url: `/projects/privastream/advisories/${id}/${id.toLowerCase()}-vex.json` };
+    },
+  },
+  { method: 'GET', route: '/projects/:slug/advisories/:id/:file', variant: 'a draft', expect: all(404), party: 404, request: async (f) => ({ url: `/projects/privastream/advisories/${await caseAdvisory(f, false)}/x-vex.json` }) },
   { method: 'GET', route: '/projects/:slug/advisories/:id/openvex.json', variant: 'a draft', expect: all(404), party: 404, request: async (f) => ({ url: `/projects/privastream/advisories/${await caseAdvisory(f, false)}/openvex.json` }) },
 
   // The party of case A against the project's own routes: the queue, its own case's report and reporter thread.
