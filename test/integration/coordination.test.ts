@@ -59,7 +59,7 @@ for (const engine of ENGINES) {
       const text = mail?.parsed.text ?? assert.fail('no invitation mail');
       assert.match(mail?.parsed.subject ?? '', new RegExp(`\\[${tracking_id}\\] Invitation`));
       assert.doesNotMatch(text, /Path traversal|Ada/, 'the mail names neither the flaw nor the reporter');
-      const token = decodeURIComponent(/#party=([^\s]+)/.exec(text)?.[1] ?? assert.fail(text));
+      const token = decodeURIComponent(/\/app\/case-invitation#token=(pty_[^\s]+)/.exec(text)?.[1] ?? assert.fail(text));
 
       const look = await rt.app.inject({ method: 'POST', url: '/api/v1/case-invitations/lookup', payload: { token } });
       assert.equal(look.statusCode, 200, look.body);

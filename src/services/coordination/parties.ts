@@ -25,7 +25,7 @@ const MAIL_KIND = 'party-invitation';
 export const PARTY_TOKEN_PREFIX = 'pty_';
 
 export const casePageLink = (publicUrl: string, caseId: string) => `${publicUrl}${uiPath(UI_ROUTES.casePage, { caseId })}`;
-const partyInvitationLink = (publicUrl: string, token: string) => `${publicUrl}${UI_ROUTES.invitation}#party=${encodeURIComponent(token)}`;
+const partyInvitationLink = (publicUrl: string, token: string) => `${publicUrl}${UI_ROUTES.caseInvitation}#token=${encodeURIComponent(token)}`;
 
 export interface PartyInput {
   email: string;

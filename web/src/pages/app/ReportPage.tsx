@@ -11,6 +11,7 @@ import { SeverityBadge, StateBadge } from '../../components/app/Badges.tsx';
 import { CvssCalculator } from '../../components/app/CvssCalculator.tsx';
 import { AttachmentList, MessageForm, Thread } from '../../components/app/Thread.tsx';
 import { AuditTrail } from '../../components/app/AuditTrail.tsx';
+import { CaseParties } from '../../components/app/CaseParties.tsx';
 import { can } from '../../../../src/core/access/permissions.ts';
 import { isReportState, REJECTION_REASONS, TRANSITIONS } from '../../../../src/core/reports/states.ts';
 import { SEVERITIES } from '../../../../src/core/severity.ts';
@@ -140,6 +141,8 @@ function Report({ project, trackingId }: { project: DashboardProject; trackingId
           />
         </div>
       )}
+
+      <CaseParties slug={project.slug} trackingId={r.tracking_id} mayManage={can(project.role, 'case:manage')} />
 
       {can(project.role, 'audit:read') && (
         <>
