@@ -84,7 +84,7 @@ function Embargo({ c, onAsked }: { c: Case; onAsked: () => void }) {
           <dt>Your time ({zone})</dt>
           <dd data-testid="embargo-local">{fmt(zone)}</dd>
           <dt>Countdown</dt>
-          <dd data-testid="embargo-countdown">{at.getTime() > now ? `${formatRemaining(at.getTime() - now)} left` : 'ended: the case may be published'}</dd>
+          <dd data-testid="embargo-countdown">{at.getTime() > now ? formatRemaining(at.getTime() - now) : 'ended: the case may be published'}</dd>
         </dl>
       ) : (
         <p>No embargo date is agreed yet; you will be mailed when one is set or moved.</p>
