@@ -35,6 +35,8 @@ export const coordinationApi = {
   older: (id: string, before: number) => request<{ messages: CaseMessage[]; has_older_messages: boolean }>(`${casePath(id)}/messages?before=${before}`),
   markRead: (id: string, seq: number) => request<{ last_read_seq: number; unread: number }>(`${casePath(id)}/read`, { method: 'PUT', json: { seq } }),
   askExtension: (id: string, until: string, reason: string) => request<ExtensionRequest>(`${casePath(id)}/extension-requests`, { json: { until, reason } }),
+  decideExtension: (id: string, requestId: string, state: 'granted' | 'declined') =>
+    request<void>(`${casePath(id)}/extension-requests/${enc(requestId)}`, { method: 'PUT', json: { state } }),
   lookupInvitation: (token: string) =>
     request<{ case_id: string; tracking_id: string; project_name: string; email: string; role: PartyRole; expires_at: string }>('/api/v1/case-invitations/lookup', { json: { token } }),
   acceptInvitation: (token: string, account: { name: string; password: string } | null) =>

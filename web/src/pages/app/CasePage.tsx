@@ -94,6 +94,17 @@ function Embargo({ c, onAsked }: { c: Case; onAsked: () => void }) {
           {c.extension_requests.map((r) => (
             <li key={r.id}>
               Extension to {new Date(r.requested_until).toUTCString()} — <strong>{r.state}</strong>: {r.reason}
+              {c.viewer.kind === 'maintainer' && r.state === 'pending' && (
+                <span className="actions">
+                  {' '}
+                  <button type="button" className="button" onClick={() => void coordinationApi.decideExtension(c.id, r.id, 'granted').then(onAsked)}>
+                    Granted (after moving the embargo on the report)
+                  </button>{' '}
+                  <button type="button" className="button" onClick={() => void coordinationApi.decideExtension(c.id, r.id, 'declined').then(onAsked)}>
+                    Declined
+                  </button>
+                </span>
+              )}
             </li>
           ))}
         </ul>
