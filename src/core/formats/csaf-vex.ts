@@ -32,14 +32,14 @@ interface VulnParts {
 
 /**
  * A party's version range as a `vers` (CSAF 3.1.2.3.2, optional test 6.2.18): `>=3.0 <3.4` or `>=3.0, <3.4` →
- * `vers:generic/>=3.0|<3.4`; a `vers:` string as given. Free text that is no list of constraints gives null (the
+ * `vers:generic/>=3.0|<3.4`; a `vers:` string as given. Each constraint must be a version (a digit first, an optional v). Free text that is no list of constraints gives null (the
  * range then stays in the product's name: a `product_version` may not hold a range, 6.1.31).
  */
 export function versOf(versions: string): string | null {
   const v = versions.trim();
   if (/^vers:[a-z0-9.+-]+\/\S+$/i.test(v)) return v;
   const tokens = v.split(/[\s,|]+/).filter(Boolean).map((t) => t.replace(/^==?/, ''));
-  if (tokens.length === 0 || !tokens.every((t) => /^(>=|<=|>|<|!=)?[A-Za-z0-9][A-Za-z0-9.+~_-]*$/.test(t))) return null;
+  if (tokens.length === 0 || !tokens.every((t) => /^(>=|<=|>|<|!=)?v?\d[A-Za-z0-9.+~_-]*$/.test(t))) return null;
   return `vers:generic/${tokens.join('|')}`;
 }
 
