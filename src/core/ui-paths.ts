@@ -11,6 +11,12 @@ export const UI_ROUTES = {
   maintainerReport: '/app/p/:slug/reports/:trackingId',
   /** Where an invitation mail's link lands; the token is in the fragment (#token=…), so it reaches no server log. */
   invitation: '/app/invitation',
+  /** A case as its parties see it (issue 19). */
+  casePage: '/app/cases/:caseId',
+  /** The cases the signed-in user is a party of. */
+  cases: '/app/cases',
+  /** Where a party invitation mail's link lands (#token=…, like member invitations). */
+  caseInvitation: '/app/case-invitation',
   /** Where a password reset mail's link lands (#token=…, like invitations). */
   passwordReset: '/app/reset-password',
   /** Asks for a reset mail; linked from the sign-in form and from a reset link that no longer works. */

@@ -39,6 +39,7 @@ import { hallOfFameRoutes } from './routes/hall-of-fame.routes.ts';
 import { mailingListRoutes } from './routes/mailing-list.routes.ts';
 import { dashboardRoutes } from './routes/dashboard.routes.ts';
 import { ssoRoutes } from './routes/sso.routes.ts';
+import { coordinationRoutes } from './routes/coordination.routes.ts';
 import { createOidcClient } from '../adapters/oidc/client.ts';
 import type { SsoSettings } from '../core/access/sso.ts';
 
@@ -154,6 +155,7 @@ export async function buildApp(ctx: ServiceContext, opts: HttpOptions): Promise<
   await app.register(twoFactorRoutes(ctx, opts.loginRateLimit));
   await app.register(projectRoutes(ctx));
   await app.register(reportRoutes(ctx, limits));
+  await app.register(coordinationRoutes(ctx, opts.loginRateLimit, opts.sessionMaxAgeSeconds));
   await app.register(reporterRoutes(ctx, limits));
   await app.register(reporterPageRoutes(ctx, limits));
   await app.register(oversightRoutes(ctx));

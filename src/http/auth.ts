@@ -134,7 +134,7 @@ export function requireUser(req: FastifyRequest): UserRecord {
   return req.user;
 }
 
-async function actorOn(ctx: ServiceContext, user: UserRecord | null, project: ProjectRecord, token: FastifyRequest['token']): Promise<Actor | null> {
+export async function actorOn(ctx: ServiceContext, user: UserRecord | null, project: ProjectRecord, token: FastifyRequest['token']): Promise<Actor | null> {
   if (!user) return null;
   // A token limited to other projects is no member here (404, like any non-member).
   if (token?.projectIds) {

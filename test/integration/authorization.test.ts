@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import type { HTTPMethods, InjectOptions } from 'fastify';
 import { readdirSync } from 'node:fs';
 import { ENGINES, startTestRuntime, type TestServer } from '../support/harness.ts';
-import { ADMINS, all, MEMBERS, outcomeOf, P, PUBLIC, R, SIGNED_IN, SITE_ADMINS, TRIAGERS, type Fixture, type Outcome, type Row } from '../support/authz.ts';
+import { ADMINS, all, MEMBERS, outcomeOf, P, partyOutcome, PUBLIC, R, SIGNED_IN, SITE_ADMINS, TRIAGERS, type Fixture, type Outcome, type Row } from '../support/authz.ts';
+import { joinedParty } from '../support/coordination.ts';
 import { examplePolicy, PERSONAS, seedWorld, submit, validReport, type Persona, type World } from '../support/fixtures.ts';
 import { multipartBody } from '../support/multipart.ts';
 import { registeredRoutes } from '../support/routes.ts';
@@ -176,7 +177,21 @@ for (const engine of ENGINES) {
       assert.equal(scan.statusCode, 201, scan.body);
       const { id: scanId, findings } = scan.json() as { id: string; findings: Array<{ id: string }> };
       assert.ok(findings[0], 'the scan found failure 0.1.8');
-      f = { rt, world, ...priv, pchatTrackingId: pchat.trackingId, pchatAttachmentId: pchat.attachmentId, scanId, findingId: findings[0].id };
+      // Issue 19: a party of privastream's case A, and case B it is not in.
+      const party = await joinedParty(rt, world, priv.trackingId, 'party@vendor.example');
+      const otherCase = await submit(rt);
+      const otherCaseId = (await rt.ctx.db.selectFrom('reports').select('id').where('tracking_id', '=', otherCase.tracking_id).executeTakeFirstOrThrow()).id;
+      f = {
+        rt,
+        world,
+        ...priv,
+        pchatTrackingId: pchat.trackingId,
+        pchatAttachmentId: pchat.attachmentId,
+        scanId,
+        findingId: findings[0].id,
+        party: { headers: party.headers, caseId: party.caseId, partyId: party.partyId },
+        otherCaseId,
+      };
     });
     after(() => rt?.close());
 
@@ -209,6 +224,16 @@ for (const engine of ENGINES) {
             const res = await rt.app.inject({ ...req, method, headers: { ...(req.headers ?? {}), ...f.world.as(persona) } });
             actual[key] = outcomeOf(res.statusCode);
             expected[key] = row.expect[persona];
+            if (actual[key] !== expected[key]) bodies[key] = `${res.statusCode} ${res.body.slice(0, 200)}`;
+          }
+          // The party of case A (issue 19): a stranger to every project route, by construction.
+          const asParty = partyOutcome(row);
+          if (asParty !== undefined) {
+            const key = `${method} as party`;
+            const req = await row.request(f, 'outsider');
+            const res = await rt.app.inject({ ...req, method, headers: { ...(req.headers ?? {}), ...f.party.headers } });
+            actual[key] = outcomeOf(res.statusCode);
+            expected[key] = asParty;
             if (actual[key] !== expected[key]) bodies[key] = `${res.statusCode} ${res.body.slice(0, 200)}`;
           }
         }

@@ -22,6 +22,10 @@ export const MEMBERS = privastream('2xx', '2xx', '2xx');
 export const TRIAGERS = privastream('2xx', '2xx', 403);
 export const ADMINS = privastream('2xx', 403, 403);
 
+/** The party's outcome for a row (see Row.party). */
+export const partyOutcome = (r: Pick<Row, 'party' | 'expect'>): Outcome | undefined =>
+  r.party ?? (r.expect.outsider === 404 ? 404 : r.expect.anonymous === '2xx' ? '2xx' : undefined);
+
 export const outcomeOf = (status: number): Outcome | number =>
   status >= 200 && status < 300 ? '2xx' : status >= 300 && status < 400 ? '3xx' : status;
 
@@ -36,6 +40,10 @@ export interface Fixture {
   /** A privastream scan with a finding (failure 0.1.8, RUSTSEC-2019-0036). */
   scanId: string;
   findingId: string;
+  /** A party (vendor) of privastream report `trackingId`'s case: no project role, only that case (issue 19). */
+  party: { headers: Record<string, string>; caseId: string; partyId: string };
+  /** Case B: another privastream report whose case the party is not in. */
+  otherCaseId: string;
 }
 
 export interface Row {
@@ -45,6 +53,11 @@ export interface Row {
   /** Distinguishes several rows for one route. */
   variant?: string;
   expect: Expect;
+  /**
+   * What the party of case A (Fixture.party) gets. Unset: 404 where the outsider gets 404 (a party is a stranger to
+   * every project route), 2xx where anyone does, otherwise not run as the party.
+   */
+  party?: Outcome;
   /** Builds the request (without the persona's credentials); may create what it needs first. */
   request(f: Fixture, persona: Persona): Promise<InjectOptions> | InjectOptions;
 }

@@ -21,6 +21,8 @@ import * as triage from './migrations/0019-triage.ts';
 import * as knownAdvisories from './migrations/0020-known-advisories.ts';
 import * as queueSearch from './migrations/0021-queue-search.ts';
 import * as assignees from './migrations/0022-assignees.ts';
+import * as coordination from './migrations/0023-coordination.ts';
+import * as embargoExtensions from './migrations/0024-embargo-extensions.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
@@ -45,6 +47,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '0020-known-advisories': knownAdvisories,
   '0021-queue-search': queueSearch,
   '0022-assignees': assignees,
+  '0023-coordination': coordination,
+  '0024-embargo-extensions': embargoExtensions,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -5,6 +5,7 @@ import type { RecognitionTables } from './schema-recognition.ts';
 import type { NotifyTables } from './schema-notify.ts';
 import type { SsoTables } from './schema-sso.ts';
 import type { ReportTriageColumns, TriageTables } from './schema-triage.ts';
+import type { CoordinationTables } from './schema-coordination.ts';
 import type { ColumnType, Generated } from 'kysely';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -334,7 +335,7 @@ export interface ScanReportsTable {
   created_at: Timestamp;
 }
 
-export interface Database extends AdvisoryTables, PgpTables, MailTables, RecognitionTables, SsoTables, NotifyTables, TriageTables {
+export interface Database extends AdvisoryTables, PgpTables, MailTables, RecognitionTables, SsoTables, NotifyTables, TriageTables, CoordinationTables {
   projects: ProjectsTable;
   policy_versions: PolicyVersionsTable;
   project_claims: ProjectClaimsTable;

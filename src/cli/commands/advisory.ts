@@ -5,7 +5,7 @@ import { CLI_ACTOR, CLI_LABEL, withServices } from '../database.ts';
 import { CliError } from '../errors.ts';
 import { out } from '../output.ts';
 
-const FORMATS = ['osv', 'cve', 'csaf'] as const;
+const FORMATS = ['osv', 'cve', 'csaf', 'csaf-vex', 'openvex'] as const;
 type Format = (typeof FORMATS)[number];
 
 interface ExportOptions {

@@ -10,6 +10,8 @@ export const PERMISSIONS = {
   'report:triage': ['admin', 'triager'],
   'report:reply': ['admin', 'triager'],
   'report:note': ['admin', 'triager'],
+  /** Invite and remove the parties of a report's case (issue 19); reading the case is report:read. */
+  'case:manage': ['admin', 'triager'],
   'sla:read': ['admin', 'triager', 'viewer'],
   'scan:create': ['admin', 'triager'],
   'scan:read': ['admin', 'triager', 'viewer'],
@@ -46,6 +48,7 @@ export const SCOPE_OF = {
   'report:triage': 'triage',
   'report:reply': 'triage',
   'report:note': 'triage',
+  'case:manage': 'triage',
   'sla:read': 'read',
   'scan:create': 'triage',
   'scan:read': 'read',

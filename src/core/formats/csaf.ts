@@ -6,6 +6,7 @@ import type { AffectedProduct, Advisory } from '../advisories/types.ts';
 import { parseCvss } from '../cvss/index.ts';
 import type { Policy } from '../policy/types.ts';
 import { cvss3Json } from './cvss-json.ts';
+import { sortKeysDeep } from './sort-keys.ts';
 
 export interface CsafOptions {
   /** `document.publisher.namespace`: the publisher's https URL (CSAF 3.2.1.8.3). */
@@ -65,7 +66,8 @@ function productTree(a: Advisory, policy: Policy): { tree: Json; rows: Map<Affec
       leaves.push({
         category: literal ? 'product_version' : 'product_version_range',
         name: rangeName,
-        product: { product_id: rangeId, name: `${policy.project.name} ${p.package} ${rangeName} (${r.branch})` },
+        // CSAF 6.2.16: every product has an identification helper; a range is named by the package's versionless purl.
+        product: { product_id: rangeId, name: `${policy.project.name} ${p.package} ${rangeName} (${r.branch})`, product_identification_helper: { purl: p.purl ?? purlFor(p.ecosystem, p.package) } },
       });
       let fixedId: string | null = null;
       if (r.status === 'fixed' && r.fixed) {
@@ -146,7 +148,8 @@ export function toCsaf(a: Advisory, policy: Policy, opts: CsafOptions): CsafDocu
     ...(opts.selfUrl ? [{ category: 'self', summary: 'This advisory (CSAF)', url: opts.selfUrl }] : []),
     ...a.references.map((r) => ({ category: 'external', summary: r.name ?? r.type, url: r.url })),
   ];
-  return {
+  // Keys in alphabetical order everywhere (CSAF optional test 6.2.13).
+  return sortKeysDeep({
     document: {
       category: 'csaf_security_advisory',
       csaf_version: '2.0',
@@ -161,12 +164,13 @@ export function toCsaf(a: Advisory, policy: Policy, opts: CsafOptions): CsafDocu
         status: published ? 'final' : 'draft',
         version: last?.number ?? '0',
         revision_history: history,
-        initial_release_date: a.published_at ?? a.created_at,
+        // A draft has not been released: its one revision (0), initial and current dates are its last change (CSAF 6.2.5).
+        initial_release_date: published ? (a.published_at ?? a.created_at) : a.updated_at,
         current_release_date: published ? lastRevisionDate(a) : a.updated_at,
         generator: { engine: { name: 'Embargo' }, ...(opts.generatedAt ? { date: opts.generatedAt } : {}) },
       },
     },
     product_tree: tree as CsafDocument['product_tree'],
     vulnerabilities: [vulnerability],
-  };
+  });
 }

@@ -331,3 +331,55 @@ export function statusDigest(i: StatusDigestInput): MailText {
   const subject = last ? `${tag(i.trackingId)} Status: ${stateWords(last.to)}` : `${tag(i.trackingId)} Disclosure date changed`;
   return { subject, text: lines.join('\n') + SIGNATURE(i.projectName) };
 }
+
+export interface PartyInvitationInput {
+  projectName: string;
+  trackingId: string;
+  inviterName: string;
+  /** The party's role in the case: vendor, upstream, expert or coordinator. */
+  role: string;
+  /** The single-use link (new account) or the case page (existing account). */
+  link: string;
+  /** ISO instant the link stops working; null when the address already has an account (no link to expire). */
+  expiresAt: string | null;
+}
+
+/**
+ * To a party invited into a case (issue 19). Never the report's title or the reporter: only the tracking ID, the
+ * project and who invited. With or without an account the subject is the same, so the outbox tells no one which.
+ */
+export function partyInvitation(i: PartyInvitationInput): MailText {
+  const lines = [
+    `${i.inviterName} of the ${i.projectName} security team invited you into the coordinated disclosure case ${i.trackingId} on Embargo, as ${i.role}.`,
+    '',
+    i.expiresAt ? 'To join, open this link and choose your name and a password (or sign in, if you have an account):' : 'Sign in with your existing account to see the case:',
+    `  ${i.link}`,
+    '',
+    'The case is under embargo: keep what you read there confidential until it is published.',
+    ...(i.expiresAt ? ['', `The link works once and until ${i.expiresAt}. If you did not expect this mail, ignore it: nothing happens.`] : []),
+  ];
+  return { subject: `${tag(i.trackingId)} Invitation to a coordinated disclosure case`, text: lines.join('\n') + SIGNATURE(i.projectName) };
+}
+
+export interface EmbargoMovedInput {
+  projectName: string;
+  trackingId: string;
+  /** ISO instants (UTC), or null for "no date agreed". */
+  from: string | null;
+  to: string | null;
+  link: string;
+}
+
+/** To every party of a case when its embargo date moves. */
+export function embargoMoved(i: EmbargoMovedInput): MailText {
+  const when = (v: string | null) => (v === null ? 'no date set' : `${v.replace('T', ' ').replace(/\.\d+Z$|Z$/, '')} UTC`);
+  const lines = [
+    `The embargo of case ${i.trackingId} changed:`,
+    `  before: ${when(i.from)}`,
+    `  now:    ${when(i.to)}`,
+    '',
+    'The case page shows it in your own time zone, with a countdown:',
+    `  ${i.link}`,
+  ];
+  return { subject: `${tag(i.trackingId)} Embargo ${i.to === null ? 'cleared' : 'moved'}`, text: lines.join('\n') + SIGNATURE(i.projectName) };
+}

@@ -97,7 +97,7 @@ export const advisoryRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox =
     {
       schema: {
         tags: ['advisories'],
-        summary: 'One advisory; with ?format=osv|cve|csaf its export (OSV 1.7, CVE JSON 5.1, CSAF 2.0) as JSON',
+        summary: 'One advisory; with ?format=osv|cve|csaf|csaf-vex|openvex its export (OSV 1.7, CVE JSON 5.1, CSAF 2.0, CSAF VEX and OpenVEX 0.2.0 with the case parties’ statuses) as JSON',
         params: AdvisoryParams,
         querystring: ExportQuery,
         response: { 200: AdvisoryViewSchema },

@@ -1,6 +1,6 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { DomainError } from '../../core/errors.ts';
-import { exportAdvisory, exportUrl } from '../../services/advisories/exports.ts';
+import { csafFileName, csafVexTrackingId, exportAdvisory, exportUrl, partyStatementsOf } from '../../services/advisories/exports.ts';
 import { listPublicAdvisories, publicProject, readPublicAdvisory } from '../../services/advisories/publishing.ts';
 import type { ServiceContext } from '../../services/context.ts';
 import { ADVISORY_CSS, advisoryListPath, advisoryPath, renderAdvisoryList, renderAdvisoryPage, renderAtomFeed } from '../advisory-pages.ts';
@@ -53,14 +53,27 @@ export const publicAdvisoryRoutes = (ctx: ServiceContext): FastifyPluginAsyncTyp
     return reply.type('text/html; charset=utf-8').header('cache-control', PUBLIC_CACHE).send(html);
   });
 
-  for (const format of ['osv', 'cve'] as const) {
-    const document = JsonDocument(format === 'osv' ? 'the OSV record' : 'the CVE JSON 5 record');
+  for (const format of ['osv', 'cve', 'openvex'] as const) {
+    const document = JsonDocument(format === 'osv' ? 'the OSV record' : format === 'cve' ? 'the CVE JSON 5 record' : 'the OpenVEX 0.2.0 document: the project’s and the parties’ statuses');
     app.get(`/projects/:slug/advisories/:id/${format}.json`, { config: { anonymous: true, project: false }, schema: { hide: true, params: PageParams, response: { 200: document } } }, async (req, reply) => {
       const project = await publicProject(ctx, req.params.slug);
       const a = await readPublicAdvisory(ctx, project, req.params.id);
       if (format === 'cve' && !ctx.cna) throw new DomainError('not_found', 'This server publishes no CVE records (EMBARGO_CVE_ORG_ID is not set)');
-      const out = exportAdvisory(ctx, project, a, format);
+      const out = exportAdvisory(ctx, project, a, format, {}, format === 'openvex' ? await partyStatementsOf(ctx, project, a) : []);
       return reply.type(out.contentType).header('cache-control', PUBLIC_CACHE).header('access-control-allow-origin', '*').send(JSON.stringify(out.document, null, 2));
     });
   }
+
+  // The CSAF VEX document (issue 19), under the file name its tracking id gives it (CSAF 5.1, optional test 6.2.11).
+  app.get(
+    '/projects/:slug/advisories/:id/:file',
+    { config: { anonymous: true, project: false }, schema: { hide: true, params: Type.Object({ slug: Slug, id: AdvisoryId, file: Type.String({ maxLength: 200 }) }), response: { 200: JsonDocument('the CSAF 2.0 VEX document') } } },
+    async (req, reply) => {
+      const project = await publicProject(ctx, req.params.slug);
+      const a = await readPublicAdvisory(ctx, project, req.params.id);
+      if (req.params.file !== csafFileName(csafVexTrackingId(a))) throw new DomainError('not_found', 'No such document');
+      const out = exportAdvisory(ctx, project, a, 'csaf-vex', {}, await partyStatementsOf(ctx, project, a));
+      return reply.type(out.contentType).header('cache-control', PUBLIC_CACHE).header('access-control-allow-origin', '*').send(JSON.stringify(out.document, null, 2));
+    },
+  );
 };

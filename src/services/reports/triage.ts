@@ -1,3 +1,4 @@
+import { tellPartiesEmbargoMoved } from '../coordination/embargo.ts';
 import { DomainError } from '../../core/errors.ts';
 import { checkTransition, isReportState, reporterFacingReason, type ReportState, type RejectionReason } from '../../core/reports/states.ts';
 import { isSeverity, type Severity } from '../../core/severity.ts';
@@ -166,6 +167,8 @@ export async function setEmbargo(
     const from = row.embargo_until ? disclosureDateText(given ?? row.embargo_until.toISOString()) : null;
     const to = until === null ? null : disclosureDateText(until);
     if (from !== to) await recordReporterChange(tx, ctx, row.id, { kind: 'embargo', from, to, at: now.toISOString() });
+    // Every joined party of the case is told (issue 19), through the outbox, in this transaction.
+    await tellPartiesEmbargoMoved(tx, ctx, { project, reportId: row.id, trackingId, from: row.embargo_until, to: endsAt });
     return { embargoUntil: until };
   });
 }

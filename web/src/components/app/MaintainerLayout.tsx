@@ -28,7 +28,7 @@ export interface SignedIn {
  * Every dashboard page: the Shell with the dashboard navigation, and the session gate. Signed out (or expired:
  * any 401), the sign-in form takes the page's place at the same address, so signing in brings the page back.
  */
-export function MaintainerLayout({ children }: { children: (s: SignedIn) => ReactNode }) {
+export function MaintainerLayout({ children, nav }: { children: (s: SignedIn) => ReactNode; /** Replaces the dashboard navigation (the party pages of issue 19). */ nav?: NavItem[] }) {
   const session = useSession();
   const onAccountPage = useLocation().pathname === UI_ROUTES.account;
   useEffect(() => {
@@ -49,7 +49,7 @@ export function MaintainerLayout({ children }: { children: (s: SignedIn) => Reac
     );
   }
   return (
-    <Shell nav={session.user.site_admin ? ADMIN_NAV : NAV}>
+    <Shell nav={nav ?? (session.user.site_admin ? ADMIN_NAV : NAV)}>
       <UserBar user={session.user} />
       {session.enrolmentRequired && !onAccountPage ? <EnrolFirst /> : children({ user: session.user, projects: session.projects })}
     </Shell>

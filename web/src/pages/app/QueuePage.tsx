@@ -208,7 +208,10 @@ function Queue({ projects, siteAdmin, userId }: { projects: DashboardProject[]; 
             No project exists yet. <Link to={UI_ROUTES.newProject}>Create the first project</Link> from its policy YAML.
           </p>
         ) : (
-          <p>You are not a member of any project yet. A project admin can add you.</p>
+          <p>
+            You are not a member of any project yet. A project admin can add you. If you were invited into a case as a party, it is under{' '}
+            <Link to={UI_ROUTES.cases}>My cases</Link>.
+          </p>
         ))}
       {first.state === 'loading' && <Loading what="the queue" />}
       {first.state === 'error' && <ErrorMessage error={first.error} title="The queue could not be loaded" />}

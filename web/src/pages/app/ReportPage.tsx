@@ -13,6 +13,7 @@ import { AuditTrail } from '../../components/app/AuditTrail.tsx';
 import { DuplicateCandidates } from '../../components/app/DuplicateCandidates.tsx';
 import { KnownAdvisories } from '../../components/app/KnownAdvisories.tsx';
 import { QualitySignals } from '../../components/app/QualitySignals.tsx';
+import { CaseParties } from '../../components/app/CaseParties.tsx';
 import { can } from '../../../../src/core/access/permissions.ts';
 import { isReportState, REJECTION_REASONS, TRANSITIONS } from '../../../../src/core/reports/states.ts';
 import { SEVERITIES } from '../../../../src/core/severity.ts';
@@ -114,6 +115,7 @@ function Report({ project, trackingId }: { project: DashboardProject; trackingId
           ) : (
             <p className="muted">Replies and internal notes are written by the project’s admins and triagers.</p>
           )}
+          <CaseParties slug={project.slug} trackingId={r.tracking_id} mayManage={can(project.role, 'case:manage')} />
         </div>
         <aside className="report__side report__actions" aria-label="Actions">
           <h2>Actions</h2>

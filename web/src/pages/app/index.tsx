@@ -20,6 +20,9 @@ const AccountPage = lazy(() => import('./AccountPage.tsx').then((m) => ({ defaul
 const UsersPage = lazy(() => import('./UsersPage.tsx').then((m) => ({ default: m.UsersPage })));
 const ResetPasswordPage = lazy(() => import('./ResetPasswordPage.tsx').then((m) => ({ default: m.ResetPasswordPage })));
 const ForgotPasswordPage = lazy(() => import('./ForgotPasswordPage.tsx').then((m) => ({ default: m.ForgotPasswordPage })));
+const CasePage = lazy(() => import('./CasePage.tsx').then((m) => ({ default: m.CasePage })));
+const CasesPage = lazy(() => import('./CasesPage.tsx').then((m) => ({ default: m.CasesPage })));
+const PartyInvitationPage = lazy(() => import('./PartyInvitationPage.tsx').then((m) => ({ default: m.PartyInvitationPage })));
 const AppNotFound = lazy(() => import('./AppNotFound.tsx').then((m) => ({ default: m.AppNotFound })));
 
 const page = (node: ReactNode) => <Suspense fallback={<Loading what="the dashboard" />}>{node}</Suspense>;
@@ -34,6 +37,9 @@ export const APP_ROUTES: RouteDef[] = [
   { path: '/app/p/:slug/advisories/:id', render: (p) => page(<AdvisoryEditorPage key={`${p.slug}/${p.id}`} slug={p.slug ?? ''} id={p.id ?? ''} />) },
   { path: '/app/p/:slug/settings', render: (p) => page(<SettingsPage key={p.slug} slug={p.slug ?? ''} />) },
   { path: UI_ROUTES.invitation, render: () => page(<InvitationPage />) },
+  { path: UI_ROUTES.caseInvitation, render: () => page(<PartyInvitationPage />) },
+  { path: UI_ROUTES.cases, render: () => page(<CasesPage />) },
+  { path: UI_ROUTES.casePage, render: (p) => page(<CasePage key={p.caseId} caseId={p.caseId ?? ''} />) },
   { path: UI_ROUTES.setup, render: () => page(<SetupPage />) },
   { path: UI_ROUTES.account, render: () => page(<AccountPage />) },
   { path: UI_ROUTES.users, render: () => page(<UsersPage />) },
