@@ -121,6 +121,10 @@ for (const engine of ENGINES) {
       const audit = await rt.ctx.db.selectFrom('audit_log').select(['action', 'data']).where('action', '=', 'case.party-status').execute();
       assert.ok(audit.some((e) => (e.data as { to: string; from: string }).to === 'not_affected' && (e.data as { from: string }).from === 'under_investigation'));
       assert.doesNotMatch(JSON.stringify(audit), /never load/);
+      // Each change is a project event (webhooks, maintainer mail) with the statuses, never the statement.
+      const events = await rt.ctx.db.selectFrom('project_events').select('data').where('report_id', '=', a.caseId).where('type', '=', 'case.party_status_changed').execute();
+      assert.ok(events.some((e) => (e.data as { party_id: string; from: string; to: string }).party_id === a.partyId && (e.data as { to: string }).to === 'not_affected'));
+      assert.doesNotMatch(JSON.stringify(events), /never load/);
     });
 
     test('the party thread: apart from the reporter thread, one unread marker per party', async () => {
@@ -149,6 +153,10 @@ for (const engine of ENGINES) {
       assert.doesNotMatch(detail.body, /Welcome, vendors/);
       const rawBodies = await rt.ctx.db.selectFrom('case_messages').select('body_sealed').where('report_id', '=', a.caseId).execute();
       assert.ok(rawBodies.every((r) => !Buffer.from(r.body_sealed).toString('latin1').includes('vendors')), 'sealed at rest');
+      // Each message is a project event (webhooks, maintainer mail): who wrote it, never what.
+      const events = await rt.ctx.db.selectFrom('project_events').select(['type', 'data']).where('report_id', '=', a.caseId).where('type', '=', 'case.message_created').execute();
+      assert.deepEqual(events.map((e) => (e.data as { party_id: string | null }).party_id).sort(), [a.partyId, null].sort());
+      assert.ok(events.every((e) => !JSON.stringify(e.data).includes('vendors') && !JSON.stringify(e.data).includes('investigating')));
     });
 
     test('the shared embargo: parties are mailed when it moves and may ask for an extension', async () => {

@@ -301,6 +301,8 @@ const NOTIFICATION_SUBJECTS: Record<ProjectEvent['type'], string> = {
   'advisory.published': 'Advisory published',
   'scan.finding': 'Scan found vulnerable packages',
   'mail.quarantined': 'Mail held in quarantine',
+  'case.party_status_changed': 'A party changed its status',
+  'case.message_created': 'New message in the case',
 };
 
 export interface StatusDigestInput {

@@ -14,6 +14,8 @@ export const WEBHOOK_EVENTS = [
   'advisory.published',
   'scan.finding',
   'mail.quarantined',
+  'case.party_status_changed',
+  'case.message_created',
 ] as const;
 export type EventType = (typeof WEBHOOK_EVENTS)[number];
 export const isEventType = (v: unknown): v is EventType => typeof v === 'string' && (WEBHOOK_EVENTS as readonly string[]).includes(v);
@@ -34,7 +36,11 @@ export type ProjectEvent =
   | { type: 'report.deadline_missed'; report: ReportRef; deadline: string; due_at: string; promise: string }
   | { type: 'advisory.published'; advisory: { id: string; url: string }; report: ReportRef | null }
   | { type: 'scan.finding'; scan: { id: string; filename: string }; findings: number; highest_severity: Severity | null; advisories: string[] }
-  | { type: 'mail.quarantined'; quarantine: { id: string; channel: string; reason_code: string } };
+  | { type: 'mail.quarantined'; quarantine: { id: string; channel: string; reason_code: string } }
+  /** A party of the case (issue 19) stated or changed its status: ids and the status, never the statement. */
+  | { type: 'case.party_status_changed'; report: ReportRef; party_id: string; vulnerability: string; from: string; to: string }
+  /** A message in the case thread; `party_id` null when a maintainer wrote it. Never the text. */
+  | { type: 'case.message_created'; report: ReportRef; message_id: string; party_id: string | null };
 
 export type EventData<T extends EventType> = Omit<Extract<ProjectEvent, { type: T }>, 'type'>;
 
@@ -79,6 +85,10 @@ export function eventSummary(e: ProjectEvent, project: { name: string }): string
       return `${project.name}: scan of ${e.scan.filename} found ${e.findings} vulnerable package${e.findings === 1 ? '' : 's'}${e.highest_severity ? ` (highest ${e.highest_severity})` : ''}`;
     case 'mail.quarantined':
       return `${project.name}: a mail was held in quarantine (${e.quarantine.reason_code})`;
+    case 'case.party_status_changed':
+      return `${project.name}: a party of case ${e.report.tracking_id} changed its status ${e.from} → ${e.to}`;
+    case 'case.message_created':
+      return `${project.name}: new message in the case thread of ${e.report.tracking_id}`;
   }
 }
 

@@ -20,7 +20,8 @@ const HIGH = new Set(['high', 'critical']);
  * the quarantine.
  */
 export function mailsEvent(role: ProjectRole, level: NotificationLevel, e: ProjectEvent, assignedToThem = false): boolean {
-  if (level === 'none' || e.type === 'report.state_changed') return false;
+  // The team's own doing is not mailed back to it: status changes, and case messages a maintainer wrote.
+  if (level === 'none' || e.type === 'report.state_changed' || (e.type === 'case.message_created' && e.party_id === null)) return false;
   // Only what is about a report assigned to them: a new report has no assignee yet, held mail and scans no report.
   if (level === 'assigned') return assignedToThem && reportOf(e) !== null && e.type !== 'scan.finding' && can(role, 'report:read');
   if (e.type === 'mail.quarantined') return level === 'all' && can(role, 'quarantine:read');

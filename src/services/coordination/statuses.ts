@@ -4,6 +4,7 @@ import { aad } from '../reports/store.ts';
 import { appendAudit } from '../audit/audit-log.ts';
 import type { DbOrTx, ServiceContext } from '../context.ts';
 import type { CaseCaller } from './access.ts';
+import { raiseEvent, reportRef } from '../events/raise.ts';
 
 /**
  * A party's status per vulnerability and product (issue 19). Append-only: every change is a row, so the history
@@ -108,6 +109,7 @@ export async function setPartyStatus(ctx: ServiceContext, caller: CaseCaller, in
         created_at: now,
       })
       .execute();
+    await raiseEvent(tx, caller.project.id, { type: 'case.party_status_changed', report: await reportRef(tx, report.id), party_id: party.id, vulnerability: s.vulnerability, from: before?.status ?? 'unknown', to: s.status }, now);
     // The audit entry names the change, never the statement (sealed in the row).
     await appendAudit(
       tx,

@@ -6,6 +6,7 @@ import { aad } from '../reports/store.ts';
 import { appendAudit } from '../audit/audit-log.ts';
 import type { ServiceContext } from '../context.ts';
 import type { CaseCaller } from './access.ts';
+import { raiseEvent, reportRef } from '../events/raise.ts';
 
 /**
  * The party thread (issue 19): one thread per case, read by every party and the maintainers, apart from the
@@ -51,6 +52,7 @@ export async function postCaseMessage(ctx: ServiceContext, caller: CaseCaller, i
     // Writing in the thread means having read it up to here.
     if (partyId) await tx.updateTable('case_parties').set({ last_read_seq: sql`greatest(last_read_seq, ${row.seq})` }).where('id', '=', partyId).execute();
     await appendAudit(tx, { actor: caller.label, action: 'case.message', projectId: caller.project.id, reportId, data: { message: id } }, now);
+    await raiseEvent(tx, caller.project.id, { type: 'case.message_created', report: await reportRef(tx, reportId), message_id: id, party_id: partyId }, now);
     return { id, seq: Number(row.seq), author_name: authorName, party_id: partyId, body, created_at: now };
   });
 }

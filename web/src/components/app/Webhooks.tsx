@@ -22,6 +22,8 @@ const EVENT_TEXT: Record<EventType, string> = {
   'advisory.published': 'an advisory was published',
   'scan.finding': 'a scan found vulnerable packages',
   'mail.quarantined': 'a mail was held in quarantine',
+  'case.party_status_changed': 'a party of a case changed its status',
+  'case.message_created': 'a message in a case thread',
 };
 const FORMAT_TEXT: Record<WebhookFormat, string> = { json: 'JSON event (signed)', slack: 'Slack-compatible ({text})', matrix: 'Matrix-compatible (hookshot)' };
 const LABELS = { url: 'Payload URL', secret: 'Secret', events: 'Events', format: 'Format' };
