@@ -2,8 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql, type Kysely } from 'kysely';
 import { openDatabase } from '../../src/adapters/db/open-database.ts';
-import * as followsMigration from '../../src/adapters/db/migrations/0017-advisory-embargo-follows.ts';
-import * as versionsMigration from '../../src/adapters/db/migrations/0018-policy-versions.ts';
+import { migrateTo } from '../../src/adapters/db/migrate.ts';
 import { ENGINES, startTestRuntime } from '../support/harness.ts';
 import { seedWorld } from '../support/fixtures.ts';
 import { ADV, advisoryContent, api, fixedReport } from '../support/advisory-fixtures.ts';
@@ -31,9 +30,8 @@ for (const engine of ENGINES) {
       const before = await open(env);
       try {
         const untyped = before.db as unknown as Kysely<unknown>;
-        await versionsMigration.down(untyped);
-        await followsMigration.down(untyped);
-        await sql`delete from kysely_migration where name in ('0017-advisory-embargo-follows', '0018-policy-versions')`.execute(before.db);
+        // Back to just before 0017 (every later migration down first, newest first), as a store of that version was.
+        await migrateTo(untyped, '0016-notification-preferences');
       } finally {
         await before.close();
       }

@@ -81,3 +81,10 @@ export async function migrateToLatest(db: Kysely<any>): Promise<void> {
     throw new Error(`Database migration failed${failed ? ` at ${failed.migrationName}` : ''}: ${String(error)}`);
   }
 }
+
+/** Migrates up or down to the named migration (tests of an upgrade roll a store back to just before it). */
+export async function migrateTo(db: Kysely<any>, name: string): Promise<void> {
+  const { error, results } = await new Migrator({ db, provider }).migrateTo(name);
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error || failed) throw new Error(`Migration to ${name} failed${failed ? ` at ${failed.migrationName}` : ''}: ${String(error)}`);
+}
