@@ -1,4 +1,4 @@
-import { closeSync, linkSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { DomainError } from '../../core/errors.ts';
 
@@ -16,20 +16,24 @@ const isAlive = (pid: number): boolean => {
   }
 };
 
-const ownerOf = (path: string): number | null => {
+/** The lock file's text, or null when there is none. */
+const contentOf = (path: string): string | null => {
   try {
-    const pid = Number.parseInt(readFileSync(path, 'utf8').trim(), 10);
-    return Number.isInteger(pid) ? pid : null;
+    return readFileSync(path, 'utf8');
   } catch {
     return null;
   }
 };
 
-/**
- * Creates `path` holding our pid, or fails with EEXIST: written to a private file first and hard-linked into place,
- * so nobody ever reads a lock file that is still empty.
- */
-function createOwned(path: string): void {
+const pidIn = (text: string | null): number | null => {
+  const pid = text === null ? Number.NaN : Number.parseInt(text.trim(), 10);
+  return Number.isInteger(pid) ? pid : null;
+};
+
+const ownerOf = (path: string): number | null => pidIn(contentOf(path));
+
+/** A private file holding our pid, to be put in place whole (nobody ever reads a lock file still being written). */
+function ownedTemp(path: string): string {
   const tmp = `${path}.${process.pid}.tmp`;
   const fd = openSync(tmp, 'w', 0o600);
   try {
@@ -37,11 +41,22 @@ function createOwned(path: string): void {
   } finally {
     closeSync(fd);
   }
+  return tmp;
+}
+
+/** Creates `path` holding our pid, or fails with EEXIST (a hard link never replaces an existing name). */
+function createOwned(path: string): void {
+  const tmp = ownedTemp(path);
   try {
     linkSync(tmp, path);
   } finally {
     unlinkSync(tmp);
   }
+}
+
+/** Replaces `path` with one holding our pid in one step (rename): the name is never absent meanwhile. */
+function replaceOwned(path: string): void {
+  renameSync(ownedTemp(path), path);
 }
 
 /** Runs `fn` while holding `<lock>.takeover`, so only one process at a time may replace a stale lock. */
@@ -72,22 +87,27 @@ function withTakeover<T>(lockPath: string, fn: () => T): T | undefined {
 export function lockDataDir(dataDir: string): DataDirLock {
   mkdirSync(dataDir, { recursive: true });
   const path = join(dataDir, 'embargo.lock');
+  const held = (): DataDirLock => {
+    let released = false;
+    return {
+      path,
+      release() {
+        if (released) return;
+        released = true;
+        if (ownerOf(path) === process.pid) unlinkSync(path);
+      },
+    };
+  };
   for (let attempt = 0; attempt < 50; attempt++) {
     try {
       createOwned(path);
-      let released = false;
-      return {
-        path,
-        release() {
-          if (released) return;
-          released = true;
-          if (ownerOf(path) === process.pid) unlinkSync(path);
-        },
-      };
+      return held();
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
     }
-    const owner = ownerOf(path);
+    const seen = contentOf(path);
+    if (seen === null) continue; // released meanwhile: race for the free name again
+    const owner = pidIn(seen);
     if (owner !== null && (owner === process.pid || isAlive(owner))) {
       throw new DomainError(
         'locked',
@@ -96,16 +116,14 @@ export function lockDataDir(dataDir: string): DataDirLock {
         { pid: owner, lockFile: path },
       );
     }
-    withTakeover(path, () => {
-      // Still the same stale lock? Only then remove it; the loop then races for the free name like anyone else.
-      const now = ownerOf(path);
-      if (now !== owner || (now !== null && isAlive(now))) return;
-      try {
-        unlinkSync(path);
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-      }
+    // A stale lock is replaced, never removed: were the name ever absent, a process outside the takeover could
+    // create it between our check and our write, and both would hold the lock (the race test caught exactly that).
+    const took = withTakeover(path, () => {
+      if (contentOf(path) !== seen) return false; // someone took it over since we looked
+      replaceOwned(path);
+      return true;
     });
+    if (took) return held();
     // Let the takeover's holder finish before looking again.
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2);
   }
