@@ -4,6 +4,7 @@ import { coordinationApi, PARTY_ROLES, type CaseParty, type PartyRole } from '..
 import { useLoad } from '../../hooks.ts';
 import { Link } from '../../router.tsx';
 import { ErrorMessage, Loading } from '../Status.tsx';
+import { TableWrap } from '../TableWrap.tsx';
 import { UI_ROUTES, uiPath } from '../../../../src/core/ui-paths.ts';
 
 /**
@@ -31,46 +32,48 @@ export function CaseParties({ slug, trackingId, mayManage }: { slug: string; tra
 
 export function PartyTable({ parties }: { parties: CaseParty[] }) {
   return (
-    <table className="table case-parties__table">
-      <thead>
-        <tr>
-          <th scope="col">Party</th>
-          <th scope="col">Role</th>
-          <th scope="col">Status per product</th>
-        </tr>
-      </thead>
-      <tbody>
-        {parties.map((p) => (
-          <tr key={p.id}>
-            <td>
-              {p.name}
-              {p.email && <div className="muted">{p.email}</div>}
-              {!p.joined && <div className="muted">invited, not joined yet</div>}
-            </td>
-            <td>{p.role}</td>
-            <td>
-              {p.statuses === null ? (
-                <span className="muted">private until the advisory is published</span>
-              ) : p.statuses.length === 0 ? (
-                <span className="status status--unknown">unknown: no answer yet</span>
-              ) : (
-                <ul className="plain">
-                  {p.statuses.map((s) => (
-                    <li key={`${s.vulnerability} ${s.product}`}>
-                      <strong>{s.status.replace(/_/g, ' ')}</strong> {s.product}
-                      {s.versions ? ` ${s.versions}` : ''} <span className="muted">({s.vulnerability})</span>
-                      {s.justification && <div className="muted">{s.justification.replace(/_/g, ' ')}</div>}
-                      {s.fixed_versions && <div className="muted">fixed in {s.fixed_versions}</div>}
-                      {s.statement && <div className="message__body">{s.statement}</div>}
-                    </li>
-                  ))}
-                </ul>
-              )}
-            </td>
+    <TableWrap label="Parties of the case">
+      <table className="table case-parties__table">
+        <thead>
+          <tr>
+            <th scope="col">Party</th>
+            <th scope="col">Role</th>
+            <th scope="col">Status per product</th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {parties.map((p) => (
+            <tr key={p.id}>
+              <td>
+                {p.name}
+                {p.email && <div className="muted">{p.email}</div>}
+                {!p.joined && <div className="muted">invited, not joined yet</div>}
+              </td>
+              <td>{p.role}</td>
+              <td>
+                {p.statuses === null ? (
+                  <span className="muted">private until the advisory is published</span>
+                ) : p.statuses.length === 0 ? (
+                  <span className="status status--unknown">unknown: no answer yet</span>
+                ) : (
+                  <ul className="plain">
+                    {p.statuses.map((s) => (
+                      <li key={`${s.vulnerability} ${s.product}`}>
+                        <strong>{s.status.replace(/_/g, ' ')}</strong> {s.product}
+                        {s.versions ? ` ${s.versions}` : ''} <span className="muted">({s.vulnerability})</span>
+                        {s.justification && <div className="muted">{s.justification.replace(/_/g, ' ')}</div>}
+                        {s.fixed_versions && <div className="muted">fixed in {s.fixed_versions}</div>}
+                        {s.statement && <div className="message__body">{s.statement}</div>}
+                      </li>
+                    ))}
+                  </ul>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </TableWrap>
   );
 }
 
