@@ -79,6 +79,8 @@ describe('duplicate candidates in Chromium', () => {
       await p.getByLabel('With the selected reports').selectOption('reject:spam');
       await p.getByRole('button', { name: 'Apply to 1 selected' }).click();
       await p.getByRole('status').filter({ hasText: '1 report changed.' }).waitFor();
+      // The outcome is shown as soon as the server answers; the queue reloads just after it.
+      await p.getByLabel(`Select ${spam.tracking_id}`).waitFor({ state: 'detached' });
       assert.equal(await p.getByText(spam.tracking_id).count(), 0, 'gone from the open queue');
     });
     const view = await server.api<{ rejection_reason: string }>(tess.token, 'GET', `/api/v1/projects/${SLUG}/reports/${spam.tracking_id}`);

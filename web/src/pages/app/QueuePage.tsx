@@ -198,6 +198,8 @@ function Queue({ projects, siteAdmin, userId }: { projects: DashboardProject[]; 
           projects={projects}
           members={members}
           onDone={() => {
+            // The changed rows may leave the list: clear the selection now, not when the reload lands.
+            setSelected(new Set());
             reload();
           }}
         />
