@@ -328,7 +328,10 @@ for (const engine of ENGINES) {
       await assertIndexExact(undefined, 'after the backfill');
     });
 
-    test('a project with more reports than PGlite has bind parameters (65,536) still answers', async () => {
+    // The limit is the wire protocol's (a Bind message counts its parameters in 16 bits), the same on both engines,
+    // and loading 66,000 reports is the slowest step of the suite: it runs on one engine, PostgreSQL when present.
+    const oneEngine = engine === ENGINES[ENGINES.length - 1] ? false : 'the 65,536-parameter case runs on the last engine only';
+    test('a project with more reports than PGlite has bind parameters (65,536) still answers', { skip: oneEngine }, async () => {
       const project = await getProject(rt.ctx.db, 'privastream');
       const n = 66_000;
       const now = rt.clock.now;
