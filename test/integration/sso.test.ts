@@ -6,7 +6,7 @@ import { seedWorld } from '../support/fixtures.ts';
 import { startTestIdp, type TestIdp } from '../support/oidc-provider.ts';
 import { hashToken } from '../../src/adapters/crypto/tokens.ts';
 import { authenticate } from '../../src/services/access/users.ts';
-import { unlinkSsoIdentities } from '../../src/services/access/sso.ts';
+import { signInWithSso, unlinkSsoIdentities } from '../../src/services/access/sso.ts';
 import { redactUrl } from '../../src/http/redact.ts';
 
 /**
@@ -144,6 +144,18 @@ for (const engine of ENGINES) {
       const again = await signIn(login);
       assert.equal((await me(again.session)).id, user.id);
       assert.deepEqual((await audit(seq)).slice(3).map((e) => e.action), ['session.signed-in']);
+    });
+
+    test('two first sign-ins of one new identity at once (two tabs) make one account, and both sign in', async () => {
+      const settings = rt.config.oidc ?? assert.fail('SSO is configured');
+      const identity = { issuer: idp.issuer, subject: 'sub-two-tabs', claims: { email: 'two.tabs@acme.test', email_verified: true, name: 'Two Tabs' } };
+      const both = await Promise.all([0, 1].map(() => signInWithSso(rt.ctx, settings, identity, { ip: '127.0.0.1', invitationToken: null })));
+      assert.equal(both[0].user.id, both[1].user.id, 'the same account');
+      assert.deepEqual(both.map((b) => b.created).sort(), [false, true], 'created once');
+      const users = await rt.ctx.db.selectFrom('users').select('id').where('email', '=', 'two.tabs@acme.test').execute();
+      assert.equal(users.length, 1);
+      const links = await rt.ctx.db.selectFrom('sso_identities').select('subject').where('user_id', '=', both[0].user.id).execute();
+      assert.deepEqual(links.map((l) => l.subject), ['sub-two-tabs']);
     });
 
     test('an existing account with the verified address is linked; a later email change at the provider keeps it', async () => {

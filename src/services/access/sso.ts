@@ -206,6 +206,9 @@ async function completeSignIn(
   return mapped.user;
 }
 
+const lostRace = (e: unknown): boolean =>
+  (e instanceof DomainError && e.code === 'conflict') || (typeof e === 'object' && e !== null && (e as { code?: unknown }).code === '23505');
+
 export async function signInWithSso(ctx: ServiceContext, settings: SsoSettings, identity: OidcIdentity, input: { ip: string; invitationToken: string | null }): Promise<SsoSignIn> {
   const { claims } = identity;
   const rawEmail = typeof claims.email === 'string' ? normalizeAddress(claims.email) : '';
@@ -231,36 +234,47 @@ export async function signInWithSso(ctx: ServiceContext, settings: SsoSettings, 
 
   const userColumns = ['id', 'email', 'name', 'site_admin', 'disabled'] as const;
   const toRecord = (r: { id: string; email: string; name: string; site_admin: boolean }): UserRecord => ({ id: r.id, email: r.email, name: r.name, siteAdmin: r.site_admin });
-  const found = await ctx.db
-    .selectFrom('sso_identities')
-    .innerJoin('users', 'users.id', 'sso_identities.user_id')
-    .select(userColumns.map((c) => `users.${c}` as const))
-    .where('sso_identities.issuer', '=', identity.issuer)
-    .where('sso_identities.subject', '=', identity.subject)
-    .executeTakeFirst();
-  let result: SsoSignIn;
-  if (found) {
-    if (found.disabled) return refuse('account-disabled', `account ${found.id} is disabled`);
-    const user = await ctx.db.transaction().execute((tx) => completeSignIn(tx, ctx, settings, identity, toRecord(found), { email, ip: input.ip, link: false, created: false }));
-    result = { user, created: false, linked: false, joinedProject: null };
-  } else {
-    const byEmail = await ctx.db.selectFrom('users').select([...userColumns]).where('email', '=', email).executeTakeFirst();
-    if (byEmail) {
-      if (byEmail.disabled) return refuse('account-disabled', `account ${byEmail.id} is disabled`);
-      const other = await ctx.db.selectFrom('sso_identities').select('subject').where('issuer', '=', identity.issuer).where('user_id', '=', byEmail.id).executeTakeFirst();
-      if (other) return refuse('identity-conflict', `account ${byEmail.id} is linked to another subject of this issuer`);
-      const user = await ctx.db.transaction().execute((tx) => completeSignIn(tx, ctx, settings, identity, toRecord(byEmail), { email, ip: input.ip, link: true, created: false }));
-      result = { user, created: false, linked: true, joinedProject: null };
+  /** Finds the account by its link or its address, or creates it; links the identity and signs in. */
+  const resolve = async (): Promise<SsoSignIn> => {
+    const found = await ctx.db
+      .selectFrom('sso_identities')
+      .innerJoin('users', 'users.id', 'sso_identities.user_id')
+      .select(userColumns.map((c) => `users.${c}` as const))
+      .where('sso_identities.issuer', '=', identity.issuer)
+      .where('sso_identities.subject', '=', identity.subject)
+      .executeTakeFirst();
+    if (found) {
+      if (found.disabled) return refuse('account-disabled', `account ${found.id} is disabled`);
+      const user = await ctx.db.transaction().execute((tx) => completeSignIn(tx, ctx, settings, identity, toRecord(found), { email, ip: input.ip, link: false, created: false }));
+      return { user, created: false, linked: false, joinedProject: null };
     } else {
-      let signedIn: UserRecord | null = null;
-      // No usable password: a random one nobody is told (its hash is stored as for any password).
-      await createUser(ctx, { email, name: displayName(claims, email), password: randomBytes(32).toString('base64url'), siteAdmin: false }, `oidc:${identity.issuer}`, {
-        then: async (tx, created) => {
-          signedIn = await completeSignIn(tx, ctx, settings, identity, created, { email, ip: input.ip, link: true, created: true });
-        },
-      });
-      result = { user: signedIn as unknown as UserRecord, created: true, linked: true, joinedProject: null };
+      const byEmail = await ctx.db.selectFrom('users').select([...userColumns]).where('email', '=', email).executeTakeFirst();
+      if (byEmail) {
+        if (byEmail.disabled) return refuse('account-disabled', `account ${byEmail.id} is disabled`);
+        const other = await ctx.db.selectFrom('sso_identities').select('subject').where('issuer', '=', identity.issuer).where('user_id', '=', byEmail.id).executeTakeFirst();
+        if (other) return refuse('identity-conflict', `account ${byEmail.id} is linked to another subject of this issuer`);
+        const user = await ctx.db.transaction().execute((tx) => completeSignIn(tx, ctx, settings, identity, toRecord(byEmail), { email, ip: input.ip, link: true, created: false }));
+        return { user, created: false, linked: true, joinedProject: null };
+      } else {
+        let signedIn: UserRecord | null = null;
+        // No usable password: a random one nobody is told (its hash is stored as for any password).
+        await createUser(ctx, { email, name: displayName(claims, email), password: randomBytes(32).toString('base64url'), siteAdmin: false }, `oidc:${identity.issuer}`, {
+          then: async (tx, created) => {
+            signedIn = await completeSignIn(tx, ctx, settings, identity, created, { email, ip: input.ip, link: true, created: true });
+          },
+        });
+        return { user: signedIn as unknown as UserRecord, created: true, linked: true, joinedProject: null };
+      }
     }
+  };
+  let result: SsoSignIn;
+  try {
+    result = await resolve();
+  } catch (e) {
+    // Two first sign-ins of one identity at once (two tabs): the one that lost the race to create or link the
+    // account finds it on a second look, linked by the other.
+    if (!lostRace(e)) throw e;
+    result = await resolve();
   }
 
   if (input.invitationToken) {
