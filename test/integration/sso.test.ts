@@ -149,7 +149,8 @@ for (const engine of ENGINES) {
     test('two first sign-ins of one new identity at once (two tabs) make one account, and both sign in', async () => {
       const settings = rt.config.oidc ?? assert.fail('SSO is configured');
       const identity = { issuer: idp.issuer, subject: 'sub-two-tabs', claims: { email: 'two.tabs@acme.test', email_verified: true, name: 'Two Tabs' } };
-      const both = await Promise.all([0, 1].map(() => signInWithSso(rt.ctx, settings, identity, { ip: '127.0.0.1', invitationToken: null })));
+      const signIn = () => signInWithSso(rt.ctx, settings, identity, { ip: '127.0.0.1', invitationToken: null });
+      const both = await Promise.all([signIn(), signIn()]);
       assert.equal(both[0].user.id, both[1].user.id, 'the same account');
       assert.deepEqual(both.map((b) => b.created).sort(), [false, true], 'created once');
       const users = await rt.ctx.db.selectFrom('users').select('id').where('email', '=', 'two.tabs@acme.test').execute();
