@@ -75,5 +75,17 @@ if (postgres) {
       await assertChainVerifies(first, world, 100);
       await assertChainVerifies(second, world, 100);
     });
+
+    test('failed sign-ins for one address count across both servers: ten in all, then each refuses it', async () => {
+      const { first, second } = servers;
+      const tryOn = (rt: typeof first, i: number) =>
+        rt.app.inject({ method: 'POST', url: '/api/v1/session', payload: { email: 'admin@example.org', password: `guess ${i}` } });
+      for (let i = 0; i < 10; i++) assert.equal((await tryOn(i % 2 ? second : first, i)).statusCode, 401);
+      for (const rt of [first, second]) {
+        const locked = await tryOn(rt, 99);
+        assert.equal(locked.statusCode, 429, locked.body);
+        assert.match(locked.body, /Too many failed sign-ins for this address/);
+      }
+    });
   });
 }

@@ -21,6 +21,15 @@ export interface SsoIdentitiesTable {
   last_sign_in_at: Timestamp;
 }
 
+/** Failed sign-ins per address in the current window (migration 0032): the per-account throttle, shared by every instance. */
+export interface SignInFailuresTable {
+  /** sha256 of the normalised address. */
+  address_hash: string;
+  failures: number;
+  since: Timestamp;
+}
+
 export interface SsoTables {
   sso_identities: SsoIdentitiesTable;
+  sign_in_failures: SignInFailuresTable;
 }

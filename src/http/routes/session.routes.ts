@@ -32,7 +32,7 @@ const me = (u: { id: string; email: string; name: string; siteAdmin: boolean }):
 export const sessionRoutes = (ctx: ServiceContext, loginRateLimit: number, sessionMaxAgeSeconds: number): FastifyPluginAsyncTypebox => async (app) => {
   // Failed sign-ins per account, on top of the per-client rate limit: guessing one account's password from many
   // addresses is throttled too. Counted for every address tried, account or not, so the answer tells nothing.
-  const throttle = new LoginThrottle(ctx.now);
+  const throttle = new LoginThrottle(ctx);
   app.get('/healthz', { config: { anonymous: true }, schema: { tags: ['system'], summary: 'Liveness and database check', response: { 200: HealthSchema } } }, async () => {
     await countUsers(ctx.db);
     return { ok: true };
@@ -69,11 +69,11 @@ export const sessionRoutes = (ctx: ServiceContext, loginRateLimit: number, sessi
       config: { anonymous: true, rateLimit: { max: loginRateLimit, timeWindow: 60_000 } },
     },
     async (req, reply) => {
-      throttle.check(req.body.email);
+      await throttle.check(req.body.email);
       const user = await authenticate(ctx.db, req.body.email, req.body.password);
       if (!user) {
         await recordSignIn(ctx, req.body.email, null, req.ip);
-        throttle.failed(req.body.email);
+        await throttle.failed(req.body.email);
         throw new DomainError('unauthenticated', 'Wrong email or password');
       }
       // The password was right; a user with a second factor must also give it (a wrong one counts as a failure).
@@ -86,12 +86,12 @@ export const sessionRoutes = (ctx: ServiceContext, loginRateLimit: number, sessi
         }
         if (!(await verifySecondFactor(ctx, user, { totpCode, recoveryCode }, req.ip))) {
           await recordSecondFactorFailure(ctx, user, req.ip);
-          throttle.failed(req.body.email);
+          await throttle.failed(req.body.email);
           throw new DomainError('totp-required', 'That code is not valid (wrong, already used or expired); try the current one', { methods: await secondFactorMethods(ctx.db, user.id) });
         }
       }
       await recordSignIn(ctx, req.body.email, user, req.ip, recoveryCodeUsed(req.body) ? 'password+recovery-code' : user.twoFactor ? 'password+totp' : 'password');
-      throttle.succeeded(req.body.email);
+      await throttle.succeeded(req.body.email);
       await establishSession(ctx, req, user, sessionMaxAgeSeconds);
       const csrfToken = reply.generateCsrf();
       return { user: me(user), csrf_token: csrfToken, two_factor_enrolment_required: await enrolmentRequired(ctx, user) };

@@ -1,4 +1,6 @@
+import { sql } from 'kysely';
 import { DomainError } from '../../core/errors.ts';
+import { sha256Hex } from '../../adapters/crypto/tokens.ts';
 import { appendAudit } from '../audit/audit-log.ts';
 import { normalizeAddress } from '../mail/addresses.ts';
 import type { ServiceContext } from '../context.ts';
@@ -7,48 +9,53 @@ import { type UserRecord } from './users.ts';
 /** Failed sign-ins allowed per address in a window before it is refused for the rest of the window. */
 export const ACCOUNT_FAILURES_ALLOWED = 10;
 export const ACCOUNT_WINDOW_MS = 15 * 60_000;
-const MAX_TRACKED = 50_000;
 
 /**
- * Per-account throttle of failed sign-ins (per process; the per-client rate limit stands beside it). Every address
- * is counted alike, whether or not it has an account, so a refusal tells nothing about existence.
+ * Per-account throttle of failed sign-ins (the per-client rate limit stands beside it). Kept in the database
+ * (`sign_in_failures`), so every instance on one PostgreSQL counts the same tries. Every address is counted
+ * alike, whether or not it has an account, so a refusal tells nothing about existence.
  */
 export class LoginThrottle {
-  private readonly failures = new Map<string, { count: number; since: number }>();
+  constructor(private readonly ctx: Pick<ServiceContext, 'db' | 'now'>) {}
 
-  constructor(private readonly now: () => Date) {}
-
-  check(email: string): void {
-    const entry = this.live(normalizeAddress(email));
-    if (entry && entry.count >= ACCOUNT_FAILURES_ALLOWED) {
-      const minutes = Math.ceil((entry.since + ACCOUNT_WINDOW_MS - this.now().getTime()) / 60_000);
+  async check(email: string): Promise<void> {
+    const now = this.ctx.now().getTime();
+    const row = await this.ctx.db
+      .selectFrom('sign_in_failures')
+      .select(['failures', 'since'])
+      .where('address_hash', '=', addressKey(email))
+      .where('since', '>', new Date(now - ACCOUNT_WINDOW_MS))
+      .executeTakeFirst();
+    if (row && row.failures >= ACCOUNT_FAILURES_ALLOWED) {
+      const minutes = Math.ceil((row.since.getTime() + ACCOUNT_WINDOW_MS - now) / 60_000);
       throw new DomainError('rate_limited', `Too many failed sign-ins for this address; try again in ${minutes} minute${minutes === 1 ? '' : 's'}`);
     }
   }
 
-  failed(email: string): void {
-    const key = normalizeAddress(email);
-    const entry = this.live(key);
-    if (entry) entry.count += 1;
-    else {
-      if (this.failures.size >= MAX_TRACKED) this.failures.delete(this.failures.keys().next().value as string);
-      this.failures.set(key, { count: 1, since: this.now().getTime() });
-    }
+  /** Counts one failure in one statement (two instances counting at once both count); a window past its end starts anew. */
+  async failed(email: string): Promise<void> {
+    const now = this.ctx.now();
+    const cutoff = new Date(now.getTime() - ACCOUNT_WINDOW_MS);
+    await this.ctx.db
+      .insertInto('sign_in_failures')
+      .values({ address_hash: addressKey(email), failures: 1, since: now })
+      .onConflict((oc) =>
+        oc.column('address_hash').doUpdateSet({
+          failures: sql<number>`case when sign_in_failures.since <= ${cutoff} then 1 else sign_in_failures.failures + 1 end`,
+          since: sql<Date>`case when sign_in_failures.since <= ${cutoff} then ${now} else sign_in_failures.since end`,
+        }),
+      )
+      .execute();
+    // Windows that ended are dead: pruned as failures come, so the table holds at most a window's addresses.
+    await this.ctx.db.deleteFrom('sign_in_failures').where('since', '<=', cutoff).execute();
   }
 
-  succeeded(email: string): void {
-    this.failures.delete(normalizeAddress(email));
-  }
-
-  private live(key: string) {
-    const entry = this.failures.get(key);
-    if (entry && this.now().getTime() - entry.since >= ACCOUNT_WINDOW_MS) {
-      this.failures.delete(key);
-      return undefined;
-    }
-    return entry;
+  async succeeded(email: string): Promise<void> {
+    await this.ctx.db.deleteFrom('sign_in_failures').where('address_hash', '=', addressKey(email)).execute();
   }
 }
+
+const addressKey = (email: string): string => sha256Hex(`embargo-sign-in:${normalizeAddress(email)}`);
 
 /** Every sign-in, good or bad, in the audit log (site admins read it); a failure names the address as typed. */
 export async function recordSignIn(ctx: ServiceContext, email: string, user: UserRecord | null, ip: string, method = 'password'): Promise<void> {
