@@ -57,7 +57,7 @@ for (const engine of ENGINES) {
         message.attachments.map((x) => [x.filename, x.content_type, x.size]),
         [
           ['shot.txt', 'image/png', PNG_1X1.length],
-          ['.._crash log.txt', 'text/plain', 25],
+          ['crash %22log%22.txt', 'text/plain', 25],
         ],
         'the type comes from the bytes, the name is cleaned',
       );
