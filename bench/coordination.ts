@@ -4,7 +4,9 @@
  * services (invitations, statuses, messages, read markers), then the case's routes are timed through the real app
  * (fastify inject with API tokens): median and p90 of BENCH_RUNS runs, against GET /healthz as the HTTP floor.
  * Target: the case page and its API ≤ 1,000 ms. Then a correctness check: every party's unread count, from the case
- * page and from its case list, equals an independent count over the seeded messages and markers.
+ * page and from its case list, and every maintainer's (BENCH_MAINTAINERS of them, each with its own marker), from the
+ * case page and the report's parties list, equals an independent count over the seeded messages and markers. One
+ * message in 25 carries an attachment (through the intake's sniffing and sealing).
  *
  *   npx tsx bench/coordination.ts
  *   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5447/postgres npx tsx bench/coordination.ts   (a fresh database)
@@ -29,6 +31,7 @@ import { rng as mulberry32, tempDir } from './support.ts';
 const PARTIES = Number(process.env.BENCH_PARTIES ?? 150);
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 1000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 9);
+const MAINTAINERS = Number(process.env.BENCH_MAINTAINERS ?? 5);
 const WARMUP = 2;
 const TARGET_MS = 1000;
 const PG_ADMIN = process.env.BENCH_DATABASE_URL;
@@ -82,7 +85,7 @@ async function time(rt: Runtime, token: string, url: string): Promise<{ ms: numb
     const elapsed = performance.now() - t0;
     if (res.statusCode !== 200) throw new Error(`${url} answered ${res.statusCode}: ${res.body.slice(0, 300)}`);
     if (i >= WARMUP) ms.push(elapsed);
-    body = res.json();
+    body = String(res.headers['content-type']).startsWith('application/json') ? res.json() : null;
     bytes = res.rawPayload.length;
   }
   return { ms, body, bytes };
@@ -115,7 +118,16 @@ try {
     const caller = await resolveCase(ctx, caseId, { user, tokenProjectIds: null, actorOn: async () => null, label: `user:${user.id}` });
     parties.push({ user, token, caller });
   }
-  const maintainer = await resolveCase(ctx, caseId, { user: adminUser, tokenProjectIds: null, actorOn: async () => adminActor, label: 'bench' });
+  // Maintainers: the admin and triagers, each with a token and an unread marker of their own.
+  const maintainers: Array<{ user: UserRecord; token: string; caller: CaseCaller }> = [
+    { user: adminUser, token: adminToken, caller: await resolveCase(ctx, caseId, { user: adminUser, tokenProjectIds: null, actorOn: async () => adminActor, label: 'bench' }) },
+  ];
+  for (let i = 1; i < MAINTAINERS; i++) {
+    const user = await createUser(ctx, { email: `triager-${i}@bench.example`, name: `Triager ${i}`, password: 'correct horse battery staple', siteAdmin: false }, 'bench');
+    await setMembership(ctx, SLUG, user.email, 'triager', 'bench');
+    const actor = { userId: user.id, siteAdmin: false, role: 'triager' as const };
+    maintainers.push({ user, token: (await createApiToken(ctx, user, 'bench')).token, caller: await resolveCase(ctx, caseId, { user, tokenProjectIds: null, actorOn: async () => actor, label: `user:${user.id}` }) });
+  }
   // Statuses: two products per party, one to three changes each (the history).
   let changes = 0;
   for (const [i, p] of parties.entries()) {
@@ -135,14 +147,14 @@ try {
       }
     }
   }
-  // The thread: 1,000 messages from the maintainers and random parties; markers read at random points in between.
-  const authors: number[] = [];
+  // The thread: 1,000 messages from the maintainers and random parties; markers (parties' and maintainers') read at
+  // random points in between.
   for (let m = 0; m < MESSAGES; m++) {
-    const who = random() < 0.2 ? -1 : Math.floor(random() * PARTIES);
-    authors.push(who);
-    await postCaseMessage(ctx, who < 0 ? maintainer : parties[who]!.caller, { body: `Message ${m}: ${'details '.repeat(20)}` });
+    const author = random() < 0.2 ? maintainers[Math.floor(random() * maintainers.length)]! : parties[Math.floor(random() * PARTIES)]!;
+    const files = m % 25 === 0 ? [{ filename: `trace-${m}.txt`, data: Buffer.from(`stack trace ${m}\n`.repeat(40)) }] : [];
+    await postCaseMessage(ctx, author.caller, { body: `Message ${m}: ${'details '.repeat(20)}`, files });
     if (random() < 0.1) {
-      const reader = parties[Math.floor(random() * PARTIES)]!;
+      const reader = random() < 0.2 ? maintainers[Math.floor(random() * maintainers.length)]! : parties[Math.floor(random() * PARTIES)]!;
       const seq = Number((await ctx.db.selectFrom('case_messages').select((e) => e.fn.max('seq').as('m')).executeTakeFirstOrThrow()).m);
       await markRead(ctx, reader.caller, seq);
     }
@@ -163,6 +175,8 @@ try {
   await add('GET /api/v1/cases (a party: its cases, unread)', party.token, '/api/v1/cases');
   await add('GET /api/v1/cases/:id/messages (latest page)', party.token, `/api/v1/cases/${caseId}/messages`);
   await add('GET /api/v1/cases/:id/messages?before=500', party.token, `/api/v1/cases/${caseId}/messages?before=500`);
+  const file = await ctx.db.selectFrom('case_attachments').select('id').where('report_id', '=', caseId).limit(1).executeTakeFirstOrThrow();
+  await add('GET /api/v1/cases/:id/attachments/:id (a party)', party.token, `/api/v1/cases/${caseId}/attachments/${file.id}`);
 
   const floor = median(rows[0]!.ms);
   console.log(`\n  ${'route'.padEnd(58)} ${'median ms'.padStart(10)} ${'p90 ms'.padStart(8)} ${'× floor'.padStart(8)} ${'KB'.padStart(6)}`);
@@ -185,6 +199,22 @@ try {
   }
   const distinct = new Set(parties.map((p) => markers.get(p.user.id))).size;
   console.log(`\n  unread markers: ${PARTIES - wrong}/${PARTIES} parties right (case page and case list), ${distinct} distinct markers`);
+  // Maintainers: each its own marker; their own messages never unread.
+  const own = new Map((await ctx.db.selectFrom('case_read_markers').select(['user_id', 'last_read_seq']).where('report_id', '=', caseId).execute()).map((r) => [r.user_id, Number(r.last_read_seq)]));
+  const authored = (await ctx.db.selectFrom('case_messages').select(['seq', 'author_user_id']).where('report_id', '=', caseId).execute()).map((r) => ({ seq: Number(r.seq), author: r.author_user_id }));
+  let wrongMaintainers = 0;
+  const counts: number[] = [];
+  for (const m of maintainers) {
+    const marker = own.get(m.user.id) ?? 0;
+    const expected = authored.filter((x) => x.seq > marker && x.author !== m.user.id).length;
+    const headers = { authorization: `Bearer ${m.token}` };
+    const page = (await rt.app.inject({ url: `/api/v1/cases/${caseId}`, headers })).json() as { unread: number };
+    const list = (await rt.app.inject({ url: `/api/v1/projects/${SLUG}/reports/${trackingId}/parties`, headers })).json() as { unread: number };
+    counts.push(expected);
+    if (page.unread !== expected || list.unread !== expected) wrongMaintainers++;
+  }
+  console.log(`  unread markers: ${MAINTAINERS - wrongMaintainers}/${MAINTAINERS} maintainers right (case page and parties list), unread ${counts.join(', ')}`);
+  wrong += wrongMaintainers;
   const over = rows.filter((r) => r.targeted && median(r.ms) > TARGET_MS);
   console.log(over.length === 0 && wrong === 0 ? `  OK: every case route ≤ ${TARGET_MS} ms, every unread count right` : '  FAILED');
   process.exitCode = over.length === 0 && wrong === 0 ? 0 : 1;

@@ -31,6 +31,9 @@ export interface PageUrls {
   osv: string;
   cve: string | null;
   csaf: string;
+  /** The VEX exports (issue 19): public once the advisory is. */
+  openvex: string;
+  csafVex: string;
 }
 
 export const advisoryListPath = (slug: string): string => `/projects/${encodeURIComponent(slug)}/advisories`;
@@ -127,6 +130,8 @@ export function renderAdvisoryPage(project: ProjectRecord, a: Advisory, urls: Pa
     `<li><a href="${escapeHtml(urls.osv)}" type="application/json">OSV</a></li>`,
     ...(urls.cve ? [`<li><a href="${escapeHtml(urls.cve)}" type="application/json">CVE JSON 5</a></li>`] : []),
     `<li><a href="${escapeHtml(urls.csaf)}" type="application/json">CSAF 2.0</a></li>`,
+    `<li><a href="${escapeHtml(urls.openvex)}" type="application/json">OpenVEX</a> (the project’s and the coordinating parties’ statuses)</li>`,
+    `<li><a href="${escapeHtml(urls.csafVex)}" type="application/json">CSAF VEX</a></li>`,
   ].join('');
   return publicPage({
     title: `${a.id}: ${a.title} · ${project.name}`,

@@ -23,6 +23,7 @@ import * as queueSearch from './migrations/0021-queue-search.ts';
 import * as assignees from './migrations/0022-assignees.ts';
 import * as coordination from './migrations/0023-coordination.ts';
 import * as embargoExtensions from './migrations/0024-embargo-extensions.ts';
+import * as caseAttachmentsMarkersConsent from './migrations/0028-case-attachments-markers-consent.ts';
 import * as signInFailures from './migrations/0032-sign-in-failures.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
@@ -50,6 +51,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0022-assignees': assignees,
   '0023-coordination': coordination,
   '0024-embargo-extensions': embargoExtensions,
+  '0028-case-attachments-markers-consent': caseAttachmentsMarkersConsent,
   '0032-sign-in-failures': signInFailures,
 };
 

@@ -68,7 +68,39 @@ export interface EmbargoExtensionRequestsTable {
   decided_at: Timestamp | null;
 }
 
+/** A file of the party thread (migration 0028), sealed like a reporter's attachment. */
+export interface CaseAttachmentsTable {
+  id: string;
+  report_id: string;
+  message_id: string;
+  filename: string;
+  content_type: string;
+  size: number;
+  sha256: string;
+  content_sealed: Uint8Array;
+  key_id: string;
+  created_at: Timestamp;
+}
+
+/** A maintainer's unread marker in one case's party thread (migration 0028). */
+export interface CaseReadMarkersTable {
+  report_id: string;
+  user_id: string;
+  last_read_seq: ColumnType<string, string | number | undefined, string | number>;
+}
+
+/** The reporter's consent to show their identity to the case's parties (migration 0028). */
+export interface ReporterIdentityConsentsTable {
+  report_id: string;
+  consented_at: Timestamp;
+  /** The first time a party was shown it; consent can no longer be withdrawn after. */
+  shared_at: Timestamp | null;
+}
+
 export interface CoordinationTables {
+  case_attachments: CaseAttachmentsTable;
+  case_read_markers: CaseReadMarkersTable;
+  reporter_identity_consents: ReporterIdentityConsentsTable;
   embargo_extension_requests: EmbargoExtensionRequestsTable;
   case_parties: CasePartiesTable;
   party_statuses: PartyStatusesTable;

@@ -48,6 +48,9 @@ export const CaseMessageSchema = Type.Object({
   party_id: Nullable(Type.String()),
   body: Type.String(),
   created_at: DateTime(),
+  attachments: Type.Array(
+    Type.Object({ id: Type.String(), filename: Type.String(), content_type: Type.String({ description: 'sniffed from the bytes' }), size: Type.Integer(), sha256: Type.String() }),
+  ),
 });
 
 export const ExtensionRequestSchema = Type.Object({
@@ -71,8 +74,10 @@ export const CaseSchema = Type.Object({
   parties: Type.Array(CasePartySchema),
   messages: Type.Array(CaseMessageSchema),
   has_older_messages: Type.Boolean(),
-  last_read_seq: Nullable(Type.Integer()),
+  last_read_seq: Type.Integer({ description: "the caller's own unread marker (a party's, or this maintainer's)" }),
   unread: Type.Integer(),
+  reporter_consent: Type.Boolean({ description: 'the reporter agreed that parties may see who they are' }),
+  reporter: Nullable(Type.Object({ name: Nullable(Type.String()), email: Nullable(Type.String()) }, { description: 'the reporter, only with their consent' })),
   extension_requests: Type.Array(ExtensionRequestSchema),
 });
 
@@ -89,7 +94,12 @@ export const CaseListSchema = Type.Object({
   ),
 });
 
-export const PartyListSchema = Type.Object({ parties: Type.Array(CasePartySchema), case_id: Type.String() });
+export const PartyListSchema = Type.Object({ parties: Type.Array(CasePartySchema), case_id: Type.String(), unread: Type.Integer({ description: "party-thread messages this maintainer has not read" }) });
+export const IdentitySharingSchema = Type.Object({
+  consent: Type.Boolean(),
+  shared: Type.Boolean({ description: 'a party was shown it: consent can no longer be withdrawn' }),
+  parties: Type.Integer({ description: 'parties invited into the case so far' }),
+});
 export const StatusHistorySchema = Type.Object({ history: Type.Array(StatusSchema) });
 export const CaseMessagesSchema = Type.Object({ messages: Type.Array(CaseMessageSchema), has_older_messages: Type.Boolean() });
 export const ReadMarkerSchema = Type.Object({ last_read_seq: Type.Integer(), unread: Type.Integer() });
@@ -114,3 +124,4 @@ export type CaseMessage = Static<typeof CaseMessageSchema>;
 export type Case = Static<typeof CaseSchema>;
 export type CaseList = Static<typeof CaseListSchema>;
 export type ExtensionRequest = Static<typeof ExtensionRequestSchema>;
+export type IdentitySharing = Static<typeof IdentitySharingSchema>;

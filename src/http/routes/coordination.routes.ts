@@ -6,10 +6,13 @@ import { readCase, readCaseOfReport } from '../../services/coordination/case-vie
 import { extensionRequests, decideExtension, requestExtension } from '../../services/coordination/embargo.ts';
 import { acceptPartyInvitation, inviteParty, myCases, partyInvitationByToken, removeParty } from '../../services/coordination/parties.ts';
 import { setPartyStatus, statusHistory } from '../../services/coordination/statuses.ts';
-import { caseMessages, markRead, postCaseMessage, PAGE } from '../../services/coordination/thread.ts';
+import { caseAttachment, caseMessages, markRead, postCaseMessage, PAGE } from '../../services/coordination/thread.ts';
+import { identitySharing, setIdentityConsent } from '../../services/coordination/reporter-identity.ts';
+import { readMultipart } from '../multipart.ts';
+import { sendAttachment } from './reports.routes.ts';
 import { actorLabel, actorOn } from '../auth.ts';
 import { establishSession } from '../session-cookie.ts';
-import { NoBody, Nullable, ReportParams, Str } from '../../api/schemas.ts';
+import { Download, NoBody, Nullable, ReportParams, Str, TokenParams } from '../../api/schemas.ts';
 import {
   CaseListSchema,
   CaseMessageSchema,
@@ -25,6 +28,7 @@ import {
   StatusHistorySchema,
   StatusSchema,
   ExtensionRequestSchema,
+  IdentitySharingSchema,
   Uuid,
 } from '../../api/schemas/coordination.ts';
 import { presentCase, presentCaseMessage, presentExtension, presentStatus } from '../../api/present-coordination.ts';
@@ -63,7 +67,7 @@ export const coordinationRoutes = (ctx: ServiceContext, rateLimit: number, sessi
     { schema: { tags: ['coordination'], summary: 'The parties of the report’s case with their current statuses, and the case id', params: ReportParams, response: { 200: PartyListSchema } } },
     async (req) => {
       const view = await readCaseOfReport(ctx, req.project, req.params.trackingId, req.actor, actorLabel(req));
-      return { case_id: view.id, parties: presentCase(view, []).parties };
+      return { case_id: view.id, parties: presentCase(view, []).parties, unread: view.unread };
     },
   );
 
@@ -187,9 +191,35 @@ export const coordinationRoutes = (ctx: ServiceContext, rateLimit: number, sessi
   app.post(
     '/api/v1/cases/:caseId/messages',
     {
-      schema: { tags: ['coordination'], summary: 'Write to the party thread (every party and the maintainers read it; never the reporter)', params: CaseParams, body: Type.Object({ body: Str(100_000, 1) }, { additionalProperties: false }), response: { 201: CaseMessageSchema } },
+      schema: {
+        tags: ['coordination'],
+        summary: 'Write to the party thread (JSON, or multipart with files in "attachments", taken as intake takes them); every party and the maintainers read it, never the reporter',
+        params: CaseParams,
+        body: Type.Object({ body: Str(100_000, 1) }, { additionalProperties: false }),
+        response: { 201: CaseMessageSchema },
+      },
+      preValidation: async (req) => {
+        req.uploadedFiles = [];
+        if (req.isMultipart()) await readMultipart(req, 'attachments');
+      },
     },
-    async (req, reply) => reply.status(201).send(presentCaseMessage(await postCaseMessage(ctx, await caller(req, req.params.caseId), req.body))),
+    async (req, reply) => {
+      const c = await caller(req, req.params.caseId);
+      return reply.status(201).send(presentCaseMessage(await postCaseMessage(ctx, c, { body: req.body.body, files: req.uploadedFiles })));
+    },
+  );
+
+  app.get(
+    '/api/v1/cases/:caseId/attachments/:attachmentId',
+    {
+      schema: {
+        tags: ['coordination'],
+        summary: 'Download an attachment of the party thread (always as a download; the case’s parties and maintainers only)',
+        params: Type.Object({ caseId: Uuid, attachmentId: Uuid }),
+        response: { 200: Download('the attachment') },
+      },
+    },
+    async (req, reply) => sendAttachment(reply, await caseAttachment(ctx, await caller(req, req.params.caseId), req.params.attachmentId)),
   );
 
   app.put(
@@ -229,5 +259,27 @@ export const coordinationRoutes = (ctx: ServiceContext, rateLimit: number, sessi
       await decideExtension(ctx, await caller(req, req.params.caseId), req.params.requestId, req.body.state);
       return reply.status(204).send();
     },
+  );
+
+  // --- The reporter's consent to show parties who they are (the private link's token, like the reporter page).
+  app.get(
+    '/api/v1/reporter/:token/identity-sharing',
+    { config: { anonymous: true }, schema: { tags: ['reporter'], summary: 'Whether you agreed that the case’s parties may see your name and address, and whether one has', params: TokenParams, response: { 200: IdentitySharingSchema } } },
+    async (req) => identitySharing(ctx, req.params.token),
+  );
+
+  app.put(
+    '/api/v1/reporter/:token/identity-sharing',
+    {
+      config: { anonymous: true, rateLimit: { max: rateLimit, timeWindow: 60_000 } },
+      schema: {
+        tags: ['reporter'],
+        summary: 'Agree (or no longer agree) that the case’s parties may see your name and address; withdrawing is possible until a party was shown them',
+        params: TokenParams,
+        body: Type.Object({ consent: Type.Boolean() }, { additionalProperties: false }),
+        response: { 200: IdentitySharingSchema },
+      },
+    },
+    async (req) => setIdentityConsent(ctx, req.params.token, req.body.consent),
   );
 };

@@ -49,6 +49,8 @@ export const publicAdvisoryRoutes = (ctx: ServiceContext): FastifyPluginAsyncTyp
       osv: `${advisoryPath(project.slug, a.id)}/osv.json`,
       cve: ctx.cna ? `${advisoryPath(project.slug, a.id)}/cve.json` : null,
       csaf: new URL(exportUrl(ctx.publicUrl, project.slug, a, 'csaf')).pathname,
+      openvex: `${advisoryPath(project.slug, a.id)}/openvex.json`,
+      csafVex: `${advisoryPath(project.slug, a.id)}/${csafFileName(csafVexTrackingId(a))}`,
     });
     return reply.type('text/html; charset=utf-8').header('cache-control', PUBLIC_CACHE).send(html);
   });

@@ -426,7 +426,7 @@ export async function saveTransition(ctx: ServiceContext, tx: Tx, project: Proje
     now,
   );
   if (next.state === 'scheduled' && row.report_id && next.embargo_until) {
-    await syncReportEmbargo(tx, project, { reportId: row.report_id, until: next.embargo_until, actorLabel, at: now });
+    await syncReportEmbargo(ctx, tx, project, { reportId: row.report_id, until: next.embargo_until, actorLabel, at: now });
   }
   if (next.state === 'published') await afterPublication(ctx, tx, project, { row, advisory: next, actorLabel, at: now, datedAt: transition.datedAt ?? now });
 }

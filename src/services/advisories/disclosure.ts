@@ -11,6 +11,7 @@ import type { ProjectRecord } from '../projects/projects.ts';
 import { recordEvent } from '../reports/events.ts';
 import { raiseEvent, reportRef } from '../events/raise.ts';
 import { disclosureDateText, lastGivenEmbargo, recordReporterChange } from '../mail/reporter-digests.ts';
+import { tellPartiesEmbargoMoved } from '../coordination/embargo.ts';
 
 /** Public page of an advisory. */
 export const advisoryUrl = (publicUrl: string, projectSlug: string, publicId: string): string =>
@@ -21,6 +22,7 @@ export const advisoryUrl = (publicUrl: string, projectSlug: string, publicId: st
  * as PUT …/reports/{id}/embargo (`report.embargo` with old and new date). Nothing happens when it already agrees.
  */
 export async function syncReportEmbargo(
+  ctx: ServiceContext,
   tx: Tx,
   project: ProjectRecord,
   change: {
@@ -32,7 +34,7 @@ export async function syncReportEmbargo(
   },
 ): Promise<void> {
   const { reportId, until, actorLabel, at: now } = change;
-  const report = await tx.selectFrom('reports').select(['id', 'embargo_until']).where('id', '=', reportId).forUpdate().executeTakeFirst();
+  const report = await tx.selectFrom('reports').select(['id', 'tracking_id', 'embargo_until']).where('id', '=', reportId).forUpdate().executeTakeFirst();
   if (!report) return;
   const date = new Date(until);
   if (report.embargo_until && report.embargo_until.getTime() === date.getTime()) return;
@@ -45,6 +47,8 @@ export async function syncReportEmbargo(
     { actor: actorLabel, action: 'report.embargo', projectId: project.id, reportId: report.id, data: { from: report.embargo_until?.toISOString() ?? null, to: until, via: 'advisory-schedule' } },
     now,
   );
+  // The case's parties learn of every move, whichever way it came (issue 19).
+  await tellPartiesEmbargoMoved(tx, ctx, { project, reportId: report.id, trackingId: report.tracking_id, from: report.embargo_until, to: date });
 }
 
 /**

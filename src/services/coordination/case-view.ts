@@ -4,12 +4,13 @@ import { authorize, type Actor } from '../../core/access/permissions.ts';
 import type { ProjectRecord } from '../projects/projects.ts';
 import { requireReport } from '../reports/store.ts';
 import { caseReport, noSuchCase, type CaseCaller } from './access.ts';
-import { caseMessages, unreadCount, type CaseMessageView } from './thread.ts';
+import { caseMessages, readMarker, unreadCount, type CaseMessageView } from './thread.ts';
+import { reporterIdentityFor } from './reporter-identity.ts';
 import { casePublished, currentStatuses, type StatusView } from './statuses.ts';
 
 /**
  * The case page (issue 19) in a fixed number of queries whatever the size of the case: parties (one), current
- * statuses (one, DISTINCT ON over an index), the latest page of the thread (one), the unread count (one). A party
+ * statuses (one, DISTINCT ON over an index), the latest page of the thread (one), the unread marker and count (two), the reporter's consent (one, and the body only with it). A party
  * sees the parties' names and roles, its own statuses, and the others' only once the advisory is published; never
  * the reporter, the report's body, the reporter thread or the internal notes.
  */
@@ -37,19 +38,24 @@ export interface CaseView {
   parties: PartyView[];
   messages: CaseMessageView[];
   has_older_messages: boolean;
-  last_read_seq: number | null;
+  last_read_seq: number;
   unread: number;
+  /** Whether the reporter agreed to show parties who they are, and then who (null without consent). */
+  reporter_consent: boolean;
+  reporter: { name: string | null; email: string | null } | null;
 }
 
 export async function readCase(ctx: ServiceContext, caller: CaseCaller): Promise<CaseView> {
   const { report, project } = caller;
-  const [parties, statuses, messages, unread, published, advisories] = await Promise.all([
+  const marker = await readMarker(ctx.db, caller);
+  const [parties, statuses, messages, unread, published, advisories, identity] = await Promise.all([
     ctx.db.selectFrom('case_parties').select(['id', 'name', 'role', 'email', 'accepted_at']).where('report_id', '=', report.id).orderBy('name').orderBy('id').execute(),
     currentStatuses(ctx, report.id),
     caseMessages(ctx, caller),
-    unreadCount(ctx, caller),
+    unreadCount(ctx, caller, marker),
     casePublished(ctx.db, report.id),
     ctx.db.selectFrom('advisories').select('cve_id').where('report_id', '=', report.id).where('cve_id', 'is not', null).execute(),
+    reporterIdentityFor(ctx, caller),
   ]);
   const byParty = new Map<string, StatusView[]>();
   for (const s of statuses) byParty.set(s.party_id, [...(byParty.get(s.party_id) ?? []), s]);
@@ -77,8 +83,10 @@ export async function readCase(ctx: ServiceContext, caller: CaseCaller): Promise
     })),
     messages,
     has_older_messages: older,
-    last_read_seq: caller.kind === 'party' ? caller.party.lastReadSeq : null,
+    last_read_seq: marker,
     unread,
+    reporter_consent: identity.consent,
+    reporter: identity.reporter,
   };
 }
 

@@ -3,10 +3,10 @@ import { reporterStatusPath } from '../../core/ui-paths.ts';
 import { randomUUID } from 'node:crypto';
 import { DomainError } from '../../core/errors.ts';
 import { validateSubmission, type ReportBody, type SubmissionInput, type Classification } from '../../core/reports/submission.ts';
-import { hashToken, newSecretToken, sha256Hex } from '../../adapters/crypto/tokens.ts';
+import { hashToken, newSecretToken } from '../../adapters/crypto/tokens.ts';
 import type { ServiceContext, Tx } from '../context.ts';
 import { getProjectForIntake, type ProjectRecord } from '../projects/projects.ts';
-import { cleanFilename, sniffAttachment, type IncomingFile } from './attachments.ts';
+import { sealAttachment, sniffAttachments, type IncomingFile } from './attachments.ts';
 import type { PreparedReport } from './intake-writer.ts';
 import { aad } from './store.ts';
 import { decryptSubmission, encryptionColumns, rawSubmission, reporterKeyColumns, type IntakeEncryption, type SubmissionWithKey } from '../pgp/intake.ts';
@@ -76,28 +76,14 @@ export async function submitReport(ctx: ServiceContext, submission: Submission):
   const { slug, input, files, source, encryption, mail = {} } = submission;
   const project = await getProjectForIntake(ctx, slug);
   const valid = validateSubmission(input, project.policy);
-  const contentTypes = await Promise.all(files.map((f, i) => sniffAttachment(f, i)));
+  const sniffed = await sniffAttachments(files);
   const now = ctx.now();
   const reporterToken = newSecretToken();
   const id = randomUUID();
   const reporterKey = await reporterKeyColumns(ctx, id, input.reporter_public_key);
   const title = ctx.sealer.seal(valid.title, aad(id, 'title'));
   const body = ctx.sealer.seal(JSON.stringify(valid.body), aad(id, 'body'));
-  const sealedFiles = files.map((f, i) => {
-    const attachmentId = randomUUID();
-    return {
-      id: attachmentId,
-      report_id: id,
-      message_id: null,
-      filename: cleanFilename(f.filename),
-      content_type: contentTypes[i] ?? 'application/octet-stream',
-      size: f.data.length,
-      sha256: sha256Hex(f.data),
-      content_sealed: ctx.sealer.seal(f.data, aad(id, `attachment:${attachmentId}`)).sealed,
-      key_id: ctx.sealer.activeKeyId,
-      created_at: now,
-    };
-  });
+  const sealedFiles = sniffed.map((f) => ({ ...sealAttachment(ctx.sealer, id, f), report_id: id, message_id: null, created_at: now }));
 
   const trackingId = await ctx.intakeWriter.write({
     projectId: project.id,

@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { DomainError } from '../../core/errors.ts';
 import { authorize, type Actor } from '../../core/access/permissions.ts';
-import { sha256Hex } from '../../adapters/crypto/tokens.ts';
 import { appendAudit } from '../audit/audit-log.ts';
 import type { ServiceContext, Tx } from '../context.ts';
 import type { ProjectRecord } from '../projects/projects.ts';
-import { cleanFilename, sniffAttachment, type IncomingFile } from './attachments.ts';
+import { openAttachment, sealAttachment, sniffAttachments, type IncomingFile, type SniffedFile } from './attachments.ts';
 import { recordEvent } from './events.ts';
 import { aad, requireReport, reportForToken } from './store.ts';
 import { queueMaintainerMessage } from '../mail/notify.ts';
@@ -19,7 +18,7 @@ export interface NewMessage {
   internal: boolean;
   text: string;
   /** Attachments, their content type already sniffed. */
-  files: Array<IncomingFile & { contentType: string }>;
+  files: SniffedFile[];
   at: Date;
 }
 
@@ -32,22 +31,7 @@ export async function insertMessage(ctx: ServiceContext, tx: Tx, message: NewMes
     .values({ id, report_id: reportId, author_kind: author.kind, author_user_id: author.userId, internal, body_sealed: sealed.sealed, key_id: sealed.keyId, created_at: now })
     .execute();
   for (const f of files) {
-    const attachmentId = randomUUID();
-    await tx
-      .insertInto('attachments')
-      .values({
-        id: attachmentId,
-        report_id: reportId,
-        message_id: id,
-        filename: cleanFilename(f.filename),
-        content_type: f.contentType,
-        size: f.data.length,
-        sha256: sha256Hex(f.data),
-        content_sealed: ctx.sealer.seal(f.data, aad(reportId, `attachment:${attachmentId}`)).sealed,
-        key_id: ctx.sealer.activeKeyId,
-        created_at: now,
-      })
-      .execute();
+    await tx.insertInto('attachments').values({ ...sealAttachment(ctx.sealer, reportId, f), report_id: reportId, message_id: id, created_at: now }).execute();
   }
   return id;
 }
@@ -87,7 +71,7 @@ export async function addMaintainerMessage(
 export async function addReporterMessage(ctx: ServiceContext, token: string, text: string, files: IncomingFile[]): Promise<{ id: string }> {
   const body = checkMessage(text);
   const { row, project } = await reportForToken(ctx, token);
-  const types = await Promise.all(files.map((f, i) => sniffAttachment(f, i)));
+  const sniffed = await sniffAttachments(files);
   const now = ctx.now();
   const id = await ctx.db.transaction().execute(async (tx) => {
     const id = await insertMessage(ctx, tx, {
@@ -95,7 +79,7 @@ export async function addReporterMessage(ctx: ServiceContext, token: string, tex
       author: { kind: 'reporter', userId: null },
       internal: false,
       text: body,
-      files: files.map((f, i) => ({ ...f, contentType: types[i] ?? 'application/octet-stream' })),
+      files: sniffed,
       at: now,
     });
     await recordEvent(tx, row.id, { kind: 'reporter-message', at: now.toISOString() }, 'reporter');
@@ -119,7 +103,7 @@ export async function readAttachment(
     const m = await ctx.db.selectFrom('messages').select('internal').where('id', '=', a.message_id).executeTakeFirst();
     if (!m || m.internal) throw new DomainError('not_found', 'No such attachment');
   }
-  return { filename: a.filename, contentType: a.content_type, data: ctx.sealer.open(a.key_id, a.content_sealed, aad(reportId, `attachment:${a.id}`)) };
+  return { filename: a.filename, contentType: a.content_type, data: openAttachment(ctx.sealer, reportId, a) };
 }
 
 export async function maintainerAttachment(ctx: ServiceContext, project: ProjectRecord, trackingId: string, attachmentId: string, actor: Actor | null, actorLabel: string) {

@@ -53,8 +53,8 @@ export interface GuardedPage {
   close(): Promise<void>;
 }
 
-export async function guardedPage(browser: Browser, baseURL: string, width: number = 1280): Promise<GuardedPage> {
-  const context = await browser.newContext({ baseURL, viewport: { width, height: 900 }, acceptDownloads: true, reducedMotion: 'reduce' });
+export async function guardedPage(browser: Browser, baseURL: string, width: number = 1280, opts: { timezoneId?: string } = {}): Promise<GuardedPage> {
+  const context = await browser.newContext({ baseURL, viewport: { width, height: 900 }, acceptDownloads: true, reducedMotion: 'reduce', ...opts });
   await context.addInitScript({ content: CSP_LISTENER });
   const page = await context.newPage();
   // Generous: CI machines and busy laptops run these next to the rest of the suite.
@@ -80,8 +80,9 @@ export async function guardedPage(browser: Browser, baseURL: string, width: numb
  * Runs `fn` on a fresh guarded page, then fails on any console error, uncaught exception or CSP violation the page
  * saw (minus those `fn` declared expected). The page's context is closed either way.
  */
-export async function withGuardedPage(browser: Browser, baseURL: string, fn: (g: GuardedPage) => Promise<void>, width = 1280): Promise<void> {
-  const g = await guardedPage(browser, baseURL, width);
+/** `opts.timezoneId`: the browser's own time zone (IANA name), as a user elsewhere has it. */
+export async function withGuardedPage(browser: Browser, baseURL: string, fn: (g: GuardedPage) => Promise<void>, width = 1280, opts: { timezoneId?: string } = {}): Promise<void> {
+  const g = await guardedPage(browser, baseURL, width, opts);
   try {
     await fn(g);
     assert.deepEqual(g.problems(), [], 'console errors, uncaught exceptions or CSP violations');

@@ -1,5 +1,6 @@
 import { all, MEMBERS, P, PUBLIC, R, SIGNED_IN, TRIAGERS, type Expect, type Fixture, type Row } from '../authz.ts';
 import { advisoryContent } from '../advisory-fixtures.ts';
+import { multipartBody } from '../multipart.ts';
 
 /**
  * Multi-party coordination (issue 19, coordination.routes.ts). The `party` column is the vendor invited into case A
@@ -37,6 +38,14 @@ async function caseAdvisory(f: Fixture, publish: boolean): Promise<string> {
     if (moved.statusCode !== 200) throw new Error(`advisory fixture: ${moved.statusCode} ${moved.body}`);
   }
   return id;
+}
+
+/** A file in a case's party thread, posted by `headers` (the party in case A, an admin in case B). */
+async function caseFile(f: Fixture, caseId: string, headers: Record<string, string>): Promise<string> {
+  const form = await multipartBody({ body: 'A log.' }, [{ filename: 'log.txt', data: Buffer.from('trace\n') }]);
+  const res = await f.rt.app.inject({ method: 'POST', url: `/api/v1/cases/${caseId}/messages`, headers: { ...headers, ...form.headers }, payload: form.payload });
+  if (res.statusCode !== 201) throw new Error(`attachment fixture: ${res.statusCode} ${res.body}`);
+  return (res.json() as { attachments: Array<{ id: string }> }).attachments[0]?.id ?? '';
 }
 
 const status = { vulnerability: 'CVE-2026-0001', product: 'pkg:npm/vendor-lib', status: 'affected', versions: '<2.0.0' };
@@ -83,8 +92,62 @@ export const ROWS: Row[] = [
   { method: 'GET', route: `${C}/messages`, variant: 'case B', expect: MEMBERS, party: 404, request: (f) => ({ url: `/api/v1/cases/${f.otherCaseId}/messages` }) },
   { method: 'POST', route: `${C}/messages`, expect: TRIAGERS, party: '2xx', request: (f) => ({ url: `/api/v1/cases/${f.party.caseId}/messages`, payload: { body: 'Matrix message.' } }) },
   { method: 'POST', route: `${C}/messages`, variant: 'case B', expect: TRIAGERS, party: 404, request: (f) => ({ url: `/api/v1/cases/${f.otherCaseId}/messages`, payload: { body: 'Wrong case.' } }) },
-  { method: 'PUT', route: `${C}/read`, expect: PARTIES_ONLY, party: '2xx', request: (f) => ({ url: `/api/v1/cases/${f.party.caseId}/read`, payload: { seq: 1 } }) },
-  { method: 'PUT', route: `${C}/read`, variant: 'case B', expect: PARTIES_ONLY, party: 404, request: (f) => ({ url: `/api/v1/cases/${f.otherCaseId}/read`, payload: { seq: 1 } }) },
+  // Unread markers: every reader of the case has its own (parties and maintainers alike).
+  { method: 'PUT', route: `${C}/read`, expect: MEMBERS, party: '2xx', request: (f) => ({ url: `/api/v1/cases/${f.party.caseId}/read`, payload: { seq: 1 } }) },
+  { method: 'PUT', route: `${C}/read`, variant: 'case B', expect: MEMBERS, party: 404, request: (f) => ({ url: `/api/v1/cases/${f.otherCaseId}/read`, payload: { seq: 1 } }) },
+  // Attachments of the party thread: the case's parties and maintainers; a party of case A never reaches case B's.
+  {
+    method: 'POST',
+    route: `${C}/messages`,
+    variant: 'multipart, with a file',
+    expect: TRIAGERS,
+    party: '2xx',
+    request: async (f) => {
+      const form = await multipartBody({ body: 'With a file.' }, [{ filename: 'poc.txt', data: Buffer.from('poc\n') }]);
+      return { url: `/api/v1/cases/${f.party.caseId}/messages`, headers: form.headers, payload: form.payload };
+    },
+  },
+  { method: 'GET', route: `${C}/attachments/:attachmentId`, expect: MEMBERS, party: '2xx', request: async (f) => ({ url: `/api/v1/cases/${f.party.caseId}/attachments/${await caseFile(f, f.party.caseId, f.party.headers)}` }) },
+  {
+    method: 'GET',
+    route: `${C}/attachments/:attachmentId`,
+    variant: 'case B',
+    expect: MEMBERS,
+    party: 404,
+    request: async (f) => ({ url: `/api/v1/cases/${f.otherCaseId}/attachments/${await caseFile(f, f.otherCaseId, f.world.as('admin'))}` }),
+  },
+  {
+    method: 'GET',
+    route: `${C}/attachments/:attachmentId`,
+    variant: "case B's file through case A",
+    expect: { ...all(404), anonymous: 401 },
+    party: 404,
+    request: async (f) => ({ url: `/api/v1/cases/${f.party.caseId}/attachments/${await caseFile(f, f.otherCaseId, f.world.as('admin'))}` }),
+  },
+  {
+    method: 'GET',
+    route: `${C}/attachments/:attachmentId`,
+    variant: "the reporter's intake file through the case",
+    expect: { ...all(404), anonymous: 401 },
+    party: 404,
+    request: (f) => ({ url: `/api/v1/cases/${f.party.caseId}/attachments/${f.attachmentId}` }),
+  },
+  {
+    method: 'GET',
+    route: '/api/v1/reporter/:token/attachments/:attachmentId',
+    variant: "a party-thread file through the reporter's link",
+    expect: all(404),
+    party: 404,
+    request: async (f) => ({ url: `/api/v1/reporter/${f.reporterToken}/attachments/${await caseFile(f, f.party.caseId, f.party.headers)}` }),
+  },
+  { method: 'GET', route: `${C}/messages`, variant: 'party of case A, case B', expect: MEMBERS, party: 404, request: (f) => ({ url: `/api/v1/cases/${f.otherCaseId}/messages?limit=5` }) },
+
+  // The reporter's consent to be named to parties: the private link's holder only (public like the reporter page).
+  { method: 'GET', route: '/api/v1/reporter/:token/identity-sharing', expect: PUBLIC, party: '2xx', request: (f) => ({ url: `/api/v1/reporter/${f.reporterToken}/identity-sharing` }) },
+  { method: 'GET', route: '/api/v1/reporter/:token/identity-sharing', variant: 'unknown link', expect: all(404), party: 404, request: () => ({ url: '/api/v1/reporter/rpt_never-issued-000000000/identity-sharing' }) },
+  { method: 'PUT', route: '/api/v1/reporter/:token/identity-sharing', expect: PUBLIC, party: '2xx', request: (f) => ({ url: `/api/v1/reporter/${f.reporterToken}/identity-sharing`, payload: { consent: true } }) },
+  { method: 'PUT', route: '/api/v1/reporter/:token/identity-sharing', variant: 'unknown link', expect: all(404), party: 404, request: () => ({ url: '/api/v1/reporter/rpt_never-issued-000000000/identity-sharing', payload: { consent: true } }) },
+
   {
     method: 'POST',
     route: `${C}/extension-requests`,
@@ -128,6 +191,14 @@ export const ROWS: Row[] = [
   // The party of case A against the project's own routes: the queue, its own case's report and reporter thread.
   { method: 'GET', route: '/api/v1/projects/:slug/reports', variant: 'party of case A', expect: MEMBERS, party: 404, request: () => ({ url: `${P}/reports` }) },
   { method: 'GET', route: R, variant: 'party of case A, its own report', expect: MEMBERS, party: 404, request: (f) => ({ url: `${P}/reports/${f.trackingId}` }) },
+  {
+    method: 'GET',
+    route: `${R}/attachments/:attachmentId`,
+    variant: "party of case A, the reporter's file; a party-thread file is no report attachment",
+    expect: { ...all(404), anonymous: 401, outsider: 404 },
+    party: 404,
+    request: async (f) => ({ url: `${P}/reports/${f.trackingId}/attachments/${await caseFile(f, f.party.caseId, f.party.headers)}` }),
+  },
   {
     method: 'POST',
     route: `${R}/messages`,

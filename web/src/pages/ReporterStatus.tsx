@@ -8,6 +8,7 @@ import { TableHead } from '../components/TableHead.tsx';
 import { formatBytes, formatDate, formatRemaining, humanize } from '../format.ts';
 import { useLoad, useTitle } from '../hooks.ts';
 import { useLocation } from '../router.tsx';
+import { coordinationApi } from '../api-coordination.ts';
 
 /**
  * `/p/:slug/status#<token>`: the reporter's private page. The token travels in the fragment, so it never reaches
@@ -201,7 +202,59 @@ function StatusView({ token, view, limits, onChange }: { token: string; view: Re
           </>
         )}
       </section>
+      <ShareIdentity token={token} />
     </>
+  );
+}
+
+/**
+ * The reporter's consent that the organisations coordinating the fix (the case's parties) see their name and
+ * address. Without it they never do; it can be withdrawn until a party was first shown it.
+ */
+function ShareIdentity({ token }: { token: string }) {
+  const [loaded, reload] = useLoad(() => coordinationApi.identitySharing(token), [token]);
+  const [problem, setProblem] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  if (loaded.state !== 'ready') return null;
+  const s = loaded.data;
+  const set = async (consent: boolean) => {
+    setBusy(true);
+    try {
+      await coordinationApi.setIdentityConsent(token, consent);
+      setProblem(null);
+      reload();
+    } catch (err) {
+      setProblem(err instanceof Error ? err.message : String(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <section aria-labelledby="identity">
+      <h2 id="identity">Your name and the coordinating parties</h2>
+      <p>
+        The project may invite other organisations (vendors, upstreams, distributions) to coordinate the fix ({s.parties === 0 ? 'none so far' : `${s.parties} so far`}). They see
+        the report&apos;s title, never your name or address unless you agree here.
+      </p>
+      <p role="status" data-testid="identity-state">
+        {s.shared ? 'You agreed, and the parties have been shown your name and address.' : s.consent ? 'You agreed: parties will see your name and address.' : 'Parties do not see your name or address.'}
+      </p>
+      {problem && (
+        <p className="notice notice--error" role="alert">
+          {problem}
+        </p>
+      )}
+      {!s.consent && (
+        <button type="button" className="button" disabled={busy} onClick={() => void set(true)}>
+          Let the parties see my name and address
+        </button>
+      )}
+      {s.consent && !s.shared && (
+        <button type="button" className="button" disabled={busy} onClick={() => void set(false)}>
+          Withdraw: parties must not see my name and address
+        </button>
+      )}
+    </section>
   );
 }
 

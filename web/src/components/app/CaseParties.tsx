@@ -16,13 +16,21 @@ export function CaseParties({ slug, trackingId, mayManage }: { slug: string; tra
   const [loaded, reload] = useLoad(() => coordinationApi.parties(slug, trackingId), [slug, trackingId]);
   if (loaded.state === 'loading') return <Loading what="the parties" />;
   if (loaded.state === 'error') return <ErrorMessage error={loaded.error} title="The parties could not be loaded" />;
-  const { case_id: caseId, parties } = loaded.data;
+  const { case_id: caseId, parties, unread } = loaded.data;
   return (
     <section className="case-parties" aria-labelledby="case-parties-heading">
       <h2 id="case-parties-heading">Parties</h2>
       <p>
-        Vendors, upstreams and experts invited into this case see only this case: never the queue, the reporter or the internal notes.{' '}
+        Vendors, upstreams and experts invited into this case see only this case: never the queue or the internal notes, and the reporter only if the reporter agrees.{' '}
         <Link to={uiPath(UI_ROUTES.casePage, { caseId })}>Open the case page (party thread, embargo)</Link>
+        {unread > 0 && (
+          <>
+            {' '}
+            <span className="badge" data-testid="case-unread">
+              {unread} unread
+            </span>
+          </>
+        )}
       </p>
       {parties.length === 0 ? <p className="muted">No parties yet.</p> : <PartyTable parties={parties} />}
       {mayManage && <InviteForm slug={slug} trackingId={trackingId} onInvited={reload} />}

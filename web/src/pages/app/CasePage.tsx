@@ -1,12 +1,13 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { ApiError } from '../../api.ts';
+import { api, ApiError, type IntakeLimits } from '../../api.ts';
 import { coordinationApi, VEX_JUSTIFICATIONS, type Case, type CaseMessage, type StatusInput, type VexJustification } from '../../api-coordination.ts';
 import { useLoad, useTitle } from '../../hooks.ts';
 import { PageLoadError, Loading } from '../../components/Status.tsx';
 import { MaintainerLayout } from '../../components/app/MaintainerLayout.tsx';
 import { useNow } from '../../components/app/Countdown.tsx';
 import { PartyTable } from '../../components/app/CaseParties.tsx';
-import { formatRemaining } from '../../format.ts';
+import { formatBytes, formatRemaining } from '../../format.ts';
+import { FilePicker, filesProblem } from '../../components/FilePicker.tsx';
 import { UI_ROUTES } from '../../../../src/core/ui-paths.ts';
 
 /** The party pages' navigation: a party has no queue, only its cases. */
@@ -26,11 +27,11 @@ export function CasePage({ caseId }: { caseId: string }) {
 }
 
 function CaseView({ caseId }: { caseId: string }) {
-  const [loaded, reload] = useLoad(() => coordinationApi.case(caseId), [caseId]);
-  useTitle(loaded.state === 'ready' ? `Case ${loaded.data.tracking_id}` : 'Case');
+  const [loaded, reload] = useLoad(() => Promise.all([coordinationApi.case(caseId), api.intakeLimits()]), [caseId]);
+  useTitle(loaded.state === 'ready' ? `Case ${loaded.data[0].tracking_id}` : 'Case');
   if (loaded.state === 'loading') return <Loading what="the case" />;
   if (loaded.state === 'error') return <PageLoadError heading="Case" error={loaded.error} title="The case could not be loaded" />;
-  const c = loaded.data;
+  const [c, limits] = loaded.data;
   const own = c.parties.find((p) => p.id === c.viewer.party_id);
   return (
     <article className="case">
@@ -39,6 +40,7 @@ function CaseView({ caseId }: { caseId: string }) {
       </p>
       <h1>{c.title}</h1>
       <Embargo c={c} onAsked={reload} />
+      <Reporter c={c} />
       {c.viewer.kind === 'party' && (
         <section aria-labelledby="case-status">
           <h2 id="case-status">Your status</h2>
@@ -50,7 +52,7 @@ function CaseView({ caseId }: { caseId: string }) {
         <h2 id="case-parties">Parties</h2>
         {c.parties.length === 0 ? <p className="muted">No parties.</p> : <PartyTable parties={c.parties} />}
       </section>
-      <CaseThread c={c} onPosted={reload} />
+      <CaseThread c={c} limits={limits} onPosted={reload} />
     </article>
   );
 }
@@ -223,27 +225,55 @@ function StatusForm({ c, onSaved }: { c: Case; onSaved: () => void }) {
   );
 }
 
-function CaseThread({ c, onPosted }: { c: Case; onPosted: () => void }) {
+/** Who reported: only with the reporter's consent (given on their own page); otherwise parties are told it is not shared. */
+function Reporter({ c }: { c: Case }) {
+  if (c.viewer.kind === 'party' && !c.reporter) return null;
+  return (
+    <section aria-labelledby="case-reporter">
+      <h2 id="case-reporter">Reporter</h2>
+      {c.reporter ? (
+        <p data-testid="case-reporter">
+          {c.reporter.name ?? 'No name given'}
+          {c.reporter.email && <> · {c.reporter.email}</>}
+          {c.viewer.kind === 'maintainer' && <span className="muted"> (the reporter agreed that parties see this)</span>}
+        </p>
+      ) : (
+        <p className="muted">The reporter has not agreed to show parties who they are; parties do not see it.</p>
+      )}
+    </section>
+  );
+}
+
+function CaseThread({ c, limits, onPosted }: { c: Case; limits: IntakeLimits; onPosted: () => void }) {
   const [older, setOlder] = useState<CaseMessage[]>([]);
   const [hasOlder, setHasOlder] = useState(c.has_older_messages);
   const [body, setBody] = useState('');
+  const [files, setFiles] = useState<File[]>([]);
   const [error, setError] = useState<string | null>(null);
+  const [fileError, setFileError] = useState<string | null>(null);
   const messages = [...older, ...c.messages];
   // What was unread when the page opened keeps its marker while the page is shown; the server's marker moves on.
-  const [firstUnread] = useState(() => (c.last_read_seq === null ? null : (c.messages.find((m) => m.seq > (c.last_read_seq ?? 0) && m.party_id !== c.viewer.party_id)?.seq ?? null)));
+  // Every reader has a marker of its own (a party's, each maintainer's); one's own messages are never unread.
+  const [firstUnread] = useState(() => c.messages.find((m) => m.seq > c.last_read_seq && (c.viewer.kind === 'maintainer' || m.party_id !== c.viewer.party_id))?.seq ?? null);
   const newest = c.messages[c.messages.length - 1]?.seq;
   useEffect(() => {
-    if (c.viewer.kind === 'party' && newest !== undefined && newest > (c.last_read_seq ?? 0)) void coordinationApi.markRead(c.id, newest);
-  }, [c.id, c.viewer.kind, newest, c.last_read_seq]);
+    if (newest !== undefined && newest > c.last_read_seq) void coordinationApi.markRead(c.id, newest);
+  }, [c.id, newest, c.last_read_seq]);
   const send = async (e: FormEvent) => {
     e.preventDefault();
+    const local = filesProblem(files, limits);
+    setFileError(local);
+    if (local) return;
     try {
-      await coordinationApi.post(c.id, body);
+      await coordinationApi.post(c.id, body, files);
       setBody('');
+      setFiles([]);
       setError(null);
       onPosted();
     } catch (err) {
-      setError(problemText(err));
+      if (err instanceof ApiError && err.problems.some((p) => p.field.startsWith('attachments'))) setFileError(err.problems.map((p) => p.message).join('; '));
+      else if (err instanceof ApiError && err.code === 'payload_too_large') setFileError(`The server refused the files: ${err.message}`);
+      else setError(problemText(err));
     }
   };
   const loadOlder = async () => {
@@ -275,6 +305,18 @@ function CaseThread({ c, onPosted }: { c: Case; onPosted: () => void }) {
                 <strong>{m.author_name}</strong> · {new Date(m.created_at).toUTCString()}
               </p>
               <p className="message__body">{m.body}</p>
+              {m.attachments.length > 0 && (
+                <ul className="attachments">
+                  {m.attachments.map((a) => (
+                    <li key={a.id}>
+                      <a href={coordinationApi.attachmentUrl(c.id, a.id)} download={a.filename}>
+                        {a.filename}
+                      </a>{' '}
+                      <span className="muted">({formatBytes(a.size)})</span>
+                    </li>
+                  ))}
+                </ul>
+              )}
             </li>
           ))}
         </ol>
@@ -284,6 +326,7 @@ function CaseThread({ c, onPosted }: { c: Case; onPosted: () => void }) {
           <label htmlFor="case-message">Message to every party and the maintainers</label>
           <textarea id="case-message" value={body} onChange={(e) => setBody(e.target.value)} rows={3} />
         </div>
+        <FilePicker id="case-attachments" label="Files (optional; every party and the maintainers can download them)" files={files} onChange={setFiles} limits={limits} error={fileError} />
         {error && (
           <p className="notice notice--error" role="alert">
             {error}
