@@ -127,7 +127,13 @@ export function readZipEntry(source: ZipSource, archive: string, at: Omit<ZipEnt
   if (data.length !== compressed) throw corrupt(archive, `${name} is cut short`);
   if (method === 0) return data;
   if (method !== 8) throw corrupt(archive, `${name} uses compression method ${method}`);
-  const out = inflateRawSync(data);
+  let out: Buffer;
+  try {
+    // Never more than the directory promised: a zip bomb stops at the declared size instead of filling memory.
+    out = inflateRawSync(data, { maxOutputLength: Math.max(1, size) });
+  } catch (e) {
+    throw corrupt(archive, `${name} does not inflate (${(e as Error).message})`);
+  }
   if (out.length !== size) throw corrupt(archive, `${name} inflates to ${out.length} bytes, not ${size}`);
   return out;
 }
