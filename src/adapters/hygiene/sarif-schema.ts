@@ -12,7 +12,7 @@ export function sarifValidator(): (doc: unknown) => void {
   return (doc) => {
     if (!validate) {
       const { $schema: _draft, id, ...rest } = schema as Record<string, unknown>;
-      const ajv = new Ajv({ allErrors: false, strict: false, validateSchema: false });
+      const ajv = new Ajv({ allErrors: false, strict: false, validateSchema: false, unicodeRegExp: false });
       validate = ajv.compile({ ...rest, $id: id } as object);
     }
     if (!validate(doc)) {

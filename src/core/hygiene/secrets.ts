@@ -18,11 +18,18 @@ export function entropy(s: string): number {
  * Values that are not secrets whatever their shape: documentation examples (AWS's `AKIAIOSFODNN7EXAMPLE`),
  * templates (`<your-token>`, `${TOKEN}`, `{{ secret }}`, `%(pw)s`), masks and the usual stand-ins.
  */
-const PLACEHOLDER = /example|<[^>]*>|\$\{|\{\{|%\(|\$\(|changeme|change_me|placeholder|dummy|redacted|your[_-]|^[x*.#-]+$|(.)\1{7,}/i;
+const PLACEHOLDER = /example|<[^>]*>|\$\{|\{\{|%\(|\$\(|changeme|change_me|placeholder|dummy|redacted|your[_-]|^[x*.#-]+$|(.)\1{5,}|abcdef|123456|qwerty/i;
 /** The name of an environment lookup or a variable, not a value (`password = "$DB_PASSWORD"`). */
 const REFERENCE = /^\$[A-Za-z_]\w*$|^process\.env|os\.environ|getenv\(/;
 
 export const isPlaceholder = (value: string): boolean => PLACEHOLDER.test(value) || REFERENCE.test(value);
+
+/**
+ * For the generic rule only (a name like `*_SECRET` assigned a string): values that read as words or paths, not
+ * as a generated credential — `same-origin`, `/app/reset-password`, `a-long-shared-secret-for-tests`.
+ */
+const WORDY = /^[a-z][a-z0-9]*(?:[-_. ][a-z0-9]+)+$|^[./~]|^https?:|secret|passw|token|test|sample|fake|never|not-the-real/i;
+export const isWordy = (value: string): boolean => WORDY.test(value) || /^[a-z]+$/i.test(value);
 
 /** A secret as it may be shown: a short prefix, its length and a hash, never the value. */
 export function redact(secret: string, hash: HashHex): string {
@@ -84,6 +91,7 @@ export function scanSecrets(file: string, text: string, hash: HashHex, rules: re
       const lineText = text.slice(starts[line - 1] ?? 0, starts[line] ?? text.length);
       if (lineText.includes(ALLOW_COMMENT)) continue;
       if (rule.id !== 'private-key' && isPlaceholder(secret)) continue;
+      if (rule.id === 'generic-secret' && isWordy(secret)) continue;
       if (rule.minEntropy !== undefined && entropy(secret) < rule.minEntropy) continue;
       const where = `${line}\0${secret}`;
       if (taken.has(where) || [...taken].some((t) => t.startsWith(`${line}\0`) && (t.includes(secret) || secret.includes(t.slice(t.indexOf('\0') + 1))))) continue;
