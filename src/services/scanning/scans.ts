@@ -16,6 +16,7 @@ import { ecosystemsWithRecords, osvPackageKey, recordsForPackages } from './osv-
 import { uncheckedForMissingData } from '../../core/scanner/missing-data.ts';
 import type { ProjectRecord } from '../projects/projects.ts';
 import { createInternalReport } from '../reports/index.ts';
+import { createSarifScan, createTreeScan, isSarifUpload, isTreeUpload, readIssues, reportIssue, type ResolvedIssue, type StoredIssue } from './hygiene-scans.ts';
 
 export interface StoredFinding extends Omit<Finding, 'file' | 'line'> {
   findingId: string;
@@ -26,6 +27,10 @@ export interface StoredFinding extends Omit<Finding, 'file' | 'line'> {
 
 export interface ScanSummary {
   id: string;
+  /** dependency: a lockfile or SBOM against OSV; hygiene: secrets and model files of an uploaded tree; sarif: an imported SARIF log. */
+  kind: string;
+  /** The SARIF tool(s) of an imported log. */
+  tool: string | null;
   filename: string;
   format: LockfileFormat;
   sha256: string;
@@ -42,6 +47,28 @@ export interface ScanDetail extends Omit<ScanSummary, 'findings' | 'unchecked'> 
   unchecked: UncheckedDependency[];
   /** Ecosystems of the lockfile the OSV database had no record of when it was scanned (their packages: `no-osv-data`). */
   missingEcosystems: string[];
+  /** Hygiene and SARIF findings (secrets, model files, imported results). */
+  issues: StoredIssue[];
+  /** Findings of earlier scans of the same kind (and SARIF tool) this scan no longer has: resolved by it. */
+  resolved: ResolvedIssue[];
+}
+
+/** What the scan API was sent: a lockfile (with its includes), a SARIF log, or a zip of a tree (bytes). */
+export interface ScanUpload extends LockfileUpload {
+  bytes?: Buffer;
+}
+
+/** The scan API's one entry: a SARIF log is imported, a zip of a tree gets the hygiene checks, else a lockfile. */
+export async function createAnyScan(ctx: ServiceContext, project: ProjectRecord, actor: Actor | null, actorLabel: string, upload: ScanUpload): Promise<ScanDetail> {
+  const filename = cleanLockfileName(upload.filename);
+  if (isTreeUpload(filename) || isSarifUpload(filename, upload.content)) {
+    if (upload.includes?.length) throw DomainError.validation([{ field: 'files', message: 'a SARIF log or a zip of a tree comes alone' }]);
+    const id = isTreeUpload(filename)
+      ? await createTreeScan(ctx, project, actor, actorLabel, { filename, zip: upload.bytes ?? Buffer.from(upload.content, 'base64') })
+      : await createSarifScan(ctx, project, actor, actorLabel, { filename, content: upload.content });
+    return readScanRow(ctx, project, id);
+  }
+  return createScan(ctx, project, actor, actorLabel, upload);
 }
 
 export interface LockfileUpload {
@@ -164,7 +191,10 @@ export async function listScans(ctx: ServiceContext, project: ProjectRecord, act
       'scans.advisories_checked',
       'scans.created_by',
       'scans.created_at',
+      'scans.kind',
+      'scans.tool',
       eb.selectFrom('scan_findings').select((f) => f.fn.countAll<number>().as('n')).whereRef('scan_findings.scan_id', '=', 'scans.id').as('findings'),
+      eb.selectFrom('scan_issues').select((f) => f.fn.countAll<number>().as('n')).whereRef('scan_issues.scan_id', '=', 'scans.id').as('issues'),
     ])
     .where('scans.project_id', '=', project.id)
     .orderBy('scans.created_at', 'desc')
@@ -172,11 +202,13 @@ export async function listScans(ctx: ServiceContext, project: ProjectRecord, act
     .execute();
   return rows.map((r) => ({
     id: r.id,
+    kind: r.kind,
+    tool: r.tool,
     filename: r.filename,
     format: r.format as LockfileFormat,
     sha256: r.sha256,
     packages: r.packages,
-    findings: Number(r.findings ?? 0),
+    findings: Number(r.findings ?? 0) + Number(r.issues ?? 0),
     unchecked: (r.unchecked as unknown[]).length,
     advisoriesChecked: r.advisories_checked,
     createdBy: r.created_by,
@@ -205,8 +237,13 @@ async function readScanRow(ctx: ServiceContext, project: ProjectRecord, scanId: 
     )
     .execute();
   const reportOf = new Map(reported.map((r) => [`${r.advisory_id}\0${r.ecosystem}\0${r.package}`, r.tracking_id]));
+  const { issues, resolved } = await readIssues(ctx, project, scanId);
   return {
     id: scan.id,
+    kind: scan.kind,
+    tool: scan.tool,
+    issues,
+    resolved,
     filename: scan.filename,
     format: scan.format as LockfileFormat,
     sha256: scan.sha256,
@@ -269,6 +306,8 @@ export async function reportFinding(
   authorize(actor, 'scan:create');
   const scan = await readScanRow(ctx, project, scanId);
   const finding = scan.findings.find((f) => f.findingId === findingId);
+  const issue = finding ? undefined : scan.issues.find((i) => i.issueId === findingId);
+  if (issue) return reportIssue(ctx, project, scan, issue, actorLabel);
   if (!finding) throw new DomainError('not_found', `No finding ${findingId} in scan ${scanId}`);
   const key = osvPackageKey(finding.ecosystem, finding.package);
   const existing = async (): Promise<string | null> => {

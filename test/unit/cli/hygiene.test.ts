@@ -37,7 +37,7 @@ const capture = () => {
   return io;
 };
 
-test('embargo hygiene: secrets and unsafe models found, vendored folders skipped, the secret never printed; exit 1', () => {
+test('embargo hygiene: secrets and unsafe models found, vendored folders skipped, the secret never printed; exit 1', async () => {
   const dir = tree();
   try {
     for (const format of ['table', 'json', 'sarif'] as const) {
@@ -49,7 +49,7 @@ test('embargo hygiene: secrets and unsafe models found, vendored folders skipped
         const got = json.findings.map((f) => `${f.check}/${f.rule} ${f.file.slice(dir.length + 1)}${f.line ? `:${f.line}` : ''}`).sort();
         assert.deepEqual(got, ['model/pickle-dangerous-import models/model.pt', 'secret/github-token src/config.py:2']);
       }
-      if (format === 'sarif') sarifValidator()(JSON.parse(io.outText));
+      if (format === 'sarif') await sarifValidator()(JSON.parse(io.outText));
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
