@@ -32,7 +32,9 @@ export function checkModelFile(file: string, source: ZipSource): RawFinding[] {
     if (isZip(head)) {
       const pickles = zipSourceEntries(source, file).filter((e) => /\.pkl$/i.test(e.name)).slice(0, MAX_ZIP_PICKLES);
       return pickles.flatMap((e) =>
-        e.size > MAX_PICKLE_ENTRY ? [malformed(file, `${e.name} is over ${MAX_PICKLE_ENTRY >> 20} MB`)] : pickleFindings(file, e.name, analysePickle(e.read())),
+        e.size > MAX_PICKLE_ENTRY || e.compressed > Math.min(MAX_PICKLE_ENTRY, source.size)
+          ? [malformed(file, `${e.name} is over ${MAX_PICKLE_ENTRY >> 20} MB or past the end of the archive`)]
+          : pickleFindings(file, e.name, analysePickle(e.read())),
       );
     }
     const strictPickle = /\.(pkl|pickle|joblib|dill|sav)$/i.test(file);

@@ -58,6 +58,16 @@ export const zipEntries = (zip: Buffer, archive: string): ZipEntry[] => zipSourc
  * archives. Entries are read from the source when asked for, one by one.
  */
 export function zipSourceEntries(source: ZipSource, archive: string): ZipEntry[] {
+  try {
+    return readDirectory(source, archive);
+  } catch (e) {
+    // A field pointing outside the directory (a name or extra field cut short) reads past a buffer's end.
+    if (e instanceof RangeError) throw corrupt(archive, 'a directory field runs past its end');
+    throw e;
+  }
+}
+
+function readDirectory(source: ZipSource, archive: string): ZipEntry[] {
   const tailStart = Math.max(0, source.size - 22 - 0xffff);
   const tail = source.read(tailStart, source.size - tailStart);
   let eocd = -1;

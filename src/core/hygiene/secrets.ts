@@ -18,7 +18,7 @@ export function entropy(s: string): number {
  * Values that are not secrets whatever their shape: documentation examples (AWS's `AKIAIOSFODNN7EXAMPLE`),
  * templates (`<your-token>`, `${TOKEN}`, `{{ secret }}`, `%(pw)s`), masks and the usual stand-ins.
  */
-const PLACEHOLDER = /example|<[^>]*>|\$\{|\{\{|%\(|\$\(|changeme|change_me|placeholder|dummy|redacted|your[_-]|^[x*.#-]+$|(.)\1{5,}|abcdef|123456|qwerty/i;
+const PLACEHOLDER = /example|<[^>]*>|\$\{|\{\{|%\(|\$\(|changeme|change_me|placeholder|dummy|redacted|your[_-]|^[x*.#-]+$|(.)\1{5,}/i;
 /** The name of an environment lookup or a variable, not a value (`password = "$DB_PASSWORD"`). */
 const REFERENCE = /^\$[A-Za-z_]\w*$|^process\.env|os\.environ|getenv\(/;
 
@@ -28,7 +28,7 @@ export const isPlaceholder = (value: string): boolean => PLACEHOLDER.test(value)
  * For the generic rule only (a name like `*_SECRET` assigned a string): values that read as words or paths, not
  * as a generated credential — `same-origin`, `/app/reset-password`, `a-long-shared-secret-for-tests`.
  */
-const WORDY = /^[a-z][a-z0-9]*(?:[-_. ][a-z0-9]+)+$|^[./~]|^https?:|secret|passw|token|test|sample|fake|never|not-the-real/i;
+const WORDY = /^[a-z][a-z0-9]*(?:[-_. ][a-z0-9]+)+$|^[./~]|^https?:|secret|passw|token|test|sample|fake|never|not-the-real|abcdef|123456|qwerty/i;
 export const isWordy = (value: string): boolean => WORDY.test(value) || /^[a-z]+$/i.test(value);
 
 /** A secret as it may be shown: a short prefix, its length and a hash, never the value. */
