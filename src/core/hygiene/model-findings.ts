@@ -23,7 +23,11 @@ export function pickleFindings(file: string, where: string | null, a: PickleAnal
   if (a.unresolved || a.extensions) {
     finding('pickle-hidden-import', 'high', `pickle${at} imports ${a.unresolved + a.extensions} global(s) whose names cannot be read from the stream`, `${a.unresolved},${a.extensions}`);
   }
-  if (a.error) finding('model-malformed', 'medium', `not a well-formed pickle${at}: ${a.error}`, 'malformed');
+  // joblib writes each NumPy array's raw bytes into the stream right after its wrapper: the opcodes stop making
+  // sense there, which is not a broken file — but what follows the first array was not read.
+  const joblibArrays = a.globals.some((g) => g.startsWith('joblib.numpy_pickle.'));
+  if (a.error && joblibArrays) finding('pickle-partly-read', 'low', `joblib pickle${at} embeds NumPy arrays: only the stream before the first array was analysed`, 'partly');
+  else if (a.error) finding('model-malformed', 'medium', `not a well-formed pickle${at}: ${a.error}`, 'malformed');
   return out;
 }
 
