@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { importOsvPath } from '../../src/services/scanning/osv-import.ts';
 import { after, before, describe, test } from 'node:test';
 import { ENGINES, startTestRuntime, type TestServer } from '../support/harness.ts';
 import { seedWorld, type World } from '../support/fixtures.ts';
@@ -122,6 +124,25 @@ for (const engine of ENGINES) {
       assert.equal(again.issues.find((i) => i.check === 'secret')?.report_tracking_id, made.json().tracking_id);
       const list = (await rt.app.inject({ url: `${P}/scans`, headers: world.as('viewer') })).json() as { scans: { kind: string; findings: number }[] };
       assert.ok(list.scans.some((s) => s.kind === 'hygiene' && s.findings === 2));
+    });
+
+    test('a dependency finding a later scan of the same lockfile no longer has is resolved by it', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'embargo-osv-'));
+      try {
+        const record = { schema_version: '1.6.0', id: 'PYSEC-0000-1', modified: '2024-01-01T00:00:00Z', summary: 'demo', affected: [{ package: { ecosystem: 'PyPI', name: 'demo-pkg' }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '2.0' }] }] }] };
+        writeFileSync(join(dir, 'PYSEC-0000-1.json'), JSON.stringify(record));
+        await importOsvPath(rt.ctx.db, dir);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+      const first = (await post({ filename: 'requirements.txt', content: 'demo-pkg==1.0\n' })).json() as ApiScan & { findings: { advisory: string }[] };
+      assert.deepEqual(first.findings.map((f) => f.advisory), ['PYSEC-0000-1']);
+      const fixed = (await post({ filename: 'requirements.txt', content: 'demo-pkg==2.0\n' })).json() as ApiScan;
+      assert.equal(fixed.kind, 'dependency');
+      assert.deepEqual(fixed.resolved.map((r) => r.rule), ['PYSEC-0000-1']);
+      // Another lockfile's scan does not resolve this one's findings.
+      const other = (await post({ filename: 'requirements.txt', content: 'demo-pkg==1.5\n' })).json() as ApiScan;
+      assert.deepEqual(other.resolved, []);
     });
   });
 }

@@ -93,25 +93,33 @@ async function storeIssueScan(ctx: ServiceContext, project: ProjectRecord, actor
       .values({ id, project_id: project.id, filename: s.filename, format: s.format, sha256: s.sha256, packages: s.files, unchecked: JSON.stringify([]), advisories_checked: 0, created_by: actorLabel, created_at: now, kind: s.kind, tool: s.tool })
       .execute();
     for (let i = 0; i < rows.length; i += 1000) await tx.insertInto('scan_issues').values(rows.slice(i, i + 1000)).execute();
-    if (unique.size) {
-      await sql`
-        insert into scan_issue_states (project_id, fingerprint, scope, rule, first_scan_id, last_scan_id)
-        select ${project.id}::uuid, t.f, ${s.scope}, t.r, ${id}::uuid, ${id}::uuid from unnest(${[...unique.keys()]}::text[], ${[...unique.values()]}::text[]) as t(f, r)
-        on conflict (project_id, fingerprint) do update set last_scan_id = excluded.last_scan_id, scope = excluded.scope, resolved_scan_id = null, resolved_at = null`.execute(tx);
-    }
-    const resolved = await tx
-      .updateTable('scan_issue_states')
-      .set({ resolved_scan_id: id, resolved_at: now })
-      .where('project_id', '=', project.id)
-      .where('scope', '=', s.scope)
-      .where('resolved_at', 'is', null)
-      .where('last_scan_id', '<>', id)
-      .executeTakeFirst();
-    const resolvedCount = Number(resolved.numUpdatedRows);
+    const resolvedCount = await recordSeen(tx, project.id, id, s.scope, unique, now);
     await appendAudit(tx, { actor: actorLabel, action: 'scan.created', projectId: project.id, data: { scan: id, filename: s.filename, kind: s.kind, tool: s.tool, findings: rows.length, resolved: resolvedCount } }, now);
     await raiseFindingEvent(tx, project, id, s, now);
   });
   return id;
+}
+
+/**
+ * Records the fingerprints (→ rule) a scan of `scope` found, reopening any resolved before, and resolves the open
+ * ones of the scope it did not find. Returns how many it resolved. One statement per step, arrays not rows.
+ */
+export async function recordSeen(tx: Tx, projectId: string, scanId: string, scope: string, seen: Map<string, string>, now: Date): Promise<number> {
+  if (seen.size) {
+    await sql`
+      insert into scan_issue_states (project_id, fingerprint, scope, rule, first_scan_id, last_scan_id)
+      select ${projectId}::uuid, t.f, ${scope}, t.r, ${scanId}::uuid, ${scanId}::uuid from unnest(${[...seen.keys()]}::text[], ${[...seen.values()]}::text[]) as t(f, r)
+      on conflict (project_id, fingerprint) do update set last_scan_id = excluded.last_scan_id, scope = excluded.scope, resolved_scan_id = null, resolved_at = null`.execute(tx);
+  }
+  const resolved = await tx
+    .updateTable('scan_issue_states')
+    .set({ resolved_scan_id: scanId, resolved_at: now })
+    .where('project_id', '=', projectId)
+    .where('scope', '=', scope)
+    .where('resolved_at', 'is', null)
+    .where('last_scan_id', '<>', scanId)
+    .executeTakeFirst();
+  return Number(resolved.numUpdatedRows);
 }
 
 async function raiseFindingEvent(tx: Tx, project: ProjectRecord, id: string, s: IssueScan, now: Date): Promise<void> {

@@ -16,7 +16,7 @@ import { ecosystemsWithRecords, osvPackageKey, recordsForPackages } from './osv-
 import { uncheckedForMissingData } from '../../core/scanner/missing-data.ts';
 import type { ProjectRecord } from '../projects/projects.ts';
 import { createInternalReport } from '../reports/index.ts';
-import { createSarifScan, createTreeScan, isSarifUpload, isTreeUpload, readIssues, reportIssue, type ResolvedIssue, type StoredIssue } from './hygiene-scans.ts';
+import { createSarifScan, createTreeScan, isSarifUpload, isTreeUpload, readIssues, recordSeen, reportIssue, type ResolvedIssue, type StoredIssue } from './hygiene-scans.ts';
 
 export interface StoredFinding extends Omit<Finding, 'file' | 'line'> {
   findingId: string;
@@ -101,6 +101,12 @@ function includeFiles(includes: LockfileUpload['includes']): Map<string, string>
   return files;
 }
 
+/** A dependency finding's place: the lockfile's name, the advisory and the normalised package (not the version). */
+function dependencyFingerprint(filename: string, advisory: string, ecosystem: Ecosystem, name: string): string {
+  const key = osvPackageKey(ecosystem, name);
+  return sha256Hex(`dependency\0${advisory}\0${filename}\0${key.ecosystem}\0${key.name}`).slice(0, 32);
+}
+
 /** Only the base name counts (it decides the format); a path in it says nothing about this server. */
 function cleanLockfileName(name: string): string {
   const base = name.replace(/\\/g, '/').split('/').pop()?.trim() ?? '';
@@ -166,7 +172,10 @@ export async function createScan(ctx: ServiceContext, project: ProjectRecord, ac
       })
       .execute();
     for (let i = 0; i < rows.length; i += 1000) await tx.insertInto('scan_findings').values(rows.slice(i, i + 1000)).execute();
-    await appendAudit(tx, { actor: actorLabel, action: 'scan.created', projectId: project.id, data: { scan: id, filename, format: parsed.format, packages: parsed.packages.length, findings: findings.length } }, now);
+    // Re-scans of the same lockfile name resolve the (advisory, package) pairs they no longer find.
+    const seen = new Map(findings.map((f) => [dependencyFingerprint(filename, f.id, f.ecosystem, f.package), f.id]));
+    const resolved = await recordSeen(tx, project.id, id, `dependency:${filename}`, seen, now);
+    await appendAudit(tx, { actor: actorLabel, action: 'scan.created', projectId: project.id, data: { scan: id, filename, format: parsed.format, packages: parsed.packages.length, findings: findings.length, resolved } }, now);
     if (findings.length) {
       const severities = findings.map((f) => f.severity).filter((s): s is Severity => isSeverity(s));
       const highest = severities.reduce<Severity | null>((a, b) => (severityRank(b) > severityRank(a) ? b : a), null);
