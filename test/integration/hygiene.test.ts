@@ -126,6 +126,14 @@ for (const engine of ENGINES) {
       assert.ok(list.scans.some((s) => s.kind === 'hygiene' && s.findings === 2));
     });
 
+    test('a larger zip is checked on the parse pool with the same result', async () => {
+      const zip = buildZip([{ name: 'big/notes.txt', text: `${'lorem ipsum '.repeat(8000)}\ntoken = "${TOKEN}"\n`, deflate: false }], false);
+      assert.ok(zip.length > 64 * 1024);
+      const res = await post({ filename: 'big.zip', content: zip.toString('base64'), encoding: 'base64' });
+      assert.equal(res.statusCode, 201, res.body);
+      assert.deepEqual((res.json() as ApiScan).issues.map((i) => `${i.rule} ${i.file}:${i.line}`), ['gitlab-token big/notes.txt:2']);
+    });
+
     test('a dependency finding a later scan of the same lockfile no longer has is resolved by it', async () => {
       const dir = mkdtempSync(join(tmpdir(), 'embargo-osv-'));
       try {

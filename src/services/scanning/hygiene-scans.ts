@@ -25,6 +25,7 @@ export function isSarifUpload(filename: string, content: string): boolean {
 export const isTreeUpload = (filename: string): boolean => /\.zip$/i.test(filename);
 
 const SARIF_FORMAT = 'SARIF 2.1.0';
+const INLINE_TREE_BYTES = 64 * 1024;
 const TREE_FORMAT = 'hygiene';
 
 /**
@@ -50,7 +51,8 @@ export async function createSarifScan(ctx: ServiceContext, project: ProjectRecor
 /** Runs every hygiene check (secrets, model files) over an uploaded zip of a tree, as `embargo hygiene` does. */
 export async function createTreeScan(ctx: ServiceContext, project: ProjectRecord, actor: Actor | null, actorLabel: string, upload: { filename: string; zip: Buffer }): Promise<string> {
   authorize(actor, 'scan:create');
-  const run = runHygieneChecks(zipTree(upload.zip, upload.filename), sha256Hex);
+  // Past a few files' worth, the checks (inflating, regular expressions, opcode walks) run on the parse pool.
+  const run = upload.zip.length <= INLINE_TREE_BYTES ? runHygieneChecks(zipTree(upload.zip, upload.filename), sha256Hex) : await ctx.parsers.checkTreeZip(upload.filename, upload.zip);
   return storeIssueScan(ctx, project, actorLabel, { filename: upload.filename, kind: 'hygiene', format: TREE_FORMAT, tool: null, scope: 'hygiene', sha256: sha256Hex(upload.zip), files: run.files, findings: run.findings });
 }
 
