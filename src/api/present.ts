@@ -165,6 +165,8 @@ export const presentFinding = (f: StoredFinding, slug: string, scanId: string): 
 
 export const presentScanSummary = (s: ScanSummary): ScanSummaryJson => ({
   id: s.id,
+  kind: s.kind,
+  tool: s.tool,
   filename: s.filename,
   format: s.format,
   sha256: s.sha256,
@@ -181,6 +183,8 @@ const SERVER_OSV_IMPORT = 'Put them in the folder named by EMBARGO_OSV_DIR (impo
 
 export const presentScan = (s: ScanDetail, slug: string): Scan => ({
   id: s.id,
+  kind: s.kind,
+  tool: s.tool,
   filename: s.filename,
   format: s.format,
   sha256: s.sha256,
@@ -192,6 +196,19 @@ export const presentScan = (s: ScanDetail, slug: string): Scan => ({
   unchecked: s.unchecked.map((u) => ({ ecosystem: u.ecosystem, name: u.name, spec: u.spec, reason: u.reason, line: u.line ?? null, ref: u.ref ?? null })),
   missing_ecosystems: s.missingEcosystems,
   osv_data_help: s.missingEcosystems.length ? `${OSV_DATA_HELP} ${SERVER_OSV_IMPORT}` : null,
+  issues: s.issues.map((i) => ({
+    id: i.issueId,
+    file: i.file,
+    line: i.line,
+    check: i.check,
+    rule: i.rule,
+    severity: i.severity,
+    message: i.message,
+    fingerprint: i.fingerprint,
+    report_tracking_id: i.reportTrackingId,
+    report_url: `/api/v1/projects/${slug}/scans/${s.id}/findings/${i.issueId}/report`,
+  })),
+  resolved: s.resolved.map((r) => ({ fingerprint: r.fingerprint, rule: r.rule, report_tracking_id: r.reportTrackingId })),
 });
 
 

@@ -139,6 +139,12 @@ export const CATALOG: CatalogEntry[] = [
     ],
   },
   {
+    name: 'hygiene',
+    term: 'hygiene [options] <paths...>',
+    description: 'search folders for hardcoded secrets and unsafe model files (pickles that import code, broken safetensors); exit 0 when clean, 1 on findings, 2 on an input error',
+    load: async () => (await import('./commands/hygiene.ts')).hygieneCommand(),
+  },
+  {
     name: 'osv',
     description: 'OSV advisory database for API scans (database mode only)',
     children: [

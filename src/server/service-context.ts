@@ -1,4 +1,5 @@
 import { createSealer } from '../adapters/crypto/sealer.ts';
+import { sarifValidator } from '../adapters/hygiene/sarif-schema.ts';
 import { createBlindIndex } from '../adapters/crypto/blind-index.ts';
 import { createTermHash, triageIndexKey } from '../adapters/crypto/term-hash.ts';
 import type { Db } from '../adapters/db/database.ts';
@@ -37,6 +38,7 @@ export function createServiceContext(
     webhooks: { allowHosts: [...config.webhooks.allowHosts], timeoutMs: config.webhooks.timeoutMs },
     osvDir: config.osvDir ?? null,
     triageIndex: { keyId: config.activeKeyId, hash: createTermHash(triageIndexKey(config.encryptionKeys.get(config.activeKeyId) as Buffer)) },
+    sarif: sarifValidator(),
   };
 }
 

@@ -17,7 +17,7 @@ const u64 = (n: number) => {
  * count written the ZIP64 way (saturated 32-bit fields, extra fields, ZIP64 end records), as streaming
  * writers and archives of more than 65,535 entries do. CRCs are left 0: the reader does not check them.
  */
-export function buildZip(entries: { name: string; text: string; deflate: boolean }[], zip64: boolean): Buffer {
+export function buildZip(entries: { name: string; text: string | Buffer; deflate: boolean }[], zip64: boolean): Buffer {
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;

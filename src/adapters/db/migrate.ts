@@ -24,6 +24,7 @@ import * as assignees from './migrations/0022-assignees.ts';
 import * as coordination from './migrations/0023-coordination.ts';
 import * as embargoExtensions from './migrations/0024-embargo-extensions.ts';
 import * as caseAttachmentsMarkersConsent from './migrations/0028-case-attachments-markers-consent.ts';
+import * as hygieneFindings from './migrations/0029-hygiene-findings.ts';
 import * as signInFailures from './migrations/0032-sign-in-failures.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
@@ -52,6 +53,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0023-coordination': coordination,
   '0024-embargo-extensions': embargoExtensions,
   '0028-case-attachments-markers-consent': caseAttachmentsMarkersConsent,
+  '0029-hygiene-findings': hygieneFindings,
   '0032-sign-in-failures': signInFailures,
 };
 

@@ -307,6 +307,10 @@ export interface ScansTable {
   advisories_checked: number;
   created_by: string;
   created_at: CreatedAt;
+  /** dependency | hygiene | sarif (migration 0029). */
+  kind: Generated<string>;
+  /** The SARIF tool(s) of a `sarif` scan. */
+  tool: string | null;
 }
 
 export interface ScanFindingsTable {
@@ -331,6 +335,40 @@ export interface ScanReportsTable {
   advisory_id: string;
   ecosystem: string;
   package: string;
+  report_id: string;
+  created_at: Timestamp;
+}
+
+/** A hygiene or SARIF finding of a scan (migration 0029); `message` never holds a secret in full. */
+export interface ScanIssuesTable {
+  id: string;
+  scan_id: string;
+  position: number;
+  file: string;
+  line: number | null;
+  check: string;
+  rule: string;
+  severity: string;
+  message: string;
+  fingerprint: string;
+}
+
+/** Each fingerprint a project's scans of one scope have seen, and the scan that no longer found it. */
+export interface ScanIssueStatesTable {
+  project_id: string;
+  fingerprint: string;
+  scope: string;
+  rule: string;
+  first_scan_id: string;
+  last_scan_id: string;
+  resolved_scan_id: string | null;
+  resolved_at: Timestamp | null;
+}
+
+/** The internal report a hygiene or SARIF finding became: one per (project, fingerprint). */
+export interface ScanIssueReportsTable {
+  project_id: string;
+  fingerprint: string;
   report_id: string;
   created_at: Timestamp;
 }
@@ -365,4 +403,7 @@ export interface Database extends AdvisoryTables, PgpTables, MailTables, Recogni
   scans: ScansTable;
   scan_findings: ScanFindingsTable;
   scan_reports: ScanReportsTable;
+  scan_issues: ScanIssuesTable;
+  scan_issue_states: ScanIssueStatesTable;
+  scan_issue_reports: ScanIssueReportsTable;
 }

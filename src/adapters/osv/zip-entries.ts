@@ -58,6 +58,16 @@ export const zipEntries = (zip: Buffer, archive: string): ZipEntry[] => zipSourc
  * archives. Entries are read from the source when asked for, one by one.
  */
 export function zipSourceEntries(source: ZipSource, archive: string): ZipEntry[] {
+  try {
+    return readDirectory(source, archive);
+  } catch (e) {
+    // A field pointing outside the directory (a name or extra field cut short) reads past a buffer's end.
+    if (e instanceof RangeError) throw corrupt(archive, 'a directory field runs past its end');
+    throw e;
+  }
+}
+
+function readDirectory(source: ZipSource, archive: string): ZipEntry[] {
   const tailStart = Math.max(0, source.size - 22 - 0xffff);
   const tail = source.read(tailStart, source.size - tailStart);
   let eocd = -1;
@@ -127,7 +137,13 @@ export function readZipEntry(source: ZipSource, archive: string, at: Omit<ZipEnt
   if (data.length !== compressed) throw corrupt(archive, `${name} is cut short`);
   if (method === 0) return data;
   if (method !== 8) throw corrupt(archive, `${name} uses compression method ${method}`);
-  const out = inflateRawSync(data);
+  let out: Buffer;
+  try {
+    // Never more than the directory promised: a zip bomb stops at the declared size instead of filling memory.
+    out = inflateRawSync(data, { maxOutputLength: Math.max(1, size) });
+  } catch (e) {
+    throw corrupt(archive, `${name} does not inflate (${(e as Error).message})`);
+  }
   if (out.length !== size) throw corrupt(archive, `${name} inflates to ${out.length} bytes, not ${size}`);
   return out;
 }

@@ -2,11 +2,14 @@ import { Worker } from 'node:worker_threads';
 import { DomainError, type DomainErrorCode } from '../../core/errors.ts';
 import type { ParsePolicyResult } from '../../core/policy/parse.ts';
 import type { ParsedLockfile } from '../../core/scanner/types.ts';
+import type { HygieneRun } from '../hygiene/run-checks.ts';
 
 export type ParseTask =
   | { kind: 'policy'; yaml: string; nowMs: number }
   /** `includes` are keyed as the lockfile's include lines resolve them (relative paths, normalised). */
-  | { kind: 'lockfile'; filename: string; text: string; includes: { filename: string; content: string }[] };
+  | { kind: 'lockfile'; filename: string; text: string; includes: { filename: string; content: string }[] }
+  /** The hygiene checks (secrets, model files) over an uploaded zip of a tree. */
+  | { kind: 'hygiene-zip'; filename: string; zip: Uint8Array };
 
 export type ParseReply =
   | { id: number; ok: true; value: unknown }
@@ -16,6 +19,7 @@ export interface ParsePool {
   parsePolicy(yaml: string, now: Date): Promise<ParsePolicyResult>;
   /** `includes` maps an include key (see services/scanning) to its content. */
   parseLockfile(filename: string, text: string, includes: Map<string, string>): Promise<ParsedLockfile>;
+  checkTreeZip(filename: string, zip: Uint8Array): Promise<HygieneRun>;
   close(): Promise<void>;
 }
 
@@ -122,6 +126,7 @@ export function createParsePool(opts: ParsePoolOptions): ParsePool {
   return {
     parsePolicy: (yaml, now) => submit<ParsePolicyResult>({ kind: 'policy', yaml, nowMs: now.getTime() }),
     parseLockfile: (filename, text, includes) => submit<ParsedLockfile>({ kind: 'lockfile', filename, text, includes: [...includes].map(([f, content]) => ({ filename: f, content })) }),
+    checkTreeZip: (filename, zip) => submit<HygieneRun>({ kind: 'hygiene-zip', filename, zip }),
     async close() {
       closed = true;
       for (const job of queue.splice(0)) job.reject(new Error('the parse pool is closed'));

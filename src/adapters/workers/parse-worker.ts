@@ -4,6 +4,9 @@ import { parsePolicy } from '../../core/policy/parse.ts';
 import { parseLockfile } from '../../core/scanner/parse-lockfile.ts';
 import { resolveBeside } from '../../core/scanner/relative-path.ts';
 import type { ParseTask, ParseReply } from './parse-pool.ts';
+import { sha256Hex } from '../crypto/tokens.ts';
+import { runHygieneChecks } from '../hygiene/run-checks.ts';
+import { zipTree } from '../hygiene/tree.ts';
 
 /** Runs the core's parsers of untrusted input off the server's event loop (see parse-pool.ts). */
 function run(task: ParseTask): unknown {
@@ -14,6 +17,8 @@ function run(task: ParseTask): unknown {
       const includes = new Map(task.includes.map((f) => [f.filename, f.content]));
       return parseLockfile(task.filename, task.text, (name) => includes.get(resolveBeside('', name.trim())) ?? null);
     }
+    case 'hygiene-zip':
+      return runHygieneChecks(zipTree(Buffer.from(task.zip.buffer, task.zip.byteOffset, task.zip.byteLength), task.filename), sha256Hex);
   }
 }
 

@@ -37,8 +37,29 @@ export const UncheckedSchema = Type.Object({
   ref: Nullable(Type.String({ description: "an SBOM component's bom-ref (CycloneDX) or SPDXID (SPDX)" })),
 });
 
+/** A hygiene or SARIF finding: a secret (never shown in full), a model file, or an imported SARIF result. */
+export const IssueSchema = Type.Object({
+  id: Type.String(),
+  file: Type.String(),
+  line: Nullable(Type.Integer()),
+  check: Type.String({ description: 'secret, model or sarif' }),
+  rule: Type.String(),
+  severity: Nullable(Type.String()),
+  message: Type.String({ description: 'what was found; a secret appears only as a prefix, its length and a hash' }),
+  fingerprint: Type.String({ description: 'rule and location: the same finding in a later scan has the same one' }),
+  report_tracking_id: Nullable(Type.String({ description: 'the internal report this fingerprint already became' })),
+  report_url: Type.String(),
+});
+
+/** A finding of an earlier scan of the same kind (and SARIF tool) that this scan no longer has. */
+export const ResolvedIssueSchema = Type.Object({ fingerprint: Type.String(), rule: Type.String(), report_tracking_id: Nullable(Type.String()) });
+
+const ScanKind = Type.String({ description: 'dependency (a lockfile or SBOM against OSV), hygiene (secrets and model files of a zip of a tree) or sarif (an imported SARIF log)' });
+
 export const ScanSummarySchema = Type.Object({
   id: Type.String(),
+  kind: ScanKind,
+  tool: Nullable(Type.String({ description: 'the SARIF tool(s) of an imported log' })),
   filename: Type.String(),
   format: Type.String(),
   sha256: Type.String(),
@@ -52,6 +73,8 @@ export const ScanSummarySchema = Type.Object({
 
 export const ScanSchema = Type.Object({
   id: Type.String(),
+  kind: ScanKind,
+  tool: Nullable(Type.String({ description: 'the SARIF tool(s) of an imported log' })),
   filename: Type.String(),
   format: Type.String({ description: 'the lockfile format, or CycloneDX / SPDX for an SBOM' }),
   sha256: Type.String(),
@@ -65,12 +88,15 @@ export const ScanSchema = Type.Object({
     description: 'ecosystems of the lockfile the OSV database held no record of: their packages are unchecked (no-osv-data), not clean',
   }),
   osv_data_help: Type.Union([Type.Null(), Type.String()], { description: 'with missing ecosystems: where OSV data comes from and how to import it' }),
+  issues: Type.Array(IssueSchema),
+  resolved: Type.Array(ResolvedIssueSchema, { description: 'findings of earlier scans of the same kind and tool that this scan no longer has' }),
 });
 
 export const ScanListSchema = Type.Object({ scans: Type.Array(ScanSummarySchema) });
 export const FindingReportSchema = Type.Object({ tracking_id: Type.String(), created: Type.Boolean(), report_url: Type.String() });
 
 export type Finding = Static<typeof FindingSchema>;
+export type Issue = Static<typeof IssueSchema>;
 export type ScanSummary = Static<typeof ScanSummarySchema>;
 export type Scan = Static<typeof ScanSchema>;
 export type Unchecked = Static<typeof UncheckedSchema>;

@@ -1,7 +1,7 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { DomainError } from '../../core/errors.ts';
 import type { ServiceContext } from '../../services/context.ts';
-import { createScan, listScans, MAX_INCLUDED_FILES, readScan, reportFinding } from '../../services/scanning/scans.ts';
+import { createAnyScan, listScans, MAX_INCLUDED_FILES, readScan, reportFinding } from '../../services/scanning/scans.ts';
 import { actorLabel } from '../auth.ts';
 import { readMultipart } from '../multipart.ts';
 import { presentScan, presentScanSummary } from '../../api/present.ts';
@@ -24,12 +24,14 @@ export const scanRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox => as
         tags: ['scans'],
         summary:
           'Check a lockfile against the OSV database: multipart with the file in "lockfile", or JSON {filename, content}; ' +
-          'with the files a requirements file includes: more "lockfile" parts after the first, or JSON {files: [lockfile, included…]}',
+          'with the files a requirements file includes: more "lockfile" parts after the first, or JSON {files: [lockfile, included…]}. ' +
+          'A SARIF 2.1.0 log (*.sarif, or JSON naming the SARIF schema) is imported; a zip of a tree (*.zip: multipart, or JSON content with encoding base64) gets the hygiene checks (secrets, model files)',
         params: SlugParams,
         body: Type.Object(
           {
             filename: Type.Optional(Str(255, 1)),
             content: Type.Optional(Str(MAX_LOCKFILE_CHARS)),
+            encoding: Type.Optional(Type.Literal('base64', { description: 'content is base64 (a zip of a tree)' })),
             files: Type.Optional(
               Type.Array(Type.Object({ filename: Str(1024, 1), content: Str(MAX_LOCKFILE_CHARS) }, { additionalProperties: false }), {
                 minItems: 1,
@@ -50,10 +52,10 @@ export const scanRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox => as
     async (req, reply) => {
       const p = req.project;
       const actor = req.actor;
-      let files: { filename: string; content: string }[];
+      let files: { filename: string; content: string; bytes?: Buffer }[];
       if (req.isMultipart()) {
         if (!req.uploadedFiles.length || req.body.content !== undefined) throw DomainError.validation([{ field: 'lockfile', message: 'send the lockfile, then any files it includes' }]);
-        files = req.uploadedFiles.map((f) => ({ filename: f.filename, content: f.data.toString('utf8') }));
+        files = req.uploadedFiles.map((f) => ({ filename: f.filename, content: f.data.toString('utf8'), bytes: f.data }));
       } else if (req.body.files) {
         if (req.body.filename !== undefined || req.body.content !== undefined) throw DomainError.validation([{ field: 'files', message: 'send either files or filename and content' }]);
         files = req.body.files;
@@ -61,11 +63,11 @@ export const scanRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox => as
         if (req.body.filename === undefined || req.body.content === undefined) {
           throw DomainError.validation([{ field: req.body.filename === undefined ? 'filename' : 'content', message: 'is required' }]);
         }
-        files = [{ filename: req.body.filename, content: req.body.content }];
+        files = [{ filename: req.body.filename, content: req.body.content, ...(req.body.encoding === 'base64' ? { bytes: Buffer.from(req.body.content, 'base64') } : {}) }];
       }
-      const [lockfile, ...includes] = files as [{ filename: string; content: string }, ...{ filename: string; content: string }[]];
-      const upload = { ...lockfile, includes };
-      const scan = await createScan(ctx, p, actor, actorLabel(req), upload);
+      const [lockfile, ...rest] = files as [{ filename: string; content: string; bytes?: Buffer }, ...{ filename: string; content: string }[]];
+      const includes = rest.map((f) => ({ filename: f.filename, content: f.content }));
+      const scan = await createAnyScan(ctx, p, actor, actorLabel(req), { ...lockfile, includes });
       return reply.status(201).send(presentScan(scan, p.slug));
     },
   );

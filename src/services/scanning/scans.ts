@@ -16,6 +16,7 @@ import { ecosystemsWithRecords, osvPackageKey, recordsForPackages } from './osv-
 import { uncheckedForMissingData } from '../../core/scanner/missing-data.ts';
 import type { ProjectRecord } from '../projects/projects.ts';
 import { createInternalReport } from '../reports/index.ts';
+import { createSarifScan, createTreeScan, isSarifUpload, isTreeUpload, readIssues, recordSeen, reportIssue, type ResolvedIssue, type StoredIssue } from './hygiene-scans.ts';
 
 export interface StoredFinding extends Omit<Finding, 'file' | 'line'> {
   findingId: string;
@@ -26,6 +27,10 @@ export interface StoredFinding extends Omit<Finding, 'file' | 'line'> {
 
 export interface ScanSummary {
   id: string;
+  /** dependency: a lockfile or SBOM against OSV; hygiene: secrets and model files of an uploaded tree; sarif: an imported SARIF log. */
+  kind: string;
+  /** The SARIF tool(s) of an imported log. */
+  tool: string | null;
   filename: string;
   format: LockfileFormat;
   sha256: string;
@@ -42,6 +47,28 @@ export interface ScanDetail extends Omit<ScanSummary, 'findings' | 'unchecked'> 
   unchecked: UncheckedDependency[];
   /** Ecosystems of the lockfile the OSV database had no record of when it was scanned (their packages: `no-osv-data`). */
   missingEcosystems: string[];
+  /** Hygiene and SARIF findings (secrets, model files, imported results). */
+  issues: StoredIssue[];
+  /** Findings of earlier scans of the same kind (and SARIF tool) this scan no longer has: resolved by it. */
+  resolved: ResolvedIssue[];
+}
+
+/** What the scan API was sent: a lockfile (with its includes), a SARIF log, or a zip of a tree (bytes). */
+export interface ScanUpload extends LockfileUpload {
+  bytes?: Buffer;
+}
+
+/** The scan API's one entry: a SARIF log is imported, a zip of a tree gets the hygiene checks, else a lockfile. */
+export async function createAnyScan(ctx: ServiceContext, project: ProjectRecord, actor: Actor | null, actorLabel: string, upload: ScanUpload): Promise<ScanDetail> {
+  const filename = cleanLockfileName(upload.filename);
+  if (isTreeUpload(filename) || isSarifUpload(filename, upload.content)) {
+    if (upload.includes?.length) throw DomainError.validation([{ field: 'files', message: 'a SARIF log or a zip of a tree comes alone' }]);
+    const id = isTreeUpload(filename)
+      ? await createTreeScan(ctx, project, actor, actorLabel, { filename, zip: upload.bytes ?? Buffer.from(upload.content, 'base64') })
+      : await createSarifScan(ctx, project, actor, actorLabel, { filename, content: upload.content });
+    return readScanRow(ctx, project, id);
+  }
+  return createScan(ctx, project, actor, actorLabel, upload);
 }
 
 export interface LockfileUpload {
@@ -72,6 +99,12 @@ function includeFiles(includes: LockfileUpload['includes']): Map<string, string>
     files.set(key, f.content);
   }
   return files;
+}
+
+/** A dependency finding's place: the lockfile's name, the advisory and the normalised package (not the version). */
+function dependencyFingerprint(filename: string, advisory: string, ecosystem: Ecosystem, name: string): string {
+  const key = osvPackageKey(ecosystem, name);
+  return sha256Hex(`dependency\0${advisory}\0${filename}\0${key.ecosystem}\0${key.name}`).slice(0, 32);
 }
 
 /** Only the base name counts (it decides the format); a path in it says nothing about this server. */
@@ -139,7 +172,10 @@ export async function createScan(ctx: ServiceContext, project: ProjectRecord, ac
       })
       .execute();
     for (let i = 0; i < rows.length; i += 1000) await tx.insertInto('scan_findings').values(rows.slice(i, i + 1000)).execute();
-    await appendAudit(tx, { actor: actorLabel, action: 'scan.created', projectId: project.id, data: { scan: id, filename, format: parsed.format, packages: parsed.packages.length, findings: findings.length } }, now);
+    // Re-scans of the same lockfile name resolve the (advisory, package) pairs they no longer find.
+    const seen = new Map(findings.map((f) => [dependencyFingerprint(filename, f.id, f.ecosystem, f.package), f.id]));
+    const resolved = await recordSeen(tx, project.id, id, `dependency:${filename}`, seen, now);
+    await appendAudit(tx, { actor: actorLabel, action: 'scan.created', projectId: project.id, data: { scan: id, filename, format: parsed.format, packages: parsed.packages.length, findings: findings.length, resolved } }, now);
     if (findings.length) {
       const severities = findings.map((f) => f.severity).filter((s): s is Severity => isSeverity(s));
       const highest = severities.reduce<Severity | null>((a, b) => (severityRank(b) > severityRank(a) ? b : a), null);
@@ -164,7 +200,10 @@ export async function listScans(ctx: ServiceContext, project: ProjectRecord, act
       'scans.advisories_checked',
       'scans.created_by',
       'scans.created_at',
+      'scans.kind',
+      'scans.tool',
       eb.selectFrom('scan_findings').select((f) => f.fn.countAll<number>().as('n')).whereRef('scan_findings.scan_id', '=', 'scans.id').as('findings'),
+      eb.selectFrom('scan_issues').select((f) => f.fn.countAll<number>().as('n')).whereRef('scan_issues.scan_id', '=', 'scans.id').as('issues'),
     ])
     .where('scans.project_id', '=', project.id)
     .orderBy('scans.created_at', 'desc')
@@ -172,11 +211,13 @@ export async function listScans(ctx: ServiceContext, project: ProjectRecord, act
     .execute();
   return rows.map((r) => ({
     id: r.id,
+    kind: r.kind,
+    tool: r.tool,
     filename: r.filename,
     format: r.format as LockfileFormat,
     sha256: r.sha256,
     packages: r.packages,
-    findings: Number(r.findings ?? 0),
+    findings: Number(r.findings ?? 0) + Number(r.issues ?? 0),
     unchecked: (r.unchecked as unknown[]).length,
     advisoriesChecked: r.advisories_checked,
     createdBy: r.created_by,
@@ -205,8 +246,13 @@ async function readScanRow(ctx: ServiceContext, project: ProjectRecord, scanId: 
     )
     .execute();
   const reportOf = new Map(reported.map((r) => [`${r.advisory_id}\0${r.ecosystem}\0${r.package}`, r.tracking_id]));
+  const { issues, resolved } = await readIssues(ctx, project, scanId);
   return {
     id: scan.id,
+    kind: scan.kind,
+    tool: scan.tool,
+    issues,
+    resolved,
     filename: scan.filename,
     format: scan.format as LockfileFormat,
     sha256: scan.sha256,
@@ -269,6 +315,8 @@ export async function reportFinding(
   authorize(actor, 'scan:create');
   const scan = await readScanRow(ctx, project, scanId);
   const finding = scan.findings.find((f) => f.findingId === findingId);
+  const issue = finding ? undefined : scan.issues.find((i) => i.issueId === findingId);
+  if (issue) return reportIssue(ctx, project, scan, issue, actorLabel);
   if (!finding) throw new DomainError('not_found', `No finding ${findingId} in scan ${scanId}`);
   const key = osvPackageKey(finding.ecosystem, finding.package);
   const existing = async (): Promise<string | null> => {
