@@ -68,7 +68,7 @@ export const reportRoutes = (ctx: ServiceContext, limits: IntakeLimits): Fastify
       },
     },
     async (req, reply) => {
-      const result = await receiveSubmission(ctx, { slug: req.params.slug, body: req.body, files: req.uploadedFiles, source: req.isMultipart() ? 'web' : 'api' });
+      const result = await receiveSubmission(ctx, { slug: req.params.slug, body: req.body, files: req.uploadedFiles, source: req.isMultipart() ? 'web' : 'api', remoteAddress: req.ip });
       return reply.status(201).send(presentSubmissionCreated(result));
     },
   );
