@@ -28,7 +28,7 @@ for (const engine of ENGINES) {
     const queueIds = async (base = P) => ((await rt.app.inject({ url: `${base}/reports?limit=200`, headers: world.as('siteAdmin') })).json().reports as { tracking_id: string }[]).map((r) => r.tracking_id);
     const review = async (base = P, as: 'triager' | 'siteAdmin' | 'outsider' = 'triager') => (await rt.app.inject({ url: `${base}/review`, headers: world.as(as) })).json() as { total: number; items: { tracking_id: string; reason: string; title: string; source: string }[] };
     const reportRow = (trackingId: string) => rt.ctx.db.selectFrom('reports').select(['id', 'created_at']).where('tracking_id', '=', trackingId).executeTakeFirst();
-    const audits = async (action: string) => (await rt.ctx.db.selectFrom('audit_log').select(['data', 'report_id']).where('action', '=', action).execute()).map((a) => ({ ...(a.data as Record<string, unknown>), report_id: a.report_id }));
+    const audits = async (action: string): Promise<Record<string, unknown>[]> => (await rt.ctx.db.selectFrom('audit_log').select(['data', 'report_id']).where('action', '=', action).execute()).map((a) => ({ ...(a.data as Record<string, unknown>), report_id: a.report_id }));
 
     test('a blocked address is held: same answer as accepted, no report, no queue, no mail, no event; released it becomes a report with clocks from then', async () => {
       const block = await rt.app.inject({ method: 'POST', url: `${P}/blocks`, headers: world.as('triager'), payload: { kind: 'email', value: ' Spammer@Example.org ', note: 'wave of junk' } });
