@@ -3,6 +3,7 @@ import type { ServiceContext } from '../../services/context.ts';
 import type { ProjectRecord } from '../../services/projects/projects.ts';
 import { discardHeld, listHeld, readHeld, releaseHeld } from '../../services/reports/review.ts';
 import { blockReportSender, createBlock, liftBlock, listBlocks, type BlockScope } from '../../services/triage/blocks.ts';
+import { codeIndexSummary, MAX_CODE_INDEX, replaceCodeIndex } from '../../services/triage/code-index.ts';
 import { actorLabel, requireSiteAdmin } from '../auth.ts';
 import { presentBlock, presentHeldItem } from '../../api/present-review.ts';
 import { Nullable, ReportParams, SlugParams, Str } from '../../api/schemas.ts';
@@ -95,6 +96,31 @@ export const reviewRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox => 
       const blocks = await blockReportSender(ctx, req.project, req.params.trackingId, req.actor, actorLabel(req), { expiresAt: req.body.expires_at ?? null, note: req.body.note ?? null });
       return reply.status(201).send({ blocks: blocks.map(presentBlock) });
     },
+  );
+
+  // The project's code index for the quality signals (docs/triage.md): uploaded, never fetched.
+  const CodeIndexSchema = Type.Object({ files: Type.Integer({ description: 'file paths uploaded (GET: file keys held, two per path)' }), symbols: Type.Integer() });
+  app.get(
+    '/api/v1/projects/:slug/code-index',
+    { schema: { tags: ['triage'], summary: "How much the project's code index holds (files and function names the quality signals look reports up in)", params: SlugParams, response: { 200: CodeIndexSchema } } },
+    async (req) => codeIndexSummary(ctx, req.project, req.actor),
+  );
+  app.put(
+    '/api/v1/projects/:slug/code-index',
+    {
+      bodyLimit: 16 * 1024 * 1024,
+      schema: {
+        tags: ['triage'],
+        summary: "Replace the project's code index: its file paths (e.g. `git ls-files`) and function names (e.g. from ctags); admins; audited",
+        params: SlugParams,
+        body: Type.Object(
+          { files: Type.Array(Str(1000, 1), { maxItems: MAX_CODE_INDEX }), symbols: Type.Optional(Type.Array(Str(300, 1), { maxItems: MAX_CODE_INDEX })) },
+          { additionalProperties: false },
+        ),
+        response: { 200: CodeIndexSchema },
+      },
+    },
+    async (req) => replaceCodeIndex(ctx, req.project, req.actor, actorLabel(req), { files: req.body.files, symbols: req.body.symbols ?? [] }),
   );
 
   const instance: BlockScope = { instance: true };

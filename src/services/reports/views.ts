@@ -316,7 +316,7 @@ async function detailOf(ctx: ServiceContext, project: ProjectRecord, row: NonNul
     duplicateCandidates: audience === 'maintainer' ? await duplicateCandidatesOf(ctx, project, row.id) : [],
     knownAdvisories: audience === 'maintainer' ? await knownAdvisoriesOf(ctx, project, row.id) : [],
     qualitySignals:
-      audience === 'maintainer' ? await qualitySignalsOf(ctx.db, project, { id: row.id, createdAt: row.created_at, body, attachments: reporterFiles, classification }) : [],
+      audience === 'maintainer' ? await qualitySignalsOf(ctx.db, project, { id: row.id, createdAt: row.created_at, title: summary.title, body, attachments: reporterFiles, classification, fingerprints: [row.reporter_key_fingerprint, row.signer_fingerprint] }) : [],
     attachments: attachments
       .filter((a) => a.message_id === null || visibleMessageIds.has(a.message_id))
       .map((a) => ({ id: a.id, filename: a.filename, contentType: a.content_type, size: a.size, sha256: a.sha256, messageId: a.message_id, createdAt: a.created_at })),

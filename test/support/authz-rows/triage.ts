@@ -1,4 +1,4 @@
-import { P, R, SITE_ADMINS, TRIAGERS, type Fixture, type Row } from '../authz.ts';
+import { ADMINS, MEMBERS, P, R, SITE_ADMINS, TRIAGERS, type Fixture, type Row } from '../authz.ts';
 import { submit, validReport } from '../fixtures.ts';
 import { createBlock } from '../../../src/services/triage/blocks.ts';
 
@@ -56,6 +56,8 @@ export const ROWS: Row[] = [
       return { url: `${P}/reports/${tracking_id}/block-sender`, payload: {} };
     },
   },
+  { method: 'GET', route: '/api/v1/projects/:slug/code-index', expect: MEMBERS, request: () => ({ url: `${P}/code-index` }) },
+  { method: 'PUT', route: '/api/v1/projects/:slug/code-index', expect: ADMINS, request: () => ({ url: `${P}/code-index`, payload: { files: ['src/rtmp/ingest.c'], symbols: ['parse_header'] } }) },
   { method: 'GET', route: '/api/v1/blocks', expect: SITE_ADMINS, request: () => ({ url: '/api/v1/blocks' }) },
   { method: 'POST', route: '/api/v1/blocks', expect: SITE_ADMINS, request: () => ({ url: '/api/v1/blocks', payload: { kind: 'pgp', value: 'AB'.repeat(20) } }) },
   {
