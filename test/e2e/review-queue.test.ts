@@ -66,7 +66,7 @@ describe('review queue in Chromium', () => {
       await p.getByText(`The sender of ${junk.tracking_id} is blocked`).waitFor();
       await p.goto(`/app/p/${SLUG}/settings`);
       const list = p.getByRole('list', { name: 'Blocked senders' });
-      await list.getByText(`the sender of ${junk.tracking_id}`).waitFor();
+      await list.getByText(`the sender of ${junk.tracking_id} (email address)`, { exact: true }).waitFor();
       assert.ok(!(await list.innerText()).includes('shop@example.org'), 'the address is not shown');
       assert.ok((await list.innerText()).includes('blocked@example.org'), 'a block typed by hand shows its value');
       assert.deepEqual(await checkAtBothWidths(p, 'app-settings-blocked-senders'), []);
