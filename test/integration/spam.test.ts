@@ -57,6 +57,15 @@ for (const engine of ENGINES) {
         assert.ok(!/spam/i.test(env.text) && !/spam/i.test(env.subject), env.text);
         assert.match(env.text, /Reason: invalid/);
       }
+      // Every mail the reporter ever got about it (the acknowledgement too), and the page their old link opens.
+      for (const m of mails) {
+        const env = openJson<SealedEnvelope>(rt.ctx.sealer, m.key_id, m.envelope_sealed, outboxAad(m.id));
+        assert.ok(!/spam/i.test(JSON.stringify(env)), `${m.kind} mail`);
+      }
+      const page = await rt.app.inject({ url: `/reporter/${reporter_token}` });
+      assert.equal(page.statusCode, 302);
+      const styled = await rt.app.inject({ url: page.headers.location as string });
+      assert.ok(!/spam/i.test(styled.body), 'the reporter page itself');
     });
 
     test('the separate /reports/rejections endpoint is gone: /reports/bulk is the one bulk action', async () => {
