@@ -153,6 +153,21 @@ for (const engine of ENGINES) {
       assert.ok((await review()).items.some((i) => i.tracking_id === next.tracking_id));
     });
 
+    test('a block made by another instance is seen within the intake cache time (5 s); one made here at once', async () => {
+      await submit(rt, 'privastream', validReport({ title: 'Warms the cache', reporter_email: 'warm@example.org' }));
+      const p = await rt.ctx.db.selectFrom('projects').select('id').where('slug', '=', 'privastream').executeTakeFirstOrThrow();
+      // As another instance would: straight into the shared database, this process's cache not told.
+      await rt.ctx.db
+        .insertInto('sender_blocks')
+        .values({ project_id: p.id, kind: 'email', value: 'elsewhere@example.org', from_report_id: null, from_tracking_id: null, note: null, created_by: 'other instance', created_at: rt.clock.now, expires_at: null, lifted_at: null, lifted_by: null })
+        .execute();
+      const soon = await submit(rt, 'privastream', validReport({ title: 'Too soon', reporter_email: 'elsewhere@example.org' }));
+      assert.ok(await reportRow(soon.tracking_id), 'not seen yet: cached');
+      rt.clock.advance(5_000);
+      const later = await submit(rt, 'privastream', validReport({ title: 'Later', reporter_email: 'elsewhere@example.org' }));
+      assert.equal(await reportRow(later.tracking_id), undefined, 'seen after the cache time');
+    });
+
     test('first-time reporters are held when the policy says so, until they have an accepted report', async () => {
       const yaml = examplePolicy('personal-chatter').replace(/^intake:\n/m, 'intake:\n  hold_first_time_reporters: true\n');
       assert.notEqual(yaml, examplePolicy('personal-chatter'), 'the example policy has an intake section');

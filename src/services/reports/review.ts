@@ -8,7 +8,7 @@ import { appendAudit } from '../audit/audit-log.ts';
 import type { ServiceContext } from '../context.ts';
 import { acknowledgementRows, type AcknowledgementOptions } from '../mail/notify.ts';
 import { getProject, type ProjectRecord } from '../projects/projects.ts';
-import { activeBlocksFor } from '../triage/blocks.ts';
+import { blocksForIntake } from '../triage/blocks.ts';
 import { reporterAddressHash } from '../triage/signing.ts';
 import { reserveTrackingId, type PreparedReport } from './intake-writer.ts';
 import { aad } from './store.ts';
@@ -57,7 +57,7 @@ async function isKnownReporter(ctx: ServiceContext, sender: SenderIdentity): Pro
 
 /** Whether a submission is held, and why: a block in force first, then the policy's first-time hold. */
 export async function holdDecision(ctx: ServiceContext, project: ProjectRecord, sender: SenderIdentity): Promise<HoldDecision | null> {
-  const hit = matchBlock(sender, await activeBlocksFor(ctx.db, project.id, ctx.now()));
+  const hit = matchBlock(sender, await blocksForIntake(ctx, project.id));
   if (hit) return { reason: 'blocked', blockId: hit.id };
   if (project.policy.intake.hold_first_time_reporters && !(await isKnownReporter(ctx, sender))) return { reason: 'first-time', blockId: null };
   return null;

@@ -4,7 +4,7 @@ import { normalizeBlockValue, normalizeEmail, normalizeFingerprint, type BlockKi
 import type { ReportBody } from '../../core/reports/submission.ts';
 import { openJson } from '../../adapters/crypto/sealer.ts';
 import { appendAudit } from '../audit/audit-log.ts';
-import type { DbOrTx, ServiceContext } from '../context.ts';
+import type { ServiceContext } from '../context.ts';
 import type { ProjectRecord } from '../projects/projects.ts';
 import { aad } from '../reports/store.ts';
 
@@ -106,7 +106,7 @@ export async function createBlock(ctx: ServiceContext, scope: BlockScope, actor:
       .executeTakeFirstOrThrow();
     await appendAudit(tx, { actor: actorLabel, action: 'sender.blocked', projectId, data: { block: row.id, kind: input.kind, value, expires_at: expiresAt?.toISOString() ?? null, note } }, now);
     return viewOf(row, now);
-  });
+  }).finally(() => forget(ctx, projectId));
 }
 
 /**
@@ -151,7 +151,7 @@ export async function blockReportSender(
       now,
     );
     return rows.map((r) => viewOf(r, now));
-  });
+  }).finally(() => forget(ctx, project.id));
 }
 
 /** Lifts a block (it stays listed, lifted); audited. Lifting one already lifted changes and records nothing. */
@@ -173,17 +173,31 @@ export async function liftBlock(ctx: ServiceContext, scope: BlockScope, actor: A
     const lifted = await tx.updateTable('sender_blocks').set({ lifted_at: now, lifted_by: actorLabel }).where('id', '=', row.id).returning(COLUMNS).executeTakeFirstOrThrow();
     await appendAudit(tx, { actor: actorLabel, action: 'sender.unblocked', projectId, data: { block: row.id, kind: row.kind, ...(row.from_tracking_id ? { from_report: row.from_tracking_id } : { value: row.value }) } }, now);
     return viewOf(lifted, now);
-  });
+  }).finally(() => forget(ctx, projectId));
 }
 
-/** The blocks in force for a project's intake: its own and the instance's, neither lifted nor expired. */
-export async function activeBlocksFor(db: DbOrTx, projectId: string, now: Date): Promise<BlockRule[]> {
-  const rows = await db
-    .selectFrom('sender_blocks')
-    .select(['id', 'kind', 'value'])
-    .where((eb) => eb.or([eb('project_id', '=', projectId), eb('project_id', 'is', null)]))
-    .where('lifted_at', 'is', null)
-    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
-    .execute();
-  return rows.map((r) => ({ id: r.id, kind: r.kind as BlockKind, value: r.value }));
+/**
+ * The blocks in force for a project's intake: its own and the instance's, neither lifted nor expired. Read through
+ * `ctx.intakeBlocks` (a few seconds per process, like the intake's project), so a submission costs no query for
+ * them; a block made or lifted in this process clears it at once, one made by another instance shows within
+ * INTAKE_CACHE_MS.
+ */
+export async function blocksForIntake(ctx: ServiceContext, projectId: string): Promise<BlockRule[]> {
+  const nowMs = ctx.now().getTime();
+  let cached = ctx.intakeBlocks.get(projectId, nowMs);
+  if (!cached) {
+    const rows = await ctx.db
+      .selectFrom('sender_blocks')
+      .select(['id', 'kind', 'value', 'expires_at'])
+      .where((eb) => eb.or([eb('project_id', '=', projectId), eb('project_id', 'is', null)]))
+      .where('lifted_at', 'is', null)
+      .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', new Date(nowMs))]))
+      .execute();
+    cached = rows.map((r) => ({ id: r.id, kind: r.kind as BlockKind, value: r.value, expiresAtMs: r.expires_at?.getTime() ?? null }));
+    ctx.intakeBlocks.set(projectId, cached, nowMs);
+  }
+  return cached.filter((b) => b.expiresAtMs === null || b.expiresAtMs > nowMs).map(({ id, kind, value }) => ({ id, kind, value }));
 }
+
+/** A block changed: this process's intake sees it at once (an instance-wide one concerns every project). */
+const forget = (ctx: ServiceContext, projectId: string | null) => (projectId ? ctx.intakeBlocks.delete(projectId) : ctx.intakeBlocks.clear());
