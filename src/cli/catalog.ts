@@ -79,6 +79,18 @@ export const CATALOG: CatalogEntry[] = [
     ],
   },
   {
+    name: 'code-index',
+    description: "a project's file paths and function names, for the quality signals",
+    children: [
+      {
+        name: 'upload',
+        term: 'upload [options] <slug> <files>',
+        description: "replace a project's code index (file paths, function names) that the quality signals check reports against",
+        load: async () => (await import('./commands/code-index.ts')).codeIndexUploadCommand(),
+      },
+    ],
+  },
+  {
     name: 'sso',
     description: 'single sign-on identities (database mode only)',
     children: [

@@ -19,6 +19,7 @@ import { projectRoutes } from './routes/projects.routes.ts';
 import { reporterRoutes } from './routes/reporter.routes.ts';
 import { reporterPageRoutes } from './routes/reporter-page.routes.ts';
 import { reportRoutes } from './routes/reports.routes.ts';
+import { reviewRoutes } from './routes/review.routes.ts';
 import { sessionRoutes } from './routes/session.routes.ts';
 import { invitationRoutes } from './routes/invitations.routes.ts';
 import { accessRoutes } from './routes/access.routes.ts';
@@ -155,6 +156,7 @@ export async function buildApp(ctx: ServiceContext, opts: HttpOptions): Promise<
   await app.register(twoFactorRoutes(ctx, opts.loginRateLimit));
   await app.register(projectRoutes(ctx));
   await app.register(reportRoutes(ctx, limits));
+  await app.register(reviewRoutes(ctx));
   await app.register(coordinationRoutes(ctx, opts.loginRateLimit, opts.sessionMaxAgeSeconds));
   await app.register(reporterRoutes(ctx, limits));
   await app.register(reporterPageRoutes(ctx, limits));

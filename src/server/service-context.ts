@@ -5,7 +5,7 @@ import { createTermHash, triageIndexKey } from '../adapters/crypto/term-hash.ts'
 import type { Db } from '../adapters/db/database.ts';
 import { maildirTransport, smtpTransport } from '../adapters/email/transport.ts';
 import { createParsePool } from '../adapters/workers/parse-pool.ts';
-import type { ServiceContext } from '../services/context.ts';
+import type { CachedBlock, ServiceContext } from '../services/context.ts';
 import type { MailSettings } from '../services/mail/settings.ts';
 import { INTAKE_CACHE_MS, type ProjectRecord } from '../services/projects/projects.ts';
 import { IntakeWriter } from '../services/reports/intake-writer.ts';
@@ -31,6 +31,7 @@ export function createServiceContext(
     publicUrl: config.publicUrl,
     intakeWriter: new IntakeWriter({ db, now }),
     intakeProjects: new TtlCache<ProjectRecord>(INTAKE_CACHE_MS),
+    intakeBlocks: new TtlCache<CachedBlock[]>(INTAKE_CACHE_MS),
     twoFactorSetting: new TtlCache<boolean>(INTAKE_CACHE_MS),
     parsers: createParsePool({ size: config.parseWorkers, timeoutMs: config.parseTimeoutMs }),
     cna: config.cveOrgId ? { orgId: config.cveOrgId, shortName: config.cveShortName } : null,

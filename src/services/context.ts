@@ -28,6 +28,11 @@ export interface ServiceContext {
   intakeWriter: IntakeWriter;
   /** Projects as the public intake reads them: a few seconds per process (see getProjectForIntake). */
   intakeProjects: TtlCache<ProjectRecord>;
+  /**
+   * The sender blocks in force for each project's intake (its own and the instance's), read at most every few
+   * seconds per process; a block made or lifted in this process is seen at once (services/triage/blocks.ts).
+   */
+  intakeBlocks: TtlCache<CachedBlock[]>;
   /** The site's "require two-factor" setting, read at most every few seconds per process (checked on every request). */
   twoFactorSetting: TtlCache<boolean>;
   /** Your CNA (EMBARGO_CVE_ORG_ID, EMBARGO_CVE_SHORT_NAME): the provider named in CVE JSON 5 exports; null when unset. */
@@ -47,4 +52,12 @@ export interface ServiceContext {
   triageIndex: { keyId: string; hash: TermHash };
   /** The SARIF 2.1.0 schema check of the scan API's imports (schema and Ajv loaded and compiled on first use). */
   sarif: SarifValidator;
+}
+
+/** A block as intake's cache holds it (services/triage/blocks.ts): the rule and when it ends (ms, null: never). */
+export interface CachedBlock {
+  id: string;
+  kind: 'email' | 'pgp' | 'network';
+  value: string;
+  expiresAtMs: number | null;
 }

@@ -1,5 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import * as openpgp from 'openpgp';
 import { ENGINES, startTestRuntime, type TestServer } from '../support/harness.ts';
 import { examplePolicy, seedWorld, submit, validReport, type World } from '../support/fixtures.ts';
 import { savePolicy } from '../../src/services/projects/projects.ts';
@@ -75,6 +76,40 @@ for (const engine of ENGINES) {
       assert.equal(detail.json().body.ai_disclosure, null, 'not asked, not kept');
       assert.equal(text(detail.json().quality_signals, 'ai'), undefined);
       await savePolicy(rt.ctx, examplePolicy('privastream'), 'test');
+    });
+
+    test("a reporter's record by OpenPGP key, whatever address they give", async () => {
+      const { publicKey } = await openpgp.generateKey({ userIDs: [{ email: 'keyed@example.org' }], type: 'ecc', curve: 'curve25519Legacy', format: 'armored', date: new Date(rt.clock.now.getTime() - 60_000) });
+      const a = await submit(rt, 'privastream', validReport({ reporter_email: 'keyed-a@example.org', title: 'Keyed one', reporter_public_key: publicKey }));
+      const t = await rt.app.inject({ method: 'POST', url: `/api/v1/projects/privastream/reports/${a.tracking_id}/transitions`, headers: world.as('triager'), payload: { to: 'rejected', reason: 'invalid' } });
+      assert.equal(t.statusCode, 200, t.body);
+      rt.clock.advance(1000);
+      const b = await submit(rt, 'privastream', validReport({ reporter_email: 'keyed-b@example.org', title: 'Keyed two', reporter_public_key: publicKey }));
+      await rt.jobs.runAllOnce();
+      const list = await signals('privastream', b.tracking_id, 'triager');
+      assert.equal(text(list, 'history'), 'First report from this address to this project');
+      assert.equal(text(list, 'key_history'), '1 earlier report with this OpenPGP key to this project: 0 accepted, 1 rejected (1 as duplicate or invalid)');
+      assert.equal(text(await signals('privastream', a.tracking_id, 'triager'), 'key_history'), 'First report with this OpenPGP key to this project');
+      const plain = await submit(rt, 'privastream', validReport({ reporter_email: 'nokey@example.org' }));
+      assert.equal(text(await signals('privastream', plain.tracking_id, 'triager'), 'key_history'), undefined, 'no key, no signal');
+    });
+
+    test("references to the project's files and functions, from its uploaded code index", async () => {
+      const before = await submit(rt, 'privastream', validReport({ description: 'The crash is in src/rtmp/ingest.c, in parse_header() with a long header.' }));
+      assert.equal(text(await signals('privastream', before.tracking_id, 'triager'), 'code'), undefined, 'no index, no signal');
+      const denied = await rt.app.inject({ method: 'PUT', url: '/api/v1/projects/privastream/code-index', headers: world.as('triager'), payload: { files: ['x.c'] } });
+      assert.equal(denied.statusCode, 403);
+      const put = await rt.app.inject({ method: 'PUT', url: '/api/v1/projects/privastream/code-index', headers: world.as('admin'), payload: { files: ['src/rtmp/ingest.c', 'src/util.h'], symbols: ['parse_header'] } });
+      assert.equal(put.statusCode, 200, put.body);
+      assert.deepEqual(put.json(), { files: 2, symbols: 1 });
+      const got = await rt.app.inject({ url: '/api/v1/projects/privastream/code-index', headers: world.as('viewer') });
+      assert.deepEqual(got.json(), { files: 4, symbols: 1 });
+      const found = text(await signals('privastream', before.tracking_id, 'viewer'), 'code') ?? '';
+      assert.match(found, /^Names code of the project: `rtmp\/ingest\.c`, `parse_header/);
+      const made = await submit(rt, 'privastream', validReport({ description: 'The bug is in lib/made_up_file.c and nowhere else, it crashes the server badly.' }));
+      assert.equal(text(await signals('privastream', made.tracking_id, 'viewer'), 'code'), "Names files or functions not in the project's code index: `lib/made_up_file.c`");
+      const audit = await rt.ctx.db.selectFrom('audit_log').select('data').where('action', '=', 'project.code-index').execute();
+      assert.deepEqual(audit.map((a) => a.data), [{ files: 2, symbols: 1 }]);
     });
 
     test('the address is stored only as a keyed hash', async () => {

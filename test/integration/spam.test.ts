@@ -23,12 +23,13 @@ for (const engine of ENGINES) {
       const wave = await Promise.all([1, 2, 3].map((i) => submit(rt, 'privastream', validReport({ title: `Buy now ${i}`, reporter_email: `spam${i}@example.org` }))));
       const ids = wave.map((w) => w.tracking_id);
       await rt.app.inject({ method: 'POST', url: `${P}/reports/${ids[2]}/transitions`, headers: world.as('triager'), payload: { to: 'rejected', reason: 'invalid' } });
-      const res = await rt.app.inject({ method: 'POST', url: `${P}/reports/rejections`, headers: world.as('triager'), payload: { tracking_ids: [...ids, 'PRIV-2026-9999'], reason: 'spam' } });
+      const res = await rt.app.inject({ method: 'POST', url: `${P}/reports/bulk`, headers: world.as('triager'), payload: { tracking_ids: [...ids, 'PRIV-2026-9999'], action: 'reject', reason: 'spam' } });
       assert.equal(res.statusCode, 200, res.body);
-      const body = res.json() as { rejected: string[]; skipped: { tracking_id: string; problem: string }[] };
-      assert.deepEqual(body.rejected, ids.slice(0, 2));
-      assert.deepEqual(body.skipped.map((s) => s.tracking_id), [ids[2], 'PRIV-2026-9999']);
-      assert.match(body.skipped[0]?.problem ?? '', /Cannot move a report from rejected to rejected/);
+      const { results } = res.json() as { results: { tracking_id: string; ok: boolean; error: string | null }[] };
+      assert.deepEqual(results.filter((r) => r.ok).map((r) => r.tracking_id), ids.slice(0, 2));
+      const skipped = results.filter((r) => !r.ok);
+      assert.deepEqual(skipped.map((s) => s.tracking_id), [ids[2], 'PRIV-2026-9999']);
+      assert.match(skipped[0]?.error ?? '', /Cannot move a report from rejected to rejected/);
       for (const id of ids.slice(0, 2)) {
         const detail = (await rt.app.inject({ url: `${P}/reports/${id}`, headers: world.as('viewer') })).json();
         assert.equal(detail.state, 'rejected');
@@ -40,7 +41,7 @@ for (const engine of ENGINES) {
 
     test('the reporter is never told: their page, API and mail say "invalid"', async () => {
       const { tracking_id, reporter_token } = await submit(rt, 'privastream', validReport({ title: 'Cheap pills', reporter_email: 'pills@example.org' }));
-      const res = await rt.app.inject({ method: 'POST', url: `${P}/reports/rejections`, headers: world.as('triager'), payload: { tracking_ids: [tracking_id], reason: 'spam' } });
+      const res = await rt.app.inject({ method: 'POST', url: `${P}/reports/bulk`, headers: world.as('triager'), payload: { tracking_ids: [tracking_id], action: 'reject', reason: 'spam' } });
       assert.equal(res.statusCode, 200, res.body);
       const view = await rt.app.inject({ url: `/api/v1/reporter/${reporter_token}` });
       assert.equal(view.json().rejection_reason, 'invalid');
@@ -56,13 +57,28 @@ for (const engine of ENGINES) {
         assert.ok(!/spam/i.test(env.text) && !/spam/i.test(env.subject), env.text);
         assert.match(env.text, /Reason: invalid/);
       }
+      // Every mail the reporter ever got about it (the acknowledgement too), and the page their old link opens.
+      for (const m of mails) {
+        const env = openJson<SealedEnvelope>(rt.ctx.sealer, m.key_id, m.envelope_sealed, outboxAad(m.id));
+        assert.ok(!/spam/i.test(JSON.stringify(env)), `${m.kind} mail`);
+      }
+      const page = await rt.app.inject({ url: `/reporter/${reporter_token}` });
+      assert.equal(page.statusCode, 302);
+      const styled = await rt.app.inject({ url: page.headers.location as string });
+      assert.ok(!/spam/i.test(styled.body), 'the reporter page itself');
     });
 
-    test('a viewer may not reject in bulk; duplicate needs its original, so it is not a bulk reason', async () => {
+    test('the separate /reports/rejections endpoint is gone: /reports/bulk is the one bulk action', async () => {
+      const { tracking_id } = await submit(rt, 'privastream', validReport({ title: 'Still here' }));
+      const res = await rt.app.inject({ method: 'POST', url: `${P}/reports/rejections`, headers: world.as('triager'), payload: { tracking_ids: [tracking_id], reason: 'spam' } });
+      assert.equal(res.statusCode, 404);
+    });
+
+    test('a viewer may not reject in bulk; a duplicate needs its original', async () => {
       const { tracking_id } = await submit(rt, 'privastream', validReport({ title: 'Not spam' }));
-      const viewer = await rt.app.inject({ method: 'POST', url: `${P}/reports/rejections`, headers: world.as('viewer'), payload: { tracking_ids: [tracking_id], reason: 'spam' } });
+      const viewer = await rt.app.inject({ method: 'POST', url: `${P}/reports/bulk`, headers: world.as('viewer'), payload: { tracking_ids: [tracking_id], action: 'reject', reason: 'spam' } });
       assert.equal(viewer.statusCode, 403);
-      const dup = await rt.app.inject({ method: 'POST', url: `${P}/reports/rejections`, headers: world.as('triager'), payload: { tracking_ids: [tracking_id], reason: 'duplicate' } });
+      const dup = await rt.app.inject({ method: 'POST', url: `${P}/reports/bulk`, headers: world.as('triager'), payload: { tracking_ids: [tracking_id], action: 'reject', reason: 'duplicate' } });
       assert.equal(dup.statusCode, 400);
       assert.equal((await rt.app.inject({ url: `${P}/reports/${tracking_id}`, headers: world.as('viewer') })).json().state, 'new');
     });

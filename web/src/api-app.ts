@@ -16,6 +16,7 @@ import type { CvssScore as CvssScoreJson } from '../../src/api/schemas/cvss.ts';
 import type { DashboardProjectList, Invitation, InvitationAccepted, MemberList, Membership, Project } from '../../src/api/schemas/projects.ts';
 import type { AssigneeList, AssignResult, BulkResult, EmbargoResult, MessageCreated, ReportDetail, ReportList, SeverityResult, TransitionResult } from '../../src/api/schemas/reports.ts';
 import type { DeliveryJson, DeliveryList, WebhookJson, WebhookList } from '../../src/api/schemas/webhooks.ts';
+import type { HeldDetail, HeldList, SenderBlock, SenderBlockList } from '../../src/api/schemas/review.ts';
 import type { NotificationSetting, NotificationSettings, UserKeyAnswer, UserKeyJson } from '../../src/api/schemas/notifications.ts';
 import type { EventType, WebhookFormat } from '../../src/core/notifications/events.ts';
 import type { NotificationLevel } from '../../src/core/notifications/preferences.ts';
@@ -32,6 +33,7 @@ export type { AdvisoryList, AdvisorySummary, AdvisoryView } from '../../src/api/
 export type { PasskeyJson as Passkey, TwoFactorStatusJson as TwoFactorStatus, SessionInfoJson as SessionInfo, SessionList, TokenCreated, TokenInfoJson as TokenInfo, TokenList, UserList, UserListItemJson as UserListItem } from '../../src/api/schemas/access.ts';
 export type { TokenScope };
 export type { DeliveryJson as Delivery, DeliveryList, WebhookJson as Webhook, WebhookList } from '../../src/api/schemas/webhooks.ts';
+export type { HeldDetail, HeldItem, HeldList, SenderBlock, SenderBlockList } from '../../src/api/schemas/review.ts';
 export type { NotificationSetting, NotificationSettings, UserKeyAnswer, UserKeyJson as UserKey } from '../../src/api/schemas/notifications.ts';
 export type { EventType, WebhookFormat, NotificationLevel };
 
@@ -163,6 +165,16 @@ export const appApi = {
   // Signed out: asking for a reset link and using it (the token goes in the body, never in a URL).
   requestPasswordReset: (email: string) => request<Accepted>('/api/v1/password-reset', { json: { email } }),
   completePasswordReset: (token: string, password: string) => request<void>('/api/v1/password-reset/complete', { json: { token, password } }),
+
+  // ---- Intake review (issue 18): held submissions, blocked senders ----
+  review: (slug: string) => call<HeldList>(`${project(slug)}/review`),
+  heldDetail: (slug: string, id: string) => call<HeldDetail>(`${project(slug)}/review/${enc(id)}`),
+  releaseHeld: (slug: string, id: string) => call<{ tracking_id: string }>(`${project(slug)}/review/${enc(id)}/release`, { method: 'POST' }),
+  discardHeld: (slug: string, id: string) => call<{ tracking_id: string }>(`${project(slug)}/review/${enc(id)}/discard`, { method: 'POST' }),
+  blocks: (slug: string) => call<SenderBlockList>(`${project(slug)}/blocks`),
+  createBlock: (slug: string, body: { kind: SenderBlock['kind']; value: string; expires_at: string | null; note: string | null }) => call<SenderBlock>(`${project(slug)}/blocks`, { json: body }),
+  liftBlock: (slug: string, id: string) => call<SenderBlock>(`${project(slug)}/blocks/${enc(id)}`, { method: 'DELETE' }),
+  blockSender: (slug: string, trackingId: string, body: { expires_at: string | null; note: string | null }) => call<SenderBlockList>(`${project(slug)}/reports/${enc(trackingId)}/block-sender`, { json: body }),
 
   // ---- Notifications (issue 16): a project's webhooks (admins), your own mail settings and OpenPGP key ----
   webhooks: (slug: string) => call<WebhookList>(`${project(slug)}/webhooks`),

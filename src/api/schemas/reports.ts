@@ -135,10 +135,6 @@ export const ReportListSchema = Type.Object({
   next_cursor: Nullable(Type.String({ description: 'pass as `cursor` for the next page; null on the last page' })),
 });
 export const TransitionResultSchema = Type.Object({ from: StateEnum, to: StateEnum });
-export const BulkRejectionSchema = Type.Object({
-  rejected: Type.Array(Type.String()),
-  skipped: Type.Array(Type.Object({ tracking_id: Type.String(), problem: Type.String() })),
-});
 export const SeverityResultSchema = Type.Object({ severity: Nullable(SeverityEnum), cvss: CvssAssessmentSchema });
 export const EmbargoResultSchema = Type.Object({ embargo_until: Nullable(Type.String({ description: 'the date or date-time as it was given' })) });
 export const MessageCreatedSchema = Type.Object({ id: Type.String() });
@@ -163,7 +159,6 @@ export type AssigneeList = Static<typeof AssigneeListSchema>;
 export type AssignResult = Static<typeof AssignResultSchema>;
 export type BulkResult = Static<typeof BulkResultSchema>;
 export type TransitionResult = Static<typeof TransitionResultSchema>;
-export type BulkRejection = Static<typeof BulkRejectionSchema>;
 export type SeverityResult = Static<typeof SeverityResultSchema>;
 export type EmbargoResult = Static<typeof EmbargoResultSchema>;
 export type MessageCreated = Static<typeof MessageCreatedSchema>;

@@ -22,6 +22,9 @@ export const PERMISSIONS = {
   'project:manage-keys': ['admin'],
   'quarantine:read': ['admin', 'triager'],
   'quarantine:resolve': ['admin', 'triager'],
+  /** The review queue (held submissions: release or discard) and blocking senders (issue 18). */
+  'intake:review': ['admin', 'triager'],
+  'sender:block': ['admin', 'triager'],
   'outbox:read': ['admin'],
   'webhook:manage': ['admin'],
   'advisory:read': ['admin', 'triager', 'viewer'],
@@ -59,6 +62,8 @@ export const SCOPE_OF = {
   'project:manage-keys': 'admin',
   'quarantine:read': 'read',
   'quarantine:resolve': 'triage',
+  'intake:review': 'triage',
+  'sender:block': 'triage',
   'outbox:read': 'admin',
   'webhook:manage': 'admin',
   'advisory:read': 'read',

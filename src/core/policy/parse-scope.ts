@@ -5,7 +5,7 @@ import { asBoolean, asEnum, asList, asMap, asStringList, type Field, type ReadCo
 import { AI_DISCLOSURE, type PolicyIntake, type PolicyScope, type ReportFieldName, type ScopeItem, type SupportedVersion } from './types.ts';
 
 const VERSION_KEYS = ['label', 'match', 'status', 'note'] as const;
-const INTAKE_KEYS = ['no_public_issues', 'requested_information', 'required_fields', 'require_terms_acceptance', 'ai_disclosure'] as const;
+const INTAKE_KEYS = ['no_public_issues', 'requested_information', 'required_fields', 'require_terms_acceptance', 'ai_disclosure', 'hold_first_time_reporters'] as const;
 const SCOPE_KEYS = ['applies_to', 'in_scope', 'out_of_scope'] as const;
 const ITEM_KEYS = ['id', 'label'] as const;
 export const REPORT_FIELD_NAMES: readonly ReportFieldName[] = [
@@ -63,6 +63,7 @@ export function parseIntake(ctx: ReadContext, field: Field | undefined, scope: P
     require_terms_acceptance: flag('require_terms_acceptance', false),
     // Only when given: documents without it read as `off` (aiDisclosureOf), and parse as they always did.
     ...(aiField && aiDisclosure ? { ai_disclosure: aiDisclosure } : {}),
+    ...(map.get('hold_first_time_reporters') ? { hold_first_time_reporters: flag('hold_first_time_reporters', false) } : {}),
   };
 }
 

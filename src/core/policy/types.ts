@@ -127,6 +127,11 @@ export interface PolicyIntake {
    * `optional`, or `off` (not asked). Optional in documents stored before it existed: `off`.
    */
   ai_disclosure?: AiDisclosure;
+  /**
+   * Hold reports from reporters with no earlier accepted report on this instance in the review queue until a
+   * maintainer releases them (issue 18); the reporter still gets the tracking ID. Absent: false.
+   */
+  hold_first_time_reporters?: boolean;
 }
 
 export const AI_DISCLOSURE = ['required', 'optional', 'off'] as const;

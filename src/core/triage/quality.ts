@@ -1,4 +1,5 @@
 import type { Policy } from '../policy/types.ts';
+import { termsOf } from './terms.ts';
 import { aiDisclosureOf, type ReportBody, type StoredClassification } from '../reports/submission.ts';
 
 /**
@@ -9,7 +10,7 @@ import { aiDisclosureOf, type ReportBody, type StoredClassification } from '../r
 export type SignalStatus = 'good' | 'missing' | 'warning' | 'info';
 
 export interface QualitySignal {
-  /** Stable name: `steps`, `version`, `scope`, `proof`, `length`, `fields`, `ai`, `history`. */
+  /** Stable name: `steps`, `version`, `scope`, `proof`, `length`, `fields`, `ai`, `history`, `key_history`, `code`. */
   key: string;
   status: SignalStatus;
   text: string;
@@ -30,6 +31,19 @@ export interface QualityInput {
   classification: StoredClassification;
   /** null when the report has no reporter address (maintainer-filed) or it was not counted yet. */
   history: ReporterHistory | null;
+  /** The reporter's earlier reports to this project with the same OpenPGP key (attached or signing); null: no key. */
+  keyHistory?: ReporterHistory | null;
+  /**
+   * What the report names of the project's code, checked against the project's uploaded code index: absent when
+   * the project has none (then nothing is said).
+   */
+  codeReferences?: CodeReferences | null;
+}
+
+/** File paths and function names a report names, split by whether the project's code index has them. */
+export interface CodeReferences {
+  found: string[];
+  unknown: string[];
 }
 
 const FREE_TEXT: (keyof ReportBody)[] = ['description', 'steps_to_reproduce', 'impact', 'environment', 'proof_of_concept', 'suggested_fix'];
@@ -104,19 +118,55 @@ export function qualitySignals(input: QualityInput, policy: Pick<Policy, 'scope'
     );
   }
 
-  const h = input.history;
-  if (h) {
+  const history = (key: string, h: ReporterHistory, what: string): QualitySignal =>
+    h.earlier === 0
+      ? { key, status: 'info', text: `First report ${what} to this project` }
+      : {
+          key,
+          status: h.rejectedAsDuplicateOrInvalid > h.accepted && h.rejectedAsDuplicateOrInvalid >= 2 ? 'warning' : 'info',
+          text:
+            `${plural(h.earlier, 'earlier report')} ${what} to this project: ${h.accepted} accepted, ${h.rejected} rejected` +
+            (h.rejectedAsDuplicateOrInvalid ? ` (${h.rejectedAsDuplicateOrInvalid} as duplicate or invalid)` : ''),
+        };
+  if (input.history) out.push(history('history', input.history, 'from this address'));
+  if (input.keyHistory) out.push(history('key_history', input.keyHistory, 'with this OpenPGP key'));
+
+  const refs = input.codeReferences;
+  if (refs && refs.found.length + refs.unknown.length > 0) {
+    const list = (names: string[]) => names.slice(0, 5).map((n) => `\`${n}\``).join(', ') + (names.length > 5 ? ` and ${names.length - 5} more` : '');
     out.push(
-      h.earlier === 0
-        ? { key: 'history', status: 'info', text: 'First report from this address to this project' }
-        : {
-            key: 'history',
-            status: h.rejectedAsDuplicateOrInvalid > h.accepted && h.rejectedAsDuplicateOrInvalid >= 2 ? 'warning' : 'info',
-            text:
-              `${plural(h.earlier, 'earlier report')} from this address to this project: ${h.accepted} accepted, ${h.rejected} rejected` +
-              (h.rejectedAsDuplicateOrInvalid ? ` (${h.rejectedAsDuplicateOrInvalid} as duplicate or invalid)` : ''),
-          },
+      refs.found.length && !refs.unknown.length
+        ? { key: 'code', status: 'good', text: `Names code of the project: ${list(refs.found)}` }
+        : refs.found.length
+          ? { key: 'code', status: 'info', text: `Names code of the project: ${list(refs.found)}; not in the project's code index: ${list(refs.unknown)}` }
+          : { key: 'code', status: 'warning', text: `Names files or functions not in the project's code index: ${list(refs.unknown)}` },
     );
   }
   return out;
+}
+
+/** The file paths and function names a text names, as the code index keys them (lower-cased; see codeIndexKeys). */
+export function codeMentions(text: string): { files: { key: string; shown: string }[]; functions: { key: string; shown: string }[] } {
+  const terms = termsOf(text);
+  const fileTerms = terms.filter((t) => t.kind === 'file');
+  // A path gives its last two parts and its base name: keep the longer one only.
+  const files = fileTerms.filter((t) => !fileTerms.some((o) => o !== t && o.text.endsWith(`/${t.text}`))).map((t) => ({ key: t.text, shown: t.shown }));
+  const functions = terms.filter((t) => t.kind === 'function' && !t.text.includes('.')).map((t) => ({ key: t.text, shown: t.shown }));
+  return { files, functions };
+}
+
+/**
+ * The keys an uploaded code index is stored under: each file path by its base name and its last two parts, each
+ * function name as it is; all lower-cased. A report naming `rtmp/ingest.c` or `ingest.c` finds `src/rtmp/ingest.c`.
+ */
+export function codeIndexKeys(input: { files: readonly string[]; symbols: readonly string[] }): { files: string[]; symbols: string[] } {
+  const files = new Set<string>();
+  for (const raw of input.files) {
+    const parts = raw.trim().replace(/\\/g, '/').replace(/^\.?\//, '').split('/').filter(Boolean);
+    if (!parts.length) continue;
+    files.add((parts.at(-1) as string).toLowerCase());
+    if (parts.length > 1) files.add(parts.slice(-2).join('/').toLowerCase());
+  }
+  const symbols = new Set(input.symbols.map((s) => s.trim().toLowerCase()).filter((s) => s && !/\s/.test(s)));
+  return { files: [...files], symbols: [...symbols] };
 }

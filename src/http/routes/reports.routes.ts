@@ -12,11 +12,9 @@ import {
   setSeverity,
   receiveSubmission,
   transitionReport,
-  rejectReports,
 } from '../../services/reports/index.ts';
 import { actorLabel } from '../auth.ts';
 import { DomainError } from '../../core/errors.ts';
-import { REJECTION_REASONS, type RejectionReason } from '../../core/reports/states.ts';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../services/paging.ts';
 import { readMultipart } from '../multipart.ts';
 import { presentAssessment, presentDetail, presentQueueItem, presentSubmissionCreated } from '../../api/present.ts';
@@ -31,7 +29,6 @@ import {
   ReportListSchema,
   SeverityResultSchema,
   TransitionResultSchema,
-  BulkRejectionSchema,
 } from '../../api/schemas/reports.ts';
 
 export interface IntakeLimits {
@@ -71,7 +68,7 @@ export const reportRoutes = (ctx: ServiceContext, limits: IntakeLimits): Fastify
       },
     },
     async (req, reply) => {
-      const result = await receiveSubmission(ctx, { slug: req.params.slug, body: req.body, files: req.uploadedFiles, source: req.isMultipart() ? 'web' : 'api' });
+      const result = await receiveSubmission(ctx, { slug: req.params.slug, body: req.body, files: req.uploadedFiles, source: req.isMultipart() ? 'web' : 'api', remoteAddress: req.ip });
       return reply.status(201).send(presentSubmissionCreated(result));
     },
   );
@@ -202,29 +199,6 @@ export const reportRoutes = (ctx: ServiceContext, limits: IntakeLimits): Fastify
         reason: req.body.reason ?? null,
         duplicateOf: req.body.duplicate_of ?? null,
       });
-    },
-  );
-
-  app.post(
-    '/api/v1/projects/:slug/reports/rejections',
-    {
-      schema: {
-        tags: ['triage'],
-        summary: 'Reject several reports with one reason (e.g. a wave of spam); each is audited and its reporter told as for one',
-        params: SlugParams,
-        body: Type.Object(
-          {
-            tracking_ids: Type.Array(TrackingId, { minItems: 1, maxItems: 200 }),
-            reason: Type.Union(REJECTION_REASONS.filter((r) => r !== 'duplicate').map((r) => Type.Literal(r))),
-          },
-          { additionalProperties: false },
-        ),
-        response: { 200: BulkRejectionSchema },
-      },
-    },
-    async (req) => {
-      const done = await rejectReports(ctx, req.project, req.body.tracking_ids, req.actor, actorLabel(req), req.body.reason as Exclude<RejectionReason, 'duplicate'>);
-      return { rejected: done.rejected, skipped: done.skipped.map((s) => ({ tracking_id: s.trackingId, problem: s.problem })) };
     },
   );
 

@@ -412,6 +412,7 @@ async function receiveOne(ctx: ServiceContext, mail: InboundMail, target: Target
       source: 'email',
       encryption: content.encryption,
       mail: { inReplyTo: oneLine(parsed.messageId), acknowledge: !automatic },
+      remoteAddress: mail.remoteAddress,
     });
     return `report ${result.trackingId}`;
   } catch (e) {

@@ -21,6 +21,8 @@ export interface IntakeMailRows {
 export interface PreparedReport {
   projectId: string;
   trackingPrefix: string;
+  /** Given when it was handed out before (a report held for review, released now): no new number is taken. */
+  trackingId?: string;
   report: Omit<Insertable<ReportsTable>, 'tracking_id'> & { id: string };
   attachments: Insertable<AttachmentsTable>[];
   audit: Omit<AuditRecord, 'data'> & { data: Record<string, unknown> };
@@ -189,7 +191,8 @@ export class IntakeWriter {
  */
 async function assignTrackingIds(tx: Tx, items: PreparedReport[], year: number) {
   const perProject = new Map<string, number>();
-  for (const it of items) perProject.set(it.projectId, (perProject.get(it.projectId) ?? 0) + 1);
+  for (const it of items) perProject.set(it.projectId, (perProject.get(it.projectId) ?? 0) + (it.trackingId ? 0 : 1));
+  // A project whose items all have their number (released from review) still takes part, advancing by none.
   const rows = await tx
     .with('s', (db) =>
       db
@@ -207,9 +210,25 @@ async function assignTrackingIds(tx: Tx, items: PreparedReport[], year: number) 
   const next = new Map<string, number>();
   for (const row of rows) next.set(row.project_id, Number(row.last_value) - (perProject.get(row.project_id) as number) + 1);
   const trackingIds = items.map((it) => {
+    if (it.trackingId) return it.trackingId;
     const n = next.get(it.projectId) as number;
     next.set(it.projectId, n + 1);
     return formatTrackingId(it.trackingPrefix, year, n);
   });
   return { trackingIds, auditHead: { seq: head.seq, hash: head.hash } };
+}
+
+/**
+ * One tracking number for a submission held for review (services/reports/review.ts): taken from the same
+ * sequence as intake's, in the caller's transaction, so the number it is given is the one it keeps when released.
+ */
+export async function reserveTrackingId(tx: Tx, projectId: string, trackingPrefix: string, now: Date): Promise<string> {
+  const year = now.getUTCFullYear();
+  const row = await tx
+    .insertInto('report_sequences')
+    .values({ project_id: projectId, year, last_value: 1 })
+    .onConflict((oc) => oc.columns(['project_id', 'year']).doUpdateSet((eb) => ({ last_value: eb('report_sequences.last_value', '+', 1) })))
+    .returning('last_value')
+    .executeTakeFirstOrThrow();
+  return formatTrackingId(trackingPrefix, year, Number(row.last_value));
 }

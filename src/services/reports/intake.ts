@@ -11,6 +11,7 @@ import type { PreparedReport } from './intake-writer.ts';
 import { aad } from './store.ts';
 import { decryptSubmission, encryptionColumns, rawSubmission, reporterKeyColumns, type IntakeEncryption, type SubmissionWithKey } from '../pgp/intake.ts';
 import { acknowledgementRows, type AcknowledgementOptions } from '../mail/notify.ts';
+import { holdDecision, holdReport, senderOf } from './review.ts';
 
 type NewReportRow = PreparedReport['report'];
 type Sealed = { keyId: string; sealed: Uint8Array };
@@ -70,6 +71,8 @@ export interface Submission {
   /** How it arrived when it came OpenPGP-encrypted (decrypted by the web/API path or the mail intake). */
   encryption?: IntakeEncryption | undefined;
   mail?: AcknowledgementOptions;
+  /** The peer address it came from (HTTP client or SMTP client): checked against network blocks, never stored. */
+  remoteAddress?: string | null | undefined;
 }
 
 export async function submitReport(ctx: ServiceContext, submission: Submission): Promise<SubmitResult> {
@@ -85,51 +88,45 @@ export async function submitReport(ctx: ServiceContext, submission: Submission):
   const body = ctx.sealer.seal(JSON.stringify(valid.body), aad(id, 'body'));
   const sealedFiles = sniffed.map((f) => ({ ...sealAttachment(ctx.sealer, id, f), report_id: id, message_id: null, created_at: now }));
 
-  const trackingId = await ctx.intakeWriter.write({
-    projectId: project.id,
-    trackingPrefix: project.trackingPrefix,
-    report: newReportRow(project, id, title, body, now, {
-      cvss_v3_vector: valid.cvss.v3,
-      cvss_v4_vector: valid.cvss.v4,
-      category: valid.category,
-      affected_version: valid.affected_version,
-      version_status: valid.classification.version_status,
-      version_matched: valid.classification.version_matched,
-      scope_status: valid.classification.scope_status,
-      credit_choice: valid.credit_choice,
-      terms_accepted: valid.terms_accepted,
-      source,
-      reporter_token_hash: hashToken(reporterToken),
-      ...encryptionColumns(encryption),
-      ...reporterKey,
-    }),
-    attachments: sealedFiles,
-    audit: {
-      actor: 'reporter',
-      action: 'report.submitted',
-      projectId: project.id,
-      reportId: id,
-      data: { source, attachments: sealedFiles.length, flags: valid.classification.flags, encrypted: encryption?.encrypted ?? false, signature: encryption?.signature ?? 'none' },
-    },
-    // The acknowledgement mail (tracking ID, private link) commits with the report: it exists iff the report does.
-    mailRows: (trackingId) =>
-      acknowledgementRows(ctx, {
-        ...mail,
-        reportId: id,
-        trackingId,
-        project: { id: project.id, name: project.name, securityAddress: project.policy.contacts?.email ?? null },
-        reporterEmail: valid.body.reporter_email,
-        reporterLink: `${ctx.publicUrl}${reporterStatusPath(project.slug, reporterToken)}`,
-        submittedAt: now,
-      }),
+  const report = newReportRow(project, id, title, body, now, {
+    cvss_v3_vector: valid.cvss.v3,
+    cvss_v4_vector: valid.cvss.v4,
+    category: valid.category,
+    affected_version: valid.affected_version,
+    version_status: valid.classification.version_status,
+    version_matched: valid.classification.version_matched,
+    scope_status: valid.classification.scope_status,
+    credit_choice: valid.credit_choice,
+    terms_accepted: valid.terms_accepted,
+    source,
+    reporter_token_hash: hashToken(reporterToken),
+    ...encryptionColumns(encryption),
+    ...reporterKey,
   });
-  return {
-    trackingId,
-    reporterToken,
-    reporterLink: `${ctx.publicUrl}${reporterStatusPath(project.slug, reporterToken)}`,
-    classification: valid.classification,
-    createdAt: now,
-  };
+  const auditData = { source, attachments: sealedFiles.length, flags: valid.classification.flags, encrypted: encryption?.encrypted ?? false, signature: encryption?.signature ?? 'none' };
+  const reporterLink = `${ctx.publicUrl}${reporterStatusPath(project.slug, reporterToken)}`;
+  const ack = { ...mail, reporterEmail: valid.body.reporter_email, reporterLink, submittedAt: now };
+  // A blocked sender, or a first-time reporter the policy holds: the review queue, answered exactly as below.
+  const sender = senderOf(valid.body.reporter_email, [report.reporter_key_fingerprint, report.signer_fingerprint], submission.remoteAddress);
+  const hold = await holdDecision(ctx, project, sender);
+  const trackingId = hold
+    ? await holdReport(ctx, { projectId: project.id, trackingPrefix: project.trackingPrefix, report, attachments: sealedFiles, auditData }, hold, ack)
+    : await ctx.intakeWriter.write({
+        projectId: project.id,
+        trackingPrefix: project.trackingPrefix,
+        report,
+        attachments: sealedFiles,
+        audit: { actor: 'reporter', action: 'report.submitted', projectId: project.id, reportId: id, data: auditData },
+        // The acknowledgement mail (tracking ID, private link) commits with the report: it exists iff the report does.
+        mailRows: (trackingId) =>
+          acknowledgementRows(ctx, {
+            ...ack,
+            reportId: id,
+            trackingId,
+            project: { id: project.id, name: project.name, securityAddress: project.policy.contacts?.email ?? null },
+          }),
+      });
+  return { trackingId, reporterToken, reporterLink, classification: valid.classification, createdAt: now };
 }
 
 export interface InternalReportInput {
@@ -194,9 +191,9 @@ export async function createInternalReport(ctx: ServiceContext, project: Project
  */
 export async function receiveSubmission(
   ctx: ServiceContext,
-  submission: { slug: string; body: SubmissionWithKey; files: IncomingFile[]; source: 'web' | 'api' },
+  submission: { slug: string; body: SubmissionWithKey; files: IncomingFile[]; source: 'web' | 'api'; remoteAddress?: string | null },
 ): Promise<SubmitResult> {
   const { slug, body, files, source } = submission;
   const { input, encryption } = await decryptSubmission(ctx, slug, body, source, () => rawSubmission(body, files));
-  return submitReport(ctx, { slug, input, files, source, encryption });
+  return submitReport(ctx, { slug, input, files, source, encryption, remoteAddress: submission.remoteAddress });
 }

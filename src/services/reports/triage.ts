@@ -172,36 +172,3 @@ export async function setEmbargo(
     return { embargoUntil: until };
   });
 }
-
-export interface BulkRejection {
-  rejected: string[];
-  /** Reports not moved, and why (unknown, already closed…): the others are rejected regardless. */
-  skipped: { trackingId: string; problem: string }[];
-}
-
-/**
- * Rejects several reports with one reason (a wave of spam): each report moves in its own transaction with its
- * audit entry and its reporter's status mail, exactly as one transition would; one that cannot move is skipped
- * with the reason, the rest go on. The caller's right to triage is checked before anything moves.
- */
-export async function rejectReports(
-  ctx: ServiceContext,
-  project: ProjectRecord,
-  trackingIds: readonly string[],
-  actor: Actor | null,
-  actorLabel: string,
-  reason: Exclude<RejectionReason, 'duplicate'>,
-): Promise<BulkRejection> {
-  authorize(actor, 'report:triage');
-  const out: BulkRejection = { rejected: [], skipped: [] };
-  for (const trackingId of new Set(trackingIds)) {
-    try {
-      await transitionReport(ctx, project, trackingId, actor, actorLabel, { to: 'rejected', reason });
-      out.rejected.push(trackingId);
-    } catch (e) {
-      if (!(e instanceof DomainError) || e.code === 'forbidden') throw e;
-      out.skipped.push({ trackingId, problem: e.message });
-    }
-  }
-  return out;
-}

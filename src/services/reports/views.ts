@@ -14,6 +14,8 @@ import { decodeCursor, encodeCursor, pageSize, type Page, type PageRequest, type
 import type { ProjectRecord } from '../projects/projects.ts';
 import { loadEvents } from './events.ts';
 import { reporterStatusPath } from '../../core/ui-paths.ts';
+import { hashToken } from '../../adapters/crypto/tokens.ts';
+import { heldForReporter } from './review.ts';
 import { deadlinesOfReport, slaVersionsOf, type SlaVersions } from './promises.ts';
 import { searchHashes, searchMatches } from './search-index.ts';
 import type { CvssAssessment } from '../../core/reports/severity-from-cvss.ts';
@@ -314,7 +316,7 @@ async function detailOf(ctx: ServiceContext, project: ProjectRecord, row: NonNul
     duplicateCandidates: audience === 'maintainer' ? await duplicateCandidatesOf(ctx, project, row.id) : [],
     knownAdvisories: audience === 'maintainer' ? await knownAdvisoriesOf(ctx, project, row.id) : [],
     qualitySignals:
-      audience === 'maintainer' ? await qualitySignalsOf(ctx.db, project, { id: row.id, createdAt: row.created_at, body, attachments: reporterFiles, classification }) : [],
+      audience === 'maintainer' ? await qualitySignalsOf(ctx.db, project, { id: row.id, createdAt: row.created_at, title: summary.title, body, attachments: reporterFiles, classification, fingerprints: [row.reporter_key_fingerprint, row.signer_fingerprint] }) : [],
     attachments: attachments
       .filter((a) => a.message_id === null || visibleMessageIds.has(a.message_id))
       .map((a) => ({ id: a.id, filename: a.filename, contentType: a.content_type, size: a.size, sha256: a.sha256, messageId: a.message_id, createdAt: a.created_at })),
@@ -343,8 +345,59 @@ export async function readReport(ctx: ServiceContext, project: ProjectRecord, tr
  * reporter's page with the token in the fragment. Reads nothing of the report (no body, so no audited read).
  */
 export async function reporterPageOf(ctx: ServiceContext, token: string): Promise<string> {
+  const held = await heldIfNoReport(ctx, token);
+  if (held) return reporterStatusPath(held.project.slug, token);
   const { project } = await reportForToken(ctx, token);
   return reporterStatusPath(project.slug, token);
+}
+
+/**
+ * A submission held for review answers its reporter's link too (services/reports/review.ts): their report as
+ * sent, state `new`, no deadline, no thread — the same for a blocked sender and a first-time reporter. Looked up
+ * only when no report has the token.
+ */
+async function heldIfNoReport(ctx: ServiceContext, token: string): Promise<{ project: ProjectRecord; detail: ReportDetail } | null> {
+  const report = await ctx.db.selectFrom('reports').select('id').where('reporter_token_hash', '=', hashToken(token)).executeTakeFirst();
+  if (report) return null;
+  const held = await heldForReporter(ctx, token);
+  if (!held) return null;
+  const r = held.report;
+  return {
+    project: held.project,
+    detail: {
+      trackingId: held.trackingId,
+      assignee: null,
+      source: held.source,
+      title: held.title,
+      state: 'new',
+      severity: null,
+      category: r.category ?? null,
+      affectedVersion: r.affected_version ?? null,
+      classification: {
+        version_status: (r.version_status ?? 'not-given') as Classification['version_status'],
+        version_matched: r.version_matched ?? null,
+        scope_status: (r.scope_status ?? 'not-given') as Classification['scope_status'],
+        flags: [],
+      },
+      createdAt: held.receivedAt,
+      updatedAt: held.receivedAt,
+      deadlines: [],
+      body: held.body,
+      cvss: assessStored(held.project, { cvss_v3_vector: r.cvss_v3_vector ?? null, cvss_v4_vector: r.cvss_v4_vector ?? null }),
+      rejectionReason: null,
+      duplicateOf: null,
+      creditChoice: String(r.credit_choice ?? 'anonymous'),
+      termsAccepted: !!r.terms_accepted,
+      embargoUntil: null,
+      allowedTransitions: [],
+      attachments: [],
+      messages: [],
+      encryption: encryptionOf({ encrypted: !!r.encrypted, signature_status: String(r.signature_status ?? 'none'), signer_fingerprint: r.signer_fingerprint ?? null, reporter_key_fingerprint: r.reporter_key_fingerprint ?? null }),
+      duplicateCandidates: [],
+      knownAdvisories: [],
+      qualitySignals: [],
+    },
+  };
 }
 
 /** A public advisory (published, amended or withdrawn) that came of a report: what its reporter's page links. */
@@ -354,6 +407,8 @@ export interface PublicAdvisoryLink {
 }
 
 export async function readAsReporter(ctx: ServiceContext, token: string): Promise<{ project: ProjectRecord; detail: ReportDetail; advisory: PublicAdvisoryLink | null }> {
+  const held = await heldIfNoReport(ctx, token);
+  if (held) return { ...held, advisory: null };
   const { row, project } = await reportForToken(ctx, token);
   const detail = await detailOf(ctx, project, row, 'reporter');
   // Only a public advisory: its title is in clear once published (a draft's is sealed and not the reporter's yet).

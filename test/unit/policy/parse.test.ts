@@ -27,6 +27,15 @@ test('every example policy parses without problems', () => {
   }
 });
 
+test('intake.hold_first_time_reporters is read when given, and absent otherwise (off)', () => {
+  const on = parsePolicy(`${BASE}intake:\n  hold_first_time_reporters: true\n`);
+  assert.deepEqual(on.problems, []);
+  assert.equal(on.policy?.intake.hold_first_time_reporters, true);
+  assert.equal(parsePolicy(BASE).policy?.intake.hold_first_time_reporters, undefined);
+  const bad = parsePolicy(`${BASE}intake:\n  hold_first_time_reporters: sometimes\n`);
+  assert.equal(bad.problems[0]?.field, 'intake.hold_first_time_reporters');
+});
+
 test('a minimal policy gets every default', () => {
   const { policy, problems } = parsePolicy(BASE);
   assert.deepEqual(problems, []);

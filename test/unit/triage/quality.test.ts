@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { qualitySignals, type QualityInput } from '../../../src/core/triage/quality.ts';
+import { codeIndexKeys, codeMentions, qualitySignals, type QualityInput } from '../../../src/core/triage/quality.ts';
 import type { ReportBody } from '../../../src/core/reports/submission.ts';
 
 const body = (over: Partial<ReportBody> = {}): ReportBody => ({
@@ -43,6 +43,10 @@ describe('quality signals', () => {
     ['out of scope', { classification: { version_status: 'supported', version_matched: '1.x', scope_status: 'out-of-scope', affected_version: '1.2.0', category: 'dos' } }, 'scope', 'warning', 'Category out of scope: Denial of service'],
     ['very short', { body: body({ description: 'it is broken' }) }, 'length', 'warning', 'Very short description (3 words)'],
     ['first report', { history: { earlier: 0, accepted: 0, rejected: 0, rejectedAsDuplicateOrInvalid: 0 } }, 'history', 'info', 'First report from this address to this project'],
+    ['first report with a key', { keyHistory: { earlier: 0, accepted: 0, rejected: 0, rejectedAsDuplicateOrInvalid: 0 } }, 'key_history', 'info', 'First report with this OpenPGP key to this project'],
+    ['a key with an accepted record', { keyHistory: { earlier: 2, accepted: 2, rejected: 0, rejectedAsDuplicateOrInvalid: 0 } }, 'key_history', 'info', '2 earlier reports with this OpenPGP key to this project: 2 accepted, 0 rejected'],
+    ['code the project has', { codeReferences: { found: ['rtmp/ingest.c', 'parse_header'], unknown: [] } }, 'code', 'good', 'Names code of the project: `rtmp/ingest.c`, `parse_header`'],
+    ['code the project lacks', { codeReferences: { found: [], unknown: ['made_up.c'] } }, 'code', 'warning', "Names files or functions not in the project's code index: `made_up.c`"],
     ['a record of rejections', { history: { earlier: 3, accepted: 0, rejected: 3, rejectedAsDuplicateOrInvalid: 2 } }, 'history', 'warning', '3 earlier reports from this address to this project: 0 accepted, 3 rejected (2 as duplicate or invalid)'],
   ];
   for (const [name, over, key, status, text] of cases) {
@@ -62,5 +66,18 @@ describe('quality signals', () => {
       assert.deepEqual(Object.keys(s).sort(), ['key', 'status', 'text']);
       assert.ok(s.text.length > 10);
     }
+  });
+});
+
+describe('code references', () => {
+  test('a report names files by their last two parts, functions by their plain names', () => {
+    const m = codeMentions('The crash is in src/rtmp/ingest.c, in parse_header() called from RtmpSession.read, see also util.h.');
+    assert.deepEqual(m.files.map((f) => f.key).sort(), ['rtmp/ingest.c', 'util.h']);
+    assert.ok(m.functions.some((f) => f.key === 'parse_header'));
+    assert.ok(m.functions.every((f) => !f.key.includes('.')));
+  });
+
+  test('the index keys a path by its base name and its last two parts', () => {
+    assert.deepEqual(codeIndexKeys({ files: ['./src/rtmp/ingest.c', 'README'], symbols: ['Parse_Header', 'two words', ''] }), { files: ['ingest.c', 'rtmp/ingest.c', 'readme'], symbols: ['parse_header'] });
   });
 });

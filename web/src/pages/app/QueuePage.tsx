@@ -191,6 +191,7 @@ function Queue({ projects, siteAdmin, userId }: { projects: DashboardProject[]; 
         <FilterSelect id="q-source" label="Source" value={from} onChange={setFrom} options={SOURCE_CHOICES} />
         <FilterSelect id="q-age" label="Received" value={age} onChange={setAge} options={AGE_CHOICES} />
       </form>
+      <ReviewCounts projects={projects.filter((p) => can(p.role, 'intake:review'))} />
       {triageable && first.state === 'ready' && (
         <BulkBar
           userId={userId}
@@ -420,5 +421,35 @@ function BulkBar({ userId, selected, projects, members, onDone }: { userId: stri
         </p>
       </div>
     </form>
+  );
+}
+
+/**
+ * How many held submissions wait in each project's review queue (issue 18): a count and a link, the only sign of
+ * them — they are not reports yet, so they are not in the list below and notified nobody.
+ */
+function ReviewCounts({ projects }: { projects: DashboardProject[] }) {
+  const [counts, setCounts] = useState<{ slug: string; name: string; total: number }[]>([]);
+  const slugs = projects.map((p) => p.slug).join(',');
+  useEffect(() => {
+    let current = true;
+    void Promise.all(projects.map((p) => appApi.review(p.slug).then((r) => ({ slug: p.slug, name: p.name, total: r.total }), () => ({ slug: p.slug, name: p.name, total: 0 })))).then(
+      (all) => current && setCounts(all.filter((c) => c.total > 0)),
+    );
+    return () => {
+      current = false;
+    };
+  }, [slugs]);
+  if (!counts.length) return null;
+  return (
+    <ul className="notice review-counts" aria-label="Review queues">
+      {counts.map((c) => (
+        <li key={c.slug}>
+          <Link to={`/app/p/${c.slug}/review`}>
+            {c.total} held submission{c.total === 1 ? '' : 's'} to review in {c.name}
+          </Link>
+        </li>
+      ))}
+    </ul>
   );
 }

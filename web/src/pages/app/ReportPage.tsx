@@ -10,6 +10,8 @@ import { SeverityBadge, StateBadge } from '../../components/app/Badges.tsx';
 import { CvssCalculator } from '../../components/app/CvssCalculator.tsx';
 import { AttachmentList, MessageForm, Thread } from '../../components/app/Thread.tsx';
 import { AuditTrail } from '../../components/app/AuditTrail.tsx';
+import { ConfirmButton } from '../../components/app/ConfirmButton.tsx';
+import { expiryIn } from '../../components/app/SenderBlocks.tsx';
 import { DuplicateCandidates } from '../../components/app/DuplicateCandidates.tsx';
 import { KnownAdvisories } from '../../components/app/KnownAdvisories.tsx';
 import { QualitySignals } from '../../components/app/QualitySignals.tsx';
@@ -386,6 +388,42 @@ function TriagePanel({ project, report, onChange }: { project: DashboardProject;
           <OutcomeText outcome={advisoryAction.outcome} id="triage-advisory-outcome" />
         </Section>
       )}
+
+      {can(project.role, 'sender:block') && <BlockSender project={project} report={report} />}
     </div>
+  );
+}
+
+/**
+ * "Block this sender" (issue 18): blocks the address and OpenPGP keys the report came with, for this project,
+ * without showing them; the sender's next submissions wait in the review queue.
+ */
+function BlockSender({ project, report }: { project: DashboardProject; report: ReportDetail }) {
+  const action = useAction(() => undefined);
+  const [days, setDays] = useState('0');
+  const block = () =>
+    action.run(`The sender of ${report.tracking_id} is blocked${days === '0' ? '' : ` for ${days} days`}: their next submissions wait in the review queue.`, () =>
+      appApi.blockSender(project.slug, report.tracking_id, { expires_at: expiryIn(days), note: null }),
+    );
+  return (
+    <Section id="triage-block" title="Sender">
+      <p>Block whoever sent this report (by the address and OpenPGP key it came with) from reaching the queue. They are not told.</p>
+      <div className="field">
+        <label htmlFor="t-block-days">Block for</label>
+        <select id="t-block-days" value={days} onChange={(e) => setDays(e.target.value)}>
+          <option value="0">Indefinitely</option>
+          <option value="7">7 days</option>
+          <option value="30">30 days</option>
+          <option value="365">1 year</option>
+        </select>
+      </div>
+      <ConfirmButton
+        label="Block this sender"
+        question={<>Block the sender of {report.tracking_id}? You can lift it under Settings › Blocked senders.</>}
+        confirmLabel="Block sender"
+        onConfirm={block}
+      />
+      <OutcomeText outcome={action.outcome} id="triage-block-outcome" />
+    </Section>
   );
 }

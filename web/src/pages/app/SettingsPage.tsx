@@ -8,6 +8,7 @@ import { ErrorMessage, Loading } from '../../components/Status.tsx';
 import { MemberProjectLayout } from '../../components/app/MaintainerLayout.tsx';
 import { PolicyYamlField, usePolicyCheck } from '../../components/app/PolicyYamlField.tsx';
 import { Webhooks } from '../../components/app/Webhooks.tsx';
+import { SenderBlocks } from '../../components/app/SenderBlocks.tsx';
 import { can, PROJECT_ROLES } from '../../../../src/core/access/permissions.ts';
 import type { FieldProblem } from '../../../../src/core/errors.ts';
 
@@ -37,6 +38,15 @@ function Settings({ project }: { project: DashboardProject }) {
       {yaml.state === 'ready' && <PolicyEditor project={project} initial={yaml.data} />}
       <h2>Members and roles</h2>
       <Members project={project} />
+      {can(project.role, 'sender:block') && (
+        <section aria-labelledby="blocked-senders">
+          <h2 id="blocked-senders">Blocked senders</h2>
+          <SenderBlocks slug={project.slug} />
+          <p>
+            <Link to={`/app/p/${project.slug}/review`}>Open the review queue</Link>
+          </p>
+        </section>
+      )}
       {can(project.role, 'webhook:manage') && (
         <section aria-labelledby="webhooks">
           <h2 id="webhooks">Webhooks</h2>

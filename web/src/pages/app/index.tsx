@@ -20,6 +20,7 @@ const AccountPage = lazy(() => import('./AccountPage.tsx').then((m) => ({ defaul
 const UsersPage = lazy(() => import('./UsersPage.tsx').then((m) => ({ default: m.UsersPage })));
 const ResetPasswordPage = lazy(() => import('./ResetPasswordPage.tsx').then((m) => ({ default: m.ResetPasswordPage })));
 const ForgotPasswordPage = lazy(() => import('./ForgotPasswordPage.tsx').then((m) => ({ default: m.ForgotPasswordPage })));
+const ReviewPage = lazy(() => import('./ReviewPage.tsx').then((m) => ({ default: m.ReviewPage })));
 const CasePage = lazy(() => import('./CasePage.tsx').then((m) => ({ default: m.CasePage })));
 const CasesPage = lazy(() => import('./CasesPage.tsx').then((m) => ({ default: m.CasesPage })));
 const PartyInvitationPage = lazy(() => import('./PartyInvitationPage.tsx').then((m) => ({ default: m.PartyInvitationPage })));
@@ -35,6 +36,7 @@ export const APP_ROUTES: RouteDef[] = [
   { path: UI_ROUTES.newProject, render: () => page(<NewProjectPage />) },
   { path: UI_ROUTES.maintainerReport, render: (p) => page(<ReportPage key={`${p.slug}/${p.trackingId}`} slug={p.slug ?? ''} trackingId={p.trackingId ?? ''} />) },
   { path: '/app/p/:slug/advisories/:id', render: (p) => page(<AdvisoryEditorPage key={`${p.slug}/${p.id}`} slug={p.slug ?? ''} id={p.id ?? ''} />) },
+  { path: '/app/p/:slug/review', render: (p) => page(<ReviewPage key={p.slug} slug={p.slug ?? ''} />) },
   { path: '/app/p/:slug/settings', render: (p) => page(<SettingsPage key={p.slug} slug={p.slug ?? ''} />) },
   { path: UI_ROUTES.invitation, render: () => page(<InvitationPage />) },
   { path: UI_ROUTES.caseInvitation, render: () => page(<PartyInvitationPage />) },
