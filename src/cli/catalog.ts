@@ -139,6 +139,18 @@ export const CATALOG: CatalogEntry[] = [
     ],
   },
   {
+    name: 'backup',
+    term: 'backup [options]',
+    description: 'write a consistent, encrypted backup of the whole instance, also while the server runs (site admins; docs/operations.md)',
+    load: async () => (await import('./commands/backup.ts')).backupCommand(),
+  },
+  {
+    name: 'restore',
+    term: 'restore [options] <file>',
+    description: 'restore a backup into an empty data directory or database, then verify it (counts, audit chain, every report); database mode',
+    load: async () => (await import('./commands/restore.ts')).restoreCommand(),
+  },
+  {
     name: 'osv',
     description: 'OSV advisory database for API scans (database mode only)',
     children: [

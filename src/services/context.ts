@@ -8,6 +8,7 @@ import type { ProjectRecord } from './projects/record.ts';
 import type { IntakeWriter } from './reports/intake-writer.ts';
 import type { TtlCache } from './ttl-cache.ts';
 import type { TermHash } from '../core/triage/signature.ts';
+import type { BackupSource } from './backup/source.ts';
 
 export type { Db, DbOrTx, Tx } from '../adapters/db/database.ts';
 
@@ -44,4 +45,6 @@ export interface ServiceContext {
    * encryption key `keyId`): the index never holds a word in clear (services/triage, docs/triage.md).
    */
   triageIndex: { keyId: string; hash: TermHash };
+  /** What backups snapshot (services/backup); null where the process was given none (tests, some CLI commands). */
+  backup: BackupSource | null;
 }
