@@ -79,7 +79,7 @@ interface Acked {
 for (const engine of ENGINES) {
   describe(`backup and restore on ${engine.name} (real server processes)`, () => {
     test('a backup taken during a burst of 200 submissions restores every acknowledged report and verifies', { timeout: 8 * START_TIMEOUT }, async () => {
-      const base = { ...(await engine.freshEnv()), EMBARGO_POLICY_DIR: 'examples/policies' };
+      const base: Record<string, string> = { ...(await engine.freshEnv()), EMBARGO_POLICY_DIR: 'examples/policies' };
       const token = await bootstrapAdmin(base);
       const server = await startServer(await serverEnv(base), START_TIMEOUT);
       const out = join(tempDir('embargo-backup-'), 'instance.pgp');
@@ -138,7 +138,7 @@ for (const engine of ENGINES) {
       assert.equal(run.code, 0, run.stderr + run.stdout);
       assert.match(run.stdout, /restored and verified/);
 
-      const env = { ...restored, EMBARGO_ENCRYPTION_KEYS: base.EMBARGO_ENCRYPTION_KEYS as string, EMBARGO_SESSION_SECRET: base.EMBARGO_SESSION_SECRET as string };
+      const env: Record<string, string> = { ...restored, EMBARGO_ENCRYPTION_KEYS: base.EMBARGO_ENCRYPTION_KEYS as string, EMBARGO_SESSION_SECRET: base.EMBARGO_SESSION_SECRET as string };
       const database = await openDatabase({ dataDir: env.DATA_DIR as string, databaseUrl: env.DATABASE_URL });
       let present: Set<string>;
       try {
