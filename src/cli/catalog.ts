@@ -52,6 +52,18 @@ export const CATALOG: CatalogEntry[] = [
         description: 'create the project a policy file names, or replace its policy (the slug is the key)',
         load: async () => (await import('./commands/project-load.ts')).projectLoadCommand(),
       },
+      {
+        name: 'export',
+        term: 'export [options] <slug>',
+        description: "write a project's reports, threads, attachments, advisories and audit entries in clear to a tar archive (project admins; docs/operations.md)",
+        load: async () => (await import('./commands/project-export.ts')).projectExportCommand(),
+      },
+      {
+        name: 'import',
+        term: 'import [options] <file>',
+        description: 'load a project export into this instance, tracking IDs kept; refuses a project or tracking ID it already has (database mode)',
+        load: async () => (await import('./commands/project-import.ts')).projectImportCommand(),
+      },
     ],
   },
   {

@@ -1,6 +1,7 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Download, Str } from '../../api/schemas.ts';
+import { Download, SlugParams, Str } from '../../api/schemas.ts';
 import { createBackup, MIN_PASSPHRASE } from '../../services/backup/backup.ts';
+import { exportProject } from '../../services/portability/export.ts';
 import type { ServiceContext } from '../../services/context.ts';
 import { actorLabel, requireSiteAdmin } from '../auth.ts';
 import { sendAttachment } from './reports.routes.ts';
@@ -34,6 +35,22 @@ export const operationsRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox
         includeKeys: req.body.include_keys,
       });
       return sendAttachment(reply, { filename: `embargo-backup-${manifest.created_at.replace(/[:.]/g, '-')}.pgp`, contentType: 'application/octet-stream', data: archive });
+    },
+  );
+
+  app.get(
+    '/api/v1/projects/:slug/export',
+    {
+      schema: {
+        tags: ['operations'],
+        summary: "The project's reports, threads, attachments, advisories and audit entries in clear, as a tar archive (project admins; audited; docs/operations.md)",
+        params: SlugParams,
+        response: { 200: Download('the export archive (export.json and attachments/)') },
+      },
+    },
+    async (req, reply) => {
+      const { archive } = await exportProject(ctx, req.project, req.actor, actorLabel(req));
+      return sendAttachment(reply, { filename: `${req.project.slug}-export-${ctx.now().toISOString().slice(0, 10)}.tar`, contentType: 'application/x-tar', data: archive });
     },
   );
 };
