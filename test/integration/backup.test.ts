@@ -1,7 +1,13 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { ensureBuilt } from '../../scripts/dist-stamp.mjs';
+import { sealArchive } from '../../src/adapters/archive/envelope.ts';
+import { writeTar } from '../../src/adapters/archive/tar.ts';
+import { generateProjectKey } from '../../src/adapters/pgp/keys.ts';
+import { createBackup } from '../../src/services/backup/backup.ts';
+import { savePolicy } from '../../src/services/projects/projects.ts';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/server/config.ts';
 import { createServiceContext } from '../../src/server/service-context.ts';
@@ -10,8 +16,8 @@ import { createUser } from '../../src/services/access/users.ts';
 import { createApiToken } from '../../src/services/access/tokens.ts';
 import { verifyAudit } from '../../src/services/audit/audit-log.ts';
 import { readBackup } from '../../src/services/backup/restore.ts';
-import { createPgDatabase, ENGINES, tempDir } from '../support/harness.ts';
-import { REPO, validReport } from '../support/fixtures.ts';
+import { createPgDatabase, ENGINES, startTestRuntime, tempDir } from '../support/harness.ts';
+import { examplePolicy, REPO, submit, validReport } from '../support/fixtures.ts';
 import { freePort, startServer, waitForExit, type ServerProcess } from '../support/server-process.ts';
 
 /**
@@ -171,6 +177,43 @@ for (const engine of ENGINES) {
       } finally {
         await stop(second);
       }
+    });
+
+    test('with --include-keys, encrypted to an OpenPGP key: the archive and the private key alone restore it', { timeout: 4 * START_TIMEOUT }, async () => {
+      ensureBuilt(['app'], { quiet: true });
+      const dir = tempDir('embargo-backup-keys-');
+      const rt = await startTestRuntime(engine);
+      // Made at the runtime's clock, as keys are checked against it.
+      const ops = await generateProjectKey({ projectName: 'Ops', email: 'ops@example.org', now: rt.clock.now });
+      let trackingId: string;
+      try {
+        await savePolicy(rt.ctx, examplePolicy('privastream'), 'test');
+        trackingId = (await submit(rt)).tracking_id;
+        const made = await createBackup(rt.ctx, 'cli', { recipients: [ops.publicKeyArmored], includeKeys: true });
+        assert.equal(made.manifest.includes_keys, true);
+        assert.equal(made.manifest.counts.reports, 1);
+        writeFileSync(join(dir, 'b.pgp'), made.archive);
+        const audit = await rt.ctx.db.selectFrom('audit_log').select('data').where('action', '=', 'instance.backup').executeTakeFirstOrThrow();
+        assert.equal((audit.data as { includes_keys: boolean }).includes_keys, true);
+        assert.deepEqual((audit.data as { encrypted_to: unknown }).encrypted_to, { passphrase: false, recipients: [ops.fingerprint] });
+
+        // Another key cannot open it; a manifest naming a migration this version lacks is refused.
+        const stranger = await generateProjectKey({ projectName: 'Other', email: 'other@example.org', now: rt.clock.now });
+        await assert.rejects(readBackup(made.archive, { privateKey: stranger.privateKeyArmored }), /decrypt/);
+        const future = writeTar([{ name: 'manifest.json', data: Buffer.from(JSON.stringify({ ...made.manifest, last_migration: '9999-future' })) }, { name: made.manifest.database_file, data: Buffer.alloc(1) }]);
+        await assert.rejects(readBackup(await sealArchive(future, { passphrase: PASSPHRASE }), { passphrase: PASSPHRASE }), /cannot be restored by this version/);
+      } finally {
+        await rt.close();
+      }
+      writeFileSync(join(dir, 'ops.asc'), ops.privateKeyArmored);
+      const target = engine.name === 'pglite' ? ['--data-dir', join(dir, 'restored')] : ['--database-url', await createPgDatabase(process.env.EMBARGO_TEST_DATABASE_URL ?? ''), '--keys-out', join(dir, 'keys.env')];
+      const run = await embargo(['restore', join(dir, 'b.pgp'), ...target, '--key', join(dir, 'ops.asc')], {});
+      assert.equal(run.code, 0, run.stderr + run.stdout);
+      assert.match(run.stdout, /: 1 reports open/);
+      const key = (rt.env.EMBARGO_ENCRYPTION_KEYS as string).split(':')[1];
+      const written = engine.name === 'pglite' ? (JSON.parse(readFileSync(join(dir, 'restored', 'secrets.json'), 'utf8')) as { key: string }).key : readFileSync(join(dir, 'keys.env'), 'utf8');
+      assert.ok(written.includes(key as string), 'the restored keys are the instance\'s');
+      assert.ok(trackingId);
     });
   });
 }

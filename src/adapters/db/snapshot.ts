@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { promisify } from 'node:util';
+import { gunzip, gzip } from 'node:zlib';
 import { sql } from 'kysely';
 import { DomainError } from '../../core/errors.ts';
 import type { Db, DbOrTx } from './database.ts';
@@ -38,13 +40,16 @@ interface PgliteDumper {
 export function pgliteSnapshotter(db: Db, client: PgliteDumper): Snapshotter {
   return {
     engine: 'pglite',
-    take: (read) =>
-      db.connection().execute(async (conn) => {
+    async take(read) {
+      const taken = await db.connection().execute(async (conn) => {
         await sql`checkpoint`.execute(conn);
         const meta = await read(conn);
-        const blob = await client.dumpDataDir('gzip');
-        return { format: 'pglite-datadir-tgz' as const, data: Buffer.from(await blob.arrayBuffer()), meta };
-      }),
+        const blob = await client.dumpDataDir('none');
+        return { meta, tar: new Uint8Array(await blob.arrayBuffer()) };
+      });
+      // Compressed after the connection is released (zlib's thread pool): writers wait only for the copy.
+      return { format: 'pglite-datadir-tgz' as const, data: await promisify(gzip)(taken.tar), meta: taken.meta };
+    },
   };
 }
 
@@ -76,10 +81,11 @@ export async function pgRestore(databaseUrl: string, dump: Buffer): Promise<void
   await run(findPgBinary('pg_restore'), ['--no-owner', '--no-privileges', '--exit-on-error', '--single-transaction', `--dbname=${databaseUrl}`], dump);
 }
 
-/** Restores PGlite's dump into `pgdataDir` (which must not exist yet or be empty). */
+/** Restores PGlite's dump (gzipped or not) into `pgdataDir`, which must not exist yet or be empty. */
 export async function pgliteRestore(pgdataDir: string, dump: Buffer): Promise<void> {
   const { PGlite } = await import('@electric-sql/pglite');
-  const client = await PGlite.create({ dataDir: pgdataDir, loadDataDir: new Blob([new Uint8Array(dump)]) });
+  const tar = dump[0] === 0x1f && dump[1] === 0x8b ? await promisify(gunzip)(dump) : dump;
+  const client = await PGlite.create({ dataDir: pgdataDir, loadDataDir: new Blob([new Uint8Array(tar)]) });
   await client.close();
 }
 

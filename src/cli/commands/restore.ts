@@ -12,6 +12,7 @@ interface Options {
   databaseUrl?: string;
   passphraseFile?: string;
   key?: string;
+  keysOut?: string;
 }
 
 export const restoreCommand = (): Command =>
@@ -22,6 +23,7 @@ export const restoreCommand = (): Command =>
     .option('--database-url <url>', 'an empty PostgreSQL database (pg_restore must be installed)')
     .option('--passphrase-file <file>', 'the passphrase in this file (else EMBARGO_BACKUP_PASSPHRASE, else asked)')
     .option('--key <file>', 'the armored OpenPGP private key the backup was encrypted to')
+    .option('--keys-out <file>', 'where to write the keys of a backup made with --include-keys (default: DIR/secrets.json, or ./restored-keys.env)')
     .action(async (file: string, opts: Options) => {
       if (Boolean(opts.dataDir) === Boolean(opts.databaseUrl)) throw new CliError('Give exactly one of --data-dir and --database-url');
       const [{ readBackup, restoreBackup, assertEmptyTarget }, { parseKeys }] = await Promise.all([import('../../services/backup/restore.ts'), import('../../server/config.ts')]);
@@ -55,20 +57,20 @@ export const restoreCommand = (): Command =>
         );
       }
       const report = await restoreBackup(backup, target, keys);
-      if (backup.secrets) writeKeys(backup.secrets, target.kind === 'pglite' ? target.dataDir : process.cwd(), target.kind === 'pglite');
+      if (backup.secrets) writeKeys(backup.secrets, opts.keysOut, target.kind === 'pglite' ? target.dataDir : null);
       if (report.migratedFrom) out(`schema migrated from ${report.migratedFrom} to this version's`);
       out(`restored and verified: ${report.reportsChecked} reports open, audit chain of ${report.auditEntries} entries intact, row counts match the manifest`);
     });
 
 /** The archive's keys, where the restored instance finds them: secrets.json (one key, embedded database) or an env file. */
-function writeKeys(s: import('../../services/backup/source.ts').BackupSecrets, dir: string, embedded: boolean): void {
+function writeKeys(s: import('../../services/backup/source.ts').BackupSecrets, keysOut: string | undefined, dataDir: string | null): void {
   const only = s.encryption_keys.length === 1 ? s.encryption_keys[0] : undefined;
-  if (embedded && only && !existsSync(join(dir, 'secrets.json'))) {
-    writeFileSync(join(dir, 'secrets.json'), JSON.stringify({ keyId: only.id, key: only.key, sessionSecret: s.session_secret }, null, 2), { mode: 0o600, flag: 'wx' });
-    out(`the backup's keys were written to ${join(dir, 'secrets.json')}`);
+  if (!keysOut && dataDir && only && !existsSync(join(dataDir, 'secrets.json'))) {
+    writeFileSync(join(dataDir, 'secrets.json'), JSON.stringify({ keyId: only.id, key: only.key, sessionSecret: s.session_secret }, null, 2), { mode: 0o600, flag: 'wx' });
+    out(`the backup's keys were written to ${join(dataDir, 'secrets.json')}`);
     return;
   }
-  const file = join(dir, 'restored-keys.env');
+  const file = resolve(keysOut ?? 'restored-keys.env');
   const keys = s.encryption_keys.map((k) => `${k.id}:${k.key}`).join(',');
   writeFileSync(file, `EMBARGO_ENCRYPTION_KEYS=${keys}\nEMBARGO_ENCRYPTION_KEY_ID=${s.active_key_id}\nEMBARGO_SESSION_SECRET=${s.session_secret}\n`, { mode: 0o600, flag: 'wx' });
   err(`the backup's keys were written to ${file}: set them in the server's environment, then delete the file`);

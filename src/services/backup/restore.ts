@@ -5,6 +5,7 @@ import { openArchive, type OpenWith } from '../../adapters/archive/envelope.ts';
 import { readTar } from '../../adapters/archive/tar.ts';
 import { createSealer } from '../../adapters/crypto/sealer.ts';
 import { knownMigrations } from '../../adapters/db/migrate.ts';
+import { lockDataDir } from '../../adapters/db/data-dir-lock.ts';
 import { openDatabase } from '../../adapters/db/open-database.ts';
 import { pgliteRestore, pgRestore } from '../../adapters/db/snapshot.ts';
 import { checkManifest, countMismatches, type BackupManifest } from '../../core/backup/manifest.ts';
@@ -92,7 +93,16 @@ export async function restoreBackup(backup: OpenedBackup, target: RestoreTarget,
     throw new DomainError('validation', `None of the backup's encryption keys (${manifest.key_ids.join(', ')}) is available: give the instance's keys (EMBARGO_ENCRYPTION_KEYS or its secrets.json), or a backup made with --include-keys`);
   }
   await assertEmptyTarget(target);
-  if (target.kind === 'pglite') await pgliteRestore(join(target.dataDir, 'pglite'), backup.database);
+  if (target.kind === 'pglite') {
+    // Held while the files are written, so no server or CLI opens a half-restored directory.
+    const lock = lockDataDir(target.dataDir);
+    try {
+      await assertEmptyTarget(target);
+      await pgliteRestore(join(target.dataDir, 'pglite'), backup.database);
+    } finally {
+      lock.release();
+    }
+  }
   else await pgRestore(target.databaseUrl, backup.database);
 
   const database = await openDatabase(target.kind === 'pglite' ? { dataDir: target.dataDir } : { dataDir: '.', databaseUrl: target.databaseUrl });
