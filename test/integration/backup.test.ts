@@ -124,6 +124,13 @@ for (const engine of ENGINES) {
         await stop(server);
       }
 
+      // With the server stopped, the CLI backs up the store itself (database mode): all 200 reports are in it.
+      const offline = join(tempDir('embargo-backup-'), 'offline.pgp');
+      const direct = await embargo(['backup', '--out', offline], { ...base, EMBARGO_BACKUP_PASSPHRASE: PASSPHRASE });
+      assert.equal(direct.code, 0, direct.stderr);
+      assert.match(direct.stdout, new RegExp(`${BURST} reports`));
+      assert.equal((await readBackup(readFileSync(offline), { passphrase: PASSPHRASE })).manifest.counts.reports, BURST);
+
       const backup = await readBackup(readFileSync(out), { passphrase: PASSPHRASE });
       assert.equal(backup.manifest.includes_keys, false);
       assert.equal(backup.secrets, null, 'no keys unless asked');
