@@ -10,6 +10,8 @@ export interface ApiClient {
   send<T>(method: Method, path: string, body?: unknown): Promise<{ status: number; body: T }>;
   /** A binary answer (a backup, an export archive); an error answer throws ApiError like the others. */
   download(method: Method, path: string, body?: unknown): Promise<Buffer>;
+  /** Sends bytes (an export archive) as the body; the JSON answer as `send` gives it. */
+  upload<T>(path: string, bytes: Buffer, contentType: string): Promise<{ status: number; body: T }>;
 }
 
 type Method = 'GET' | 'POST' | 'PUT';
@@ -39,8 +41,8 @@ function createApiClient(base: URL, token: string): ApiClient {
     try {
       const res = await fetch(url, {
         method,
-        headers: { authorization: `Bearer ${token}`, accept, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        headers: { authorization: `Bearer ${token}`, accept, ...(body === undefined ? {} : { 'content-type': body instanceof Raw ? body.type : 'application/json' }) },
+        ...(body === undefined ? {} : { body: body instanceof Raw ? new Uint8Array(body.bytes) : JSON.stringify(body) }),
         signal: AbortSignal.timeout(timeoutMs),
       });
       return { res, url };
@@ -63,6 +65,12 @@ function createApiClient(base: URL, token: string): ApiClient {
   return {
     origin,
     send,
+    async upload<T>(path: string, bytes: Buffer, contentType: string): Promise<{ status: number; body: T }> {
+      const { res, url } = await call('POST', path, new Raw(bytes, contentType), 'application/json', 600_000);
+      const json = parseJson(await res.text());
+      if (!res.ok) throw failure('POST', url, res.status, json);
+      return { status: res.status, body: json as T };
+    },
     async download(method: Method, path: string, body?: unknown): Promise<Buffer> {
       // A backup of a large instance takes a while: ten minutes, not one.
       const { res, url } = await call(method, path, body, 'application/octet-stream, application/json', 600_000);
@@ -73,6 +81,14 @@ function createApiClient(base: URL, token: string): ApiClient {
       return (await send<T>(method, path, body)).body;
     },
   };
+}
+
+/** A body sent as it is, not as JSON. */
+class Raw {
+  constructor(
+    readonly bytes: Buffer,
+    readonly type: string,
+  ) {}
 }
 
 function parseJson(text: string): unknown {

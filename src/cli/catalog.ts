@@ -61,7 +61,7 @@ export const CATALOG: CatalogEntry[] = [
       {
         name: 'import',
         term: 'import [options] <file>',
-        description: 'load a project export into this instance, tracking IDs kept; refuses a project or tracking ID it already has (database mode)',
+        description: 'load a project export into this instance, tracking IDs kept; refuses a project or tracking ID it already has (site admins)',
         load: async () => (await import('./commands/project-import.ts')).projectImportCommand(),
       },
     ],

@@ -88,6 +88,10 @@ for (const engine of ENGINES) {
       assert.equal((verify.json() as { ok: boolean }).ok, true, verify.body);
 
       await assert.rejects(importProject(target.ctx, { siteAdmin: true }, 'test', archive), /already has the project privastream/);
+      // Over HTTP the same: a clash is 409 and nothing is written.
+      const again = await target.app.inject({ method: 'POST', url: '/api/v1/admin/projects/import', headers: { ...sa, 'content-type': 'application/x-tar' }, payload: archive });
+      assert.equal(again.statusCode, 409, again.body);
+      assert.equal((await target.ctx.db.selectFrom('projects').select('slug').execute()).length, 1);
     });
   });
 }

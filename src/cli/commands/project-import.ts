@@ -1,5 +1,7 @@
 import { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
+import type { ProjectImport } from '../../api/schemas/operations.ts';
+import { apiFromEnv } from '../api-client.ts';
 import { archivePassphrase } from '../archive-secrets.ts';
 import { CLI_ACTOR, CLI_LABEL, withServices } from '../database.ts';
 import { CliError } from '../errors.ts';
@@ -16,7 +18,7 @@ const isTar = (b: Buffer): boolean => b.length > 262 && b.subarray(257, 262).toS
 
 export const projectImportCommand = (): Command =>
   new Command('import')
-    .description('load a project export into this instance, tracking IDs kept; refuses a project or tracking ID it already has (database mode)')
+    .description('load a project export into this instance, tracking IDs kept; refuses a project or tracking ID it already has (site admins)')
     .argument('<file>', 'the archive `embargo project export` wrote (encrypted or not)')
     .option('--passphrase-file <file>', 'the passphrase of an encrypted export (else EMBARGO_BACKUP_PASSPHRASE, else asked)')
     .option('--key <file>', 'the armored OpenPGP private key an encrypted export was encrypted to')
@@ -31,7 +33,10 @@ export const projectImportCommand = (): Command =>
           throw new CliError(e.message);
         });
       }
-      const done = await withServices(process.env, { bootstrap: true }, async (ctx) => (await import('../../services/portability/import.ts')).importProject(ctx, CLI_ACTOR, CLI_LABEL, archive));
+      const api = apiFromEnv(process.env);
+      const done = api
+        ? (await api.upload<ProjectImport>('/api/v1/admin/projects/import', archive, 'application/x-tar')).body
+        : await withServices(process.env, { bootstrap: true }, async (ctx) => (await import('../../services/portability/import.ts')).importProject(ctx, CLI_ACTOR, CLI_LABEL, archive));
       out(`imported project ${done.slug}`);
       out(table(['table', 'rows'], Object.entries(done.counts).map(([k, v]) => [k, String(v)])));
     });
