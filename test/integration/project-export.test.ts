@@ -1,4 +1,9 @@
 import { after, before, describe, test } from 'node:test';
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { ensureBuilt } from '../../scripts/dist-stamp.mjs';
 import assert from 'node:assert/strict';
 import { readTar } from '../../src/adapters/archive/tar.ts';
 import { importProject } from '../../src/services/portability/import.ts';
@@ -6,8 +11,8 @@ import { createUser } from '../../src/services/access/users.ts';
 import { createApiToken } from '../../src/services/access/tokens.ts';
 import type { ProjectExport } from '../../src/services/portability/format.ts';
 import { advisoryContent } from '../support/advisory-fixtures.ts';
-import { ENGINES, startTestRuntime, type TestServer } from '../support/harness.ts';
-import { seedWorld, validReport, type World } from '../support/fixtures.ts';
+import { ENGINES, startTestRuntime, tempDir, type TestServer } from '../support/harness.ts';
+import { REPO, seedWorld, validReport, type World } from '../support/fixtures.ts';
 import { multipartBody } from '../support/multipart.ts';
 
 /**
@@ -16,6 +21,26 @@ import { multipartBody } from '../support/multipart.ts';
  */
 const P = '/api/v1/projects/privastream';
 const POC = Buffer.from('curl http://target/models?name=../../etc/passwd\n');
+
+/** The installed CLI against a server's API; async, so the in-process server answers meanwhile. */
+function embargo(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const base = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined && !/^(EMBARGO_|DATABASE_URL$|DATA_DIR$|NODE_TEST_CONTEXT$)/.test(e[0])));
+  const child = spawn(process.execPath, ['bin/embargo.mjs', ...args], { cwd: REPO, env: { ...base, ...env }, timeout: 120_000 });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  child.stdin.end();
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+async function listen(rt: TestServer): Promise<string> {
+  await rt.app.listen({ port: 0, host: '127.0.0.1' });
+  return `http://127.0.0.1:${(rt.app.server.address() as AddressInfo).port}`;
+}
 
 for (const engine of ENGINES) {
   describe(`project export and import on ${engine.name}`, () => {
@@ -92,6 +117,31 @@ for (const engine of ENGINES) {
       const again = await target.app.inject({ method: 'POST', url: '/api/v1/admin/projects/import', headers: { ...sa, 'content-type': 'application/x-tar' }, payload: archive });
       assert.equal(again.statusCode, 409, again.body);
       assert.equal((await target.ctx.db.selectFrom('projects').select('slug').execute()).length, 1);
+    });
+
+    test('the CLI exports through the API, encrypted, and imports into a third instance through its API', async () => {
+      ensureBuilt(['app'], { quiet: true });
+      const dir = tempDir('embargo-export-cli-');
+      const third = await startTestRuntime(engine);
+      try {
+        const root = await createUser(third.ctx, { email: 'root@example.com', name: 'Root', password: 'correct horse battery staple', siteAdmin: true }, 'test');
+        const rootToken = (await createApiToken(third.ctx, root, 'test')).token;
+        const adminToken = world.tokens.admin;
+        const file = join(dir, 'privastream.tar.pgp');
+        writeFileSync(join(dir, 'pass'), 'export passphrase 123\n');
+        const exported = await embargo(['project', 'export', 'privastream', '--out', file, '--passphrase-file', join(dir, 'pass')], { EMBARGO_URL: await listen(source), EMBARGO_TOKEN: adminToken });
+        assert.equal(exported.code, 0, exported.stderr);
+        assert.match(exported.stdout, /encrypted/);
+        assert.notEqual(readFileSync(file).subarray(257, 262).toString('latin1'), 'ustar', 'the file is not a clear tar');
+        const imported = await embargo(['project', 'import', file, '--passphrase-file', join(dir, 'pass')], { EMBARGO_URL: await listen(third), EMBARGO_TOKEN: rootToken });
+        assert.equal(imported.code, 0, imported.stderr);
+        assert.match(imported.stdout, /imported project privastream/);
+        const reports = await third.ctx.db.selectFrom('reports').select('tracking_id').execute();
+        const sourceReports = await source.ctx.db.selectFrom('reports').select('tracking_id').execute();
+        assert.deepEqual(reports.map((r) => r.tracking_id).sort(), sourceReports.map((r) => r.tracking_id).sort());
+      } finally {
+        await third.close();
+      }
     });
   });
 }
