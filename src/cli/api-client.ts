@@ -8,6 +8,10 @@ export interface ApiClient {
   request<T>(method: Method, path: string, body?: unknown): Promise<T>;
   /** The same, with the status, for callers that tell 200 from 201. */
   send<T>(method: Method, path: string, body?: unknown): Promise<{ status: number; body: T }>;
+  /** A binary answer (a backup, an export archive); an error answer throws ApiError like the others. */
+  download(method: Method, path: string, body?: unknown): Promise<Buffer>;
+  /** Sends bytes (an export archive) as the body; the JSON answer as `send` gives it. */
+  upload<T>(path: string, bytes: Buffer, contentType: string): Promise<{ status: number; body: T }>;
 }
 
 type Method = 'GET' | 'POST' | 'PUT';
@@ -32,35 +36,59 @@ export function apiFromEnv(env: Env): ApiClient | null {
 function createApiClient(base: URL, token: string): ApiClient {
   const origin = base.origin;
   const root = base.href.endsWith('/') ? base.href : `${base.href}/`;
-  const send = async <T>(method: Method, path: string, body?: unknown): Promise<{ status: number; body: T }> => {
+  const call = async (method: Method, path: string, body: unknown, accept: string, timeoutMs: number): Promise<{ res: Response; url: URL }> => {
     const url = new URL(path.replace(/^\//, ''), root);
-    let res: Response;
     try {
-      res = await fetch(url, {
+      const res = await fetch(url, {
         method,
-        headers: { authorization: `Bearer ${token}`, accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        signal: AbortSignal.timeout(60_000),
+        headers: { authorization: `Bearer ${token}`, accept, ...(body === undefined ? {} : { 'content-type': body instanceof Raw ? body.type : 'application/json' }) },
+        ...(body === undefined ? {} : { body: body instanceof Raw ? new Uint8Array(body.bytes) : JSON.stringify(body) }),
+        signal: AbortSignal.timeout(timeoutMs),
       });
+      return { res, url };
     } catch (e) {
       const cause = (e as { cause?: { code?: string; message?: string } }).cause;
       throw new CliError(`Cannot reach the Embargo server at ${origin}: ${cause?.code ?? cause?.message ?? (e as Error).message}`);
     }
+  };
+  const failure = (method: Method, url: URL, status: number, json: unknown): ApiError => {
+    const answer = (json ?? {}) as { error?: string; message?: string; problems?: FieldProblem[] };
+    return new ApiError(status, answer.error ?? `http_${status}`, answer.message ?? `${method} ${url.pathname} answered ${status}`, answer.problems ?? []);
+  };
+  const send = async <T>(method: Method, path: string, body?: unknown): Promise<{ status: number; body: T }> => {
+    const { res, url } = await call(method, path, body, 'application/json', 60_000);
     const json = parseJson(await res.text());
-    if (!res.ok) {
-      const answer = (json ?? {}) as { error?: string; message?: string; problems?: FieldProblem[] };
-      throw new ApiError(res.status, answer.error ?? `http_${res.status}`, answer.message ?? `${method} ${url.pathname} answered ${res.status}`, answer.problems ?? []);
-    }
+    if (!res.ok) throw failure(method, url, res.status, json);
     if (json === undefined) throw new CliError(`${origin} did not answer ${method} ${url.pathname} with JSON: is EMBARGO_URL the Embargo server?`);
     return { status: res.status, body: json as T };
   };
   return {
     origin,
     send,
+    async upload<T>(path: string, bytes: Buffer, contentType: string): Promise<{ status: number; body: T }> {
+      const { res, url } = await call('POST', path, new Raw(bytes, contentType), 'application/json', 600_000);
+      const json = parseJson(await res.text());
+      if (!res.ok) throw failure('POST', url, res.status, json);
+      return { status: res.status, body: json as T };
+    },
+    async download(method: Method, path: string, body?: unknown): Promise<Buffer> {
+      // A backup of a large instance takes a while: ten minutes, not one.
+      const { res, url } = await call(method, path, body, 'application/octet-stream, application/json', 600_000);
+      if (!res.ok) throw failure(method, url, res.status, parseJson(await res.text()));
+      return Buffer.from(await res.arrayBuffer());
+    },
     async request<T>(method: Method, path: string, body?: unknown): Promise<T> {
       return (await send<T>(method, path, body)).body;
     },
   };
+}
+
+/** A body sent as it is, not as JSON. */
+class Raw {
+  constructor(
+    readonly bytes: Buffer,
+    readonly type: string,
+  ) {}
 }
 
 function parseJson(text: string): unknown {

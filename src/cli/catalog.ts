@@ -52,6 +52,18 @@ export const CATALOG: CatalogEntry[] = [
         description: 'create the project a policy file names, or replace its policy (the slug is the key)',
         load: async () => (await import('./commands/project-load.ts')).projectLoadCommand(),
       },
+      {
+        name: 'export',
+        term: 'export [options] <slug>',
+        description: "write a project's reports, threads, attachments, advisories and audit entries in clear to a tar archive (project admins; docs/operations.md)",
+        load: async () => (await import('./commands/project-export.ts')).projectExportCommand(),
+      },
+      {
+        name: 'import',
+        term: 'import [options] <file>',
+        description: 'load a project export into this instance, tracking IDs kept; refuses a project or tracking ID it already has (site admins)',
+        load: async () => (await import('./commands/project-import.ts')).projectImportCommand(),
+      },
     ],
   },
   {
@@ -155,6 +167,18 @@ export const CATALOG: CatalogEntry[] = [
     term: 'hygiene [options] <paths...>',
     description: 'search folders for hardcoded secrets and unsafe model files (pickles that import code, broken safetensors); exit 0 when clean, 1 on findings, 2 on an input error',
     load: async () => (await import('./commands/hygiene.ts')).hygieneCommand(),
+  },
+  {
+    name: 'backup',
+    term: 'backup [options]',
+    description: 'write a consistent, encrypted backup of the whole instance, also while the server runs (site admins; docs/operations.md)',
+    load: async () => (await import('./commands/backup.ts')).backupCommand(),
+  },
+  {
+    name: 'restore',
+    term: 'restore [options] <file>',
+    description: 'restore a backup into an empty data directory or database, then verify it (counts, audit chain, every report); database mode',
+    load: async () => (await import('./commands/restore.ts')).restoreCommand(),
   },
   {
     name: 'osv',

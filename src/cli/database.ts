@@ -22,7 +22,7 @@ export async function withServices<T>(env: Env, opts: { bootstrap: boolean }, fn
       throw new CliError(`No Embargo database in ${dataDir}: set DATA_DIR (or DATABASE_URL) to the server's, or EMBARGO_URL and EMBARGO_TOKEN to use a running server`);
     }
   }
-  const [{ loadConfig }, { openDatabase }, { createServiceContext }] = await Promise.all([
+  const [{ loadConfig }, { openDatabase }, { createServiceContext, backupSourceFrom }] = await Promise.all([
     import('../server/config.ts'),
     import('../adapters/db/open-database.ts'),
     import('../server/service-context.ts'),
@@ -31,7 +31,7 @@ export async function withServices<T>(env: Env, opts: { bootstrap: boolean }, fn
   const database = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, poolSize: 2 });
   try {
     // No mail settings: a CLI process sends no mail; what it queues waits in the outbox for a server.
-    const ctx = createServiceContext(config, database.db);
+    const ctx = createServiceContext(config, database.db, { backup: backupSourceFrom(config, database) });
     try {
       return await fn(ctx);
     } finally {

@@ -15,6 +15,7 @@ import { lazySchemaCompilers } from './lazy-schemas.ts';
 import { redactUrl } from './redact.ts';
 import { registerUploadDecorator } from './multipart.ts';
 import { oversightRoutes } from './routes/oversight.routes.ts';
+import { operationsRoutes } from './routes/operations.routes.ts';
 import { projectRoutes } from './routes/projects.routes.ts';
 import { reporterRoutes } from './routes/reporter.routes.ts';
 import { reporterPageRoutes } from './routes/reporter-page.routes.ts';
@@ -161,6 +162,7 @@ export async function buildApp(ctx: ServiceContext, opts: HttpOptions): Promise<
   await app.register(reporterRoutes(ctx, limits));
   await app.register(reporterPageRoutes(ctx, limits));
   await app.register(oversightRoutes(ctx));
+  await app.register(operationsRoutes(ctx));
   await app.register(cvssRoutes);
   await app.register(scanRoutes(ctx));
   await app.register(keyRoutes(ctx));

@@ -9,7 +9,7 @@ import type { Config } from './config.ts';
 import { JOBS } from '../jobs/index.ts';
 import { startJobs, type RunningJobs } from '../jobs/runner.ts';
 import { startMail, type MailRuntime } from './mail-runtime.ts';
-import { createServiceContext, mailSettingsFrom } from './service-context.ts';
+import { backupSourceFrom, createServiceContext, mailSettingsFrom } from './service-context.ts';
 
 export interface Runtime {
   config: Config;
@@ -26,7 +26,7 @@ export interface Runtime {
 /** Wires a server process: database, service context (service-context.ts, shared with the CLI), HTTP, mail, jobs. */
 export async function compose(config: Config, opts: { logger?: boolean; now?: () => Date; jobs?: boolean } = {}): Promise<Runtime> {
   const database = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
-  const ctx = createServiceContext(config, database.db, { ...(opts.now ? { now: opts.now } : {}), mail: mailSettingsFrom(config) });
+  const ctx = createServiceContext(config, database.db, { ...(opts.now ? { now: opts.now } : {}), mail: mailSettingsFrom(config), backup: backupSourceFrom(config, database) });
   try {
     if (config.policyDir) await loadPolicyDir(ctx, config.policyDir);
     const app = await buildApp(ctx, { ...config, ...(opts.logger === undefined ? {} : { logger: opts.logger }) });

@@ -84,7 +84,8 @@ export class ConfigError extends Error {
   }
 }
 
-function parseKeys(raw: string, problems: string[]): Map<string, Buffer> {
+/** `id:base64,…` as EMBARGO_ENCRYPTION_KEYS holds them (also read by `embargo restore`). */
+export function parseKeys(raw: string, problems: string[]): Map<string, Buffer> {
   const keys = new Map<string, Buffer>();
   for (const part of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
     const idx = part.indexOf(':');

@@ -3,6 +3,8 @@ import { sarifValidator } from '../adapters/hygiene/sarif-schema.ts';
 import { createBlindIndex } from '../adapters/crypto/blind-index.ts';
 import { createTermHash, triageIndexKey } from '../adapters/crypto/term-hash.ts';
 import type { Db } from '../adapters/db/database.ts';
+import type { OpenedDatabase } from '../adapters/db/open-database.ts';
+import type { BackupSource } from '../services/backup/source.ts';
 import { maildirTransport, smtpTransport } from '../adapters/email/transport.ts';
 import { createParsePool } from '../adapters/workers/parse-pool.ts';
 import type { CachedBlock, ServiceContext } from '../services/context.ts';
@@ -20,7 +22,7 @@ import type { Config } from './config.ts';
 export function createServiceContext(
   config: Pick<Config, 'encryptionKeys' | 'activeKeyId' | 'publicUrl' | 'cveOrgId' | 'cveShortName' | 'parseWorkers' | 'parseTimeoutMs' | 'webhooks'> & Partial<Pick<Config, 'osvDir'>>,
   db: Db,
-  opts: { now?: () => Date; mail?: MailSettings | null } = {},
+  opts: { now?: () => Date; mail?: MailSettings | null; backup?: BackupSource | null } = {},
 ): ServiceContext {
   const now = opts.now ?? (() => new Date());
   return {
@@ -40,6 +42,20 @@ export function createServiceContext(
     osvDir: config.osvDir ?? null,
     triageIndex: { keyId: config.activeKeyId, hash: createTermHash(triageIndexKey(config.encryptionKeys.get(config.activeKeyId) as Buffer)) },
     sarif: sarifValidator(),
+    backup: opts.backup ?? null,
+  };
+}
+
+/** Backups of the opened database; `secrets()` reads the keys only when a backup is asked to include them. */
+export function backupSourceFrom(config: Pick<Config, 'encryptionKeys' | 'activeKeyId' | 'sessionSecret'>, database: Pick<OpenedDatabase, 'snapshotter'>): BackupSource {
+  return {
+    snapshotter: database.snapshotter,
+    keyIds: [...config.encryptionKeys.keys()],
+    secrets: () => ({
+      encryption_keys: [...config.encryptionKeys].map(([id, key]) => ({ id, key: key.toString('base64') })),
+      active_key_id: config.activeKeyId,
+      session_secret: config.sessionSecret.toString('base64'),
+    }),
   };
 }
 

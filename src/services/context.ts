@@ -9,6 +9,7 @@ import type { IntakeWriter } from './reports/intake-writer.ts';
 import type { TtlCache } from './ttl-cache.ts';
 import type { TermHash } from '../core/triage/signature.ts';
 import type { SarifValidator } from '../adapters/hygiene/sarif-schema.ts';
+import type { BackupSource } from './backup/source.ts';
 
 export type { Db, DbOrTx, Tx } from '../adapters/db/database.ts';
 
@@ -52,6 +53,8 @@ export interface ServiceContext {
   triageIndex: { keyId: string; hash: TermHash };
   /** The SARIF 2.1.0 schema check of the scan API's imports (schema and Ajv loaded and compiled on first use). */
   sarif: SarifValidator;
+  /** What backups snapshot (services/backup); null where the process was given none (tests, some CLI commands). */
+  backup: BackupSource | null;
 }
 
 /** A block as intake's cache holds it (services/triage/blocks.ts): the rule and when it ends (ms, null: never). */

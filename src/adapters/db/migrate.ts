@@ -61,6 +61,9 @@ const MIGRATIONS: Record<string, Migration> = {
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
 
+/** The names of the migrations this version knows, in order (a backup's manifest names the last one it holds). */
+export const knownMigrations = (): string[] => Object.keys(MIGRATIONS).sort();
+
 /**
  * True when the database has run exactly these migrations. One query: Kysely's Migrator first introspects every
  * table of the database (twice) to see whether its own tables exist, which took most of a start-up's database

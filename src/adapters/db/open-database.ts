@@ -3,11 +3,14 @@ import { join } from 'node:path';
 import { lockDataDir } from './data-dir-lock.ts';
 import { migrateToLatest } from './migrate.ts';
 import { PgliteDialect } from './pglite-dialect.ts';
+import { pgliteSnapshotter, postgresSnapshotter, type Snapshotter } from './snapshot.ts';
 import type { Database } from './schema.ts';
 
 export interface OpenedDatabase {
   db: Kysely<Database>;
   engine: 'pglite' | 'postgres';
+  /** Consistent copies of the whole database while it is in use (backups: services/backup). */
+  snapshotter: Snapshotter;
   close(): Promise<void>;
 }
 
@@ -26,7 +29,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<OpenedDatabas
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10 });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     await migrateToLatest(db);
-    return { db, engine: 'postgres', close: () => db.destroy() };
+    return { db, engine: 'postgres', snapshotter: postgresSnapshotter(db, opts.databaseUrl), close: () => db.destroy() };
   }
   const lock = lockDataDir(opts.dataDir);
   try {
@@ -37,6 +40,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<OpenedDatabas
     return {
       db,
       engine: 'pglite',
+      snapshotter: pgliteSnapshotter(db, client),
       async close() {
         try {
           await db.destroy();

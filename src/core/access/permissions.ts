@@ -20,6 +20,8 @@ export const PERMISSIONS = {
   'project:update-policy': ['admin'],
   'project:manage-members': ['admin'],
   'project:manage-keys': ['admin'],
+  /** Export the project's data in clear (migration, legal hold: docs/operations.md). */
+  'project:export': ['admin'],
   'quarantine:read': ['admin', 'triager'],
   'quarantine:resolve': ['admin', 'triager'],
   /** The review queue (held submissions: release or discard) and blocking senders (issue 18). */
@@ -60,6 +62,7 @@ export const SCOPE_OF = {
   'project:update-policy': 'admin',
   'project:manage-members': 'admin',
   'project:manage-keys': 'admin',
+  'project:export': 'admin',
   'quarantine:read': 'read',
   'quarantine:resolve': 'triage',
   'intake:review': 'triage',

@@ -92,7 +92,7 @@ export async function listProjects(db: DbOrTx): Promise<ProjectRecord[]> {
  * another project holds is refused (409, with the field and its line), so no project can take another's mail,
  * security.txt or tracking IDs. Which project holds it is not said.
  */
-async function refuseClaimsOfOthers(tx: Tx, claims: PolicyClaim[], projectId: string | null, yaml: string): Promise<void> {
+export async function refuseClaimsOfOthers(tx: Tx, claims: PolicyClaim[], projectId: string | null, yaml: string): Promise<void> {
   const held = await tx
     .selectFrom('project_claims')
     .select(['kind', 'value', 'project_id'])
