@@ -68,6 +68,22 @@ async function upToDate(db: Kysely<any>): Promise<boolean> {
   }
 }
 
+/** Every migration this version knows, in order (the upgrade test and /readyz compare a store against it). */
+export const MIGRATION_NAMES: readonly string[] = Object.keys(MIGRATIONS).sort();
+
+/** The migrations this version knows that the store has not run (an empty list: up to date); throws if unreachable. */
+export async function pendingMigrations(db: Kysely<any>): Promise<string[]> {
+  let done: Set<string>;
+  try {
+    done = new Set((await sql<{ name: string }>`select name from kysely_migration`.execute(db)).rows.map((r) => r.name));
+  } catch (e) {
+    await sql`select 1`.execute(db); // unreachable: rethrows; reachable: no migration table yet, every one is pending
+    void e;
+    done = new Set();
+  }
+  return MIGRATION_NAMES.filter((n) => !done.has(n));
+}
+
 /**
  * Brings the schema to the latest version; Kysely's migration lock makes concurrent instances safe. A database
  * with anything else to do (or a migration this version does not know) goes through Kysely's Migrator.

@@ -8,6 +8,8 @@ import type { Database } from './schema.ts';
 export interface OpenedDatabase {
   db: Kysely<Database>;
   engine: 'pglite' | 'postgres';
+  /** The PostgreSQL pool's connections (for /metrics); null on the embedded engine (one connection, in-process). */
+  poolStats(): { total: number; idle: number; waiting: number } | null;
   close(): Promise<void>;
 }
 
@@ -26,7 +28,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<OpenedDatabas
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10 });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     await migrateToLatest(db);
-    return { db, engine: 'postgres', close: () => db.destroy() };
+    return { db, engine: 'postgres', poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }), close: () => db.destroy() };
   }
   const lock = lockDataDir(opts.dataDir);
   try {
@@ -37,6 +39,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<OpenedDatabas
     return {
       db,
       engine: 'pglite',
+      poolStats: () => null,
       async close() {
         try {
           await db.destroy();
