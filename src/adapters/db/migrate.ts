@@ -85,17 +85,23 @@ export async function pendingMigrations(db: Kysely<any>): Promise<string[]> {
 }
 
 /**
- * Brings the schema to the latest version; Kysely's migration lock makes concurrent instances safe. A database
- * with anything else to do (or a migration this version does not know) goes through Kysely's Migrator.
+ * Brings the schema to the latest version and returns the migrations this call ran. A database with anything else
+ * to do (or a migration this version does not know) goes through Kysely's Migrator, which makes concurrent
+ * instances safe: on PostgreSQL it takes the session-level `pg_advisory_lock` on one connection (Kysely's
+ * PostgresAdapter.acquireMigrationLock, an hour's lock_timeout), then runs every pending migration in one
+ * transaction on it and reads which migrations have run only under the lock, so an instance that waited finds
+ * nothing left to do (test/integration/migrations-lock.test.ts). On the
+ * embedded engine the data-dir lock already keeps a second process out.
  */
-export async function migrateToLatest(db: Kysely<any>): Promise<void> {
-  if (await upToDate(db)) return;
+export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+  if (await upToDate(db)) return [];
   const migrator = new Migrator({ db, provider });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {
     throw new Error(`Database migration failed${failed ? ` at ${failed.migrationName}` : ''}: ${String(error)}`);
   }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 
 /** Migrates up or down to the named migration (tests of an upgrade roll a store back to just before it). */
