@@ -40,6 +40,7 @@ import { mailingListRoutes } from './routes/mailing-list.routes.ts';
 import { dashboardRoutes } from './routes/dashboard.routes.ts';
 import { ssoRoutes } from './routes/sso.routes.ts';
 import { coordinationRoutes } from './routes/coordination.routes.ts';
+import { retentionRoutes } from './routes/retention.routes.ts';
 import { healthRoutes, type JobsStateProbe } from './routes/health.routes.ts';
 import { registerMetricsRoute, registerRequestMetrics, type Metrics } from './metrics.ts';
 import { randomUUID } from 'node:crypto';
@@ -196,6 +197,7 @@ export async function buildApp(ctx: ServiceContext, opts: HttpOptions): Promise<
   await app.register(hallOfFameRoutes(ctx));
   await app.register(mailingListRoutes(ctx, { subscribeRateLimit: opts.subscribeRateLimit ?? 10 }));
   await app.register(dashboardRoutes(ctx));
+  await app.register(retentionRoutes(ctx));
   await app.register(healthRoutes(ctx, opts.jobsState ?? (() => ({ state: 'off', stalled: [] }))));
   if (opts.metrics && opts.metricsToken) registerMetricsRoute(app, opts.metrics, opts.metricsToken);
   return app;
