@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { ENGINES, startTestRuntime, type TestServer } from '../support/harness.ts';
 import { seedWorld, submit, validReport } from '../support/fixtures.ts';
 import { migrateTo, migrateToLatest, MIGRATION_NAMES } from '../../src/adapters/db/migrate.ts';
+import { startJobs } from '../../src/jobs/runner.ts';
+import type { ServiceContext } from '../../src/services/context.ts';
 
 /**
  * Issue 21, metrics and health: /metrics (Prometheus text, behind a token or on its own listener), /readyz, and
@@ -19,6 +21,21 @@ const sample = (text: string, series: string): number | undefined => {
   const line = text.split('\n').find((l) => l.startsWith(`${series} `));
   return line === undefined ? undefined : Number(line.slice(series.length + 1));
 };
+
+test("the jobs' state for /readyz: running, a stuck tick seen as stalled, stopped", async () => {
+  const quiet = { error() {}, info() {} };
+  const ticks: string[] = [];
+  const jobs = startJobs({} as ServiceContext, [{ name: 'hourly', intervalMs: 3_600_000, tick: async () => (ticks.push('t'), 0) }], quiet, { timers: true, onTick: (job, outcome) => ticks.push(`${job}:${outcome}`) });
+  assert.deepEqual(jobs.state(), { state: 'running', stalled: [] });
+  assert.deepEqual(jobs.state(Date.now() + 4 * 3_600_000), { state: 'running', stalled: [] });
+  assert.deepEqual(jobs.state(Date.now() + 6 * 3_600_000), { state: 'running', stalled: ['hourly'] }, 'no tick ended for five intervals');
+  await jobs.runAllOnce();
+  assert.deepEqual(ticks, ['t', 'hourly:ok']);
+  await jobs.stop();
+  assert.equal(jobs.state().state, 'stopped');
+  const off = startJobs({} as ServiceContext, [], quiet, { timers: false });
+  assert.equal(off.state().state, 'off');
+});
 
 for (const engine of ENGINES) {
   describe(`metrics and health on ${engine.name}`, () => {

@@ -57,10 +57,11 @@ for (const engine of ENGINES) {
       const open = await submit(rt, 'privastream', validReport({ title: 'Still open report', reporter_email: 'carol@example.net', reporter_name: 'Carol' }));
       await rt.app.inject({ method: 'POST', url: `/api/v1/reporter/${anonymous.reporter_token}/messages`, payload: { body: 'One more detail from me.' } });
       await rt.app.inject({ method: 'POST', url: `${P}/reports/${anonymous.tracking_id}/messages`, headers: world.as('triager'), payload: { body: 'Thanks, looking.' } });
-      await rt.ctx.db
-        .insertInto('quarantine')
-        .values({ project_id: (await rt.ctx.db.selectFrom('projects').select('id').where('slug', '=', 'privastream').executeTakeFirstOrThrow()).id, channel: 'email', reason_code: 'test', reason: 'held', sender: 'Bobby <bob@example.net>', raw_sealed: new Uint8Array([1]), key_id: 'test1', size: 1, created_at: rt.clock.now, resolved_at: null, resolved_by: null, resolution: null })
-        .execute();
+      const projectId = (await rt.ctx.db.selectFrom('projects').select('id').where('slug', '=', 'privastream').executeTakeFirstOrThrow()).id;
+      const held = (sender: string, resolved: boolean) => ({ project_id: projectId, channel: 'email' as const, reason_code: 'test', reason: 'held', sender, raw_sealed: new Uint8Array([1]), key_id: 'test1', size: 1, created_at: rt.clock.now, resolved_at: resolved ? rt.clock.now : null, resolved_by: null, resolution: resolved ? 'discarded' : null });
+      // Held mail from the reporter (goes with their report), resolved held mail of someone else (goes after the
+      // retention period), and unresolved held mail of someone else (stays: nobody has looked at it yet).
+      await rt.ctx.db.insertInto('quarantine').values([held('Bobby <bob@example.net>', false), held('spam@example.com', true), held('zed@example.com', false)]).execute();
       await rt.jobs.runAllOnce();
       assert.ok((await search(rt, world, 'bob@example.net')).includes(anonymous.tracking_id), 'the address was searchable before');
       await reject(rt, world, credited.tracking_id);
@@ -71,7 +72,7 @@ for (const engine of ENGINES) {
       assert.equal((await detail(rt, world, anonymous.tracking_id)).body.reporter_email, 'bob@example.net');
 
       rt.clock.advance(66 * DAY);
-      assert.equal((await rt.jobs.runAllOnce()).retention, 2);
+      assert.equal((await rt.jobs.runAllOnce()).retention, 3, 'two reports and one resolved held mail');
       await rt.jobs.runAllOnce(); // the search index rebuilds the erased reports' terms
 
       const a = await detail(rt, world, credited.tracking_id);
@@ -93,7 +94,7 @@ for (const engine of ENGINES) {
         assert.equal(left.n, 0, `${table} rows of the erased reports`);
       }
       assert.equal((await rt.ctx.db.selectFrom('report_reporters').select('report_id').execute()).length, 1, "the open report's reporter is still counted");
-      assert.equal((await rt.ctx.db.selectFrom('quarantine').select('id').execute()).length, 0, 'held mail from the address went with the report');
+      assert.deepEqual((await rt.ctx.db.selectFrom('quarantine').select('sender').execute()).map((q) => q.sender), ['zed@example.com'], "held mail from the address and resolved held mail went; unresolved held mail stays");
       assert.deepEqual(await search(rt, world, 'bob@example.net'), []);
       assert.deepEqual(await search(rt, world, 'Bobby'), []);
       assert.deepEqual(await tablesHolding(rt, 'bob@example.net'), []);
