@@ -42,7 +42,7 @@ import { ssoRoutes } from './routes/sso.routes.ts';
 import { coordinationRoutes } from './routes/coordination.routes.ts';
 import { retentionRoutes } from './routes/retention.routes.ts';
 import { healthRoutes, type JobsStateProbe } from './routes/health.routes.ts';
-import { registerMetricsRoute, registerRequestMetrics, type Metrics } from './metrics.ts';
+import { registerMetricsRoute, registerRequestMetrics, type Metrics } from './metrics-routes.ts';
 import { randomUUID } from 'node:crypto';
 import { createOidcClient } from '../adapters/oidc/client.ts';
 import type { SsoSettings } from '../core/access/sso.ts';

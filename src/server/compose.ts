@@ -7,7 +7,7 @@ import type { ServiceContext } from '../services/context.ts';
 import { savePolicy } from '../services/projects/projects.ts';
 import type { Config } from './config.ts';
 import Fastify from 'fastify';
-import { createMetrics, registerMetricsRoute } from '../http/metrics.ts';
+import { registerMetricsRoute, type Metrics } from '../http/metrics-routes.ts';
 import { JOBS } from '../jobs/index.ts';
 import { startJobs, type RunningJobs } from '../jobs/runner.ts';
 import { startMail, type MailRuntime } from './mail-runtime.ts';
@@ -33,18 +33,21 @@ export async function compose(config: Config, opts: { logger?: boolean; now?: ()
   const ctx = createServiceContext(config, database.db, { ...(opts.now ? { now: opts.now } : {}), mail: mailSettingsFrom(config) });
   try {
     if (config.policyDir) await loadPolicyDir(ctx, config.policyDir);
-    const metrics = createMetrics(ctx, () => database.poolStats());
+    // prom-client loads only when metrics are on (EMBARGO_METRICS_TOKEN or EMBARGO_METRICS_ADDRESS): start-up loads
+    // no package it does not need (ARCHITECTURE.md, "Build and start-up").
+    const metricsModule = config.metricsToken || config.metricsAddress ? await import('../http/metrics.ts') : null;
+    const metrics: Metrics | undefined = metricsModule?.createMetrics(ctx, () => database.poolStats());
     let jobs: RunningJobs | undefined;
     const app = await buildApp(ctx, {
       ...config,
       ...(opts.logger === undefined ? {} : { logger: opts.logger }),
-      metrics,
+      ...(metrics ? { metrics } : {}),
       jobsState: () => jobs?.state() ?? { state: 'starting', stalled: [] },
     });
     const mail = await startMail(ctx, config, app.log);
-    jobs = startJobs(ctx, JOBS, app.log, { timers: opts.jobs ?? config.jobs, onTick: metrics.observeJobTick });
+    jobs = startJobs(ctx, JOBS, app.log, { timers: opts.jobs ?? config.jobs, ...(metrics ? { onTick: metrics.observeJobTick } : {}) });
     let metricsApp: FastifyInstance | null = null;
-    if (config.metricsAddress) {
+    if (config.metricsAddress && metrics) {
       metricsApp = Fastify({ logger: false });
       registerMetricsRoute(metricsApp, metrics, config.metricsToken);
     }
