@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import { ENGINES, startTestRuntime, type TestServer } from '../support/harness.ts';
 import { seedWorld, submit, validReport, type World } from '../support/fixtures.ts';
 import { verifyAudit } from '../../src/services/audit/audit-log.ts';
+import { retentionTick } from '../../src/services/retention/retention.ts';
 
 /**
  * Retention (issue 21, docs/retention.md): the retention job erases reporters' contact data from reports closed
@@ -109,6 +110,23 @@ for (const engine of ENGINES) {
       assert.equal(JSON.stringify(entries).includes('@example'), false, 'the audit entry names what was erased, not the data');
 
       assert.equal((await rt.jobs.runAllOnce()).retention, 0, 'erased once');
+    });
+
+    test('a report that cannot be erased is reported, and the others are erased all the same', async () => {
+      const broken = await submit(rt, 'privastream', validReport({ title: 'Sealed under a lost key', reporter_email: 'gina@example.net' }));
+      const fine = await submit(rt, 'privastream', validReport({ title: 'Erasable', reporter_email: 'hal@example.net' }));
+      await reject(rt, world, broken.tracking_id);
+      await reject(rt, world, fine.tracking_id);
+      await rt.ctx.db.updateTable('reports').set({ key_id: 'lost' }).where('tracking_id', '=', broken.tracking_id).execute();
+      try {
+        rt.clock.advance(400 * DAY);
+        await assert.rejects(retentionTick(rt.ctx), new RegExp(`1 report\\(s\\) could not be erased \\(${broken.tracking_id}: Encryption key lost is not configured`));
+        const rows = await rt.ctx.db.selectFrom('reports').select(['tracking_id', 'reporter_data_erased_at']).where('tracking_id', 'in', [broken.tracking_id, fine.tracking_id]).execute();
+        assert.deepEqual(Object.fromEntries(rows.map((r) => [r.tracking_id, r.reporter_data_erased_at !== null])), { [broken.tracking_id]: false, [fine.tracking_id]: true });
+      } finally {
+        await rt.ctx.db.updateTable('reports').set({ key_id: 'test1' }).where('tracking_id', '=', broken.tracking_id).execute();
+      }
+      assert.equal(await retentionTick(rt.ctx), 1, 'erased once its key is back');
     });
 
     test("a site admin erases one reporter's data on request, open reports included; others may not", async () => {

@@ -20,18 +20,37 @@ const DAY_DAYS = sql.lit(DEFAULT_RETENTION.reporter_contact_days_after_close);
  */
 export async function retentionTick(ctx: ServiceContext): Promise<number> {
   const now = ctx.now();
-  const erased = await ctx.db.transaction().execute(async (tx) => {
-    const due = await sql<{ id: string }>`
-      select r.id from reports r join projects p on p.id = r.project_id
-      where r.reporter_data_erased_at is null and r.state = any(${[...CLOSED_STATES]}::text[])
-        and coalesce((select max(e.at) from report_events e where e.report_id = r.id and e.kind = 'state'), r.updated_at)
-            < ${now}::timestamptz - make_interval(days => coalesce((p.policy->'retention'->>'reporter_contact_days_after_close')::int, ${DAY_DAYS}))
-      order by r.id limit ${BATCH}
-      for update of r skip locked`.execute(tx);
-    let n = 0;
-    for (const r of due.rows) if (await eraseReportReporterData(ctx, tx, r.id, 'retention', 'system:retention')) n++;
-    return n;
-  });
+  // One transaction per report, walking the due ones by id: a report that cannot be erased (its key is gone) is
+  // reported after the others committed, and never holds them back.
+  let erased = 0;
+  let after = '00000000-0000-0000-0000-000000000000';
+  const failed: string[] = [];
+  for (let i = 0; i < BATCH; i++) {
+    const failedBefore = failed.length;
+    const step = await ctx.db.transaction().execute(async (tx) => {
+      const due = await sql<{ id: string; tracking_id: string }>`
+        select r.id, r.tracking_id from reports r join projects p on p.id = r.project_id
+        where r.reporter_data_erased_at is null and r.state = any(${[...CLOSED_STATES]}::text[]) and r.id > ${after}::uuid
+          and coalesce((select max(e.at) from report_events e where e.report_id = r.id and e.kind = 'state'), r.updated_at)
+              < ${now}::timestamptz - make_interval(days => coalesce((p.policy->'retention'->>'reporter_contact_days_after_close')::int, ${DAY_DAYS}))
+        order by r.id limit 1
+        for update of r skip locked`.execute(tx);
+      const next = due.rows[0];
+      if (!next) return null;
+      after = next.id;
+      try {
+        return { done: Boolean(await eraseReportReporterData(ctx, tx, next.id, 'retention', 'system:retention')) };
+      } catch (e) {
+        failed.push(`${next.tracking_id}: ${e instanceof Error ? e.message : String(e)}`);
+        throw e;
+      }
+    }).catch((e: unknown) => {
+      if (failed.length === failedBefore) throw e; // not the erasure: the database itself
+      return { done: false };
+    });
+    if (!step) break;
+    if (step.done) erased++;
+  }
   const held = await ctx.db.transaction().execute(async (tx) => {
     const gone = await sql<{ id: string; project_id: string }>`
       delete from quarantine q using projects p
@@ -41,6 +60,7 @@ export async function retentionTick(ctx: ServiceContext): Promise<number> {
     for (const g of gone.rows) await appendAudit(tx, { actor: 'system:retention', action: 'quarantine.erased', projectId: g.project_id, data: { id: g.id, reason: 'retention' } }, now);
     return gone.rows.length;
   });
+  if (failed.length) throw new Error(`retention: ${failed.length} report(s) could not be erased (${failed.join('; ')}); ${erased} erased`);
   return erased + held;
 }
 
