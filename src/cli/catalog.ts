@@ -115,6 +115,18 @@ export const CATALOG: CatalogEntry[] = [
     ],
   },
   {
+    name: 'reporter',
+    description: "reporters' personal data (database mode only)",
+    children: [
+      {
+        name: 'erase',
+        term: 'erase <email>',
+        description: "erase a reporter's contact data from every report they sent and held mail from their address, on their request; the reports stay",
+        load: async () => (await import('./commands/reporter-erase.ts')).reporterEraseCommand(),
+      },
+    ],
+  },
+  {
     name: 'key',
     term: 'key',
     description: "a project's OpenPGP key (admins; API or database mode)",

@@ -42,6 +42,10 @@ import { mailingListRoutes } from './routes/mailing-list.routes.ts';
 import { dashboardRoutes } from './routes/dashboard.routes.ts';
 import { ssoRoutes } from './routes/sso.routes.ts';
 import { coordinationRoutes } from './routes/coordination.routes.ts';
+import { retentionRoutes } from './routes/retention.routes.ts';
+import { healthRoutes, type JobsStateProbe } from './routes/health.routes.ts';
+import { registerMetricsRoute, registerRequestMetrics, type Metrics } from './metrics-routes.ts';
+import { randomUUID } from 'node:crypto';
 import { createOidcClient } from '../adapters/oidc/client.ts';
 import type { SsoSettings } from '../core/access/sso.ts';
 
@@ -61,13 +65,28 @@ export interface HttpOptions {
   subscribeRateLimit?: number;
   /** OpenID Connect sign-in (EMBARGO_OIDC_*); null or absent: no SSO. */
   oidc?: SsoSettings | null;
+  /** Prometheus counters of this process (http/metrics.ts); absent: none kept. */
+  metrics?: Metrics;
+  /** EMBARGO_METRICS_TOKEN: serves /metrics on this app behind `Authorization: Bearer <token>`; null: not here. */
+  metricsToken?: string | null;
+  /** The jobs' state for /readyz (jobs/runner.ts); absent: reported as off. */
+  jobsState?: JobsStateProbe;
 }
+
+/** A proxy's X-Request-Id is kept when it looks like an id (no log injection); otherwise a new UUID. */
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export { redactUrl } from './redact.ts';
 
 export async function buildApp(ctx: ServiceContext, opts: HttpOptions): Promise<FastifyInstance> {
   const app = Fastify({
     trustProxy: opts.trustProxy,
+    // Every log line of a request carries its id (reqId), answered in X-Request-Id so a report of trouble can name it.
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
     bodyLimit: 2 * 1024 * 1024,
     logger:
       opts.logger === false
@@ -85,6 +104,10 @@ export async function buildApp(ctx: ServiceContext, opts: HttpOptions): Promise<
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   registerErrorMapping(app);
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+  });
+  if (opts.metrics) registerRequestMetrics(app, opts.metrics);
   registerUploadDecorator(app);
   await app.register(helmet, {
     contentSecurityPolicy: {
@@ -178,5 +201,8 @@ export async function buildApp(ctx: ServiceContext, opts: HttpOptions): Promise<
   await app.register(hallOfFameRoutes(ctx));
   await app.register(mailingListRoutes(ctx, { subscribeRateLimit: opts.subscribeRateLimit ?? 10 }));
   await app.register(dashboardRoutes(ctx));
+  await app.register(retentionRoutes(ctx));
+  await app.register(healthRoutes(ctx, opts.jobsState ?? (() => ({ state: 'off', stalled: [] }))));
+  if (opts.metrics && opts.metricsToken) registerMetricsRoute(app, opts.metrics, opts.metricsToken);
   return app;
 }

@@ -9,6 +9,7 @@ import { reporterDigestsJob } from './reporter-digests.ts';
 import { osvFolderJob } from './osv-folder.ts';
 import { searchIndexJob } from './search-index.ts';
 import { triageJob } from './triage.ts';
+import { retentionJob } from './retention.ts';
 
 /**
  * Every background job of a server process. Add a job here (one line) and it runs on every instance; its tick
@@ -26,5 +27,7 @@ export const JOBS: Job[] = [
   eventsJob,
   webhooksJob,
   reporterDigestsJob,
+  // Before the search index runs again (next tick): an erased report's terms are rebuilt from its erased body.
+  retentionJob,
   /* last: sends what the jobs before it queued */ outboxJob,
 ];

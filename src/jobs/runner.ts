@@ -16,9 +16,21 @@ export interface JobLogger {
   info(obj: object, msg: string): void;
 }
 
+/** Told of every tick that ends (the /metrics counters of job runs and failures). */
+export type TickObserver = (job: string, outcome: 'ok' | 'failed', seconds: number) => void;
+
+/** What /readyz reports of the jobs: off in this process, running on their timers, or stopped. */
+export interface JobsState {
+  state: 'off' | 'running' | 'stopped';
+  /** Jobs whose last tick ended more than five intervals (at least five minutes) ago: a tick stuck in flight. */
+  stalled: string[];
+}
+
 export interface RunningJobs {
   /** Runs every job's tick once, in order, now (tests and `embargo jobs run`). */
   runAllOnce(): Promise<Record<string, number>>;
+  /** For readiness: whether the timers run and no tick is stuck (`now` is the wall clock, not the test clock). */
+  state(now?: number): JobsState;
   /** Stops the timers and waits for ticks in flight. */
   stop(): Promise<void>;
 }
@@ -28,18 +40,26 @@ export interface RunningJobs {
  * ends. A tick that handled a full batch runs again at once, so a backlog drains without waiting an interval.
  * A failing tick is logged and retried at the next interval; it never stops the process.
  */
-export function startJobs(ctx: ServiceContext, jobs: readonly Job[], log: JobLogger, opts: { timers: boolean }): RunningJobs {
+export function startJobs(ctx: ServiceContext, jobs: readonly Job[], log: JobLogger, opts: { timers: boolean; onTick?: TickObserver }): RunningJobs {
   let stopped = false;
   const timers = new Map<string, NodeJS.Timeout>();
   const inFlight = new Set<Promise<unknown>>();
+  const started = Date.now();
+  const lastEnded = new Map<string, number>();
 
   const runTick = async (job: Job): Promise<number> => {
+    const t0 = performance.now();
     const p = job.tick(ctx);
     inFlight.add(p);
+    let outcome: 'ok' | 'failed' = 'failed';
     try {
-      return await p;
+      const n = await p;
+      outcome = 'ok';
+      return n;
     } finally {
       inFlight.delete(p);
+      lastEnded.set(job.name, Date.now());
+      opts.onTick?.(job.name, outcome, (performance.now() - t0) / 1000);
     }
   };
 
@@ -66,6 +86,12 @@ export function startJobs(ctx: ServiceContext, jobs: readonly Job[], log: JobLog
       const out: Record<string, number> = {};
       for (const job of jobs) out[job.name] = await runTick(job);
       return out;
+    },
+    state(now = Date.now()) {
+      if (!opts.timers) return { state: 'off', stalled: [] };
+      if (stopped) return { state: 'stopped', stalled: [] };
+      const stalled = jobs.filter((j) => now - (lastEnded.get(j.name) ?? started) > Math.max(5 * j.intervalMs, 300_000)).map((j) => j.name);
+      return { state: 'running', stalled };
     },
     async stop() {
       stopped = true;

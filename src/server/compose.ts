@@ -6,6 +6,8 @@ import { buildApp } from '../http/app.ts';
 import type { ServiceContext } from '../services/context.ts';
 import { savePolicy } from '../services/projects/projects.ts';
 import type { Config } from './config.ts';
+import Fastify from 'fastify';
+import { registerMetricsRoute, type Metrics } from '../http/metrics-routes.ts';
 import { JOBS } from '../jobs/index.ts';
 import { startJobs, type RunningJobs } from '../jobs/runner.ts';
 import { startMail, type MailRuntime } from './mail-runtime.ts';
@@ -20,6 +22,8 @@ export interface Runtime {
   jobs: RunningJobs;
   /** Outgoing mail and the inbound SMTP listener (docs/email.md). */
   mail: MailRuntime;
+  /** The separate /metrics listener (EMBARGO_METRICS_ADDRESS), not yet listening; null when not configured. */
+  metricsApp: FastifyInstance | null;
   close(): Promise<void>;
 }
 
@@ -29,19 +33,37 @@ export async function compose(config: Config, opts: { logger?: boolean; now?: ()
   const ctx = createServiceContext(config, database.db, { ...(opts.now ? { now: opts.now } : {}), mail: mailSettingsFrom(config), backup: backupSourceFrom(config, database) });
   try {
     if (config.policyDir) await loadPolicyDir(ctx, config.policyDir);
-    const app = await buildApp(ctx, { ...config, ...(opts.logger === undefined ? {} : { logger: opts.logger }) });
+    // prom-client loads only when metrics are on (EMBARGO_METRICS_TOKEN or EMBARGO_METRICS_ADDRESS): start-up loads
+    // no package it does not need (ARCHITECTURE.md, "Build and start-up").
+    const metricsModule = config.metricsToken || config.metricsAddress ? await import('../http/metrics.ts') : null;
+    const metrics: Metrics | undefined = metricsModule?.createMetrics(ctx, () => database.poolStats());
+    let jobs: RunningJobs | undefined;
+    const app = await buildApp(ctx, {
+      ...config,
+      ...(opts.logger === undefined ? {} : { logger: opts.logger }),
+      ...(metrics ? { metrics } : {}),
+      jobsState: () => jobs?.state() ?? { state: 'starting', stalled: [] },
+    });
     const mail = await startMail(ctx, config, app.log);
-    const jobs = startJobs(ctx, JOBS, app.log, { timers: opts.jobs ?? config.jobs });
+    jobs = startJobs(ctx, JOBS, app.log, { timers: opts.jobs ?? config.jobs, ...(metrics ? { onTick: metrics.observeJobTick } : {}) });
+    let metricsApp: FastifyInstance | null = null;
+    if (config.metricsAddress && metrics) {
+      metricsApp = Fastify({ logger: false });
+      registerMetricsRoute(metricsApp, metrics, config.metricsToken);
+    }
+    const runningJobs = jobs;
     return {
       config,
       database,
       ctx,
       app,
-      jobs,
+      jobs: runningJobs,
       mail,
+      metricsApp,
       async close() {
         try {
-          await jobs.stop();
+          await runningJobs.stop();
+          await metricsApp?.close();
           await mail.close();
           await app.close();
         } finally {

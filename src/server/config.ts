@@ -44,6 +44,10 @@ export interface Config {
   webhooks: { allowHosts: string[]; timeoutMs: number };
   /** Single sign-on with OpenID Connect (src/server/oidc-config.ts); null when EMBARGO_OIDC_ISSUER is unset. */
   oidc: SsoSettings | null;
+  /** /metrics (docs/monitoring.md): behind this Bearer token on the main listener; null: not on the main listener. */
+  metricsToken: string | null;
+  /** A separate listener for /metrics only (`host:port`); null: none. */
+  metricsAddress: { host: string; port: number } | null;
 }
 
 /** Every variable the server reads, with its meaning; the README's configuration table lists each (test/unit/config/env-doc.test.ts). */
@@ -74,6 +78,8 @@ export const ENV_DOC: Record<string, string> = {
   EMBARGO_PARSE_TIMEOUT_SECONDS: 'a policy or lockfile that takes longer to parse is refused with 413 (default 30)',
   EMBARGO_WEBHOOK_ALLOW_HOSTS: 'comma-separated host:port pairs webhooks may reach although they resolve to loopback, private or link-local addresses (default none)',
   EMBARGO_WEBHOOK_TIMEOUT_SECONDS: 'time limit of one webhook POST, connection to last byte (default 10)',
+  EMBARGO_METRICS_TOKEN: 'serves Prometheus metrics at /metrics on the main listener to requests with Authorization: Bearer <token> (at least 24 characters; default off)',
+  EMBARGO_METRICS_ADDRESS: 'host:port of a separate listener that serves only /metrics, e.g. 127.0.0.1:9464 (default off; with EMBARGO_METRICS_TOKEN it asks for the token too)',
   ...MAIL_ENV_DOC,
   ...OIDC_ENV_DOC,
 };
@@ -134,6 +140,17 @@ function parseAllowHosts(raw: string | undefined, problems: string[]): string[] 
   return out;
 }
 
+function parseMetricsAddress(raw: string | undefined, problems: string[]): Config['metricsAddress'] {
+  if (!raw) return null;
+  const m = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(raw.trim());
+  const port = Number(m?.[2]);
+  if (!m || port > 65535) {
+    problems.push('EMBARGO_METRICS_ADDRESS must be host:port, e.g. 127.0.0.1:9464');
+    return null;
+  }
+  return { host: m[1]!.replace(/^\[|\]$/g, ''), port };
+}
+
 /** Parses the environment once; reports every problem at once. */
 export function loadConfig(env: Env = process.env): Config {
   const problems: string[] = [];
@@ -191,8 +208,11 @@ export function loadConfig(env: Env = process.env): Config {
     cveShortName: env.EMBARGO_CVE_SHORT_NAME || null,
     webhooks: { allowHosts: parseAllowHosts(env.EMBARGO_WEBHOOK_ALLOW_HOSTS, problems), timeoutMs: parseIntEnv(env, 'EMBARGO_WEBHOOK_TIMEOUT_SECONDS', 10, problems) * 1000 },
     oidc: parseOidcConfig(env, problems),
+    metricsToken: env.EMBARGO_METRICS_TOKEN || null,
+    metricsAddress: parseMetricsAddress(env.EMBARGO_METRICS_ADDRESS, problems),
     mail: parseMailConfig(env, problems, { publicUrl: (env.EMBARGO_PUBLIC_URL || `http://${host.includes(':') ? `[${host}]` : host}:${port}`).replace(/\/+$/, ''), dataDir }),
   };
+  if (config.metricsToken !== null && config.metricsToken.length < 24) problems.push('EMBARGO_METRICS_TOKEN must be at least 24 characters');
   if (problems.length) throw new ConfigError(problems);
   return config;
 }

@@ -9,6 +9,10 @@ async function main(): Promise<void> {
   const runtime = await compose(config);
   const setupToken = await issueSetupToken(runtime.database.db);
   await runtime.app.listen({ port: config.port, host: config.host });
+  if (runtime.metricsApp && config.metricsAddress) {
+    await runtime.metricsApp.listen(config.metricsAddress);
+    process.stdout.write(`Metrics on http://${config.metricsAddress.host.includes(':') ? `[${config.metricsAddress.host}]` : config.metricsAddress.host}:${config.metricsAddress.port}/metrics\n`);
+  }
   const where = runtime.database.engine === 'pglite' ? `embedded database in ${config.dataDir}` : 'PostgreSQL';
   process.stdout.write(`Embargo listening on ${config.publicUrl} (${where})\n`);
   if (runtime.mail.smtpPort !== null) process.stdout.write(`Receiving mail by SMTP on port ${runtime.mail.smtpPort}\n`);

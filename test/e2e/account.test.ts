@@ -11,7 +11,7 @@ import { signIn } from './support/dashboard.ts';
  * its secret shown once and used against the API, then revoked there (the API answers 401); sessions ended one by
  * one, all at once, and by a password change, each seen by a second browser at its next step; a site admin
  * disabling an account on /app/users (its open page drops to the sign-in form, its token stops working) and
- * re-enabling it; a forgotten password reset through the mailed link. Every new page is checked at both widths.
+ * re-enabling it, and erasing a reporter's data there on request; a forgotten password reset through the mailed link. Every new page is checked at both widths.
  */
 
 const SLUG = 'personal-chatter';
@@ -243,6 +243,19 @@ describe('account, tokens, sessions and users in the dashboard', () => {
       await p.getByRole('status').filter({ hasText: 'can sign in again. Their old API tokens stay revoked.' }).waitFor();
       await signIn(user.page, dan.email);
       assert.equal((await bearer(dan.token, `/api/v1/projects/${SLUG}/reports`)).status, 401);
+
+      // A reporter's erasure on request (docs/retention.md): asked once more, then done, the count said.
+      const submitted = await fetch(`${server.baseUrl}/api/v1/projects/${SLUG}/reports`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ title: 'Erase me later', description: 'A report whose reporter will ask to be forgotten.', steps_to_reproduce: '1. x', impact: 'y', reporter_email: 'forget-me@example.net', accept_terms: true }),
+      });
+      assert.equal(submitted.status, 201, await submitted.clone().text());
+      const trackingId = ((await submitted.json()) as { tracking_id: string }).tracking_id;
+      await p.getByLabel("Reporter's email address").fill('forget-me@example.net');
+      await p.getByRole('button', { name: "Erase this reporter's data" }).click();
+      await p.getByRole('button', { name: 'Erase forget-me@example.net' }).click();
+      await p.getByRole('status').filter({ hasText: `Erased forget-me@example.net from ${trackingId}` }).waitFor();
       for (const g of [admin, user]) assert.deepEqual(g.problems(), [], 'console errors, uncaught exceptions or CSP violations');
     } finally {
       await admin.close();

@@ -4,6 +4,7 @@
  * captures stdout and searches it; the secrets used are written to stderr as one `SECRETS {...}` line.
  * Environment: the engine's env (DATA_DIR / DATABASE_URL and secrets) as for loadConfig.
  */
+import type { InjectOptions } from 'fastify';
 import { loadConfig } from '../../src/server/config.ts';
 import { compose } from '../../src/server/compose.ts';
 import { seedWorld, validReport } from './fixtures.ts';
@@ -19,7 +20,7 @@ try {
   const bearer = world.tokens.admin;
   const login = await app.inject({ method: 'POST', url: '/api/v1/session', payload: { email: 'admin@example.org', password } });
   const cookie = String(login.headers['set-cookie']).split(';')[0] ?? '';
-  const requests = [
+  const requests: InjectOptions[] = [
     { url: `/api/v1/reporter/${token}` },
     { url: `/api/v1/reporter/${token}?from=email` },
     { method: 'POST' as const, url: `/api/v1/reporter/${token}/messages`, payload: { body: 'more' } },
@@ -32,8 +33,17 @@ try {
     { url: '/api/v1/session', headers: { cookie } },
     { method: 'POST' as const, url: '/api/v1/tokens', headers: { cookie }, payload: { name: 'no csrf' } },
   ];
+  // With EMBARGO_METRICS_TOKEN set (test/integration/metrics.test.ts): a scrape with the token, one without, and a
+  // request carrying its own X-Request-Id, so the parent can check the token stays out and the id goes in.
+  const metricsToken = process.env.EMBARGO_METRICS_TOKEN;
+  if (metricsToken) {
+    requests.push({ url: '/metrics', headers: { authorization: `Bearer ${metricsToken}` } });
+    requests.push({ url: '/metrics', headers: { authorization: 'Bearer wrong-token-wrong-token-wrong' } });
+    requests.push({ url: '/readyz', headers: { 'x-request-id': 'probe-42' } });
+  }
   for (const r of requests) await app.inject(r);
-  process.stderr.write(`SECRETS ${JSON.stringify({ token, bearer, cookie: cookie.split('=').slice(1).join('='), password, trackingId })}\n`);
+  const extra = metricsToken ? { metricsToken } : {};
+  process.stderr.write(`SECRETS ${JSON.stringify({ token, bearer, cookie: cookie.split('=').slice(1).join('='), password, trackingId, ...extra })}\n`);
 } finally {
   await runtime.close();
 }

@@ -15,6 +15,7 @@ import type { TokenScope } from '../../src/core/access/permissions.ts';
 import type { CvssScore as CvssScoreJson } from '../../src/api/schemas/cvss.ts';
 import type { DashboardProjectList, Invitation, InvitationAccepted, MemberList, Membership, Project } from '../../src/api/schemas/projects.ts';
 import type { AssigneeList, AssignResult, BulkResult, EmbargoResult, MessageCreated, ReportDetail, ReportList, SeverityResult, TransitionResult } from '../../src/api/schemas/reports.ts';
+import type { ReporterErasure } from '../../src/api/schemas/operations.ts';
 import type { DeliveryJson, DeliveryList, WebhookJson, WebhookList } from '../../src/api/schemas/webhooks.ts';
 import type { HeldDetail, HeldList, SenderBlock, SenderBlockList } from '../../src/api/schemas/review.ts';
 import type { NotificationSetting, NotificationSettings, UserKeyAnswer, UserKeyJson } from '../../src/api/schemas/notifications.ts';
@@ -162,6 +163,7 @@ export const appApi = {
   siteSettings: () => call<SiteSettings>('/api/v1/site-settings'),
   saveSiteSettings: (settings: SiteSettings) => call<SiteSettings>('/api/v1/site-settings', { method: 'PUT', json: settings }),
   setUserDisabled: (id: string, disabled: boolean) => call<UserListItemJson>(`/api/v1/users/${enc(id)}`, { method: 'PATCH', json: { disabled } }),
+  eraseReporter: (email: string) => call<ReporterErasure>('/api/v1/admin/reporter-erasures', { json: { email } }),
   // Signed out: asking for a reset link and using it (the token goes in the body, never in a URL).
   requestPasswordReset: (email: string) => request<Accepted>('/api/v1/password-reset', { json: { email } }),
   completePasswordReset: (token: string, password: string) => request<void>('/api/v1/password-reset/complete', { json: { token, password } }),

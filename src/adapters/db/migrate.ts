@@ -26,6 +26,7 @@ import * as embargoExtensions from './migrations/0024-embargo-extensions.ts';
 import * as intakeReview from './migrations/0027-intake-review.ts';
 import * as caseAttachmentsMarkersConsent from './migrations/0028-case-attachments-markers-consent.ts';
 import * as hygieneFindings from './migrations/0029-hygiene-findings.ts';
+import * as retention from './migrations/0031-retention.ts';
 import * as signInFailures from './migrations/0032-sign-in-failures.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
@@ -56,6 +57,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0027-intake-review': intakeReview,
   '0028-case-attachments-markers-consent': caseAttachmentsMarkersConsent,
   '0029-hygiene-findings': hygieneFindings,
+  '0031-retention': retention,
   '0032-sign-in-failures': signInFailures,
 };
 
@@ -79,18 +81,40 @@ async function upToDate(db: Kysely<any>): Promise<boolean> {
   }
 }
 
+/** Every migration this version knows, in order (the upgrade test and /readyz compare a store against it). */
+export const MIGRATION_NAMES: readonly string[] = Object.keys(MIGRATIONS).sort();
+
+/** The migrations this version knows that the store has not run (an empty list: up to date); throws if unreachable. */
+export async function pendingMigrations(db: Kysely<any>): Promise<string[]> {
+  let done: Set<string>;
+  try {
+    done = new Set((await sql<{ name: string }>`select name from kysely_migration`.execute(db)).rows.map((r) => r.name));
+  } catch (e) {
+    await sql`select 1`.execute(db); // unreachable: rethrows; reachable: no migration table yet, every one is pending
+    void e;
+    done = new Set();
+  }
+  return MIGRATION_NAMES.filter((n) => !done.has(n));
+}
+
 /**
- * Brings the schema to the latest version; Kysely's migration lock makes concurrent instances safe. A database
- * with anything else to do (or a migration this version does not know) goes through Kysely's Migrator.
+ * Brings the schema to the latest version and returns the migrations this call ran. A database with anything else
+ * to do (or a migration this version does not know) goes through Kysely's Migrator, which makes concurrent
+ * instances safe: on PostgreSQL it takes the session-level `pg_advisory_lock` on one connection (Kysely's
+ * PostgresAdapter.acquireMigrationLock, an hour's lock_timeout), then runs every pending migration in one
+ * transaction on it and reads which migrations have run only under the lock, so an instance that waited finds
+ * nothing left to do (test/integration/migrations-lock.test.ts). On the
+ * embedded engine the data-dir lock already keeps a second process out.
  */
-export async function migrateToLatest(db: Kysely<any>): Promise<void> {
-  if (await upToDate(db)) return;
+export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+  if (await upToDate(db)) return [];
   const migrator = new Migrator({ db, provider });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {
     throw new Error(`Database migration failed${failed ? ` at ${failed.migrationName}` : ''}: ${String(error)}`);
   }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 
 /** Migrates up or down to the named migration (tests of an upgrade roll a store back to just before it). */

@@ -11,6 +11,8 @@ export interface OpenedDatabase {
   engine: 'pglite' | 'postgres';
   /** Consistent copies of the whole database while it is in use (backups: services/backup). */
   snapshotter: Snapshotter;
+  /** The PostgreSQL pool's connections (for /metrics); null on the embedded engine (one connection, in-process). */
+  poolStats(): { total: number; idle: number; waiting: number } | null;
   close(): Promise<void>;
 }
 
@@ -29,7 +31,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<OpenedDatabas
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10 });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     await migrateToLatest(db);
-    return { db, engine: 'postgres', snapshotter: postgresSnapshotter(db, opts.databaseUrl), close: () => db.destroy() };
+    return { db, engine: 'postgres', snapshotter: postgresSnapshotter(db, opts.databaseUrl), poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }), close: () => db.destroy() };
   }
   const lock = lockDataDir(opts.dataDir);
   try {
@@ -41,6 +43,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<OpenedDatabas
       db,
       engine: 'pglite',
       snapshotter: pgliteSnapshotter(db, client),
+      poolStats: () => null,
       async close() {
         try {
           await db.destroy();

@@ -188,6 +188,8 @@ export interface ReportsTable extends ReportPgpColumns, ReportTriageColumns {
   search_indexed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   /** The project member who has the report (migration 0022); null when nobody does. */
   assignee_user_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** When the reporter's contact data was erased (migration 0031, docs/retention.md); null while it is kept. */
+  reporter_data_erased_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 /** One outstanding deadline of an open report, in the SLA view's order (migration 0011): derived like the queue index. */

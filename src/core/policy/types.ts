@@ -22,6 +22,13 @@ export interface Policy {
   triage?: TriageSettings;
   /** Who may work on the project's reports; optional in documents stored before it existed. */
   access?: AccessSettings;
+  /** How long reporters' contact data is kept; optional in documents stored before it existed (docs/retention.md). */
+  retention?: RetentionSettings;
+}
+
+export interface RetentionSettings {
+  /** Days after a report closes (rejected, disclosed or closed) before its reporter's contact data is erased. */
+  reporter_contact_days_after_close: number;
 }
 
 export interface AccessSettings {

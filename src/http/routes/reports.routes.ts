@@ -61,7 +61,7 @@ export const reportRoutes = (ctx: ServiceContext, limits: IntakeLimits): Fastify
         response: { 201: SubmissionCreated },
       },
       // Intake reads its project through the intake cache (services/projects), not the project hook.
-      config: { anonymous: true, project: false, rateLimit: { max: limits.rateLimit, timeWindow: limits.rateWindowMs } },
+      config: { anonymous: true, project: false, intake: true, rateLimit: { max: limits.rateLimit, timeWindow: limits.rateWindowMs } },
       preValidation: async (req) => {
         req.uploadedFiles = [];
         if (req.isMultipart()) await readMultipart(req, 'attachments');

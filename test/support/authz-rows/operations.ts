@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { writeTar } from '../../../src/adapters/archive/tar.ts';
-import { ADMINS, P, SITE_ADMINS, type Row } from '../authz.ts';
+import { ADMINS, P, PUBLIC, SITE_ADMINS, type Row } from '../authz.ts';
 import { examplePolicy } from '../fixtures.ts';
 
 let serial = 0;
@@ -29,7 +29,9 @@ function exportArchive(): Buffer {
 
 /**
  * Instance operations (operations.routes.ts, docs/operations.md): a backup of the whole instance and an import are for
- * site admins; a project's export in clear is for its admins.
+ * site admins; a project's export in clear is for its admins. Readiness is public like /healthz (it names no data:
+ * states and migration names); a reporter's erasure on request is for site admins. /metrics is registered only with
+ * EMBARGO_METRICS_TOKEN (its token check is test/integration/metrics.test.ts).
  */
 export const ROWS: Row[] = [
   { method: 'POST', route: '/api/v1/admin/backup', expect: SITE_ADMINS, request: () => ({ url: '/api/v1/admin/backup', payload: { passphrase: 'matrix passphrase 12' } }) },
@@ -39,5 +41,12 @@ export const ROWS: Row[] = [
     route: '/api/v1/admin/projects/import',
     expect: SITE_ADMINS,
     request: () => ({ url: '/api/v1/admin/projects/import', headers: { 'content-type': 'application/x-tar' }, payload: exportArchive() }),
+  },
+  { method: 'GET', route: '/readyz', expect: PUBLIC, request: () => ({ url: '/readyz' }) },
+  {
+    method: 'POST',
+    route: '/api/v1/admin/reporter-erasures',
+    expect: SITE_ADMINS,
+    request: () => ({ url: '/api/v1/admin/reporter-erasures', payload: { email: 'nobody-here@example.net' } }),
   },
 ];

@@ -49,6 +49,21 @@ test('a minimal policy gets every default', () => {
   assert.equal(policy.safe_harbor, null);
   assert.deepEqual(policy.sections, []);
   assert.deepEqual(policy.access, { require_two_factor: false });
+  assert.deepEqual(policy.retention, { reporter_contact_days_after_close: 365 });
+});
+
+test('retention.reporter_contact_days_after_close: a whole number of days from 1, anything else a problem on its line', () => {
+  assert.deepEqual(parsePolicy(`${BASE}retention:\n  reporter_contact_days_after_close: 30\n`).policy?.retention, { reporter_contact_days_after_close: 30 });
+  const bad = parsePolicy(`${BASE}retention:\n  reporter_contact_days_after_close: 0.5\n  keep_forever: true\n`);
+  assert.equal(bad.policy, null);
+  assert.deepEqual(
+    bad.problems.map((p) => [p.field, p.line]),
+    [
+      ['retention.reporter_contact_days_after_close', 12],
+      ['retention.keep_forever', 13],
+    ],
+  );
+  assert.equal(parsePolicy(`${BASE}retention:\n  reporter_contact_days_after_close: 0\n`).policy, null);
 });
 
 test('access.require_two_factor: a boolean, anything else a problem on its line', () => {

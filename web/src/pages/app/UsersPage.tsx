@@ -6,6 +6,7 @@ import { formatDate } from '../../format.ts';
 import { ErrorMessage, Loading, OutcomeMessage } from '../../components/Status.tsx';
 import { MaintainerLayout } from '../../components/app/MaintainerLayout.tsx';
 import { ConfirmButton } from '../../components/app/ConfirmButton.tsx';
+import { ReporterErasure } from '../../components/app/ReporterErasure.tsx';
 
 /**
  * `/app/users` (site admins): every account, disabled and re-enabled here. Disabling ends the user's sessions and
@@ -59,6 +60,7 @@ function Users({ me }: { me: SessionUser }) {
     <>
       <h1>Users</h1>
       <RequireTwoFactor />
+      <ReporterErasure />
       <p>Every account on this server. A disabled account cannot sign in and its API tokens no longer work; re-enabling it gives no token back.</p>
       <OutcomeMessage outcome={message} />
       {users.state === 'loading' && <Loading what="the accounts" />}
