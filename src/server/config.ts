@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { MAIL_ENV_DOC, parseMailConfig, type MailConfig } from './mail-config.ts';
 import { parseIntEnv, type Env } from './env.ts';
 import { OIDC_ENV_DOC, parseOidcConfig } from './oidc-config.ts';
+import { CVE_ENV_DOC, parseCveConfig, type CveConfig } from './cve-config.ts';
 import type { SsoSettings } from '../core/access/sso.ts';
 
 export interface Config {
@@ -37,6 +38,8 @@ export interface Config {
   /** The CNA organisation UUID and short name CVE JSON exports carry (null: ?cna_org_id= per request). */
   cveOrgId: string | null;
   cveShortName: string | null;
+  /** CVE Services: the default API base URL, the record format version, the time limit (src/server/cve-config.ts). */
+  cve: CveConfig;
   /** Worker threads parsing large policies and lockfiles off the event loop, and their time limit per document. */
   parseWorkers: number;
   parseTimeoutMs: number;
@@ -74,6 +77,7 @@ export const ENV_DOC: Record<string, string> = {
   EMBARGO_PARSE_TIMEOUT_SECONDS: 'a policy or lockfile that takes longer to parse is refused with 413 (default 30)',
   EMBARGO_WEBHOOK_ALLOW_HOSTS: 'comma-separated host:port pairs webhooks may reach although they resolve to loopback, private or link-local addresses (default none)',
   EMBARGO_WEBHOOK_TIMEOUT_SECONDS: 'time limit of one webhook POST, connection to last byte (default 10)',
+  ...CVE_ENV_DOC,
   ...MAIL_ENV_DOC,
   ...OIDC_ENV_DOC,
 };
@@ -188,6 +192,7 @@ export function loadConfig(env: Env = process.env): Config {
     parseTimeoutMs: parseIntEnv(env, 'EMBARGO_PARSE_TIMEOUT_SECONDS', 30, problems) * 1000,
     cveOrgId: env.EMBARGO_CVE_ORG_ID || null,
     cveShortName: env.EMBARGO_CVE_SHORT_NAME || null,
+    cve: parseCveConfig(env, problems),
     webhooks: { allowHosts: parseAllowHosts(env.EMBARGO_WEBHOOK_ALLOW_HOSTS, problems), timeoutMs: parseIntEnv(env, 'EMBARGO_WEBHOOK_TIMEOUT_SECONDS', 10, problems) * 1000 },
     oidc: parseOidcConfig(env, problems),
     mail: parseMailConfig(env, problems, { publicUrl: (env.EMBARGO_PUBLIC_URL || `http://${host.includes(':') ? `[${host}]` : host}:${port}`).replace(/\/+$/, ''), dataDir }),
