@@ -9,6 +9,7 @@ import { reporterDigestsJob } from './reporter-digests.ts';
 import { osvFolderJob } from './osv-folder.ts';
 import { searchIndexJob } from './search-index.ts';
 import { triageJob } from './triage.ts';
+import { cvePublishJob } from './cve-publish.ts';
 
 /**
  * Every background job of a server process. Add a job here (one line) and it runs on every instance; its tick
@@ -19,6 +20,8 @@ export const JOBS: Job[] = [
   triageJob,
   searchIndexJob,
   publishAdvisoriesJob,
+  // After scheduled publication: an advisory published in this pass has its CVE record queued already.
+  cvePublishJob,
   remindersJob,
   announceAdvisoriesJob,
   osvFolderJob,
