@@ -21,7 +21,8 @@ const STATUS_TEXT: Record<CvePublication['status'], string> = {
 };
 const ACTION_TEXT: Record<CvePublication['action'], string> = { publish: 'Publish the record', update: 'Update the record', reject: 'Reject the ID' };
 
-export function AdvisoryCve({ slug, id, role, state, revision, onChange }: { slug: string; id: string; role: ProjectRole | null; state: AdvisoryState; revision: number; onChange: () => void }) {
+/** `onAdvisoryChanged`: the advisory itself changed (a reserved ID was written into it); the page reloads it and shows the text. */
+export function AdvisoryCve({ slug, id, role, state, revision, onAdvisoryChanged }: { slug: string; id: string; role: ProjectRole | null; state: AdvisoryState; revision: number; onAdvisoryChanged: (text: string) => void }) {
   const [data, reload] = useLoad(() => appApi.advisoryCve(slug, id), [slug, id, revision]);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
@@ -30,9 +31,9 @@ export function AdvisoryCve({ slug, id, role, state, revision, onChange }: { slu
     setMessage(null);
     try {
       await fn();
+      if (reloadAdvisory) return onAdvisoryChanged(done);
       setMessage({ ok: true, text: done });
-      if (reloadAdvisory) onChange();
-      else reload();
+      reload();
     } catch (e) {
       setMessage({ ok: false, text: e instanceof ApiError && e.problems.length ? e.problems.map((p) => `${p.field}: ${p.message}`).join('; ') : e instanceof Error ? e.message : String(e) });
     } finally {

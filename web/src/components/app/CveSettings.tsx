@@ -13,7 +13,7 @@ import { ConfirmButton } from './ConfirmButton.tsx';
  * the test environment, or this instance's own), the CNA's short name and UUID, the API user and key. The key is
  * write-only: the page says whether one is set, never shows it, and leaving the field empty keeps it.
  */
-const LABELS = { base_url: 'CVE Services', cna_short_name: 'CNA short name', cna_org_id: 'CNA organisation UUID', api_user: 'API user', api_key: 'API key', record_version: 'CVE Record Format' };
+const LABELS = { base_url: 'CVE Services environment', cna_short_name: 'CNA short name', cna_org_id: 'CNA organisation UUID', api_user: 'API user', api_key: 'API key', record_version: 'CVE Record Format' };
 const ID = { base_url: 'cve-base-url', cna_short_name: 'cve-short-name', cna_org_id: 'cve-org-id', api_user: 'cve-api-user', api_key: 'cve-api-key', record_version: 'cve-record-version' };
 const idFor = (field: string): string => (ID as Record<string, string>)[field] ?? ID.cna_short_name;
 const urlText = (url: string) => (url === 'https://cveawg.mitre.org/api' ? `Production (${url})` : url === 'https://cveawg-test.mitre.org/api' ? `Test environment (${url})` : `This instance’s default (${url})`);

@@ -237,7 +237,10 @@ function EditorForm({ project, view, branches, onChange, message, setMessage }: 
         </button>
       </form>
       )}
-      <AdvisoryCve slug={project.slug} id={a.id} role={project.role} state={a.state} revision={view.revision} onChange={onChange} />
+      <AdvisoryCve slug={project.slug} id={a.id} role={project.role} state={a.state} revision={view.revision} onAdvisoryChanged={(text) => {
+          setMessage({ ok: true, text });
+          onChange();
+        }} />
       <ExportPreview slug={project.slug} id={a.id} revision={view.revision} />
     </>
   );
