@@ -185,8 +185,11 @@ function LastResort({ slug, id, role, request, hasId, busy, run }: { slug: strin
           ))}
         </dl>
       </details>
-      <label htmlFor="cve-request-text">Request text</label>
-      <textarea id="cve-request-text" className="cve-request__text" readOnly rows={10} value={request.text} />
+      <h4 id="cve-request-text-h">Request text</h4>
+      {/* Text to copy, not a field: nothing here is edited in Embargo. */}
+      <pre className="export__json cve-request__text" tabIndex={0} aria-labelledby="cve-request-text-h">
+        {request.text}
+      </pre>
       <p className="inline-form">
         <button type="button" className="button button--small" onClick={() => void copy()}>
           {copied ? 'Copied' : 'Copy the text'}
