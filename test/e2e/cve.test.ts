@@ -42,8 +42,17 @@ describe('CVE Services in the browser', () => {
       const p = g.page;
       g.expectConsole(/status of 401/); // signed out, the page asks the server first
       g.expectConsole(/status of 409/); // the retry below may race the job that already took the call
-      await p.goto(`/app/p/${SLUG}/settings`);
+      // Not a CNA yet: the advisory offers the request for the CNA of last resort.
+      await p.goto(`/app/p/${SLUG}/advisories/${id}`);
       await signIn(p, admin.email);
+      await p.getByRole('heading', { name: 'Request an ID from your CNA of last resort' }).waitFor();
+      await p.getByText('Suggested description of the vulnerability:').waitFor();
+      await p.getByRole('button', { name: 'Mark as requested' }).click();
+      await p.getByRole('status').filter({ hasText: 'Marked as requested.' }).waitFor();
+      await p.getByText(/^Requested .* by /).waitFor();
+      assert.deepEqual(await checkAtBothWidths(p, 'app-advisory-cve-request'), []);
+
+      await p.goto(`/app/p/${SLUG}/settings`);
       await p.getByRole('heading', { name: 'CVE Services' }).waitFor();
       await p.getByLabel('CVE Services environment').selectOption(cve.url);
       await p.getByLabel('CNA short name').fill(cve.org);
