@@ -27,14 +27,19 @@ interface Claimed {
   claimed_until: Date;
 }
 
-/** Claims due calls in one statement, like the webhook deliveries: pending ones whose time has come, sending ones whose lease ran out. */
+/**
+ * Claims due calls in one statement, like the webhook deliveries: pending ones whose time has come, sending ones whose
+ * lease ran out, never one whose advisory has a call in flight (a PUT must not overtake the POST before it).
+ */
 async function claimDue(ctx: ServiceContext, limit: number, leaseMs: number): Promise<Claimed[]> {
   const now = ctx.now();
   const lease = new Date(now.getTime() + leaseMs);
   const result = await sql<Claimed>`
     with due as materialized (
-      select id from cve_publications
-      where (status = 'pending' and next_attempt_at <= ${now}) or (status = 'sending' and claimed_until < ${now})
+      select id from cve_publications c
+      where ((c.status = 'pending' and c.next_attempt_at <= ${now}) or (c.status = 'sending' and c.claimed_until < ${now}))
+        -- One call per advisory at a time: a change queued while its previous call is in flight waits for it.
+        and not exists (select 1 from cve_publications s where s.advisory_id = c.advisory_id and s.id <> c.id and s.status = 'sending' and s.claimed_until >= ${now})
       order by next_attempt_at
       limit ${limit}
       for update skip locked
