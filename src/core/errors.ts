@@ -19,7 +19,9 @@ export type DomainErrorCode =
   /** An OpenPGP-encrypted submission that cannot be decrypted (kept in quarantine): 422. */
   | 'pgp_rejected'
   /** Something this instance lacks to do it (e.g. `pg_dump` for a backup of PostgreSQL): 503. */
-  | 'unavailable';
+  | 'unavailable'
+  /** An outside service Embargo calls for the user (CVE Services) refused or did not answer: 502, with its error. */
+  | 'upstream';
 
 export interface FieldProblem {
   /** Dotted path of the offending field, e.g. `description` or `supported_versions.1.status`. */

@@ -18,6 +18,7 @@ const STATUS: Record<DomainErrorCode, number> = {
   'two-factor-required': 403,
   pgp_rejected: 422,
   unavailable: 503,
+  upstream: 502,
 };
 
 export interface ErrorBody {

@@ -10,6 +10,7 @@ import { osvFolderJob } from './osv-folder.ts';
 import { searchIndexJob } from './search-index.ts';
 import { triageJob } from './triage.ts';
 import { retentionJob } from './retention.ts';
+import { cvePublishJob } from './cve-publish.ts';
 
 /**
  * Every background job of a server process. Add a job here (one line) and it runs on every instance; its tick
@@ -20,6 +21,8 @@ export const JOBS: Job[] = [
   triageJob,
   searchIndexJob,
   publishAdvisoriesJob,
+  // After scheduled publication: an advisory published in this pass has its CVE record queued already.
+  cvePublishJob,
   remindersJob,
   announceAdvisoriesJob,
   osvFolderJob,

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { MAIL_ENV_DOC, parseMailConfig, type MailConfig } from './mail-config.ts';
 import { parseIntEnv, type Env } from './env.ts';
 import { OIDC_ENV_DOC, parseOidcConfig } from './oidc-config.ts';
+import { CVE_ENV_DOC, parseCveConfig, type CveConfig } from './cve-config.ts';
 import type { SsoSettings } from '../core/access/sso.ts';
 
 export interface Config {
@@ -37,6 +38,8 @@ export interface Config {
   /** The CNA organisation UUID and short name CVE JSON exports carry (null: ?cna_org_id= per request). */
   cveOrgId: string | null;
   cveShortName: string | null;
+  /** CVE Services: the default API base URL, the record format version, the time limit (src/server/cve-config.ts). */
+  cve: CveConfig;
   /** Worker threads parsing large policies and lockfiles off the event loop, and their time limit per document. */
   parseWorkers: number;
   parseTimeoutMs: number;
@@ -80,6 +83,7 @@ export const ENV_DOC: Record<string, string> = {
   EMBARGO_WEBHOOK_TIMEOUT_SECONDS: 'time limit of one webhook POST, connection to last byte (default 10)',
   EMBARGO_METRICS_TOKEN: 'serves Prometheus metrics at /metrics on the main listener to requests with Authorization: Bearer <token> (at least 24 characters; default off)',
   EMBARGO_METRICS_ADDRESS: 'host:port of a separate listener that serves only /metrics, e.g. 127.0.0.1:9464 (default off; with EMBARGO_METRICS_TOKEN it asks for the token too)',
+  ...CVE_ENV_DOC,
   ...MAIL_ENV_DOC,
   ...OIDC_ENV_DOC,
 };
@@ -206,6 +210,7 @@ export function loadConfig(env: Env = process.env): Config {
     parseTimeoutMs: parseIntEnv(env, 'EMBARGO_PARSE_TIMEOUT_SECONDS', 30, problems) * 1000,
     cveOrgId: env.EMBARGO_CVE_ORG_ID || null,
     cveShortName: env.EMBARGO_CVE_SHORT_NAME || null,
+    cve: parseCveConfig(env, problems),
     webhooks: { allowHosts: parseAllowHosts(env.EMBARGO_WEBHOOK_ALLOW_HOSTS, problems), timeoutMs: parseIntEnv(env, 'EMBARGO_WEBHOOK_TIMEOUT_SECONDS', 10, problems) * 1000 },
     oidc: parseOidcConfig(env, problems),
     metricsToken: env.EMBARGO_METRICS_TOKEN || null,

@@ -8,6 +8,9 @@ import type { BackupSource } from '../services/backup/source.ts';
 import { maildirTransport, smtpTransport } from '../adapters/email/transport.ts';
 import { createParsePool } from '../adapters/workers/parse-pool.ts';
 import type { CachedBlock, ServiceContext } from '../services/context.ts';
+import { createCveSchemaValidator } from '../adapters/cve-schema/validate.ts';
+import { CVE_SERVICES_PRODUCTION_URL } from '../services/cve/settings.ts';
+import { LATEST_CVE_RECORD_VERSION } from '../core/formats/cve5.ts';
 import type { MailSettings } from '../services/mail/settings.ts';
 import { INTAKE_CACHE_MS, type ProjectRecord } from '../services/projects/projects.ts';
 import { IntakeWriter } from '../services/reports/intake-writer.ts';
@@ -20,7 +23,7 @@ import type { Config } from './config.ts';
  * here and carried in the context; whoever builds one closes its parse pool (`ctx.parsers.close()`).
  */
 export function createServiceContext(
-  config: Pick<Config, 'encryptionKeys' | 'activeKeyId' | 'publicUrl' | 'cveOrgId' | 'cveShortName' | 'parseWorkers' | 'parseTimeoutMs' | 'webhooks'> & Partial<Pick<Config, 'osvDir'>>,
+  config: Pick<Config, 'encryptionKeys' | 'activeKeyId' | 'publicUrl' | 'cveOrgId' | 'cveShortName' | 'parseWorkers' | 'parseTimeoutMs' | 'webhooks'> & Partial<Pick<Config, 'osvDir' | 'cve'>>,
   db: Db,
   opts: { now?: () => Date; mail?: MailSettings | null; backup?: BackupSource | null } = {},
 ): ServiceContext {
@@ -40,6 +43,12 @@ export function createServiceContext(
     mail: opts.mail ?? null,
     webhooks: { allowHosts: [...config.webhooks.allowHosts], timeoutMs: config.webhooks.timeoutMs },
     osvDir: config.osvDir ?? null,
+    cveServices: {
+      defaultBaseUrl: config.cve?.servicesUrl ?? CVE_SERVICES_PRODUCTION_URL,
+      recordVersion: config.cve?.recordVersion ?? LATEST_CVE_RECORD_VERSION,
+      timeoutMs: config.cve?.timeoutMs ?? 30_000,
+      schemas: createCveSchemaValidator(),
+    },
     triageIndex: { keyId: config.activeKeyId, hash: createTermHash(triageIndexKey(config.encryptionKeys.get(config.activeKeyId) as Buffer)) },
     sarif: sarifValidator(),
     backup: opts.backup ?? null,

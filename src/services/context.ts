@@ -4,6 +4,7 @@ import type { BlindIndex } from '../adapters/crypto/blind-index.ts';
 import type { ParsePool } from '../adapters/workers/parse-pool.ts';
 import type { MailSettings } from './mail/settings.ts';
 import type { WebhookSettings } from './webhooks/settings.ts';
+import type { CveServicesSettings } from './cve/settings.ts';
 import type { ProjectRecord } from './projects/record.ts';
 import type { IntakeWriter } from './reports/intake-writer.ts';
 import type { TtlCache } from './ttl-cache.ts';
@@ -44,6 +45,8 @@ export interface ServiceContext {
   mail: MailSettings | null;
   /** How this process sends webhooks (the address guard's allow-list, the time limit). */
   webhooks: WebhookSettings;
+  /** How this process talks to CVE Services (issue 20) and checks CVE records against their schemas. */
+  cveServices: CveServicesSettings;
   /** EMBARGO_OSV_DIR: OSV data the server imports while it runs (jobs/osv-folder.ts); null: none configured. */
   osvDir: string | null;
   /**

@@ -18,6 +18,7 @@ import type { AssigneeList, AssignResult, BulkResult, EmbargoResult, MessageCrea
 import type { ReporterErasure } from '../../src/api/schemas/operations.ts';
 import type { DeliveryJson, DeliveryList, WebhookJson, WebhookList } from '../../src/api/schemas/webhooks.ts';
 import type { HeldDetail, HeldList, SenderBlock, SenderBlockList } from '../../src/api/schemas/review.ts';
+import type { AdvisoryCveJson, CveQuotaJson, CveSettingsJson } from '../../src/api/schemas/cve.ts';
 import type { NotificationSetting, NotificationSettings, UserKeyAnswer, UserKeyJson } from '../../src/api/schemas/notifications.ts';
 import type { EventType, WebhookFormat } from '../../src/core/notifications/events.ts';
 import type { NotificationLevel } from '../../src/core/notifications/preferences.ts';
@@ -35,6 +36,7 @@ export type { PasskeyJson as Passkey, TwoFactorStatusJson as TwoFactorStatus, Se
 export type { TokenScope };
 export type { DeliveryJson as Delivery, DeliveryList, WebhookJson as Webhook, WebhookList } from '../../src/api/schemas/webhooks.ts';
 export type { HeldDetail, HeldItem, HeldList, SenderBlock, SenderBlockList } from '../../src/api/schemas/review.ts';
+export type { AdvisoryCveJson as AdvisoryCve, CvePublicationJson as CvePublication, CveQuotaJson as CveQuota, CveSettingsJson as CveSettings } from '../../src/api/schemas/cve.ts';
 export type { NotificationSetting, NotificationSettings, UserKeyAnswer, UserKeyJson as UserKey } from '../../src/api/schemas/notifications.ts';
 export type { EventType, WebhookFormat, NotificationLevel };
 
@@ -184,6 +186,16 @@ export const appApi = {
   deleteWebhook: (slug: string, id: string) => call<void>(`${project(slug)}/webhooks/${enc(id)}`, { method: 'DELETE' }),
   deliveries: (slug: string, id: string) => call<DeliveryList>(`${project(slug)}/webhooks/${enc(id)}/deliveries`),
   redeliver: (slug: string, id: string, deliveryId: string) => call<DeliveryJson>(`${project(slug)}/webhooks/${enc(id)}/deliveries/${enc(deliveryId)}/redeliver`, { method: 'POST' }),
+  // ---- CVE Services (issue 20): a project's credentials (admins, the key write-only), an advisory's CVE section ----
+  cveSettings: (slug: string) => call<CveSettingsJson>(`${project(slug)}/cve/settings`),
+  saveCveSettings: (slug: string, body: { base_url: string | null; cna_short_name: string; cna_org_id: string; api_user: string; api_key?: string; record_version: '5.1' | '5.2' | null }) =>
+    call<CveSettingsJson>(`${project(slug)}/cve/settings`, { method: 'PUT', json: body }),
+  deleteCveSettings: (slug: string) => call<void>(`${project(slug)}/cve/settings`, { method: 'DELETE' }),
+  cveQuota: (slug: string) => call<CveQuotaJson>(`${project(slug)}/cve/quota`),
+  advisoryCve: (slug: string, id: string) => call<AdvisoryCveJson>(`${advisory(slug, id)}/cve`),
+  reserveCve: (slug: string, id: string) => call<AdvisoryCveJson>(`${advisory(slug, id)}/cve/reserve`, { method: 'POST' }),
+  retryCve: (slug: string, id: string) => call<AdvisoryCveJson>(`${advisory(slug, id)}/cve/retry`, { method: 'POST' }),
+  markCveRequested: (slug: string, id: string, requested: boolean) => call<AdvisoryCveJson>(`${advisory(slug, id)}/cve/request`, { method: 'PUT', json: { requested } }),
   notificationSettings: () => call<NotificationSettings>('/api/v1/me/notifications'),
   setNotificationSetting: (body: { project: string; level: NotificationLevel; include_titles: boolean }) => call<NotificationSetting>('/api/v1/me/notifications', { method: 'PUT', json: body }),
   myKey: () => call<UserKeyAnswer>('/api/v1/me/pgp-key'),

@@ -3,6 +3,7 @@ import type { PgpTables, ReportPgpColumns } from './schema-pgp.ts';
 import type { MailTables } from './schema-mail.ts';
 import type { RecognitionTables } from './schema-recognition.ts';
 import type { NotifyTables } from './schema-notify.ts';
+import type { CveTables } from './schema-cve.ts';
 import type { SsoTables } from './schema-sso.ts';
 import type { ReportTriageColumns, TriageTables } from './schema-triage.ts';
 import type { CoordinationTables } from './schema-coordination.ts';
@@ -376,7 +377,7 @@ export interface ScanIssueReportsTable {
   created_at: Timestamp;
 }
 
-export interface Database extends AdvisoryTables, PgpTables, MailTables, RecognitionTables, SsoTables, NotifyTables, TriageTables, CoordinationTables, IntakeReviewTables {
+export interface Database extends AdvisoryTables, PgpTables, MailTables, RecognitionTables, SsoTables, NotifyTables, TriageTables, CoordinationTables, IntakeReviewTables, CveTables {
   projects: ProjectsTable;
   policy_versions: PolicyVersionsTable;
   project_claims: ProjectClaimsTable;

@@ -29,6 +29,10 @@ export const PERMISSIONS = {
   'sender:block': ['admin', 'triager'],
   'outbox:read': ['admin'],
   'webhook:manage': ['admin'],
+  /** CVE Services credentials of the project (issue 20). */
+  'cve:manage': ['admin'],
+  /** Reserve a CVE ID from the project's CNA quota. */
+  'cve:reserve': ['admin', 'triager'],
   'advisory:read': ['admin', 'triager', 'viewer'],
   'advisory:edit': ['admin', 'triager'],
   'advisory:publish': ['admin'],
@@ -69,6 +73,8 @@ export const SCOPE_OF = {
   'sender:block': 'triage',
   'outbox:read': 'admin',
   'webhook:manage': 'admin',
+  'cve:manage': 'admin',
+  'cve:reserve': 'triage',
   'advisory:read': 'read',
   'advisory:edit': 'triage',
   'advisory:publish': 'publish',

@@ -2,18 +2,26 @@ import { deriveBranchRanges, type BranchRange } from '../advisories/backport.ts'
 import { cweName } from '../advisories/cwe.ts';
 import type { AffectedProduct, Advisory, ReferenceType } from '../advisories/types.ts';
 import { parseCvss } from '../cvss/index.ts';
+import { purlFor } from '../advisories/purl.ts';
 import { DomainError } from '../errors.ts';
 import type { Policy } from '../policy/types.ts';
 import type { Ecosystem } from '../versions/ecosystems.ts';
 import { cvss3Json, cvss4Json } from './cvss-json.ts';
 
-/** CVE Record Format version written into `dataVersion` (the 5.1 schema accepts `5.1` and `5.1.x`). */
-export const CVE_DATA_VERSION = '5.1';
+/** The CVE Record Format versions Embargo writes: 5.2 (the latest, with `affected[].packageURL`) and 5.1. */
+export const CVE_RECORD_VERSIONS = ['5.2', '5.1'] as const;
+export type CveRecordVersion = (typeof CVE_RECORD_VERSIONS)[number];
+export const LATEST_CVE_RECORD_VERSION: CveRecordVersion = '5.2';
+
+/** `dataVersion` per format version (the 5.1 output is unchanged: its schema accepts `5.1` and `5.1.x`). */
+export const CVE_DATA_VERSIONS: Record<CveRecordVersion, string> = { '5.1': '5.1', '5.2': '5.2.0' };
 
 export interface CveProvider {
   /** The CNA's organisation UUID (`providerMetadata.orgId`, `cveMetadata.assignerOrgId`). */
   orgId: string;
   shortName?: string;
+  /** The CVE Record Format to write; the latest (5.2) unless a CVE Services instance only accepts 5.1. */
+  version?: CveRecordVersion;
 }
 
 export type CveVersion = {
@@ -89,12 +97,14 @@ function branchVersions(r: BranchRange, versionType: string): CveVersion[] {
   }
 }
 
-function cveAffected(p: AffectedProduct, policy: Policy): Record<string, unknown> {
+function cveAffected(p: AffectedProduct, policy: Policy, version: CveRecordVersion): Record<string, unknown> {
   return {
     vendor: policy.project.name,
     product: p.package,
     collectionURL: COLLECTION_URL[p.ecosystem],
     packageName: p.package,
+    // 5.2: the package URL, which must not name a version (the advisory's own purl, or the registry's).
+    ...(version === '5.2' ? { packageURL: (p.purl ?? purlFor(p.ecosystem, p.package)).replace(/@[^?#]*/, '') } : {}),
     ...(policy.project.url ? { repo: policy.project.url } : {}),
     // Branches the matrix leaves out (unsupported ones) are not assessed.
     defaultStatus: 'unknown',
@@ -121,6 +131,9 @@ const clip = (text: string, max: number): string => (text.length <= max ? text :
  * CVSS metrics, CWE problem types, references and credits (anonymous credits read "Anonymous").
  */
 export function toCveCnaContainer(a: Advisory, policy: Policy, provider: CveProvider): CveCnaContainer {
+  const version = provider.version ?? LATEST_CVE_RECORD_VERSION;
+  // A draft may have no details yet: the schema refuses an empty supportingMedia value, so none is written.
+  const details = a.details.trim();
   if (a.references.length === 0) throw DomainError.validation([{ field: 'references', message: 'CVE records need at least one reference' }]);
   const m = metrics(a);
   const problemTypes = a.cwe_ids.map((id) => ({ descriptions: [{ lang: 'en', type: 'CWE', cweId: id, description: `${id}: ${cweName(id) ?? id}` }] }));
@@ -132,11 +145,11 @@ export function toCveCnaContainer(a: Advisory, policy: Policy, provider: CveProv
     descriptions: [
       {
         lang: 'en',
-        value: clip(`${a.summary}\n\n${a.details}`, 4096),
-        supportingMedia: [{ type: 'text/markdown', base64: false, value: clip(a.details, 16384) }],
+        value: clip(details ? `${a.summary}\n\n${a.details}` : a.summary, 4096),
+        ...(details ? { supportingMedia: [{ type: 'text/markdown', base64: false, value: clip(a.details, 16384) }] } : {}),
       },
     ],
-    affected: a.affected.map((p) => cveAffected(p, policy)),
+    affected: a.affected.map((p) => cveAffected(p, policy, version)),
     ...(problemTypes.length ? { problemTypes } : {}),
     references: a.references.map((r) => ({ url: r.url, ...(r.name ? { name: clip(r.name, 512) } : {}), ...(REFERENCE_TAGS[r.type] ? { tags: REFERENCE_TAGS[r.type] } : {}) })),
     ...(m.length ? { metrics: m } : {}),
@@ -152,6 +165,7 @@ export function toCveCnaContainer(a: Advisory, policy: Policy, provider: CveProv
  */
 export function toCveRecord(a: Advisory, policy: Policy, provider: CveProvider & { assignerShortName?: string; dateReserved?: string }): CveRecord {
   if (!a.cve_id) throw DomainError.validation([{ field: 'cve_id', message: 'is required for a CVE record' }]);
+  const dataVersion = CVE_DATA_VERSIONS[provider.version ?? LATEST_CVE_RECORD_VERSION];
   const base = {
     cveId: a.cve_id,
     assignerOrgId: provider.orgId,
@@ -163,7 +177,7 @@ export function toCveRecord(a: Advisory, policy: Policy, provider: CveProvider &
     const reason = a.revisions[a.revisions.length - 1]?.summary ?? 'Withdrawn by the vendor';
     return {
       dataType: 'CVE_RECORD',
-      dataVersion: CVE_DATA_VERSION,
+      dataVersion,
       cveMetadata: { ...base, state: 'REJECTED', ...(a.published_at ? { datePublished: a.published_at } : {}), ...(a.withdrawn_at ? { dateRejected: a.withdrawn_at } : {}) },
       containers: {
         cna: {
@@ -175,7 +189,7 @@ export function toCveRecord(a: Advisory, policy: Policy, provider: CveProvider &
   }
   return {
     dataType: 'CVE_RECORD',
-    dataVersion: CVE_DATA_VERSION,
+    dataVersion,
     cveMetadata: { ...base, state: 'PUBLISHED', ...(a.published_at ? { datePublished: a.published_at } : {}) },
     containers: { cna: toCveCnaContainer(a, policy, provider) },
   };

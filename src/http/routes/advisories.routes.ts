@@ -1,6 +1,7 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ADVISORY_STATES } from '../../core/advisories/index.ts';
 import { ECOSYSTEMS } from '../../core/versions/ecosystems.ts';
+import { CVE_RECORD_VERSIONS } from '../../core/formats/cve5.ts';
 import { createAdvisory, listAdvisories, moveAdvisory, readAdvisory, readRevisions, updateAdvisory } from '../../services/advisories/advisories.ts';
 import { changelogOf, EXPORT_FORMATS, exportStoredAdvisory } from '../../services/advisories/exports.ts';
 import type { ServiceContext } from '../../services/context.ts';
@@ -59,6 +60,7 @@ const ExportQuery = Type.Object(
     format: Type.Optional(lit(EXPORT_FORMATS)),
     cna_org_id: Type.Optional(Type.String({ format: 'uuid', description: "for format=cve: the CNA's organisation UUID (default EMBARGO_CVE_ORG_ID)" })),
     cna_short_name: Type.Optional(Str(32, 2)),
+    cve_version: Type.Optional(lit(CVE_RECORD_VERSIONS)),
   },
   { additionalProperties: false },
 );
@@ -97,7 +99,7 @@ export const advisoryRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox =
     {
       schema: {
         tags: ['advisories'],
-        summary: 'One advisory; with ?format=osv|cve|csaf|csaf-vex|openvex its export (OSV 1.7, CVE JSON 5.1, CSAF 2.0, CSAF VEX and OpenVEX 0.2.0 with the case parties’ statuses) as JSON',
+        summary: 'One advisory; with ?format=osv|cve|csaf|csaf-vex|openvex its export (OSV 1.7, CVE JSON 5.2 or 5.1 — refused with its problems when invalid against its schema —, CSAF 2.0, CSAF VEX and OpenVEX 0.2.0 with the case parties’ statuses) as JSON',
         params: AdvisoryParams,
         querystring: ExportQuery,
         response: { 200: AdvisoryViewSchema },
@@ -110,6 +112,7 @@ export const advisoryRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox =
         format: req.query.format,
         cnaOrgId: req.query.cna_org_id,
         cnaShortName: req.query.cna_short_name,
+        cveVersion: req.query.cve_version,
       });
       // Serialised here: the export's own schema is the format's, not this route's.
       return reply

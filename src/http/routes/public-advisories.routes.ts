@@ -1,6 +1,6 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { DomainError } from '../../core/errors.ts';
-import { csafFileName, csafVexTrackingId, exportAdvisory, exportUrl, partyStatementsOf } from '../../services/advisories/exports.ts';
+import { checkedExport, csafFileName, csafVexTrackingId, exportAdvisory, exportUrl, partyStatementsOf } from '../../services/advisories/exports.ts';
 import { listPublicAdvisories, publicProject, readPublicAdvisory } from '../../services/advisories/publishing.ts';
 import type { ServiceContext } from '../../services/context.ts';
 import { ADVISORY_CSS, advisoryListPath, advisoryPath, renderAdvisoryList, renderAdvisoryPage, renderAtomFeed } from '../advisory-pages.ts';
@@ -61,7 +61,7 @@ export const publicAdvisoryRoutes = (ctx: ServiceContext): FastifyPluginAsyncTyp
       const project = await publicProject(ctx, req.params.slug);
       const a = await readPublicAdvisory(ctx, project, req.params.id);
       if (format === 'cve' && !ctx.cna) throw new DomainError('not_found', 'This server publishes no CVE records (EMBARGO_CVE_ORG_ID is not set)');
-      const out = exportAdvisory(ctx, project, a, format, {}, format === 'openvex' ? await partyStatementsOf(ctx, project, a) : []);
+      const out = await checkedExport(ctx, project, a, format, {}, format === 'openvex' ? await partyStatementsOf(ctx, project, a) : []);
       return reply.type(out.contentType).header('cache-control', PUBLIC_CACHE).header('access-control-allow-origin', '*').send(JSON.stringify(out.document, null, 2));
     });
   }

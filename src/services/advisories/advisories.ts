@@ -37,6 +37,7 @@ import {
   type StoredRevision,
 } from './store.ts';
 import { afterPublication, syncReportEmbargo } from './disclosure.ts';
+import { queueCvePublication } from '../cve/queue.ts';
 
 /** The editable content of an advisory (what POST and PUT carry). */
 export interface AdvisoryContent {
@@ -350,6 +351,8 @@ export async function updateAdvisory(
       { actor: actorLabel, action: next.state === 'amended' ? 'advisory.amend' : 'advisory.update', projectId: project.id, reportId: row.report_id, data: { advisory: publicId, fields: changed, revision: number } },
       now,
     );
+    // An amendment updates the CVE record (issue 20).
+    if (next.state === 'amended') await queueCvePublication(tx, { projectId: project.id, advisoryRowId: row.id, advisory: next, actorLabel, at: now });
     const saved = await requireAdvisory(tx, project, publicId);
     return viewOf(ctx, project, saved, await trackingIdOf(tx, row.report_id));
   });
@@ -428,6 +431,8 @@ export async function saveTransition(ctx: ServiceContext, tx: Tx, project: Proje
   if (next.state === 'scheduled' && row.report_id && next.embargo_until) {
     await syncReportEmbargo(ctx, tx, project, { reportId: row.report_id, until: next.embargo_until, actorLabel, at: now });
   }
+  // Publication and withdrawal publish or reject the CVE record through CVE Services (issue 20), queued here.
+  await queueCvePublication(tx, { projectId: project.id, advisoryRowId: row.id, advisory: next, actorLabel, at: now });
   if (next.state === 'published') await afterPublication(ctx, tx, project, { row, advisory: next, actorLabel, at: now, datedAt: transition.datedAt ?? now });
 }
 

@@ -3,7 +3,8 @@ import type { Advisory } from '../../core/advisories/index.ts';
 import { changelogEntry } from '../../core/advisories/index.ts';
 import { DomainError } from '../../core/errors.ts';
 import { toCsaf } from '../../core/formats/csaf.ts';
-import { toCveCnaContainer, toCveRecord } from '../../core/formats/cve5.ts';
+import { toCveCnaContainer, toCveRecord, type CveRecordVersion } from '../../core/formats/cve5.ts';
+import { cveVersionOf } from '../cve/credentials.ts';
 import { toOsv } from '../../core/formats/osv.ts';
 import { toOpenVex, type PartyStatement } from '../../core/formats/openvex.ts';
 import { toCsafVex } from '../../core/formats/csaf-vex.ts';
@@ -24,6 +25,8 @@ export interface CveOptions {
   /** The CNA's organisation UUID; required for the `cve` format unless the instance has one (Embargo is not a CNA itself). */
   cnaOrgId?: string | undefined;
   cnaShortName?: string | undefined;
+  /** The CVE Record Format (default: the project's, else EMBARGO_CVE_RECORD_VERSION). */
+  cveVersion?: CveRecordVersion | undefined;
 }
 
 export interface ExportResult {
@@ -81,7 +84,7 @@ export async function partyStatementsOf(ctx: ServiceContext, project: ProjectRec
 }
 
 export function exportAdvisory(
-  ctx: Pick<ServiceContext, 'publicUrl' | 'cna'>,
+  ctx: Pick<ServiceContext, 'publicUrl' | 'cna' | 'cveServices'>,
   project: ProjectRecord,
   a: Advisory,
   format: ExportFormat,
@@ -122,7 +125,7 @@ export function exportAdvisory(
       };
     case 'cve': {
       if (!cve.cnaOrgId) throw DomainError.validation([{ field: 'cna_org_id', message: "is required for the cve format: your CNA's organisation UUID" }]);
-      const provider = { orgId: cve.cnaOrgId, ...(cve.cnaShortName ? { shortName: cve.cnaShortName } : {}) };
+      const provider = { orgId: cve.cnaOrgId, ...(cve.cnaShortName ? { shortName: cve.cnaShortName } : {}), version: override.cveVersion ?? ctx.cveServices.recordVersion };
       // With a CVE id the full record; without one, the CNA container a CNA submits to get it published.
       const document = a.cve_id ? toCveRecord(a, project.policy, provider) : toCveCnaContainer(a, project.policy, provider);
       return { contentType: 'application/json; charset=utf-8', filename: `${base}.cve.json`, document };
@@ -141,7 +144,33 @@ export async function exportStoredAdvisory(
 ): Promise<ExportResult> {
   const view = await readAdvisory(ctx, project, id, actor, label, `export:${input.format}`);
   const parties = VEX_FORMATS.includes(input.format) ? await partyStatementsOf(ctx, project, view.advisory) : [];
-  return exportAdvisory(ctx, project, view.advisory, input.format, input, parties);
+  return checkedExport(ctx, project, view.advisory, input.format, input, parties);
+}
+
+/**
+ * `exportAdvisory`, and for the CVE format a check against the CVE Record Format schema of the version written:
+ * an export is either valid or refused (400) with its problems listed, never served invalid.
+ */
+export async function checkedExport(
+  ctx: Pick<ServiceContext, 'publicUrl' | 'cna' | 'cveServices' | 'db'>,
+  project: ProjectRecord,
+  a: Advisory,
+  format: ExportFormat,
+  override: CveOptions = {},
+  parties: PartyStatement[] = [],
+): Promise<ExportResult> {
+  if (format !== 'cve') return exportAdvisory(ctx, project, a, format, override, parties);
+  const version = override.cveVersion ?? (await cveVersionOf(ctx, project.id));
+  const out = exportAdvisory(ctx, project, a, format, { ...override, cveVersion: version }, parties);
+  const kind = a.cve_id ? 'record' : 'cna';
+  const problems = await ctx.cveServices.schemas.problems(out.document, kind, version);
+  if (problems.length) {
+    throw DomainError.validation(
+      problems.map((p) => ({ field: `cve${p.field.replaceAll('/', '.')}`.replace(/\.$/, ''), message: p.message })),
+      `The CVE ${version} export of ${a.id} is invalid against its schema: fix the advisory first`,
+    );
+  }
+  return out;
 }
 
 export const changelogOf = (publicUrl: string, project: ProjectRecord, a: Advisory): string => changelogEntry(a, project.policy, advisoryUrl(publicUrl, project.slug, a.id));

@@ -7,7 +7,7 @@ const expected: Record<ProjectRole, ProjectAction[]> = {
   admin: Object.keys(PERMISSIONS) as ProjectAction[],
   triager: [
     'report:list', 'report:read', 'report:triage', 'report:reply', 'report:note', 'case:manage', 'sla:read', 'scan:create', 'scan:read', 'project:read',
-    'quarantine:read', 'quarantine:resolve', 'intake:review', 'sender:block', 'advisory:read', 'advisory:edit', 'bounty:read',
+    'quarantine:read', 'quarantine:resolve', 'intake:review', 'sender:block', 'advisory:read', 'advisory:edit', 'bounty:read', 'cve:reserve',
   ],
   viewer: ['report:list', 'report:read', 'sla:read', 'scan:read', 'project:read', 'advisory:read'],
 };

@@ -5,6 +5,7 @@ import { useLoad, useTitle } from '../../hooks.ts';
 import { humanize } from '../../format.ts';
 import { Link } from '../../router.tsx';
 import { ErrorMessage, Loading, PageLoadError } from '../../components/Status.tsx';
+import { AdvisoryCve } from '../../components/app/AdvisoryCve.tsx';
 import { Markdown } from '../../components/Markdown.tsx';
 import { MemberProjectLayout } from '../../components/app/MaintainerLayout.tsx';
 import { AffectedEditor, CreditsEditor, ReferencesEditor } from '../../components/app/AdvisoryLists.tsx';
@@ -236,6 +237,10 @@ function EditorForm({ project, view, branches, onChange, message, setMessage }: 
         </button>
       </form>
       )}
+      <AdvisoryCve slug={project.slug} id={a.id} role={project.role} state={a.state} revision={view.revision} onAdvisoryChanged={(text) => {
+          setMessage({ ok: true, text });
+          onChange();
+        }} />
       <ExportPreview slug={project.slug} id={a.id} revision={view.revision} />
     </>
   );

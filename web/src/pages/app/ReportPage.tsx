@@ -381,7 +381,7 @@ function TriagePanel({ project, report, onChange }: { project: DashboardProject;
 
       {can(project.role, 'advisory:edit') && (
         <Section id="triage-advisory" title="Advisory">
-          <p>Start the public advisory from this report: title, CWE, CVSS, credit and the disclosure date are filled in.</p>
+          <p>Start the public advisory from this report: title, CWE, CVSS, credit and the disclosure date are filled in. Its CVE section reserves a CVE ID (when the project is a CNA) or prefills the request to your CNA of last resort.</p>
           <button type="button" className="button" aria-disabled={advisoryAction.busy} aria-describedby="triage-advisory-outcome" onClick={() => void draftAdvisory()}>
             Draft advisory
           </button>

@@ -9,6 +9,7 @@ import { MemberProjectLayout } from '../../components/app/MaintainerLayout.tsx';
 import { PolicyYamlField, usePolicyCheck } from '../../components/app/PolicyYamlField.tsx';
 import { Webhooks } from '../../components/app/Webhooks.tsx';
 import { SenderBlocks } from '../../components/app/SenderBlocks.tsx';
+import { CveSettings } from '../../components/app/CveSettings.tsx';
 import { can, PROJECT_ROLES } from '../../../../src/core/access/permissions.ts';
 import type { FieldProblem } from '../../../../src/core/errors.ts';
 
@@ -51,6 +52,12 @@ function Settings({ project }: { project: DashboardProject }) {
         <section aria-labelledby="webhooks">
           <h2 id="webhooks">Webhooks</h2>
           <Webhooks slug={project.slug} />
+        </section>
+      )}
+      {can(project.role, 'cve:manage') && (
+        <section aria-labelledby="cve-settings">
+          <h2 id="cve-settings">CVE Services</h2>
+          <CveSettings slug={project.slug} />
         </section>
       )}
     </>
