@@ -29,6 +29,7 @@ import { keyRoutes } from './routes/keys.routes.ts';
 import { quarantineRoutes } from './routes/quarantine.routes.ts';
 import { outboxRoutes } from './routes/outbox.routes.ts';
 import { webhookRoutes } from './routes/webhooks.routes.ts';
+import { craRoutes } from './routes/cra.routes.ts';
 import { notificationRoutes } from './routes/notifications.routes.ts';
 import { advisoryRoutes } from './routes/advisories.routes.ts';
 import { publicAdvisoryRoutes } from './routes/public-advisories.routes.ts';
@@ -165,6 +166,7 @@ export async function buildApp(ctx: ServiceContext, opts: HttpOptions): Promise<
   await app.register(quarantineRoutes(ctx, { maxAttachments: opts.maxAttachments, maxAttachmentBytes: opts.maxAttachmentBytes }));
   await app.register(outboxRoutes(ctx));
   await app.register(webhookRoutes(ctx));
+  await app.register(craRoutes(ctx));
   await app.register(notificationRoutes(ctx));
   await app.register(advisoryRoutes(ctx));
   await app.register(publicAdvisoryRoutes(ctx));

@@ -7,6 +7,7 @@ import { parseDisclosure, parseResponse } from './parse-response.ts';
 import { parseIntake, parseScope, parseSupportedVersions } from './parse-scope.ts';
 import { parseTriage } from './parse-triage.ts';
 import { parseAccess } from './parse-access.ts';
+import { parseCra } from './parse-cra.ts';
 import { MapReader, ReadContext } from './yaml-reader.ts';
 import type { Policy } from './types.ts';
 
@@ -25,6 +26,7 @@ const ROOT_KEYS = [
   'sections',
   'triage',
   'access',
+  'cra',
 ] as const;
 
 export interface ParsePolicyResult {
@@ -113,6 +115,7 @@ function parseChecked(yamlText: string, opts: ParsePolicyOptions): ParsePolicyRe
     sections: parseSections(ctx, root.get('sections')),
     triage: parseTriage(ctx, root.get('triage')),
     access: parseAccess(ctx, root.get('access')),
+    cra: parseCra(ctx, root.get('cra')),
   };
   const problems = [...ctx.problems].sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
   return { policy: problems.length === 0 ? policy : null, problems };

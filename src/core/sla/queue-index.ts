@@ -1,7 +1,7 @@
 import { OPEN_STATES, type ReportState } from '../reports/states.ts';
 import { SEVERITIES, isSeverity } from '../severity.ts';
 import { isOutstanding, summarize } from './clock.ts';
-import type { Deadline, SlaClock } from './types.ts';
+import { CRA_CLOCKS, type Deadline, type SlaClock } from './types.ts';
 
 /**
  * Where a report stands in the maintainers' queue and which of its deadlines the SLA view lists: a derived index
@@ -49,6 +49,7 @@ export interface QueueReport {
 }
 
 const OPEN: ReadonlySet<string> = new Set<ReportState>(OPEN_STATES);
+const CRA_OWED: ReadonlySet<string> = new Set<string>(CRA_CLOCKS);
 
 const indexed = (d: Deadline): IndexedDeadline =>
   d.status === 'paused'
@@ -58,7 +59,9 @@ const indexed = (d: Deadline): IndexedDeadline =>
 /** The queue position of a report from its deadlines (as `computeDeadlines` gave them at the moment of its last event). */
 export function queueIndexOf(report: QueueReport, deadlines: readonly Deadline[]): QueueIndex {
   const open = OPEN.has(report.state);
-  const next = open ? summarize(deadlines) : null;
+  // A closed report can still owe a CRA filing (a final report after the fix): those deadlines stay indexed.
+  const owed = open ? deadlines : deadlines.filter((d) => CRA_OWED.has(d.clock));
+  const next = summarize(owed);
   if (!next) {
     const severity = isSeverity(report.severity) ? SEVERITIES.indexOf(report.severity) : -1;
     return {
@@ -70,7 +73,7 @@ export function queueIndexOf(report: QueueReport, deadlines: readonly Deadline[]
     };
   }
   const position = indexed(next);
-  return { rank: position.rank, key: position.key, nextDueAt: next.dueAt, nextClock: next.clock, deadlines: deadlines.filter(isOutstanding).map(indexed) };
+  return { rank: position.rank, key: position.key, nextDueAt: next.dueAt, nextClock: next.clock, deadlines: owed.filter(isOutstanding).map(indexed) };
 }
 
 const KEY_OFFSET = 1e15;

@@ -37,6 +37,7 @@ import {
   type StoredRevision,
 } from './store.ts';
 import { afterPublication, syncReportEmbargo } from './disclosure.ts';
+import { noteFixAvailable } from '../cra/fix-available.ts';
 
 /** The editable content of an advisory (what POST and PUT carry). */
 export interface AdvisoryContent {
@@ -350,6 +351,7 @@ export async function updateAdvisory(
       { actor: actorLabel, action: next.state === 'amended' ? 'advisory.amend' : 'advisory.update', projectId: project.id, reportId: row.report_id, data: { advisory: publicId, fields: changed, revision: number } },
       now,
     );
+    await noteFixAvailable(tx, row.report_id, next, actorLabel, now);
     const saved = await requireAdvisory(tx, project, publicId);
     return viewOf(ctx, project, saved, await trackingIdOf(tx, row.report_id));
   });
@@ -385,6 +387,7 @@ export async function moveAdvisory(
       throw DomainError.validation([{ field: 'embargo_until', message: 'must be in the future to schedule (publish it instead)' }]);
     }
     await saveTransition(ctx, tx, project, { row, from: current, next, actorLabel, at: now, note: change.summary ?? null });
+    await noteFixAvailable(tx, row.report_id, next, actorLabel, now);
     const saved = await requireAdvisory(tx, project, publicId);
     return viewOf(ctx, project, saved, await trackingIdOf(tx, row.report_id));
   });
@@ -428,6 +431,7 @@ export async function saveTransition(ctx: ServiceContext, tx: Tx, project: Proje
   if (next.state === 'scheduled' && row.report_id && next.embargo_until) {
     await syncReportEmbargo(tx, project, { reportId: row.report_id, until: next.embargo_until, actorLabel, at: now });
   }
+  await noteFixAvailable(tx, row.report_id, next, actorLabel, transition.datedAt ?? now);
   if (next.state === 'published') await afterPublication(ctx, tx, project, { row, advisory: next, actorLabel, at: now, datedAt: transition.datedAt ?? now });
 }
 
