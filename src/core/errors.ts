@@ -17,7 +17,9 @@ export type DomainErrorCode =
   /** The site or the project requires a second factor the user has not enrolled yet (403). */
   | 'two-factor-required'
   /** An OpenPGP-encrypted submission that cannot be decrypted (kept in quarantine): 422. */
-  | 'pgp_rejected';
+  | 'pgp_rejected'
+  /** An outside service Embargo asked (GitHub's API) failed or answered something unusable: 502. */
+  | 'upstream_failed';
 
 export interface FieldProblem {
   /** Dotted path of the offending field, e.g. `description` or `supported_versions.1.status`. */

@@ -30,6 +30,7 @@ import { quarantineRoutes } from './routes/quarantine.routes.ts';
 import { outboxRoutes } from './routes/outbox.routes.ts';
 import { webhookRoutes } from './routes/webhooks.routes.ts';
 import { craRoutes } from './routes/cra.routes.ts';
+import { ghsaRoutes } from './routes/ghsa.routes.ts';
 import { notificationRoutes } from './routes/notifications.routes.ts';
 import { advisoryRoutes } from './routes/advisories.routes.ts';
 import { publicAdvisoryRoutes } from './routes/public-advisories.routes.ts';
@@ -167,6 +168,7 @@ export async function buildApp(ctx: ServiceContext, opts: HttpOptions): Promise<
   await app.register(outboxRoutes(ctx));
   await app.register(webhookRoutes(ctx));
   await app.register(craRoutes(ctx));
+  await app.register(ghsaRoutes(ctx));
   await app.register(notificationRoutes(ctx));
   await app.register(advisoryRoutes(ctx));
   await app.register(publicAdvisoryRoutes(ctx));

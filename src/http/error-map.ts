@@ -17,6 +17,7 @@ const STATUS: Record<DomainErrorCode, number> = {
   'totp-required': 401,
   'two-factor-required': 403,
   pgp_rejected: 422,
+  upstream_failed: 502,
 };
 
 export interface ErrorBody {

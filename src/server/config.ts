@@ -44,6 +44,8 @@ export interface Config {
   webhooks: { allowHosts: string[]; timeoutMs: number };
   /** Single sign-on with OpenID Connect (src/server/oidc-config.ts); null when EMBARGO_OIDC_ISSUER is unset. */
   oidc: SsoSettings | null;
+  /** GitHub's REST API for the security-advisories import (docs/ghsa.md): api.github.com or a GitHub Enterprise Server's /api/v3. */
+  githubApiUrl: string;
 }
 
 /** Every variable the server reads, with its meaning; the README's configuration table lists each (test/unit/config/env-doc.test.ts). */
@@ -74,6 +76,7 @@ export const ENV_DOC: Record<string, string> = {
   EMBARGO_PARSE_TIMEOUT_SECONDS: 'a policy or lockfile that takes longer to parse is refused with 413 (default 30)',
   EMBARGO_WEBHOOK_ALLOW_HOSTS: 'comma-separated host:port pairs webhooks may reach although they resolve to loopback, private or link-local addresses (default none)',
   EMBARGO_WEBHOOK_TIMEOUT_SECONDS: 'time limit of one webhook POST, connection to last byte (default 10)',
+  EMBARGO_GITHUB_API_URL: "GitHub's REST API base for importing repository security advisories (default https://api.github.com; GitHub Enterprise Server: https://HOST/api/v3)",
   ...MAIL_ENV_DOC,
   ...OIDC_ENV_DOC,
 };
@@ -190,8 +193,21 @@ export function loadConfig(env: Env = process.env): Config {
     cveShortName: env.EMBARGO_CVE_SHORT_NAME || null,
     webhooks: { allowHosts: parseAllowHosts(env.EMBARGO_WEBHOOK_ALLOW_HOSTS, problems), timeoutMs: parseIntEnv(env, 'EMBARGO_WEBHOOK_TIMEOUT_SECONDS', 10, problems) * 1000 },
     oidc: parseOidcConfig(env, problems),
+    githubApiUrl: parseGithubApiUrl(env.EMBARGO_GITHUB_API_URL, problems),
     mail: parseMailConfig(env, problems, { publicUrl: (env.EMBARGO_PUBLIC_URL || `http://${host.includes(':') ? `[${host}]` : host}:${port}`).replace(/\/+$/, ''), dataDir }),
   };
   if (problems.length) throw new ConfigError(problems);
   return config;
+}
+
+function parseGithubApiUrl(value: string | undefined, problems: string[]): string {
+  if (!value) return 'https://api.github.com';
+  try {
+    const url = new URL(value);
+    if (url.protocol === 'https:' || url.protocol === 'http:') return value.replace(/\/+$/, '');
+  } catch {
+    // reported below
+  }
+  problems.push(`EMBARGO_GITHUB_API_URL must be an http(s) URL, got "${value}"`);
+  return 'https://api.github.com';
 }

@@ -17,7 +17,7 @@ import type { Config } from './config.ts';
  * here and carried in the context; whoever builds one closes its parse pool (`ctx.parsers.close()`).
  */
 export function createServiceContext(
-  config: Pick<Config, 'encryptionKeys' | 'activeKeyId' | 'publicUrl' | 'cveOrgId' | 'cveShortName' | 'parseWorkers' | 'parseTimeoutMs' | 'webhooks'> & Partial<Pick<Config, 'osvDir'>>,
+  config: Pick<Config, 'encryptionKeys' | 'activeKeyId' | 'publicUrl' | 'cveOrgId' | 'cveShortName' | 'parseWorkers' | 'parseTimeoutMs' | 'webhooks'> & Partial<Pick<Config, 'osvDir' | 'githubApiUrl'>>,
   db: Db,
   opts: { now?: () => Date; mail?: MailSettings | null } = {},
 ): ServiceContext {
@@ -36,6 +36,7 @@ export function createServiceContext(
     mail: opts.mail ?? null,
     webhooks: { allowHosts: [...config.webhooks.allowHosts], timeoutMs: config.webhooks.timeoutMs },
     osvDir: config.osvDir ?? null,
+    githubApiUrl: config.githubApiUrl ?? 'https://api.github.com',
     triageIndex: { keyId: config.activeKeyId, hash: createTermHash(triageIndexKey(config.encryptionKeys.get(config.activeKeyId) as Buffer)) },
   };
 }

@@ -23,6 +23,7 @@ import * as queueSearch from './migrations/0021-queue-search.ts';
 import * as assignees from './migrations/0022-assignees.ts';
 import * as coordination from './migrations/0023-coordination.ts';
 import * as embargoExtensions from './migrations/0024-embargo-extensions.ts';
+import * as ghsaImports from './migrations/0026-ghsa-imports.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
@@ -49,6 +50,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0022-assignees': assignees,
   '0023-coordination': coordination,
   '0024-embargo-extensions': embargoExtensions,
+  '0026-ghsa-imports': ghsaImports,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

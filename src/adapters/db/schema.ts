@@ -6,6 +6,7 @@ import type { NotifyTables } from './schema-notify.ts';
 import type { SsoTables } from './schema-sso.ts';
 import type { ReportTriageColumns, TriageTables } from './schema-triage.ts';
 import type { CoordinationTables } from './schema-coordination.ts';
+import type { GhsaTables } from './schema-ghsa.ts';
 import type { ColumnType, Generated } from 'kysely';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -335,7 +336,7 @@ export interface ScanReportsTable {
   created_at: Timestamp;
 }
 
-export interface Database extends AdvisoryTables, PgpTables, MailTables, RecognitionTables, SsoTables, NotifyTables, TriageTables, CoordinationTables {
+export interface Database extends AdvisoryTables, PgpTables, MailTables, RecognitionTables, SsoTables, NotifyTables, TriageTables, CoordinationTables, GhsaTables {
   projects: ProjectsTable;
   policy_versions: PolicyVersionsTable;
   project_claims: ProjectClaimsTable;

@@ -24,6 +24,8 @@ export const PERMISSIONS = {
   'quarantine:resolve': ['admin', 'triager'],
   'outbox:read': ['admin'],
   'webhook:manage': ['admin'],
+  /** The GitHub repository and token a project imports security advisories from (docs/ghsa.md). */
+  'ghsa:configure': ['admin'],
   'advisory:read': ['admin', 'triager', 'viewer'],
   'advisory:edit': ['admin', 'triager'],
   'advisory:publish': ['admin'],
@@ -61,6 +63,7 @@ export const SCOPE_OF = {
   'quarantine:resolve': 'triage',
   'outbox:read': 'admin',
   'webhook:manage': 'admin',
+  'ghsa:configure': 'admin',
   'advisory:read': 'read',
   'advisory:edit': 'triage',
   'advisory:publish': 'publish',
