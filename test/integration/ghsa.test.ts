@@ -84,7 +84,7 @@ for (const engine of ENGINES) {
       const set = await rt.app.inject({ method: 'PUT', url: `${P}/ghsa/source`, headers: world.as('admin'), payload: { repository: 'repo/a-package', token: TOKEN } });
       assert.equal(set.statusCode, 200, set.body);
       assert.ok(!set.body.includes(TOKEN));
-      assert.deepEqual({ ...set.json(), updated_at: null, updated_by: null }, { repository: 'repo/a-package', api_url: github.url, token_set: true, updated_by: null, updated_at: null, last_synced_at: null });
+      assert.deepEqual({ ...(set.json() as object), updated_at: null, updated_by: null }, { repository: 'repo/a-package', api_url: github.url, token_set: true, updated_by: null, updated_at: null, last_synced_at: null });
       const row = await rt.ctx.db.selectFrom('ghsa_sources').selectAll().executeTakeFirstOrThrow();
       assert.ok(!Buffer.from(row.token_sealed).toString('latin1').includes(TOKEN), 'the token is sealed');
       const audit = await rt.ctx.db.selectFrom('audit_log').select('data').where('action', '=', 'ghsa.source-set').execute();
