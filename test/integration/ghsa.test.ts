@@ -9,6 +9,9 @@ import { REPO, seedWorld, type World } from '../support/fixtures.ts';
 import { ADV, api } from '../support/advisory-fixtures.ts';
 import type { GhsaImportResultJson } from '../../src/api/schemas/ghsa.ts';
 import { nextLink } from '../../src/adapters/github/ghsa-client.ts';
+import { ghsaCommand } from '../../src/cli/commands/ghsa.ts';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 
 /**
  * GitHub Security Advisories import (docs/ghsa.md) against recorded JSON of the REST shape, derived from GitHub's
@@ -145,6 +148,32 @@ for (const engine of ENGINES) {
       // An imported report behaves like any other: an advisory can be drafted from it.
       const advisory = await api(rt, world, 'POST', ADV, { report: report.tracking_id, ecosystem: 'PyPI', package: 'a-package' });
       assert.equal(advisory.statusCode, 201, advisory.body);
+    });
+
+    test('embargo ghsa import --file reads a gh api --paginate --slurp export (pages of advisories) through the API', async () => {
+      const address = await rt.app.listen({ port: 0, host: '127.0.0.1' });
+      const file = join(mkdtempSync(join(tmpdir(), 'ghsa-cli-')), 'advisories.json');
+      const fresh = { ...PAGE2[1], ghsa_id: 'GHSA-wxyz-2345-abcd', summary: 'Imported from the CLI', identifiers: [] };
+      writeFileSync(file, JSON.stringify([PAGE1, [fresh]]));
+      const saved = { url: process.env.EMBARGO_URL, token: process.env.EMBARGO_TOKEN };
+      const written: string[] = [];
+      const write = process.stdout.write.bind(process.stdout);
+      process.env.EMBARGO_URL = address;
+      process.env.EMBARGO_TOKEN = world.tokens.triager;
+      // Only the command's own text is kept (the test runner shares stdout for its binary protocol).
+      process.stdout.write = ((chunk: unknown, ...rest: unknown[]) => (typeof chunk === 'string' && chunk.startsWith('{') ? written.push(chunk) > 0 : (write as (...a: unknown[]) => boolean)(chunk, ...rest))) as typeof process.stdout.write;
+      try {
+        await ghsaCommand().parseAsync(['import', '--file', file, '--project', 'privastream', '--json'], { from: 'user' });
+      } finally {
+        process.stdout.write = write;
+        if (saved.url === undefined) delete process.env.EMBARGO_URL;
+        else process.env.EMBARGO_URL = saved.url;
+        if (saved.token === undefined) delete process.env.EMBARGO_TOKEN;
+        else process.env.EMBARGO_TOKEN = saved.token;
+      }
+      const result = JSON.parse(written.join('')) as GhsaImportResultJson;
+      assert.deepEqual([result.created, result.unchanged], [1, 2]);
+      assert.equal((await reportOf('GHSA-wxyz-2345-abcd')).state, 'accepted');
     });
 
     test('bad input is refused with every problem; viewers may not import', async () => {
