@@ -90,11 +90,11 @@ function MarkForm({ slug, trackingId, view, onSaved }: { slug: string; trackingI
   return (
     <form className="form cra__mark" onSubmit={(e) => void submit(e)}>
       <h3>Exploitation</h3>
-      <div className="field field--check">
+      <div className="checkbox">
         <input id="cra-exploited" type="checkbox" checked={exploited} onChange={(e) => setExploited(e.target.checked)} />
         <label htmlFor="cra-exploited">Actively exploited</label>
       </div>
-      <div className="field field--check">
+      <div className="checkbox">
         <input id="cra-severe" type="checkbox" checked={severe} onChange={(e) => setSevere(e.target.checked)} />
         <label htmlFor="cra-severe">Severe incident</label>
       </div>
