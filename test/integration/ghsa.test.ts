@@ -148,6 +148,10 @@ for (const engine of ENGINES) {
       // An imported report behaves like any other: an advisory can be drafted from it.
       const advisory = await api(rt, world, 'POST', ADV, { report: report.tracking_id, ecosystem: 'PyPI', package: 'a-package' });
       assert.equal(advisory.statusCode, 201, advisory.body);
+      const drafted = (advisory.json() as { advisory: { credits: unknown[]; cwe_ids: string[]; references: { url: string }[] } }).advisory;
+      assert.deepEqual(drafted.credits, [{ name: 'monauser', type: 'reporter' }], "GitHub's credits carry over");
+      assert.deepEqual(drafted.cwe_ids, ['CWE-456']);
+      assert.deepEqual(drafted.references.map((r) => r.url), ['https://github.com/repo/a-package/security/advisories/GHSA-qrst-7890-uvwx']);
     });
 
     test('embargo ghsa import --file reads a gh api --paginate --slurp export (pages of advisories) through the API', async () => {

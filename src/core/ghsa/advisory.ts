@@ -1,3 +1,4 @@
+import type { Credit, CreditType, Reference } from '../advisories/types.ts';
 import { DomainError, type FieldProblem } from '../errors.ts';
 import type { ReportState, RejectionReason } from '../reports/states.ts';
 import { isSeverity, type Severity } from '../severity.ts';
@@ -122,4 +123,29 @@ export function reportTextOf(a: GhsaAdvisory): { title: string; description: str
   for (const v of a.vulnerabilities) lines.push(`Affected: ${v.ecosystem}/${v.package} ${v.vulnerable_version_range ?? '(range not given)'}; patched: ${v.patched_versions ?? 'none yet'}`);
   if (a.credits.length) lines.push(`Credits: ${a.credits.map((c) => `${c.login} (${c.type})`).join(', ')}`);
   return { title: a.summary.slice(0, 200), description: lines.join('\n') };
+}
+
+/** The additional data a sealed GHSA record is bound to (services/ghsa). */
+export const ghsaRecordAad = (projectId: string, ghsaId: string): string => `ghsa:${projectId}:${ghsaId}`;
+
+const CREDIT_TYPE_OF: Record<string, CreditType> = {
+  analyst: 'analyst',
+  finder: 'finder',
+  reporter: 'reporter',
+  coordinator: 'coordinator',
+  remediation_developer: 'remediation developer',
+  remediation_reviewer: 'remediation reviewer',
+  remediation_verifier: 'remediation verifier',
+  tool: 'tool',
+  sponsor: 'sponsor',
+};
+
+/** What an imported GitHub advisory adds to an advisory drafted from its report: CWE, CVE, credits, its GitHub page. */
+export function advisoryPrefillOf(a: GhsaAdvisory): { cwe_ids: string[]; cve_id: string | null; credits: Credit[]; references: Reference[] } {
+  return {
+    cwe_ids: a.cwe_ids,
+    cve_id: a.cve_id,
+    credits: a.credits.map((c) => ({ name: c.login, type: CREDIT_TYPE_OF[c.type] ?? 'other' })),
+    references: a.html_url && /^https:\/\//.test(a.html_url) ? [{ type: 'advisory', url: a.html_url, name: a.ghsa_id }] : [],
+  };
 }

@@ -38,6 +38,7 @@ import {
 } from './store.ts';
 import { afterPublication, syncReportEmbargo } from './disclosure.ts';
 import { noteFixAvailable } from '../cra/fix-available.ts';
+import { advisoryPrefillOf, ghsaRecordAad, type GhsaAdvisory } from '../../core/ghsa/advisory.ts';
 
 /** The editable content of an advisory (what POST and PUT carry). */
 export interface AdvisoryContent {
@@ -210,6 +211,12 @@ async function prefillFromReport(ctx: ServiceContext, tx: Tx, project: ProjectRe
     credits: credit ? [credit] : [],
     embargo_until: report.embargo_until ? utcSeconds(report.embargo_until) : null,
   };
+  // A report imported from GitHub brings what its advisory said there (docs/ghsa.md).
+  const imported = report.source === 'ghsa' ? await tx.selectFrom('ghsa_imports').selectAll().where('report_id', '=', report.id).executeTakeFirst() : undefined;
+  if (imported) {
+    const extra = advisoryPrefillOf(openJson<GhsaAdvisory>(ctx.sealer, imported.key_id, imported.record_sealed, ghsaRecordAad(project.id, imported.ghsa_id)));
+    Object.assign(prefill, { cwe_ids: extra.cwe_ids.length ? extra.cwe_ids : prefill.cwe_ids, credits: extra.credits, references: extra.references, ...(extra.cve_id ? { cve_id: extra.cve_id } : {}) });
+  }
   // The report's date is shared, not copied: it follows the report unless the request sets one of its own.
   return { reportRowId: report.id, prefill };
 }

@@ -1,6 +1,6 @@
 import { openJson } from '../../adapters/crypto/sealer.ts';
 import { authorize, type Actor } from '../../core/access/permissions.ts';
-import { reportStateOf, reportTextOf, type GhsaAdvisory } from '../../core/ghsa/advisory.ts';
+import { ghsaRecordAad, reportStateOf, reportTextOf, type GhsaAdvisory } from '../../core/ghsa/advisory.ts';
 import type { ReportBody } from '../../core/reports/submission.ts';
 import { assessCvss } from '../../core/reports/severity-from-cvss.ts';
 import type { Severity } from '../../core/severity.ts';
@@ -19,7 +19,7 @@ export interface GhsaImportItem {
   outcome: 'created' | 'updated' | 'unchanged';
 }
 
-const recordAad = (projectId: string, ghsaId: string) => `ghsa:${projectId}:${ghsaId}`;
+const recordAad = ghsaRecordAad;
 const isUniqueViolation = (e: unknown): boolean => typeof e === 'object' && e !== null && (e as { code?: unknown }).code === '23505';
 
 /** Severity and vectors as a report holds them: the policy's CVSS rule where the vectors score, else GitHub's severity. */
