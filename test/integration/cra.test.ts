@@ -39,7 +39,7 @@ for (const engine of ENGINES) {
 
     test('marking starts 24 h / 72 h clocks from awareness; they join the SLA view, reminders and the audit log; filing meets them', async () => {
       await enableCra(rt);
-      const { tracking_id } = await submit(rt);
+      const { tracking_id, reporter_token } = await submit(rt);
       assert.equal((await mark(tracking_id, { actively_exploited: true })).statusCode, 400, 'aware_at is required');
       assert.equal((await mark(tracking_id, { actively_exploited: true, aware_at: new Date(rt.clock.now.getTime() + HOUR).toISOString() })).statusCode, 400, 'not in the future');
       assert.equal((await mark(tracking_id, { actively_exploited: true, aware_at: rt.clock.now.toISOString() }, 'viewer')).statusCode, 403);
@@ -60,6 +60,10 @@ for (const engine of ENGINES) {
       // The maintainers' report page lists them; the statutory clocks are never shown to the reporter (REPORTER_VISIBLE).
       const detail = await rt.app.inject({ method: 'GET', url: `${P}/reports/${tracking_id}`, headers: world.as('triager') });
       assert.ok((detail.json() as { deadlines: { clock: string }[] }).deadlines.some((d) => d.clock === 'cra-early-warning'));
+      const reporter = await rt.app.inject({ method: 'GET', url: `/api/v1/reporter/${reporter_token}` });
+      assert.equal(reporter.statusCode, 200, reporter.body);
+      assert.ok(!reporter.body.includes('cra-'), 'the reporter sees no CRA clock');
+      assert.ok(reporter.body.includes('acknowledge'), 'but still the promises made to them');
 
       const text = await rt.app.inject({ method: 'GET', url: `${P}/reports/${tracking_id}/cra/drafts/early-warning?format=text`, headers: world.as('viewer') });
       assert.equal(text.statusCode, 200, text.body);
