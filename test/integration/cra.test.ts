@@ -5,6 +5,7 @@ import { seedWorld, submit, type World } from '../support/fixtures.ts';
 import { ADV, api } from '../support/advisory-fixtures.ts';
 import { enableCra } from '../support/cra.ts';
 import { sendDueReminders } from '../../src/services/mail/reminders.ts';
+import { dispatchEvents } from '../../src/services/events/dispatch.ts';
 import type { CraViewJson } from '../../src/api/schemas/cra.ts';
 
 /** CRA Article 14 reporting (docs/cra.md): marking, the three clocks in the SLA view and reminders, drafts, filings. */
@@ -53,6 +54,13 @@ for (const engine of ENGINES) {
       assert.deepEqual(due, { 'cra-early-warning': new Date(Date.parse(awareAt) + 24 * HOUR).toISOString(), 'cra-notification': new Date(Date.parse(awareAt) + 72 * HOUR).toISOString() });
       assert.equal(view.drafts.find((d) => d.stage === 'final-report')?.due_at, null, 'no final report is due before a fix exists');
 
+      // The maintainers hear of it at the next reminders tick (24 h "due soon" by default): the events seam mails them.
+      assert.ok((await sendDueReminders(rt.ctx, 24 * HOUR)) >= 1);
+      const raised = await rt.ctx.db.selectFrom('project_events').select(['id', 'data']).where('type', '=', 'report.deadline_due').execute();
+      assert.ok(raised.some((e) => JSON.stringify(e.data).includes('"deadline":"cra-early-warning"') && JSON.stringify(e.data).includes(tracking_id)));
+      await dispatchEvents(rt.ctx);
+      const mails = await rt.ctx.db.selectFrom('outbox').select(['id', 'kind', 'key_id', 'envelope_sealed']).where('kind', '=', 'reminder-due-soon').execute();
+      assert.ok(mails.length >= 1, 'a due-soon mail to the maintainers');
       const sla = await rt.app.inject({ method: 'GET', url: `${P}/sla`, headers: world.as('viewer') });
       const entries = (sla.json() as { deadlines: { tracking_id: string; clock: string }[] }).deadlines.filter((e) => e.tracking_id === tracking_id).map((e) => e.clock);
       assert.ok(entries.includes('cra-early-warning') && entries.includes('cra-notification'), JSON.stringify(entries));
