@@ -121,6 +121,10 @@ for (const engine of ENGINES) {
       assert.equal(rejected.statusCode, 200, rejected.body);
       const indexed = await rt.ctx.db.selectFrom('report_deadlines as d').innerJoin('reports as r', 'r.id', 'd.report_id').select('d.clock').where('r.tracking_id', '=', tracking_id).execute();
       assert.deepEqual(indexed.map((d) => d.clock).sort(), ['cra-early-warning', 'cra-final-report', 'cra-notification']);
+      const queue = await rt.app.inject({ method: 'GET', url: `${P}/reports?state=rejected`, headers: world.as('viewer') });
+      assert.equal(queue.statusCode, 200, queue.body);
+      const row = (queue.json() as { reports: { tracking_id: string; next_deadline: { clock: string } | null }[] }).reports.find((r) => r.tracking_id === tracking_id);
+      assert.match(row?.next_deadline?.clock ?? '', /^cra-/, 'the queue names what a rejected report still owes');
     });
 
     test('a severe incident owes its final report one month after the notification was filed', async () => {

@@ -56,11 +56,17 @@ const indexed = (d: Deadline): IndexedDeadline =>
     ? { clock: d.clock, rank: RANK_PAUSED, key: Math.max(0, d.remainingMs ?? 0), dueAt: d.dueAt }
     : { clock: d.clock, rank: RANK_RUNNING, key: Date.parse(d.dueAt), dueAt: d.dueAt };
 
+/**
+ * The deadlines a report in `state` still answers for: all of an open report's; of a closed, rejected or disclosed
+ * one only the CRA filings (a final report is owed after the fix, docs/cra.md).
+ */
+export function owedDeadlines(state: string, deadlines: readonly Deadline[]): readonly Deadline[] {
+  return OPEN.has(state) ? deadlines : deadlines.filter((d) => CRA_OWED.has(d.clock));
+}
+
 /** The queue position of a report from its deadlines (as `computeDeadlines` gave them at the moment of its last event). */
 export function queueIndexOf(report: QueueReport, deadlines: readonly Deadline[]): QueueIndex {
-  const open = OPEN.has(report.state);
-  // A closed report can still owe a CRA filing (a final report after the fix): those deadlines stay indexed.
-  const owed = open ? deadlines : deadlines.filter((d) => CRA_OWED.has(d.clock));
+  const owed = owedDeadlines(report.state, deadlines);
   const next = summarize(owed);
   if (!next) {
     const severity = isSeverity(report.severity) ? SEVERITIES.indexOf(report.severity) : -1;
