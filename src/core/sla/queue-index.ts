@@ -14,7 +14,7 @@ import { CRA_CLOCKS, type Deadline, type SlaClock } from './types.ts';
  *   overdue ones come first, then the soonest due;
  * - rank 1: the only outstanding deadlines stand still (waiting on the reporter); key = the time they have left,
  *   which does not change while they wait;
- * - rank 2..7: no outstanding deadline (none applies, or the report is no longer open): by severity, critical
+ * - rank 2..7: no outstanding deadline (none applies, or the report is no longer open and owes no CRA filing): by severity, critical
  *   first and unset last; key = −created (newest first).
  */
 export const RANK_RUNNING = 0;
