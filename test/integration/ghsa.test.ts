@@ -186,6 +186,8 @@ for (const engine of ENGINES) {
       assert.deepEqual((bad.json() as { problems: { field: string }[] }).problems.map((p) => p.field), ['[0].ghsa_id', '[1].state']);
       const viewer = await rt.app.inject({ method: 'POST', url: `${P}/ghsa/imports`, headers: world.as('viewer'), payload: { advisories: PAGE1 } });
       assert.equal(viewer.statusCode, 403);
+      const viewerBad = await rt.app.inject({ method: 'POST', url: `${P}/ghsa/imports`, headers: world.as('viewer'), payload: { advisories: [{ ghsa_id: 'nope' }] } });
+      assert.equal(viewerBad.statusCode, 403, 'the right is checked before the content is read');
     });
 
     test('a next page on another origin is refused (the token stays with the configured host); GitHub errors are 502', async () => {

@@ -46,14 +46,13 @@ const importCommand = (): Command =>
       const result = api
         ? await api.request<GhsaImportResultJson>('POST', `/api/v1/projects/${encodeURIComponent(opts.project)}/ghsa/imports`, { advisories })
         : await withServices(process.env, { bootstrap: false }, async (ctx) => {
-            const [{ getProject }, { importGhsaAdvisories }, { readGhsaExport }, { presentGhsaImport }] = await Promise.all([
+            const [{ getProject }, { importGhsaExport }, { presentGhsaImport }] = await Promise.all([
               import('../../services/projects/projects.ts'),
               import('../../services/ghsa/import.ts'),
-              import('../../core/ghsa/advisory.ts'),
               import('../../api/present-ghsa.ts'),
             ]);
             const project = await getProject(ctx.db, opts.project);
-            return presentGhsaImport(await importGhsaAdvisories(ctx, project, CLI_ACTOR, CLI_LABEL, readGhsaExport(advisories), 'file'));
+            return presentGhsaImport(await importGhsaExport(ctx, project, CLI_ACTOR, CLI_LABEL, advisories, 'file'));
           });
       print(result, opts.json);
     });

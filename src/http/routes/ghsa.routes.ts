@@ -1,7 +1,7 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { MAX_GHSA_ADVISORIES, readGhsaExport } from '../../core/ghsa/advisory.ts';
+import { MAX_GHSA_ADVISORIES } from '../../core/ghsa/advisory.ts';
 import type { ServiceContext } from '../../services/context.ts';
-import { importGhsaAdvisories } from '../../services/ghsa/import.ts';
+import { importGhsaExport } from '../../services/ghsa/import.ts';
 import { deleteGhsaSource, getGhsaSource, setGhsaSource, syncGhsaSource } from '../../services/ghsa/source.ts';
 import { actorLabel } from '../auth.ts';
 import { presentGhsaImport, presentGhsaSource } from '../../api/present-ghsa.ts';
@@ -26,7 +26,7 @@ export const ghsaRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox => as
         response: { 200: GhsaImportResultSchema },
       },
     },
-    async (req) => presentGhsaImport(await importGhsaAdvisories(ctx, req.project, req.actor, actorLabel(req), readGhsaExport(req.body.advisories), 'file')),
+    async (req) => presentGhsaImport(await importGhsaExport(ctx, req.project, req.actor, actorLabel(req), req.body.advisories, 'file')),
   );
 
   app.post(

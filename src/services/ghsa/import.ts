@@ -1,6 +1,6 @@
 import { openJson } from '../../adapters/crypto/sealer.ts';
 import { authorize, type Actor } from '../../core/access/permissions.ts';
-import { ghsaRecordAad, reportStateOf, reportTextOf, type GhsaAdvisory } from '../../core/ghsa/advisory.ts';
+import { ghsaRecordAad, readGhsaExport, reportStateOf, reportTextOf, type GhsaAdvisory } from '../../core/ghsa/advisory.ts';
 import type { ReportBody } from '../../core/reports/submission.ts';
 import { assessCvss } from '../../core/reports/severity-from-cvss.ts';
 import type { Severity } from '../../core/severity.ts';
@@ -51,6 +51,12 @@ export async function importGhsaAdvisories(
   const items: GhsaImportItem[] = [];
   for (const a of advisories) items.push(await importOne(ctx, project, actorLabel, a, via));
   return items;
+}
+
+/** An export as received (a `gh api` file or the API's body): the caller's right is checked before it is read. */
+export async function importGhsaExport(ctx: ServiceContext, project: ProjectRecord, actor: Actor | null, actorLabel: string, raw: unknown, via: ImportVia): Promise<GhsaImportItem[]> {
+  authorize(actor, 'report:triage');
+  return importGhsaAdvisories(ctx, project, actor, actorLabel, readGhsaExport(raw), via);
 }
 
 async function importOne(ctx: ServiceContext, project: ProjectRecord, actorLabel: string, a: GhsaAdvisory, via: ImportVia): Promise<GhsaImportItem> {
