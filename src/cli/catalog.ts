@@ -157,6 +157,12 @@ export const CATALOG: CatalogEntry[] = [
     load: async () => (await import('./commands/advisory.ts')).advisoryCommand(),
   },
   {
+    name: 'ghsa',
+    term: 'ghsa',
+    description: 'import GitHub Security Advisories (repository advisories, private vulnerability reports)',
+    load: async () => (await import('./commands/ghsa.ts')).ghsaCommand(),
+  },
+  {
     name: 'cvss',
     term: 'cvss [options] <vector>',
     description: 'score a CVSS v3.0, v3.1 or v4.0 vector (no database); an invalid vector exits 2',

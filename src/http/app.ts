@@ -32,6 +32,8 @@ import { quarantineRoutes } from './routes/quarantine.routes.ts';
 import { outboxRoutes } from './routes/outbox.routes.ts';
 import { webhookRoutes } from './routes/webhooks.routes.ts';
 import { cveRoutes } from './routes/cve.routes.ts';
+import { craRoutes } from './routes/cra.routes.ts';
+import { ghsaRoutes } from './routes/ghsa.routes.ts';
 import { notificationRoutes } from './routes/notifications.routes.ts';
 import { advisoryRoutes } from './routes/advisories.routes.ts';
 import { publicAdvisoryRoutes } from './routes/public-advisories.routes.ts';
@@ -194,6 +196,8 @@ export async function buildApp(ctx: ServiceContext, opts: HttpOptions): Promise<
   await app.register(outboxRoutes(ctx));
   await app.register(webhookRoutes(ctx));
   await app.register(cveRoutes(ctx));
+  await app.register(craRoutes(ctx));
+  await app.register(ghsaRoutes(ctx));
   await app.register(notificationRoutes(ctx));
   await app.register(advisoryRoutes(ctx));
   await app.register(publicAdvisoryRoutes(ctx));

@@ -51,6 +51,8 @@ export interface Config {
   metricsToken: string | null;
   /** A separate listener for /metrics only (`host:port`); null: none. */
   metricsAddress: { host: string; port: number } | null;
+  /** GitHub's REST API for the security-advisories import (docs/ghsa.md): api.github.com or a GitHub Enterprise Server's /api/v3. */
+  githubApiUrl: string;
 }
 
 /** Every variable the server reads, with its meaning; the README's configuration table lists each (test/unit/config/env-doc.test.ts). */
@@ -84,6 +86,7 @@ export const ENV_DOC: Record<string, string> = {
   EMBARGO_METRICS_TOKEN: 'serves Prometheus metrics at /metrics on the main listener to requests with Authorization: Bearer <token> (at least 24 characters; default off)',
   EMBARGO_METRICS_ADDRESS: 'host:port of a separate listener that serves only /metrics, e.g. 127.0.0.1:9464 (default off; with EMBARGO_METRICS_TOKEN it asks for the token too)',
   ...CVE_ENV_DOC,
+  EMBARGO_GITHUB_API_URL: "GitHub's REST API base for importing repository security advisories (default https://api.github.com; GitHub Enterprise Server: https://HOST/api/v3)",
   ...MAIL_ENV_DOC,
   ...OIDC_ENV_DOC,
 };
@@ -215,9 +218,22 @@ export function loadConfig(env: Env = process.env): Config {
     oidc: parseOidcConfig(env, problems),
     metricsToken: env.EMBARGO_METRICS_TOKEN || null,
     metricsAddress: parseMetricsAddress(env.EMBARGO_METRICS_ADDRESS, problems),
+    githubApiUrl: parseGithubApiUrl(env.EMBARGO_GITHUB_API_URL, problems),
     mail: parseMailConfig(env, problems, { publicUrl: (env.EMBARGO_PUBLIC_URL || `http://${host.includes(':') ? `[${host}]` : host}:${port}`).replace(/\/+$/, ''), dataDir }),
   };
   if (config.metricsToken !== null && config.metricsToken.length < 24) problems.push('EMBARGO_METRICS_TOKEN must be at least 24 characters');
   if (problems.length) throw new ConfigError(problems);
   return config;
+}
+
+function parseGithubApiUrl(value: string | undefined, problems: string[]): string {
+  if (!value) return 'https://api.github.com';
+  try {
+    const url = new URL(value);
+    if (url.protocol === 'https:' || url.protocol === 'http:') return value.replace(/\/+$/, '');
+  } catch {
+    // reported below
+  }
+  problems.push(`EMBARGO_GITHUB_API_URL must be an http(s) URL, got "${value}"`);
+  return 'https://api.github.com';
 }

@@ -23,7 +23,7 @@ import type { Config } from './config.ts';
  * here and carried in the context; whoever builds one closes its parse pool (`ctx.parsers.close()`).
  */
 export function createServiceContext(
-  config: Pick<Config, 'encryptionKeys' | 'activeKeyId' | 'publicUrl' | 'cveOrgId' | 'cveShortName' | 'parseWorkers' | 'parseTimeoutMs' | 'webhooks'> & Partial<Pick<Config, 'osvDir' | 'cve'>>,
+  config: Pick<Config, 'encryptionKeys' | 'activeKeyId' | 'publicUrl' | 'cveOrgId' | 'cveShortName' | 'parseWorkers' | 'parseTimeoutMs' | 'webhooks'> & Partial<Pick<Config, 'osvDir' | 'cve' | 'githubApiUrl'>>,
   db: Db,
   opts: { now?: () => Date; mail?: MailSettings | null; backup?: BackupSource | null } = {},
 ): ServiceContext {
@@ -49,6 +49,7 @@ export function createServiceContext(
       timeoutMs: config.cve?.timeoutMs ?? 30_000,
       schemas: createCveSchemaValidator(),
     },
+    githubApiUrl: config.githubApiUrl ?? 'https://api.github.com',
     triageIndex: { keyId: config.activeKeyId, hash: createTermHash(triageIndexKey(config.encryptionKeys.get(config.activeKeyId) as Buffer)) },
     sarif: sarifValidator(),
     backup: opts.backup ?? null,

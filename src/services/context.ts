@@ -49,6 +49,8 @@ export interface ServiceContext {
   cveServices: CveServicesSettings;
   /** EMBARGO_OSV_DIR: OSV data the server imports while it runs (jobs/osv-folder.ts); null: none configured. */
   osvDir: string | null;
+  /** EMBARGO_GITHUB_API_URL: where the GitHub security-advisories import asks (docs/ghsa.md). */
+  githubApiUrl: string;
   /**
    * The keyed hash that duplicate detection indexes report terms with (HMAC under a key derived from the active
    * encryption key `keyId`): the index never holds a word in clear (services/triage, docs/triage.md).

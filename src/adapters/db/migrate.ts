@@ -24,6 +24,7 @@ import * as assignees from './migrations/0022-assignees.ts';
 import * as coordination from './migrations/0023-coordination.ts';
 import * as embargoExtensions from './migrations/0024-embargo-extensions.ts';
 import * as cveServices from './migrations/0025-cve-services.ts';
+import * as ghsaImports from './migrations/0026-ghsa-imports.ts';
 import * as intakeReview from './migrations/0027-intake-review.ts';
 import * as caseAttachmentsMarkersConsent from './migrations/0028-case-attachments-markers-consent.ts';
 import * as hygieneFindings from './migrations/0029-hygiene-findings.ts';
@@ -56,6 +57,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0023-coordination': coordination,
   '0024-embargo-extensions': embargoExtensions,
   '0025-cve-services': cveServices,
+  '0026-ghsa-imports': ghsaImports,
   '0027-intake-review': intakeReview,
   '0028-case-attachments-markers-consent': caseAttachmentsMarkersConsent,
   '0029-hygiene-findings': hygieneFindings,

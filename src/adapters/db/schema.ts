@@ -8,6 +8,7 @@ import type { SsoTables } from './schema-sso.ts';
 import type { ReportTriageColumns, TriageTables } from './schema-triage.ts';
 import type { CoordinationTables } from './schema-coordination.ts';
 import type { IntakeReviewTables } from './schema-intake-review.ts';
+import type { GhsaTables } from './schema-ghsa.ts';
 import type { ColumnType, Generated } from 'kysely';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -377,7 +378,7 @@ export interface ScanIssueReportsTable {
   created_at: Timestamp;
 }
 
-export interface Database extends AdvisoryTables, PgpTables, MailTables, RecognitionTables, SsoTables, NotifyTables, TriageTables, CoordinationTables, IntakeReviewTables, CveTables {
+export interface Database extends AdvisoryTables, PgpTables, MailTables, RecognitionTables, SsoTables, NotifyTables, TriageTables, CoordinationTables, IntakeReviewTables, CveTables, GhsaTables {
   projects: ProjectsTable;
   policy_versions: PolicyVersionsTable;
   project_claims: ProjectClaimsTable;

@@ -33,6 +33,8 @@ export const PERMISSIONS = {
   'cve:manage': ['admin'],
   /** Reserve a CVE ID from the project's CNA quota. */
   'cve:reserve': ['admin', 'triager'],
+  /** The GitHub repository and token a project imports security advisories from (docs/ghsa.md). */
+  'ghsa:configure': ['admin'],
   'advisory:read': ['admin', 'triager', 'viewer'],
   'advisory:edit': ['admin', 'triager'],
   'advisory:publish': ['admin'],
@@ -75,6 +77,7 @@ export const SCOPE_OF = {
   'webhook:manage': 'admin',
   'cve:manage': 'admin',
   'cve:reserve': 'triage',
+  'ghsa:configure': 'admin',
   'advisory:read': 'read',
   'advisory:edit': 'triage',
   'advisory:publish': 'publish',

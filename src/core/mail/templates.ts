@@ -107,6 +107,9 @@ const CLOCK_WORDS: Record<string, string> = {
   next_update: 'send the reporter an update',
   fix: 'ship a fix',
   disclosure: 'disclose publicly',
+  'cra-early-warning': 'file the CRA early warning (24 h)',
+  'cra-notification': 'file the CRA vulnerability notification (72 h)',
+  'cra-final-report': 'file the CRA final report',
 };
 
 export interface DeadlineReminderInput {

@@ -8,6 +8,7 @@ import { parseIntake, parseScope, parseSupportedVersions } from './parse-scope.t
 import { parseTriage } from './parse-triage.ts';
 import { parseAccess } from './parse-access.ts';
 import { parseRetention } from './parse-retention.ts';
+import { parseCra } from './parse-cra.ts';
 import { MapReader, ReadContext } from './yaml-reader.ts';
 import type { Policy } from './types.ts';
 
@@ -27,6 +28,7 @@ const ROOT_KEYS = [
   'triage',
   'access',
   'retention',
+  'cra',
 ] as const;
 
 export interface ParsePolicyResult {
@@ -116,6 +118,7 @@ function parseChecked(yamlText: string, opts: ParsePolicyOptions): ParsePolicyRe
     triage: parseTriage(ctx, root.get('triage')),
     access: parseAccess(ctx, root.get('access')),
     retention: parseRetention(ctx, root.get('retention')),
+    cra: parseCra(ctx, root.get('cra')),
   };
   const problems = [...ctx.problems].sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
   return { policy: problems.length === 0 ? policy : null, problems };

@@ -24,11 +24,25 @@ export interface Policy {
   access?: AccessSettings;
   /** How long reporters' contact data is kept; optional in documents stored before it existed (docs/retention.md). */
   retention?: RetentionSettings;
+  /** EU Cyber Resilience Act reporting (docs/cra.md); optional in documents stored before it existed. */
+  cra?: CraSettings;
 }
 
 export interface RetentionSettings {
   /** Days after a report closes (rejected, disclosed or closed) before its reporter's contact data is erased. */
   reporter_contact_days_after_close: number;
+}
+
+export interface CraSettings {
+  /** Article 14 obligations apply: the product is placed on the EU market by a manufacturer. */
+  applies: boolean;
+  manufacturer?: { name: string; address?: string; email?: string; url?: string };
+  /** The CSIRT designated as coordinator (the member state of the manufacturer's main establishment). */
+  member_state_csirt?: string;
+  /** ISO 3166-1 alpha-2 codes of the member states where the product is made available. */
+  member_states: string[];
+  /** The product with digital elements as named in notifications; the project's name when absent. */
+  product?: string;
 }
 
 export interface AccessSettings {

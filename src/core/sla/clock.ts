@@ -4,6 +4,7 @@ import type { PhaseCommitment, Policy } from '../policy/types.ts';
 import { OPEN_STATES, type ReportState } from '../reports/states.ts';
 import type { Severity } from '../severity.ts';
 import { businessCalendar, deadlineSkippingPauses, instantOfWall, type BusinessCalendar, type Interval } from './business-time.ts';
+import { craDeadlines } from './cra.ts';
 import { SLA_CLOCKS, type Deadline, type SlaClock, type SlaEvent } from './types.ts';
 
 /** Reporters see every clock, the fix deadline included: knowing it is what keeps them from disclosing early. */
@@ -14,6 +15,9 @@ export const REPORTER_VISIBLE: Readonly<Record<SlaClock, boolean>> = {
   next_update: true,
   fix: true,
   disclosure: true,
+  'cra-early-warning': false,
+  'cra-notification': false,
+  'cra-final-report': false,
 };
 
 const ASSESSED: ReadonlySet<ReportState> = new Set(['triaged', 'accepted', 'rejected', 'fixing', 'fixed', 'disclosed', 'closed']);
@@ -69,6 +73,7 @@ export function computeDeadlines(events: readonly SlaEvent[], policy: SlaPolicy,
   const history = readHistory(events, nowMs);
   if (!history) return [];
   const ctx = contextOf(history, policy, nowMs);
+  const craByClock = new Map(craDeadlines(events, nowMs).map((d) => [d.clock, d]));
   const deadlines = SLA_CLOCKS.map((clock): Deadline | null => {
     if (history.internal && OWED_TO_REPORTER.has(clock)) return null;
     switch (clock) {
@@ -84,6 +89,10 @@ export function computeDeadlines(events: readonly SlaEvent[], policy: SlaPolicy,
         return fix(ctx);
       case 'disclosure':
         return disclosure(ctx);
+      case 'cra-early-warning':
+      case 'cra-notification':
+      case 'cra-final-report':
+        return craByClock.get(clock) ?? null;
     }
   });
   return deadlines.filter((d): d is Deadline => d !== null);

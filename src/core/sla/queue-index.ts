@@ -1,7 +1,7 @@
 import { OPEN_STATES, type ReportState } from '../reports/states.ts';
 import { SEVERITIES, isSeverity } from '../severity.ts';
 import { isOutstanding, summarize } from './clock.ts';
-import type { Deadline, SlaClock } from './types.ts';
+import { CRA_CLOCKS, type Deadline, type SlaClock } from './types.ts';
 
 /**
  * Where a report stands in the maintainers' queue and which of its deadlines the SLA view lists: a derived index
@@ -14,7 +14,7 @@ import type { Deadline, SlaClock } from './types.ts';
  *   overdue ones come first, then the soonest due;
  * - rank 1: the only outstanding deadlines stand still (waiting on the reporter); key = the time they have left,
  *   which does not change while they wait;
- * - rank 2..7: no outstanding deadline (none applies, or the report is no longer open): by severity, critical
+ * - rank 2..7: no outstanding deadline (none applies, or the report is no longer open and owes no CRA filing): by severity, critical
  *   first and unset last; key = −created (newest first).
  */
 export const RANK_RUNNING = 0;
@@ -49,16 +49,25 @@ export interface QueueReport {
 }
 
 const OPEN: ReadonlySet<string> = new Set<ReportState>(OPEN_STATES);
+const CRA_OWED: ReadonlySet<string> = new Set<string>(CRA_CLOCKS);
 
 const indexed = (d: Deadline): IndexedDeadline =>
   d.status === 'paused'
     ? { clock: d.clock, rank: RANK_PAUSED, key: Math.max(0, d.remainingMs ?? 0), dueAt: d.dueAt }
     : { clock: d.clock, rank: RANK_RUNNING, key: Date.parse(d.dueAt), dueAt: d.dueAt };
 
+/**
+ * The deadlines a report in `state` still answers for: all of an open report's; of a closed, rejected or disclosed
+ * one only the CRA filings (a final report is owed after the fix, docs/cra.md).
+ */
+export function owedDeadlines(state: string, deadlines: readonly Deadline[]): readonly Deadline[] {
+  return OPEN.has(state) ? deadlines : deadlines.filter((d) => CRA_OWED.has(d.clock));
+}
+
 /** The queue position of a report from its deadlines (as `computeDeadlines` gave them at the moment of its last event). */
 export function queueIndexOf(report: QueueReport, deadlines: readonly Deadline[]): QueueIndex {
-  const open = OPEN.has(report.state);
-  const next = open ? summarize(deadlines) : null;
+  const owed = owedDeadlines(report.state, deadlines);
+  const next = summarize(owed);
   if (!next) {
     const severity = isSeverity(report.severity) ? SEVERITIES.indexOf(report.severity) : -1;
     return {
@@ -70,7 +79,7 @@ export function queueIndexOf(report: QueueReport, deadlines: readonly Deadline[]
     };
   }
   const position = indexed(next);
-  return { rank: position.rank, key: position.key, nextDueAt: next.dueAt, nextClock: next.clock, deadlines: deadlines.filter(isOutstanding).map(indexed) };
+  return { rank: position.rank, key: position.key, nextDueAt: next.dueAt, nextClock: next.clock, deadlines: owed.filter(isOutstanding).map(indexed) };
 }
 
 const KEY_OFFSET = 1e15;

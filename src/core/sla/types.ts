@@ -12,9 +12,17 @@ export type SlaEvent =
   | { kind: 'maintainer-reply'; at: string }
   | { kind: 'reporter-message'; at: string }
   /** An agreed public disclosure (embargo) date that replaces the policy's default deadline. */
-  | { kind: 'embargo-set'; at: string; until: string | null };
+  | { kind: 'embargo-set'; at: string; until: string | null }
+  /** CRA Article 14 (docs/cra.md): the latest marking wins; `aware_at` is when the manufacturer became aware. */
+  | { kind: 'exploitation'; at: string; actively_exploited: boolean; severe_incident: boolean; aware_at: string | null }
+  /** A CRA notification stage filed with the CSIRT/ENISA outside Embargo, recorded with its reference. */
+  | { kind: 'cra-filed'; at: string; stage: 'early-warning' | 'notification' | 'final-report'; filed_at: string; reference: string }
+  /** A corrective or mitigating measure became available (the linked advisory names a fixed version or was published). */
+  | { kind: 'fix-available'; at: string; source: string };
 
-export const SLA_CLOCKS = ['acknowledge', 'assess', 'detailed_response', 'next_update', 'fix', 'disclosure'] as const;
+export const SLA_CLOCKS = ['acknowledge', 'assess', 'detailed_response', 'next_update', 'fix', 'disclosure', 'cra-early-warning', 'cra-notification', 'cra-final-report'] as const;
+/** The CRA Article 14 clocks (core/sla/cra.ts): statutory, shown to maintainers only. */
+export const CRA_CLOCKS = ['cra-early-warning', 'cra-notification', 'cra-final-report'] as const;
 export type SlaClock = (typeof SLA_CLOCKS)[number];
 
 export type DeadlineStatus = 'pending' | 'met' | 'breached' | 'paused';

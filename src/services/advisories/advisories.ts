@@ -38,6 +38,8 @@ import {
 } from './store.ts';
 import { afterPublication, syncReportEmbargo } from './disclosure.ts';
 import { queueCvePublication } from '../cve/queue.ts';
+import { noteFixAvailable } from '../cra/fix-available.ts';
+import { advisoryPrefillOf, ghsaRecordAad, type GhsaAdvisory } from '../../core/ghsa/advisory.ts';
 
 /** The editable content of an advisory (what POST and PUT carry). */
 export interface AdvisoryContent {
@@ -210,6 +212,12 @@ async function prefillFromReport(ctx: ServiceContext, tx: Tx, project: ProjectRe
     credits: credit ? [credit] : [],
     embargo_until: report.embargo_until ? utcSeconds(report.embargo_until) : null,
   };
+  // A report imported from GitHub brings what its advisory said there (docs/ghsa.md).
+  const imported = report.source === 'ghsa' ? await tx.selectFrom('ghsa_imports').selectAll().where('report_id', '=', report.id).executeTakeFirst() : undefined;
+  if (imported) {
+    const extra = advisoryPrefillOf(openJson<GhsaAdvisory>(ctx.sealer, imported.key_id, imported.record_sealed, ghsaRecordAad(project.id, imported.ghsa_id)));
+    Object.assign(prefill, { cwe_ids: extra.cwe_ids.length ? extra.cwe_ids : prefill.cwe_ids, credits: extra.credits, references: extra.references, ...(extra.cve_id ? { cve_id: extra.cve_id } : {}) });
+  }
   // The report's date is shared, not copied: it follows the report unless the request sets one of its own.
   return { reportRowId: report.id, prefill };
 }
@@ -353,6 +361,7 @@ export async function updateAdvisory(
     );
     // An amendment updates the CVE record (issue 20).
     if (next.state === 'amended') await queueCvePublication(tx, { projectId: project.id, advisoryRowId: row.id, advisory: next, actorLabel, at: now });
+    await noteFixAvailable(tx, row.report_id, next, actorLabel, now);
     const saved = await requireAdvisory(tx, project, publicId);
     return viewOf(ctx, project, saved, await trackingIdOf(tx, row.report_id));
   });
@@ -388,6 +397,7 @@ export async function moveAdvisory(
       throw DomainError.validation([{ field: 'embargo_until', message: 'must be in the future to schedule (publish it instead)' }]);
     }
     await saveTransition(ctx, tx, project, { row, from: current, next, actorLabel, at: now, note: change.summary ?? null });
+    await noteFixAvailable(tx, row.report_id, next, actorLabel, now);
     const saved = await requireAdvisory(tx, project, publicId);
     return viewOf(ctx, project, saved, await trackingIdOf(tx, row.report_id));
   });
@@ -433,6 +443,7 @@ export async function saveTransition(ctx: ServiceContext, tx: Tx, project: Proje
   }
   // Publication and withdrawal publish or reject the CVE record through CVE Services (issue 20), queued here.
   await queueCvePublication(tx, { projectId: project.id, advisoryRowId: row.id, advisory: next, actorLabel, at: now });
+  await noteFixAvailable(tx, row.report_id, next, actorLabel, transition.datedAt ?? now);
   if (next.state === 'published') await afterPublication(ctx, tx, project, { row, advisory: next, actorLabel, at: now, datedAt: transition.datedAt ?? now });
 }
 

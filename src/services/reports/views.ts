@@ -1,10 +1,10 @@
 import { sql } from 'kysely';
 import { termsOf } from '../../core/search/terms.ts';
 import { classificationFlags, type ReportBody, type Classification } from '../../core/reports/submission.ts';
-import { allowedTransitions, OPEN_STATES, type ReportState } from '../../core/reports/states.ts';
+import { allowedTransitions, type ReportState } from '../../core/reports/states.ts';
 import { isSeverity, type Severity } from '../../core/severity.ts';
 import { computeDeadlines, summarize } from '../../core/sla/clock.ts';
-import { queueOrderOf, RANK_PAUSED, RANK_RUNNING } from '../../core/sla/queue-index.ts';
+import { owedDeadlines, queueOrderOf, RANK_PAUSED, RANK_RUNNING } from '../../core/sla/queue-index.ts';
 import type { Deadline, SlaEvent } from '../../core/sla/types.ts';
 import { authorize, type Actor } from '../../core/access/permissions.ts';
 import { openJson } from '../../adapters/crypto/sealer.ts';
@@ -189,7 +189,6 @@ export interface QueueItem extends ReportSummary {
   queueOrder: string;
 }
 
-const OPEN: ReadonlySet<string> = new Set(OPEN_STATES);
 const DAY_MS = 86_400_000;
 
 /** The filters as the cursor is bound to them: order-insensitive. */
@@ -272,7 +271,7 @@ export async function listReports(ctx: ServiceContext, project: ProjectRecord, a
   return {
     items: items.map((r) => {
       const summary = summarizeRow(ctx, project, r, sla);
-      return { ...summary, next: OPEN.has(r.state) ? summarize(summary.deadlines) : null, queueOrder: queueOrderOf(Number(r.queue_rank), Number(r.queue_key), r.id) };
+      return { ...summary, next: summarize(owedDeadlines(r.state, summary.deadlines)), queueOrder: queueOrderOf(Number(r.queue_rank), Number(r.queue_key), r.id) };
     }),
     nextCursor: after ? encodeCursor('queue', bound, after) : null,
   };

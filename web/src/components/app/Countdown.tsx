@@ -42,7 +42,7 @@ export function Countdown({ deadline, now }: { deadline: DeadlineLike; now: numb
   const when = urgency === 'met' || urgency === 'paused' ? '' : formatRemaining(remainingAt(deadline, now));
   return (
     <span className={`countdown countdown--${urgency}`} title={`Due ${formatDate(deadline.due_at)}`}>
-      <span className="countdown__word">{WORD[urgency]}</span> {humanize(deadline.clock)}
+      <span className="countdown__word">{WORD[urgency]}</span> {humanize(deadline.clock).replace(/^Cra /, 'CRA ')}
       {when && <> · {when}</>}
     </span>
   );

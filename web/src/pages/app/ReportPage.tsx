@@ -16,6 +16,7 @@ import { DuplicateCandidates } from '../../components/app/DuplicateCandidates.ts
 import { KnownAdvisories } from '../../components/app/KnownAdvisories.tsx';
 import { QualitySignals } from '../../components/app/QualitySignals.tsx';
 import { CaseParties } from '../../components/app/CaseParties.tsx';
+import { CraReporting } from '../../components/app/CraReporting.tsx';
 import { can } from '../../../../src/core/access/permissions.ts';
 import { isReportState, REJECTION_REASONS, TRANSITIONS } from '../../../../src/core/reports/states.ts';
 import { SEVERITIES } from '../../../../src/core/severity.ts';
@@ -117,6 +118,7 @@ function Report({ project, trackingId }: { project: DashboardProject; trackingId
           ) : (
             <p className="muted">Replies and internal notes are written by the project’s admins and triagers.</p>
           )}
+          <CraReporting slug={project.slug} trackingId={r.tracking_id} mayTriage={mayTriage} version={r.updated_at} onChange={reload} />
           <CaseParties slug={project.slug} trackingId={r.tracking_id} mayManage={can(project.role, 'case:manage')} />
         </div>
         <aside className="report__side report__actions" aria-label="Actions">
