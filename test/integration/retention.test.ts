@@ -2,14 +2,14 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { ENGINES, startTestRuntime, type TestServer } from '../support/harness.ts';
-import { seedWorld, submit, validReport, type World } from '../support/fixtures.ts';
+import { examplePolicy, seedWorld, submit, validReport, type World } from '../support/fixtures.ts';
 import { verifyAudit } from '../../src/services/audit/audit-log.ts';
 import { retentionTick } from '../../src/services/retention/retention.ts';
 
 /**
  * Retention (issue 21, docs/retention.md): the retention job erases reporters' contact data from reports closed
- * longer than the policy says (365 days by default), and a site admin erases one reporter's data on request. The
- * reports, their threads and the audit chain stay.
+ * longer than the policy says (only where the policy says: no `retention`, no erasure), and a site admin erases one
+ * reporter's data on request. The reports, their threads and the audit chain stay.
  */
 const P = '/api/v1/projects/privastream';
 const DAY = 86_400_000;
@@ -49,6 +49,10 @@ for (const engine of ENGINES) {
     before(async () => {
       rt = await startTestRuntime(engine);
       world = await seedWorld(rt);
+      // privastream asks for a year; personal-chatter says nothing, so its reporters' data is never erased by time.
+      const policy_yaml = `${examplePolicy('privastream')}retention:\n  reporter_contact_days_after_close: 365\n`;
+      const saved = await rt.app.inject({ method: 'PUT', url: `${P}/policy`, headers: world.as('siteAdmin'), payload: { policy_yaml } });
+      assert.equal(saved.statusCode, 200, saved.body);
     });
     after(() => rt.close());
 
@@ -68,6 +72,9 @@ for (const engine of ENGINES) {
       await reject(rt, world, credited.tracking_id);
       await reject(rt, world, anonymous.tracking_id);
 
+      const unasked = await submit(rt, 'personal-chatter', validReport({ title: 'Report to a project without retention', reporter_email: 'dora@example.net', affected_version: '0.2.1' }));
+      const rejectedThere = await rt.app.inject({ method: 'POST', url: `/api/v1/projects/personal-chatter/reports/${unasked.tracking_id}/transitions`, headers: world.as('siteAdmin'), payload: { to: 'rejected', reason: 'invalid' } });
+      assert.equal(rejectedThere.statusCode, 200, rejectedThere.body);
       rt.clock.advance(300 * DAY);
       assert.equal((await rt.jobs.runAllOnce()).retention, 0, 'nothing is due before the retention period');
       assert.equal((await detail(rt, world, anonymous.tracking_id)).body.reporter_email, 'bob@example.net');
@@ -86,6 +93,8 @@ for (const engine of ENGINES) {
       assert.match(b.body.description, /\.\.\/ sequences/, 'what the reporter wrote about the vulnerability stays');
       assert.equal(b.messages.length, 2, 'the thread stays');
       assert.equal((await detail(rt, world, open.tracking_id)).body.reporter_email, 'carol@example.net', 'an open report keeps its reporter');
+      const kept = await rt.app.inject({ url: `/api/v1/projects/personal-chatter/reports/${unasked.tracking_id}`, headers: world.as('siteAdmin') });
+      assert.equal((kept.json() as { body: { reporter_email: string } }).body.reporter_email, 'dora@example.net', 'a project without retention keeps its closed reports\' reporters');
       assert.equal((await rt.app.inject({ url: `/api/v1/reporter/${anonymous.reporter_token}` })).statusCode, 200, 'the reporter link still shows the report');
 
       const ids = [credited.tracking_id, anonymous.tracking_id];
@@ -94,7 +103,7 @@ for (const engine of ENGINES) {
         const left = await rt.ctx.db.selectFrom(table).select(sql<number>`count(*)::int`.as('n')).where('report_id', 'in', reportIds).executeTakeFirstOrThrow();
         assert.equal(left.n, 0, `${table} rows of the erased reports`);
       }
-      assert.equal((await rt.ctx.db.selectFrom('report_reporters').select('report_id').execute()).length, 1, "the open report's reporter is still counted");
+      assert.equal((await rt.ctx.db.selectFrom('report_reporters').select('report_id').execute()).length, 2, "the open report's reporter and the project without retention's are still counted");
       assert.deepEqual((await rt.ctx.db.selectFrom('quarantine').select('sender').execute()).map((q) => q.sender), ['zed@example.com'], "held mail from the address and resolved held mail went; unresolved held mail stays");
       assert.deepEqual(await search(rt, world, 'bob@example.net'), []);
       assert.deepEqual(await search(rt, world, 'Bobby'), []);

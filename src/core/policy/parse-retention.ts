@@ -3,15 +3,21 @@ import type { RetentionSettings } from './types.ts';
 
 const RETENTION_KEYS = ['reporter_contact_days_after_close'] as const;
 
-/** A year after a report closes, its reporter's contact data is erased (docs/retention.md). */
-export const DEFAULT_RETENTION: RetentionSettings = { reporter_contact_days_after_close: 365 };
+/** The period docs and the example suggest: a year after a report closes. */
+export const SUGGESTED_RETENTION_DAYS = 365;
 
-export function parseRetention(ctx: ReadContext, field: Field | undefined): RetentionSettings {
+/**
+ * Retention is asked for, never assumed (docs/retention.md): without the key nothing is erased, so an upgrade
+ * never starts erasing the contact data of reports a project closed years ago.
+ */
+export function parseRetention(ctx: ReadContext, field: Field | undefined): RetentionSettings | undefined {
   const map = field && asMap(ctx, field, RETENTION_KEYS);
-  if (!map) return { ...DEFAULT_RETENTION };
+  if (!map) return undefined;
   const days = map.get('reporter_contact_days_after_close');
-  return { reporter_contact_days_after_close: (days && asNumber(ctx, days, { integer: true, min: 1, max: 36500 })) ?? DEFAULT_RETENTION.reporter_contact_days_after_close };
+  if (!days) {
+    ctx.report(field as Field, 'needs reporter_contact_days_after_close (days after a report closes, e.g. 365)');
+    return undefined;
+  }
+  const n = asNumber(ctx, days, { integer: true, min: 1, max: 36500 });
+  return n === undefined ? undefined : { reporter_contact_days_after_close: n };
 }
-
-/** The retention a stored policy asks for (documents stored before the key existed get the default). */
-export const retentionOf = (policy: { retention?: RetentionSettings }): RetentionSettings => policy.retention ?? DEFAULT_RETENTION;

@@ -1,7 +1,6 @@
 import { sql } from 'kysely';
 import { openJson } from '../../adapters/crypto/sealer.ts';
 import { CLOSED_STATES, sameAddress } from '../../core/reports/retention.ts';
-import { DEFAULT_RETENTION } from '../../core/policy/parse-retention.ts';
 import type { ReportBody } from '../../core/reports/submission.ts';
 import { appendAudit } from '../audit/audit-log.ts';
 import type { ServiceContext } from '../context.ts';
@@ -10,13 +9,13 @@ import { reporterAddressHash } from '../triage/signing.ts';
 import { deleteQuarantinedFrom, eraseReportReporterData, type ReportErasure } from './erase-reporter.ts';
 
 const BATCH = 20;
-const DAY_DAYS = sql.lit(DEFAULT_RETENTION.reporter_contact_days_after_close);
 
 /**
  * One tick of the retention job: erases the reporter data of up to 20 reports closed longer than their project's
  * `retention.reporter_contact_days_after_close` (closed = the last move into rejected, disclosed or closed), and
  * deletes held mail (quarantine) resolved longer ago than that. Claimed with FOR UPDATE SKIP LOCKED, so instances
- * sharing a database never erase one report twice; each report commits with its audit entry.
+ * sharing a database never erase one report twice; each report commits with its audit entry. A project whose
+ * policy has no `retention` is never touched: retention is asked for, not assumed.
  */
 export async function retentionTick(ctx: ServiceContext): Promise<number> {
   const now = ctx.now();
@@ -30,9 +29,10 @@ export async function retentionTick(ctx: ServiceContext): Promise<number> {
     const step = await ctx.db.transaction().execute(async (tx) => {
       const due = await sql<{ id: string; tracking_id: string }>`
         select r.id, r.tracking_id from reports r join projects p on p.id = r.project_id
-        where r.reporter_data_erased_at is null and r.state = any(${[...CLOSED_STATES]}::text[]) and r.id > ${after}::uuid
+        where (p.policy->'retention'->>'reporter_contact_days_after_close') is not null
+          and r.reporter_data_erased_at is null and r.state = any(${[...CLOSED_STATES]}::text[]) and r.id > ${after}::uuid
           and coalesce((select max(e.at) from report_events e where e.report_id = r.id and e.kind = 'state'), r.updated_at)
-              < ${now}::timestamptz - make_interval(days => coalesce((p.policy->'retention'->>'reporter_contact_days_after_close')::int, ${DAY_DAYS}))
+              < ${now}::timestamptz - make_interval(days => (p.policy->'retention'->>'reporter_contact_days_after_close')::int)
         order by r.id limit 1
         for update of r skip locked`.execute(tx);
       const next = due.rows[0];
@@ -55,7 +55,7 @@ export async function retentionTick(ctx: ServiceContext): Promise<number> {
     const gone = await sql<{ id: string; project_id: string }>`
       delete from quarantine q using projects p
       where p.id = q.project_id and q.resolved_at is not null
-        and q.resolved_at < ${now}::timestamptz - make_interval(days => coalesce((p.policy->'retention'->>'reporter_contact_days_after_close')::int, ${DAY_DAYS}))
+        and q.resolved_at < ${now}::timestamptz - make_interval(days => (p.policy->'retention'->>'reporter_contact_days_after_close')::int)
       returning q.id, q.project_id`.execute(tx);
     for (const g of gone.rows) await appendAudit(tx, { actor: 'system:retention', action: 'quarantine.erased', projectId: g.project_id, data: { id: g.id, reason: 'retention' } }, now);
     return gone.rows.length;

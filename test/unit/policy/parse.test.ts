@@ -49,7 +49,7 @@ test('a minimal policy gets every default', () => {
   assert.equal(policy.safe_harbor, null);
   assert.deepEqual(policy.sections, []);
   assert.deepEqual(policy.access, { require_two_factor: false });
-  assert.deepEqual(policy.retention, { reporter_contact_days_after_close: 365 });
+  assert.equal(policy.retention, undefined, 'retention is asked for, never assumed: an upgrade never starts erasing');
 });
 
 test('retention.reporter_contact_days_after_close: a whole number of days from 1, anything else a problem on its line', () => {
@@ -64,6 +64,10 @@ test('retention.reporter_contact_days_after_close: a whole number of days from 1
     ],
   );
   assert.equal(parsePolicy(`${BASE}retention:\n  reporter_contact_days_after_close: 0\n`).policy, null);
+  assert.deepEqual(
+    parsePolicy(`${BASE}retention: {}\n`).problems.map((p) => p.message),
+    ['needs reporter_contact_days_after_close (days after a report closes, e.g. 365)'],
+  );
 });
 
 test('access.require_two_factor: a boolean, anything else a problem on its line', () => {
