@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { ensureBuilt } from '../../scripts/dist-stamp.mjs';
 import assert from 'node:assert/strict';
-import { readTar } from '../../src/adapters/archive/tar.ts';
+import { readTar, writeTar } from '../../src/adapters/archive/tar.ts';
 import { importProject } from '../../src/services/portability/import.ts';
 import { createUser } from '../../src/services/access/users.ts';
 import { createApiToken } from '../../src/services/access/tokens.ts';
@@ -117,6 +117,40 @@ for (const engine of ENGINES) {
       const again = await target.app.inject({ method: 'POST', url: '/api/v1/admin/projects/import', headers: { ...sa, 'content-type': 'application/x-tar' }, payload: archive });
       assert.equal(again.statusCode, 409, again.body);
       assert.equal((await target.ctx.db.selectFrom('projects').select('slug').execute()).length, 1);
+    });
+
+    test('an archive whose rows point into another project is refused, and nothing is written', async () => {
+      // The target holds privastream (the test before). An export of personal-chatter, edited to reach into it.
+      const res = await source.app.inject({ url: '/api/v1/projects/personal-chatter/export', headers: world.as('siteAdmin') });
+      assert.equal(res.statusCode, 200, res.body);
+      const files = readTar(res.rawPayload);
+      const original = JSON.parse(String(files.get('export.json'))) as ProjectExport;
+      const victim = await target.ctx.db.selectFrom('reports').innerJoin('projects', 'projects.id', 'reports.project_id').select(['reports.id', 'reports.project_id']).where('projects.slug', '=', 'privastream').executeTakeFirstOrThrow();
+      const pcReport = await source.app.inject({ method: 'POST', url: '/api/v1/projects/personal-chatter/reports', payload: validReport({ title: 'Chatter report', affected_version: '0.2.1' }) });
+      assert.equal(pcReport.statusCode, 201, pcReport.body);
+      const withReport = readTar((await source.app.inject({ url: '/api/v1/projects/personal-chatter/export', headers: world.as('siteAdmin') })).rawPayload);
+      const doc = JSON.parse(String(withReport.get('export.json'))) as ProjectExport;
+      const ownReport = doc.tables.reports?.[0] ?? assert.fail('the export has a report');
+      const edits: Array<[string, (d: ProjectExport) => void]> = [
+        ['a report filed under another project', (d) => void ((d.tables.reports as Array<Record<string, unknown>>)[0]!.project_id = victim.project_id)],
+        ['a message added to another project\'s report', (d) => void (d.tables.messages ??= []).push({ id: '00000000-0000-4000-8000-00000000beef', report_id: victim.id, author_kind: 'maintainer', internal: false, created_at: '2026-03-01T00:00:00Z', body: 'Injected' })],
+        ['an event on another project\'s report', (d) => void (d.tables.report_events ??= []).push({ report_id: victim.id, at: '2026-03-01T00:00:00Z', kind: 'state', data: { from: 'new', to: 'rejected' }, actor: 'x' })],
+        ['a report that reuses another report\'s id', (d) => void ((d.tables.reports as Array<Record<string, unknown>>)[0]!.id = victim.id)],
+      ];
+      assert.ok(original.tables && ownReport.id);
+      const before = await target.ctx.db.selectFrom('audit_log').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      for (const [what, edit] of edits) {
+        const copy = JSON.parse(JSON.stringify(doc)) as ProjectExport;
+        edit(copy);
+        const archive = writeTar([...withReport].map(([name, data]) => ({ name, data: name === 'export.json' ? Buffer.from(JSON.stringify(copy)) : data })));
+        const answer = await target.app.inject({ method: 'POST', url: '/api/v1/admin/projects/import', headers: { ...adminHeaders, 'content-type': 'application/x-tar' }, payload: archive });
+        assert.equal(answer.statusCode, 400, `${what}: ${answer.body}`);
+      }
+      assert.deepEqual((await target.ctx.db.selectFrom('projects').select('slug').execute()).map((p) => p.slug), ['privastream'], 'nothing imported');
+      const messages = await target.ctx.db.selectFrom('messages').select('id').where('report_id', '=', victim.id).execute();
+      assert.ok(!messages.some((m) => m.id === '00000000-0000-4000-8000-00000000beef'), 'no message slipped in');
+      const after = await target.ctx.db.selectFrom('audit_log').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      assert.equal(Number(after.n), Number(before.n), 'no import audited');
     });
 
     test('the CLI exports through the API, encrypted, and imports into a third instance through its API', async () => {

@@ -37,6 +37,38 @@ function readExport(archive: Uint8Array): { doc: ProjectExport; files: Map<strin
 }
 
 /**
+ * Every row of an export belongs to its project (an archive comes from elsewhere and is read as untrusted): rows of
+ * project scope name the project, rows of report and advisory scope name one of the archive's own reports or
+ * advisories, an advisory names no report but the archive's. Checked before anything is written; returns the ids.
+ */
+function rowsOwnedBy(doc: ProjectExport, projectId: string): { reports: Set<string>; advisories: Set<string> } {
+  const tables = doc.tables ?? {};
+  const idsOf = (name: string) => new Set((tables[name] ?? []).map((r) => String(r.id)));
+  const reports = idsOf('reports');
+  const advisories = idsOf('advisories');
+  for (const table of TABLES) {
+    const rows = tables[table.name] ?? [];
+    if (!Array.isArray(rows)) throw new DomainError('validation', `export.json: tables.${table.name} is not a list`);
+    rows.forEach((row, i) => {
+      const where = `export.json: ${table.name}[${i}]`;
+      if (typeof row !== 'object' || row === null) throw new DomainError('validation', `${where} is not an object`);
+      const owner =
+        table.scope === 'project' ? ['project_id', row.project_id, String(row.project_id) === projectId] as const
+        : table.scope === 'report' ? ['report_id', row.report_id, reports.has(String(row.report_id))] as const
+        : ['advisory_id', row.advisory_id, advisories.has(String(row.advisory_id))] as const;
+      if (!owner[2]) throw new DomainError('validation', `${where}: ${owner[0]} ${String(owner[1])} is not of the exported project`);
+      if (table.name === 'advisories' && row.report_id !== null && row.report_id !== undefined && !reports.has(String(row.report_id))) {
+        throw new DomainError('validation', `${where}: report_id ${String(row.report_id)} is not of the exported project`);
+      }
+    });
+  }
+  if (reports.size !== (tables.reports ?? []).length || advisories.size !== (tables.advisories ?? []).length) {
+    throw new DomainError('validation', 'export.json: two rows of one table share an id');
+  }
+  return { reports, advisories };
+}
+
+/**
  * Loads a project export into this instance (site admins; docs/operations.md): the project with its policy, its
  * reports under their tracking IDs, threads, attachments and advisories, every sealed value sealed again under this
  * instance's key. Refuses a project whose slug, tracking prefix, addresses or tracking IDs this instance already
@@ -51,6 +83,7 @@ export async function importProject(ctx: ServiceContext, actor: { siteAdmin: boo
   const policy = await parsePolicyOrThrow(ctx, yaml, now);
   if (policy.project.slug !== doc.project.slug) throw new DomainError('validation', 'The export\'s policy names another slug than its project');
   const projectId = String(doc.project.id);
+  const owned = rowsOwnedBy(doc, projectId);
   const counts: Record<string, number> = {};
   await ctx.db.transaction().execute(async (tx) => {
     const db = tx as unknown as Kysely<any>;
@@ -58,6 +91,14 @@ export async function importProject(ctx: ServiceContext, actor: { siteAdmin: boo
     if (clash) throw new DomainError('conflict', `This instance already has the project ${clash.slug}: an import never merges into or replaces a project`);
     const claims = policyClaims(policy);
     await refuseClaimsOfOthers(tx, claims, null, yaml);
+    // Rows keep their ids: none may be one this instance already has (a report's or an advisory's, in any project).
+    for (const [table, ids] of [['reports', owned.reports], ['advisories', owned.advisories]] as const) {
+      const list = [...ids];
+      for (let i = 0; i < list.length; i += 1000) {
+        const taken = await db.selectFrom(table).select('id').where('id', '=', (eb: any) => eb.fn('any', [eb.val(list.slice(i, i + 1000))])).executeTakeFirst();
+        if (taken) throw new DomainError('validation', `The archive's ${table} row ${String(taken.id)} has the id of one this instance already has`);
+      }
+    }
     const trackingIds = (doc.tables.reports ?? []).map((r) => String(r.tracking_id));
     for (let i = 0; i < trackingIds.length; i += 1000) {
       const taken = await tx.selectFrom('reports').select('tracking_id').where('tracking_id', '=', (eb) => eb.fn<string>('any', [eb.val(trackingIds.slice(i, i + 1000))])).executeTakeFirst();
