@@ -171,7 +171,7 @@ for (const engine of ENGINES) {
         assert.equal(imported.code, 0, imported.stderr);
         assert.match(imported.stdout, /imported project privastream/);
         const reports = await third.ctx.db.selectFrom('reports').select('tracking_id').execute();
-        const sourceReports = await source.ctx.db.selectFrom('reports').select('tracking_id').execute();
+        const sourceReports = await source.ctx.db.selectFrom('reports').innerJoin('projects', 'projects.id', 'reports.project_id').select('reports.tracking_id').where('projects.slug', '=', 'privastream').execute();
         assert.deepEqual(reports.map((r) => r.tracking_id).sort(), sourceReports.map((r) => r.tracking_id).sort());
       } finally {
         await third.close();
