@@ -17,6 +17,7 @@ import type { DashboardProjectList, Invitation, InvitationAccepted, MemberList, 
 import type { AssigneeList, AssignResult, BulkResult, EmbargoResult, MessageCreated, ReportDetail, ReportList, SeverityResult, TransitionResult } from '../../src/api/schemas/reports.ts';
 import type { DeliveryJson, DeliveryList, WebhookJson, WebhookList } from '../../src/api/schemas/webhooks.ts';
 import type { HeldDetail, HeldList, SenderBlock, SenderBlockList } from '../../src/api/schemas/review.ts';
+import type { FindingReport, Scan, ScanList } from '../../src/api/schemas/scans.ts';
 import type { NotificationSetting, NotificationSettings, UserKeyAnswer, UserKeyJson } from '../../src/api/schemas/notifications.ts';
 import type { EventType, WebhookFormat } from '../../src/core/notifications/events.ts';
 import type { NotificationLevel } from '../../src/core/notifications/preferences.ts';
@@ -34,6 +35,7 @@ export type { PasskeyJson as Passkey, TwoFactorStatusJson as TwoFactorStatus, Se
 export type { TokenScope };
 export type { DeliveryJson as Delivery, DeliveryList, WebhookJson as Webhook, WebhookList } from '../../src/api/schemas/webhooks.ts';
 export type { HeldDetail, HeldItem, HeldList, SenderBlock, SenderBlockList } from '../../src/api/schemas/review.ts';
+export type { Finding, FindingReport, Issue, Scan, ScanList, ScanSummary } from '../../src/api/schemas/scans.ts';
 export type { NotificationSetting, NotificationSettings, UserKeyAnswer, UserKeyJson as UserKey } from '../../src/api/schemas/notifications.ts';
 export type { EventType, WebhookFormat, NotificationLevel };
 
@@ -175,6 +177,11 @@ export const appApi = {
   createBlock: (slug: string, body: { kind: SenderBlock['kind']; value: string; expires_at: string | null; note: string | null }) => call<SenderBlock>(`${project(slug)}/blocks`, { json: body }),
   liftBlock: (slug: string, id: string) => call<SenderBlock>(`${project(slug)}/blocks/${enc(id)}`, { method: 'DELETE' }),
   blockSender: (slug: string, trackingId: string, body: { expires_at: string | null; note: string | null }) => call<SenderBlockList>(`${project(slug)}/reports/${enc(trackingId)}/block-sender`, { json: body }),
+
+  // ---- Scans: dependency findings, hygiene (secrets, model files) and imported SARIF results ----
+  scans: (slug: string) => call<ScanList>(`${project(slug)}/scans`),
+  scan: (slug: string, id: string) => call<Scan>(`${project(slug)}/scans/${enc(id)}`),
+  reportFinding: (slug: string, scanId: string, findingId: string) => call<FindingReport>(`${project(slug)}/scans/${enc(scanId)}/findings/${enc(findingId)}/report`, { method: 'POST' }),
 
   // ---- Notifications (issue 16): a project's webhooks (admins), your own mail settings and OpenPGP key ----
   webhooks: (slug: string) => call<WebhookList>(`${project(slug)}/webhooks`),
