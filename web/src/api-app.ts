@@ -169,7 +169,13 @@ export const appApi = {
   completePasswordReset: (token: string, password: string) => request<void>('/api/v1/password-reset/complete', { json: { token, password } }),
 
   // ---- Intake review (issue 18): held submissions, blocked senders ----
-  review: (slug: string) => call<HeldList>(`${project(slug)}/review`),
+  review: (slug: string, page: { limit?: number; cursor?: string } = {}) => {
+    const q = new URLSearchParams();
+    if (page.limit) q.set('limit', String(page.limit));
+    if (page.cursor) q.set('cursor', page.cursor);
+    const query = q.toString();
+    return call<HeldList>(`${project(slug)}/review${query ? `?${query}` : ''}`);
+  },
   heldDetail: (slug: string, id: string) => call<HeldDetail>(`${project(slug)}/review/${enc(id)}`),
   releaseHeld: (slug: string, id: string) => call<{ tracking_id: string }>(`${project(slug)}/review/${enc(id)}/release`, { method: 'POST' }),
   discardHeld: (slug: string, id: string) => call<{ tracking_id: string }>(`${project(slug)}/review/${enc(id)}/discard`, { method: 'POST' }),

@@ -15,6 +15,7 @@ export const HeldItemSchema = Type.Object({
 export const HeldListSchema = Type.Object({
   total: Type.Integer({ description: 'how many submissions wait for review' }),
   items: Type.Array(HeldItemSchema, { description: 'oldest first' }),
+  next_cursor: Nullable(Type.String({ description: 'pass as cursor for the next page; null on the last' })),
 });
 
 export const HeldDetailSchema = Type.Object({
