@@ -10,7 +10,7 @@ export interface ApiClient {
   send<T>(method: Method, path: string, body?: unknown): Promise<{ status: number; body: T }>;
 }
 
-type Method = 'GET' | 'POST' | 'PUT';
+type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 type Env = Record<string, string | undefined>;
 

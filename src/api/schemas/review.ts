@@ -49,3 +49,4 @@ export type HeldList = Static<typeof HeldListSchema>;
 export type HeldDetail = Static<typeof HeldDetailSchema>;
 export type SenderBlock = Static<typeof SenderBlockSchema>;
 export type SenderBlockList = Static<typeof SenderBlockListSchema>;
+export type HeldDecision = Static<typeof HeldDecisionSchema>;
