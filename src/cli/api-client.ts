@@ -14,7 +14,7 @@ export interface ApiClient {
   upload<T>(path: string, bytes: Buffer, contentType: string): Promise<{ status: number; body: T }>;
 }
 
-type Method = 'GET' | 'POST' | 'PUT';
+type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 type Env = Record<string, string | undefined>;
 

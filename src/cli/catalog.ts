@@ -103,6 +103,54 @@ export const CATALOG: CatalogEntry[] = [
     ],
   },
   {
+    name: 'block',
+    description: "a project's blocked senders: their submissions wait in the review queue",
+    children: [
+      {
+        name: 'add',
+        term: 'add [options] <slug> <value>',
+        description: 'block a sender by email address, OpenPGP fingerprint or network (IP or CIDR): their submissions wait in the review queue',
+        load: async () => (await import('./commands/block.ts')).blockAddCommand(),
+      },
+      {
+        name: 'list',
+        term: 'list [options] <slug>',
+        description: 'the blocked senders, active first (lifted and expired ones too)',
+        load: async () => (await import('./commands/block.ts')).blockListCommand(),
+      },
+      {
+        name: 'remove',
+        term: 'remove [options] <slug> <id>',
+        description: 'lift a block (it stays listed, lifted)',
+        load: async () => (await import('./commands/block.ts')).blockRemoveCommand(),
+      },
+    ],
+  },
+  {
+    name: 'review',
+    description: 'the review queue of held submissions (blocked senders, first-time reporters)',
+    children: [
+      {
+        name: 'list',
+        term: 'list [options] <slug>',
+        description: 'the held submissions of a project, oldest first: not reports until released',
+        load: async () => (await import('./commands/review.ts')).reviewListCommand(),
+      },
+      {
+        name: 'release',
+        term: 'release <slug> <tracking-id>',
+        description: 'release a held submission: it becomes a report (its clocks start, its sender is acknowledged now)',
+        load: async () => (await import('./commands/review.ts')).reviewReleaseCommand(),
+      },
+      {
+        name: 'discard',
+        term: 'discard <slug> <tracking-id>',
+        description: "discard a held submission: it is deleted and its sender's link opens nothing",
+        load: async () => (await import('./commands/review.ts')).reviewDiscardCommand(),
+      },
+    ],
+  },
+  {
     name: 'sso',
     description: 'single sign-on identities (database mode only)',
     children: [

@@ -72,4 +72,23 @@ describe('review queue in Chromium', () => {
       assert.deepEqual(await checkAtBothWidths(p, 'app-settings-blocked-senders'), []);
     });
   });
+
+  test('past 50 held submissions, "Show more" loads the next page of the review queue', async () => {
+    const sent: string[] = [];
+    for (let i = 0; i < 51; i++) sent.push((await submitReport(server, SLUG, chatterReport(`Held batch ${i}`, { reporter_email: 'blocked@example.org' }))).tracking_id);
+    await withGuardedPage(chromium.browser, server.baseUrl, async (g) => {
+      const p = g.page;
+      g.expectConsole(/status of 401/);
+      await p.goto(`/app/p/${SLUG}/review`);
+      await signIn(p, tess.email);
+      await p.getByText('51 submissions waiting for review.').waitFor();
+      const cards = p.getByRole('list', { name: 'Held submissions' }).locator(':scope > li');
+      assert.equal(await cards.count(), 50);
+      await p.getByRole('button', { name: 'Show more held submissions' }).click();
+      await cards.nth(50).waitFor();
+      assert.equal(await cards.count(), 51);
+      assert.match(await cards.nth(50).innerText(), /Held batch 50/);
+      assert.equal(await p.getByRole('button', { name: 'Show more held submissions' }).count(), 0, 'no more pages');
+    });
+  });
 });

@@ -19,6 +19,7 @@ import type { ReporterErasure } from '../../src/api/schemas/operations.ts';
 import type { DeliveryJson, DeliveryList, WebhookJson, WebhookList } from '../../src/api/schemas/webhooks.ts';
 import type { HeldDetail, HeldList, SenderBlock, SenderBlockList } from '../../src/api/schemas/review.ts';
 import type { AdvisoryCveJson, CveQuotaJson, CveSettingsJson } from '../../src/api/schemas/cve.ts';
+import type { FindingReport, Scan, ScanList } from '../../src/api/schemas/scans.ts';
 import type { NotificationSetting, NotificationSettings, UserKeyAnswer, UserKeyJson } from '../../src/api/schemas/notifications.ts';
 import type { EventType, WebhookFormat } from '../../src/core/notifications/events.ts';
 import type { NotificationLevel } from '../../src/core/notifications/preferences.ts';
@@ -37,6 +38,7 @@ export type { TokenScope };
 export type { DeliveryJson as Delivery, DeliveryList, WebhookJson as Webhook, WebhookList } from '../../src/api/schemas/webhooks.ts';
 export type { HeldDetail, HeldItem, HeldList, SenderBlock, SenderBlockList } from '../../src/api/schemas/review.ts';
 export type { AdvisoryCveJson as AdvisoryCve, CvePublicationJson as CvePublication, CveQuotaJson as CveQuota, CveSettingsJson as CveSettings } from '../../src/api/schemas/cve.ts';
+export type { Finding, FindingReport, Issue, Scan, ScanList, ScanSummary } from '../../src/api/schemas/scans.ts';
 export type { NotificationSetting, NotificationSettings, UserKeyAnswer, UserKeyJson as UserKey } from '../../src/api/schemas/notifications.ts';
 export type { EventType, WebhookFormat, NotificationLevel };
 
@@ -171,7 +173,13 @@ export const appApi = {
   completePasswordReset: (token: string, password: string) => request<void>('/api/v1/password-reset/complete', { json: { token, password } }),
 
   // ---- Intake review (issue 18): held submissions, blocked senders ----
-  review: (slug: string) => call<HeldList>(`${project(slug)}/review`),
+  review: (slug: string, page: { limit?: number; cursor?: string } = {}) => {
+    const q = new URLSearchParams();
+    if (page.limit) q.set('limit', String(page.limit));
+    if (page.cursor) q.set('cursor', page.cursor);
+    const query = q.toString();
+    return call<HeldList>(`${project(slug)}/review${query ? `?${query}` : ''}`);
+  },
   heldDetail: (slug: string, id: string) => call<HeldDetail>(`${project(slug)}/review/${enc(id)}`),
   releaseHeld: (slug: string, id: string) => call<{ tracking_id: string }>(`${project(slug)}/review/${enc(id)}/release`, { method: 'POST' }),
   discardHeld: (slug: string, id: string) => call<{ tracking_id: string }>(`${project(slug)}/review/${enc(id)}/discard`, { method: 'POST' }),
@@ -179,6 +187,11 @@ export const appApi = {
   createBlock: (slug: string, body: { kind: SenderBlock['kind']; value: string; expires_at: string | null; note: string | null }) => call<SenderBlock>(`${project(slug)}/blocks`, { json: body }),
   liftBlock: (slug: string, id: string) => call<SenderBlock>(`${project(slug)}/blocks/${enc(id)}`, { method: 'DELETE' }),
   blockSender: (slug: string, trackingId: string, body: { expires_at: string | null; note: string | null }) => call<SenderBlockList>(`${project(slug)}/reports/${enc(trackingId)}/block-sender`, { json: body }),
+
+  // ---- Scans: dependency findings, hygiene (secrets, model files) and imported SARIF results ----
+  scans: (slug: string) => call<ScanList>(`${project(slug)}/scans`),
+  scan: (slug: string, id: string) => call<Scan>(`${project(slug)}/scans/${enc(id)}`),
+  reportFinding: (slug: string, scanId: string, findingId: string) => call<FindingReport>(`${project(slug)}/scans/${enc(scanId)}/findings/${enc(findingId)}/report`, { method: 'POST' }),
 
   // ---- Notifications (issue 16): a project's webhooks (admins), your own mail settings and OpenPGP key ----
   webhooks: (slug: string) => call<WebhookList>(`${project(slug)}/webhooks`),

@@ -14,7 +14,10 @@ export type SarifValidator = (doc: unknown) => Promise<void>;
 export function sarifValidator(): SarifValidator {
   let validate: Promise<ValidateFunction> | null = null;
   const compile = async (): Promise<ValidateFunction> => {
-    const [{ Ajv }, { default: schema }] = await Promise.all([import('ajv'), import('./sarif-2.1.0-rtm.5.json', { with: { type: 'json' } })]);
+    const [ajvModule, { default: schema }] = await Promise.all([import('ajv'), import('./sarif-2.1.0-rtm.5.json', { with: { type: 'json' } })]);
+    // Ajv is bundled into the compiled server (a dev dependency), where esbuild's CommonJS wrapper exports only
+    // `default` (module.exports, the Ajv class itself); Node and tsx also see the named export.
+    const Ajv = (ajvModule.Ajv as typeof ajvModule.Ajv | undefined) ?? (ajvModule.default as unknown as typeof ajvModule.Ajv);
     const { $schema: _draft, id, ...rest } = schema as Record<string, unknown>;
     const ajv = new Ajv({ allErrors: false, strict: false, validateSchema: false, unicodeRegExp: false });
     return ajv.compile({ ...rest, $id: id } as object);

@@ -3,13 +3,16 @@ import { DomainError, type DomainErrorCode } from '../../core/errors.ts';
 import type { ParsePolicyResult } from '../../core/policy/parse.ts';
 import type { ParsedLockfile } from '../../core/scanner/types.ts';
 import type { HygieneRun } from '../hygiene/run-checks.ts';
+import type { SarifRead } from '../hygiene/sarif-import.ts';
 
 export type ParseTask =
   | { kind: 'policy'; yaml: string; nowMs: number }
   /** `includes` are keyed as the lockfile's include lines resolve them (relative paths, normalised). */
   | { kind: 'lockfile'; filename: string; text: string; includes: { filename: string; content: string }[] }
   /** The hygiene checks (secrets, model files) over an uploaded zip of a tree. */
-  | { kind: 'hygiene-zip'; filename: string; zip: Uint8Array };
+  | { kind: 'hygiene-zip'; filename: string; zip: Uint8Array }
+  /** An uploaded SARIF log: JSON, the SARIF 2.1.0 schema, its results as fingerprinted findings. */
+  | { kind: 'sarif'; content: string };
 
 export type ParseReply =
   | { id: number; ok: true; value: unknown }
@@ -20,6 +23,7 @@ export interface ParsePool {
   /** `includes` maps an include key (see services/scanning) to its content. */
   parseLockfile(filename: string, text: string, includes: Map<string, string>): Promise<ParsedLockfile>;
   checkTreeZip(filename: string, zip: Uint8Array): Promise<HygieneRun>;
+  readSarif(content: string): Promise<SarifRead>;
   close(): Promise<void>;
 }
 
@@ -127,6 +131,7 @@ export function createParsePool(opts: ParsePoolOptions): ParsePool {
     parsePolicy: (yaml, now) => submit<ParsePolicyResult>({ kind: 'policy', yaml, nowMs: now.getTime() }),
     parseLockfile: (filename, text, includes) => submit<ParsedLockfile>({ kind: 'lockfile', filename, text, includes: [...includes].map(([f, content]) => ({ filename: f, content })) }),
     checkTreeZip: (filename, zip) => submit<HygieneRun>({ kind: 'hygiene-zip', filename, zip }),
+    readSarif: (content) => submit<SarifRead>({ kind: 'sarif', content }),
     async close() {
       closed = true;
       for (const job of queue.splice(0)) job.reject(new Error('the parse pool is closed'));

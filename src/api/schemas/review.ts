@@ -15,6 +15,7 @@ export const HeldItemSchema = Type.Object({
 export const HeldListSchema = Type.Object({
   total: Type.Integer({ description: 'how many submissions wait for review' }),
   items: Type.Array(HeldItemSchema, { description: 'oldest first' }),
+  next_cursor: Nullable(Type.String({ description: 'pass as cursor for the next page; null on the last' })),
 });
 
 export const HeldDetailSchema = Type.Object({
@@ -48,3 +49,4 @@ export type HeldList = Static<typeof HeldListSchema>;
 export type HeldDetail = Static<typeof HeldDetailSchema>;
 export type SenderBlock = Static<typeof SenderBlockSchema>;
 export type SenderBlockList = Static<typeof SenderBlockListSchema>;
+export type HeldDecision = Static<typeof HeldDecisionSchema>;

@@ -30,13 +30,19 @@ export const reviewRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox => 
         tags: ['triage'],
         summary: 'The review queue: submissions held (blocked sender, first-time reporter) until released or discarded, oldest first',
         params: SlugParams,
-        querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })) }, { additionalProperties: false }),
+        querystring: Type.Object(
+          {
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, description: 'held submissions per page (50 by default)' })),
+            cursor: Type.Optional(Str(500, 1)),
+          },
+          { additionalProperties: false },
+        ),
         response: { 200: HeldListSchema },
       },
     },
     async (req) => {
-      const { items, total } = await listHeld(ctx, req.project, req.actor, { limit: req.query.limit });
-      return { total, items: items.map(presentHeldItem) };
+      const page = await listHeld(ctx, req.project, req.actor, { limit: req.query.limit, cursor: req.query.cursor });
+      return { total: page.total, items: page.items.map(presentHeldItem), next_cursor: page.nextCursor };
     },
   );
 

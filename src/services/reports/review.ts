@@ -12,6 +12,7 @@ import { blocksForIntake } from '../triage/blocks.ts';
 import { reporterAddressHash } from '../triage/signing.ts';
 import { reserveTrackingId, type PreparedReport } from './intake-writer.ts';
 import { aad } from './store.ts';
+import { decodeCursor, encodeCursor, pageSize, type Page, type PageRequest } from '../paging.ts';
 
 /**
  * The review queue (issue 18): submissions held before they become reports — from a blocked sender, or from a
@@ -143,27 +144,31 @@ export interface HeldItem {
   receivedAt: Date;
 }
 
-/** The project's review queue, oldest first (at most 200 a page), and how many it holds. */
-export async function listHeld(ctx: ServiceContext, project: ProjectRecord, actor: Actor | null, opts: { limit?: number | undefined } = {}): Promise<{ items: HeldItem[]; total: number }> {
+/** The project's review queue, oldest first, a keyset page at a time (50 by default, 200 at most), and how many it holds. */
+export async function listHeld(ctx: ServiceContext, project: ProjectRecord, actor: Actor | null, page: PageRequest = {}): Promise<Page<HeldItem> & { total: number }> {
   authorize(actor, 'intake:review');
-  const rows = await ctx.db
+  const limit = pageSize(page.limit);
+  const bound = { project: project.id };
+  const after = page.cursor ? (decodeCursor('review', bound, page.cursor, ['int', 'uuid']) as [number, string]) : null;
+  let q = ctx.db
     .selectFrom('held_reports')
     .select(['id', 'tracking_id', 'reason', 'source', 'title_sealed', 'key_id', 'created_at'])
-    .where('project_id', '=', project.id)
-    .orderBy('created_at')
-    .orderBy('id')
-    .limit(Math.min(opts.limit ?? 50, 200))
-    .execute();
+    .where('project_id', '=', project.id);
+  // held_reports_project_idx (project_id, created_at, id); created_at is written from ctx.now(), whole milliseconds.
+  if (after) q = q.where((eb) => eb(eb.refTuple('created_at', 'id'), '>', eb.tuple(new Date(after[0]), after[1])));
+  const rows = await q.orderBy('created_at').orderBy('id').limit(limit + 1).execute();
   const total = await countHeld(ctx, project.id);
+  const shown = rows.slice(0, limit);
+  const last = shown.at(-1);
   // The title is sealed under the report's key (the sealer's key id is kept with the title's report row: same key).
-  const items = rows.map((r) => ({
+  const items = shown.map((r) => ({
     trackingId: r.tracking_id,
     reason: r.reason as HoldReason,
     source: r.source,
     title: ctx.sealer.open(r.key_id, r.title_sealed, aad(r.id, 'title')).toString('utf8'),
     receivedAt: r.created_at,
   }));
-  return { items, total };
+  return { items, total, nextCursor: rows.length > limit && last ? encodeCursor('review', bound, [last.created_at.getTime(), last.id]) : null };
 }
 
 /** How many submissions wait in the project's review queue (all a maintainer is told of them). */

@@ -433,7 +433,7 @@ function ReviewCounts({ projects }: { projects: DashboardProject[] }) {
   const slugs = projects.map((p) => p.slug).join(',');
   useEffect(() => {
     let current = true;
-    void Promise.all(projects.map((p) => appApi.review(p.slug).then((r) => ({ slug: p.slug, name: p.name, total: r.total }), () => ({ slug: p.slug, name: p.name, total: 0 })))).then(
+    void Promise.all(projects.map((p) => appApi.review(p.slug, { limit: 1 }).then((r) => ({ slug: p.slug, name: p.name, total: r.total }), () => ({ slug: p.slug, name: p.name, total: 0 })))).then(
       (all) => current && setCounts(all.filter((c) => c.total > 0)),
     );
     return () => {

@@ -22,12 +22,27 @@ function Review({ project }: { project: DashboardProject }) {
   useTitle(`Review queue of ${project.name}`);
   const [list, reload] = useLoad(() => appApi.review(project.slug), [project.slug]);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  // Pages after the first, appended by "Show more" (keyset pages: a cursor from the last one); a reload starts over.
+  const [more, setMore] = useState<{ items: HeldItem[]; cursor: string | null } | null>(null);
+  const [moreError, setMoreError] = useState<string | null>(null);
   const may = can(project.role, 'intake:review');
+  const cursor = more ? more.cursor : list.state === 'ready' ? list.data.next_cursor : null;
+  const showMore = async () => {
+    if (!cursor) return;
+    setMoreError(null);
+    try {
+      const next = await appApi.review(project.slug, { cursor });
+      setMore({ items: [...(more?.items ?? []), ...next.items], cursor: next.next_cursor });
+    } catch (err) {
+      setMoreError(errorText(err));
+    }
+  };
   const decide = async (item: HeldItem, release: boolean) => {
     setMessage(null);
     try {
       if (release) await appApi.releaseHeld(project.slug, item.tracking_id);
       else await appApi.discardHeld(project.slug, item.tracking_id);
+      setMore(null);
       setMessage({ ok: true, text: release ? `${item.tracking_id} was released: it is in the report queue now.` : `${item.tracking_id} was discarded.` });
       reload();
     } catch (err) {
@@ -56,10 +71,22 @@ function Review({ project }: { project: DashboardProject }) {
         <>
           <p role="status">{list.data.total === 0 ? 'Nothing is waiting for review.' : `${list.data.total} submission${list.data.total === 1 ? '' : 's'} waiting for review.`}</p>
           <ul className="card-list card-list--wide" aria-label="Held submissions">
-            {list.data.items.map((item) => (
+            {[...list.data.items, ...(more?.items ?? [])].map((item) => (
               <HeldCard key={item.tracking_id} slug={project.slug} item={item} onDecide={(release) => decide(item, release)} />
             ))}
           </ul>
+          {moreError && (
+            <p className="notice notice--error" role="alert">
+              {moreError}
+            </p>
+          )}
+          {cursor && (
+            <p>
+              <button type="button" className="button" onClick={() => void showMore()}>
+                Show more held submissions
+              </button>
+            </p>
+          )}
         </>
       )}
     </>

@@ -33,6 +33,9 @@ function Settings({ project }: { project: DashboardProject }) {
           {project.name} was created. Its policy page is <Link to={`/p/${project.slug}`}>/p/{project.slug}</Link>; invite its team under “Members and roles”.
         </p>
       )}
+      <p>
+        <Link to={`/app/p/${project.slug}/scans`}>Scans and their findings</Link>
+      </p>
       <h2>Policy</h2>
       {yaml.state === 'loading' && <Loading what="the policy" />}
       {yaml.state === 'error' && <ErrorMessage error={yaml.error} />}

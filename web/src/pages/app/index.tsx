@@ -21,6 +21,7 @@ const UsersPage = lazy(() => import('./UsersPage.tsx').then((m) => ({ default: m
 const ResetPasswordPage = lazy(() => import('./ResetPasswordPage.tsx').then((m) => ({ default: m.ResetPasswordPage })));
 const ForgotPasswordPage = lazy(() => import('./ForgotPasswordPage.tsx').then((m) => ({ default: m.ForgotPasswordPage })));
 const ReviewPage = lazy(() => import('./ReviewPage.tsx').then((m) => ({ default: m.ReviewPage })));
+const ScansPage = lazy(() => import('./ScansPage.tsx').then((m) => ({ default: m.ScansPage })));
 const CasePage = lazy(() => import('./CasePage.tsx').then((m) => ({ default: m.CasePage })));
 const CasesPage = lazy(() => import('./CasesPage.tsx').then((m) => ({ default: m.CasesPage })));
 const PartyInvitationPage = lazy(() => import('./PartyInvitationPage.tsx').then((m) => ({ default: m.PartyInvitationPage })));
@@ -37,6 +38,7 @@ export const APP_ROUTES: RouteDef[] = [
   { path: UI_ROUTES.maintainerReport, render: (p) => page(<ReportPage key={`${p.slug}/${p.trackingId}`} slug={p.slug ?? ''} trackingId={p.trackingId ?? ''} />) },
   { path: '/app/p/:slug/advisories/:id', render: (p) => page(<AdvisoryEditorPage key={`${p.slug}/${p.id}`} slug={p.slug ?? ''} id={p.id ?? ''} />) },
   { path: '/app/p/:slug/review', render: (p) => page(<ReviewPage key={p.slug} slug={p.slug ?? ''} />) },
+  { path: '/app/p/:slug/scans', render: (p) => page(<ScansPage key={p.slug} slug={p.slug ?? ''} />) },
   { path: '/app/p/:slug/settings', render: (p) => page(<SettingsPage key={p.slug} slug={p.slug ?? ''} />) },
   { path: UI_ROUTES.invitation, render: () => page(<InvitationPage />) },
   { path: UI_ROUTES.caseInvitation, render: () => page(<PartyInvitationPage />) },

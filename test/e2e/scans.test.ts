@@ -1,0 +1,94 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { checkAtBothWidths, launchBrowser, withGuardedPage, type E2eBrowser } from './support/browser.ts';
+import { startE2eServer, type E2eServer, type Maintainer } from './support/server.ts';
+import { signIn } from './support/dashboard.ts';
+import { buildZip } from '../support/zip.ts';
+
+/**
+ * The scans page (docs/scanner.md): a hygiene scan's secret shows only as the API's redacted prefix and hash, a
+ * SARIF import's results with file:line, rule and severity, what a re-scan resolved, and "Make a report".
+ */
+const SLUG = 'personal-chatter';
+/** Built from parts at test time, so the repository holds no token a secret scanner takes for real. */
+const TOKEN = ['gl', 'pat-', 'Qx7Lm2Vb9Rt4Kp1Zs8Wd'].join('');
+let server: E2eServer;
+let chromium: E2eBrowser;
+let tess: Maintainer;
+
+const sarif = (results: { rule: string; file: string; line: number; level: string }[]): string =>
+  JSON.stringify({
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: { driver: { name: 'Bandit', rules: [{ id: 'B602', properties: { 'security-severity': '8.1' } }, { id: 'B105' }] } },
+        results: results.map((r) => ({
+          ruleId: r.rule,
+          level: r.level,
+          message: { text: `${r.rule}: a call that deserves a look` },
+          locations: [{ physicalLocation: { artifactLocation: { uri: r.file }, region: { startLine: r.line } } }],
+        })),
+      },
+    ],
+  });
+
+before(async () => {
+  server = await startE2eServer([SLUG]);
+  tess = await server.addMaintainer(SLUG, 'triager', 'tess@example.org', 'Tess Triager');
+  const scans = `/api/v1/projects/${SLUG}/scans`;
+  const zip = buildZip([{ name: 'src/settings.py', text: `GITLAB = "${TOKEN}"\n`, deflate: true }], false);
+  await server.api(tess.token, 'POST', scans, { filename: 'tree.zip', content: zip.toString('base64'), encoding: 'base64' });
+  await server.api(tess.token, 'POST', scans, { filename: 'bandit.sarif', content: sarif([{ rule: 'B602', file: 'app/run.py', line: 12, level: 'error' }, { rule: 'B105', file: 'app/db.py', line: 3, level: 'warning' }]) });
+  await server.api(tess.token, 'POST', scans, { filename: 'bandit.sarif', content: sarif([{ rule: 'B602', file: 'app/run.py', line: 12, level: 'error' }]) });
+  chromium = await launchBrowser();
+});
+
+after(async () => {
+  await chromium?.close();
+  await server?.stop();
+});
+
+describe('scans page in Chromium', () => {
+  test('SARIF results and hygiene findings are shown, resolved ones listed, and one becomes a report', async () => {
+    await withGuardedPage(chromium.browser, server.baseUrl, async (g) => {
+      const p = g.page;
+      g.expectConsole(/status of 401/);
+      await p.goto(`/app/p/${SLUG}/settings`);
+      await signIn(p, tess.email);
+      await p.getByRole('link', { name: 'Scans and their findings' }).click();
+      await p.getByRole('heading', { name: /Scans of/ }).waitFor();
+      const cards = p.getByRole('list', { name: 'Scans' }).locator(':scope > li');
+      assert.equal(await cards.count(), 3);
+      // Newest first: the second SARIF import.
+      const latest = cards.nth(0);
+      await latest.getByRole('button', { name: 'Show findings of bandit.sarif' }).click();
+      const results = latest.getByRole('list', { name: 'Findings of bandit.sarif' });
+      await results.waitFor();
+      const text = await results.innerText();
+      assert.match(text, /app\/run\.py:12/);
+      assert.match(text, /B602/);
+      assert.match(text, /high/);
+      await latest.getByRole('list', { name: /Resolved since the previous scan/ }).getByText('B105').waitFor();
+      // The hygiene scan: the secret only as the API redacts it.
+      const tree = cards.nth(2);
+      await tree.getByRole('button', { name: 'Show findings of tree.zip' }).click();
+      const found = tree.getByRole('list', { name: 'Findings of tree.zip' });
+      await found.waitFor();
+      const treeText = await found.innerText();
+      assert.match(treeText, /src\/settings\.py:1/);
+      assert.match(treeText, /secret/);
+      assert.ok(!treeText.includes(TOKEN) && !treeText.includes(TOKEN.slice(6)), 'the token is never shown');
+      assert.ok(!(await p.content()).includes(TOKEN.slice(6)), 'nor anywhere in the page');
+      assert.deepEqual(await checkAtBothWidths(p, 'app-scans'), []);
+      await latest.getByRole('button', { name: 'Make a report of B602 at app/run.py:12' }).click();
+      const made = p.getByRole('status').filter({ hasText: /Report .* was made/ });
+      await made.waitFor();
+      const trackingId = /Report (\S+) was made/.exec(await made.innerText())?.[1] ?? '';
+      await latest.getByRole('link', { name: trackingId }).waitFor();
+      const report = await server.api<{ title: string; source: string }>(tess.token, 'GET', `/api/v1/projects/${SLUG}/reports/${trackingId}`);
+      assert.equal(report.title, 'B602 in app/run.py:12');
+      assert.equal(report.source, 'scan');
+    });
+  });
+});
