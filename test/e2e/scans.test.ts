@@ -59,6 +59,8 @@ describe('scans page in Chromium', () => {
       await p.getByRole('link', { name: 'Scans and their findings' }).click();
       await p.getByRole('heading', { name: /Scans of/ }).waitFor();
       const cards = p.getByRole('list', { name: 'Scans' }).locator(':scope > li');
+      // The heading shows before the list has loaded: wait for the scans, then count them.
+      await cards.nth(2).waitFor();
       assert.equal(await cards.count(), 3);
       // Newest first: the second SARIF import.
       const latest = cards.nth(0);
