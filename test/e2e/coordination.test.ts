@@ -90,8 +90,9 @@ describe('a party in the browser', () => {
       // Only this case: the list has one entry; the project's queue and the other report answer 404.
       await p.getByRole('link', { name: 'My cases' }).click();
       await p.getByRole('heading', { name: 'My cases' }).waitFor();
-      assert.equal(await p.locator('main li').count(), 1);
+      // The heading shows before the list loads: wait for the case, then count.
       await p.getByRole('link', { name: report.tracking_id }).waitFor();
+      assert.equal(await p.locator('main li').count(), 1);
       const statuses = await p.evaluate(
         async (urls) => Promise.all(urls.map(async (u) => (await fetch(u)).status)),
         [`/api/v1/projects/${SLUG}/reports`, `/api/v1/projects/${SLUG}/reports/${other.tracking_id}`, `/api/v1/projects/${SLUG}/reports/${report.tracking_id}`],

@@ -39,6 +39,8 @@ describe('review queue in Chromium', () => {
       await signIn(p, tess.email);
       const link = p.getByRole('link', { name: /1 held submission to review in/ });
       await link.waitFor();
+      // The queue has loaded (its count is announced) and the held submission is not in it.
+      await p.getByRole('status').filter({ hasText: /\d+ reports?,/ }).waitFor();
       assert.equal(await p.getByText(held.tracking_id).count(), 0, 'not in the queue');
       await link.click();
       await p.getByRole('heading', { name: /Review queue of/ }).waitFor();
