@@ -19,7 +19,7 @@ export const presentCveSettings = (s: CveSettingsInfo): CveSettingsJson => ({
 export const presentAdvisoryCve = (c: AdvisoryCveInfo): AdvisoryCveJson => ({
   cve_id: c.cveId,
   is_cna: c.isCna,
-  reserved: c.reserved ? { cve_id: c.reserved.cveId, state: c.reserved.state, reserved_by: c.reserved.reservedBy, reserved_at: c.reserved.reservedAt.toISOString() } : null,
+  reserved: c.reserved ? { cve_id: c.reserved.cveId, state: c.reserved.state, reserved_by: c.reserved.reservedBy, reserved_by_name: c.reserved.reservedByName, reserved_at: c.reserved.reservedAt.toISOString() } : null,
   publications: c.publications.map((p) => ({
     id: p.id,
     action: p.action,

@@ -45,7 +45,7 @@ export const CveRequestFieldSchema = Type.Object({ label: Type.String(), value: 
 export const AdvisoryCveSchema = Type.Object({
   cve_id: Nullable(Type.String()),
   is_cna: Type.Boolean(),
-  reserved: Nullable(Type.Object({ cve_id: Type.String(), state: Type.String(), reserved_by: Type.String(), reserved_at: DateTime() })),
+  reserved: Nullable(Type.Object({ cve_id: Type.String(), state: Type.String(), reserved_by: Type.String({ description: 'the actor label, as in the audit log' }), reserved_by_name: Nullable(Type.String({ description: 'the name of the user who reserved it' })), reserved_at: DateTime() })),
   publications: Type.Array(CvePublicationSchema, { description: 'newest first, at most 10' }),
   request: Nullable(
     Type.Object({

@@ -1,3 +1,4 @@
+import { actorNames } from '../access/actor-names.ts';
 import { CveServicesError, type Quota } from '../../adapters/cve-services/client.ts';
 import { authorize, type Actor } from '../../core/access/permissions.ts';
 import { cveRequestFor, type CveRequest } from '../../core/advisories/cve-request.ts';
@@ -29,7 +30,8 @@ export interface AdvisoryCveInfo {
   cveId: string | null;
   /** The project has CVE Services credentials: it reserves and publishes itself. */
   isCna: boolean;
-  reserved: { cveId: string; state: string; reservedBy: string; reservedAt: Date } | null;
+  /** `reservedBy`: the actor label; `reservedByName`: the user's name, for people (null when not a user of this instance). */
+  reserved: { cveId: string; state: string; reservedBy: string; reservedByName: string | null; reservedAt: Date } | null;
   publications: CvePublicationInfo[];
   /** For projects that are not CNAs: the request to their CNA of last resort, prefilled, and whether it was sent. */
   request: (CveRequest & { requestedAt: Date | null; requestedBy: string | null }) | null;
@@ -56,10 +58,11 @@ export async function advisoryCve(ctx: ServiceContext, project: ProjectRecord, p
   ]);
   const a = view.advisory;
   const isCna = Boolean(settings);
+  const names = reserved ? await actorNames(ctx, [reserved.reserved_by]) : new Map<string, string>();
   return {
     cveId: a.cve_id,
     isCna,
-    reserved: reserved ? { cveId: reserved.cve_id, state: reserved.state, reservedBy: reserved.reserved_by, reservedAt: new Date(reserved.reserved_at) } : null,
+    reserved: reserved ? { cveId: reserved.cve_id, state: reserved.state, reservedBy: reserved.reserved_by, reservedByName: names.get(reserved.reserved_by) ?? null, reservedAt: new Date(reserved.reserved_at) } : null,
     publications: pubs.map((p) => ({
       id: p.id,
       action: p.action,

@@ -77,7 +77,7 @@ function CveBody({ slug, id, role, state, cve, busy, run, reload }: BodyProps) {
           <>
             <dt>Reserved</dt>
             <dd>
-              {formatDate(cve.reserved.reserved_at)} by {cve.reserved.reserved_by} · at CVE Services: {cve.reserved.state.toLowerCase()}
+              {formatDate(cve.reserved.reserved_at)} by {cve.reserved.reserved_by_name ?? cve.reserved.reserved_by} · at CVE Services: {cve.reserved.state.toLowerCase()}
             </dd>
           </>
         )}
