@@ -1,4 +1,5 @@
 import type { HygieneFinding } from './types.ts';
+import { sarifLocation, sarifLog } from '../scanner/sarif-log.ts';
 
 const LEVEL = { critical: 'error', high: 'error', medium: 'warning', low: 'note', none: 'note' } as const;
 const SCORE = { critical: '9.5', high: '8.0', medium: '5.5', low: '3.0', none: '0.0' } as const;
@@ -18,29 +19,21 @@ export function renderHygieneSarif(findings: readonly HygieneFinding[], toolVers
       ruleIndex: rules.get(id),
       level: LEVEL[f.severity],
       message: { text: f.message },
-      locations: [{ physicalLocation: { artifactLocation: { uri: encodeURI(f.file.replace(/\\/g, '/')) }, ...(f.line ? { region: { startLine: f.line } } : {}) } }],
+      locations: [sarifLocation(f.file, f.line)],
       partialFingerprints: { 'embargo/hygiene/v1': f.fingerprint },
     };
   });
-  return {
-    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-    version: '2.1.0',
-    runs: [
-      {
-        tool: {
-          driver: {
-            name: 'Embargo hygiene',
-            version: toolVersion,
-            rules: ruleIds.map((r) => ({
-              id: r.id,
-              shortDescription: { text: r.id },
-              defaultConfiguration: { level: LEVEL[r.severity] },
-              properties: { tags: ['security', r.check], 'security-severity': SCORE[r.severity] },
-            })),
-          },
-        },
-        results,
-      },
-    ],
-  };
+  return sarifLog(
+    {
+      name: 'Embargo hygiene',
+      version: toolVersion,
+      rules: ruleIds.map((r) => ({
+        id: r.id,
+        shortDescription: { text: r.id },
+        defaultConfiguration: { level: LEVEL[r.severity] },
+        properties: { tags: ['security', r.check], 'security-severity': SCORE[r.severity] },
+      })),
+    },
+    results,
+  );
 }

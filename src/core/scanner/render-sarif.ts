@@ -1,6 +1,7 @@
 import type { Finding } from './find-vulnerabilities.ts';
 import type { LockfileScan } from './scan-lockfile.ts';
 import type { UncheckedReason } from './types.ts';
+import { sarifLocation, sarifLog } from './sarif-log.ts';
 
 type Level = 'error' | 'warning' | 'note';
 
@@ -17,17 +18,6 @@ const UNCHECKED_WHY: Record<UncheckedReason, (ecosystem: string) => string> = {
   'unsupported-type': (ecosystem) => `Embargo does not check ${ecosystem || 'these'} packages`,
   'no-osv-data': (ecosystem) => `the OSV data holds no ${ecosystem} records`,
 };
-
-/** Relative paths as they are (with `/`); absolute ones as file: URIs, as SARIF's artifactLocation wants. */
-function uriOf(file: string): string {
-  const slashed = file.replace(/\\/g, '/');
-  if (/^[A-Za-z]:\//.test(slashed)) return `file:///${encodeURI(slashed)}`;
-  return slashed.startsWith('/') ? `file://${encodeURI(slashed)}` : encodeURI(slashed);
-}
-
-const location = (file: string, line: number | undefined) => ({
-  physicalLocation: { artifactLocation: { uri: uriOf(file) }, ...(line !== undefined ? { region: { startLine: line } } : {}) },
-});
 
 /**
  * SARIF 2.1.0 for code-scanning tools: one rule per advisory (with `security-severity` when a CVSS score is
@@ -66,7 +56,7 @@ export function renderSarif(scans: readonly LockfileScan[], toolVersion: string)
         message: {
           text: `${f.package} ${f.version} (${f.ecosystem}) is affected by ${f.id}${f.summary ? `: ${f.summary}` : ''}.${f.fixed.length ? ` Fixed in ${f.fixed.join(', ')}.` : ' No fixed version is known.'}`,
         },
-        locations: [location(f.file, f.line)],
+        locations: [sarifLocation(f.file, f.line)],
         partialFingerprints: { 'embargo/finding/v1': `${f.ecosystem}/${f.package}@${f.version}/${f.id}` },
       });
     }
@@ -75,28 +65,20 @@ export function renderSarif(scans: readonly LockfileScan[], toolVersion: string)
         ruleId: UNCHECKED_RULE,
         level: 'note',
         message: { text: `${u.name} was not checked: ${UNCHECKED_WHY[u.reason](u.ecosystem)} (${u.spec}).` },
-        locations: [location(u.file, u.line)],
+        locations: [sarifLocation(u.file, u.line)],
       });
     }
   }
   const hasUnchecked = scans.some((s) => s.unchecked.length);
-  return {
-    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-    version: '2.1.0',
-    runs: [
-      {
-        tool: {
-          driver: {
-            name: 'Embargo',
-            version: toolVersion,
-            rules: [
-              ...[...rules.values()].map((r) => r.rule),
-              ...(hasUnchecked ? [{ id: UNCHECKED_RULE, shortDescription: { text: 'Dependency not checked against advisories' }, defaultConfiguration: { level: 'note' } }] : []),
-            ],
-          },
-        },
-        results,
-      },
-    ],
-  };
+  return sarifLog(
+    {
+      name: 'Embargo',
+      version: toolVersion,
+      rules: [
+        ...[...rules.values()].map((r) => r.rule),
+        ...(hasUnchecked ? [{ id: UNCHECKED_RULE, shortDescription: { text: 'Dependency not checked against advisories' }, defaultConfiguration: { level: 'note' } }] : []),
+      ],
+    },
+    results,
+  );
 }
