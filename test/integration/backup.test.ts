@@ -1,6 +1,5 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { ensureBuilt } from '../../scripts/dist-stamp.mjs';
 import { sealArchive } from '../../src/adapters/archive/envelope.ts';
@@ -19,6 +18,7 @@ import { readBackup } from '../../src/services/backup/restore.ts';
 import { createPgDatabase, ENGINES, startTestRuntime, tempDir } from '../support/harness.ts';
 import { examplePolicy, REPO, submit, validReport } from '../support/fixtures.ts';
 import { freePort, startServer, waitForExit, type ServerProcess } from '../support/server-process.ts';
+import { runEmbargo, type CliRun } from '../support/cli-process.ts';
 
 /**
  * Backup while the server takes a burst of submissions, restore into a fresh place, prove the copy (issue 21):
@@ -30,28 +30,10 @@ const START_TIMEOUT = 60_000;
 const PASSPHRASE = 'backup test passphrase 1';
 const BURST = 200;
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-const baseEnv = (): Record<string, string> =>
-  Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined && !/^(EMBARGO_|DATABASE_URL$|DATA_DIR$|NODE_TEST_CONTEXT$)/.test(e[0])));
+type Run = CliRun;
 
 /** The installed CLI (bin/embargo.mjs over the build startServer brought up to date), async so the burst goes on. */
-function embargo(args: string[], env: Record<string, string>): Promise<Run> {
-  const child = spawn(process.execPath, ['bin/embargo.mjs', ...args], { cwd: REPO, env: { ...baseEnv(), ...env }, timeout: 180_000 });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  child.stdin.end();
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const embargo = (args: string[], env: Record<string, string>): Promise<Run> => runEmbargo(args, env, { timeoutMs: 180_000 });
 
 async function serverEnv(base: Record<string, string>): Promise<Record<string, string>> {
   return { ...base, PORT: String(await freePort()), HOST: '127.0.0.1', EMBARGO_INTAKE_RATE_LIMIT: '100000', EMBARGO_LOG_LEVEL: 'error' };

@@ -1,6 +1,5 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,40 +12,11 @@ import { submitReport } from '../../src/services/reports/index.ts';
 import { ENGINES, startTestRuntime, tempDir, type TestServer } from '../support/harness.ts';
 import { seedPgliteDataDir } from '../support/db-template.ts';
 import { REPO, seedWorld, submit, validReport, type World } from '../support/fixtures.ts';
+import { runEmbargo, type CliRun } from '../support/cli-process.ts';
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+type Run = CliRun;
 
-// The child must not inherit the test runner's own settings (a DATABASE_URL, an EMBARGO_URL, the test context).
-const baseEnv = (): Record<string, string> =>
-  Object.fromEntries(
-    Object.entries(process.env).filter(
-      (e): e is [string, string] => e[1] !== undefined && !/^(EMBARGO_|DATABASE_URL$|DATA_DIR$|NODE_TEST_CONTEXT$)/.test(e[0]),
-    ),
-  );
-
-/**
- * Runs the real CLI as a child process, as installed (`bin/embargo.mjs` over the compiled build the test tier made:
- * a quarter of the start-up of transpiling src/ through tsx in every child); async, so an in-process server keeps
- * answering meanwhile.
- */
-function embargo(args: string[], opts: { env?: Record<string, string>; input?: string } = {}): Promise<Run> {
-  const entry = ['bin/embargo.mjs'];
-  const child = spawn(process.execPath, [...entry, ...args], { cwd: REPO, env: { ...baseEnv(), ...opts.env }, timeout: 120_000 });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  child.stdin.on('error', () => {});
-  child.stdin.end(opts.input ?? '');
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const embargo = (args: string[], opts: { env?: Record<string, string>; input?: string } = {}): Promise<Run> => runEmbargo(args, opts.env, { input: opts.input });
 
 const secrets = () => ({
   EMBARGO_ENCRYPTION_KEYS: `cli1:${randomBytes(32).toString('base64')}`,

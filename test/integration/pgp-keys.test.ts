@@ -1,6 +1,5 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import * as openpgp from 'openpgp';
 import { generateProjectKey } from '../../src/adapters/pgp/keys.ts';
@@ -8,23 +7,11 @@ import { readAudit } from '../../src/services/audit/audit-log.ts';
 import { ENGINES, startTestRuntime, type TestServer } from '../support/harness.ts';
 import { REPO, seedWorld, type World } from '../support/fixtures.ts';
 import { skipWithoutGpg, startGpg, type Gpg } from '../support/gpg.ts';
+import { runEmbargo, type CliRun } from '../support/cli-process.ts';
 
 const P = '/api/v1/projects/privastream';
 
-/** The real CLI as a child process, without the test runner's settings. */
-function embargo(args: string[], env: Record<string, string>, input = ''): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const base = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined && !/^(EMBARGO_|DATABASE_URL$|DATA_DIR$|NODE_TEST_CONTEXT$)/.test(e[0])));
-  const child = spawn(process.execPath, ['bin/embargo.mjs', ...args], { cwd: REPO, env: { ...base, ...env }, timeout: 120_000 });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  child.stdin.end(input);
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const embargo = (args: string[], env: Record<string, string>, input = ''): Promise<CliRun> => runEmbargo(args, env, { input });
 
 for (const engine of ENGINES) {
   describe(`project OpenPGP keys on ${engine.name}`, () => {

@@ -1,5 +1,4 @@
 import { after, before, describe, test } from 'node:test';
-import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -14,6 +13,7 @@ import { advisoryContent } from '../support/advisory-fixtures.ts';
 import { ENGINES, startTestRuntime, tempDir, type TestServer } from '../support/harness.ts';
 import { REPO, seedWorld, validReport, type World } from '../support/fixtures.ts';
 import { multipartBody } from '../support/multipart.ts';
+import { runEmbargo, type CliRun } from '../support/cli-process.ts';
 
 /**
  * A project admin exports privastream in clear (issue 21); another instance imports it under the same tracking IDs,
@@ -23,19 +23,7 @@ const P = '/api/v1/projects/privastream';
 const POC = Buffer.from('curl http://target/models?name=../../etc/passwd\n');
 
 /** The installed CLI against a server's API; async, so the in-process server answers meanwhile. */
-function embargo(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const base = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined && !/^(EMBARGO_|DATABASE_URL$|DATA_DIR$|NODE_TEST_CONTEXT$)/.test(e[0])));
-  const child = spawn(process.execPath, ['bin/embargo.mjs', ...args], { cwd: REPO, env: { ...base, ...env }, timeout: 120_000 });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  child.stdin.end();
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const embargo = (args: string[], env: Record<string, string>): Promise<CliRun> => runEmbargo(args, env);
 
 async function listen(rt: TestServer): Promise<string> {
   await rt.app.listen({ port: 0, host: '127.0.0.1' });

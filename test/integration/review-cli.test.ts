@@ -1,34 +1,13 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import { ENGINES, startTestRuntime, type TestServer } from '../support/harness.ts';
 import { REPO, seedWorld, validReport, type World } from '../support/fixtures.ts';
+import { runEmbargo, type CliRun } from '../support/cli-process.ts';
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+type Run = CliRun;
 
-// The child must not inherit the test runner's own settings (a DATABASE_URL, an EMBARGO_URL, the test context).
-const baseEnv = (): Record<string, string> =>
-  Object.fromEntries(
-    Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined && !/^(EMBARGO_|DATABASE_URL$|DATA_DIR$|NODE_TEST_CONTEXT$)/.test(e[0])),
-  );
-
-function embargo(args: string[], env: Record<string, string>): Promise<Run> {
-  const child = spawn(process.execPath, ['bin/embargo.mjs', ...args], { cwd: REPO, env: { ...baseEnv(), ...env }, timeout: 120_000 });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  child.stdin.end();
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const embargo = (args: string[], env: Record<string, string>): Promise<Run> => runEmbargo(args, env);
 
 const P = '/api/v1/projects/privastream';
 
