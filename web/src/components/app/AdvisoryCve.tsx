@@ -3,7 +3,7 @@ import { ApiError } from '../../api.ts';
 import { appApi, type AdvisoryCve as AdvisoryCveData, type CvePublication, type ProjectRole } from '../../api-app.ts';
 import { useLoad } from '../../hooks.ts';
 import { formatDate } from '../../format.ts';
-import { ErrorMessage, Loading } from '../Status.tsx';
+import { ErrorMessage, Loading, OutcomeMessage } from '../Status.tsx';
 import { can } from '../../../../src/core/access/permissions.ts';
 import type { AdvisoryState } from '../../../../src/core/advisories/types.ts';
 
@@ -43,11 +43,7 @@ export function AdvisoryCve({ slug, id, role, state, revision, onAdvisoryChanged
   return (
     <section className="cve-section" aria-labelledby="cve-h">
       <h2 id="cve-h">CVE</h2>
-      {message && (
-        <p className={message.ok ? 'notice notice--ok' : 'notice notice--error'} role={message.ok ? 'status' : 'alert'}>
-          {message.text}
-        </p>
-      )}
+      <OutcomeMessage outcome={message} />
       {data.state === 'loading' && <Loading what="the CVE status" />}
       {data.state === 'error' && <ErrorMessage error={data.error} />}
       {data.state === 'ready' && <CveBody slug={slug} id={id} role={role} state={state} cve={data.data} busy={busy} run={run} reload={reload} />}

@@ -3,7 +3,7 @@ import { ApiError } from '../../api.ts';
 import { coordinationApi, PARTY_ROLES, type CaseParty, type PartyRole } from '../../api-coordination.ts';
 import { useLoad } from '../../hooks.ts';
 import { Link } from '../../router.tsx';
-import { ErrorMessage, Loading } from '../Status.tsx';
+import { ErrorMessage, Loading, OutcomeMessage, type Outcome } from '../Status.tsx';
 import { TableWrap } from '../TableWrap.tsx';
 import { UI_ROUTES, uiPath } from '../../../../src/core/ui-paths.ts';
 
@@ -89,7 +89,7 @@ function InviteForm({ slug, trackingId, onInvited }: { slug: string; trackingId:
   const [email, setEmail] = useState('');
   const [name, setName] = useState('');
   const [role, setRole] = useState<PartyRole>('vendor');
-  const [outcome, setOutcome] = useState<{ ok: boolean; text: string } | null>(null);
+  const [outcome, setOutcome] = useState<Outcome>(null);
   const [busy, setBusy] = useState(false);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -128,11 +128,7 @@ function InviteForm({ slug, trackingId, onInvited }: { slug: string; trackingId:
           ))}
         </select>
       </div>
-      {outcome && (
-        <p className={outcome.ok ? 'notice' : 'notice notice--error'} role={outcome.ok ? 'status' : 'alert'}>
-          {outcome.text}
-        </p>
-      )}
+      <OutcomeMessage outcome={outcome} />
       <button type="submit" className="button" disabled={busy}>
         Invite
       </button>

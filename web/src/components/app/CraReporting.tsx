@@ -3,7 +3,7 @@ import { ApiError } from '../../api.ts';
 import { craApi, CRA_STAGES, type CraStage, type CraViewJson } from '../../api-cra.ts';
 import { formatDate } from '../../format.ts';
 import { useLoad } from '../../hooks.ts';
-import { ErrorMessage, Loading } from '../Status.tsx';
+import { ErrorMessage, Loading, OutcomeMessage, type Outcome } from '../Status.tsx';
 import { Countdown, useNow } from './Countdown.tsx';
 
 const STAGE_NAMES: Record<CraStage, string> = {
@@ -74,7 +74,7 @@ function MarkForm({ slug, trackingId, view, onSaved }: { slug: string; trackingI
   const [exploited, setExploited] = useState(view.actively_exploited);
   const [severe, setSevere] = useState(view.severe_incident);
   const [awareAt, setAwareAt] = useState(localInput(view.aware_at ? Date.parse(view.aware_at) : Date.now()));
-  const [outcome, setOutcome] = useState<{ ok: boolean; text: string } | null>(null);
+  const [outcome, setOutcome] = useState<Outcome>(null);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setOutcome(null);
@@ -102,11 +102,7 @@ function MarkForm({ slug, trackingId, view, onSaved }: { slug: string; trackingI
         <label htmlFor="cra-aware">Aware since (your time zone)</label>
         <input id="cra-aware" type="datetime-local" value={awareAt} onChange={(e) => setAwareAt(e.target.value)} />
       </div>
-      {outcome && (
-        <p className={outcome.ok ? 'notice' : 'notice notice--error'} role={outcome.ok ? 'status' : 'alert'}>
-          {outcome.text}
-        </p>
-      )}
+      <OutcomeMessage outcome={outcome} />
       <button type="submit" className="button">
         Save marking
       </button>
@@ -147,7 +143,7 @@ function Drafts({ slug, trackingId, view, mayTriage, onSaved }: { slug: string; 
 function FilingForm({ slug, trackingId, stage, onSaved }: { slug: string; trackingId: string; stage: CraStage; onSaved: () => void }) {
   const [filedAt, setFiledAt] = useState(localInput(Date.now()));
   const [reference, setReference] = useState('');
-  const [outcome, setOutcome] = useState<{ ok: boolean; text: string } | null>(null);
+  const [outcome, setOutcome] = useState<Outcome>(null);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setOutcome(null);
@@ -169,11 +165,7 @@ function FilingForm({ slug, trackingId, stage, onSaved }: { slug: string; tracki
         <label htmlFor={`cra-ref-${stage}`}>Reference</label>
         <input id={`cra-ref-${stage}`} value={reference} onChange={(e) => setReference(e.target.value)} required maxLength={200} />
       </div>
-      {outcome && (
-        <p className={outcome.ok ? 'notice' : 'notice notice--error'} role={outcome.ok ? 'status' : 'alert'}>
-          {outcome.text}
-        </p>
-      )}
+      <OutcomeMessage outcome={outcome} />
       <button type="submit" className="button">
         Record filing
       </button>

@@ -4,7 +4,7 @@ import { appApi, type CveSettings as Settings } from '../../api-app.ts';
 import { useLoad } from '../../hooks.ts';
 import { formatDate } from '../../format.ts';
 import { ErrorSummary } from '../FieldErrors.tsx';
-import { ErrorMessage, Loading } from '../Status.tsx';
+import { ErrorMessage, Loading, OutcomeMessage } from '../Status.tsx';
 import { problemOf, TextField } from '../TextField.tsx';
 import { ConfirmButton } from './ConfirmButton.tsx';
 
@@ -83,11 +83,7 @@ function CveSettingsForm({ slug, initial, onSaved }: { slug: string; initial: Se
         If your organisation is a CVE Numbering Authority, Embargo reserves CVE IDs from your quota and publishes each advisory’s CVE record when the advisory is published. Try your
         credentials on the test environment first. Without credentials, each advisory offers a prefilled request for your CNA of last resort.
       </p>
-      {message && (
-        <p className={message.ok ? 'notice notice--ok' : 'notice notice--error'} role={message.ok ? 'status' : 'alert'}>
-          {message.text}
-        </p>
-      )}
+      <OutcomeMessage outcome={message} />
       {initial.configured && (
         <p className="inline-form">
           <span>

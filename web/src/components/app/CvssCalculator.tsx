@@ -1,4 +1,4 @@
-import { errorText } from '../Status.tsx';
+import { errorText, OutcomeMessage } from '../Status.tsx';
 import { useId, useMemo, useState } from 'react';
 import { CVSS_METRIC_DEFINITIONS, parseCvss, scoreCvss, type CvssMetricDefinition, type CvssResult } from '../../../../src/core/cvss/index.ts';
 import { isDomainError } from '../../../../src/core/errors.ts';
@@ -185,11 +185,7 @@ export function CvssCalculator({ initialV3, initialV4, onSave, saveLabel = 'Save
           </button>
         </p>
       )}
-      {saveMessage && (
-        <p className={saveMessage.ok ? 'notice notice--ok' : 'notice notice--error'} role={saveMessage.ok ? 'status' : 'alert'}>
-          {saveMessage.text}
-        </p>
-      )}
+      <OutcomeMessage outcome={saveMessage} />
     </section>
   );
 }

@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { appApi, type NotificationLevel, type NotificationSetting } from '../../api-app.ts';
 import { useLoad } from '../../hooks.ts';
 import { formatDate } from '../../format.ts';
-import { ErrorMessage, Loading } from '../Status.tsx';
+import { ErrorMessage, Loading, OutcomeMessage } from '../Status.tsx';
 import { ConfirmButton } from './ConfirmButton.tsx';
 
 /**
@@ -75,11 +75,7 @@ function ProjectSetting({ setting: s, onSaved }: { setting: NotificationSetting;
           <input id={`${id}-titles`} type="checkbox" checked={titles} onChange={(e) => setTitles(e.target.checked)} />
           <label htmlFor={`${id}-titles`}>Include report titles in the mail body</label>
         </div>
-        {message && (
-          <p className={message.ok ? 'notice notice--ok' : 'notice notice--error'} role={message.ok ? 'status' : 'alert'}>
-            {message.text}
-          </p>
-        )}
+        <OutcomeMessage outcome={message} />
         <button type="submit" className="button">
           Save<span className="visually-hidden"> notifications for {s.project_name}</span>
         </button>
@@ -110,11 +106,7 @@ function MyKey() {
   };
   return (
     <>
-      {message && (
-        <p className={message.ok ? 'notice notice--ok' : 'notice notice--error'} role={message.ok ? 'status' : 'alert'}>
-          {message.text}
-        </p>
-      )}
+      <OutcomeMessage outcome={message} />
       {key.state === 'loading' && <Loading what="your OpenPGP key" />}
       {key.state === 'error' && <ErrorMessage error={key.error} />}
       {key.state === 'ready' && key.data.key && (

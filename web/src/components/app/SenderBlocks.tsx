@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { appApi, type SenderBlock } from '../../api-app.ts';
 import { useLoad } from '../../hooks.ts';
 import { formatDate } from '../../format.ts';
-import { ErrorMessage, errorText, Loading } from '../Status.tsx';
+import { ErrorMessage, errorText, Loading, OutcomeMessage } from '../Status.tsx';
 import { ConfirmButton } from './ConfirmButton.tsx';
 
 /**
@@ -57,11 +57,7 @@ export function SenderBlocks({ slug }: { slug: string }) {
         Submissions from a blocked sender are not dropped: they wait in the review queue, where you release or discard them. The sender is answered as
         for any report and is not told.
       </p>
-      {message && (
-        <p className={message.ok ? 'notice notice--ok' : 'notice notice--error'} role={message.ok ? 'status' : 'alert'}>
-          {message.text}
-        </p>
-      )}
+      <OutcomeMessage outcome={message} />
       {blocks.state === 'loading' && <Loading what="blocked senders" />}
       {blocks.state === 'error' && <ErrorMessage error={blocks.error} />}
       {blocks.state === 'ready' &&

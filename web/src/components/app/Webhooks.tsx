@@ -4,7 +4,7 @@ import { appApi, type Delivery, type EventType, type Webhook, type WebhookFormat
 import { useLoad } from '../../hooks.ts';
 import { formatDate } from '../../format.ts';
 import { ErrorSummary, FieldError } from '../FieldErrors.tsx';
-import { ErrorMessage, Loading } from '../Status.tsx';
+import { ErrorMessage, Loading, OutcomeMessage } from '../Status.tsx';
 import { problemOf, TextField } from '../TextField.tsx';
 import { ConfirmButton } from './ConfirmButton.tsx';
 import { WEBHOOK_EVENTS } from '../../../../src/core/notifications/events.ts';
@@ -49,11 +49,7 @@ export function Webhooks({ slug }: { slug: string }) {
         Each event is POSTed as JSON with <code>X-Embargo-Event</code>, <code>X-Embargo-Delivery</code> and <code>X-Embargo-Signature-256</code> (HMAC-SHA256 of the
         body with your secret, as GitHub signs). Payloads carry ids, states and links, never report contents or reporters.
       </p>
-      {message && (
-        <p className={message.ok ? 'notice notice--ok' : 'notice notice--error'} role={message.ok ? 'status' : 'alert'}>
-          {message.text}
-        </p>
-      )}
+      <OutcomeMessage outcome={message} />
       {hooks.state === 'loading' && <Loading what="webhooks" />}
       {hooks.state === 'error' && <ErrorMessage error={hooks.error} />}
       {hooks.state === 'ready' &&

@@ -4,7 +4,7 @@ import { appApi, type AdvisoryPatch, type AdvisoryView, type DashboardProject, t
 import { useLoad, useTitle } from '../../hooks.ts';
 import { humanize } from '../../format.ts';
 import { Link } from '../../router.tsx';
-import { ErrorMessage, Loading, PageLoadError } from '../../components/Status.tsx';
+import { ErrorMessage, Loading, PageLoadError, OutcomeMessage } from '../../components/Status.tsx';
 import { AdvisoryCve } from '../../components/app/AdvisoryCve.tsx';
 import { Markdown } from '../../components/Markdown.tsx';
 import { MemberProjectLayout } from '../../components/app/MaintainerLayout.tsx';
@@ -146,11 +146,7 @@ function EditorForm({ project, view, branches, onChange, message, setMessage }: 
           </>
         )}
       </p>
-      {message && (
-        <p className={message.ok ? 'notice notice--ok' : 'notice notice--error'} role={message.ok ? 'status' : 'alert'}>
-          {message.text}
-        </p>
-      )}
+      <OutcomeMessage outcome={message} />
       {view.problems.length > 0 && (
         <div className="notice notice--warning">
           <h2>Still to do before review</h2>

@@ -2,7 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { api, ApiError, type IntakeLimits } from '../../api.ts';
 import { coordinationApi, VEX_JUSTIFICATIONS, type Case, type CaseMessage, type StatusInput, type VexJustification } from '../../api-coordination.ts';
 import { useLoad, useTitle } from '../../hooks.ts';
-import { PageLoadError, Loading } from '../../components/Status.tsx';
+import { PageLoadError, Loading, OutcomeMessage, type Outcome } from '../../components/Status.tsx';
 import { MaintainerLayout } from '../../components/app/MaintainerLayout.tsx';
 import { useNow } from '../../components/app/Countdown.tsx';
 import { PartyTable } from '../../components/app/CaseParties.tsx';
@@ -62,7 +62,7 @@ function Embargo({ c, onAsked }: { c: Case; onAsked: () => void }) {
   const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
   const [until, setUntil] = useState('');
   const [reason, setReason] = useState('');
-  const [outcome, setOutcome] = useState<{ ok: boolean; text: string } | null>(null);
+  const [outcome, setOutcome] = useState<Outcome>(null);
   const ask = async (e: FormEvent) => {
     e.preventDefault();
     try {
@@ -122,11 +122,7 @@ function Embargo({ c, onAsked }: { c: Case; onAsked: () => void }) {
             <label htmlFor="ext-reason">Reason</label>
             <textarea id="ext-reason" value={reason} onChange={(e) => setReason(e.target.value)} rows={2} />
           </div>
-          {outcome && (
-            <p className={outcome.ok ? 'notice' : 'notice notice--error'} role={outcome.ok ? 'status' : 'alert'}>
-              {outcome.text}
-            </p>
-          )}
+          <OutcomeMessage outcome={outcome} />
           <button type="submit" className="button">
             Ask for an extension
           </button>
@@ -144,7 +140,7 @@ function StatusForm({ c, onSaved }: { c: Case; onSaved: () => void }) {
   const [justification, setJustification] = useState<VexJustification>('component_not_present');
   const [fixed, setFixed] = useState('');
   const [statement, setStatement] = useState('');
-  const [outcome, setOutcome] = useState<{ ok: boolean; text: string } | null>(null);
+  const [outcome, setOutcome] = useState<Outcome>(null);
   const save = async (e: FormEvent) => {
     e.preventDefault();
     try {
@@ -213,11 +209,7 @@ function StatusForm({ c, onSaved }: { c: Case; onSaved: () => void }) {
         <label htmlFor="st-statement">Statement (private to the maintainers until the advisory is published)</label>
         <textarea id="st-statement" value={statement} onChange={(e) => setStatement(e.target.value)} rows={3} />
       </div>
-      {outcome && (
-        <p className={outcome.ok ? 'notice' : 'notice notice--error'} role={outcome.ok ? 'status' : 'alert'}>
-          {outcome.text}
-        </p>
-      )}
+      <OutcomeMessage outcome={outcome} />
       <button type="submit" className="button button--primary">
         Save status
       </button>

@@ -3,7 +3,7 @@ import { appApi, type DashboardProject, type HeldDetail, type HeldItem } from '.
 import { useLoad, useTitle } from '../../hooks.ts';
 import { formatDate } from '../../format.ts';
 import { Link } from '../../router.tsx';
-import { ErrorMessage, errorText, Loading } from '../../components/Status.tsx';
+import { ErrorMessage, errorText, Loading, OutcomeMessage } from '../../components/Status.tsx';
 import { MemberProjectLayout } from '../../components/app/MaintainerLayout.tsx';
 import { ConfirmButton } from '../../components/app/ConfirmButton.tsx';
 import { can } from '../../../../src/core/access/permissions.ts';
@@ -60,11 +60,7 @@ function Review({ project }: { project: DashboardProject }) {
         they wait. Release one to make it a report (its clocks start then), or discard it.
       </p>
       {!may && <p className="notice">Only admins and triagers review held submissions; you are a {project.role}.</p>}
-      {message && (
-        <p className={message.ok ? 'notice notice--ok' : 'notice notice--error'} role={message.ok ? 'status' : 'alert'}>
-          {message.text}
-        </p>
-      )}
+      <OutcomeMessage outcome={message} />
       {may && list.state === 'loading' && <Loading what="the review queue" />}
       {may && list.state === 'error' && <ErrorMessage error={list.error} />}
       {may && list.state === 'ready' && (

@@ -3,7 +3,7 @@ import { appApi, type DashboardProject, type Finding, type Issue, type Scan, typ
 import { useLoad, useTitle } from '../../hooks.ts';
 import { formatDate } from '../../format.ts';
 import { Link } from '../../router.tsx';
-import { ErrorMessage, errorText, Loading } from '../../components/Status.tsx';
+import { ErrorMessage, errorText, Loading, OutcomeMessage } from '../../components/Status.tsx';
 import { MemberProjectLayout } from '../../components/app/MaintainerLayout.tsx';
 import { can } from '../../../../src/core/access/permissions.ts';
 
@@ -100,11 +100,7 @@ function ScanDetail({ project, id }: { project: DashboardProject; id: string }) 
   const none = s.findings.length === 0 && s.issues.length === 0;
   return (
     <div className="break-anywhere">
-      {message && (
-        <p className={message.ok ? 'notice notice--ok' : 'notice notice--error'} role={message.ok ? 'status' : 'alert'}>
-          {message.text}
-        </p>
-      )}
+      <OutcomeMessage outcome={message} />
       {none && <p>No finding in this scan.</p>}
       {s.findings.length > 0 && (
         <>

@@ -4,7 +4,7 @@ import { appApi, type DashboardProject, type ProjectRole } from '../../api-app.t
 import { useLoad, useTitle } from '../../hooks.ts';
 import { formatDate } from '../../format.ts';
 import { Link, useLocation } from '../../router.tsx';
-import { ErrorMessage, Loading } from '../../components/Status.tsx';
+import { ErrorMessage, Loading, OutcomeMessage } from '../../components/Status.tsx';
 import { MemberProjectLayout } from '../../components/app/MaintainerLayout.tsx';
 import { PolicyYamlField, usePolicyCheck } from '../../components/app/PolicyYamlField.tsx';
 import { Webhooks } from '../../components/app/Webhooks.tsx';
@@ -111,11 +111,7 @@ function PolicyEditor({ project, initial }: { project: DashboardProject; initial
         }}
         problems={serverProblems.length ? serverProblems : problems}
       />
-      {message && (
-        <p className={message.ok ? 'notice notice--ok' : 'notice notice--error'} role={message.ok ? 'status' : 'alert'}>
-          {message.text}
-        </p>
-      )}
+      <OutcomeMessage outcome={message} />
       {mayEdit && (
         <button type="submit" className="button button--primary" disabled={busy || text === saved}>
           Save policy
@@ -152,11 +148,7 @@ function Members({ project }: { project: DashboardProject }) {
   };
   return (
     <>
-      {message && (
-        <p className={message.ok ? 'notice notice--ok' : 'notice notice--error'} role={message.ok ? 'status' : 'alert'}>
-          {message.text}
-        </p>
-      )}
+      <OutcomeMessage outcome={message} />
       {members.state === 'loading' && <Loading what="members" />}
       {members.state === 'error' && <ErrorMessage error={members.error} />}
       {members.state === 'ready' && (
