@@ -68,16 +68,23 @@ describe('advisory embargo and withdrawal in the browser', () => {
       await p.getByText(`Follows the disclosure date of report ${a.trackingId}`).waitFor();
       assert.deepEqual(await checkAtBothWidths(p, 'app-advisory-embargo'), []);
 
+      // "Saved." shows before the editor remounts on the new revision; a field filled in between would be reset, and
+      // a second save would match the first one's "Saved.": wait for the new revision each time.
+      const saveDraft = async () => {
+        const before = await p.getByText(/^revision \d+$/).innerText();
+        await p.getByRole('button', { name: 'Save draft' }).click();
+        await p.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+        await p.getByText(/^revision \d+$/).filter({ hasNotText: new RegExp(`^${before}$`) }).waitFor();
+      };
+
       // Saving other fields leaves the date following the report's.
       await p.getByLabel('Title', { exact: true }).fill('Path traversal in the recording download endpoint (all versions)');
-      await p.getByRole('button', { name: 'Save draft' }).click();
-      await p.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+      await saveDraft();
       await p.getByText(`Follows the disclosure date of report ${a.trackingId}`).waitFor();
 
       // A date of its own.
       await p.getByLabel('Embargo date (UTC)').fill('2031-01-15T09:30');
-      await p.getByRole('button', { name: 'Save draft' }).click();
-      await p.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+      await saveDraft();
       await p.getByText('Set on this advisory').waitFor();
       assert.equal(await p.getByLabel('Embargo date (UTC)').inputValue(), '2031-01-15T09:30');
       // Back to the report's.

@@ -53,7 +53,7 @@ describe('CVE Services in the browser', () => {
       assert.deepEqual(await checkAtBothWidths(p, 'app-advisory-cve-request'), []);
 
       await p.goto(`/app/p/${SLUG}/settings`);
-      await p.getByRole('heading', { name: 'CVE Services' }).waitFor();
+      await p.getByRole('heading', { name: 'CVE Services', exact: true }).waitFor();
       await p.getByLabel('CVE Services environment').selectOption(cve.url);
       await p.getByLabel('CNA short name').fill(cve.org);
       await p.getByLabel('CNA organisation UUID').fill(cve.orgId);
