@@ -14,7 +14,6 @@
 import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import pg from 'pg';
 import { loadConfig } from '../src/server/config.ts';
 import { compose, type Runtime } from '../src/server/compose.ts';
 import { savePolicy, getProject } from '../src/services/projects/projects.ts';
@@ -26,7 +25,7 @@ import { resolveCase, type CaseCaller } from '../src/services/coordination/acces
 import { setPartyStatus } from '../src/services/coordination/statuses.ts';
 import { markRead, postCaseMessage } from '../src/services/coordination/thread.ts';
 import { examplePolicy } from '../test/support/fixtures.ts';
-import { rng as mulberry32, tempDir } from './support.ts';
+import { rng as mulberry32, tempDir, freshPostgresDatabase } from './support.ts';
 
 const PARTIES = Number(process.env.BENCH_PARTIES ?? 150);
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 1000);
@@ -47,26 +46,9 @@ async function runtime(): Promise<{ rt: Runtime; drop: () => Promise<void> }> {
   };
   let drop = async () => {};
   if (PG_ADMIN) {
-    const name = `bench_coordination_${randomBytes(4).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: PG_ADMIN });
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-    await admin.end();
-    const url = new URL(PG_ADMIN);
-    url.pathname = `/${name}`;
-    env.DATABASE_URL = url.toString();
-    // After the runtime closed its pool (a forced drop would kill a connection still closing: an unhandled error).
-    drop = async () => {
-      const c = new pg.Client({ connectionString: PG_ADMIN });
-      await c.connect();
-      try {
-        await c.query(`drop database if exists ${name}`);
-      } catch (e) {
-        console.log(`  could not drop ${name}: ${String(e)}`);
-      } finally {
-        await c.end();
-      }
-    };
+    const fresh = await freshPostgresDatabase(PG_ADMIN, `bench_coordination`, { force: false });
+    env.DATABASE_URL = fresh.url;
+    drop = fresh.drop;
   }
   return { rt: await compose(loadConfig(env), { logger: false, jobs: false }), drop };
 }

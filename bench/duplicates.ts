@@ -21,7 +21,6 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { loadConfig } from '../src/server/config.ts';
 import { compose, type Runtime } from '../src/server/compose.ts';
 import { savePolicy, type ProjectRecord } from '../src/services/projects/projects.ts';
@@ -35,7 +34,7 @@ import { sha256Hex } from '../src/adapters/crypto/tokens.ts';
 import { osvFiles } from '../src/adapters/osv/load-osv-records.ts';
 import { loadEvalSet, qualityAt, scorePairs, type Scored } from '../test/support/triage-eval.ts';
 import { examplePolicy, REPO } from '../test/support/fixtures.ts';
-import { rng, tempDir } from './support.ts';
+import { rng, tempDir, freshPostgresDatabase } from './support.ts';
 
 const EARLIER = Number(process.env.BENCH_EARLIER ?? 50_000);
 const NEW = Number(process.env.BENCH_NEW ?? 60);
@@ -140,20 +139,9 @@ async function runtimeFor(label: string): Promise<{ rt: Runtime; drop: () => Pro
   };
   let drop = async () => {};
   if (PG_ADMIN) {
-    const name = `bench_dup_${label}_${randomBytes(4).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: PG_ADMIN });
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-    await admin.end();
-    const url = new URL(PG_ADMIN);
-    url.pathname = `/${name}`;
-    env.DATABASE_URL = url.toString();
-    drop = async () => {
-      const c = new pg.Client({ connectionString: PG_ADMIN });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    };
+    const fresh = await freshPostgresDatabase(PG_ADMIN, `bench_dup_${label}`);
+    env.DATABASE_URL = fresh.url;
+    drop = fresh.drop;
   }
   return { rt: await compose(loadConfig(env), { logger: false, jobs: false }), drop };
 }

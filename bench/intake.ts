@@ -3,6 +3,8 @@
  *
  *   npx tsx bench/intake.ts            (or: npm run bench:intake)
  *   BENCH_N=1000 npx tsx bench/intake.ts
+ *   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npx tsx bench/intake.ts   (PostgreSQL: a fresh
+ *     database; the bare insert loop and the floor run on the same server through `pg`)
  *
  * Measures, in one run:
  *   (a) reports/s through POST /api/v1/projects/privastream/reports via app.inject: validation, AES-GCM sealing,
@@ -26,7 +28,8 @@ import { openDatabase, type OpenedDatabase } from '../src/adapters/db/open-datab
 import { sha256Hex } from '../src/adapters/crypto/tokens.ts';
 import { sql } from 'kysely';
 import type { SubmissionInput } from '../src/core/reports/submission.ts';
-import { tempDir } from './support.ts';
+import pg from 'pg';
+import { freshPostgresDatabase, tempDir } from './support.ts';
 
 const N = Number(process.env.BENCH_N ?? 500);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 50);
@@ -34,6 +37,10 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONCURRENCY = 8;
 /** Many reporters at once: what group commit is for. */
 const HIGH_CONCURRENCY = 32;
+/** PostgreSQL instead of PGlite: every row of the bench then runs on that server (a fresh database). */
+const PG_ADMIN = process.env.BENCH_DATABASE_URL;
+const ENGINE = PG_ADMIN ? 'PostgreSQL' : 'PGlite';
+const pgDatabase = PG_ADMIN ? await freshPostgresDatabase(PG_ADMIN, 'bench_intake') : null;
 /** Issue 14's aims: ≥ 0.5× the bare insert loop at concurrency 32, ≥ 0.2× sequentially. */
 const AIM = 0.5;
 const AIM_SEQUENTIAL = 0.2;
@@ -89,6 +96,13 @@ const kindOf = (sql: string): string => {
   const verb = s.split(' ')[0] ?? '?';
   return `${verb} ${table}${s.includes('for update') ? ' for update' : ''}${s.includes('on conflict') ? ' on conflict' : ''}`;
 };
+const record = (sqlText: string, t0: number) => {
+  const kind = kindOf(sqlText);
+  const s = profile.stats.get(kind) ?? { count: 0, ms: 0 };
+  s.count++;
+  s.ms += performance.now() - t0;
+  profile.stats.set(kind, s);
+};
 const originalQuery = PGlite.prototype.query;
 PGlite.prototype.query = async function (this: PGlite, ...args: Parameters<PGlite['query']>) {
   if (!profile.enabled) return originalQuery.apply(this, args);
@@ -96,13 +110,29 @@ PGlite.prototype.query = async function (this: PGlite, ...args: Parameters<PGlit
   try {
     return await originalQuery.apply(this, args);
   } finally {
-    const kind = kindOf(args[0]);
-    const s = profile.stats.get(kind) ?? { count: 0, ms: 0 };
-    s.count++;
-    s.ms += performance.now() - t0;
-    profile.stats.set(kind, s);
+    record(args[0], t0);
   }
 } as PGlite['query'];
+// Transaction control goes through exec() (the simple query protocol: src/adapters/db/pglite-dialect.ts).
+const originalExec = PGlite.prototype.exec;
+PGlite.prototype.exec = async function (this: PGlite, ...args: Parameters<PGlite['exec']>) {
+  if (!profile.enabled) return originalExec.apply(this, args);
+  const t0 = performance.now();
+  try {
+    return await originalExec.apply(this, args);
+  } finally {
+    record(args[0], t0);
+  }
+} as PGlite['exec'];
+// On PostgreSQL, Kysely's dialect sends every statement through a pooled client's query(text, values).
+const originalPgQuery = pg.Client.prototype.query;
+pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+  const text = typeof args[0] === 'string' ? args[0] : (args[0] as { text?: string } | undefined)?.text;
+  const result = (originalPgQuery as (...a: unknown[]) => unknown).apply(this, args);
+  if (!profile.enabled || typeof text !== 'string' || !(result instanceof Promise)) return result;
+  const t0 = performance.now();
+  return result.finally(() => record(text, t0));
+} as typeof pg.Client.prototype.query;
 
 // --- (a) the intake route --------------------------------------------------------------------------------------
 async function intakeRuntime(): Promise<Runtime> {
@@ -113,6 +143,7 @@ async function intakeRuntime(): Promise<Runtime> {
     EMBARGO_POLICY_DIR: join(import.meta.dirname, '..', 'examples', 'policies'),
     EMBARGO_INTAKE_RATE_LIMIT: String(10 * (ROUNDS + 1) * (N + WARMUP) + 1000),
     EMBARGO_PUBLIC_URL: 'https://embargo.bench',
+    ...(pgDatabase ? { DATABASE_URL: pgDatabase.url } : {}),
   });
   // Jobs off: the outbox would send the acknowledgements on this same thread and be counted as intake.
   return compose(config, { logger: false, jobs: false });
@@ -134,16 +165,27 @@ async function benchService(rt: Runtime, n: number) {
   });
 }
 
-// --- (b) bare PGlite insert loop -------------------------------------------------------------------------------
-async function bareInsertClient(): Promise<PGlite> {
+// --- (b) bare insert loop on the same engine -------------------------------------------------------------------
+interface InsertClient {
+  query(text: string, values: unknown[]): Promise<unknown>;
+  close(): Promise<void>;
+}
+async function bareInsertClient(): Promise<InsertClient> {
+  const ddl = 'create table t (id uuid primary key, title text not null, body bytea not null)';
+  if (pgDatabase) {
+    const client = new pg.Client({ connectionString: pgDatabase.url });
+    await client.connect();
+    await client.query(ddl);
+    return { query: (text, values) => client.query(text, values), close: () => client.end() };
+  }
   const client = await PGlite.create({ dataDir: join(tempDir('embargo-bench-pglite-'), 'pglite') });
-  await client.exec('create table t (id uuid primary key, title text not null, body bytea not null)');
-  return client;
+  await client.exec(ddl);
+  return { query: (text, values) => client.query(text, values), close: () => client.close() };
 }
 
 const sealedSizedBody = randomBytes(600); // about the size of a sealed report body
 const sealedSizedTitle = randomBytes(60);
-async function benchBareInsert(client: PGlite, n: number) {
+async function benchBareInsert(client: InsertClient, n: number) {
   return measure(n, 1, async () => {
     await client.query('insert into t (id, title, body) values ($1, $2, $3)', [randomUUID(), 'Path traversal in model loader', sealedSizedBody]);
   });
@@ -155,7 +197,7 @@ async function benchBareInsert(client: PGlite, n: number) {
  * validation, no sealing. No per-report transaction can be cheaper than this on PGlite.
  */
 async function floorDatabase(): Promise<{ database: OpenedDatabase; projectId: string }> {
-  const database = await openDatabase({ dataDir: tempDir('embargo-bench-floor-') });
+  const database = await openDatabase({ dataDir: tempDir('embargo-bench-floor-'), databaseUrl: pgDatabase?.url });
   const row = await database.db
     .insertInto('projects')
     .values({ slug: 'floor', name: 'Floor', tracking_prefix: 'FLOR', policy_yaml: '', policy: '{}', hosts: '[]', updated_at: new Date() })
@@ -234,7 +276,7 @@ const median = (xs: number[]) => {
 };
 
 async function main() {
-  process.stdout.write(`Embargo intake benchmark: N=${N} per measurement, ${ROUNDS} rounds, warm-up ${WARMUP}, node ${process.version}, ${availableParallelism()} CPUs, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}\n\n`);
+  process.stdout.write(`Embargo intake benchmark on ${ENGINE}: N=${N} per measurement, ${ROUNDS} rounds, warm-up ${WARMUP}, node ${process.version}, ${availableParallelism()} CPUs, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}\n\n`);
 
   const rt = await intakeRuntime();
   const insertClient = await bareInsertClient();
@@ -273,6 +315,7 @@ async function main() {
   await insertClient.close();
   await echo.close();
   await floor.database.close();
+  await pgDatabase?.drop();
 
   const rows: Array<[string, number[]]> = [
     ['(a) intake route, sequential', results.seq!],
@@ -281,7 +324,7 @@ async function main() {
     ['    submitReport() without HTTP', results.service!],
     ['    storage floor: same rows, 4 queries', results.floor!],
     [`    storage floor, ${CONCURRENCY} reports per commit`, results.floor8!],
-    ['(b) bare PGlite insert loop', results.insert!],
+    [`(b) bare ${ENGINE} insert loop`, results.insert!],
     ['(c) bare Fastify POST /echo', results.fastify!],
   ];
   process.stdout.write(`${'measurement'.padEnd(40)} median ops/s  ms/op   best ops/s\n`);
@@ -312,7 +355,7 @@ async function main() {
   const statements = [...profile.stats.values()].reduce((a, s) => a + s.count, 0);
   process.stdout.write(`\nProfile of ${N} sequential intakes (${(profiled.ms / N).toFixed(3)} ms/report with timing on):\n`);
   process.stdout.write(
-    `  ${(statements / N).toFixed(1)} PGlite queries per report; ${(totalDb / N).toFixed(3)} ms/report inside PGlite (${((totalDb / profiled.ms) * 100).toFixed(0)}%), ` +
+    `  ${(statements / N).toFixed(1)} ${ENGINE} queries per report; ${(totalDb / N).toFixed(3)} ms/report inside ${ENGINE} (${((totalDb / profiled.ms) * 100).toFixed(0)}%), ` +
       `${((profiled.ms - totalDb) / N).toFixed(3)} ms/report outside it (HTTP stack, validation, sealing, Kysely)\n`,
   );
   process.stdout.write(`  HTTP stack alone: ${(1000 / m('seq') - 1000 / m('service')).toFixed(3)} ms/report (route minus submitReport() medians)\n`);

@@ -26,7 +26,6 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { CompiledQuery, sql, type Kysely } from 'kysely';
-import pg from 'pg';
 import { loadConfig } from '../src/server/config.ts';
 import { compose, type Runtime } from '../src/server/compose.ts';
 import { savePolicy, type ProjectRecord } from '../src/services/projects/projects.ts';
@@ -44,7 +43,7 @@ import type { SlaEvent } from '../src/core/sla/types.ts';
 import { OPEN_STATES, type ReportState } from '../src/core/reports/states.ts';
 import { sha256Hex } from '../src/adapters/crypto/tokens.ts';
 import type { Database } from '../src/adapters/db/schema.ts';
-import { rng as mulberry32, tempDir } from './support.ts';
+import { rng as mulberry32, tempDir, freshPostgresDatabase } from './support.ts';
 
 const SIZES = (process.env.BENCH_SIZES ?? '1000,10000,50000').split(',').filter(Boolean).map(Number);
 const MILLION = process.env.BENCH_MILLION === '1';
@@ -386,21 +385,9 @@ async function runtimeFor(label: string): Promise<{ rt: Runtime; drop: () => Pro
   };
   let drop = async () => {};
   if (PG_ADMIN) {
-    const name = `bench_queue_${label}_${randomBytes(4).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: PG_ADMIN });
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-    await admin.end();
-    const url = new URL(PG_ADMIN);
-    url.pathname = `/${name}`;
-    env.DATABASE_URL = url.toString();
-    drop = async () => {
-      if (process.env.BENCH_KEEP === '1') return console.log(`  kept database ${name}`);
-      const c = new pg.Client({ connectionString: PG_ADMIN });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    };
+    const fresh = await freshPostgresDatabase(PG_ADMIN, `bench_queue_${label}`);
+    env.DATABASE_URL = fresh.url;
+    drop = fresh.drop;
   }
   return { rt: await compose(loadConfig(env), { logger: false, jobs: false }), drop };
 }

@@ -20,7 +20,6 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { CompiledQuery, sql } from 'kysely';
-import pg from 'pg';
 import { loadConfig } from '../src/server/config.ts';
 import { compose, type Runtime } from '../src/server/compose.ts';
 import { savePolicy, type ProjectRecord } from '../src/services/projects/projects.ts';
@@ -33,7 +32,7 @@ import { aad } from '../src/services/reports/store.ts';
 import { termsOf, textOf } from '../src/core/search/terms.ts';
 import { OPEN_STATES } from '../src/core/reports/states.ts';
 import { sha256Hex } from '../src/adapters/crypto/tokens.ts';
-import { rng, tempDir } from './support.ts';
+import { rng, tempDir, freshPostgresDatabase } from './support.ts';
 
 const SIZES = (process.env.BENCH_SIZES ?? '50000').split(',').filter(Boolean).map(Number);
 const RUNS = Number(process.env.BENCH_RUNS ?? 9);
@@ -95,20 +94,9 @@ async function runtimeFor(label: string): Promise<{ rt: Runtime; drop: () => Pro
   };
   let drop = async () => {};
   if (PG_ADMIN) {
-    const name = `bench_search_${label}_${randomBytes(4).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: PG_ADMIN });
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-    await admin.end();
-    const url = new URL(PG_ADMIN);
-    url.pathname = `/${name}`;
-    env.DATABASE_URL = url.toString();
-    drop = async () => {
-      const c = new pg.Client({ connectionString: PG_ADMIN });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    };
+    const fresh = await freshPostgresDatabase(PG_ADMIN, `bench_search_${label}`);
+    env.DATABASE_URL = fresh.url;
+    drop = fresh.drop;
   }
   return { rt: await compose(loadConfig(env), { logger: false, jobs: false }), drop };
 }

@@ -1,9 +1,9 @@
 import type { PGlite } from '@electric-sql/pglite';
 import {
-  CompiledQuery,
   PostgresAdapter,
   PostgresIntrospector,
   PostgresQueryCompiler,
+  type CompiledQuery,
   type DatabaseConnection,
   type Dialect,
   type Driver,
@@ -35,16 +35,19 @@ class PgliteDriver implements Driver {
     return this.connection;
   }
 
+  // Transaction control goes through the simple query protocol: one message into the engine instead of the
+  // extended protocol's six (parse, describe, bind, describe, execute, sync) that query() sends. Measured: begin +
+  // commit 0.16–0.20 ms against 0.24–0.68 ms, paid by every transaction (bench/intake.ts).
   async beginTransaction(conn: DatabaseConnection): Promise<void> {
-    await conn.executeQuery(CompiledQuery.raw('begin'));
+    await (conn as PgliteConnection).control('begin');
   }
 
   async commitTransaction(conn: DatabaseConnection): Promise<void> {
-    await conn.executeQuery(CompiledQuery.raw('commit'));
+    await (conn as PgliteConnection).control('commit');
   }
 
   async rollbackTransaction(conn: DatabaseConnection): Promise<void> {
-    await conn.executeQuery(CompiledQuery.raw('rollback'));
+    await (conn as PgliteConnection).control('rollback');
   }
 
   async releaseConnection(): Promise<void> {
@@ -60,6 +63,11 @@ class PgliteDriver implements Driver {
 
 class PgliteConnection implements DatabaseConnection {
   constructor(private readonly client: PGlite) {}
+
+  /** A statement without parameters or rows (transaction control), over the simple query protocol. */
+  async control(statement: 'begin' | 'commit' | 'rollback'): Promise<void> {
+    await this.client.exec(statement);
+  }
 
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
     const result = await this.client.query<R>(query.sql, [...query.parameters]);

@@ -1,4 +1,4 @@
-import type { Insertable, QueryCreator } from 'kysely';
+import { sql, type Insertable, type QueryCreator } from 'kysely';
 import { formatTrackingId } from '../../core/reports/tracking-id.ts';
 import type { AttachmentsTable, ReportsTable } from '../../adapters/db/schema.ts';
 import { chainAuditRows, type AuditRecord } from '../audit/audit-log.ts';
@@ -9,7 +9,8 @@ import { isSeverity } from '../../core/severity.ts';
 import { projectEventRow } from '../events/raise.ts';
 import type { SlaEvent } from '../../core/sla/types.ts';
 import type { Severity } from '../../core/severity.ts';
-import { deadlinesInsert, indexOfNewReport, slaPoliciesForIntake, type IndexedReport } from './queue-index.ts';
+import { deadlinesInsert, indexOfNewReport, slaPolicyOf, type IndexedReport, type PolicyRow } from './queue-index.ts';
+import type { SlaPolicy } from '../../core/sla/clock.ts';
 
 /** Mail rows a new report adds (its acknowledgement, see acknowledgementRows in mail/notify.ts). */
 export interface IntakeMailRows {
@@ -116,9 +117,9 @@ export class IntakeWriter {
   }
 
   /**
-   * One transaction of three statements, whatever the batch holds (PGlite charges a fixed cost per statement, so
-   * this is most of what intake costs): the first reads the projects' SLA policies (for the queue index), the second
-   * advances every project's sequence and locks the audit head, the third inserts every row — reports with their
+   * One transaction of two statements, whatever the batch holds (PGlite charges a fixed cost per statement, so
+   * this is most of what intake costs): the first reads the projects' SLA policies (for the queue index), advances
+   * every project's sequence and locks the audit head, the second inserts every row — reports with their
    * queue index, their deadlines, attachments, first events, project events (report.created), acknowledgement
    * mails and reply addresses, audit entries — and advances the head. Sibling data-modifying CTEs see one snapshot and run to completion,
    * and foreign keys are checked at the end of the statement, so children may sit beside their parents.
@@ -127,20 +128,19 @@ export class IntakeWriter {
     const now = this.ctx.now();
     const year = now.getUTCFullYear();
     return this.ctx.db.transaction().execute(async (tx) => {
+      const { trackingIds, auditHead, policies } = await assignTrackingIds(tx, items, year);
       // The queue index of each new report, from the policy as committed (see queue-index.ts).
-      const policies = await slaPoliciesForIntake(tx, [...new Set(items.map((it) => it.projectId))]);
       const indexed: IndexedReport[] = [];
       for (const it of items) {
         const sla = policies.get(it.projectId);
-        // No policy: no such project, and the insert below fails on its foreign key.
-        if (!sla) continue;
+        // Every project of the batch has its row (assignTrackingIds checks): no policy is no project.
+        if (!sla) throw new Error(`intake: no policy for project ${it.projectId}`);
         // A report holds the promises in force when it was submitted (promises kept as made).
         it.report.policy_version = sla.version;
         const report = { state: it.report.state, severity: it.report.severity ?? null, createdAt: new Date(it.report.created_at ?? now) };
         indexed.push({ id: it.report.id, projectId: it.projectId, index: indexOfNewReport(report, firstEventsOf(it, now), sla.policy, now) });
       }
       const indexOf = new Map(indexed.map((r) => [r.id, r.index]));
-      const { trackingIds, auditHead } = await assignTrackingIds(tx, items, year);
       const reports = items.map((it, i) => {
         const index = indexOf.get(it.report.id);
         const queue = index ? { next_due_at: index.nextDueAt, next_due_clock: index.nextClock, queue_rank: index.rank, queue_key: index.key, queue_indexed_at: now } : {};
@@ -186,36 +186,47 @@ export class IntakeWriter {
 }
 
 /**
- * Advances each project's yearly sequence once for the whole batch, in one statement that also locks the audit
- * head (held to the commit, so the batch's entries extend the chain in order), and hands out the numbers in order.
+ * The batch's first statement: reads the SLA policy of each project as committed (FOR KEY SHARE waits for a policy
+ * save in progress, whose rebuild could not see this batch's reports), advances each project's yearly sequence once
+ * for the whole batch, and locks the audit head (held to the commit, so the batch's entries extend the chain in
+ * order); then hands out the numbers in order. Locks are taken in the order a policy save takes them (project, then
+ * audit head): the sequence insert reads `p`, and the head's lock waits on the sequence by a one-time filter.
  */
 async function assignTrackingIds(tx: Tx, items: PreparedReport[], year: number) {
   const perProject = new Map<string, number>();
   for (const it of items) perProject.set(it.projectId, (perProject.get(it.projectId) ?? 0) + (it.trackingId ? 0 : 1));
   // A project whose items all have their number (released from review) still takes part, advancing by none.
-  const rows = await tx
-    .with('s', (db) =>
-      db
-        .insertInto('report_sequences')
-        .values([...perProject].map(([projectId, count]) => ({ project_id: projectId, year, last_value: count })))
-        .onConflict((oc) => oc.columns(['project_id', 'year']).doUpdateSet((eb) => ({ last_value: eb('report_sequences.last_value', '+', eb.ref('excluded.last_value')) })))
-        .returning(['project_id', 'last_value']),
+  const projectIds = [...perProject.keys()];
+  const counts = [...perProject.values()];
+  const { rows } = await sql<PolicyRow & { project_id: string; last_value: number | string; seq: number | string; hash: string; sla_version: number }>`
+    with p as (
+      select id, sla_version, policy->'response' as response, policy->'disclosure' as disclosure
+      from projects where id = any(${projectIds}::uuid[]) for key share
+    ), s as (
+      insert into report_sequences (project_id, year, last_value)
+      select c.project_id, ${year}::int, c.n from unnest(${projectIds}::uuid[], ${counts}::int[]) as c(project_id, n) join p on p.id = c.project_id
+      on conflict (project_id, year) do update set last_value = report_sequences.last_value + excluded.last_value
+      returning project_id, last_value
+    ), h as (
+      select seq, hash from audit_head where id = 1 and exists (select 1 from s) for update
     )
-    .with('h', (db) => db.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1).forUpdate())
-    .selectFrom(['s', 'h'])
-    .select(['s.project_id', 's.last_value', 'h.seq', 'h.hash'])
-    .execute();
+    select s.project_id, s.last_value, h.seq, h.hash, p.sla_version, p.response, p.disclosure
+    from s join p on p.id = s.project_id cross join h`.execute(tx);
   const head = rows[0];
-  if (!head || rows.length !== perProject.size) throw new Error('intake: the sequence upsert or the audit head lock returned nothing');
+  if (!head || rows.length !== perProject.size) throw new Error('intake: a project of the batch does not exist, or the audit head lock returned nothing');
   const next = new Map<string, number>();
-  for (const row of rows) next.set(row.project_id, Number(row.last_value) - (perProject.get(row.project_id) as number) + 1);
+  const policies = new Map<string, { policy: SlaPolicy; version: number }>();
+  for (const row of rows) {
+    next.set(row.project_id, Number(row.last_value) - (perProject.get(row.project_id) as number) + 1);
+    policies.set(row.project_id, { policy: slaPolicyOf(row), version: row.sla_version });
+  }
   const trackingIds = items.map((it) => {
     if (it.trackingId) return it.trackingId;
     const n = next.get(it.projectId) as number;
     next.set(it.projectId, n + 1);
     return formatTrackingId(it.trackingPrefix, year, n);
   });
-  return { trackingIds, auditHead: { seq: head.seq, hash: head.hash } };
+  return { trackingIds, auditHead: { seq: head.seq, hash: head.hash }, policies };
 }
 
 /**

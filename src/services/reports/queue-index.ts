@@ -30,8 +30,8 @@ export interface IndexedReport {
 /** Reports rewritten per statement by a rebuild: bounded, whatever the project's size. */
 const REBUILD_CHUNK = 500;
 
-type PolicyRow = { response: SlaPolicy['response']; disclosure: SlaPolicy['disclosure'] };
-const slaPolicyOf = (r: PolicyRow): SlaPolicy => ({ response: r.response, disclosure: r.disclosure });
+export type PolicyRow = { response: SlaPolicy['response']; disclosure: SlaPolicy['disclosure'] };
+export const slaPolicyOf = (r: PolicyRow): SlaPolicy => ({ response: r.response, disclosure: r.disclosure });
 
 /** Rewrites the queue index of these reports, computed as of `at`: one statement per table, a few array parameters each. */
 export async function writeQueueIndex(db: DbOrTx, rows: readonly IndexedReport[], at: Date): Promise<void> {
@@ -117,17 +117,6 @@ export async function rebuildQueueIndex(db: DbOrTx, projectId: string, versions:
     count += chunk.length;
     after = chunk[chunk.length - 1]?.tracking_id as string;
   }
-}
-
-/**
- * The SLA part of these projects' policies as committed, for the intake writer's batch. FOR KEY SHARE waits for a
- * policy save in progress, whose rebuild could not see the reports of this batch.
- */
-export async function slaPoliciesForIntake(tx: Tx, projectIds: readonly string[]): Promise<Map<string, { policy: SlaPolicy; version: number }>> {
-  const rows = await sql<PolicyRow & { id: string; sla_version: number }>`
-    select id, sla_version, policy->'response' as response, policy->'disclosure' as disclosure
-    from projects where id = any(${[...projectIds]}::uuid[]) for key share`.execute(tx);
-  return new Map(rows.rows.map((r) => [r.id, { policy: slaPolicyOf(r), version: r.sla_version }]));
 }
 
 /** The index of a report that has only its first events (`submitted`, and the severity it came with). */
