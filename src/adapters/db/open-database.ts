@@ -2,7 +2,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import { join } from 'node:path';
 import { lockDataDir } from './data-dir-lock.ts';
 import { migrateToLatest } from './migrate.ts';
-import { PgliteDialect } from './pglite-dialect.ts';
+import { PgliteDialect, pgliteTypeOptions } from './pglite-dialect.ts';
 import { pgliteSnapshotter, postgresSnapshotter, type Snapshotter } from './snapshot.ts';
 import type { Database } from './schema.ts';
 
@@ -36,7 +36,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<OpenedDatabas
   const lock = lockDataDir(opts.dataDir);
   try {
     const { PGlite } = await import('@electric-sql/pglite');
-    const client = await PGlite.create({ dataDir: join(opts.dataDir, 'pglite') });
+    const client = await PGlite.create({ dataDir: join(opts.dataDir, 'pglite'), ...pgliteTypeOptions });
     const db = new Kysely<Database>({ dialect: new PgliteDialect(client) });
     await migrateToLatest(db);
     return {

@@ -11,6 +11,22 @@ import {
   type QueryResult,
 } from 'kysely';
 
+/** PostgreSQL's type OID of bytea. */
+const BYTEA = 17;
+
+/**
+ * PGlite options for the application's database. PGlite's own bytea codec turns each byte into a string on its
+ * own (`Array.from(bytes).map(toString(16))`), about a tenth of intake's CPU for the sealed columns; Node's native
+ * hex codec does the same in one call. Reading gives a Buffer, as `pg` does on PostgreSQL.
+ */
+export const pgliteTypeOptions = {
+  serializers: { [BYTEA]: (value: unknown) => {
+    if (!(value instanceof Uint8Array)) throw new Error('Invalid input for bytea type');
+    return `\\x${Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('hex')}`;
+  } },
+  parsers: { [BYTEA]: (value: string) => Buffer.from(value.slice(2), 'hex') },
+};
+
 /**
  * PGlite is one single-user backend: queries from two Kysely transactions would interleave on it.
  * The driver hands out its one connection to a single holder at a time, like a pool of size one.
