@@ -122,7 +122,7 @@ for (const engine of ENGINES) {
 
     test('disabling a user ends their sessions and tokens at once; re-enabling gives neither back', async () => {
       const victim = await createUser(rt.ctx, { email: 'dora@example.org', name: 'Dora', password: PASSWORD, siteAdmin: false }, 'test');
-      await rt.app.inject({ method: 'PUT', url: `${P}/members`, headers: world.as('admin'), payload: { email: 'dora@example.org', role: 'triager' } });
+      await rt.app.inject({ method: 'PUT', url: `${P}/members`, headers: world.as('siteAdmin'), payload: { email: 'dora@example.org', role: 'triager' } });
       const s = await signIn('dora@example.org');
       const t = await mint(s, { name: 'dora' });
       assert.equal((await rt.app.inject({ url: `${P}/reports`, headers: bearer(t.token) })).statusCode, 200);

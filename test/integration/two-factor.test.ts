@@ -172,7 +172,7 @@ for (const engine of ENGINES) {
 
     test("a project's policy requires two-factor: members without it are refused there (session and token) until they enrol", async () => {
       const u = await newUser();
-      await rt.app.inject({ method: 'PUT', url: '/api/v1/projects/personal-chatter/members', headers: world.as('outsider'), payload: { email: u.email, role: 'triager' } });
+      await rt.app.inject({ method: 'PUT', url: '/api/v1/projects/personal-chatter/members', headers: world.as('siteAdmin'), payload: { email: u.email, role: 'triager' } });
       const policy = examplePolicy('personal-chatter') + '\naccess:\n  require_two_factor: true\n';
       const saved = await rt.app.inject({ method: 'PUT', url: '/api/v1/projects/personal-chatter/policy', headers: world.as('outsider'), payload: { policy_yaml: policy } });
       assert.equal(saved.statusCode, 200, saved.body);
