@@ -144,7 +144,7 @@ function Members({ project }: { project: DashboardProject }) {
       return;
     }
     const who = email.trim();
-    void change(who, role, `Invitation sent to ${who} as ${role}. They join the project when they accept it, with the account they have or a new one.`).then(() => setEmail(''));
+    void change(who, role, `Invitation sent to ${who} as ${role}.`).then(() => setEmail(''));
   };
   return (
     <>
