@@ -61,7 +61,15 @@ export async function inviteMember(
     }
     const role = input.role;
     const inviter = await inviterName(tx, inviterId);
-    const isMember = user ? (await tx.selectFrom('memberships').select('role').where('project_id', '=', projectId).where('user_id', '=', user.id).executeTakeFirst()) !== undefined : false;
+    // Asked by address whether or not it has an account: the same queries either way.
+    const isMember =
+      (await tx
+        .selectFrom('memberships')
+        .innerJoin('users', 'users.id', 'memberships.user_id')
+        .select('memberships.role')
+        .where('memberships.project_id', '=', projectId)
+        .where('users.email', '=', email)
+        .executeTakeFirst()) !== undefined;
     let mail;
     if (user && (isMember || (actor as Actor).siteAdmin)) {
       await tx
