@@ -69,7 +69,7 @@ export const ENV_DOC: Record<string, string> = {
   EMBARGO_MAX_ATTACHMENTS: 'attachments per submission (default 10)',
   EMBARGO_INTAKE_RATE_LIMIT: 'report submissions per client per window (default 10)',
   EMBARGO_INTAKE_RATE_WINDOW_SECONDS: 'window of the intake rate limit (default 60)',
-  EMBARGO_LOGIN_RATE_LIMIT: 'login attempts per client per minute (default 10)',
+  EMBARGO_LOGIN_RATE_LIMIT: 'login attempts per client per minute in each process, and failed sign-ins per client per minute over every instance (default 10)',
   EMBARGO_TRUST_PROXY: '"true" when behind a reverse proxy that sets X-Forwarded-For (default false)',
   EMBARGO_LOG_LEVEL: 'pino log level (default info)',
   EMBARGO_SESSION_MAX_AGE_SECONDS: 'maintainer session lifetime (default 43200, 12 hours)',

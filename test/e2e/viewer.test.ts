@@ -66,6 +66,40 @@ describe('viewer in the dashboard', () => {
     });
   });
 
+  test('an address that already has an account is a pending invitation too, and joins by signing in on the invitation page', async () => {
+    const email = 'olga@example.org';
+    await server.api(server.adminToken, 'POST', '/api/v1/users', { email, name: 'Olga Other', password: PASSWORD });
+    assert.deepEqual(await server.api(admin.token, 'PUT', `/api/v1/projects/${SLUG}/members`, { email, role: 'triager' }), { email, role: 'triager' });
+    // The project admin cannot tell that this address had an account: it is pending, like a new address.
+    const listed = await server.api<{ members: Array<{ email: string }>; invitations: Array<{ email: string }> }>(admin.token, 'GET', `/api/v1/projects/${SLUG}/members`);
+    assert.ok(!listed.members.some((m) => m.email === email));
+    assert.ok(listed.invitations.some((i) => i.email === email));
+    const mail = await mailTo(server, email);
+    const link = /https?:\/\/\S+\/app\/invitation#token=\S+/.exec(mail.text ?? '')?.[0] ?? assert.fail(`no link in ${mail.text}`);
+    await withPage(async (g) => {
+      const p = g.page;
+      g.expectConsole(/status of (401|409)/);
+      await p.goto(link.replace(/^https?:\/\/[^/]+/, ''));
+      await p.getByText('You are invited to the security team of Personal Chatter as triager.', { exact: false }).waitFor();
+      // Creating an account for the address is refused with the way in.
+      await p.getByLabel('Your name').fill('Olga');
+      await p.getByLabel('Choose a password').fill(PASSWORD);
+      await p.getByLabel('Repeat the password').fill(PASSWORD);
+      await p.getByRole('button', { name: 'Create account and join' }).click();
+      await p.getByRole('alert').filter({ hasText: 'already has an account here: sign in with it, then accept the invitation' }).waitFor();
+      await p.getByRole('button', { name: 'Sign in to accept' }).click();
+      await p.getByText(`Sign in as ${email}, then accept the invitation.`).waitFor();
+      assert.deepEqual(await checkAtBothWidths(p, 'app-invitation-existing-account'), []);
+      await p.locator('#signin-email').fill(email);
+      await p.locator('#signin-password').fill(PASSWORD);
+      await p.getByRole('button', { name: 'Sign in', exact: true }).click();
+      await p.getByRole('button', { name: 'Join Personal Chatter' }).click();
+      await p.getByRole('heading', { name: 'Report queue' }).waitFor();
+    });
+    const after = await server.api<{ members: Array<{ email: string; role: string }> }>(admin.token, 'GET', `/api/v1/projects/${SLUG}/members`);
+    assert.ok(after.members.some((m) => m.email === email && m.role === 'triager'), 'a triager once accepted');
+  });
+
   test('a viewer reads the report but is offered no triage, and a forced call is refused', async () => {
     await withPage(async (g) => {
       const p = g.page;

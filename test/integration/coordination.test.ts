@@ -4,6 +4,7 @@ import { ENGINES, startTestRuntime, type TestServer } from '../support/harness.t
 import { seedWorld, submit, type World } from '../support/fixtures.ts';
 import { startRelay, type CapturedMail, type TestRelay } from '../support/mail-relay.ts';
 import { joinedParty } from '../support/coordination.ts';
+import { createUser } from '../../src/services/access/users.ts';
 import { advisoryContent, createAdvisory, move } from '../support/advisory-fixtures.ts';
 import { bsiValidate } from '../support/csaf-validator.ts';
 import { readFileSync } from 'node:fs';
@@ -84,6 +85,27 @@ for (const engine of ENGINES) {
       }
       const reply = await rt.app.inject({ method: 'POST', url: `${P}/reports/${tracking_id}/messages`, headers, payload: { body: 'to the reporter?' } });
       assert.equal(reply.statusCode, 404, 'the reporter thread is closed to parties');
+    });
+
+    test('an address with an account is invited like any other: the case list does not tell, and it joins by accepting signed in', async () => {
+      const { tracking_id } = await submit(rt);
+      await createUser(rt.ctx, { email: 'known@vendor-k.example', name: 'Kai Known', password: PASSWORD, siteAdmin: false }, 'test');
+      const seen = relay.mails.length;
+      for (const email of ['known@vendor-k.example', 'fresh@vendor-f.example']) {
+        const res = await rt.app.inject({ method: 'POST', url: `${P}/reports/${tracking_id}/parties`, headers: world.as('triager'), payload: { email, name: email, role: 'vendor' } });
+        assert.equal(res.statusCode, 201, res.body);
+      }
+      const listed = (await rt.app.inject({ url: `${P}/reports/${tracking_id}/parties`, headers: world.as('triager') })).json() as { parties: Array<{ email: string; joined: boolean }> };
+      assert.deepEqual(listed.parties.map((x) => `${x.email}:${x.joined}`).sort(), ['fresh@vendor-f.example:false', 'known@vendor-k.example:false'], 'neither has joined: nothing says which address had an account');
+
+      const [mail] = await mailsTo('known@vendor-k.example', seen);
+      const token = decodeURIComponent(/\/app\/case-invitation#token=(pty_[^\s]+)/.exec(mail?.parsed.text ?? '')?.[1] ?? assert.fail(`no link in ${mail?.parsed.text}`));
+      const session = await rt.app.inject({ method: 'POST', url: '/api/v1/session', payload: { email: 'known@vendor-k.example', password: PASSWORD } });
+      const cookie = String(session.headers['set-cookie']).split(';')[0] ?? '';
+      const accepted = await rt.app.inject({ method: 'POST', url: '/api/v1/case-invitations/accept', headers: { cookie, 'x-csrf-token': (session.json() as { csrf_token: string }).csrf_token }, payload: { token } });
+      assert.equal(accepted.statusCode, 200, accepted.body);
+      const after = (await rt.app.inject({ url: `${P}/reports/${tracking_id}/parties`, headers: world.as('triager') })).json() as { parties: Array<{ email: string; joined: boolean }> };
+      assert.ok(after.parties.some((x) => x.email === 'known@vendor-k.example' && x.joined));
     });
 
     test('statuses: unknown until answered, VEX rules enforced, history kept, others private until published', async () => {

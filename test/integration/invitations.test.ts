@@ -6,8 +6,10 @@ import { startRelay, type TestRelay, type CapturedMail } from '../support/mail-r
 
 /**
  * Adding members (issue 13 item 5, issue 15 invitations): a project admin names an email and a role. The answer,
- * the audit action and the outbox never tell whether the address had an account; an address without one is
- * mailed a single-use link (7 days) that creates the account and the membership.
+ * the audit action, the outbox and the member list never tell whether the address had an account: every address
+ * that is not yet a member is mailed a single-use link (7 days) and is a pending invitation until it is used. The
+ * link creates the account and the membership, or, signed in as the invited address, adds the membership (consent
+ * to join, for an existing account too). Site admins, who list every account anyway, add existing accounts at once.
  */
 const MEMBERS = '/api/v1/projects/privastream/members';
 const PASSWORD = 'correct horse battery staple';
@@ -57,7 +59,40 @@ for (const engine of ENGINES) {
       const toNewcomer = relay.mails.slice(before).find((m) => m.to.includes('newcomer@example.org')) ?? assert.fail('no invitation mail');
       assert.equal(toOutsider?.parsed.subject, toNewcomer.parsed.subject, 'same subject');
       assert.match(toNewcomer.parsed.text ?? '', /https:\/\/embargo\.test\/app\/invitation#token=inv_/);
-      assert.doesNotMatch(toOutsider?.parsed.text ?? '', /token=/, 'an existing account is told to sign in, not sent a link');
+      assert.match(toOutsider?.parsed.text ?? '', /https:\/\/embargo\.test\/app\/invitation#token=inv_/, 'an existing account is invited by a link too');
+
+      // The member list does not tell them apart either: both are pending invitations, neither is a member yet.
+      const listed = (await rt.app.inject({ url: MEMBERS, headers: world.as('admin') })).json() as { members: Array<{ email: string }>; invitations: Array<{ email: string; role: string }> };
+      assert.deepEqual(listed.members.map((m) => m.email).filter((e) => e === 'outsider@example.org' || e === 'newcomer@example.org'), []);
+      assert.deepEqual(listed.invitations.map((i) => `${i.email}:${i.role}`).filter((e) => /outsider|newcomer/.test(e)).sort(), ['newcomer@example.org:viewer', 'outsider@example.org:viewer']);
+      const outsiderReads = await rt.app.inject({ url: '/api/v1/projects/privastream/reports', headers: world.as('outsider') });
+      assert.equal(outsiderReads.statusCode, 404, 'not a member before accepting');
+
+      // The existing account accepts by signing in and using the link: then, and only then, a member.
+      const token = decodeURIComponent(tokenIn(toOutsider ?? assert.fail('no mail to the existing account')));
+      const unsigned = await rt.app.inject({ method: 'POST', url: '/api/v1/invitations/accept', payload: { token, name: 'Someone', password: PASSWORD } });
+      assert.equal(unsigned.statusCode, 409, `the link holder is told to sign in first: ${unsigned.body}`);
+      const session = await rt.app.inject({ method: 'POST', url: '/api/v1/session', payload: { email: 'outsider@example.org', password: PASSWORD } });
+      const cookie = String(session.headers['set-cookie']).split(';')[0] ?? '';
+      const csrf = (session.json() as { csrf_token: string }).csrf_token;
+      const joined = await rt.app.inject({ method: 'POST', url: '/api/v1/invitations/accept', headers: { cookie, 'x-csrf-token': csrf }, payload: { token } });
+      assert.equal(joined.statusCode, 200, joined.body);
+      assert.equal((await rt.app.inject({ url: '/api/v1/projects/privastream/reports', headers: world.as('outsider') })).statusCode, 200, 'a viewer now');
+      const after = (await rt.app.inject({ url: MEMBERS, headers: world.as('admin') })).json() as { members: Array<{ email: string; role: string }>; invitations: Array<{ email: string }> };
+      assert.ok(after.members.some((m) => m.email === 'outsider@example.org' && m.role === 'viewer'));
+      assert.ok(!after.invitations.some((i) => i.email === 'outsider@example.org'));
+    });
+
+    test("a member's role is changed at once; a site admin adds an existing account at once", async () => {
+      const changed = await put('viewer@example.org', 'triager');
+      assert.deepEqual(changed.json(), { email: 'viewer@example.org', role: 'triager' });
+      const roles = async () => ((await rt.app.inject({ url: MEMBERS, headers: world.as('admin') })).json() as { members: Array<{ email: string; role: string }> }).members;
+      assert.ok((await roles()).some((m) => m.email === 'viewer@example.org' && m.role === 'triager'), 'an existing member is not asked to accept again');
+      await put('viewer@example.org', 'viewer');
+
+      const bySiteAdmin = await rt.app.inject({ method: 'PUT', url: '/api/v1/projects/personal-chatter/members', headers: world.as('siteAdmin'), payload: { email: 'triager@example.org', role: 'viewer' } });
+      assert.deepEqual(bySiteAdmin.json(), { email: 'triager@example.org', role: 'viewer' });
+      assert.equal((await rt.app.inject({ url: '/api/v1/projects/personal-chatter/reports', headers: world.as('triager') })).statusCode, 200, 'site admins, who list every account, add one at once');
     });
 
     test('the invitation link creates the account and the membership once; the link then stops working', async () => {
@@ -93,7 +128,7 @@ for (const engine of ENGINES) {
       assert.equal(again.statusCode, 404, 'single use');
       const signIn = await rt.app.inject({ method: 'POST', url: '/api/v1/session', payload: { email: 'invitee@example.org', password: PASSWORD } });
       assert.equal(signIn.statusCode, 200);
-      const audit = await rt.ctx.db.selectFrom('audit_log').select('action').where('action', '=', 'invitation.accepted').execute();
+      const audit = await rt.ctx.db.selectFrom('audit_log').select('action').where('action', '=', 'invitation.accepted').where('actor', '=', `user:${users[0]?.id}`).execute();
       assert.equal(audit.length, 1);
     });
 
@@ -123,8 +158,8 @@ for (const engine of ENGINES) {
       assert.deepEqual([a.statusCode, b.statusCode], [200, 200]);
       assert.deepEqual(a.json(), { email: 'nobody-here@example.org', role: null });
       assert.equal((await put('not an address', 'viewer')).statusCode, 400);
-      // Restore the viewer for other tests of this file.
-      await put('viewer@example.org', 'viewer');
+      // Restore the viewer for other tests of this file (a former member is invited again like anyone else).
+      await rt.app.inject({ method: 'PUT', url: MEMBERS, headers: world.as('siteAdmin'), payload: { email: 'viewer@example.org', role: 'viewer' } });
     });
   });
 }

@@ -173,7 +173,7 @@ export interface InvitationInput {
   /** Who invited, as the project's members know them. */
   inviterName: string;
   role: string;
-  /** The single-use link that creates the account (its token is stored only hashed). */
+  /** The single-use link that creates the account or, signed in, joins (its token is stored only hashed). */
   link: string;
   /** ISO instant. */
   expiresAt: string;
@@ -184,7 +184,8 @@ export function invitation(i: InvitationInput): MailText {
   const lines = [
     `${i.inviterName} invited you to the security team of ${i.projectName} on Embargo, as ${i.role}.`,
     '',
-    'To accept, open this link, choose your name and a password:',
+    'To accept, open this link and sign in with your account on this server, or, if you have none there yet,',
+    'choose your name and a password:',
     `  ${i.link}`,
     '',
     `The link works once and until ${i.expiresAt}. If you did not expect this mail, ignore it: nothing happens.`,

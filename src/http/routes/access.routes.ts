@@ -122,8 +122,12 @@ export const accessRoutes = (ctx: ServiceContext, rateLimit: number): FastifyPlu
       config: { anonymous: true, rateLimit: { max: rateLimit, timeWindow: 60_000 } },
     },
     async (req, reply) => {
-      await requestPasswordReset(ctx, req.body.email);
-      return reply.status(202).send({ message: 'If the address has an account, a link to reset its password is on its way. It works once, for one hour.' });
+      // The answer leaves before the work is done: an account's work (the link, its mail, the audit entry) took
+      // ~19 ms more than none (median, measured), which told whether the address has an account.
+      const work = requestPasswordReset(ctx, req.body.email).catch((err: unknown) => req.log.error({ err }, 'password reset request failed'));
+      await reply.status(202).send({ message: 'If the address has an account, a link to reset its password is on its way. It works once, for one hour.' });
+      await work;
+      return reply;
     },
   );
 

@@ -78,7 +78,7 @@ export const projectRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox =>
     {
       schema: {
         tags: ['members'],
-        summary: 'Give an email a role on the project (an existing account is added, any other address is mailed an invitation; the answer is the same), or remove it with role null (project admins)',
+        summary: 'Give an email a role on the project: a member gets it at once, any other address is mailed an invitation (site admins add existing accounts at once); the answer is the same. Role null removes it (project admins)',
         params: SlugParams,
         body: Type.Object({ email: Str(254, 3), role: Nullable(RoleEnum) }, { additionalProperties: false }),
         response: { 200: MembershipSchema },

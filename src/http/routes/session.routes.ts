@@ -30,9 +30,10 @@ const recoveryCodeUsed = (b: { totp_code?: string; recovery_code?: string }) => 
 const me = (u: { id: string; email: string; name: string; siteAdmin: boolean }): SessionUser => ({ id: u.id, email: u.email, name: u.name, site_admin: u.siteAdmin });
 
 export const sessionRoutes = (ctx: ServiceContext, loginRateLimit: number, sessionMaxAgeSeconds: number): FastifyPluginAsyncTypebox => async (app) => {
-  // Failed sign-ins per account, on top of the per-client rate limit: guessing one account's password from many
-  // addresses is throttled too. Counted for every address tried, account or not, so the answer tells nothing.
-  const throttle = new LoginThrottle(ctx);
+  // Failed sign-ins per account and per client, counted in the database so that they hold across instances (the
+  // route's own rate limit is per process): guessing one account's password from many addresses, or many accounts
+  // from one address, is throttled. Counted for every address tried, account or not, so the answer tells nothing.
+  const throttle = new LoginThrottle(ctx, loginRateLimit);
   app.get('/healthz', { config: { anonymous: true }, schema: { tags: ['system'], summary: 'Liveness and database check', response: { 200: HealthSchema } } }, async () => {
     await countUsers(ctx.db);
     return { ok: true };
@@ -69,11 +70,11 @@ export const sessionRoutes = (ctx: ServiceContext, loginRateLimit: number, sessi
       config: { anonymous: true, rateLimit: { max: loginRateLimit, timeWindow: 60_000 } },
     },
     async (req, reply) => {
-      await throttle.check(req.body.email);
+      await throttle.check(req.body.email, req.ip);
       const user = await authenticate(ctx.db, req.body.email, req.body.password);
       if (!user) {
         await recordSignIn(ctx, req.body.email, null, req.ip);
-        await throttle.failed(req.body.email);
+        await throttle.failed(req.body.email, req.ip);
         throw new DomainError('unauthenticated', 'Wrong email or password');
       }
       // The password was right; a user with a second factor must also give it (a wrong one counts as a failure).
@@ -86,7 +87,7 @@ export const sessionRoutes = (ctx: ServiceContext, loginRateLimit: number, sessi
         }
         if (!(await verifySecondFactor(ctx, user, { totpCode, recoveryCode }, req.ip))) {
           await recordSecondFactorFailure(ctx, user, req.ip);
-          await throttle.failed(req.body.email);
+          await throttle.failed(req.body.email, req.ip);
           throw new DomainError('totp-required', 'That code is not valid (wrong, already used or expired); try the current one', { methods: await secondFactorMethods(ctx.db, user.id) });
         }
       }

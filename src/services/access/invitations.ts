@@ -13,11 +13,14 @@ import { createUser, isEmailAddress, type UserRecord } from './users.ts';
 /**
  * Adding members without telling the admin who has an account (issue 13) — the invitation flow of issue 15.
  *
- * A project admin names an email and a role. If the address has an account, the membership is added at once and
- * the user is told by mail; if not, a single-use invitation link (7 days, stored hashed) is mailed, and accepting
- * it creates the account and the membership together. Both paths answer the same `{email, role}`, write the same
- * audit action and queue a mail of the same kind and subject, so the answer, the audit trail and the outbox never
- * say which path was taken.
+ * A project admin names an email and a role. Every address that is not yet a member of the project is mailed a
+ * single-use invitation link (7 days, stored hashed) and listed as a pending invitation until it is used: the link
+ * creates the account and the membership together or, for someone signed in as the invited address, adds the
+ * membership. So an existing account joins by consent like anyone else, and the answer, the audit trail, the
+ * outbox, the mail's words and the member list never say whether the address had an account (adding existing
+ * accounts at once would show them as members straight away: a project admin could probe which addresses have
+ * accounts on the instance). Two cases change the role at once, neither telling anything new: a member of the
+ * project (the admin sees the members), and a site admin's call (site admins list every account anyway).
  */
 
 export const INVITATION_DAYS = 7;
@@ -58,8 +61,17 @@ export async function inviteMember(
     }
     const role = input.role;
     const inviter = await inviterName(tx, inviterId);
+    // Asked by address whether or not it has an account: the same queries either way.
+    const isMember =
+      (await tx
+        .selectFrom('memberships')
+        .innerJoin('users', 'users.id', 'memberships.user_id')
+        .select('memberships.role')
+        .where('memberships.project_id', '=', projectId)
+        .where('users.email', '=', email)
+        .executeTakeFirst()) !== undefined;
     let mail;
-    if (user) {
+    if (user && (isMember || (actor as Actor).siteAdmin)) {
       await tx
         .insertInto('memberships')
         .values({ project_id: projectId, user_id: user.id, role, created_at: now })
@@ -151,8 +163,9 @@ async function join(tx: Tx, used: { id: string; projectId: string; role: Project
 }
 
 /**
- * Accepts an invitation. Signed in as the invited address: adds the membership. Otherwise creates the account with
- * the invited address (the link proves the invitee reads that mailbox) and the given name and password.
+ * Accepts an invitation. Signed in as the invited address: adds the membership (how an existing account joins).
+ * Otherwise creates the account with the invited address (the link proves the invitee reads that mailbox) and the
+ * given name and password.
  */
 export async function acceptInvitation(
   ctx: ServiceContext,
@@ -177,7 +190,7 @@ export async function acceptInvitation(
   }
   const exists = await ctx.db.selectFrom('users').select('id').where('email', '=', info.email).executeTakeFirst();
   // Only the holder of the link learns this, and the link was mailed to that very address.
-  if (exists) throw new DomainError('conflict', `An account for ${info.email} exists now: sign in with it, then open the link again.`);
+  if (exists) throw new DomainError('conflict', `${info.email} already has an account here: sign in with it, then accept the invitation.`);
   // claim runs first in the creating transaction, then (with the new user) last.
   const claimed: Array<Awaited<ReturnType<typeof useInvitation>>> = [];
   const user = await createUser(ctx, { email: info.email, name: input.name, password: input.password, siteAdmin: false }, `invitation:${info.id}`, {

@@ -9,45 +9,72 @@ import { type UserRecord } from './users.ts';
 /** Failed sign-ins allowed per address in a window before it is refused for the rest of the window. */
 export const ACCOUNT_FAILURES_ALLOWED = 10;
 export const ACCOUNT_WINDOW_MS = 15 * 60_000;
+/** The per-client window: EMBARGO_LOGIN_RATE_LIMIT failed sign-ins per client per minute, over every instance. */
+export const CLIENT_WINDOW_MS = 60_000;
+
+interface Counter {
+  key: string;
+  allowed: number;
+  windowMs: number;
+  refusal: string;
+}
 
 /**
- * Per-account throttle of failed sign-ins (the per-client rate limit stands beside it). Kept in the database
- * (`sign_in_failures`), so every instance on one PostgreSQL counts the same tries. Every address is counted
- * alike, whether or not it has an account, so a refusal tells nothing about existence.
+ * Failed sign-ins counted per account and per client, in the database (`sign_in_failures`, keyed by a hash of the
+ * address or of the client's IP), so every instance on one PostgreSQL counts the same tries: the per-process rate
+ * limit of the route alone lets each instance take its own share. Every address is counted alike, whether or not
+ * it has an account, so a refusal tells nothing about existence. A success clears the account's count, never the
+ * client's (else signing in to one's own account between guesses would reset it).
  */
 export class LoginThrottle {
-  constructor(private readonly ctx: Pick<ServiceContext, 'db' | 'now'>) {}
+  constructor(
+    private readonly ctx: Pick<ServiceContext, 'db' | 'now'>,
+    /** Failed sign-ins allowed per client per minute (EMBARGO_LOGIN_RATE_LIMIT). */
+    private readonly perClientPerMinute: number,
+  ) {}
 
-  async check(email: string): Promise<void> {
+  private counters(email: string, ip: string): Counter[] {
+    return [
+      { key: addressKey(email), allowed: ACCOUNT_FAILURES_ALLOWED, windowMs: ACCOUNT_WINDOW_MS, refusal: 'Too many failed sign-ins for this address' },
+      { key: clientKey(ip), allowed: this.perClientPerMinute, windowMs: CLIENT_WINDOW_MS, refusal: 'Too many failed sign-ins from your network address' },
+    ];
+  }
+
+  async check(email: string, ip: string): Promise<void> {
     const now = this.ctx.now().getTime();
-    const row = await this.ctx.db
+    const counters = this.counters(email, ip);
+    const rows = await this.ctx.db
       .selectFrom('sign_in_failures')
-      .select(['failures', 'since'])
-      .where('address_hash', '=', addressKey(email))
-      .where('since', '>', new Date(now - ACCOUNT_WINDOW_MS))
-      .executeTakeFirst();
-    if (row && row.failures >= ACCOUNT_FAILURES_ALLOWED) {
-      const minutes = Math.ceil((row.since.getTime() + ACCOUNT_WINDOW_MS - now) / 60_000);
-      throw new DomainError('rate_limited', `Too many failed sign-ins for this address; try again in ${minutes} minute${minutes === 1 ? '' : 's'}`);
+      .select(['address_hash', 'failures', 'since'])
+      .where('address_hash', 'in', counters.map((c) => c.key))
+      .execute();
+    for (const c of counters) {
+      const row = rows.find((r) => r.address_hash === c.key);
+      if (!row || row.since.getTime() <= now - c.windowMs || row.failures < c.allowed) continue;
+      const seconds = Math.ceil((row.since.getTime() + c.windowMs - now) / 1000);
+      const wait = seconds > 90 ? `${Math.ceil(seconds / 60)} minutes` : `${seconds} second${seconds === 1 ? '' : 's'}`;
+      throw new DomainError('rate_limited', `${c.refusal}; try again in ${wait}`);
     }
   }
 
-  /** Counts one failure in one statement (two instances counting at once both count); a window past its end starts anew. */
-  async failed(email: string): Promise<void> {
+  /** Counts one failure per counter in one statement each (two instances counting at once both count); a window past its end starts anew. */
+  async failed(email: string, ip: string): Promise<void> {
     const now = this.ctx.now();
-    const cutoff = new Date(now.getTime() - ACCOUNT_WINDOW_MS);
-    await this.ctx.db
-      .insertInto('sign_in_failures')
-      .values({ address_hash: addressKey(email), failures: 1, since: now })
-      .onConflict((oc) =>
-        oc.column('address_hash').doUpdateSet({
-          failures: sql<number>`case when sign_in_failures.since <= ${cutoff} then 1 else sign_in_failures.failures + 1 end`,
-          since: sql<Date>`case when sign_in_failures.since <= ${cutoff} then ${now} else sign_in_failures.since end`,
-        }),
-      )
-      .execute();
-    // Windows that ended are dead: pruned as failures come, so the table holds at most a window's addresses.
-    await this.ctx.db.deleteFrom('sign_in_failures').where('since', '<=', cutoff).execute();
+    for (const c of this.counters(email, ip)) {
+      const cutoff = new Date(now.getTime() - c.windowMs);
+      await this.ctx.db
+        .insertInto('sign_in_failures')
+        .values({ address_hash: c.key, failures: 1, since: now })
+        .onConflict((oc) =>
+          oc.column('address_hash').doUpdateSet({
+            failures: sql<number>`case when sign_in_failures.since <= ${cutoff} then 1 else sign_in_failures.failures + 1 end`,
+            since: sql<Date>`case when sign_in_failures.since <= ${cutoff} then ${now} else sign_in_failures.since end`,
+          }),
+        )
+        .execute();
+    }
+    // Windows that ended are dead (the longest is the account's): pruned as failures come, so the table holds at most a window's keys.
+    await this.ctx.db.deleteFrom('sign_in_failures').where('since', '<=', new Date(now.getTime() - ACCOUNT_WINDOW_MS)).execute();
   }
 
   async succeeded(email: string): Promise<void> {
@@ -56,6 +83,7 @@ export class LoginThrottle {
 }
 
 const addressKey = (email: string): string => sha256Hex(`embargo-sign-in:${normalizeAddress(email)}`);
+const clientKey = (ip: string): string => sha256Hex(`embargo-sign-in-client:${ip}`);
 
 /** Every sign-in, good or bad, in the audit log (site admins read it); a failure names the address as typed. */
 export async function recordSignIn(ctx: ServiceContext, email: string, user: UserRecord | null, ip: string, method = 'password'): Promise<void> {

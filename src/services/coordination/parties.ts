@@ -15,9 +15,10 @@ import { INVITATION_DAYS } from '../access/invitations.ts';
 
 /**
  * Parties of a case (issue 19): invited by a maintainer from the report, by email, with the invitation flow of
- * project members (services/access/invitations.ts) — a single-use hashed link that creates the account, or, for an
- * address with an account, the case at once. Either way the answer, the audit action and the mail's kind and
- * subject are the same, so none of them says whether the address had an account.
+ * project members (services/access/invitations.ts) — a single-use hashed link that creates the account or, signed
+ * in as the invited address, joins. Every address gets the link and is listed as not joined until it uses it, so
+ * the answer, the audit action, the mail and the case's party list never say whether the address had an account
+ * (joining an existing account at once showed it as joined straight away: a triager could probe for accounts).
  */
 
 /** Outbox kind of both invitation mails. */
@@ -73,10 +74,9 @@ export async function inviteParty(
     if (member) throw new DomainError('conflict', `${email} is a member of ${project.slug}: members see the case already`);
     const clash = await tx.selectFrom('case_parties').select('id').where('report_id', '=', report.id).where('email', '=', email).executeTakeFirst();
     if (clash) throw new DomainError('conflict', `${email} is already a party of ${trackingId}`);
-    const user = await tx.selectFrom('users').select('id').where('email', '=', email).where('disabled', '=', false).executeTakeFirst();
     const inviter = (await tx.selectFrom('users').select('name').where('id', '=', inviterId).executeTakeFirst())?.name ?? 'A maintainer';
-    const token = user ? null : newSecretToken(PARTY_TOKEN_PREFIX);
-    const expiresAt = user ? null : new Date(now.getTime() + INVITATION_DAYS * 86_400_000);
+    const token = newSecretToken(PARTY_TOKEN_PREFIX);
+    const expiresAt = new Date(now.getTime() + INVITATION_DAYS * 86_400_000);
     const row = await tx
       .insertInto('case_parties')
       .values({
@@ -85,12 +85,12 @@ export async function inviteParty(
         email,
         name,
         role,
-        user_id: user?.id ?? null,
-        token_hash: token ? hashToken(token) : null,
+        user_id: null,
+        token_hash: hashToken(token),
         invited_by: inviterId,
         created_at: now,
         expires_at: expiresAt,
-        accepted_at: user ? now : null,
+        accepted_at: null,
       })
       .returning(['id', 'created_at'])
       .executeTakeFirstOrThrow();
@@ -99,8 +99,8 @@ export async function inviteParty(
       trackingId,
       inviterName: inviter,
       role,
-      link: token ? partyInvitationLink(ctx.publicUrl, token) : casePageLink(ctx.publicUrl, report.id),
-      expiresAt: expiresAt?.toISOString() ?? null,
+      link: partyInvitationLink(ctx.publicUrl, token),
+      expiresAt: expiresAt.toISOString(),
     });
     await enqueueMail(tx, ctx, { kind: MAIL_KIND, projectId: project.id, reportId: report.id, to: email, subject: mail.subject, text: mail.text });
     await appendAudit(tx, { actor: label, action: 'case.party-invited', projectId: project.id, reportId: report.id, data: { party: row.id, email, role } }, now);
@@ -187,7 +187,8 @@ export async function acceptPartyInvitation(
     ]);
   }
   const exists = await ctx.db.selectFrom('users').select('id').where('email', '=', info.email).executeTakeFirst();
-  if (exists) throw new DomainError('conflict', `An account for ${info.email} exists now: sign in with it, then open the link again.`);
+  // Only the holder of the link learns this, and the link was mailed to that very address.
+  if (exists) throw new DomainError('conflict', `${info.email} already has an account here: sign in with it, then accept the invitation.`);
   const claimed: Array<Awaited<ReturnType<typeof useLink>>> = [];
   const user = await createUser(ctx, { email: info.email, name: input.name, password: input.password, siteAdmin: false }, `party-invitation:${info.partyId}`, {
     claim: async (tx) => void claimed.push(await useLink(tx, token, null, now)),

@@ -1,6 +1,7 @@
 import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import { ApiError } from '../../api.ts';
 import { Shell } from '../Shell.tsx';
+import { SignInForm } from './SignInForm.tsx';
 import { ErrorMessage, Loading } from '../Status.tsx';
 import { checkSession, joined, useSession } from './session.ts';
 import { navigate } from '../../router.tsx';
@@ -8,7 +9,8 @@ import { navigate } from '../../router.tsx';
 /**
  * What a member invitation (`/app/invitation`) and a party invitation (`/app/case-invitation`) have in common: the
  * token read from the fragment (it never reaches a server), the lookup of what the link offers, and the form that
- * creates the account (name, password twice) or, for someone signed in as the invited address, just joins.
+ * creates the account (name, password twice) or, for someone signed in as the invited address, just joins. An
+ * address that already has an account signs in on the page (the invitation stays on screen) and then joins.
  */
 export interface AcceptedInvitation {
   csrf_token: string;
@@ -54,6 +56,7 @@ export function InvitationAccept<T extends { email: string }, A extends Accepted
       {info.state === 'ready' && session.status !== 'unknown' && (
         <AcceptForm {...props} token={token} info={info.data} signedInAs={session.status === 'signed-in' ? session.user.email : null} />
       )}
+      {info.state === 'ready' && session.status === 'signed-out' && <ExistingAccount email={info.data.email} />}
     </Shell>
   );
 }
@@ -140,5 +143,22 @@ function AcceptForm<T extends { email: string }, A extends AcceptedInvitation>(p
         {needsAccount ? props.labels.create : props.labels.join(info)}
       </button>
     </form>
+  );
+}
+
+/** Someone who already has an account for the invited address signs in here, then joins with the form above. */
+function ExistingAccount({ email }: { email: string }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <section className="invitation__existing" aria-labelledby="invitation-existing">
+      <h2 id="invitation-existing">Already have an account?</h2>
+      {open ? (
+        <SignInForm message={`Sign in as ${email}, then accept the invitation.`} />
+      ) : (
+        <button type="button" className="button button--secondary" onClick={() => setOpen(true)}>
+          Sign in to accept
+        </button>
+      )}
+    </section>
   );
 }

@@ -144,7 +144,7 @@ function Members({ project }: { project: DashboardProject }) {
       return;
     }
     const who = email.trim();
-    void change(who, role, `Invitation sent to ${who} as ${role}. If the address already has an account, it is added at once and told by mail.`).then(() => setEmail(''));
+    void change(who, role, `Invitation sent to ${who} as ${role}.`).then(() => setEmail(''));
   };
   return (
     <>

@@ -1,0 +1,76 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { FastifyInstance } from 'fastify';
+import { ENGINES, startTestRuntime, type TestServer } from '../support/harness.ts';
+import { buildApp } from '../../src/http/app.ts';
+import { compose, type Runtime } from '../../src/server/compose.ts';
+import { loadConfig } from '../../src/server/config.ts';
+import { createUser } from '../../src/services/access/users.ts';
+
+/**
+ * Failed sign-ins are limited per account and per client, and both limits hold across instances (issue 15): the
+ * counts live in the database (`sign_in_failures`), not in a process. Instance B is a second server process on the
+ * same PostgreSQL, or, on PGlite (one process per data directory), a second HTTP app over the same store: either way
+ * nothing in process memory is shared with instance A.
+ */
+const PASSWORD = 'correct horse battery staple';
+const PER_CLIENT = 6;
+
+for (const engine of ENGINES) {
+  describe(`sign-in throttling across instances on ${engine.name}`, () => {
+    let rt: TestServer;
+    let second: Runtime | null = null;
+    let b: FastifyInstance;
+    before(async () => {
+      rt = await startTestRuntime(engine, { EMBARGO_LOGIN_RATE_LIMIT: String(PER_CLIENT) });
+      if (engine.name === 'postgres') {
+        second = await compose(loadConfig(rt.env), { logger: false, now: () => rt.clock.now, jobs: false });
+        b = second.app;
+      } else {
+        b = await buildApp(rt.ctx, { ...rt.config, logger: false });
+      }
+      await createUser(rt.ctx, { email: 'kim@example.org', name: 'Kim', password: PASSWORD, siteAdmin: false }, 'test');
+    });
+    after(async () => {
+      if (second) await second.close();
+      else await b?.close();
+      await rt?.close();
+    });
+
+    const signIn = (app: FastifyInstance, email: string, password: string, ip: string) =>
+      app.inject({ method: 'POST', url: '/api/v1/session', payload: { email, password }, remoteAddress: ip });
+
+    test('one client spraying many addresses over two instances is stopped at the per-client limit of both together', async () => {
+      const ip = '198.51.100.7';
+      // Half the limit on each instance: neither process alone has seen enough to refuse.
+      for (let i = 0; i < PER_CLIENT; i++) {
+        const res = await signIn(i % 2 ? b : rt.app, `sprayed-${i}@example.org`, 'guess', ip);
+        assert.equal(res.statusCode, 401, res.body);
+      }
+      for (const app of [rt.app, b]) {
+        const refused = await signIn(app, 'kim@example.org', PASSWORD, ip);
+        assert.equal(refused.statusCode, 429, `the right password from that client waits too: ${refused.body}`);
+        assert.match(refused.body, /Too many failed sign-ins from your network address/);
+      }
+      // Another client is not affected, and the account was never the one guessed.
+      assert.equal((await signIn(b, 'kim@example.org', PASSWORD, '203.0.113.9')).statusCode, 200);
+      // A minute later the client may try again.
+      rt.clock.advance(60_000);
+      assert.equal((await signIn(rt.app, 'kim@example.org', PASSWORD, ip)).statusCode, 200);
+    });
+
+    test('one account guessed from many clients over two instances is stopped at the per-account limit', async () => {
+      for (let i = 0; i < 10; i++) {
+        const res = await signIn(i % 2 ? b : rt.app, 'kim@example.org', `wrong ${i}`, `192.0.2.${10 + i}`);
+        assert.equal(res.statusCode, 401, res.body);
+      }
+      for (const app of [rt.app, b]) {
+        const refused = await signIn(app, 'kim@example.org', PASSWORD, '192.0.2.99');
+        assert.equal(refused.statusCode, 429, refused.body);
+        assert.match(refused.body, /Too many failed sign-ins for this address/);
+      }
+      rt.clock.advance(15 * 60_000);
+      assert.equal((await signIn(b, 'kim@example.org', PASSWORD, '192.0.2.99')).statusCode, 200);
+    });
+  });
+}
