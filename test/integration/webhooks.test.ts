@@ -240,6 +240,28 @@ for (const engine of ENGINES) {
       assert.equal(d?.attempts.length, 1, "only the lease holder's attempt is recorded");
     });
 
+    test('a claimed delivery whose lease ran out before its turn in the batch is left to the instance that took it over', async () => {
+      // Instance A claims two deliveries at once; the first POST is slow (here: held), so by the time A reaches the
+      // second one, its lease on it has run out and instance B has claimed and delivered both. A must not send the
+      // second one again: two instances never send one delivery at the same time, slow receivers or not.
+      const before = receiver.got.length;
+      await submit(rt, 'privastream', validReport());
+      await submit(rt, 'privastream', validReport());
+      await dispatchEvents(rt.ctx);
+      const held = receiver.holdNext();
+      const a = deliverDueWebhooks(rt.ctx);
+      await held.arrived;
+      rt.clock.advance(5_000 * 3 + 5_000 + 1); // A's lease on both rows runs out
+      await deliverDueWebhooks(rt.ctx); // B claims both and delivers them
+      held.release();
+      await a;
+      const ids = receiver.got.slice(before).map((g) => String(g.headers['x-embargo-delivery']));
+      const counts = [...new Set(ids)].map((id) => ids.filter((x) => x === id).length).sort();
+      assert.deepEqual(counts, [1, 2], `the first was sent by A and again by B (its POST outlived the lease); the second only by B: ${ids.join(', ')}`);
+      const log = await deliveries();
+      assert.deepEqual(log.slice(0, 2).map((d) => [d.status, d.attempts.length]), [['delivered', 1], ['delivered', 1]]);
+    });
+
     test('redeliver sends the event again as a new delivery naming the first', async () => {
       const [d] = await deliveries();
       assert.ok(d);
@@ -458,7 +480,15 @@ describe('the address guard of outgoing webhooks', () => {
       hits += 1;
       if (req.url === '/redirect') res.writeHead(302, { location: 'http://169.254.169.254/' }).end();
       else if (req.url === '/slow') setTimeout(() => res.end('late'), 3000);
-      else res.end('x'.repeat(1_000_000));
+      else {
+        // An answer that never ends: only the size cap ends the read before the time limit does.
+        res.writeHead(200);
+        const pump = (): void => {
+          while (!res.destroyed && res.write('x'.repeat(16_384)));
+          if (!res.destroyed) res.once('drain', pump);
+        };
+        pump();
+      }
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const port = (server.address() as AddressInfo).port;
@@ -467,7 +497,9 @@ describe('the address guard of outgoing webhooks', () => {
       assert.equal((await postWebhook(`http://127.0.0.1:${port}/redirect`, Buffer.from('{}'), {}, allowed)).status, 302);
       assert.equal(hits, 1, 'the redirect was not followed');
       await assert.rejects(postWebhook(`http://127.0.0.1:${port}/slow`, Buffer.from('{}'), {}, allowed), /timed out after 500 ms/);
-      assert.equal((await postWebhook(`http://127.0.0.1:${port}/big`, Buffer.from('{}'), {}, allowed)).status, 200);
+      const big = await postWebhook(`http://127.0.0.1:${port}/big`, Buffer.from('{}'), {}, allowed);
+      assert.equal(big.status, 200, 'the status counts; the rest of the answer is not read');
+      assert.ok(big.durationMs < 500, `cut off at the cap, not at the time limit (${big.durationMs} ms)`);
     } finally {
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
