@@ -462,6 +462,15 @@ describe('the address guard of outgoing webhooks', () => {
       await refused('http://0x7f.1/');
       await refused('http://[::ffff:7f00:1]/');
       await refused('http://0.0.0.0/');
+      await refused('http://0177.0.0.1/'); // octal
+      await refused('http://[::]/');
+      await refused('http://[fe80::1]/');
+      await refused('http://[fc00::1]/');
+      await refused('http://[::ffff:a9fe:a9fe]/'); // 169.254.169.254, IPv4-mapped
+      await refused('http://[::ffff:0:7f00:1]/'); // 127.0.0.1, IPv4-translated (SIIT)
+      await refused('http://[64:ff9b::a9fe:a9fe]/'); // 169.254.169.254 through NAT64
+      await refused('http://[2002:a9fe:a9fe::1]/'); // 6to4 of 169.254.169.254
+      await refused('http://168.63.129.16/'); // Azure's WireServer, reached from its VMs
       await refused(`http://localhost:${receiver.port}/`);
       await refused('file:///etc/passwd');
       assert.equal(receiver.got.length, 0, 'nothing reached the receiver');
@@ -469,6 +478,10 @@ describe('the address guard of outgoing webhooks', () => {
       const ok = await postWebhook(`http://127.0.0.1:${receiver.port}/`, Buffer.from('{}'), {}, { ...limits, allowHosts: [`127.0.0.1:${receiver.port}`] });
       assert.equal(ok.status, 401); // unsigned: the receiver refuses it, but it got there
       assert.equal(receiver.got.length, 1);
+      // A name is allowed the same way: localhost:port, whatever it resolves to.
+      const byName = await postWebhook(`http://localhost:${receiver.port}/`, Buffer.from('{}'), {}, { ...limits, allowHosts: [`localhost:${receiver.port}`] });
+      assert.equal(byName.status, 401);
+      assert.equal(receiver.got.length, 2);
     } finally {
       await receiver.close();
     }
