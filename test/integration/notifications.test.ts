@@ -13,6 +13,7 @@ import { importOsvPath } from '../../src/services/scanning/osv-import.ts';
 import { publishedAdvisory } from '../support/advisory-fixtures.ts';
 import { join } from 'node:path';
 import { REPO } from '../support/fixtures.ts';
+import { joinedParty } from '../support/coordination.ts';
 
 /**
  * Maintainer notifications through the outbox to a real SMTP relay on 127.0.0.1: who is mailed what (role
@@ -173,6 +174,63 @@ for (const engine of ENGINES) {
       const from = relay.mails.length;
       const mails = await notified(from);
       assert.deepEqual(mails.map((m) => m.to[0]).sort(), ['triager@example.org', 'viewer@example.org']);
+    });
+  });
+
+  describe(`party notifications (${engine.name})`, () => {
+    let rt: TestServer;
+    let world: World;
+    let relay: TestRelay;
+
+    before(async () => {
+      relay = await startRelay();
+      rt = await startTestRuntime(engine, { EMBARGO_SMTP_URL: `smtp://127.0.0.1:${relay.port}`, EMBARGO_MAIL_FROM: 'embargo@embargo.test' });
+      world = await seedWorld(rt);
+    });
+    after(async () => {
+      await rt?.close();
+      await relay?.close();
+    });
+
+    const MAINTAINERS = ['admin@example.org', 'triager@example.org', 'viewer@example.org'];
+    const toTeam = async (from: number) => {
+      await rt.jobs.runAllOnce();
+      await new Promise((r) => setTimeout(r, 300));
+      return relay.mails.slice(from).filter((m) => MAINTAINERS.includes(m.to[0] ?? ''));
+    };
+
+    test("a party's status statement and case message are mailed to the team like a reply (never the statement or the text); a maintainer's own case message is not", async () => {
+      const r = await submit(rt, 'privastream', validReport({ reporter_email: null }));
+      const party = await joinedParty(rt, world, r.tracking_id, 'psirt@vendor-a.example');
+      await toTeam(relay.mails.length);
+
+      let from = relay.mails.length;
+      const stated = await rt.app.inject({
+        method: 'PUT',
+        url: `/api/v1/cases/${party.caseId}/status`,
+        headers: party.headers,
+        payload: { vulnerability: r.tracking_id, product: 'pkg:npm/vendor-a', status: 'not_affected', justification: 'vulnerable_code_not_in_execute_path', statement: 'SECRET-STATEMENT: we never load models by name' },
+      });
+      assert.equal(stated.statusCode, 200, stated.body);
+      let mails = await toTeam(from);
+      assert.deepEqual(mails.map((m) => `${m.to[0]}: ${m.parsed.subject}`).sort(), [`admin@example.org: [${r.tracking_id}] A party changed its status`, `triager@example.org: [${r.tracking_id}] A party changed its status`]);
+      for (const m of mails) {
+        assert.ok(!m.raw.toString('utf8').includes('SECRET-STATEMENT'), 'the statement stays in Embargo');
+        assert.match(m.parsed.text ?? '', new RegExp(`https://embargo\\.test/app/p/privastream/reports/${r.tracking_id}`));
+      }
+      assert.ok(!relay.mails.slice(from).some((m) => m.to[0] === 'psirt@vendor-a.example'), 'the party is not told of its own statement');
+
+      from = relay.mails.length;
+      const said = await rt.app.inject({ method: 'POST', url: `/api/v1/cases/${party.caseId}/messages`, headers: party.headers, payload: { body: 'SECRET-CASE-TEXT: patch ready on our side' } });
+      assert.equal(said.statusCode, 201, said.body);
+      mails = await toTeam(from);
+      assert.deepEqual(mails.map((m) => `${m.to[0]}: ${m.parsed.subject}`).sort(), [`admin@example.org: [${r.tracking_id}] New message in the case`, `triager@example.org: [${r.tracking_id}] New message in the case`]);
+      assert.ok(mails.every((m) => !m.raw.toString('utf8').includes('SECRET-CASE-TEXT')));
+
+      from = relay.mails.length;
+      const own = await rt.app.inject({ method: 'POST', url: `/api/v1/cases/${party.caseId}/messages`, headers: world.as('triager'), payload: { body: 'Thanks, noted.' } });
+      assert.equal(own.statusCode, 201, own.body);
+      assert.deepEqual(await toTeam(from), [], "the team's own case message is not mailed back to it");
     });
   });
 
