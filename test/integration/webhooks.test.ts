@@ -278,6 +278,28 @@ for (const engine of ENGINES) {
       assert.equal(again?.redelivery_of, d.id);
     });
 
+    test("another project's admin cannot reach this project's webhooks or deliveries through their own project", async () => {
+      const [d] = await deliveries();
+      assert.ok(d);
+      const other = '/api/v1/projects/personal-chatter';
+      const tries = [
+        { method: 'GET' as const, url: `${other}/webhooks/${hookId}/deliveries` },
+        { method: 'PATCH' as const, url: `${other}/webhooks/${hookId}`, payload: { url: 'https://attacker.example/x', active: true } },
+        { method: 'POST' as const, url: `${other}/webhooks/${hookId}/deliveries/${d.id}/redeliver` },
+        { method: 'DELETE' as const, url: `${other}/webhooks/${hookId}` },
+      ];
+      for (const t of tries) {
+        const res = await rt.app.inject({ ...t, headers: world.as('outsider') });
+        assert.equal(res.statusCode, 404, `${t.method} ${t.url}: ${res.body}`);
+      }
+      const list = await rt.app.inject({ method: 'GET', url: `${other}/webhooks`, headers: world.as('outsider') });
+      assert.equal(list.statusCode, 200, list.body);
+      assert.deepEqual(list.json().webhooks, []);
+      const still = await rt.app.inject({ method: 'GET', url: `${P}/webhooks`, headers: world.as('admin') });
+      assert.deepEqual(still.json().webhooks.map((w: { id: string; url: string }) => [w.id, w.url]), [[hookId, `http://127.0.0.1:${receiver.port}/…`]], 'unchanged, not deleted');
+      assert.equal((await deliveries())[0]?.id, d.id, 'nothing was redelivered');
+    });
+
     test('a rotated secret signs the next delivery; a paused webhook gets none', async () => {
       const rotated = 'the-rotated-secret-0123456789';
       const patch = await rt.app.inject({ method: 'PATCH', url: `${P}/webhooks/${hookId}`, headers: world.as('admin'), payload: { secret: rotated } });
