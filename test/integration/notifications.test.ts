@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as openpgp from 'openpgp';
 import { ENGINES, startTestRuntime, type TestServer } from '../support/harness.ts';
 import { seedWorld, submit, validReport, type World } from '../support/fixtures.ts';
-import { startRelay, type CapturedMail, type TestRelay } from '../support/mail-relay.ts';
+import { reportMail, sendTo, startRelay, type CapturedMail, type TestRelay } from '../support/mail-relay.ts';
 import { generateProjectKey } from '../../src/adapters/pgp/keys.ts';
 import { getProject } from '../../src/services/projects/projects.ts';
 import { quarantine } from '../../src/services/pgp/quarantine.ts';
@@ -174,6 +174,51 @@ for (const engine of ENGINES) {
       const from = relay.mails.length;
       const mails = await notified(from);
       assert.deepEqual(mails.map((m) => m.to[0]).sort(), ['triager@example.org', 'viewer@example.org']);
+    });
+  });
+
+  describe(`notifications of mail in (${engine.name})`, () => {
+    let rt: TestServer;
+    let relay: TestRelay;
+    let smtpPort: number;
+
+    before(async () => {
+      relay = await startRelay();
+      rt = await startTestRuntime(engine, { EMBARGO_SMTP_URL: `smtp://127.0.0.1:${relay.port}`, EMBARGO_SMTP_LISTEN: '127.0.0.1:0', EMBARGO_MAIL_FROM: 'embargo@embargo.test' });
+      await seedWorld(rt);
+      smtpPort = rt.mail.smtpPort ?? assert.fail('no SMTP listener');
+    });
+    after(async () => {
+      await rt?.close();
+      await relay?.close();
+    });
+
+    const run = async (from: number) => {
+      await rt.jobs.runAllOnce();
+      await new Promise((r) => setTimeout(r, 300));
+      return relay.mails.slice(from);
+    };
+    const team = (mails: CapturedMail[]) => mails.filter((m) => m.to[0] !== 'ada@example.org').map((m) => `${m.to[0]}: ${m.parsed.subject}`).sort();
+
+    test('a report by mail and a reply by mail reach the team through the outbox, never their text or sender', async () => {
+      const sent = await sendTo(smtpPort, reportMail({ subject: 'SECRET-MAIL-TITLE in the loader' }));
+      const tracking = /Stored as report (\S+)/.exec(sent.response)?.[1] ?? assert.fail(sent.response);
+      const first = await run(0);
+      assert.deepEqual(team(first), [`admin@example.org: [${tracking}] New report`, `triager@example.org: [${tracking}] New report`]);
+      const ack = first.find((m) => m.to[0] === 'ada@example.org') ?? assert.fail('no acknowledgement');
+      const replyTo = ack.parsed.replyTo?.value[0]?.address ?? assert.fail('no reply address');
+
+      const from = relay.mails.length;
+      const reply = await sendTo(smtpPort, { from: 'ada@example.org', to: replyTo, subject: `Re: ${ack.parsed.subject}`, text: 'SECRET-MAIL-REPLY: also 1.0.4', inReplyTo: ack.parsed.messageId, references: ack.parsed.messageId });
+      assert.match(reply.response, /Stored as message/);
+      const second = await run(from);
+      assert.deepEqual(team(second), [`admin@example.org: [${tracking}] The reporter replied`, `triager@example.org: [${tracking}] The reporter replied`]);
+      for (const m of [...first, ...second].filter((x) => x.to[0] !== 'ada@example.org')) {
+        const raw = m.raw.toString('utf8');
+        for (const secret of ['SECRET-MAIL-TITLE', 'SECRET-MAIL-REPLY', 'ada@example.org', 'Ada Researcher']) assert.ok(!raw.includes(secret), `a notification never carries ${secret}`);
+      }
+      const events = await rt.ctx.db.selectFrom('project_events').select(['type', 'data']).orderBy('occurred_at').execute();
+      assert.deepEqual(events.map((e) => [e.type, (e.data as { source?: string; channel?: string }).source ?? (e.data as { channel?: string }).channel]), [['report.created', 'email'], ['report.message_created', 'email']]);
     });
   });
 
