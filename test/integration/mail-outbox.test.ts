@@ -68,6 +68,34 @@ for (const engine of ENGINES) {
       }
     });
 
+    test('a mail whose lease ran out before its turn in the batch is left to the instance that took it over', async () => {
+      // Instance A claims two mails; the relay holds the first one's answer (a tarpitting relay), so A's lease on
+      // the second runs out and instance B claims and sends both. A must not send the second one again.
+      const relay = await startRelay();
+      const rt = await startTestRuntime(engine, { EMBARGO_SMTP_URL: `smtp://127.0.0.1:${relay.port}` });
+      try {
+        await seedWorld(rt);
+        await submit(rt, 'privastream', validReport({ reporter_email: 'one@example.org' }));
+        await submit(rt, 'privastream', validReport({ reporter_email: 'two@example.org' }));
+        const held = relay.holdNext();
+        const a = drainOutbox(rt.ctx);
+        await held.arrived;
+        rt.clock.advance(5 * 60_000 + 1); // A's lease (5 min) on both runs out
+        await drainOutbox(rt.ctx); // B
+        held.release();
+        await a;
+        await new Promise((r) => setTimeout(r, 300));
+        const ids = relay.mails.map((m) => m.parsed.messageId ?? '');
+        const counts = [...new Set(ids)].map((id) => ids.filter((x) => x === id).length).sort();
+        assert.deepEqual(counts, [1, 2], `the first was sent by A and by B (A's send outlived its lease), the second by B only: ${relay.mails.map((m) => m.to[0]).join(', ')}`);
+        const rows = await rt.ctx.db.selectFrom('outbox').select(['status', 'attempts']).where('kind', '=', 'acknowledgement').execute();
+        assert.deepEqual(rows.map((r) => r.status), ['sent', 'sent']);
+      } finally {
+        await rt.close();
+        await relay.close();
+      }
+    });
+
     test('without a relay, mail goes to the development maildir in DATA_DIR', async () => {
       const rt = await startTestRuntime(engine);
       try {

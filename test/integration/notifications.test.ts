@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as openpgp from 'openpgp';
 import { ENGINES, startTestRuntime, type TestServer } from '../support/harness.ts';
 import { seedWorld, submit, validReport, type World } from '../support/fixtures.ts';
-import { startRelay, type CapturedMail, type TestRelay } from '../support/mail-relay.ts';
+import { reportMail, sendTo, startRelay, type CapturedMail, type TestRelay } from '../support/mail-relay.ts';
 import { generateProjectKey } from '../../src/adapters/pgp/keys.ts';
 import { getProject } from '../../src/services/projects/projects.ts';
 import { quarantine } from '../../src/services/pgp/quarantine.ts';
@@ -13,6 +13,7 @@ import { importOsvPath } from '../../src/services/scanning/osv-import.ts';
 import { publishedAdvisory } from '../support/advisory-fixtures.ts';
 import { join } from 'node:path';
 import { REPO } from '../support/fixtures.ts';
+import { joinedParty } from '../support/coordination.ts';
 
 /**
  * Maintainer notifications through the outbox to a real SMTP relay on 127.0.0.1: who is mailed what (role
@@ -173,6 +174,108 @@ for (const engine of ENGINES) {
       const from = relay.mails.length;
       const mails = await notified(from);
       assert.deepEqual(mails.map((m) => m.to[0]).sort(), ['triager@example.org', 'viewer@example.org']);
+    });
+  });
+
+  describe(`notifications of mail in (${engine.name})`, () => {
+    let rt: TestServer;
+    let relay: TestRelay;
+    let smtpPort: number;
+
+    before(async () => {
+      relay = await startRelay();
+      rt = await startTestRuntime(engine, { EMBARGO_SMTP_URL: `smtp://127.0.0.1:${relay.port}`, EMBARGO_SMTP_LISTEN: '127.0.0.1:0', EMBARGO_MAIL_FROM: 'embargo@embargo.test' });
+      await seedWorld(rt);
+      smtpPort = rt.mail.smtpPort ?? assert.fail('no SMTP listener');
+    });
+    after(async () => {
+      await rt?.close();
+      await relay?.close();
+    });
+
+    const run = async (from: number) => {
+      await rt.jobs.runAllOnce();
+      await new Promise((r) => setTimeout(r, 300));
+      return relay.mails.slice(from);
+    };
+    const team = (mails: CapturedMail[]) => mails.filter((m) => m.to[0] !== 'ada@example.org').map((m) => `${m.to[0]}: ${m.parsed.subject}`).sort();
+
+    test('a report by mail and a reply by mail reach the team through the outbox, never their text or sender', async () => {
+      const sent = await sendTo(smtpPort, reportMail({ subject: 'SECRET-MAIL-TITLE in the loader' }));
+      const tracking = /Stored as report (\S+)/.exec(sent.response)?.[1] ?? assert.fail(sent.response);
+      const first = await run(0);
+      assert.deepEqual(team(first), [`admin@example.org: [${tracking}] New report`, `triager@example.org: [${tracking}] New report`]);
+      const ack = first.find((m) => m.to[0] === 'ada@example.org') ?? assert.fail('no acknowledgement');
+      const replyTo = ack.parsed.replyTo?.value[0]?.address ?? assert.fail('no reply address');
+
+      const from = relay.mails.length;
+      const reply = await sendTo(smtpPort, { from: 'ada@example.org', to: replyTo, subject: `Re: ${ack.parsed.subject}`, text: 'SECRET-MAIL-REPLY: also 1.0.4', inReplyTo: ack.parsed.messageId, references: ack.parsed.messageId });
+      assert.match(reply.response, /Stored as message/);
+      const second = await run(from);
+      assert.deepEqual(team(second), [`admin@example.org: [${tracking}] The reporter replied`, `triager@example.org: [${tracking}] The reporter replied`]);
+      for (const m of [...first, ...second].filter((x) => x.to[0] !== 'ada@example.org')) {
+        const raw = m.raw.toString('utf8');
+        for (const secret of ['SECRET-MAIL-TITLE', 'SECRET-MAIL-REPLY', 'ada@example.org', 'Ada Researcher']) assert.ok(!raw.includes(secret), `a notification never carries ${secret}`);
+      }
+      const events = await rt.ctx.db.selectFrom('project_events').select(['type', 'data']).orderBy('occurred_at').execute();
+      assert.deepEqual(events.map((e) => [e.type, (e.data as { source?: string; channel?: string }).source ?? (e.data as { channel?: string }).channel]), [['report.created', 'email'], ['report.message_created', 'email']]);
+    });
+  });
+
+  describe(`party notifications (${engine.name})`, () => {
+    let rt: TestServer;
+    let world: World;
+    let relay: TestRelay;
+
+    before(async () => {
+      relay = await startRelay();
+      rt = await startTestRuntime(engine, { EMBARGO_SMTP_URL: `smtp://127.0.0.1:${relay.port}`, EMBARGO_MAIL_FROM: 'embargo@embargo.test' });
+      world = await seedWorld(rt);
+    });
+    after(async () => {
+      await rt?.close();
+      await relay?.close();
+    });
+
+    const MAINTAINERS = ['admin@example.org', 'triager@example.org', 'viewer@example.org'];
+    const toTeam = async (from: number) => {
+      await rt.jobs.runAllOnce();
+      await new Promise((r) => setTimeout(r, 300));
+      return relay.mails.slice(from).filter((m) => MAINTAINERS.includes(m.to[0] ?? ''));
+    };
+
+    test("a party's status statement and case message are mailed to the team like a reply (never the statement or the text); a maintainer's own case message is not", async () => {
+      const r = await submit(rt, 'privastream', validReport({ reporter_email: null }));
+      const party = await joinedParty(rt, world, r.tracking_id, 'psirt@vendor-a.example');
+      await toTeam(relay.mails.length);
+
+      let from = relay.mails.length;
+      const stated = await rt.app.inject({
+        method: 'PUT',
+        url: `/api/v1/cases/${party.caseId}/status`,
+        headers: party.headers,
+        payload: { vulnerability: r.tracking_id, product: 'pkg:npm/vendor-a', status: 'not_affected', justification: 'vulnerable_code_not_in_execute_path', statement: 'SECRET-STATEMENT: we never load models by name' },
+      });
+      assert.equal(stated.statusCode, 200, stated.body);
+      let mails = await toTeam(from);
+      assert.deepEqual(mails.map((m) => `${m.to[0]}: ${m.parsed.subject}`).sort(), [`admin@example.org: [${r.tracking_id}] A party changed its status`, `triager@example.org: [${r.tracking_id}] A party changed its status`]);
+      for (const m of mails) {
+        assert.ok(!m.raw.toString('utf8').includes('SECRET-STATEMENT'), 'the statement stays in Embargo');
+        assert.match(m.parsed.text ?? '', new RegExp(`https://embargo\\.test/app/p/privastream/reports/${r.tracking_id}`));
+      }
+      assert.ok(!relay.mails.slice(from).some((m) => m.to[0] === 'psirt@vendor-a.example'), 'the party is not told of its own statement');
+
+      from = relay.mails.length;
+      const said = await rt.app.inject({ method: 'POST', url: `/api/v1/cases/${party.caseId}/messages`, headers: party.headers, payload: { body: 'SECRET-CASE-TEXT: patch ready on our side' } });
+      assert.equal(said.statusCode, 201, said.body);
+      mails = await toTeam(from);
+      assert.deepEqual(mails.map((m) => `${m.to[0]}: ${m.parsed.subject}`).sort(), [`admin@example.org: [${r.tracking_id}] New message in the case`, `triager@example.org: [${r.tracking_id}] New message in the case`]);
+      assert.ok(mails.every((m) => !m.raw.toString('utf8').includes('SECRET-CASE-TEXT')));
+
+      from = relay.mails.length;
+      const own = await rt.app.inject({ method: 'POST', url: `/api/v1/cases/${party.caseId}/messages`, headers: world.as('triager'), payload: { body: 'Thanks, noted.' } });
+      assert.equal(own.statusCode, 201, own.body);
+      assert.deepEqual(await toTeam(from), [], "the team's own case message is not mailed back to it");
     });
   });
 

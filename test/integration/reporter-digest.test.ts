@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { ENGINES, startTestRuntime, type TestServer } from '../support/harness.ts';
 import { quietMaintainers, seedWorld, submit, validReport, type World } from '../support/fixtures.ts';
 import { startRelay, type CapturedMail, type TestRelay } from '../support/mail-relay.ts';
+import { advisoryContent, createAdvisory, fixedReport, move as moveAdvisory } from '../support/advisory-fixtures.ts';
 
 /**
  * Fewer mails to reporters, on the test clock: status changes within ten minutes are one mail listing each
@@ -89,6 +90,21 @@ for (const engine of ENGINES) {
 
       rt.clock.advance(60 * MINUTE);
       assert.equal((await toReporter(relay.mails.length)).length, 0, 'nothing is mailed twice');
+    });
+
+    test("scheduling the report's advisory for another date tells the reporter the old and the new date", async () => {
+      const { trackingId } = await fixedReport(rt, world);
+      await embargo(trackingId, '2027-01-10');
+      rt.clock.advance(11 * MINUTE);
+      await toReporter(relay.mails.length); // the status and the first date, mailed
+      rt.clock.advance(11 * MINUTE);
+      const from = relay.mails.length;
+      const created = await createAdvisory(rt, world, advisoryContent({ credits: undefined, report: trackingId, embargo_until: '2027-02-01T00:00:00.000Z' }));
+      await moveAdvisory(rt, world, created.advisory.id, 'in-review');
+      await moveAdvisory(rt, world, created.advisory.id, 'scheduled');
+      const mails = await toReporter(from);
+      assert.deepEqual(mails.map((m) => m.parsed.subject), [`[${trackingId}] Disclosure date changed`]);
+      assert.match(mails[0]?.parsed.text ?? '', /planned disclosure date 2027-01-10 → 2027-02-01/);
     });
 
     test('a change long after the last status mail is mailed at once', async () => {

@@ -240,6 +240,28 @@ for (const engine of ENGINES) {
       assert.equal(d?.attempts.length, 1, "only the lease holder's attempt is recorded");
     });
 
+    test('a claimed delivery whose lease ran out before its turn in the batch is left to the instance that took it over', async () => {
+      // Instance A claims two deliveries at once; the first POST is slow (here: held), so by the time A reaches the
+      // second one, its lease on it has run out and instance B has claimed and delivered both. A must not send the
+      // second one again: two instances never send one delivery at the same time, slow receivers or not.
+      const before = receiver.got.length;
+      await submit(rt, 'privastream', validReport());
+      await submit(rt, 'privastream', validReport());
+      await dispatchEvents(rt.ctx);
+      const held = receiver.holdNext();
+      const a = deliverDueWebhooks(rt.ctx);
+      await held.arrived;
+      rt.clock.advance(5_000 * 3 + 5_000 + 1); // A's lease on both rows runs out
+      await deliverDueWebhooks(rt.ctx); // B claims both and delivers them
+      held.release();
+      await a;
+      const ids = receiver.got.slice(before).map((g) => String(g.headers['x-embargo-delivery']));
+      const counts = [...new Set(ids)].map((id) => ids.filter((x) => x === id).length).sort();
+      assert.deepEqual(counts, [1, 2], `the first was sent by A and again by B (its POST outlived the lease); the second only by B: ${ids.join(', ')}`);
+      const log = await deliveries();
+      assert.deepEqual(log.slice(0, 2).map((d) => [d.status, d.attempts.length]), [['delivered', 1], ['delivered', 1]]);
+    });
+
     test('redeliver sends the event again as a new delivery naming the first', async () => {
       const [d] = await deliveries();
       assert.ok(d);
@@ -254,6 +276,28 @@ for (const engine of ENGINES) {
       assert.equal(again?.id, res.json().id);
       assert.equal(again?.status, 'delivered');
       assert.equal(again?.redelivery_of, d.id);
+    });
+
+    test("another project's admin cannot reach this project's webhooks or deliveries through their own project", async () => {
+      const [d] = await deliveries();
+      assert.ok(d);
+      const other = '/api/v1/projects/personal-chatter';
+      const tries = [
+        { method: 'GET' as const, url: `${other}/webhooks/${hookId}/deliveries` },
+        { method: 'PATCH' as const, url: `${other}/webhooks/${hookId}`, payload: { url: 'https://attacker.example/x', active: true } },
+        { method: 'POST' as const, url: `${other}/webhooks/${hookId}/deliveries/${d.id}/redeliver` },
+        { method: 'DELETE' as const, url: `${other}/webhooks/${hookId}` },
+      ];
+      for (const t of tries) {
+        const res = await rt.app.inject({ ...t, headers: world.as('outsider') });
+        assert.equal(res.statusCode, 404, `${t.method} ${t.url}: ${res.body}`);
+      }
+      const list = await rt.app.inject({ method: 'GET', url: `${other}/webhooks`, headers: world.as('outsider') });
+      assert.equal(list.statusCode, 200, list.body);
+      assert.deepEqual(list.json().webhooks, []);
+      const still = await rt.app.inject({ method: 'GET', url: `${P}/webhooks`, headers: world.as('admin') });
+      assert.deepEqual(still.json().webhooks.map((w: { id: string; url: string }) => [w.id, w.url]), [[hookId, `http://127.0.0.1:${receiver.port}/…`]], 'unchanged, not deleted');
+      assert.equal((await deliveries())[0]?.id, d.id, 'nothing was redelivered');
     });
 
     test('a rotated secret signs the next delivery; a paused webhook gets none', async () => {
@@ -440,6 +484,15 @@ describe('the address guard of outgoing webhooks', () => {
       await refused('http://0x7f.1/');
       await refused('http://[::ffff:7f00:1]/');
       await refused('http://0.0.0.0/');
+      await refused('http://0177.0.0.1/'); // octal
+      await refused('http://[::]/');
+      await refused('http://[fe80::1]/');
+      await refused('http://[fc00::1]/');
+      await refused('http://[::ffff:a9fe:a9fe]/'); // 169.254.169.254, IPv4-mapped
+      await refused('http://[::ffff:0:7f00:1]/'); // 127.0.0.1, IPv4-translated (SIIT)
+      await refused('http://[64:ff9b::a9fe:a9fe]/'); // 169.254.169.254 through NAT64
+      await refused('http://[2002:a9fe:a9fe::1]/'); // 6to4 of 169.254.169.254
+      await refused('http://168.63.129.16/'); // Azure's WireServer, reached from its VMs
       await refused(`http://localhost:${receiver.port}/`);
       await refused('file:///etc/passwd');
       assert.equal(receiver.got.length, 0, 'nothing reached the receiver');
@@ -447,6 +500,10 @@ describe('the address guard of outgoing webhooks', () => {
       const ok = await postWebhook(`http://127.0.0.1:${receiver.port}/`, Buffer.from('{}'), {}, { ...limits, allowHosts: [`127.0.0.1:${receiver.port}`] });
       assert.equal(ok.status, 401); // unsigned: the receiver refuses it, but it got there
       assert.equal(receiver.got.length, 1);
+      // A name is allowed the same way: localhost:port, whatever it resolves to.
+      const byName = await postWebhook(`http://localhost:${receiver.port}/`, Buffer.from('{}'), {}, { ...limits, allowHosts: [`localhost:${receiver.port}`] });
+      assert.equal(byName.status, 401);
+      assert.equal(receiver.got.length, 2);
     } finally {
       await receiver.close();
     }
@@ -458,7 +515,15 @@ describe('the address guard of outgoing webhooks', () => {
       hits += 1;
       if (req.url === '/redirect') res.writeHead(302, { location: 'http://169.254.169.254/' }).end();
       else if (req.url === '/slow') setTimeout(() => res.end('late'), 3000);
-      else res.end('x'.repeat(1_000_000));
+      else {
+        // An answer that never ends: only the size cap ends the read before the time limit does.
+        res.writeHead(200);
+        const pump = (): void => {
+          while (!res.destroyed && res.write('x'.repeat(16_384)));
+          if (!res.destroyed) res.once('drain', pump);
+        };
+        pump();
+      }
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const port = (server.address() as AddressInfo).port;
@@ -467,7 +532,9 @@ describe('the address guard of outgoing webhooks', () => {
       assert.equal((await postWebhook(`http://127.0.0.1:${port}/redirect`, Buffer.from('{}'), {}, allowed)).status, 302);
       assert.equal(hits, 1, 'the redirect was not followed');
       await assert.rejects(postWebhook(`http://127.0.0.1:${port}/slow`, Buffer.from('{}'), {}, allowed), /timed out after 500 ms/);
-      assert.equal((await postWebhook(`http://127.0.0.1:${port}/big`, Buffer.from('{}'), {}, allowed)).status, 200);
+      const big = await postWebhook(`http://127.0.0.1:${port}/big`, Buffer.from('{}'), {}, allowed);
+      assert.equal(big.status, 200, 'the status counts; the rest of the answer is not read');
+      assert.ok(big.durationMs < 500, `cut off at the cap, not at the time limit (${big.durationMs} ms)`);
     } finally {
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));

@@ -18,12 +18,15 @@ export interface TestRelay {
   mails: CapturedMail[];
   /** Resolves once at least `n` mails arrived in total (fails after `timeoutMs`). */
   waitFor(n: number, timeoutMs?: number): Promise<CapturedMail[]>;
+  /** Keeps the next mail (it is captured at once) but answers its DATA only when release() is called. */
+  holdNext(): { arrived: Promise<void>; release(): void };
   close(): Promise<void>;
 }
 
 /** A real SMTP server on 127.0.0.1 standing in for the outgoing relay: it keeps every mail it is given. */
 export async function startRelay(port = 0): Promise<TestRelay> {
   const mails: CapturedMail[] = [];
+  let hold: { arrived: () => void; wait: Promise<void> } | null = null;
   const server = new SMTPServer({
     logger: false,
     authOptional: true,
@@ -35,7 +38,11 @@ export async function startRelay(port = 0): Promise<TestRelay> {
         const raw = Buffer.concat(chunks);
         simpleParser(raw).then((parsed) => {
           mails.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address), raw, parsed });
-          callback();
+          const h = hold;
+          hold = null;
+          if (!h) return callback();
+          h.arrived();
+          void h.wait.then(() => callback());
         }, callback);
       });
     },
@@ -52,6 +59,13 @@ export async function startRelay(port = 0): Promise<TestRelay> {
         await new Promise((r) => setTimeout(r, 50));
       }
       return mails;
+    },
+    holdNext() {
+      let arrived!: () => void;
+      let release!: () => void;
+      const arrivedP = new Promise<void>((r) => (arrived = r));
+      hold = { arrived, wait: new Promise<void>((r) => (release = r)) };
+      return { arrived: arrivedP, release };
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

@@ -22,6 +22,7 @@ for (const [net, bits] of [
   ['203.0.113.0', 24],
   ['224.0.0.0', 4],
   ['240.0.0.0', 4],
+  ['168.63.129.16', 32], // Azure's WireServer: a public address that only its VMs reach, the platform's metadata
 ] as const) FORBIDDEN.addSubnet(net, bits, 'ipv4');
 for (const [net, bits] of [
   ['::', 128],
@@ -39,10 +40,34 @@ for (const [net, bits] of [
   ['ff00::', 8], // multicast
 ] as const) FORBIDDEN.addSubnet(net, bits, 'ipv6');
 
+/** The eight 16-bit groups of a valid IPv6 address (`::` expanded, a trailing dotted quad as two groups). */
+function ipv6Groups(address: string): number[] {
+  let a = address.toLowerCase().replace(/%.*$/, '');
+  const quad = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(a);
+  if (quad) {
+    const [b0, b1, b2, b3] = quad.slice(1).map(Number) as [number, number, number, number];
+    a = `${a.slice(0, quad.index)}${((b0 << 8) | b1).toString(16)}:${((b2 << 8) | b3).toString(16)}`;
+  }
+  const [head = '', tail] = a.split('::');
+  const h = head ? head.split(':') : [];
+  const t = tail ? tail.split(':') : [];
+  return [...h, ...Array<string>(tail === undefined ? 0 : 8 - h.length - t.length).fill('0'), ...t].map((g) => parseInt(g, 16));
+}
+
+/**
+ * IPv4-translated addresses (::ffff:0:a.b.c.d, SIIT, RFC 7915): a translator forwards them to the IPv4 address
+ * inside. Checked by hand: node's BlockList takes a ::ffff:0:0/96 rule for the IPv4-mapped ::ffff:0.0.0.0/96.
+ */
+const isIpv4Translated = (address: string): boolean => {
+  const g = ipv6Groups(address);
+  return g.slice(0, 4).every((x) => x === 0) && g[4] === 0xffff && g[5] === 0;
+};
+
 /** True for an address a webhook may not connect to (and for anything that is not an IP address). */
 export function isForbiddenAddress(address: string): boolean {
   const family = isIP(address);
   if (family === 0) return true;
+  if (family === 6 && isIpv4Translated(address)) return true;
   return FORBIDDEN.check(address, family === 4 ? 'ipv4' : 'ipv6');
 }
 

@@ -96,6 +96,8 @@ export type WebhookFormat = 'json' | 'slack' | 'matrix';
 export const WEBHOOK_FORMATS: readonly WebhookFormat[] = ['json', 'slack', 'matrix'];
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+/** Slack's three control characters (its "escaping text"): otherwise `<…|…>` in a name is a link of its own. */
+const escapeSlack = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /**
  * The JSON a webhook of each format receives. `slack`: an incoming-webhook message (`{text}`, Slack's link
@@ -105,6 +107,6 @@ const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt
 export function renderWebhookBody(format: WebhookFormat, body: WebhookBody, event: ProjectEvent): Record<string, unknown> {
   if (format === 'json') return { ...body };
   const summary = eventSummary(event, body.project);
-  if (format === 'slack') return { text: `${summary} <${body.link}|open>` };
+  if (format === 'slack') return { text: `${escapeSlack(summary)} <${body.link}|open>` };
   return { msgtype: 'm.notice', text: `${summary} ${body.link}`, body: `${summary} ${body.link}`, html: `${escapeHtml(summary)} <a href="${escapeHtml(body.link)}">open</a>` };
 }

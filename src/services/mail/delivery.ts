@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import { openJson } from '../../adapters/crypto/sealer.ts';
 import { buildInnerEntity, buildPgpMimeMessage, buildPlainMessage, newBoundary, type MessageParts } from '../../adapters/email/compose-message.ts';
 import { encryptForRecipient, pgpMimeEnvelope } from '../../adapters/pgp/messages.ts';
@@ -12,7 +12,7 @@ import { maintainerKeyForMail, reporterKeyForMail } from './keys.ts';
 const LEASE_MS = 5 * 60_000;
 const MAX_BACKOFF_MS = 6 * 3600_000;
 
-type Row = Omit<OutboxTable, 'attempts'> & { attempts: number };
+type Row = Omit<Selectable<OutboxTable>, 'attempts'> & { attempts: number };
 
 /** Exponential backoff after the n-th failed attempt (n ≥ 1): base, 2·base, 4·base … capped at six hours. */
 export const retryDelayMs = (attempts: number, baseMs: number): number => Math.min(MAX_BACKOFF_MS, baseMs * 2 ** Math.max(0, attempts - 1));
@@ -92,10 +92,26 @@ export async function drainOutbox(ctx: ServiceContext, limit = 20): Promise<numb
   const rows = await claimDue(ctx, limit);
   let handled = 0;
   for (const row of rows) {
+    // A failure is recorded only while the row holds the lease we took (another instance may be sending it now).
+    let lease = new Date(row.claimed_until ?? 0);
     try {
       const { raw, to } = await renderOutboxRow(ctx, settings, row);
+      // The mails are sent one after another: a slow relay may have used up this row's lease on the rows before it,
+      // and another instance may have claimed it since. Take the lease again, from now, or leave it to that instance.
+      const renewed = new Date(ctx.now().getTime() + LEASE_MS);
+      const kept = await ctx.db
+        .updateTable('outbox')
+        .set({ claimed_until: renewed })
+        .where('id', '=', row.id)
+        .where('status', '=', 'sending')
+        .where('claimed_until', '=', lease)
+        .where('claimed_until', '>', ctx.now())
+        .executeTakeFirst();
+      if (!Number(kept.numUpdatedRows)) continue;
+      lease = renewed;
       // Bounces go out with the null sender (RFC 5321 §4.5.5) so that a bounce of a bounce is never sent.
       await settings.transport.send({ from: row.kind === 'bounce' ? '' : settings.from, to }, raw);
+      // Sent is sent, lease or not: recorded so that nobody sends it again.
       await ctx.db
         .updateTable('outbox')
         .set({ status: 'sent', sent_at: ctx.now(), claimed_until: null, last_error: null })
@@ -116,6 +132,7 @@ export async function drainOutbox(ctx: ServiceContext, limit = 20): Promise<numb
         })
         .where('id', '=', row.id)
         .where('status', '=', 'sending')
+        .where('claimed_until', '=', lease)
         .execute();
       if (failed) handled += 1;
     }

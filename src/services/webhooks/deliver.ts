@@ -93,6 +93,19 @@ export async function deliverDueWebhooks(ctx: ServiceContext, limit = 20): Promi
   const rows = await claimDue(ctx, limit, leaseMs);
   let handled = 0;
   for (const row of rows) {
+    // The rows are sent one after another: a slow receiver before this row may have used up its lease, and another
+    // instance may have claimed it since. Take the lease again, from now, or leave the row to whoever holds it.
+    const lease = new Date(ctx.now().getTime() + leaseMs);
+    const renewed = await ctx.db
+      .updateTable('webhook_deliveries')
+      .set({ claimed_until: lease })
+      .where('id', '=', row.id)
+      .where('status', '=', 'sending')
+      .where('claimed_until', '=', row.claimed_until)
+      .where('claimed_until', '>', ctx.now())
+      .executeTakeFirst();
+    if (!Number(renewed.numUpdatedRows)) continue;
+    row.claimed_until = lease;
     const payload = (typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload) as StoredPayload;
     const hook = await ctx.db.selectFrom('webhooks').select(['id', 'url_sealed', 'format', 'secret_sealed', 'key_id', 'active']).where('id', '=', row.webhook_id).executeTakeFirst();
     let status: number | null = null;

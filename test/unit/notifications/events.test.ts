@@ -47,7 +47,11 @@ test('"assigned": only events about a report assigned to the member, and never h
 test('webhook bodies: json is the event; chat formats are a summary with the link, HTML escaped', () => {
   const body: WebhookBody = { id: 'd1', event: 'report.created', timestamp: '2026-03-02T09:00:00.000Z', occurred_at: '2026-03-02T08:59:59.000Z', project: { slug: 'priv', name: 'Priv <&>' }, link: 'https://x.test/a?b=1&c=2', data: { report: report('high'), source: 'web' } };
   assert.deepEqual(renderWebhookBody('json', body, created('high')), body);
-  assert.deepEqual(renderWebhookBody('slack', body, created('high')), { text: 'Priv <&>: new report PRIV-2026-0001 (high) <https://x.test/a?b=1&c=2|open>' });
+  // Slack reads <…> as links and mentions: the summary's &, < and > are escaped as its docs ask, so a name cannot
+  // make a link of its own (a scan's file name '<https://evil.example|Open the report>' stays text).
+  assert.deepEqual(renderWebhookBody('slack', body, created('high')), { text: 'Priv &lt;&amp;&gt;: new report PRIV-2026-0001 (high) <https://x.test/a?b=1&c=2|open>' });
+  const trap: ProjectEvent = { type: 'scan.finding', scan: { id: 's1', filename: '<https://evil.example|Open the report>' }, findings: 1, highest_severity: 'high', advisories: [] };
+  assert.doesNotMatch(String(renderWebhookBody('slack', { ...body, event: 'scan.finding' }, trap).text), /<https:\/\/evil/);
   const matrix = renderWebhookBody('matrix', body, created('high')) as { msgtype: string; body: string; html: string };
   assert.equal(matrix.msgtype, 'm.notice');
   assert.equal(matrix.body, 'Priv <&>: new report PRIV-2026-0001 (high) https://x.test/a?b=1&c=2');
