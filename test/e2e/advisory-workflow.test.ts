@@ -107,6 +107,44 @@ describe('advisory embargo and withdrawal in the browser', () => {
     });
   });
 
+  test('what is typed while a save completes is kept: the editor does not reset to the saved revision', async () => {
+    const a = await advisoryFromEmbargoedReport();
+    await withGuardedPage(chromium.browser, server.baseUrl, async (g) => {
+      const p = g.page;
+      g.expectConsole(/status of 401/); // signed out, the page asks the server first
+      await p.goto(`/app/p/${SLUG}/advisories/${a.id}`);
+      await signIn(p, admin.email);
+      await p.locator('h1').filter({ hasText: a.id }).waitFor();
+      // The page's reload after "Saved." is held back a moment (the real answer, late), so typing lands between
+      // "Saved." and the new revision as a person's typing can on a slow link.
+      let hold = false;
+      await p.route(`**/api/v1/projects/${SLUG}/advisories/${a.id}`, async (route) => {
+        if (hold && route.request().method() === 'GET') await new Promise((r) => setTimeout(r, 1500));
+        await route.continue();
+      });
+      const before = await p.getByText(/^revision \d+$/).innerText();
+      await p.getByLabel('Title', { exact: true }).fill('Path traversal in the recording download endpoint (saved)');
+      hold = true;
+      await p.getByRole('button', { name: 'Save draft' }).click();
+      await p.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+      // Typed after "Saved.", before the new revision arrives: one field saved a moment ago, one not touched before.
+      await p.getByLabel('Title', { exact: true }).fill('Path traversal in the recording download endpoint (typed on)');
+      await p.getByLabel('Details (Markdown)').fill('Typed after the save.');
+      await p.getByText(/^revision \d+$/).filter({ hasNotText: new RegExp(`^${before}$`) }).waitFor();
+      hold = false;
+      assert.equal(await p.getByLabel('Title', { exact: true }).inputValue(), 'Path traversal in the recording download endpoint (typed on)');
+      assert.equal(await p.getByLabel('Details (Markdown)').inputValue(), 'Typed after the save.');
+      // Fields not typed in show the saved revision; the kept input saves as the next revision.
+      assert.equal(await p.getByLabel('Embargo date (UTC)').inputValue(), a.date.slice(0, 16));
+      const saved = await p.getByText(/^revision \d+$/).innerText();
+      await p.getByRole('button', { name: 'Save draft' }).click();
+      await p.getByText(/^revision \d+$/).filter({ hasNotText: new RegExp(`^${saved}$`) }).waitFor();
+    });
+    const view = await server.api<{ advisory: { title: string; details: string } }>(admin.token, 'GET', `/api/v1/projects/${SLUG}/advisories/${a.id}`);
+    assert.equal(view.advisory.title, 'Path traversal in the recording download endpoint (typed on)');
+    assert.equal(view.advisory.details, 'Typed after the save.');
+  });
+
   test('a published advisory is withdrawn from the page, with the summary the server requires', async () => {
     const a = await advisoryFromEmbargoedReport();
     await server.api(admin.token, 'PUT', `${REPORTS}/${a.trackingId}/embargo`, { until: null });

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { api, ApiError } from '../../api.ts';
 import { appApi, type AdvisoryPatch, type AdvisoryView, type DashboardProject, type ExportFormat } from '../../api-app.ts';
 import { useLoad, useTitle } from '../../hooks.ts';
@@ -25,14 +25,15 @@ const PUBLISH_STATES: readonly AdvisoryState[] = ['scheduled', 'published', 'wit
 
 function Editor({ project, id }: { project: DashboardProject; id: string }) {
   const [loaded, reload] = useLoad(() => Promise.all([appApi.advisory(project.slug, id), api.project(project.slug)]), [project.slug, id]);
-  // Kept here, not in the form: the form remounts with each new revision, and the outcome must stay visible.
+  // Kept here, not in the form: the outcome must outlive a form that a new advisory id remounts.
   const [flash, setFlash] = useState<Flash>(null);
   useTitle(`Advisory ${id}`);
   if (loaded.state === 'loading') return <Loading what={`advisory ${id}`} />;
   if (loaded.state === 'error') return <PageLoadError heading={`Advisory ${id}`} error={loaded.error} title="The advisory could not be loaded" />;
   const [view, info] = loaded.data;
   const branches = info.policy.supported_versions.map((v) => v.label);
-  return <EditorForm key={view.revision + view.advisory.state} project={project} view={view} branches={branches} onChange={reload} message={flash} setMessage={setFlash} />;
+  // Keyed by the advisory alone: a new revision or state updates the form in place (see mergeDraft), never remounts it.
+  return <EditorForm key={view.advisory.id} project={project} view={view} branches={branches} onChange={reload} message={flash} setMessage={setFlash} />;
 }
 
 function draftOf(view: AdvisoryView) {
@@ -53,6 +54,20 @@ function draftOf(view: AdvisoryView) {
   };
 }
 type Draft = ReturnType<typeof draftOf>;
+
+/**
+ * The draft after the server's view changed (a save, a move, the report's date): a field the user has not touched
+ * since (still as last shown, or as last sent) takes the server's value; a field typed in meanwhile keeps what was
+ * typed. Remounting on each revision used to drop whatever was typed between "Saved." and the new revision.
+ */
+function mergeDraft(current: Draft, shown: Draft, sent: Draft | null, server: Draft): Draft {
+  const same = (x: unknown, y: unknown) => JSON.stringify(x) === JSON.stringify(y);
+  const next = { ...current };
+  for (const k of Object.keys(current) as (keyof Draft)[]) {
+    if (same(current[k], shown[k]) || (sent && same(current[k], sent[k]))) (next as Record<keyof Draft, unknown>)[k] = server[k];
+  }
+  return next;
+}
 
 function patchOf(d: Draft): AdvisoryPatch {
   return {
@@ -88,6 +103,15 @@ function EditorForm({ project, view, branches, onChange, message, setMessage }: 
   const [draft, setDraft] = useState<Draft>(() => draftOf(view));
   const [note, setNote] = useState('');
   const [busy, setBusy] = useState(false);
+  // The server's draft last shown, and what the last save sent: what mergeDraft needs when a new view arrives.
+  const shown = useRef<Draft>(draftOf(view));
+  const sent = useRef<Draft | null>(null);
+  useEffect(() => {
+    const server = draftOf(view);
+    setDraft((current) => mergeDraft(current, shown.current, sent.current, server));
+    shown.current = server;
+    sent.current = null;
+  }, [view]);
   const mayEdit = can(project.role, 'advisory:edit');
   const editable = EDITABLE_STATES.includes(a.state);
   const amendment = !editable && (a.state === 'published' || a.state === 'amended');
@@ -116,7 +140,11 @@ function EditorForm({ project, view, branches, onChange, message, setMessage }: 
     // Only a date the editor changed is sent: the field shows minutes, and sending the same date back would still
     // drop its seconds and make a followed date the advisory's own. Published: the embargo is history.
     if (amendment || draft.embargo === draftOf(view).embargo) delete patch.embargo_until;
-    void run('Saved.', () => appApi.saveAdvisory(project.slug, a.id, patch, amendment ? note : null));
+    sent.current = draft;
+    void run('Saved.', async () => {
+      await appApi.saveAdvisory(project.slug, a.id, patch, amendment ? note : null);
+      if (amendment) setNote('');
+    });
   };
   const moves = allowedAdvisoryTransitions(a.state).filter((to) => (PUBLISH_STATES.includes(to) ? can(project.role, 'advisory:publish') : mayEdit) && to !== 'amended');
   // Withdrawing needs a public summary (it becomes the withdrawal's revision note).
