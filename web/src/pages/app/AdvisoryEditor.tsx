@@ -3,6 +3,7 @@ import { api, ApiError } from '../../api.ts';
 import { appApi, type AdvisoryPatch, type AdvisoryView, type DashboardProject, type ExportFormat } from '../../api-app.ts';
 import { useLoad, useTitle } from '../../hooks.ts';
 import { humanize } from '../../format.ts';
+import { mergeDraft } from '../../draft-merge.ts';
 import { Link } from '../../router.tsx';
 import { ErrorMessage, Loading, PageLoadError, OutcomeMessage } from '../../components/Status.tsx';
 import { AdvisoryCve } from '../../components/app/AdvisoryCve.tsx';
@@ -54,20 +55,6 @@ function draftOf(view: AdvisoryView) {
   };
 }
 type Draft = ReturnType<typeof draftOf>;
-
-/**
- * The draft after the server's view changed (a save, a move, the report's date): a field the user has not touched
- * since (still as last shown, or as last sent) takes the server's value; a field typed in meanwhile keeps what was
- * typed. Remounting on each revision used to drop whatever was typed between "Saved." and the new revision.
- */
-function mergeDraft(current: Draft, shown: Draft, sent: Draft | null, server: Draft): Draft {
-  const same = (x: unknown, y: unknown) => JSON.stringify(x) === JSON.stringify(y);
-  const next = { ...current };
-  for (const k of Object.keys(current) as (keyof Draft)[]) {
-    if (same(current[k], shown[k]) || (sent && same(current[k], sent[k]))) (next as Record<keyof Draft, unknown>)[k] = server[k];
-  }
-  return next;
-}
 
 function patchOf(d: Draft): AdvisoryPatch {
   return {
