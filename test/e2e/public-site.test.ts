@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { checkAtBothWidths, launchBrowser, withGuardedPage, type E2eBrowser, type GuardedPage } from './support/browser.ts';
-import { startE2eServer, type E2eServer, type Maintainer } from './support/server.ts';
+import { mailTo, startE2eServer, type E2eServer, type Maintainer } from './support/server.ts';
 import { chatterReport, submitReport } from './support/dashboard.ts';
 import { advisoryContent } from '../support/advisory-fixtures.ts';
 
@@ -21,7 +21,7 @@ let advisoryId = '';
 let chatterToken = '';
 
 before(async () => {
-  const [s, c] = await Promise.all([startE2eServer([CHATTER, PRIVA]), launchBrowser()]);
+  const [s, c] = await Promise.all([startE2eServer([CHATTER, PRIVA], { EMBARGO_JOBS: 'on' }), launchBrowser()]); // jobs on: the outbox delivers the list's confirmation mail
   [server, chromium] = [s, c];
   admin = await server.addMaintainer(PRIVA, 'admin', 'pat.public@example.org', 'Pat Public');
   const created = await server.api<{ advisory: { id: string } }>(admin.token, 'POST', `/api/v1/projects/${PRIVA}/advisories`, advisoryContent());
@@ -95,6 +95,37 @@ describe('one design for every public page', () => {
       });
     });
   }
+
+  test('the mailing list\'s other pages (check your inbox, confirm, subscribed, a link not valid) have the same frame', async () => {
+    await withPage(async (g) => {
+      const p = g.page;
+      const address = 'list.reader@example.org';
+      await p.goto(`/projects/${CHATTER}/mailing-list`);
+      await p.getByLabel('E-mail address').fill(address);
+      await p.getByRole('button', { name: 'Subscribe' }).click();
+      await p.getByRole('heading', { level: 1, name: 'Check your inbox' }).waitFor();
+      await expectFrame(p, CHATTER_NAV);
+      assert.deepEqual(await checkAtBothWidths(p, 'public-mailing-list-pending'), []);
+
+      const mail = await mailTo(server, address);
+      const link = /https?:\/\/\S+\/mailing-list\/confirm\/[A-Za-z0-9_-]+/.exec(mail.text ?? '')?.[0];
+      assert.ok(link, mail.text);
+      await p.goto(new URL(link).pathname);
+      await p.getByRole('heading', { level: 1, name: 'Confirm your subscription' }).waitFor();
+      await expectFrame(p, CHATTER_NAV);
+      assert.deepEqual(await checkAtBothWidths(p, 'public-mailing-list-confirm'), []);
+      await p.getByRole('button', { name: /^Confirm: send me/ }).click();
+      await p.getByRole('heading', { level: 1, name: 'Subscribed' }).waitFor();
+      await expectFrame(p, CHATTER_NAV);
+      assert.deepEqual(await checkAtBothWidths(p, 'public-mailing-list-subscribed'), []);
+
+      g.expectConsole(/status of 404/);
+      await p.goto(`/projects/${CHATTER}/mailing-list/unsubscribe/this-link-was-never-sent-0000`);
+      await p.getByRole('heading', { level: 1, name: 'Link not valid' }).waitFor();
+      await expectFrame(p, CHATTER_NAV);
+      assert.deepEqual(await checkAtBothWidths(p, 'public-mailing-list-link-not-valid'), []);
+    });
+  });
 
   test('home, and a reporter link that opens nothing, have the same frame', async () => {
     await withPage(async (g) => {
