@@ -58,6 +58,26 @@ async function brokenWords(p: Page): Promise<string[]> {
   })()`)) as string[];
 }
 
+/**
+ * Table cells a reader cannot see whole on the page: cut off by the right edge of the table's region or of the
+ * window (a wide table scrolls inside its region, so nothing shows that more columns are there).
+ */
+async function clippedCells(p: Page): Promise<string[]> {
+  return (await p.evaluate(`(() => {
+    const clipped = [];
+    for (const cell of document.querySelectorAll('td, th')) {
+      const box = cell.getBoundingClientRect();
+      // A header row kept for screen readers only (a stacked table on a phone) is not seen at all.
+      const head = cell.closest('thead');
+      if (head && head.getBoundingClientRect().width <= 1) continue;
+      const region = cell.closest('.table-wrap');
+      const right = Math.min(window.innerWidth, region ? region.getBoundingClientRect().right : Infinity);
+      if (box.width > 0 && box.right > right + 1) clipped.push((cell.textContent || '').trim().slice(0, 40));
+    }
+    return clipped;
+  })()`)) as string[];
+}
+
 /** The frame every public page shares, and the UI's style sheet applied (the header's colour). */
 async function expectFrame(p: Page, nav: string[]): Promise<void> {
   const links = await p.getByRole('navigation', { name: 'Main' }).getByRole('link').allTextContents();
@@ -92,6 +112,7 @@ describe('one design for every public page', () => {
         assert.deepEqual(await checkAtBothWidths(p, page.name), []);
         await p.setViewportSize({ width: 375, height: 900 });
         assert.deepEqual(await brokenWords(p), [], `words broken mid-word in ${page.name} tables at 375 px`);
+        assert.deepEqual(await clippedCells(p), [], `table cells cut off in ${page.name} at 375 px`);
       });
     });
   }
