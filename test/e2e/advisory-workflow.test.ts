@@ -126,7 +126,10 @@ describe('advisory embargo and withdrawal in the browser', () => {
       await p.getByLabel('Title', { exact: true }).fill('Path traversal in the recording download endpoint (saved)');
       hold = true;
       await p.getByRole('button', { name: 'Save draft' }).click();
-      await p.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+      // The outcome is beside the button that caused it (the form's end, not the page's top), and the focus stays there.
+      const form = p.locator('form', { has: p.getByRole('button', { name: 'Save draft' }) });
+      await form.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+      assert.equal(await p.evaluate('document.activeElement && document.activeElement.textContent'), 'Save draft');
       // Typed after "Saved.", before the new revision arrives: one field saved a moment ago, one not touched before.
       await p.getByLabel('Title', { exact: true }).fill('Path traversal in the recording download endpoint (typed on)');
       await p.getByLabel('Details (Markdown)').fill('Typed after the save.');
@@ -139,6 +142,8 @@ describe('advisory embargo and withdrawal in the browser', () => {
       const saved = await p.getByText(/^revision \d+$/).innerText();
       await p.getByRole('button', { name: 'Save draft' }).click();
       await p.getByText(/^revision \d+$/).filter({ hasNotText: new RegExp(`^${saved}$`) }).waitFor();
+      await form.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+      assert.deepEqual(await checkAtBothWidths(p, 'app-advisory-saved'), []);
     });
     const view = await server.api<{ advisory: { title: string; details: string } }>(admin.token, 'GET', `/api/v1/projects/${SLUG}/advisories/${a.id}`);
     assert.equal(view.advisory.title, 'Path traversal in the recording download endpoint (typed on)');

@@ -74,7 +74,8 @@ function patchOf(d: Draft): AdvisoryPatch {
   };
 }
 
-type Flash = { ok: boolean; text: string } | null;
+/** An outcome and the control it answers, so it shows beside that control (`top`: under the heading). */
+type Flash = { ok: boolean; text: string; at?: 'top' | 'workflow' | 'embargo' | 'save' } | null;
 
 interface EditorFormProps {
   project: DashboardProject;
@@ -107,28 +108,31 @@ function EditorForm({ project, view, branches, onChange, message, setMessage }: 
   const readOnly = editable ? !mayEdit : amendment ? !can(project.role, 'advisory:publish') : true;
   const set = <K extends keyof Draft>(k: K, v: Draft[K]) => setDraft((d) => ({ ...d, [k]: v }));
 
-  const run = async (what: string, fn: () => Promise<unknown>) => {
+  const run = async (what: string, at: NonNullable<Flash>['at'], fn: () => Promise<unknown>) => {
+    if (busy) return;
     setBusy(true);
     setMessage(null);
     try {
       await fn();
-      setMessage({ ok: true, text: what });
+      setMessage({ ok: true, text: what, at });
       setBusy(false);
       onChange();
     } catch (e) {
       const text = e instanceof ApiError && e.problems.length ? e.problems.map((p) => `${p.field}: ${p.message}`).join('; ') : e instanceof Error ? e.message : String(e);
-      setMessage({ ok: false, text });
+      setMessage({ ok: false, text, at });
       setBusy(false);
     }
   };
+  const outcomeAt = (at: NonNullable<Flash>['at']) => (message && (message.at ?? 'top') === at ? <OutcomeMessage outcome={message} /> : null);
   const save = (e: FormEvent) => {
     e.preventDefault();
+    if (busy) return;
     const patch = patchOf(draft);
     // Only a date the editor changed is sent: the field shows minutes, and sending the same date back would still
     // drop its seconds and make a followed date the advisory's own. Published: the embargo is history.
     if (amendment || draft.embargo === draftOf(view).embargo) delete patch.embargo_until;
     sent.current = draft;
-    void run('Saved.', async () => {
+    void run('Saved.', 'save', async () => {
       await appApi.saveAdvisory(project.slug, a.id, patch, amendment ? note : null);
       if (amendment) setNote('');
     });
@@ -161,7 +165,7 @@ function EditorForm({ project, view, branches, onChange, message, setMessage }: 
           </>
         )}
       </p>
-      <OutcomeMessage outcome={message} />
+      {outcomeAt('top')}
       {view.problems.length > 0 && (
         <div className="notice notice--warning">
           <h2>Still to do before review</h2>
@@ -191,7 +195,7 @@ function EditorForm({ project, view, branches, onChange, message, setMessage }: 
                 type="button"
                 className="button"
                 disabled={busy || (to === 'withdrawn' && !withdrawal.trim())}
-                onClick={() => void run(`Moved to ${humanize(to)}.`, () => appApi.moveAdvisory(project.slug, a.id, to, to === 'withdrawn' ? withdrawal.trim() : null))}
+                onClick={() => void run(`Moved to ${humanize(to)}.`, 'workflow', () => appApi.moveAdvisory(project.slug, a.id, to, to === 'withdrawn' ? withdrawal.trim() : null))}
               >
                 Move to {humanize(to)}
               </button>
@@ -199,6 +203,7 @@ function EditorForm({ project, view, branches, onChange, message, setMessage }: 
           ))}
         </ul>
       )}
+      {outcomeAt('workflow')}
 
       {readOnly ? (
         <ReadOnlyAdvisory advisory={a} why={whyReadOnly(project, a.state, editable)} />
@@ -231,10 +236,11 @@ function EditorForm({ project, view, branches, onChange, message, setMessage }: 
                   : 'Not before this instant: scheduling publishes it then. Empty: no embargo.'}
             </p>
             {!view.embargo_follows_report && view.report_tracking_id && editable && !readOnly && (
-              <button type="button" className="button button--small" disabled={busy} onClick={() => void run('Following the report’s date.', () => appApi.saveAdvisory(project.slug, a.id, { embargo_follows_report: true }))}>
+              <button type="button" className="button button--small" disabled={busy} onClick={() => void run('Following the report’s date.', 'embargo', () => appApi.saveAdvisory(project.slug, a.id, { embargo_follows_report: true }))}>
                 Follow the report’s date
               </button>
             )}
+            {outcomeAt('embargo')}
           </div>
           <VectorField id="a-v3" label="CVSS v3.1 vector" value={draft.v3} onChange={(v) => set('v3', v)} />
           <VectorField id="a-v4" label="CVSS v4.0 vector" value={draft.v4} onChange={(v) => set('v4', v)} />
@@ -243,9 +249,11 @@ function EditorForm({ project, view, branches, onChange, message, setMessage }: 
         <ReferencesEditor value={draft.references} disabled={false} onChange={(v) => set('references', v)} />
         <CreditsEditor value={draft.credits} disabled={false} onChange={(v) => set('credits', v)} />
         {amendment && <TextField id="a-note" label="What changed (required for an amendment)" value={note} onChange={setNote} />}
-        <button type="submit" className="button button--primary" disabled={busy}>
+        {/* aria-disabled, not disabled: a disabled button drops the focus, which must stay on it (run() ignores a second press). */}
+        <button type="submit" className="button button--primary" aria-disabled={busy}>
           {amendment ? 'Save amendment' : 'Save draft'}
         </button>
+        {outcomeAt('save')}
       </form>
       )}
       <AdvisoryCve slug={project.slug} id={a.id} role={project.role} state={a.state} revision={view.revision} onAdvisoryChanged={(text) => {
