@@ -150,6 +150,25 @@ describe('advisory embargo and withdrawal in the browser', () => {
     assert.equal(view.advisory.details, 'Typed after the save.');
   });
 
+  test('a scheduled advisory (read as text: it is not edited while it waits) shows its embargo date and what it follows', async () => {
+    const a = await advisoryFromEmbargoedReport();
+    for (const to of ['in-review', 'scheduled']) await server.api(admin.token, 'POST', `/api/v1/projects/${SLUG}/advisories/${a.id}/transitions`, { to });
+    await withGuardedPage(chromium.browser, server.baseUrl, async (g) => {
+      const p = g.page;
+      g.expectConsole(/status of 401/); // signed out, the page asks the server first
+      await p.goto(`/app/p/${SLUG}/advisories/${a.id}`);
+      await signIn(p, admin.email);
+      await p.locator('.badge.state--scheduled').waitFor();
+      const read = p.locator('.advisory-read');
+      await read.waitFor();
+      const text = await read.innerText();
+      assert.match(text, new RegExp(`${a.date.slice(0, 10)} ${a.date.slice(11, 16)} UTC`), `the embargo date is shown: ${text}`);
+      assert.match(text, new RegExp(`follows the disclosure date of report ${a.trackingId}`, 'i'));
+      assert.match(text, /published automatically then/i);
+      assert.deepEqual(await checkAtBothWidths(p, 'app-advisory-scheduled'), []);
+    });
+  });
+
   test('a published advisory is withdrawn from the page, with the summary the server requires', async () => {
     const a = await advisoryFromEmbargoedReport();
     await server.api(admin.token, 'PUT', `${REPORTS}/${a.trackingId}/embargo`, { until: null });

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { api, ApiError } from '../../api.ts';
 import { appApi, type AdvisoryPatch, type AdvisoryView, type DashboardProject, type ExportFormat } from '../../api-app.ts';
 import { useLoad, useTitle } from '../../hooks.ts';
-import { humanize } from '../../format.ts';
+import { formatDate, humanize } from '../../format.ts';
 import { mergeDraft } from '../../draft-merge.ts';
 import { Link } from '../../router.tsx';
 import { ErrorMessage, Loading, PageLoadError, OutcomeMessage } from '../../components/Status.tsx';
@@ -206,7 +206,7 @@ function EditorForm({ project, view, branches, onChange, message, setMessage }: 
       {outcomeAt('workflow')}
 
       {readOnly ? (
-        <ReadOnlyAdvisory advisory={a} why={whyReadOnly(project, a.state, editable)} />
+        <ReadOnlyAdvisory view={view} why={whyReadOnly(project, a.state, editable)} />
       ) : (
       <form className="form" noValidate onSubmit={save}>
         <fieldset>
@@ -268,11 +268,22 @@ function EditorForm({ project, view, branches, onChange, message, setMessage }: 
 function whyReadOnly(project: DashboardProject, state: AdvisoryState, editable: boolean): string {
   if (editable) return `Your role on ${project.name} (${project.role}) can read advisories but not edit them.`;
   if (state === 'published' || state === 'amended') return `Published: only a project admin can amend it. Your role on ${project.name} is ${project.role}.`;
+  if (state === 'scheduled') return 'Scheduled: it is not edited while it waits for its date. Move it back to in review to change it.';
   return `This advisory is ${humanize(state)}: it is no longer edited.`;
 }
 
+/** The embargo in words: the instant, what it follows, and what it means in this state. */
+function embargoText(view: AdvisoryView): string {
+  const a = view.advisory;
+  if (!a.embargo_until) return a.state === 'published' || a.state === 'amended' || a.state === 'withdrawn' ? 'none (published at once)' : 'none: it may be published at once';
+  const follows = view.embargo_follows_report && view.report_tracking_id ? `, follows the disclosure date of report ${view.report_tracking_id}` : view.report_tracking_id ? ', set on this advisory' : '';
+  const then = a.state === 'scheduled' ? '; it is published automatically then' : PUBLIC_STATES.has(a.state) ? ' (the embargo it was published under)' : '';
+  return `${formatDate(a.embargo_until)}${follows}${then}`;
+}
+
 /** The advisory as text, for a role or a state that cannot change it: no form, no controls that do nothing. */
-function ReadOnlyAdvisory({ advisory: a, why }: { advisory: AdvisoryView['advisory']; why: string }) {
+function ReadOnlyAdvisory({ view, why }: { view: AdvisoryView; why: string }) {
+  const a = view.advisory;
   return (
     <section className="advisory-read" aria-labelledby="a-read-h">
       <h2 id="a-read-h">Advisory</h2>
@@ -286,6 +297,8 @@ function ReadOnlyAdvisory({ advisory: a, why }: { advisory: AdvisoryView['adviso
         <dd>{a.cwe_ids.length ? a.cwe_ids.join(', ') : <span className="muted">none</span>}</dd>
         <dt>CVE ID</dt>
         <dd>{a.cve_id ?? <span className="muted">none</span>}</dd>
+        <dt>Embargo date</dt>
+        <dd>{embargoText(view)}</dd>
         <dt>CVSS</dt>
         <dd>{[a.cvss.v3, a.cvss.v4].filter(Boolean).map((v) => <code key={v}>{v} </code>)}{!a.cvss.v3 && !a.cvss.v4 && <span className="muted">none</span>}</dd>
       </dl>
