@@ -45,16 +45,17 @@ const stateLabel: Record<string, string> = { published: 'Published', amended: 'A
 const feedLink = (feedUrl: string) => `<link rel="alternate" type="application/atom+xml" title="Advisories feed" href="${escapeHtml(feedUrl)}">`;
 
 /** A table that scrolls inside its own region on a narrow screen (keyboard-reachable), never the page sideways. */
-const scrollTable = (label: string, table: string) => `<div class="table-wrap" role="region" aria-label="${escapeHtml(label)}" tabindex="0">${table}</div>`;
+const scrollTable = (label: string, table: string, stack = false) =>
+  `<div class="table-wrap${stack ? ' table-wrap--stack' : ''}" role="region" aria-label="${escapeHtml(label)}" tabindex="0">${table}</div>`;
 
 export function renderAdvisoryList(project: ProjectRecord, advisories: Advisory[], feedUrl: string): string {
   const rows = advisories
     .map(
       (a) =>
-        `<tr><td><a href="${escapeHtml(advisoryPath(project.slug, a.id))}">${escapeHtml(a.id)}</a></td>` +
-        `<td>${escapeHtml(a.title)}</td><td>${escapeHtml(a.cve_id ?? '')}</td><td>${escapeHtml(cvssTexts(a).join(', '))}</td>` +
-        `<td><time datetime="${escapeHtml(a.published_at ?? '')}">${date(a.published_at)}</time></td>` +
-        `<td class="state-${escapeHtml(a.state)}">${escapeHtml(stateLabel[a.state] ?? a.state)}</td></tr>`,
+        `<tr><td data-label="Advisory"><a href="${escapeHtml(advisoryPath(project.slug, a.id))}">${escapeHtml(a.id)}</a></td>` +
+        `<td data-label="Title">${escapeHtml(a.title)}</td><td data-label="CVE">${escapeHtml(a.cve_id ?? '')}</td><td data-label="Severity">${escapeHtml(cvssTexts(a).join(', '))}</td>` +
+        `<td data-label="Published"><time datetime="${escapeHtml(a.published_at ?? '')}">${date(a.published_at)}</time></td>` +
+        `<td data-label="Status" class="state-${escapeHtml(a.state)}">${escapeHtml(stateLabel[a.state] ?? a.state)}</td></tr>`,
     )
     .join('');
   return publicPage({
@@ -71,6 +72,7 @@ export function renderAdvisoryList(project: ProjectRecord, advisories: Advisory[
         ? scrollTable(
             'Published advisories',
             `<table><thead><tr><th>Advisory</th><th>Title</th><th>CVE</th><th>Severity</th><th>Published</th><th>Status</th></tr></thead><tbody>${rows}</tbody></table>`,
+            true,
           )
         : '<p>No advisories have been published.</p>'),
   });

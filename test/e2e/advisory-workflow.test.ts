@@ -107,6 +107,68 @@ describe('advisory embargo and withdrawal in the browser', () => {
     });
   });
 
+  test('what is typed while a save completes is kept: the editor does not reset to the saved revision', async () => {
+    const a = await advisoryFromEmbargoedReport();
+    await withGuardedPage(chromium.browser, server.baseUrl, async (g) => {
+      const p = g.page;
+      g.expectConsole(/status of 401/); // signed out, the page asks the server first
+      await p.goto(`/app/p/${SLUG}/advisories/${a.id}`);
+      await signIn(p, admin.email);
+      await p.locator('h1').filter({ hasText: a.id }).waitFor();
+      // The page's reload after "Saved." is held back a moment (the real answer, late), so typing lands between
+      // "Saved." and the new revision as a person's typing can on a slow link.
+      let hold = false;
+      await p.route(`**/api/v1/projects/${SLUG}/advisories/${a.id}`, async (route) => {
+        if (hold && route.request().method() === 'GET') await new Promise((r) => setTimeout(r, 1500));
+        await route.continue();
+      });
+      const before = await p.getByText(/^revision \d+$/).innerText();
+      await p.getByLabel('Title', { exact: true }).fill('Path traversal in the recording download endpoint (saved)');
+      hold = true;
+      await p.getByRole('button', { name: 'Save draft' }).click();
+      // The outcome is beside the button that caused it (the form's end, not the page's top), and the focus stays there.
+      const form = p.locator('form', { has: p.getByRole('button', { name: 'Save draft' }) });
+      await form.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+      assert.equal(await p.evaluate('document.activeElement && document.activeElement.textContent'), 'Save draft');
+      // Typed after "Saved.", before the new revision arrives: one field saved a moment ago, one not touched before.
+      await p.getByLabel('Title', { exact: true }).fill('Path traversal in the recording download endpoint (typed on)');
+      await p.getByLabel('Details (Markdown)').fill('Typed after the save.');
+      await p.getByText(/^revision \d+$/).filter({ hasNotText: new RegExp(`^${before}$`) }).waitFor();
+      hold = false;
+      assert.equal(await p.getByLabel('Title', { exact: true }).inputValue(), 'Path traversal in the recording download endpoint (typed on)');
+      assert.equal(await p.getByLabel('Details (Markdown)').inputValue(), 'Typed after the save.');
+      // Fields not typed in show the saved revision; the kept input saves as the next revision.
+      assert.equal(await p.getByLabel('Embargo date (UTC)').inputValue(), a.date.slice(0, 16));
+      const saved = await p.getByText(/^revision \d+$/).innerText();
+      await p.getByRole('button', { name: 'Save draft' }).click();
+      await p.getByText(/^revision \d+$/).filter({ hasNotText: new RegExp(`^${saved}$`) }).waitFor();
+      await form.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+      assert.deepEqual(await checkAtBothWidths(p, 'app-advisory-saved'), []);
+    });
+    const view = await server.api<{ advisory: { title: string; details: string } }>(admin.token, 'GET', `/api/v1/projects/${SLUG}/advisories/${a.id}`);
+    assert.equal(view.advisory.title, 'Path traversal in the recording download endpoint (typed on)');
+    assert.equal(view.advisory.details, 'Typed after the save.');
+  });
+
+  test('a scheduled advisory (read as text: it is not edited while it waits) shows its embargo date and what it follows', async () => {
+    const a = await advisoryFromEmbargoedReport();
+    for (const to of ['in-review', 'scheduled']) await server.api(admin.token, 'POST', `/api/v1/projects/${SLUG}/advisories/${a.id}/transitions`, { to });
+    await withGuardedPage(chromium.browser, server.baseUrl, async (g) => {
+      const p = g.page;
+      g.expectConsole(/status of 401/); // signed out, the page asks the server first
+      await p.goto(`/app/p/${SLUG}/advisories/${a.id}`);
+      await signIn(p, admin.email);
+      await p.locator('.badge.state--scheduled').waitFor();
+      const read = p.locator('.advisory-read');
+      await read.waitFor();
+      const text = await read.innerText();
+      assert.match(text, new RegExp(`${a.date.slice(0, 10)} ${a.date.slice(11, 16)} UTC`), `the embargo date is shown: ${text}`);
+      assert.match(text, new RegExp(`follows the disclosure date of report ${a.trackingId}`, 'i'));
+      assert.match(text, /published automatically then/i);
+      assert.deepEqual(await checkAtBothWidths(p, 'app-advisory-scheduled'), []);
+    });
+  });
+
   test('a published advisory is withdrawn from the page, with the summary the server requires', async () => {
     const a = await advisoryFromEmbargoedReport();
     await server.api(admin.token, 'PUT', `${REPORTS}/${a.trackingId}/embargo`, { until: null });

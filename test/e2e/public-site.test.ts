@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { checkAtBothWidths, launchBrowser, withGuardedPage, type E2eBrowser, type GuardedPage } from './support/browser.ts';
-import { startE2eServer, type E2eServer, type Maintainer } from './support/server.ts';
+import { mailTo, startE2eServer, type E2eServer, type Maintainer } from './support/server.ts';
 import { chatterReport, submitReport } from './support/dashboard.ts';
 import { advisoryContent } from '../support/advisory-fixtures.ts';
 
@@ -21,7 +21,7 @@ let advisoryId = '';
 let chatterToken = '';
 
 before(async () => {
-  const [s, c] = await Promise.all([startE2eServer([CHATTER, PRIVA]), launchBrowser()]);
+  const [s, c] = await Promise.all([startE2eServer([CHATTER, PRIVA], { EMBARGO_JOBS: 'on' }), launchBrowser()]); // jobs on: the outbox delivers the list's confirmation mail
   [server, chromium] = [s, c];
   admin = await server.addMaintainer(PRIVA, 'admin', 'pat.public@example.org', 'Pat Public');
   const created = await server.api<{ advisory: { id: string } }>(admin.token, 'POST', `/api/v1/projects/${PRIVA}/advisories`, advisoryContent());
@@ -55,6 +55,26 @@ async function brokenWords(p: Page): Promise<string[]> {
       }
     }
     return broken;
+  })()`)) as string[];
+}
+
+/**
+ * Table cells a reader cannot see whole on the page: cut off by the right edge of the table's region or of the
+ * window (a wide table scrolls inside its region, so nothing shows that more columns are there).
+ */
+async function clippedCells(p: Page): Promise<string[]> {
+  return (await p.evaluate(`(() => {
+    const clipped = [];
+    for (const cell of document.querySelectorAll('td, th')) {
+      const box = cell.getBoundingClientRect();
+      // A header row kept for screen readers only (a stacked table on a phone) is not seen at all.
+      const head = cell.closest('thead');
+      if (head && head.getBoundingClientRect().width <= 1) continue;
+      const region = cell.closest('.table-wrap');
+      const right = Math.min(window.innerWidth, region ? region.getBoundingClientRect().right : Infinity);
+      if (box.width > 0 && box.right > right + 1) clipped.push((cell.textContent || '').trim().slice(0, 40));
+    }
+    return clipped;
   })()`)) as string[];
 }
 
@@ -92,9 +112,41 @@ describe('one design for every public page', () => {
         assert.deepEqual(await checkAtBothWidths(p, page.name), []);
         await p.setViewportSize({ width: 375, height: 900 });
         assert.deepEqual(await brokenWords(p), [], `words broken mid-word in ${page.name} tables at 375 px`);
+        assert.deepEqual(await clippedCells(p), [], `table cells cut off in ${page.name} at 375 px`);
       });
     });
   }
+
+  test('the mailing list\'s other pages (check your inbox, confirm, subscribed, a link not valid) have the same frame', async () => {
+    await withPage(async (g) => {
+      const p = g.page;
+      const address = 'list.reader@example.org';
+      await p.goto(`/projects/${CHATTER}/mailing-list`);
+      await p.getByLabel('E-mail address').fill(address);
+      await p.getByRole('button', { name: 'Subscribe' }).click();
+      await p.getByRole('heading', { level: 1, name: 'Check your inbox' }).waitFor();
+      await expectFrame(p, CHATTER_NAV);
+      assert.deepEqual(await checkAtBothWidths(p, 'public-mailing-list-pending'), []);
+
+      const mail = await mailTo(server, address);
+      const link = /https?:\/\/\S+\/mailing-list\/confirm\/[A-Za-z0-9_-]+/.exec(mail.text ?? '')?.[0];
+      assert.ok(link, mail.text);
+      await p.goto(new URL(link).pathname);
+      await p.getByRole('heading', { level: 1, name: 'Confirm your subscription' }).waitFor();
+      await expectFrame(p, CHATTER_NAV);
+      assert.deepEqual(await checkAtBothWidths(p, 'public-mailing-list-confirm'), []);
+      await p.getByRole('button', { name: /^Confirm: send me/ }).click();
+      await p.getByRole('heading', { level: 1, name: 'Subscribed' }).waitFor();
+      await expectFrame(p, CHATTER_NAV);
+      assert.deepEqual(await checkAtBothWidths(p, 'public-mailing-list-subscribed'), []);
+
+      g.expectConsole(/status of 404/);
+      await p.goto(`/projects/${CHATTER}/mailing-list/unsubscribe/this-link-was-never-sent-0000`);
+      await p.getByRole('heading', { level: 1, name: 'Link not valid' }).waitFor();
+      await expectFrame(p, CHATTER_NAV);
+      assert.deepEqual(await checkAtBothWidths(p, 'public-mailing-list-link-not-valid'), []);
+    });
+  });
 
   test('home, and a reporter link that opens nothing, have the same frame', async () => {
     await withPage(async (g) => {

@@ -21,10 +21,10 @@ function phaseText(label: string, phase: Phase | undefined): ReactNode {
   return (
     <tr>
       <th scope="row">{label}</th>
-      <td>
+      <td data-label="Deadline">
         {phase.target ? `${formatDuration(phase.target)} (at most ${formatDuration(phase.within)})` : `within ${formatDuration(phase.within)}`}
       </td>
-      <td>{phase.text ?? ''}</td>
+      <td data-label="Promise">{phase.text ?? ''}</td>
     </tr>
   );
 }
@@ -208,7 +208,7 @@ function PolicyView({ slug, name, policy, projectKey }: { slug: string; name: st
 
       <section aria-labelledby="response">
         <h2 id="response">Response times</h2>
-        <TableWrap label="Response times">
+        <TableWrap label="Response times" stack>
           <table>
             <TableHead columns={['Step', 'Deadline', 'Promise']} />
             <tbody>
@@ -219,8 +219,8 @@ function PolicyView({ slug, name, policy, projectKey }: { slug: string; name: st
               {fixes.map((s) => (
                 <tr key={s}>
                   <th scope="row">Fix ({s} severity)</th>
-                  <td>{`within ${formatDuration(r.fix?.[s]?.within ?? '')}`}</td>
-                  <td>{r.fix?.[s]?.text ?? ''}</td>
+                  <td data-label="Deadline">{`within ${formatDuration(r.fix?.[s]?.within ?? '')}`}</td>
+                  <td data-label="Promise">{r.fix?.[s]?.text ?? ''}</td>
                 </tr>
               ))}
             </tbody>

@@ -1,8 +1,9 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { api, ApiError } from '../../api.ts';
 import { appApi, type AdvisoryPatch, type AdvisoryView, type DashboardProject, type ExportFormat } from '../../api-app.ts';
 import { useLoad, useTitle } from '../../hooks.ts';
-import { humanize } from '../../format.ts';
+import { formatDate, humanize } from '../../format.ts';
+import { mergeDraft } from '../../draft-merge.ts';
 import { Link } from '../../router.tsx';
 import { ErrorMessage, Loading, PageLoadError, OutcomeMessage } from '../../components/Status.tsx';
 import { AdvisoryCve } from '../../components/app/AdvisoryCve.tsx';
@@ -25,14 +26,15 @@ const PUBLISH_STATES: readonly AdvisoryState[] = ['scheduled', 'published', 'wit
 
 function Editor({ project, id }: { project: DashboardProject; id: string }) {
   const [loaded, reload] = useLoad(() => Promise.all([appApi.advisory(project.slug, id), api.project(project.slug)]), [project.slug, id]);
-  // Kept here, not in the form: the form remounts with each new revision, and the outcome must stay visible.
+  // Kept here, not in the form: the outcome must outlive a form that a new advisory id remounts.
   const [flash, setFlash] = useState<Flash>(null);
   useTitle(`Advisory ${id}`);
   if (loaded.state === 'loading') return <Loading what={`advisory ${id}`} />;
   if (loaded.state === 'error') return <PageLoadError heading={`Advisory ${id}`} error={loaded.error} title="The advisory could not be loaded" />;
   const [view, info] = loaded.data;
   const branches = info.policy.supported_versions.map((v) => v.label);
-  return <EditorForm key={view.revision + view.advisory.state} project={project} view={view} branches={branches} onChange={reload} message={flash} setMessage={setFlash} />;
+  // Keyed by the advisory alone: a new revision or state updates the form in place (see mergeDraft), never remounts it.
+  return <EditorForm key={view.advisory.id} project={project} view={view} branches={branches} onChange={reload} message={flash} setMessage={setFlash} />;
 }
 
 function draftOf(view: AdvisoryView) {
@@ -72,7 +74,8 @@ function patchOf(d: Draft): AdvisoryPatch {
   };
 }
 
-type Flash = { ok: boolean; text: string } | null;
+/** An outcome and the control it answers, so it shows beside that control (`top`: under the heading). */
+type Flash = { ok: boolean; text: string; at?: 'top' | 'workflow' | 'embargo' | 'save' } | null;
 
 interface EditorFormProps {
   project: DashboardProject;
@@ -88,6 +91,15 @@ function EditorForm({ project, view, branches, onChange, message, setMessage }: 
   const [draft, setDraft] = useState<Draft>(() => draftOf(view));
   const [note, setNote] = useState('');
   const [busy, setBusy] = useState(false);
+  // The server's draft last shown, and what the last save sent: what mergeDraft needs when a new view arrives.
+  const shown = useRef<Draft>(draftOf(view));
+  const sent = useRef<Draft | null>(null);
+  useEffect(() => {
+    const server = draftOf(view);
+    setDraft((current) => mergeDraft(current, shown.current, sent.current, server));
+    shown.current = server;
+    sent.current = null;
+  }, [view]);
   const mayEdit = can(project.role, 'advisory:edit');
   const editable = EDITABLE_STATES.includes(a.state);
   const amendment = !editable && (a.state === 'published' || a.state === 'amended');
@@ -96,27 +108,34 @@ function EditorForm({ project, view, branches, onChange, message, setMessage }: 
   const readOnly = editable ? !mayEdit : amendment ? !can(project.role, 'advisory:publish') : true;
   const set = <K extends keyof Draft>(k: K, v: Draft[K]) => setDraft((d) => ({ ...d, [k]: v }));
 
-  const run = async (what: string, fn: () => Promise<unknown>) => {
+  const run = async (what: string, at: NonNullable<Flash>['at'], fn: () => Promise<unknown>) => {
+    if (busy) return;
     setBusy(true);
     setMessage(null);
     try {
       await fn();
-      setMessage({ ok: true, text: what });
+      setMessage({ ok: true, text: what, at });
       setBusy(false);
       onChange();
     } catch (e) {
       const text = e instanceof ApiError && e.problems.length ? e.problems.map((p) => `${p.field}: ${p.message}`).join('; ') : e instanceof Error ? e.message : String(e);
-      setMessage({ ok: false, text });
+      setMessage({ ok: false, text, at });
       setBusy(false);
     }
   };
+  const outcomeAt = (at: NonNullable<Flash>['at']) => (message && (message.at ?? 'top') === at ? <OutcomeMessage outcome={message} /> : null);
   const save = (e: FormEvent) => {
     e.preventDefault();
+    if (busy) return;
     const patch = patchOf(draft);
     // Only a date the editor changed is sent: the field shows minutes, and sending the same date back would still
     // drop its seconds and make a followed date the advisory's own. Published: the embargo is history.
     if (amendment || draft.embargo === draftOf(view).embargo) delete patch.embargo_until;
-    void run('Saved.', () => appApi.saveAdvisory(project.slug, a.id, patch, amendment ? note : null));
+    sent.current = draft;
+    void run('Saved.', 'save', async () => {
+      await appApi.saveAdvisory(project.slug, a.id, patch, amendment ? note : null);
+      if (amendment) setNote('');
+    });
   };
   const moves = allowedAdvisoryTransitions(a.state).filter((to) => (PUBLISH_STATES.includes(to) ? can(project.role, 'advisory:publish') : mayEdit) && to !== 'amended');
   // Withdrawing needs a public summary (it becomes the withdrawal's revision note).
@@ -146,7 +165,7 @@ function EditorForm({ project, view, branches, onChange, message, setMessage }: 
           </>
         )}
       </p>
-      <OutcomeMessage outcome={message} />
+      {outcomeAt('top')}
       {view.problems.length > 0 && (
         <div className="notice notice--warning">
           <h2>Still to do before review</h2>
@@ -176,7 +195,7 @@ function EditorForm({ project, view, branches, onChange, message, setMessage }: 
                 type="button"
                 className="button"
                 disabled={busy || (to === 'withdrawn' && !withdrawal.trim())}
-                onClick={() => void run(`Moved to ${humanize(to)}.`, () => appApi.moveAdvisory(project.slug, a.id, to, to === 'withdrawn' ? withdrawal.trim() : null))}
+                onClick={() => void run(`Moved to ${humanize(to)}.`, 'workflow', () => appApi.moveAdvisory(project.slug, a.id, to, to === 'withdrawn' ? withdrawal.trim() : null))}
               >
                 Move to {humanize(to)}
               </button>
@@ -184,9 +203,10 @@ function EditorForm({ project, view, branches, onChange, message, setMessage }: 
           ))}
         </ul>
       )}
+      {outcomeAt('workflow')}
 
       {readOnly ? (
-        <ReadOnlyAdvisory advisory={a} why={whyReadOnly(project, a.state, editable)} />
+        <ReadOnlyAdvisory view={view} why={whyReadOnly(project, a.state, editable)} />
       ) : (
       <form className="form" noValidate onSubmit={save}>
         <fieldset>
@@ -216,10 +236,11 @@ function EditorForm({ project, view, branches, onChange, message, setMessage }: 
                   : 'Not before this instant: scheduling publishes it then. Empty: no embargo.'}
             </p>
             {!view.embargo_follows_report && view.report_tracking_id && editable && !readOnly && (
-              <button type="button" className="button button--small" disabled={busy} onClick={() => void run('Following the report’s date.', () => appApi.saveAdvisory(project.slug, a.id, { embargo_follows_report: true }))}>
+              <button type="button" className="button button--small" disabled={busy} onClick={() => void run('Following the report’s date.', 'embargo', () => appApi.saveAdvisory(project.slug, a.id, { embargo_follows_report: true }))}>
                 Follow the report’s date
               </button>
             )}
+            {outcomeAt('embargo')}
           </div>
           <VectorField id="a-v3" label="CVSS v3.1 vector" value={draft.v3} onChange={(v) => set('v3', v)} />
           <VectorField id="a-v4" label="CVSS v4.0 vector" value={draft.v4} onChange={(v) => set('v4', v)} />
@@ -228,9 +249,11 @@ function EditorForm({ project, view, branches, onChange, message, setMessage }: 
         <ReferencesEditor value={draft.references} disabled={false} onChange={(v) => set('references', v)} />
         <CreditsEditor value={draft.credits} disabled={false} onChange={(v) => set('credits', v)} />
         {amendment && <TextField id="a-note" label="What changed (required for an amendment)" value={note} onChange={setNote} />}
-        <button type="submit" className="button button--primary" disabled={busy}>
+        {/* aria-disabled, not disabled: a disabled button drops the focus, which must stay on it (run() ignores a second press). */}
+        <button type="submit" className="button button--primary" aria-disabled={busy}>
           {amendment ? 'Save amendment' : 'Save draft'}
         </button>
+        {outcomeAt('save')}
       </form>
       )}
       <AdvisoryCve slug={project.slug} id={a.id} role={project.role} state={a.state} revision={view.revision} onAdvisoryChanged={(text) => {
@@ -245,11 +268,22 @@ function EditorForm({ project, view, branches, onChange, message, setMessage }: 
 function whyReadOnly(project: DashboardProject, state: AdvisoryState, editable: boolean): string {
   if (editable) return `Your role on ${project.name} (${project.role}) can read advisories but not edit them.`;
   if (state === 'published' || state === 'amended') return `Published: only a project admin can amend it. Your role on ${project.name} is ${project.role}.`;
+  if (state === 'scheduled') return 'Scheduled: it is not edited while it waits for its date. Move it back to in review to change it.';
   return `This advisory is ${humanize(state)}: it is no longer edited.`;
 }
 
+/** The embargo in words: the instant, what it follows, and what it means in this state. */
+function embargoText(view: AdvisoryView): string {
+  const a = view.advisory;
+  if (!a.embargo_until) return a.state === 'published' || a.state === 'amended' || a.state === 'withdrawn' ? 'none (published at once)' : 'none: it may be published at once';
+  const follows = view.embargo_follows_report && view.report_tracking_id ? `, follows the disclosure date of report ${view.report_tracking_id}` : view.report_tracking_id ? ', set on this advisory' : '';
+  const then = a.state === 'scheduled' ? '; it is published automatically then' : PUBLIC_STATES.has(a.state) ? ' (the embargo it was published under)' : '';
+  return `${formatDate(a.embargo_until)}${follows}${then}`;
+}
+
 /** The advisory as text, for a role or a state that cannot change it: no form, no controls that do nothing. */
-function ReadOnlyAdvisory({ advisory: a, why }: { advisory: AdvisoryView['advisory']; why: string }) {
+function ReadOnlyAdvisory({ view, why }: { view: AdvisoryView; why: string }) {
+  const a = view.advisory;
   return (
     <section className="advisory-read" aria-labelledby="a-read-h">
       <h2 id="a-read-h">Advisory</h2>
@@ -263,6 +297,8 @@ function ReadOnlyAdvisory({ advisory: a, why }: { advisory: AdvisoryView['adviso
         <dd>{a.cwe_ids.length ? a.cwe_ids.join(', ') : <span className="muted">none</span>}</dd>
         <dt>CVE ID</dt>
         <dd>{a.cve_id ?? <span className="muted">none</span>}</dd>
+        <dt>Embargo date</dt>
+        <dd>{embargoText(view)}</dd>
         <dt>CVSS</dt>
         <dd>{[a.cvss.v3, a.cvss.v4].filter(Boolean).map((v) => <code key={v}>{v} </code>)}{!a.cvss.v3 && !a.cvss.v4 && <span className="muted">none</span>}</dd>
       </dl>
