@@ -120,6 +120,35 @@ for (const engine of ENGINES) {
       assert.ok(audit.some((a) => a.action === 'token.revoked'));
     });
 
+    test("a token cannot manage its owner's account (tokens, sessions, notification settings, notification key); it can revoke itself", async () => {
+      const s = await signIn('triager@example.org');
+      const other = await mint(s, { name: 'other' });
+      const leaked = await mint(s, { name: 'leaked dashboard token', scopes: ['read'], projects: ['privastream'] });
+      const writes: Array<{ method: 'GET' | 'PUT' | 'DELETE'; url: string; payload?: Record<string, unknown> }> = [
+        { method: 'GET', url: '/api/v1/tokens' },
+        { method: 'DELETE', url: `/api/v1/tokens/${other.id}` },
+        { method: 'GET', url: '/api/v1/me/sessions' },
+        { method: 'DELETE', url: '/api/v1/me/sessions' },
+        { method: 'PUT', url: '/api/v1/me/notifications', payload: { project: 'privastream', level: 'none' } },
+        { method: 'DELETE', url: '/api/v1/me/pgp-key' },
+        { method: 'PUT', url: '/api/v1/me/pgp-key', payload: { public_key: 'not even a key' } },
+      ];
+      for (const w of writes) {
+        const res = await rt.app.inject({ ...w, headers: bearer(leaked.token) });
+        assert.equal(res.statusCode, 403, `${w.method} ${w.url} with a token: ${res.body}`);
+        assert.match((res.json() as { message: string }).message, /API tokens cannot .*sign in/);
+      }
+      // Nothing happened: the other token and the session still work, mail settings unchanged.
+      assert.equal((await rt.app.inject({ url: `${P}/reports`, headers: bearer(other.token) })).statusCode, 200);
+      assert.equal((await rt.app.inject({ url: '/api/v1/me/sessions', headers: s.headers })).statusCode, 200);
+      // Reading what is mailed stays open to a token.
+      assert.equal((await rt.app.inject({ url: '/api/v1/me/notifications', headers: bearer(leaked.token) })).statusCode, 200);
+      // A token may end itself (a CI job cleaning up), and only itself.
+      const self = await rt.app.inject({ method: 'DELETE', url: `/api/v1/tokens/${leaked.id}`, headers: bearer(leaked.token) });
+      assert.equal(self.statusCode, 204, self.body);
+      assert.equal((await rt.app.inject({ url: `${P}/reports`, headers: bearer(leaked.token) })).statusCode, 401);
+    });
+
     test('disabling a user ends their sessions and tokens at once; re-enabling gives neither back', async () => {
       const victim = await createUser(rt.ctx, { email: 'dora@example.org', name: 'Dora', password: PASSWORD, siteAdmin: false }, 'test');
       await rt.app.inject({ method: 'PUT', url: `${P}/members`, headers: world.as('siteAdmin'), payload: { email: 'dora@example.org', role: 'triager' } });

@@ -46,7 +46,7 @@ for (const engine of ENGINES) {
       return relay.mails.slice(from).filter((m) => m.to[0] !== 'ada@example.org');
     };
     const setLevel = async (persona: 'admin' | 'triager' | 'viewer', level: string, include_titles = false) => {
-      const res = await rt.app.inject({ method: 'PUT', url: '/api/v1/me/notifications', headers: world.as(persona), payload: { project: 'privastream', level, include_titles } });
+      const res = await rt.app.inject({ method: 'PUT', url: '/api/v1/me/notifications', headers: await world.session(persona), payload: { project: 'privastream', level, include_titles } });
       assert.equal(res.statusCode, 200, res.body);
       return res.json();
     };
@@ -128,7 +128,7 @@ for (const engine of ENGINES) {
 
     test("a maintainer's mails are encrypted to the OpenPGP key they registered", async () => {
       const key = await generateProjectKey({ projectName: 'Triager', email: 'triager@example.org', now: new Date(rt.clock.now.getTime() - 60_000) });
-      const put = await rt.app.inject({ method: 'PUT', url: '/api/v1/me/pgp-key', headers: world.as('triager'), payload: { public_key: key.publicKeyArmored } });
+      const put = await rt.app.inject({ method: 'PUT', url: '/api/v1/me/pgp-key', headers: await world.session('triager'), payload: { public_key: key.publicKeyArmored } });
       assert.equal(put.statusCode, 200, put.body);
       assert.equal(put.json().fingerprint, key.fingerprint);
       const from = relay.mails.length;

@@ -17,7 +17,14 @@ export interface World {
   tokens: Record<Exclude<Persona, 'anonymous'>, string>;
   /** Authorization headers per persona ({} for anonymous). */
   as(p: Persona): Record<string, string>;
+  /**
+   * Headers of a signed-in browser session of the persona (cookie and CSRF token), for what only a session may do
+   * (an account's tokens, sessions and notification settings). One session per persona, made on first use.
+   */
+  session(p: Exclude<Persona, 'anonymous'>): Promise<Record<string, string>>;
 }
+
+export const PERSONA_PASSWORD = 'correct horse battery staple';
 
 /**
  * Two projects (privastream, personal-chatter); one user per role on privastream, and an "outsider"
@@ -28,7 +35,7 @@ export async function seedWorld(rt: TestServer): Promise<World> {
   await savePolicy(rt.ctx, examplePolicy('personal-chatter'), 'test');
   const tokens = {} as World['tokens'];
   const make = async (key: Exclude<Persona, 'anonymous'>, siteAdmin: boolean) => {
-    const user = await createUser(rt.ctx, { email: `${key.toLowerCase()}@example.org`, name: key, password: 'correct horse battery staple', siteAdmin }, 'test');
+    const user = await createUser(rt.ctx, { email: `${key.toLowerCase()}@example.org`, name: key, password: PERSONA_PASSWORD, siteAdmin }, 'test');
     const made = await createApiToken(rt.ctx, user, 'test');
     // The personas' tokens outlive any clock a test moves (tokens expire in at most a year; some tests jump one).
     await rt.ctx.db.updateTable('api_tokens').set({ expires_at: new Date('2100-01-01T00:00:00Z') }).where('id', '=', made.id).execute();
@@ -42,9 +49,19 @@ export async function seedWorld(rt: TestServer): Promise<World> {
   }
   await make('outsider', false);
   await setMembership(rt.ctx, 'personal-chatter', 'outsider@example.org', 'admin', 'test');
+  const sessions = new Map<Persona, Promise<Record<string, string>>>();
+  const signIn = async (p: Persona): Promise<Record<string, string>> => {
+    const res = await rt.app.inject({ method: 'POST', url: '/api/v1/session', payload: { email: `${p.toLowerCase()}@example.org`, password: PERSONA_PASSWORD } });
+    if (res.statusCode !== 200) throw new Error(`sign-in of ${p} failed: ${res.statusCode} ${res.body}`);
+    return { cookie: String(res.headers['set-cookie']).split(';')[0] ?? '', 'x-csrf-token': (res.json() as { csrf_token: string }).csrf_token };
+  };
   return {
     tokens,
     as: (p): Record<string, string> => (p === 'anonymous' ? {} : { authorization: `Bearer ${tokens[p]}` }),
+    session: (p) => {
+      if (!sessions.has(p)) sessions.set(p, signIn(p));
+      return sessions.get(p) as Promise<Record<string, string>>;
+    },
   };
 }
 
@@ -78,7 +95,7 @@ export async function submit(rt: TestServer, slug = 'privastream', body: Record<
  */
 export async function quietMaintainers(rt: TestServer, world: World): Promise<void> {
   for (const persona of ['admin', 'triager'] as const) {
-    const res = await rt.app.inject({ method: 'PUT', url: '/api/v1/me/notifications', headers: world.as(persona), payload: { project: 'privastream', level: 'none' } });
+    const res = await rt.app.inject({ method: 'PUT', url: '/api/v1/me/notifications', headers: await world.session(persona), payload: { project: 'privastream', level: 'none' } });
     if (res.statusCode !== 200) throw new Error(`quietMaintainers: ${res.statusCode} ${res.body}`);
   }
 }

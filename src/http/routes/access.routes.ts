@@ -58,7 +58,7 @@ export const accessRoutes = (ctx: ServiceContext, rateLimit: number): FastifyPlu
       },
     },
     async (req) => {
-      const user = requireUser(req);
+      const user = requireSession(req, 'list tokens');
       return { tokens: (await listTokens(ctx, user, { userId: req.query.user, all: req.query.all })).map(presentToken) };
     },
   );
@@ -67,7 +67,9 @@ export const accessRoutes = (ctx: ServiceContext, rateLimit: number): FastifyPlu
     '/api/v1/tokens/:id',
     { schema: { tags: ['auth'], summary: 'Revoke an API token of yours (site admins: anyone’s); its next use answers 401', params: Id, response: { 204: NoBody('revoked') } } },
     async (req, reply) => {
-      const user = requireUser(req);
+      // A token may end itself (a job cleaning up after it); any other token is managed from a session only, so a
+      // leaked token, even a read-only one, cannot revoke its owner's other tokens.
+      const user = req.authVia === 'token' && req.token?.id === req.params.id ? requireUser(req) : requireSession(req, 'revoke other tokens');
       await revokeToken(ctx, user, req.params.id, actorLabel(req));
       return reply.status(204).send();
     },
@@ -149,18 +151,18 @@ export const accessRoutes = (ctx: ServiceContext, rateLimit: number): FastifyPlu
   );
 
   app.get('/api/v1/me/sessions', { config: { beforeTwoFactor: true }, schema: { tags: ['auth'], summary: 'Your live sessions; `current` is this one', response: { 200: SessionListSchema } } }, async (req) => {
-    const user = requireUser(req);
+    const user = requireSession(req, 'list sessions');
     return { sessions: (await listSessions(ctx, user, req.authVia === 'session' ? (req.session.get('sid') ?? null) : null)).map(presentSession) };
   });
 
   app.delete('/api/v1/me/sessions', { config: { beforeTwoFactor: true }, schema: { tags: ['auth'], summary: 'End every session of yours but this one', response: { 204: NoBody('ended') } } }, async (req, reply) => {
-    const user = requireUser(req);
+    const user = requireSession(req, 'end sessions');
     await revokeSessions(ctx, user, null, req.authVia === 'session' ? (req.session.get('sid') ?? null) : null);
     return reply.status(204).send();
   });
 
   app.delete('/api/v1/me/sessions/:id', { config: { beforeTwoFactor: true }, schema: { tags: ['auth'], summary: 'End one of your sessions', params: Id, response: { 204: NoBody('ended') } } }, async (req, reply) => {
-    const user = requireUser(req);
+    const user = requireSession(req, 'end sessions');
     await revokeSessions(ctx, user, req.params.id, null);
     return reply.status(204).send();
   });

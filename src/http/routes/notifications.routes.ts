@@ -1,7 +1,7 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { ServiceContext } from '../../services/context.ts';
 import { getUserKey, listNotificationSettings, removeUserKey, setNotificationSetting, setUserKey } from '../../services/notifications/preferences.ts';
-import { requireUser } from '../auth.ts';
+import { requireSession, requireUser } from '../auth.ts';
 import { NoBody, Slug, Str } from '../../api/schemas.ts';
 import { NotificationLevelEnum, NotificationSettingSchema, NotificationSettingsSchema, UserKeyAnswerSchema, UserKeySchema } from '../../api/schemas/notifications.ts';
 import { presentNotificationSetting, presentUserKey } from '../../api/present-notifications.ts';
@@ -24,7 +24,7 @@ export const notificationRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypeb
         response: { 200: NotificationSettingSchema },
       },
     },
-    async (req) => presentNotificationSetting(await setNotificationSetting(ctx, requireUser(req), { project: req.body.project, level: req.body.level, includeTitles: req.body.include_titles ?? false })),
+    async (req) => presentNotificationSetting(await setNotificationSetting(ctx, requireSession(req, 'change notification settings'), { project: req.body.project, level: req.body.level, includeTitles: req.body.include_titles ?? false })),
   );
 
   app.get(
@@ -46,14 +46,14 @@ export const notificationRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypeb
         response: { 200: UserKeySchema },
       },
     },
-    async (req) => presentUserKey(await setUserKey(ctx, requireUser(req), req.body.public_key)),
+    async (req) => presentUserKey(await setUserKey(ctx, requireSession(req, 'change the notification key'), req.body.public_key)),
   );
 
   app.delete(
     '/api/v1/me/pgp-key',
     { schema: { tags: ['notifications'], summary: 'Remove your OpenPGP key: notification mails go in clear again', response: { 204: NoBody('removed') } } },
     async (req, reply) => {
-      await removeUserKey(ctx, requireUser(req));
+      await removeUserKey(ctx, requireSession(req, 'change the notification key'));
       return reply.status(204).send();
     },
   );
