@@ -7,7 +7,7 @@ import { setUserKey } from '../../../src/services/notifications/preferences.ts';
  * The signed-in user's notification settings and OpenPGP key (notifications.routes.ts): anyone signed in, for
  * themselves, reading with a token too, changing from a session only (the matrix signs in with tokens, so every
  * change is 403: a leaked token cannot silence its owner's alerts or swap the key their mail is encrypted to).
- * Sessions are covered in notifications.test.ts and notify-pgp tests.
+ * Changes from a session are covered in notifications.test.ts.
  */
 let made: string | null = null;
 /** A maintainer's key made on the test clock (a fixture key would be "from the future" there), once per run. */
