@@ -60,7 +60,7 @@ export interface HttpOptions {
   intakeRateLimit: number;
   intakeRateWindowMs: number;
   loginRateLimit: number;
-  trustProxy: boolean;
+  trustProxy: false | number | string;
   logLevel: string;
   /** `false` silences request logs (tests, benchmarks). */
   logger?: boolean;
@@ -81,9 +81,13 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export { redactUrl } from './redact.ts';
 
+const trustHops = (hops: number) => (_address: string, hop: number) => hop < hops;
+
 export async function buildApp(ctx: ServiceContext, opts: HttpOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    trustProxy: opts.trustProxy,
+    // A hop count trusts that many proxies nearest to us whatever their address (Fastify itself reads a number as
+    // trusting none), the proxies' addresses trust only those; never every hop (see parseTrustProxy).
+    trustProxy: typeof opts.trustProxy === 'number' ? trustHops(opts.trustProxy) : opts.trustProxy,
     // Every log line of a request carries its id (reqId), answered in X-Request-Id so a report of trouble can name it.
     requestIdHeader: false,
     genReqId: (req) => {

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -23,7 +24,8 @@ export interface Config {
   intakeRateLimit: number;
   intakeRateWindowMs: number;
   loginRateLimit: number;
-  trustProxy: boolean;
+  /** Fastify's trustProxy: false, a number of proxy hops, or the proxies' addresses and CIDR ranges. */
+  trustProxy: false | number | string;
   logLevel: string;
   sessionMaxAgeSeconds: number;
   policyDir: string | undefined;
@@ -70,7 +72,7 @@ export const ENV_DOC: Record<string, string> = {
   EMBARGO_INTAKE_RATE_LIMIT: 'report submissions per client per window (default 10)',
   EMBARGO_INTAKE_RATE_WINDOW_SECONDS: 'window of the intake rate limit (default 60)',
   EMBARGO_LOGIN_RATE_LIMIT: 'login attempts per client per minute in each process, and failed sign-ins per client per minute over every instance (default 10)',
-  EMBARGO_TRUST_PROXY: '"true" when behind a reverse proxy that sets X-Forwarded-For (default false)',
+  EMBARGO_TRUST_PROXY: 'behind a reverse proxy: "true" (one proxy in front), a hop count, or the proxies\' addresses/CIDRs, comma-separated (default: none; the socket\'s peer is the client)',
   EMBARGO_LOG_LEVEL: 'pino log level (default info)',
   EMBARGO_SESSION_MAX_AGE_SECONDS: 'maintainer session lifetime (default 43200, 12 hours)',
   EMBARGO_POLICY_DIR: 'load or update every *.yaml policy in this folder at start-up',
@@ -135,6 +137,31 @@ function dataDirSecrets(dataDir: string): GeneratedSecrets {
     return JSON.parse(readFileSync(file, 'utf8')) as GeneratedSecrets;
   }
   return secrets;
+}
+
+/**
+ * Which X-Forwarded-For entries to believe. Never "every hop": a proxy that appends passes the client's own header
+ * on, so the left-most entry is whatever the client wrote. `true` is one hop (a reverse proxy in front, the usual
+ * case); a number is that many hops; otherwise the proxies' addresses or CIDR ranges, and the client is the
+ * right-most entry not among them.
+ */
+export function parseTrustProxy(raw: string | undefined, problems: string[]): false | number | string {
+  const value = (raw ?? '').trim();
+  if (value === '' || value === 'false' || value === '0') return false;
+  if (value === 'true') return 1;
+  if (/^\d{1,2}$/.test(value)) return Number(value);
+  const parts = value.split(',').map((p) => p.trim()).filter(Boolean);
+  const bad = parts.filter((p) => {
+    const [address = '', prefix, ...rest] = p.split('/');
+    const family = isIP(address);
+    if (!family || rest.length) return true;
+    return prefix !== undefined && !(/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128));
+  });
+  if (bad.length || !parts.length) {
+    problems.push(`EMBARGO_TRUST_PROXY must be true, a hop count, or proxy addresses/CIDRs separated by commas (not "${bad[0] ?? value}")`);
+    return false;
+  }
+  return parts.join(',');
 }
 
 /** `host:port,…` (an IPv6 host in brackets), lower-cased; anything else is a problem. */
@@ -202,7 +229,7 @@ export function loadConfig(env: Env = process.env): Config {
     intakeRateLimit: parseIntEnv(env, 'EMBARGO_INTAKE_RATE_LIMIT', 10, problems),
     intakeRateWindowMs: parseIntEnv(env, 'EMBARGO_INTAKE_RATE_WINDOW_SECONDS', 60, problems) * 1000,
     loginRateLimit: parseIntEnv(env, 'EMBARGO_LOGIN_RATE_LIMIT', 10, problems),
-    trustProxy: env.EMBARGO_TRUST_PROXY === 'true',
+    trustProxy: parseTrustProxy(env.EMBARGO_TRUST_PROXY, problems),
     logLevel: env.EMBARGO_LOG_LEVEL || 'info',
     sessionMaxAgeSeconds: parseIntEnv(env, 'EMBARGO_SESSION_MAX_AGE_SECONDS', 43200, problems),
     policyDir: env.EMBARGO_POLICY_DIR || undefined,

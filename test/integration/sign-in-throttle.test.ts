@@ -74,3 +74,40 @@ for (const engine of ENGINES) {
     });
   });
 }
+
+/**
+ * Behind a reverse proxy, the client address is the one the proxy saw, not what the client writes into
+ * X-Forwarded-For: a proxy that appends (nginx's $proxy_add_x_forwarded_for, most others) passes the client's own
+ * header on, so trusting every hop let a client choose a new address per request and escape every per-client limit.
+ */
+describe('the client address behind a reverse proxy (EMBARGO_TRUST_PROXY)', () => {
+  const engine = ENGINES[0]!;
+  const spray = async (trust: string) => {
+    const rt = await startTestRuntime(engine, { EMBARGO_LOGIN_RATE_LIMIT: '3', EMBARGO_TRUST_PROXY: trust });
+    try {
+      const codes: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        // The proxy (127.0.0.1, the socket's peer) appends the address it saw; the client made up the first entry.
+        const res = await rt.app.inject({
+          method: 'POST',
+          url: '/api/v1/session',
+          payload: { email: `sprayed-${i}@example.org`, password: 'guess' },
+          remoteAddress: '127.0.0.1',
+          headers: { 'x-forwarded-for': `203.0.113.${i + 10}, 198.51.100.7` },
+        });
+        codes.push(res.statusCode);
+      }
+      return codes;
+    } finally {
+      await rt.close();
+    }
+  };
+
+  test('"true" trusts the one proxy in front: a made-up X-Forwarded-For entry does not make a new client', async () => {
+    assert.deepEqual(await spray('true'), [401, 401, 401, 429, 429]);
+  });
+  test('a hop count and a list of proxy addresses are taken as Fastify reads them', async () => {
+    assert.deepEqual(await spray('1'), [401, 401, 401, 429, 429]);
+    assert.deepEqual(await spray('127.0.0.1/8, ::1'), [401, 401, 401, 429, 429]);
+  });
+});
