@@ -1,5 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { sql } from 'kysely';
 import { ENGINES, startTestRuntime, type TestServer } from '../support/harness.ts';
 import { seedWorld, submit, type World } from '../support/fixtures.ts';
 import { startRelay, type TestRelay } from '../support/mail-relay.ts';
@@ -263,6 +264,40 @@ for (const engine of ENGINES) {
       const lateToken = decodeURIComponent(/#token=(\S+)/.exec(late?.parsed.text ?? '')?.[1] ?? assert.fail('no link'));
       rt.clock.advance(60 * 60_000 + 1);
       assert.equal((await rt.app.inject({ method: 'POST', url: '/api/v1/password-reset/complete', payload: { token: lateToken, password: 'yet another passphrase' } })).statusCode, 404);
+    });
+
+    test('reset mails to one account are limited to 3 an hour (no mail bombing through the reset form); the answer stays the same and the newest link works', async () => {
+      const rita = await createUser(rt.ctx, { email: 'rita@example.org', name: 'Rita', password: PASSWORD, siteAdmin: false }, 'test');
+      const stored = async () => (await rt.ctx.db.selectFrom('password_resets').select('token_hash').where('user_id', '=', rita.id).execute()).length;
+      const audited = async () => (await rt.ctx.db.selectFrom('audit_log').select('seq').where('action', '=', 'user.password-reset-requested').where(sql<boolean>`data->>'user' = ${rita.id}`).execute()).length;
+      const seen = relay.mails.length;
+      const answers = new Set<string>();
+      for (let i = 0; i < 5; i++) {
+        const res = await rt.app.inject({ method: 'POST', url: '/api/v1/password-reset', payload: { email: 'rita@example.org' } });
+        assert.equal(res.statusCode, 202);
+        answers.add(res.body);
+        rt.clock.advance(60_000);
+      }
+      assert.equal(answers.size, 1);
+      for (let i = 0; i < 100 && (await audited()) < 3; i++) await new Promise((r) => setTimeout(r, 25));
+      await new Promise((r) => setTimeout(r, 200));
+      assert.equal(await stored(), 3, 'three links made in the hour, not five');
+      await rt.jobs.runAllOnce();
+      const ritas = () => relay.mails.slice(seen).filter((m) => m.to.includes('rita@example.org'));
+      for (let i = 0; i < 100 && ritas().length < 3; i++) await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, 200));
+      assert.equal(ritas().length, 3);
+      const tokenOf = (m: (typeof relay.mails)[number] | undefined) => decodeURIComponent(/#token=(\S+)/.exec(m?.parsed.text ?? '')?.[1] ?? assert.fail('no link'));
+      // Each new link replaced the one before.
+      const first = await rt.app.inject({ method: 'POST', url: '/api/v1/password-reset/complete', payload: { token: tokenOf(ritas()[0]), password: 'a brand new passphrase' } });
+      assert.equal(first.statusCode, 404);
+      // An hour after the first, the form mails again.
+      rt.clock.advance(60 * 60_000);
+      await rt.app.inject({ method: 'POST', url: '/api/v1/password-reset', payload: { email: 'rita@example.org' } });
+      for (let i = 0; i < 100 && (await audited()) < 4; i++) await new Promise((r) => setTimeout(r, 25));
+      assert.equal(await audited(), 4);
+      // ... and the hour's old links are gone with it (past use and past the count).
+      assert.equal(await stored(), 1);
     });
 
     test('failed sign-ins are throttled per account as well as per client, alike for addresses without an account', async () => {

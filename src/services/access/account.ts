@@ -15,6 +15,8 @@ import { type UserRecord } from './users.ts';
  */
 
 export const RESET_MINUTES = 60;
+/** Reset links (and mails) one account gets in an hour at most. */
+export const RESET_MAILS_PER_HOUR = 3;
 
 const checkNewPassword = (password: string) => {
   if (password.length < PASSWORD_MIN_LENGTH) throw DomainError.validation([{ field: 'new_password', message: `must be at least ${PASSWORD_MIN_LENGTH} characters` }]);
@@ -57,8 +59,25 @@ export async function requestPasswordReset(ctx: ServiceContext, email: string): 
   const expiresAt = new Date(now.getTime() + RESET_MINUTES * 60_000);
   const mail = passwordReset({ link: `${ctx.publicUrl}${UI_ROUTES.passwordReset}#token=${encodeURIComponent(token)}`, expiresAt: expiresAt.toISOString() });
   await ctx.db.transaction().execute(async (tx) => {
-    // One live link per account: a new request replaces the old one.
-    await tx.deleteFrom('password_resets').where('user_id', '=', user.id).where('used_at', 'is', null).execute();
+    // The account row is locked first, so parallel requests for one address count one after another.
+    await tx.selectFrom('users').select('id').where('id', '=', user.id).forUpdate().executeTakeFirst();
+    // At most RESET_MAILS_PER_HOUR links (and mails) an hour per account: the form is open to anyone, and without
+    // this it would mail an address as often as the per-client limit allows, from as many clients as one has.
+    // Past the limit nothing is sent; the answer is the same and the last link still works.
+    // Links older than the hour are past use and past the count.
+    await tx.deleteFrom('password_resets').where('user_id', '=', user.id).where('created_at', '<=', new Date(now.getTime() - 60 * 60_000)).execute();
+    const recent = await tx
+      .selectFrom('password_resets')
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .where('user_id', '=', user.id)
+      .where('created_at', '>', new Date(now.getTime() - 60 * 60_000))
+      .executeTakeFirstOrThrow();
+    if (Number(recent.n) >= RESET_MAILS_PER_HOUR) {
+      await appendAudit(tx, { actor: 'anonymous', action: 'user.password-reset-throttled', data: { user: user.id } }, now);
+      return;
+    }
+    // One live link per account: a new request replaces the old one (kept, expired, so the hour's count holds).
+    await tx.updateTable('password_resets').set({ expires_at: now }).where('user_id', '=', user.id).where('used_at', 'is', null).where('expires_at', '>', now).execute();
     await tx.insertInto('password_resets').values({ token_hash: hashToken(token), user_id: user.id, created_at: now, expires_at: expiresAt }).execute();
     await enqueueMail(tx, ctx, { kind: 'password-reset', projectId: null, to: user.email, subject: mail.subject, text: mail.text });
     await appendAudit(tx, { actor: 'anonymous', action: 'user.password-reset-requested', data: { user: user.id } }, now);
