@@ -68,8 +68,9 @@ describe('advisory embargo and withdrawal in the browser', () => {
       await p.getByText(`Follows the disclosure date of report ${a.trackingId}`).waitFor();
       assert.deepEqual(await checkAtBothWidths(p, 'app-advisory-embargo'), []);
 
-      // "Saved." shows before the editor remounts on the new revision; a field filled in between would be reset, and
-      // a second save would match the first one's "Saved.": wait for the new revision each time.
+      // "Saved." shows before the page has read the new revision. The editor keeps what is typed meanwhile (it updates
+      // in place: web/src/draft-merge.ts), but the embargo hint below still describes the old revision until then,
+      // and a second save would match the first one's "Saved.": wait for the new revision each time.
       const saveDraft = async () => {
         const before = await p.getByText(/^revision \d+$/).innerText();
         await p.getByRole('button', { name: 'Save draft' }).click();
