@@ -37,7 +37,11 @@ after(async () => {
 
 const withPage = (fn: (g: GuardedPage) => Promise<void>) => withGuardedPage(chromium.browser, server.baseUrl, fn);
 
-/** Words of table cells that the browser laid out on more than one line (a word broken in the middle). */
+/**
+ * Words of table cells that the browser laid out on more than one line (a word broken in the middle), and dates or
+ * other runs of digits and hyphens broken at a hyphen ("2026-" / "12-03"): a browser may break after a hyphen, so
+ * these need guarding too.
+ */
 async function brokenWords(p: Page): Promise<string[]> {
   // A string, evaluated in the page: the test's own TypeScript has no DOM types.
   return (await p.evaluate(`(() => {
@@ -45,7 +49,7 @@ async function brokenWords(p: Page): Promise<string[]> {
     for (const cell of document.querySelectorAll('td, th')) {
       const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
       for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-        for (const m of (node.textContent || '').matchAll(/[A-Za-z]{6,}/g)) {
+        for (const m of (node.textContent || '').matchAll(/[A-Za-z]{6,}|\\d+(?:-\\d+)+/g)) {
           const range = document.createRange();
           range.setStart(node, m.index);
           range.setEnd(node, m.index + m[0].length);
@@ -91,10 +95,11 @@ const CHATTER_NAV = ['Security policy', 'Report a vulnerability', 'Advisories', 
 const PRIVA_NAV = ['Security policy', 'Report a vulnerability', 'Advisories', 'Atom feed', 'Advisories by mail'];
 
 describe('one design for every public page', () => {
-  const pages: Array<{ name: string; path: () => string; heading: RegExp; nav: string[] }> = [
+  // `stacked`: tables (by their region's name) that read one block per row on a phone.
+  const pages: Array<{ name: string; path: () => string; heading: RegExp; nav: string[]; stacked?: string[] }> = [
     { name: 'public-policy', path: () => `/p/${CHATTER}`, heading: /Personal Chatter/, nav: CHATTER_NAV },
     { name: 'public-report-form', path: () => `/p/${CHATTER}/report`, heading: /Report a vulnerability/, nav: CHATTER_NAV },
-    { name: 'public-status', path: () => `/p/${CHATTER}/status#${chatterToken}`, heading: /Stored XSS in display names/, nav: CHATTER_NAV },
+    { name: 'public-status', path: () => `/p/${CHATTER}/status#${chatterToken}`, heading: /Stored XSS in display names/, nav: CHATTER_NAV, stacked: ['What the team promised you'] },
     { name: 'public-advisories', path: () => `/projects/${PRIVA}/advisories`, heading: /security advisories/, nav: PRIVA_NAV },
     { name: 'public-advisory', path: () => `/projects/${PRIVA}/advisories/${advisoryId}`, heading: /.+/, nav: PRIVA_NAV },
     { name: 'public-hall-of-fame', path: () => `/projects/${CHATTER}/hall-of-fame`, heading: /Hall of Fame/, nav: CHATTER_NAV },
@@ -113,6 +118,11 @@ describe('one design for every public page', () => {
         await p.setViewportSize({ width: 375, height: 900 });
         assert.deepEqual(await brokenWords(p), [], `words broken mid-word in ${page.name} tables at 375 px`);
         assert.deepEqual(await clippedCells(p), [], `table cells cut off in ${page.name} at 375 px`);
+        for (const region of page.stacked ?? []) {
+          const row = `[role="region"][aria-label="${region}"] tbody tr`;
+          assert.ok((await p.locator(row).count()) > 0, `${region}: rows to check`);
+          assert.equal(await p.evaluate(`getComputedStyle(document.querySelector('${row}')).display`), 'block', `${region} stacks one block per row at 375 px`);
+        }
       });
     });
   }
