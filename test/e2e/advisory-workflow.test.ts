@@ -100,6 +100,8 @@ describe('advisory embargo and withdrawal in the browser', () => {
       assert.equal(await p.getByLabel('Embargo date (UTC)').inputValue(), '');
       await p.getByRole('button', { name: 'Move to in review' }).click();
       await p.getByRole('status').filter({ hasText: 'Moved to in review.' }).waitFor();
+      // No date to wait for: scheduling is not offered (the server wants a future date to schedule).
+      assert.equal(await p.getByRole('button', { name: /schedul/i }).count(), 0, 'no scheduling without an embargo date');
       await p.getByRole('button', { name: 'Move to published' }).click();
       await p.getByRole('status').filter({ hasText: 'Moved to published.' }).waitFor();
       await p.locator('.badge.state--published').waitFor();
