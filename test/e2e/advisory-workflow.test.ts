@@ -68,8 +68,9 @@ describe('advisory embargo and withdrawal in the browser', () => {
       await p.getByText(`Follows the disclosure date of report ${a.trackingId}`).waitFor();
       assert.deepEqual(await checkAtBothWidths(p, 'app-advisory-embargo'), []);
 
-      // "Saved." shows before the editor remounts on the new revision; a field filled in between would be reset, and
-      // a second save would match the first one's "Saved.": wait for the new revision each time.
+      // "Saved." shows before the page has read the new revision. The editor keeps what is typed meanwhile (it updates
+      // in place: web/src/draft-merge.ts), but the embargo hint below still describes the old revision until then,
+      // and a second save would match the first one's "Saved.": wait for the new revision each time.
       const saveDraft = async () => {
         const before = await p.getByText(/^revision \d+$/).innerText();
         await p.getByRole('button', { name: 'Save draft' }).click();
@@ -99,12 +100,44 @@ describe('advisory embargo and withdrawal in the browser', () => {
       assert.equal(await p.getByLabel('Embargo date (UTC)').inputValue(), '');
       await p.getByRole('button', { name: 'Move to in review' }).click();
       await p.getByRole('status').filter({ hasText: 'Moved to in review.' }).waitFor();
+      // No date to wait for: scheduling is not offered (the server wants a future date to schedule).
+      assert.equal(await p.getByRole('button', { name: /schedul/i }).count(), 0, 'no scheduling without an embargo date');
       await p.getByRole('button', { name: 'Move to published' }).click();
       await p.getByRole('status').filter({ hasText: 'Moved to published.' }).waitFor();
       await p.locator('.badge.state--published').waitFor();
       // The published advisory links to its public page.
       assert.equal(await p.getByRole('link', { name: 'Public page' }).getAttribute('href'), `/projects/${SLUG}/advisories/${a.id}`);
     });
+  });
+
+  test('under embargo the editor offers scheduling at the embargo date, not a "Move to published" the server refuses', async () => {
+    const a = await advisoryFromEmbargoedReport();
+    await server.api(admin.token, 'POST', `/api/v1/projects/${SLUG}/advisories/${a.id}/transitions`, { to: 'in-review' });
+    const when = `${a.date.slice(0, 10)} ${a.date.slice(11, 16)} UTC`;
+    await withGuardedPage(chromium.browser, server.baseUrl, async (g) => {
+      const p = g.page;
+      g.expectConsole(/status of 401/); // signed out, the page asks the server first
+      await p.goto(`/app/p/${SLUG}/advisories/${a.id}`);
+      await signIn(p, admin.email);
+      await p.locator('.badge.state--in-review').waitFor();
+      const workflow = p.getByRole('list', { name: 'Advisory workflow' });
+      await workflow.getByRole('button', { name: 'Move to draft' }).waitFor();
+      // The server answers 409 "under embargo" to publishing now: no such button, the reason and the date instead.
+      assert.equal(await p.getByRole('button', { name: /published/i }).count(), 0, 'no button that can only fail');
+      const why = p.getByText(`Under embargo until ${when}`);
+      await why.waitFor();
+      assert.match(await why.innerText(), /cannot be published before then/);
+      assert.deepEqual(await checkAtBothWidths(p, 'app-advisory-under-embargo'), []);
+      await workflow.getByRole('button', { name: `Schedule publication for ${when}` }).click();
+      await p.getByRole('status').filter({ hasText: `Scheduled: published automatically at ${when}.` }).waitFor();
+      await p.locator('.badge.state--scheduled').waitFor();
+      // Scheduled, still before the date: unscheduling is offered, publishing now is not.
+      await workflow.getByRole('button', { name: 'Move to in review' }).waitFor();
+      assert.equal(await p.getByRole('button', { name: /published/i }).count(), 0, 'no "Move to published" while scheduled before the date');
+      await p.getByText(`Published automatically at ${when}`).first().waitFor();
+    });
+    const view = await server.api<{ advisory: { state: string } }>(admin.token, 'GET', `/api/v1/projects/${SLUG}/advisories/${a.id}`);
+    assert.equal(view.advisory.state, 'scheduled');
   });
 
   test('what is typed while a save completes is kept: the editor does not reset to the saved revision', async () => {

@@ -37,15 +37,19 @@ after(async () => {
 
 const withPage = (fn: (g: GuardedPage) => Promise<void>) => withGuardedPage(chromium.browser, server.baseUrl, fn);
 
-/** Words of table cells that the browser laid out on more than one line (a word broken in the middle). */
-async function brokenWords(p: Page): Promise<string[]> {
+/**
+ * Words of table cells that the browser laid out on more than one line (a word broken in the middle), and dates or
+ * other runs of digits and hyphens broken at a hyphen ("2026-" / "12-03"): a browser may break after a hyphen, so
+ * these need guarding too.
+ */
+async function brokenWords(p: Page, selector = 'td, th'): Promise<string[]> {
   // A string, evaluated in the page: the test's own TypeScript has no DOM types.
   return (await p.evaluate(`(() => {
     const broken = [];
-    for (const cell of document.querySelectorAll('td, th')) {
+    for (const cell of document.querySelectorAll(${JSON.stringify(selector)})) {
       const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
       for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-        for (const m of (node.textContent || '').matchAll(/[A-Za-z]{6,}/g)) {
+        for (const m of (node.textContent || '').matchAll(/[A-Za-z]{6,}|\\d+(?:-\\d+)+/g)) {
           const range = document.createRange();
           range.setStart(node, m.index);
           range.setEnd(node, m.index + m[0].length);
@@ -91,10 +95,11 @@ const CHATTER_NAV = ['Security policy', 'Report a vulnerability', 'Advisories', 
 const PRIVA_NAV = ['Security policy', 'Report a vulnerability', 'Advisories', 'Atom feed', 'Advisories by mail'];
 
 describe('one design for every public page', () => {
-  const pages: Array<{ name: string; path: () => string; heading: RegExp; nav: string[] }> = [
+  // `stacked`: tables (by their region's name) that read one block per row on a phone.
+  const pages: Array<{ name: string; path: () => string; heading: RegExp; nav: string[]; stacked?: string[] }> = [
     { name: 'public-policy', path: () => `/p/${CHATTER}`, heading: /Personal Chatter/, nav: CHATTER_NAV },
     { name: 'public-report-form', path: () => `/p/${CHATTER}/report`, heading: /Report a vulnerability/, nav: CHATTER_NAV },
-    { name: 'public-status', path: () => `/p/${CHATTER}/status#${chatterToken}`, heading: /Stored XSS in display names/, nav: CHATTER_NAV },
+    { name: 'public-status', path: () => `/p/${CHATTER}/status#${chatterToken}`, heading: /Stored XSS in display names/, nav: CHATTER_NAV, stacked: ['What the team promised you'] },
     { name: 'public-advisories', path: () => `/projects/${PRIVA}/advisories`, heading: /security advisories/, nav: PRIVA_NAV },
     { name: 'public-advisory', path: () => `/projects/${PRIVA}/advisories/${advisoryId}`, heading: /.+/, nav: PRIVA_NAV },
     { name: 'public-hall-of-fame', path: () => `/projects/${CHATTER}/hall-of-fame`, heading: /Hall of Fame/, nav: CHATTER_NAV },
@@ -113,9 +118,50 @@ describe('one design for every public page', () => {
         await p.setViewportSize({ width: 375, height: 900 });
         assert.deepEqual(await brokenWords(p), [], `words broken mid-word in ${page.name} tables at 375 px`);
         assert.deepEqual(await clippedCells(p), [], `table cells cut off in ${page.name} at 375 px`);
+        for (const region of page.stacked ?? []) {
+          const row = `[role="region"][aria-label="${region}"] tbody tr`;
+          assert.ok((await p.locator(row).count()) > 0, `${region}: rows to check`);
+          assert.equal(await p.evaluate(`getComputedStyle(document.querySelector('${row}')).display`), 'block', `${region} stacks one block per row at 375 px`);
+        }
       });
     });
   }
+
+  test('a Hall of Fame with entries: the shared frame, no sideways scroll, whole words and dates', async () => {
+    // Published advisories of personal-chatter crediting reporters: one twice, one with a long name, one anonymous.
+    const chatterAdmin = await server.addMaintainer(CHATTER, 'admin', 'hal.fame@example.org', 'Hal Fame');
+    const publish = async (title: string, credits: Array<{ name: string | null; type: string }>) => {
+      const made = await server.api<{ advisory: { id: string } }>(chatterAdmin.token, 'POST', `/api/v1/projects/${CHATTER}/advisories`, {
+        title,
+        summary: 'A crafted display name runs script in the browsers of everyone in the room.',
+        details: 'Display names were inserted into the room list as HTML.',
+        cwe_ids: ['CWE-79'],
+        cvss: { v3: 'CVSS:3.1/AV:N/AC:L/PR:L/UI:R/S:C/C:L/I:L/A:N', v4: null },
+        affected: [{ ecosystem: 'npm', package: 'personal-chatter', branches: [{ branch: '0.2.x', status: 'fixed', fixed: '0.2.5' }, { branch: '0.1.x', status: 'wont-fix', last_affected: '0.1.9' }] }],
+        references: [{ type: 'fix', url: 'https://github.com/example/personal-chatter/commit/def456' }],
+        credits,
+      });
+      for (const to of ['in-review', 'published']) await server.api(chatterAdmin.token, 'POST', `/api/v1/projects/${CHATTER}/advisories/${made.advisory.id}/transitions`, { to });
+    };
+    await publish('Stored cross-site scripting in display names shown in the room member list', [{ name: 'Ada R.', type: 'finder' }]);
+    await publish('Session fixation through the invitation acceptance endpoint', [
+      { name: 'Bartholomew Featherstonehaugh-Wrightson', type: 'finder' },
+      { name: null, type: 'finder' },
+    ]);
+    await publish('Message history readable after leaving a private room', [{ name: 'Ada R.', type: 'reporter' }]);
+    await withPage(async (g) => {
+      const p = g.page;
+      await p.goto(`/projects/${CHATTER}/hall-of-fame`);
+      await p.getByRole('heading', { level: 1, name: /Hall of Fame/ }).waitFor();
+      await p.getByRole('heading', { level: 2, name: 'Ada R.' }).waitFor();
+      await p.getByRole('heading', { level: 2, name: 'Bartholomew Featherstonehaugh-Wrightson' }).waitFor();
+      await p.getByText('With thanks also to 1 reporter who chose not to be named').waitFor();
+      await expectFrame(p, CHATTER_NAV);
+      assert.deepEqual(await checkAtBothWidths(p, 'public-hall-of-fame-entries'), []);
+      await p.setViewportSize({ width: 375, height: 900 });
+      assert.deepEqual(await brokenWords(p, 'main h2, main time'), [], 'words or dates broken in the Hall of Fame at 375 px');
+    });
+  });
 
   test('the mailing list\'s other pages (check your inbox, confirm, subscribed, a link not valid) have the same frame', async () => {
     await withPage(async (g) => {

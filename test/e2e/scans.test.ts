@@ -16,6 +16,19 @@ let server: E2eServer;
 let chromium: E2eBrowser;
 let tess: Maintainer;
 
+/** An npm lockfile (v3) of two packages. */
+const LOCKFILE = JSON.stringify({
+  name: 'chatter-web',
+  version: '1.0.0',
+  lockfileVersion: 3,
+  requires: true,
+  packages: {
+    '': { name: 'chatter-web', version: '1.0.0', dependencies: { lodash: '4.17.20', minimist: '1.2.5' } },
+    'node_modules/lodash': { version: '4.17.20', resolved: 'https://registry.npmjs.org/lodash/-/lodash-4.17.20.tgz', integrity: 'sha512-PlhdFcillOINfeV7Ni6oF1TAEayyZBoZ8bcshTHqOYJYlrqzRK5hagpagky5o4HfCzzd1TRkXPMFq6cKk9rGmA==' },
+    'node_modules/minimist': { version: '1.2.5', resolved: 'https://registry.npmjs.org/minimist/-/minimist-1.2.5.tgz', integrity: 'sha512-FM9nNUYrRBAELZQT3xeZQ7fmMOBg6nWNmJKTcgsJeaLstP/UODVpGsr5OhXhhXg6f+qtJ8uiZ+PUxkDWcgIXLw==' },
+  },
+});
+
 const sarif = (results: { rule: string; file: string; line: number; level: string }[]): string =>
   JSON.stringify({
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
@@ -37,6 +50,8 @@ before(async () => {
   server = await startE2eServer([SLUG]);
   tess = await server.addMaintainer(SLUG, 'triager', 'tess@example.org', 'Tess Triager');
   const scans = `/api/v1/projects/${SLUG}/scans`;
+  // A lockfile of an ecosystem the server has no OSV data for (the e2e server imports none): every package unchecked.
+  await server.api(tess.token, 'POST', scans, { filename: 'package-lock.json', content: LOCKFILE });
   const zip = buildZip([{ name: 'src/settings.py', text: `GITLAB = "${TOKEN}"\n`, deflate: true }], false);
   await server.api(tess.token, 'POST', scans, { filename: 'tree.zip', content: zip.toString('base64'), encoding: 'base64' });
   await server.api(tess.token, 'POST', scans, { filename: 'bandit.sarif', content: sarif([{ rule: 'B602', file: 'app/run.py', line: 12, level: 'error' }, { rule: 'B105', file: 'app/db.py', line: 3, level: 'warning' }]) });
@@ -60,8 +75,8 @@ describe('scans page in Chromium', () => {
       await p.getByRole('heading', { name: /Scans of/ }).waitFor();
       const cards = p.getByRole('list', { name: 'Scans' }).locator(':scope > li');
       // The heading shows before the list has loaded: wait for the scans, then count them.
-      await cards.nth(2).waitFor();
-      assert.equal(await cards.count(), 3);
+      await cards.nth(3).waitFor();
+      assert.equal(await cards.count(), 4);
       // Newest first: the second SARIF import.
       const latest = cards.nth(0);
       await latest.getByRole('button', { name: 'Show findings of bandit.sarif' }).click();
@@ -91,6 +106,29 @@ describe('scans page in Chromium', () => {
       const report = await server.api<{ title: string; source: string }>(tess.token, 'GET', `/api/v1/projects/${SLUG}/reports/${trackingId}`);
       assert.equal(report.title, 'B602 in app/run.py:12');
       assert.equal(report.source, 'scan');
+    });
+  });
+
+  test('a lockfile of an ecosystem with no OSV data: the page names the ecosystem, says it was not checked, and where OSV data comes from', async () => {
+    await withGuardedPage(chromium.browser, server.baseUrl, async (g) => {
+      const p = g.page;
+      g.expectConsole(/status of 401/);
+      await p.goto(`/app/p/${SLUG}/scans`);
+      await signIn(p, tess.email);
+      const card = p.getByRole('list', { name: 'Scans' }).locator(':scope > li').filter({ hasText: 'package-lock.json' });
+      await card.waitFor();
+      // The card says so before it is opened: "no finding" is not "clean".
+      assert.match(await card.innerText(), /Not checked\s+2/);
+      await card.getByRole('button', { name: 'Show findings of package-lock.json' }).click();
+      const missing = card.getByRole('region', { name: 'Not checked: no OSV data' });
+      await missing.waitFor();
+      const text = await missing.innerText();
+      assert.match(text, /No OSV data for npm: its 2 dependencies were not checked/);
+      assert.match(text, /osv\.dev/);
+      assert.match(text, /EMBARGO_OSV_DIR/);
+      assert.equal(await missing.getByRole('link', { name: 'npm/all.zip' }).getAttribute('href'), 'https://osv-vulnerabilities.storage.googleapis.com/npm/all.zip');
+      assert.ok(!(await card.innerText()).includes('No finding in this scan'), 'not called clean');
+      assert.deepEqual(await checkAtBothWidths(p, 'app-scans-no-osv-data'), []);
     });
   });
 });

@@ -41,6 +41,9 @@ for (const engine of ENGINES) {
       const after = await view(r.reporterToken);
       assert.equal(after.state, 'disclosed');
       assert.deepEqual(after.advisory, { id: a.advisory.id, title: a.advisory.title, url: `https://embargo.test/projects/privastream/advisories/${a.advisory.id}` });
+      // After disclosure the reporter may still write (a follow-up, a bypass of the fix): the page keeps offering it.
+      const followUp = await rt.app.inject({ method: 'POST', url: `/api/v1/reporter/${r.reporterToken}/messages`, payload: { body: 'The fix can be bypassed with %2e%2e.' } });
+      assert.equal(followUp.statusCode, 201, followUp.body);
     });
   });
 }

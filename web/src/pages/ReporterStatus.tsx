@@ -51,13 +51,25 @@ function DeadlineRow({ d }: { d: Deadline }) {
   return (
     <tr>
       <th scope="row">{d.promise}</th>
-      <td>
-        <time dateTime={d.due_at}>{formatDate(d.due_at)}</time>
-        {d.remaining_ms !== null && d.status !== 'met' && <span className="muted"> ({formatRemaining(d.remaining_ms)})</span>}
+      {/* One child per cell: a stacked cell on a phone is a grid of its label and its content. */}
+      <td data-label="Due">
+        <span>
+          <time dateTime={d.due_at}>{formatDate(d.due_at)}</time>
+          {d.remaining_ms !== null && d.status !== 'met' && <span className="muted"> ({formatRemaining(d.remaining_ms)})</span>}
+        </span>
       </td>
-      <td>
-        <span className={`badge badge--deadline-${d.status}`}>{STATUS_TEXT[d.status] ?? humanize(d.status)}</span>
-        {d.met_at && <span className="muted"> {formatDate(d.met_at)}</span>}
+      <td data-label="Status">
+        <span>
+          <span className={`badge badge--deadline-${d.status}`}>{STATUS_TEXT[d.status] ?? humanize(d.status)}</span>
+          {d.met_at && (
+            <>
+              {' '}
+              <time className="muted" dateTime={d.met_at}>
+                {formatDate(d.met_at)}
+              </time>
+            </>
+          )}
+        </span>
       </td>
     </tr>
   );
@@ -147,7 +159,7 @@ function StatusView({ token, view, limits, onChange }: { token: string; view: Re
         {view.deadlines.length === 0 ? (
           <p>No deadline is open.</p>
         ) : (
-          <TableWrap label="What the team promised you">
+          <TableWrap label="What the team promised you" stack>
             <table>
               <TableHead columns={['Promise', 'Due', 'Status']} />
               <tbody>

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { api, ApiError } from '../../api.ts';
 import { appApi, type AdvisoryPatch, type AdvisoryView, type DashboardProject, type ExportFormat } from '../../api-app.ts';
 import { useLoad, useTitle } from '../../hooks.ts';
-import { formatDate, humanize } from '../../format.ts';
+import { formatDate, formatRemaining, humanize } from '../../format.ts';
 import { mergeDraft } from '../../draft-merge.ts';
 import { Link } from '../../router.tsx';
 import { ErrorMessage, Loading, PageLoadError, OutcomeMessage } from '../../components/Status.tsx';
@@ -137,7 +137,22 @@ function EditorForm({ project, view, branches, onChange, message, setMessage }: 
       if (amendment) setNote('');
     });
   };
-  const moves = allowedAdvisoryTransitions(a.state).filter((to) => (PUBLISH_STATES.includes(to) ? can(project.role, 'advisory:publish') : mayEdit) && to !== 'amended');
+  const mayPublish = can(project.role, 'advisory:publish');
+  const embargo = useEmbargo(a.embargo_until);
+  // Only moves the server takes (services/advisories moveAdvisory): before the embargo date it refuses to publish
+  // (409 "under embargo": schedule instead), and it schedules only for a date still to come.
+  const moves = allowedAdvisoryTransitions(a.state).filter(
+    (to) => (PUBLISH_STATES.includes(to) ? mayPublish : mayEdit) && to !== 'amended' && !(to === 'published' && embargo.active) && !(to === 'scheduled' && !embargo.active),
+  );
+  const moveLabel = (to: AdvisoryState) =>
+    to === 'scheduled' && a.embargo_until ? (
+      <>
+        Schedule publication for <time dateTime={a.embargo_until}>{formatDate(a.embargo_until)}</time>
+      </>
+    ) : (
+      `Move to ${humanize(to)}`
+    );
+  const movedText = (to: AdvisoryState) => (to === 'scheduled' && a.embargo_until ? `Scheduled: published automatically at ${formatDate(a.embargo_until)}.` : `Moved to ${humanize(to)}.`);
   // Withdrawing needs a public summary (it becomes the withdrawal's revision note).
   const [withdrawal, setWithdrawal] = useState('');
 
@@ -195,13 +210,20 @@ function EditorForm({ project, view, branches, onChange, message, setMessage }: 
                 type="button"
                 className="button"
                 disabled={busy || (to === 'withdrawn' && !withdrawal.trim())}
-                onClick={() => void run(`Moved to ${humanize(to)}.`, 'workflow', () => appApi.moveAdvisory(project.slug, a.id, to, to === 'withdrawn' ? withdrawal.trim() : null))}
+                onClick={() => void run(movedText(to), 'workflow', () => appApi.moveAdvisory(project.slug, a.id, to, to === 'withdrawn' ? withdrawal.trim() : null))}
               >
-                Move to {humanize(to)}
+                {moveLabel(to)}
               </button>
             </li>
           ))}
         </ul>
+      )}
+      {embargo.active && mayPublish && a.embargo_until && (a.state === 'in-review' || a.state === 'scheduled') && (
+        <p className="notice" id="a-embargo-why">
+          {a.state === 'scheduled'
+            ? `Published automatically at ${formatDate(a.embargo_until)} (${formatRemaining(embargo.remaining)}), the end of its embargo: it cannot be published before then.`
+            : `Under embargo until ${formatDate(a.embargo_until)} (${formatRemaining(embargo.remaining)}): it cannot be published before then. Schedule it, and it is published automatically at that date.`}
+        </p>
       )}
       {outcomeAt('workflow')}
 
@@ -263,6 +285,24 @@ function EditorForm({ project, view, branches, onChange, message, setMessage }: 
       <ExportPreview slug={project.slug} id={a.id} revision={view.revision} />
     </>
   );
+}
+
+/**
+ * Whether the embargo date is still to come, by this browser's clock, and how long until then. The page renders
+ * again when the date passes, so the moves offered change with it (publish now instead of schedule).
+ */
+function useEmbargo(until: string | null): { active: boolean; remaining: number } {
+  const at = until ? Date.parse(until) : Number.NaN;
+  const [tick, setTick] = useState(0);
+  const remaining = Number.isNaN(at) ? 0 : at - Date.now();
+  useEffect(() => {
+    const left = Number.isNaN(at) ? 0 : at - Date.now();
+    if (left <= 0) return;
+    // setTimeout takes at most 2^31-1 ms (about 24.8 days): a later date waits again after each tick.
+    const timer = setTimeout(() => setTick((n) => n + 1), Math.min(left + 1000, 2 ** 31 - 1));
+    return () => clearTimeout(timer);
+  }, [at, tick]);
+  return { active: remaining > 0, remaining };
 }
 
 function whyReadOnly(project: DashboardProject, state: AdvisoryState, editable: boolean): string {

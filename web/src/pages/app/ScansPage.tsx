@@ -68,6 +68,12 @@ function ScanCard({ project, summary }: { project: DashboardProject; summary: Sc
         )}
         <dt>Findings</dt>
         <dd>{summary.findings}</dd>
+        {summary.unchecked > 0 && (
+          <>
+            <dt>Not checked</dt>
+            <dd>{summary.unchecked}</dd>
+          </>
+        )}
       </dl>
       <p className="inline-form">
         <button type="button" className="button button--small" aria-expanded={open} onClick={() => setOpen(!open)}>
@@ -101,7 +107,7 @@ function ScanDetail({ project, id }: { project: DashboardProject; id: string }) 
   return (
     <div className="break-anywhere">
       <OutcomeMessage outcome={message} />
-      {none && <p>No finding in this scan.</p>}
+      {none && (s.unchecked.length === 0 ? <p>No finding in this scan.</p> : <p>No finding among the dependencies that were checked; {s.unchecked.length} were not checked (below).</p>)}
       {s.findings.length > 0 && (
         <>
           <h3>Vulnerable dependencies</h3>
@@ -122,7 +128,7 @@ function ScanDetail({ project, id }: { project: DashboardProject; id: string }) 
           </ul>
         </>
       )}
-      {s.unchecked.length > 0 && <p className="muted">{s.unchecked.length} dependencies were not checked (see the API or the CLI for why).</p>}
+      <Unchecked scan={s} />
       {s.resolved.length > 0 && (
         <>
           <h3>Resolved since the previous scan</h3>
@@ -142,6 +148,60 @@ function ScanDetail({ project, id }: { project: DashboardProject; id: string }) 
         </>
       )}
     </div>
+  );
+}
+
+/** Why a dependency was not checked, in words (reasons other than missing OSV data; docs/scanner.md). */
+const UNCHECKED_TEXT: Record<string, string> = {
+  unpinned: 'no single version pinned',
+  'non-registry': 'from git, a URL, a local archive or another registry',
+  'no-purl': 'an SBOM component without a package URL',
+  'invalid-purl': 'a package URL that cannot be read',
+  'unsupported-type': 'a package URL of an ecosystem Embargo does not check',
+};
+
+/** osv.dev's export of one ecosystem, which the OSV import reads (docs/scanner.md). */
+const osvExport = (ecosystem: string) => `https://osv-vulnerabilities.storage.googleapis.com/${encodeURIComponent(ecosystem)}/all.zip`;
+
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+/**
+ * The dependencies a scan could not check, and why: above all the ecosystems the server had no OSV data for (the
+ * scan's `missing_ecosystems`), whose packages were not looked up at all, so "no finding" there does not mean clean.
+ */
+function Unchecked({ scan: s }: { scan: Scan }) {
+  if (s.unchecked.length === 0) return null;
+  const noData = s.unchecked.filter((u) => u.reason === 'no-osv-data');
+  const others = new Map<string, number>();
+  for (const u of s.unchecked) if (u.reason !== 'no-osv-data') others.set(u.reason, (others.get(u.reason) ?? 0) + 1);
+  const labelId = `missing-osv-${s.id}`;
+  return (
+    <>
+      {s.missing_ecosystems.length > 0 && (
+        <section className="notice notice--warning" aria-labelledby={labelId}>
+          <h3 id={labelId}>Not checked: no OSV data</h3>
+          <ul>
+            {s.missing_ecosystems.map((e) => {
+              const n = noData.filter((u) => u.ecosystem === e).length;
+              return (
+                <li key={e}>
+                  No OSV data for {e}: its {plural(n, 'dependency was', 'dependencies were')} not checked. Download:{' '}
+                  <a href={osvExport(e)}>{e}/all.zip</a>
+                </li>
+              );
+            })}
+          </ul>
+          {s.osv_data_help && <p>{s.osv_data_help}</p>}
+          <p>The scanner documentation (docs/scanner.md) explains the import. Scan again once the data is in.</p>
+        </section>
+      )}
+      {others.size > 0 && (
+        <p className="muted">
+          {plural([...others.values()].reduce((a, b) => a + b, 0), noData.length ? 'other dependency was' : 'dependency was', noData.length ? 'other dependencies were' : 'dependencies were')} not checked:{' '}
+          {[...others].map(([reason, n]) => `${n} ${UNCHECKED_TEXT[reason] ?? reason}`).join('; ')}.
+        </p>
+      )}
+    </>
   );
 }
 
