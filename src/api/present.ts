@@ -175,11 +175,12 @@ export const presentScanSummary = (s: ScanSummary): ScanSummaryJson => ({
   unchecked: s.unchecked,
   advisories_checked: s.advisoriesChecked,
   created_by: s.createdBy,
+  created_by_name: s.createdByName,
   created_at: s.createdAt.toISOString(),
 });
 
 /** How a running server takes OSV data (docs/scanner.md). */
-const SERVER_OSV_IMPORT = 'Put them in the folder named by EMBARGO_OSV_DIR (imported by the server within minutes), or run `embargo osv import` where the database is not in use.';
+const SERVER_OSV_IMPORT = 'Put them in the folder named by EMBARGO_OSV_DIR (imported by the server within minutes), or run "embargo osv import" where the database is not in use.';
 
 export const presentScan = (s: ScanDetail, slug: string): Scan => ({
   id: s.id,
@@ -191,6 +192,7 @@ export const presentScan = (s: ScanDetail, slug: string): Scan => ({
   packages: s.packages,
   advisories_checked: s.advisoriesChecked,
   created_by: s.createdBy,
+  created_by_name: s.createdByName,
   created_at: s.createdAt.toISOString(),
   findings: s.findings.map((f) => presentFinding(f, slug, s.id)),
   unchecked: s.unchecked.map((u) => ({ ecosystem: u.ecosystem, name: u.name, spec: u.spec, reason: u.reason, line: u.line ?? null, ref: u.ref ?? null })),

@@ -115,7 +115,9 @@ for (const engine of ENGINES) {
       test(`scan of ${path} through the API finds what osv-detector finds`, async () => {
         const res = await post('triager', lockfile(path));
         assert.equal(res.statusCode, 201, res.body);
-        const scan = res.json() as ApiScan;
+        const scan = res.json() as ApiScan & { created_by_name: string };
+        // Who scanned is shown by name, not as user:<uuid>.
+        assert.equal(scan.created_by_name, 'triager (API token)');
         const expected = peer(path);
         assert.equal(scan.packages, difference.packages ?? expected.packages);
         assertSameFindings(scan.findings, expected.findings, difference.extraAliases);

@@ -67,7 +67,8 @@ export const ScanSummarySchema = Type.Object({
   findings: Type.Integer(),
   unchecked: Type.Integer(),
   advisories_checked: Type.Integer({ description: 'OSV records read for this lockfile (those naming its packages)' }),
-  created_by: Type.String(),
+  created_by: Type.String({ description: 'the actor label (user:<id>, with " (api token)" when a token scanned)' }),
+  created_by_name: Type.String({ description: 'who scanned, by name' }),
   created_at: DateTime(),
 });
 
@@ -80,7 +81,8 @@ export const ScanSchema = Type.Object({
   sha256: Type.String(),
   packages: Type.Integer(),
   advisories_checked: Type.Integer(),
-  created_by: Type.String(),
+  created_by: Type.String({ description: 'the actor label (user:<id>, with " (api token)" when a token scanned)' }),
+  created_by_name: Type.String({ description: 'who scanned, by name' }),
   created_at: DateTime(),
   findings: Type.Array(FindingSchema),
   unchecked: Type.Array(UncheckedSchema),

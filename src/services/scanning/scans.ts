@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sha256Hex } from '../../adapters/crypto/tokens.ts';
 import { authorize, type Actor } from '../../core/access/permissions.ts';
+import { actorNames } from '../access/actor-names.ts';
 import { DomainError } from '../../core/errors.ts';
 import { buildAdvisoryIndex } from '../../core/scanner/advisory-index.ts';
 import { findVulnerabilities, type Finding } from '../../core/scanner/find-vulnerabilities.ts';
@@ -39,6 +40,8 @@ export interface ScanSummary {
   unchecked: number;
   advisoriesChecked: number;
   createdBy: string;
+  /** Who scanned, by name ("Ada Admin (API token)"); the label itself for a CLI or job. */
+  createdByName: string;
   createdAt: Date;
 }
 
@@ -209,6 +212,7 @@ export async function listScans(ctx: ServiceContext, project: ProjectRecord, act
     .orderBy('scans.created_at', 'desc')
     .orderBy('scans.id')
     .execute();
+  const names = await actorNames(ctx, rows.map((r) => r.created_by));
   return rows.map((r) => ({
     id: r.id,
     kind: r.kind,
@@ -221,6 +225,7 @@ export async function listScans(ctx: ServiceContext, project: ProjectRecord, act
     unchecked: (r.unchecked as unknown[]).length,
     advisoriesChecked: r.advisories_checked,
     createdBy: r.created_by,
+    createdByName: names.get(r.created_by) ?? r.created_by,
     createdAt: r.created_at,
   }));
 }
@@ -247,6 +252,7 @@ async function readScanRow(ctx: ServiceContext, project: ProjectRecord, scanId: 
     .execute();
   const reportOf = new Map(reported.map((r) => [`${r.advisory_id}\0${r.ecosystem}\0${r.package}`, r.tracking_id]));
   const { issues, resolved } = await readIssues(ctx, project, scanId);
+  const names = await actorNames(ctx, [scan.created_by]);
   return {
     id: scan.id,
     kind: scan.kind,
@@ -259,6 +265,7 @@ async function readScanRow(ctx: ServiceContext, project: ProjectRecord, scanId: 
     packages: scan.packages,
     advisoriesChecked: scan.advisories_checked,
     createdBy: scan.created_by,
+    createdByName: names.get(scan.created_by) ?? scan.created_by,
     createdAt: scan.created_at,
     unchecked: scan.unchecked as UncheckedDependency[],
     missingEcosystems: [...new Set((scan.unchecked as UncheckedDependency[]).filter((u) => u.reason === 'no-osv-data').map((u) => u.ecosystem))].sort(),

@@ -58,7 +58,7 @@ function ScanCard({ project, summary }: { project: DashboardProject; summary: Sc
       <dl className="facts">
         <dt>Scanned</dt>
         <dd>
-          {formatDate(summary.created_at)} by {summary.created_by}
+          {formatDate(summary.created_at)} by {summary.created_by_name}
         </dd>
         {summary.tool && (
           <>
