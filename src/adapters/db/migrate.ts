@@ -30,6 +30,7 @@ import * as caseAttachmentsMarkersConsent from './migrations/0028-case-attachmen
 import * as hygieneFindings from './migrations/0029-hygiene-findings.ts';
 import * as retention from './migrations/0031-retention.ts';
 import * as signInFailures from './migrations/0032-sign-in-failures.ts';
+import * as reportsReceivedIndex from './migrations/0033-reports-received-index.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
@@ -63,6 +64,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0029-hygiene-findings': hygieneFindings,
   '0031-retention': retention,
   '0032-sign-in-failures': signInFailures,
+  '0033-reports-received-index': reportsReceivedIndex,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
