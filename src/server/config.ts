@@ -84,7 +84,7 @@ export const ENV_DOC: Record<string, string> = {
   EMBARGO_PARSE_WORKERS: 'worker threads that parse large policies and lockfiles off the request thread (default 2)',
   EMBARGO_PARSE_TIMEOUT_SECONDS: 'a policy or lockfile that takes longer to parse is refused with 413 (default 30)',
   EMBARGO_WEBHOOK_ALLOW_HOSTS: 'comma-separated host:port pairs webhooks may reach although they resolve to loopback, private or link-local addresses (default none)',
-  EMBARGO_WEBHOOK_TIMEOUT_SECONDS: 'time limit of one webhook POST, connection to last byte (default 10)',
+  EMBARGO_WEBHOOK_TIMEOUT_SECONDS: 'time limit of one webhook POST, connection to last byte, 1 to 30 (default 10)',
   EMBARGO_METRICS_TOKEN: 'serves Prometheus metrics at /metrics on the main listener to requests with Authorization: Bearer <token> (at least 24 characters; default off)',
   EMBARGO_METRICS_ADDRESS: 'host:port of a separate listener that serves only /metrics, e.g. 127.0.0.1:9464 (default off; with EMBARGO_METRICS_TOKEN it asks for the token too)',
   ...CVE_ENV_DOC,
@@ -174,6 +174,9 @@ function parseAllowHosts(raw: string | undefined, problems: string[]): string[] 
   return out;
 }
 
+/** Longest EMBARGO_WEBHOOK_TIMEOUT_SECONDS: one POST must not hold the webhook job (and its lease) for long. */
+const MAX_WEBHOOK_TIMEOUT_SECONDS = 30;
+
 function parseMetricsAddress(raw: string | undefined, problems: string[]): Config['metricsAddress'] {
   if (!raw) return null;
   const m = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(raw.trim());
@@ -241,7 +244,7 @@ export function loadConfig(env: Env = process.env): Config {
     cveOrgId: env.EMBARGO_CVE_ORG_ID || null,
     cveShortName: env.EMBARGO_CVE_SHORT_NAME || null,
     cve: parseCveConfig(env, problems),
-    webhooks: { allowHosts: parseAllowHosts(env.EMBARGO_WEBHOOK_ALLOW_HOSTS, problems), timeoutMs: parseIntEnv(env, 'EMBARGO_WEBHOOK_TIMEOUT_SECONDS', 10, problems) * 1000 },
+    webhooks: { allowHosts: parseAllowHosts(env.EMBARGO_WEBHOOK_ALLOW_HOSTS, problems), timeoutMs: parseIntEnv(env, 'EMBARGO_WEBHOOK_TIMEOUT_SECONDS', 10, problems, 1, MAX_WEBHOOK_TIMEOUT_SECONDS) * 1000 },
     oidc: parseOidcConfig(env, problems),
     metricsToken: env.EMBARGO_METRICS_TOKEN || null,
     metricsAddress: parseMetricsAddress(env.EMBARGO_METRICS_ADDRESS, problems),
