@@ -7,6 +7,7 @@ import { parseIntEnv, type Env } from './env.ts';
 import { OIDC_ENV_DOC, parseOidcConfig } from './oidc-config.ts';
 import { CVE_ENV_DOC, parseCveConfig, type CveConfig } from './cve-config.ts';
 import type { SsoSettings } from '../core/access/sso.ts';
+import { hostKey } from '../adapters/webhooks/address-guard.ts';
 
 export interface Config {
   port: number;
@@ -164,11 +165,23 @@ export function parseTrustProxy(raw: string | undefined, problems: string[]): fa
   return parts.join(',');
 }
 
-/** `host:port,…` (an IPv6 host in brackets), lower-cased; anything else is a problem. */
+/**
+ * `host:port,…` (an IPv6 host in brackets); anything else is a problem. Each entry is written the way the sender
+ * compares it (hostKey of the parsed URL), so every spelling of an address matches: `[0:0:0:0:0:0:0:1]:8080` is
+ * `[::1]:8080`, `[::ffff:127.0.0.1]:80` is `[::ffff:7f00:1]:80`, `127.1:80` is `127.0.0.1:80`, names lower-cased.
+ */
 function parseAllowHosts(raw: string | undefined, problems: string[]): string[] {
   const out: string[] = [];
-  for (const part of (raw ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean)) {
-    if (/^(\[[0-9a-f:.]+\]|[a-z0-9.-]+):\d{1,5}$/.test(part)) out.push(part);
+  for (const part of (raw ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+    let key: string | null = null;
+    if (/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/.test(part)) {
+      try {
+        key = hostKey(new URL(`http://${part}`));
+      } catch {
+        // Not an address or name the URL parser takes (e.g. [::1::2], a port above 65535): reported below.
+      }
+    }
+    if (key) out.push(key);
     else problems.push(`EMBARGO_WEBHOOK_ALLOW_HOSTS entry "${part}" must be host:port`);
   }
   return out;
