@@ -7,6 +7,7 @@ import { parseIntEnv, type Env } from './env.ts';
 import { OIDC_ENV_DOC, parseOidcConfig } from './oidc-config.ts';
 import { CVE_ENV_DOC, parseCveConfig, type CveConfig } from './cve-config.ts';
 import type { SsoSettings } from '../core/access/sso.ts';
+import { hostKey } from '../adapters/webhooks/address-guard.ts';
 
 export interface Config {
   port: number;
@@ -84,7 +85,7 @@ export const ENV_DOC: Record<string, string> = {
   EMBARGO_PARSE_WORKERS: 'worker threads that parse large policies and lockfiles off the request thread (default 2)',
   EMBARGO_PARSE_TIMEOUT_SECONDS: 'a policy or lockfile that takes longer to parse is refused with 413 (default 30)',
   EMBARGO_WEBHOOK_ALLOW_HOSTS: 'comma-separated host:port pairs webhooks may reach although they resolve to loopback, private or link-local addresses (default none)',
-  EMBARGO_WEBHOOK_TIMEOUT_SECONDS: 'time limit of one webhook POST, connection to last byte (default 10)',
+  EMBARGO_WEBHOOK_TIMEOUT_SECONDS: 'time limit of one webhook POST, connection to last byte, 1 to 30 (default 10)',
   EMBARGO_METRICS_TOKEN: 'serves Prometheus metrics at /metrics on the main listener to requests with Authorization: Bearer <token> (at least 24 characters; default off)',
   EMBARGO_METRICS_ADDRESS: 'host:port of a separate listener that serves only /metrics, e.g. 127.0.0.1:9464 (default off; with EMBARGO_METRICS_TOKEN it asks for the token too)',
   ...CVE_ENV_DOC,
@@ -164,15 +165,30 @@ export function parseTrustProxy(raw: string | undefined, problems: string[]): fa
   return parts.join(',');
 }
 
-/** `host:port,…` (an IPv6 host in brackets), lower-cased; anything else is a problem. */
+/**
+ * `host:port,…` (an IPv6 host in brackets); anything else is a problem. Each entry is written the way the sender
+ * compares it (hostKey of the parsed URL), so every spelling of an address matches: `[0:0:0:0:0:0:0:1]:8080` is
+ * `[::1]:8080`, `[::ffff:127.0.0.1]:80` is `[::ffff:7f00:1]:80`, `127.1:80` is `127.0.0.1:80`, names lower-cased.
+ */
 function parseAllowHosts(raw: string | undefined, problems: string[]): string[] {
   const out: string[] = [];
-  for (const part of (raw ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean)) {
-    if (/^(\[[0-9a-f:.]+\]|[a-z0-9.-]+):\d{1,5}$/.test(part)) out.push(part);
+  for (const part of (raw ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+    let key: string | null = null;
+    if (/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/.test(part)) {
+      try {
+        key = hostKey(new URL(`http://${part}`));
+      } catch {
+        // Not an address or name the URL parser takes (e.g. [::1::2], a port above 65535): reported below.
+      }
+    }
+    if (key) out.push(key);
     else problems.push(`EMBARGO_WEBHOOK_ALLOW_HOSTS entry "${part}" must be host:port`);
   }
   return out;
 }
+
+/** Longest EMBARGO_WEBHOOK_TIMEOUT_SECONDS: one POST must not hold the webhook job (and its lease) for long. */
+const MAX_WEBHOOK_TIMEOUT_SECONDS = 30;
 
 function parseMetricsAddress(raw: string | undefined, problems: string[]): Config['metricsAddress'] {
   if (!raw) return null;
@@ -241,7 +257,7 @@ export function loadConfig(env: Env = process.env): Config {
     cveOrgId: env.EMBARGO_CVE_ORG_ID || null,
     cveShortName: env.EMBARGO_CVE_SHORT_NAME || null,
     cve: parseCveConfig(env, problems),
-    webhooks: { allowHosts: parseAllowHosts(env.EMBARGO_WEBHOOK_ALLOW_HOSTS, problems), timeoutMs: parseIntEnv(env, 'EMBARGO_WEBHOOK_TIMEOUT_SECONDS', 10, problems) * 1000 },
+    webhooks: { allowHosts: parseAllowHosts(env.EMBARGO_WEBHOOK_ALLOW_HOSTS, problems), timeoutMs: parseIntEnv(env, 'EMBARGO_WEBHOOK_TIMEOUT_SECONDS', 10, problems, 1, MAX_WEBHOOK_TIMEOUT_SECONDS) * 1000 },
     oidc: parseOidcConfig(env, problems),
     metricsToken: env.EMBARGO_METRICS_TOKEN || null,
     metricsAddress: parseMetricsAddress(env.EMBARGO_METRICS_ADDRESS, problems),

@@ -10,6 +10,7 @@ export interface MailConfig {
   from: string;
   maxAttempts: number;
   retryBaseMs: number;
+  sendTimeoutMs: number;
   /** Inbound SMTP listener; unset → no mail intake. */
   listen: { host: string; port: number } | undefined;
   tlsCert: string | undefined;
@@ -30,6 +31,7 @@ export const MAIL_ENV_DOC: Record<string, string> = {
   EMBARGO_MAIL_FROM: 'sender address of outgoing mail (default embargo@<public URL host>)',
   EMBARGO_MAIL_MAX_ATTEMPTS: 'send attempts before an outgoing mail is marked failed (default 8)',
   EMBARGO_MAIL_RETRY_BASE_SECONDS: 'first retry delay of a failed send, doubled per attempt up to 6 hours (default 60)',
+  EMBARGO_SMTP_SEND_TIMEOUT_SECONDS: 'time limit of one outgoing mail, connection to the relay\'s answer, 1 to 120; a longer send is broken off and retried (default 60)',
   EMBARGO_SMTP_LISTEN: 'receive mail: port or host:port of the SMTP listener (unset: no mail intake)',
   EMBARGO_SMTP_TLS_CERT: 'PEM certificate file for STARTTLS on the SMTP listener (with EMBARGO_SMTP_TLS_KEY)',
   EMBARGO_SMTP_TLS_KEY: 'PEM private key file for STARTTLS on the SMTP listener',
@@ -75,6 +77,8 @@ export function parseMailConfig(env: Env, problems: string[], ctx: { publicUrl: 
     from,
     maxAttempts: parseIntEnv(env, 'EMBARGO_MAIL_MAX_ATTEMPTS', 8, problems),
     retryBaseMs: parseIntEnv(env, 'EMBARGO_MAIL_RETRY_BASE_SECONDS', 60, problems) * 1000,
+    // At most 2 minutes: a send must end well inside the outbox lease (5 minutes, src/services/mail/delivery.ts).
+    sendTimeoutMs: parseIntEnv(env, 'EMBARGO_SMTP_SEND_TIMEOUT_SECONDS', 60, problems, 1, 120) * 1000,
     listen: parseListen(env.EMBARGO_SMTP_LISTEN, problems),
     tlsCert,
     tlsKey,

@@ -77,6 +77,7 @@ export function mailSettingsFrom(config: Pick<Config, 'mail'>): MailSettings {
     from: m.from,
     maxAttempts: m.maxAttempts,
     retryBaseMs: m.retryBaseMs,
+    sendTimeoutMs: m.sendTimeoutMs,
     replyByMail: m.listen !== undefined,
     reminderDueSoonMs: m.reminderDueSoonMs,
   };

@@ -80,7 +80,7 @@ for (const engine of ENGINES) {
         const held = relay.holdNext();
         const a = drainOutbox(rt.ctx);
         await held.arrived;
-        rt.clock.advance(5 * 60_000 + 1); // A's lease (5 min) on both runs out
+        rt.clock.advance(5 * 60_000 + 1); // A's lease (5 min) on both runs out (on the test clock; in real time the send limit, 60 s, would end A's send first: next test)
         await drainOutbox(rt.ctx); // B
         held.release();
         await a;
@@ -91,6 +91,41 @@ for (const engine of ENGINES) {
         const rows = await rt.ctx.db.selectFrom('outbox').select(['status', 'attempts']).where('kind', '=', 'acknowledgement').execute();
         assert.deepEqual(rows.map((r) => r.status), ['sent', 'sent']);
       } finally {
+        await rt.close();
+        await relay.close();
+      }
+    });
+
+    test('a relay that holds its answer past the send time limit: the send is aborted, retried later and delivered once', async () => {
+      // Without a limit a relay that keeps the connection busy (answering slowly, trickling bytes) keeps one send
+      // going past the 5-minute lease, and another instance sends the mail again. The limit (here 1 s) ends the
+      // SMTP transaction long before the lease; the relay never answered 250, so it never took the mail.
+      const relay = await startRelay();
+      const rt = await startTestRuntime(engine, { EMBARGO_SMTP_URL: `smtp://127.0.0.1:${relay.port}`, EMBARGO_SMTP_SEND_TIMEOUT_SECONDS: '1', EMBARGO_MAIL_RETRY_BASE_SECONDS: '60' });
+      const held = relay.holdNext();
+      let pass: Promise<unknown> = Promise.resolve();
+      try {
+        await seedWorld(rt);
+        await submit(rt, 'privastream', validReport({ reporter_email: 'held@example.org' }));
+        const ack = () => rt.ctx.db.selectFrom('outbox').select(['status', 'attempts', 'last_error']).where('kind', '=', 'acknowledgement').executeTakeFirstOrThrow();
+        pass = drainOutbox(rt.ctx);
+        await held.arrived;
+        const outcome = await Promise.race([pass.then(() => 'ended'), new Promise((r) => setTimeout(r, 6_000, 'still sending after 6 s'))]);
+        assert.equal(outcome, 'ended', 'the send is ended by its time limit, not by the relay');
+        await held.hungUp;
+        assert.equal(relay.mails.length, 0, 'the relay never answered: nothing was delivered');
+        const a = await ack();
+        assert.deepEqual([a.status, a.attempts], ['pending', 1]);
+        assert.match(a.last_error ?? '', /within 1 s.*aborted/);
+
+        rt.clock.advance(60_000);
+        await drainOutbox(rt.ctx);
+        assert.deepEqual(await ack(), { status: 'sent', attempts: 2, last_error: null });
+        assert.deepEqual(relay.mails.map((m) => m.to), [['held@example.org']], 'exactly one delivery');
+        assert.equal(relay.dropped.length, 1);
+      } finally {
+        held.release();
+        await pass;
         await rt.close();
         await relay.close();
       }

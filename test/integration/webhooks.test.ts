@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { ENGINES, startTestRuntime, type TestServer } from '../support/harness.ts';
 import { seedWorld, submit, validReport, type World } from '../support/fixtures.ts';
 import { postWebhook, WebhookRefusedError } from '../../src/adapters/webhooks/http-post.ts';
@@ -425,6 +425,105 @@ for (const engine of ENGINES) {
         }
       } finally {
         await receiver.close();
+      }
+    });
+  });
+}
+
+/** An endpoint that takes every POST and never answers: when each connection came (performance.now()), and delivery ids. */
+async function startBlackHole() {
+  const sockets = new Set<Socket>();
+  const ids: string[] = [];
+  const arrivals: number[] = [];
+  const server = createNetServer((socket) => {
+    sockets.add(socket);
+    arrivals.push(performance.now());
+    let head = '';
+    socket.on('data', (c: Buffer) => {
+      if (head.includes('\r\n\r\n')) return;
+      head += c.toString('latin1');
+      const id = /\r\nx-embargo-delivery: *([^\r]+)/i.exec(head)?.[1];
+      if (id && head.includes('\r\n\r\n')) ids.push(id);
+    });
+    socket.on('error', () => undefined);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    port: (server.address() as AddressInfo).port,
+    ids,
+    arrivals,
+    close: () => {
+      for (const s of sockets) s.destroy();
+      return new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}
+
+for (const engine of ENGINES) {
+  describe(`webhooks to several endpoints (${engine.name})`, () => {
+    const register = async (rt: TestServer, world: World, url: string): Promise<string> => {
+      const res = await rt.app.inject({ method: 'POST', url: `${P}/webhooks`, headers: world.as('admin'), payload: { url, secret: SECRET, events: ['report.created'] } });
+      assert.equal(res.statusCode, 201, res.body);
+      return res.json().id;
+    };
+
+    test("an endpoint that always times out does not hold up another endpoint's deliveries; each endpoint still gets one POST at a time, in order", async () => {
+      const hole = await startBlackHole();
+      const receiver = await startReceiver(SECRET);
+      const rt = await startTestRuntime(engine, { EMBARGO_WEBHOOK_ALLOW_HOSTS: `127.0.0.1:${hole.port},127.0.0.1:${receiver.port}`, EMBARGO_WEBHOOK_TIMEOUT_SECONDS: '1' });
+      try {
+        const world = await seedWorld(rt);
+        const slow = await register(rt, world, `http://127.0.0.1:${hole.port}/slow`);
+        await submit(rt, 'privastream', validReport());
+        await submit(rt, 'privastream', validReport());
+        await dispatchEvents(rt.ctx);
+        const older = (await rt.ctx.db.selectFrom('webhook_deliveries').select('id').where('webhook_id', '=', slow).execute()).map((d) => d.id);
+        rt.clock.advance(1_000);
+        await register(rt, world, `http://127.0.0.1:${receiver.port}/fast`);
+        await submit(rt, 'privastream', validReport());
+        await dispatchEvents(rt.ctx);
+        const newest = (await rt.ctx.db.selectFrom('webhook_deliveries').select('id').where('webhook_id', '=', slow).execute()).map((d) => d.id).find((id) => !older.includes(id));
+
+        // One pass claims all four: three for the endpoint that never answers (1 s each), then one for the other.
+        const started = performance.now();
+        const pass = deliverDueWebhooks(rt.ctx);
+        while (receiver.got.length === 0 && performance.now() - started < 5_000) await new Promise((r) => setTimeout(r, 20));
+        const waited = performance.now() - started;
+        await pass;
+        assert.equal(receiver.got.length, 1);
+        assert.ok(waited < 900, `the other endpoint got its POST after ${Math.round(waited)} ms, not after the slow endpoint's time-outs`);
+        const gaps = hole.arrivals.slice(1).map((t, i) => Math.round(t - (hole.arrivals[i] ?? 0)));
+        assert.ok(gaps.every((g) => g >= 900), `one POST at a time to one endpoint, each after the one before timed out (1 s): ${gaps.join(', ')} ms apart`);
+        assert.equal(hole.ids.length, 3);
+        assert.equal(hole.ids[2], newest, "in the endpoint's order: the newest delivery last");
+        const rows = await rt.ctx.db.selectFrom('webhook_deliveries').select(['status', 'last_error']).where('webhook_id', '=', slow).execute();
+        assert.deepEqual(rows.map((r) => [r.status, /timed out/.test(r.last_error ?? '')]), [['pending', true], ['pending', true], ['pending', true]]);
+      } finally {
+        await rt.close();
+        await receiver.close();
+        await hole.close();
+      }
+    });
+
+    test('deliveries to different endpoints go out at most four at once', async () => {
+      const hole = await startBlackHole();
+      const rt = await startTestRuntime(engine, { EMBARGO_WEBHOOK_ALLOW_HOSTS: `127.0.0.1:${hole.port}`, EMBARGO_WEBHOOK_TIMEOUT_SECONDS: '1' });
+      try {
+        const world = await seedWorld(rt);
+        for (let i = 0; i < 6; i += 1) await register(rt, world, `http://127.0.0.1:${hole.port}/${i}`);
+        await submit(rt, 'privastream', validReport());
+        await dispatchEvents(rt.ctx);
+        const started = performance.now();
+        await deliverDueWebhooks(rt.ctx);
+        assert.equal(hole.ids.length, 6);
+        // Each POST times out after 1 s: four start at once, the other two when the first ones gave up.
+        const at = hole.arrivals.map((t) => Math.round(t - started));
+        assert.equal(at.filter((t) => t < 700).length, 4, `POSTs started at ${at.join(', ')} ms`);
+        assert.equal(at.filter((t) => t >= 900).length, 2, `POSTs started at ${at.join(', ')} ms`);
+      } finally {
+        await rt.close();
+        await hole.close();
       }
     });
   });

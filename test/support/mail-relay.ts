@@ -18,31 +18,60 @@ export interface TestRelay {
   mails: CapturedMail[];
   /** Resolves once at least `n` mails arrived in total (fails after `timeoutMs`). */
   waitFor(n: number, timeoutMs?: number): Promise<CapturedMail[]>;
-  /** Keeps the next mail (it is captured at once) but answers its DATA only when release() is called. */
-  holdNext(): { arrived: Promise<void>; release(): void };
+  /** Mails whose client hung up while the relay held the answer: never accepted (no 250), never delivered. */
+  dropped: CapturedMail[];
+  /**
+   * Holds the next mail's answer to DATA until release() (a tarpitting relay). As a real relay, it takes the mail
+   * only with its 250: the mail joins `mails` when answered, or `dropped` (and `hungUp` resolves) when the client
+   * closed the connection first.
+   */
+  holdNext(): { arrived: Promise<void>; hungUp: Promise<void>; release(): void };
   close(): Promise<void>;
 }
 
 /** A real SMTP server on 127.0.0.1 standing in for the outgoing relay: it keeps every mail it is given. */
 export async function startRelay(port = 0): Promise<TestRelay> {
   const mails: CapturedMail[] = [];
-  let hold: { arrived: () => void; wait: Promise<void> } | null = null;
+  const dropped: CapturedMail[] = [];
+  let hold: { arrived: () => void; hungUp: () => void; wait: Promise<void> } | null = null;
+  /** Sessions holding an answer: called when their client goes away. */
+  const onGone = new Map<string, () => void>();
   const server = new SMTPServer({
     logger: false,
     authOptional: true,
     disabledCommands: ['AUTH', 'STARTTLS'],
+    onClose(session) {
+      onGone.get(session.id)?.();
+    },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
         const raw = Buffer.concat(chunks);
         simpleParser(raw).then((parsed) => {
-          mails.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address), raw, parsed });
+          const mail = { from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address), raw, parsed };
           const h = hold;
           hold = null;
-          if (!h) return callback();
+          if (!h) {
+            mails.push(mail);
+            return callback();
+          }
+          let settled = false;
+          onGone.set(session.id, () => {
+            if (settled) return;
+            settled = true;
+            onGone.delete(session.id);
+            dropped.push(mail);
+            h.hungUp();
+          });
           h.arrived();
-          void h.wait.then(() => callback());
+          void h.wait.then(() => {
+            if (settled) return;
+            settled = true;
+            onGone.delete(session.id);
+            mails.push(mail);
+            callback();
+          });
         }, callback);
       });
     },
@@ -52,6 +81,7 @@ export async function startRelay(port = 0): Promise<TestRelay> {
   return {
     port: (server.server.address() as AddressInfo).port,
     mails,
+    dropped,
     async waitFor(n, timeoutMs = 20_000) {
       const deadline = Date.now() + timeoutMs;
       while (mails.length < n) {
@@ -62,10 +92,12 @@ export async function startRelay(port = 0): Promise<TestRelay> {
     },
     holdNext() {
       let arrived!: () => void;
+      let hungUp!: () => void;
       let release!: () => void;
       const arrivedP = new Promise<void>((r) => (arrived = r));
-      hold = { arrived, wait: new Promise<void>((r) => (release = r)) };
-      return { arrived: arrivedP, release };
+      const hungUpP = new Promise<void>((r) => (hungUp = r));
+      hold = { arrived, hungUp, wait: new Promise<void>((r) => (release = r)) };
+      return { arrived: arrivedP, hungUp: hungUpP, release };
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

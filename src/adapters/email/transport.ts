@@ -6,7 +6,8 @@ import type { Transporter } from 'nodemailer';
 /** Hands one finished message to whatever delivers mail. Throws when it was not accepted. */
 export interface MailTransport {
   readonly description: string;
-  send(envelope: { from: string; to: string }, raw: Buffer): Promise<void>;
+  /** `signal` aborts the send: the SMTP transaction is broken off (connection closed) and send() rejects. */
+  send(envelope: { from: string; to: string }, raw: Buffer, signal?: AbortSignal): Promise<void>;
   close(): void;
 }
 
@@ -16,7 +17,8 @@ export function smtpTransport(url: string): MailTransport {
   let transporter: Transporter | undefined;
   const connect = async (): Promise<Transporter> =>
     (transporter ??= (await import('nodemailer')).default.createTransport(url, {
-      // Short timeouts: a slow relay delays the outbox, never a request; the row is retried with backoff.
+      // Short timeouts: a slow relay delays the outbox, never a request; the row is retried with backoff. These
+      // are idle timeouts; the caller's signal bounds the whole send (a relay that trickles bytes resets them).
       connectionTimeout: 10_000,
       greetingTimeout: 10_000,
       socketTimeout: 30_000,
@@ -26,8 +28,8 @@ export function smtpTransport(url: string): MailTransport {
   safe.username = '';
   return {
     description: `SMTP relay ${safe.host}`,
-    async send(envelope, raw) {
-      const info = await (await connect()).sendMail({ envelope: { from: envelope.from, to: [envelope.to] }, raw });
+    async send(envelope, raw, signal) {
+      const info = await (await connect()).sendMail({ envelope: { from: envelope.from, to: [envelope.to] }, raw, ...(signal ? { signal } : {}) });
       if (info.rejected?.length) throw new Error(`relay rejected ${envelope.to}`);
     },
     close: () => transporter?.close(),

@@ -8,8 +8,12 @@ import { mailDomain, type MailSettings } from './settings.ts';
 import { outboxAad, type SealedEnvelope } from './outbox.ts';
 import { maintainerKeyForMail, reporterKeyForMail } from './keys.ts';
 
-/** How long a claimed mail is ours; a process that dies mid-send leaves it to be taken again after this. */
-const LEASE_MS = 5 * 60_000;
+/**
+ * How long a claimed mail is ours; a process that dies mid-send leaves it to be taken again after this. A send is
+ * broken off after `sendTimeoutMs` (at most 2 minutes, src/server/mail-config.ts), so a live one never outlives it.
+ */
+export const OUTBOX_LEASE_MS = 5 * 60_000;
+const LEASE_MS = OUTBOX_LEASE_MS;
 const MAX_BACKOFF_MS = 6 * 3600_000;
 
 type Row = Omit<Selectable<OutboxTable>, 'attempts'> & { attempts: number };
@@ -109,8 +113,17 @@ export async function drainOutbox(ctx: ServiceContext, limit = 20): Promise<numb
         .executeTakeFirst();
       if (!Number(kept.numUpdatedRows)) continue;
       lease = renewed;
-      // Bounces go out with the null sender (RFC 5321 §4.5.5) so that a bounce of a bounce is never sent.
-      await settings.transport.send({ from: row.kind === 'bounce' ? '' : settings.from, to }, raw);
+      // Bounces go out with the null sender (RFC 5321 §4.5.5) so that a bounce of a bounce is never sent. The send
+      // has one time limit, far inside the lease just taken: a relay that answers slowly or trickles bytes (idle
+      // timeouts never fire) cannot keep it going until another instance takes the row and sends it again.
+      const limitMs = Math.min(settings.sendTimeoutMs, LEASE_MS / 2);
+      const limit = AbortSignal.timeout(limitMs);
+      try {
+        await settings.transport.send({ from: row.kind === 'bounce' ? '' : settings.from, to }, raw, limit);
+      } catch (e) {
+        if (!limit.aborted) throw e;
+        throw new Error(`no answer from the relay within ${Math.round(limitMs / 1000)} s: the send was aborted and is retried`);
+      }
       // Sent is sent, lease or not: recorded so that nobody sends it again.
       await ctx.db
         .updateTable('outbox')

@@ -2,7 +2,7 @@ import { sql, type Insertable } from 'kysely';
 import type { OutboxTable } from '../../adapters/db/schema-mail.ts';
 import { isProjectRole } from '../../core/access/permissions.ts';
 import { deadlineReminder, maintainerNotification, type MailText } from '../../core/mail/templates.ts';
-import { reportOf, type ProjectEvent } from '../../core/notifications/events.ts';
+import { reportOf, type EventType, type ProjectEvent } from '../../core/notifications/events.ts';
 import { defaultLevel, isNotificationLevel, mailsEvent, type NotificationLevel } from '../../core/notifications/preferences.ts';
 import { UI_ROUTES } from '../../core/ui-paths.ts';
 import type { ServiceContext, Tx } from '../context.ts';
@@ -10,9 +10,9 @@ import type { DispatchedEvent } from '../events/types.ts';
 import { aad } from '../reports/store.ts';
 import { outboxRow } from './outbox.ts';
 
-/** A mail kind per event: deadline reminders keep the kinds they had before events existed. */
-const kindOf = (e: ProjectEvent): string =>
-  e.type === 'report.deadline_due' ? 'reminder-due-soon' : e.type === 'report.deadline_missed' ? 'reminder-breached' : `notify-${e.type.replace(/[._]/g, '-')}`;
+/** A mail kind per event type (docs/email.md lists them): deadline reminders keep the kinds they had before events existed. */
+export const maintainerMailKind = (type: EventType): string =>
+  type === 'report.deadline_due' ? 'reminder-due-soon' : type === 'report.deadline_missed' ? 'reminder-breached' : `notify-${type.replace(/[._]/g, '-')}`;
 
 function mailFor(projectName: string, d: DispatchedEvent, title: string | null, level: Exclude<NotificationLevel, 'none'>, settingsUrl: string): MailText {
   const e = d.event;
@@ -76,7 +76,7 @@ export async function queueMaintainerMails(tx: Tx, ctx: ServiceContext, events: 
       const mail = mailFor(d.project.name, d, title, level, settingsUrl);
       rows.push(
         outboxRow(ctx, {
-          kind: kindOf(d.event),
+          kind: maintainerMailKind(d.event.type),
           projectId: d.projectId,
           reportId: report?.id ?? null,
           to: m.email,

@@ -9,6 +9,8 @@ export interface MailSettings {
   maxAttempts: number;
   /** First retry delay; doubles per attempt, capped at six hours (EMBARGO_MAIL_RETRY_BASE_SECONDS). */
   retryBaseMs: number;
+  /** Time limit of one send, connection to the relay's answer (EMBARGO_SMTP_SEND_TIMEOUT_SECONDS); well under the outbox lease. */
+  sendTimeoutMs: number;
   /** Whether this deployment receives mail (EMBARGO_SMTP_LISTEN): only then do mails carry reply addresses. */
   replyByMail: boolean;
   /** Maintainers are reminded this long before an SLA deadline (EMBARGO_REMINDER_DUE_SOON_HOURS). */
