@@ -288,9 +288,12 @@ for (const engine of ENGINES) {
       await new Promise((r) => setTimeout(r, 200));
       assert.equal(ritas().length, 3);
       const tokenOf = (m: (typeof relay.mails)[number] | undefined) => decodeURIComponent(/#token=(\S+)/.exec(m?.parsed.text ?? '')?.[1] ?? assert.fail('no link'));
-      // Each new link replaced the one before.
-      const first = await rt.app.inject({ method: 'POST', url: '/api/v1/password-reset/complete', payload: { token: tokenOf(ritas()[0]), password: 'a brand new passphrase' } });
-      assert.equal(first.statusCode, 404);
+      // Each new link replaced the one before: of the three mailed (the relay may get them in any order), one works.
+      const codes: number[] = [];
+      for (const m of ritas()) {
+        codes.push((await rt.app.inject({ method: 'POST', url: '/api/v1/password-reset/complete', payload: { token: tokenOf(m), password: 'a brand new passphrase' } })).statusCode);
+      }
+      assert.deepEqual(codes.sort(), [204, 404, 404]);
       // An hour after the first, the form mails again.
       rt.clock.advance(60 * 60_000);
       await rt.app.inject({ method: 'POST', url: '/api/v1/password-reset', payload: { email: 'rita@example.org' } });
