@@ -163,7 +163,7 @@ function EditorForm({ project, view, branches, onChange, message, setMessage }: 
         {view.report_tracking_id && (
           <>
             {' '}
-            › from <Link to={`/app/p/${project.slug}/reports/${view.report_tracking_id}`}>{view.report_tracking_id}</Link>
+            › from <Link className="tracking-id" to={`/app/p/${project.slug}/reports/${view.report_tracking_id}`}>{view.report_tracking_id}</Link>
           </>
         )}
       </p>
