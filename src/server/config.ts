@@ -1,4 +1,3 @@
-import { isIP } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -7,6 +6,7 @@ import { parseIntEnv, type Env } from './env.ts';
 import { OIDC_ENV_DOC, parseOidcConfig } from './oidc-config.ts';
 import { CVE_ENV_DOC, parseCveConfig, type CveConfig } from './cve-config.ts';
 import type { SsoSettings } from '../core/access/sso.ts';
+import { parseCidr } from '../core/triage/blocks.ts';
 import { hostKey } from '../adapters/webhooks/address-guard.ts';
 
 export interface Config {
@@ -152,12 +152,8 @@ export function parseTrustProxy(raw: string | undefined, problems: string[]): fa
   if (value === 'true') return 1;
   if (/^\d{1,2}$/.test(value)) return Number(value);
   const parts = value.split(',').map((p) => p.trim()).filter(Boolean);
-  const bad = parts.filter((p) => {
-    const [address = '', prefix, ...rest] = p.split('/');
-    const family = isIP(address);
-    if (!family || rest.length) return true;
-    return prefix !== undefined && !(/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128));
-  });
+  // The same reading of an address or range as the network blocks (core/triage/blocks.ts).
+  const bad = parts.filter((p) => !parseCidr(p));
   if (bad.length || !parts.length) {
     problems.push(`EMBARGO_TRUST_PROXY must be true, a hop count, or proxy addresses/CIDRs separated by commas (not "${bad[0] ?? value}")`);
     return false;

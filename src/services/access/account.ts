@@ -61,16 +61,15 @@ export async function requestPasswordReset(ctx: ServiceContext, email: string): 
   await ctx.db.transaction().execute(async (tx) => {
     // The account row is locked first, so parallel requests for one address count one after another.
     await tx.selectFrom('users').select('id').where('id', '=', user.id).forUpdate().executeTakeFirst();
+    // Links older than the hour are past use and past the count: what is left is the hour's.
+    await tx.deleteFrom('password_resets').where('user_id', '=', user.id).where('created_at', '<=', new Date(now.getTime() - 60 * 60_000)).execute();
     // At most RESET_MAILS_PER_HOUR links (and mails) an hour per account: the form is open to anyone, and without
     // this it would mail an address as often as the per-client limit allows, from as many clients as one has.
     // Past the limit nothing is sent; the answer is the same and the last link still works.
-    // Links older than the hour are past use and past the count.
-    await tx.deleteFrom('password_resets').where('user_id', '=', user.id).where('created_at', '<=', new Date(now.getTime() - 60 * 60_000)).execute();
     const recent = await tx
       .selectFrom('password_resets')
       .select((eb) => eb.fn.countAll<number | string>().as('n'))
       .where('user_id', '=', user.id)
-      .where('created_at', '>', new Date(now.getTime() - 60 * 60_000))
       .executeTakeFirstOrThrow();
     if (Number(recent.n) >= RESET_MAILS_PER_HOUR) {
       await appendAudit(tx, { actor: 'anonymous', action: 'user.password-reset-throttled', data: { user: user.id } }, now);
