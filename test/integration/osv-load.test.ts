@@ -10,6 +10,7 @@ import { compileRange, type OsvRange } from '../../src/core/versions/osv-range.t
 import { zipEntries, zipSourceEntries } from '../../src/adapters/osv/zip-entries.ts';
 import { isDomainError } from '../../src/core/errors.ts';
 import { buildZip } from '../support/zip.ts';
+import { ZipInflater } from '../../src/adapters/osv/zip-inflater.ts';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'scanner');
 const work = mkdtempSync(join(tmpdir(), 'embargo-osv-'));
@@ -142,6 +143,26 @@ describe('loading OSV records', () => {
       writeFileSync(path, broken);
       assert.throws(() => [...osvFiles(path)], (e: unknown) => isDomainError(e) && e.message.startsWith(`${path}: not a readable zip archive (bad local header`));
     }
+  });
+
+  test('a reader that stops early lets the inflating thread stop on its own, never ended mid-entry', async () => {
+    // Ending a thread while it builds a zlib stream aborts the whole process (Node: "close before init"), as a CI
+    // run did. So an early stop asks the thread to stop and waits for it: it exits by itself, with code 0.
+    const entries = Array.from({ length: 400 }, (_, i) => ({ name: `PYSEC-${i}.json`, text: `${i} `.repeat(3000), deflate: true }));
+    const path = join(work, 'stop-early.zip');
+    const bytes = buildZip(entries, false);
+    writeFileSync(path, bytes);
+    const inflater = new ZipInflater();
+    const reading = inflater.inflate(path, zipEntries(bytes, path));
+    assert.ok(reading);
+    assert.equal(reading.next().value?.toString('utf8'), entries[0]?.text);
+    reading.return(undefined);
+    assert.equal(await inflater.stopped(), 0);
+    // A finished session's idle thread stops on its own too.
+    const again = new ZipInflater();
+    assert.equal([...(again.inflate(path, zipEntries(bytes, path)) ?? [])].length, entries.length);
+    again.close();
+    assert.equal(await again.stopped(), 0);
   });
 
   test('a missing path and a file that is no zip are errors', async () => {

@@ -100,6 +100,7 @@ export class ZipInflater {
   private port: MessagePort | null = null;
   private control: Int32Array | null = null;
   private broken = false;
+  private exit: Promise<number> | null = null;
 
   private start(): boolean {
     if (this.worker) return true;
@@ -113,6 +114,7 @@ export class ZipInflater {
       worker.on('error', () => {
         this.broken = true;
       });
+      this.exit = new Promise((resolve) => worker.once('exit', resolve));
       this.worker = worker;
       this.port = port1;
       this.control = control;
@@ -171,16 +173,25 @@ export class ZipInflater {
     }
   }
 
-  /** Stops the worker (an idle one does not keep the process alive anyway). */
+  /**
+   * Stops the worker. It is asked to (the stop word, and its port closed) rather than terminated: a thread ended
+   * while it builds a zlib stream aborts the whole process (Node's "close before init" assertion, seen in CI).
+   * It stops after the entry it is on, and until then it keeps the process alive.
+   */
   close(): void {
     if (this.control) {
       Atomics.store(this.control, 2, 1);
       Atomics.notify(this.control, 1);
     }
     this.port?.close();
-    void this.worker?.terminate().catch(() => {});
+    this.worker?.ref();
     this.worker = null;
     this.port = null;
     this.broken = true;
+  }
+
+  /** The worker's exit code once it has stopped (0: it stopped on its own); null if none was started. */
+  stopped(): Promise<number | null> {
+    return this.exit ?? Promise.resolve(null);
   }
 }
