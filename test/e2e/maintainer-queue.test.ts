@@ -103,14 +103,14 @@ describe('assignees, filters and bulk actions in Chromium', () => {
       assert.deepEqual(await checkAtBothWidths(p, 'app-queue-bulk'), []);
 
       // Flags: the report on an unsupported version.
-      await p.getByLabel('Flags').selectOption({ label: 'Version unsupported, limited or unknown' });
+      await p.getByLabel('Flags').selectOption({ label: 'Version flagged' });
       await p.getByRole('status').filter({ hasText: '1 report,' }).waitFor();
       assert.match(await items.first().innerText(), /Unsupported version crash/);
       await p.getByLabel('Flags').selectOption({ label: 'Flagged or not' });
       await p.getByLabel('Assignee').selectOption({ label: 'Anyone or nobody' });
       await p.getByLabel('Received').selectOption({ label: 'Older than 30 days' });
       await p.getByText('No reports match these filters.').waitFor();
-      await p.getByLabel('Received').selectOption({ label: 'Received in the last day' });
+      await p.getByLabel('Received').selectOption({ label: 'In the last day' });
       await p.getByRole('status').filter({ hasText: '3 reports,' }).waitFor();
       await p.getByLabel('Source').selectOption({ label: 'Email' });
       await p.getByText('No reports match these filters.').waitFor();

@@ -33,7 +33,7 @@ export function formatRemaining(ms: number): string {
 
 /** "acknowledged" → "Acknowledged", "in-scope" → "In scope". */
 export function humanize(code: string): string {
-  const s = code.replace(/[-_]/g, ' ');
+  const s = code.replace(/[-_]/g, ' ').replace(/\bwont\b/g, 'won’t');
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 

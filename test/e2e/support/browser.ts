@@ -112,9 +112,30 @@ export async function axeViolations(page: Page): Promise<string[]> {
 
 /**
  * Screenshots the current page at both widths (375 px phone, 1280 px desktop) into test-artifacts/screenshots,
- * and checks at each width: no horizontal scrolling and no serious or critical axe-core violation. Returns the
+ * and checks at each width: no horizontal scrolling, no select cutting off the option it shows (at 375 px the
+ * queue's filters read "Open (not close" and "Anyone or nobo"), and no serious or critical axe-core violation. Returns the
  * problems found (empty when fine). The viewport is restored afterwards.
  */
+/**
+ * The visible selects whose chosen option's text is wider than the room the closed select gives it (its content box
+ * less Chromium's drop-down arrow), measured with the select's own font.
+ */
+async function cutSelects(page: Page): Promise<string[]> {
+  // A string: the tests compile without the DOM's types.
+  return (await page.evaluate(`(() => {
+    const ARROW = 20;
+    const measure = document.createElement('canvas').getContext('2d');
+    return [...document.querySelectorAll('select')].flatMap((select) => {
+      if (!select.offsetParent) return [];
+      const style = getComputedStyle(select);
+      measure.font = style.font;
+      const text = select.options[select.selectedIndex]?.text ?? '';
+      const room = select.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - ARROW;
+      return measure.measureText(text).width > room ? [(select.id ? '#' + select.id : select.name || 'select') + ' ("' + text + '")'] : [];
+    });
+  })()`)) as string[];
+}
+
 export async function checkAtBothWidths(page: Page, name: string): Promise<string[]> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const original = page.viewportSize() ?? { width: 1280, height: 900 };
@@ -123,6 +144,7 @@ export async function checkAtBothWidths(page: Page, name: string): Promise<strin
     await page.setViewportSize({ width, height: 900 });
     const scrollWidth = (await page.evaluate('document.documentElement.scrollWidth')) as number;
     if (scrollWidth > width) problems.push(`${name} at ${width}px scrolls sideways (content ${scrollWidth}px wide)`);
+    for (const cut of await cutSelects(page)) problems.push(`${name} at ${width}px: the select ${cut} does not show its chosen option whole`);
     await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}-${width}.png`), fullPage: true });
     for (const v of await axeViolations(page)) problems.push(`${name} at ${width}px: ${v}`);
   }

@@ -41,6 +41,8 @@ test('format helpers', () => {
   assert.equal(formatDuration('soon'), 'soon');
   assert.equal(humanize('in-scope'), 'In scope');
   assert.equal(humanize('detailed_response'), 'Detailed response');
+  // Codes that drop an apostrophe get it back.
+  assert.equal(humanize('wont-fix'), 'Won’t fix');
 });
 
 test('safeHref links only http(s) URLs and same-site paths', () => {

@@ -16,7 +16,8 @@ import { ConfirmButton } from './ConfirmButton.tsx';
 const LABELS = { base_url: 'CVE Services environment', cna_short_name: 'CNA short name', cna_org_id: 'CNA organisation UUID', api_user: 'API user', api_key: 'API key', record_version: 'CVE Record Format' };
 const ID = { base_url: 'cve-base-url', cna_short_name: 'cve-short-name', cna_org_id: 'cve-org-id', api_user: 'cve-api-user', api_key: 'cve-api-key', record_version: 'cve-record-version' };
 const idFor = (field: string): string => (ID as Record<string, string>)[field] ?? ID.cna_short_name;
-const urlText = (url: string) => (url === 'https://cveawg.mitre.org/api' ? `Production (${url})` : url === 'https://cveawg-test.mitre.org/api' ? `Test environment (${url})` : `This instance’s default (${url})`);
+/** An environment's short name (the option shows it whole on a phone); its URL is the hint under the choice. */
+const urlText = (url: string) => (url === 'https://cveawg.mitre.org/api' ? 'Production' : url === 'https://cveawg-test.mitre.org/api' ? 'Test environment' : 'This instance’s default');
 
 export function CveSettings({ slug }: { slug: string }) {
   const [settings, reload] = useLoad(() => appApi.cveSettings(slug), [slug]);
@@ -105,13 +106,16 @@ function CveSettingsForm({ slug, initial, onSaved }: { slug: string; initial: Se
         <ErrorSummary problems={problems} labels={LABELS} idFor={idFor} subject="the CVE settings" />
         <div className="field">
           <label htmlFor={ID.base_url}>{LABELS.base_url}</label>
-          <select id={ID.base_url} value={baseUrl} onChange={(e) => setBaseUrl(e.target.value)}>
+          <select id={ID.base_url} value={baseUrl} aria-describedby="cve-base-url-hint" onChange={(e) => setBaseUrl(e.target.value)}>
             {initial.allowed_base_urls.map((u) => (
               <option key={u} value={u}>
                 {urlText(u)}
               </option>
             ))}
           </select>
+          <p id="cve-base-url-hint" className="field__hint">
+            Requests go to <code>{baseUrl}</code>.
+          </p>
         </div>
         <TextField id={ID.cna_short_name} label={LABELS.cna_short_name} value={shortName} onChange={setShortName} autoComplete="off" hint="Sent as CVE-API-ORG." problem={problemOf(problems, 'cna_short_name')} />
         <TextField id={ID.cna_org_id} label={LABELS.cna_org_id} value={orgId} onChange={setOrgId} autoComplete="off" hint="Named as the provider in CVE records." problem={problemOf(problems, 'cna_org_id')} />

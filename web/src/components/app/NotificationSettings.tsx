@@ -11,10 +11,17 @@ import { ConfirmButton } from './ConfirmButton.tsx';
  * encrypted to.
  */
 const LEVEL_TEXT: Record<NotificationLevel, string> = {
-  all: 'All events: new reports, reporter replies, deadlines, advisories, held mail, serious scan findings',
-  assigned: 'Only reports assigned to me: replies, deadlines, advisories',
-  high: 'Only high and critical reports and scan findings',
+  all: 'All events',
+  assigned: 'Reports assigned to me',
+  high: 'High and critical only',
   none: 'None',
+};
+/** What each level mails, shown under the choice (an option's own text must stay short enough to show whole). */
+const LEVEL_HINT: Record<NotificationLevel, string> = {
+  all: 'New reports, reporter replies, deadlines, advisories, held mail and serious scan findings.',
+  assigned: 'Replies, deadlines and advisories of the reports assigned to you.',
+  high: 'Only high and critical reports and scan findings.',
+  none: 'No mail about this project.',
 };
 
 export function NotificationSettings() {
@@ -63,13 +70,16 @@ function ProjectSetting({ setting: s, onSaved }: { setting: NotificationSetting;
         </h4>
         <div className="field">
           <label htmlFor={`${id}-level`}>Mail me about {s.project_name}</label>
-          <select id={`${id}-level`} value={level} onChange={(e) => setLevel(e.target.value as NotificationLevel)}>
+          <select id={`${id}-level`} value={level} aria-describedby={`${id}-level-hint`} onChange={(e) => setLevel(e.target.value as NotificationLevel)}>
             {(Object.keys(LEVEL_TEXT) as NotificationLevel[]).map((l) => (
               <option key={l} value={l}>
                 {LEVEL_TEXT[l]}
               </option>
             ))}
           </select>
+          <p id={`${id}-level-hint`} className="field__hint">
+            {LEVEL_HINT[level]}
+          </p>
         </div>
         <div className="checkbox">
           <input id={`${id}-titles`} type="checkbox" checked={titles} onChange={(e) => setTitles(e.target.checked)} />

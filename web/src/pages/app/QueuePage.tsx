@@ -43,8 +43,8 @@ interface Filter {
 
 const AGE_CHOICES: (readonly [string, string])[] = [
   ['any', 'Any age'],
-  ['max:1', 'Received in the last day'],
-  ['max:7', 'Received in the last week'],
+  ['max:1', 'In the last day'],
+  ['max:7', 'In the last week'],
   ['min:7', 'Older than a week'],
   ['min:30', 'Older than 30 days'],
   ['min:90', 'Older than 90 days'],
@@ -53,7 +53,7 @@ const AGE_CHOICES: (readonly [string, string])[] = [
 const FLAG_CHOICES: (readonly [string, string])[] = [
   ['any-value', 'Flagged or not'],
   ['any', 'Any flag'],
-  ['version', 'Version unsupported, limited or unknown'],
+  ['version', 'Version flagged'],
   ['scope', 'Out of scope'],
   ['none', 'No flag'],
 ];
@@ -69,8 +69,8 @@ const SOURCE_CHOICES: (readonly [string, string])[] = [
 const DUE_CHOICES: (readonly [string, string])[] = [
   ['any', 'Any time'],
   ['0', 'Overdue'],
-  ['24', 'Overdue or due within a day'],
-  ['168', 'Overdue or due within a week'],
+  ['24', 'Due within a day'],
+  ['168', 'Due within a week'],
 ];
 
 /**
@@ -175,7 +175,7 @@ function Queue({ projects, siteAdmin, userId }: { projects: DashboardProject[]; 
           label="State"
           value={state}
           onChange={setState}
-          options={[['open', 'Open (not closed, rejected or disclosed)'], ['all', 'All states'], ...REPORT_STATES.map((s) => [s, humanize(s)] as const)]}
+          options={[['open', 'Open'], ['all', 'All states'], ...REPORT_STATES.map((s) => [s, humanize(s)] as const)]}
         />
         <FilterSelect id="q-severity" label="Severity" value={severity} onChange={setSeverity} options={[['any', 'Any severity'], ...[...SEVERITIES].reverse().map((s) => [s, humanize(s)] as const)]} />
         <FilterSelect id="q-due" label="Next deadline" value={due} onChange={setDue} options={DUE_CHOICES} />
