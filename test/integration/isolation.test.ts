@@ -96,6 +96,22 @@ for (const engine of ENGINES) {
       const afterRows = await rt.ctx.db.selectFrom('audit_log').select('seq').where('action', '=', 'report.reporter-message').execute();
       assert.equal(afterRows.length, before.length, 'no reporter message was filed');
     });
+
+    test("creating a project never replaces another's: If-None-Match: * answers 409 for a slug in use; racing creators get one 201, never a 500", async () => {
+      const create = (yaml: string, createOnly: boolean) =>
+        rt.app.inject({ method: 'POST', url: '/api/v1/projects', headers: { ...world.as('siteAdmin'), ...(createOnly ? { 'if-none-match': '*' } : {}) }, payload: { policy_yaml: yaml } });
+      const policyBefore = (await rt.app.inject({ url: '/api/v1/projects/privastream/policy' })).body;
+      const taken = await create(examplePolicy('privastream').replace('name: PrivaStream', 'name: Not PrivaStream'), true);
+      assert.equal(taken.statusCode, 409, taken.body);
+      assert.match(taken.body, /privastream.*already exists/);
+      assert.equal((await rt.app.inject({ url: '/api/v1/projects/privastream/policy' })).body, policyBefore, 'the policy is untouched');
+      // Two admins creating the same new project at once: one creates it, the other is told it exists.
+      const raced = await Promise.all([create(examplePolicy('taehv'), true), create(examplePolicy('taehv'), true)]);
+      assert.deepEqual(raced.map((r) => r.statusCode).sort(), [201, 409], raced.map((r) => r.body).join('\n'));
+      // Without the header a POST still creates or replaces (the API's documented upsert), and a race is no 500.
+      const upserts = await Promise.all([create(examplePolicy('blayzen'), false), create(examplePolicy('blayzen'), false)]);
+      assert.deepEqual(upserts.map((r) => r.statusCode).sort(), [200, 201], upserts.map((r) => r.body).join('\n'));
+    });
   });
 
   describe(`the setup token on ${engine.name}`, () => {

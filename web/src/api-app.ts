@@ -133,7 +133,8 @@ export const appApi = {
     call<BulkResult>(`${project(slug)}/reports/bulk`, { json: { tracking_ids: ids, ...action } }),
 
   /** A site admin creates a project from its policy YAML (the server answers 200 when the slug already exists). */
-  createProject: (yaml: string) => call<Project>('/api/v1/projects', { json: { policy_yaml: yaml } }),
+  /** Creates only: a slug in use is a 409, never a replaced policy. */
+  createProject: (yaml: string) => call<Project>('/api/v1/projects', { json: { policy_yaml: yaml }, headers: { 'if-none-match': '*' } }),
   policyYaml: (slug: string) => call<string>(`${project(slug)}/policy`),
   savePolicy: (slug: string, yaml: string) => call<Project>(`${project(slug)}/policy`, { method: 'PUT', json: { policy_yaml: yaml } }),
   members: (slug: string) => call<MemberList>(`${project(slug)}/members`),

@@ -65,12 +65,14 @@ export interface RequestOptions {
   /** Sent as multipart/form-data (the browser sets the boundary). */
   form?: FormData;
   signal?: AbortSignal;
+  /** Further request headers (e.g. If-None-Match). */
+  headers?: Record<string, string>;
 }
 
 /** One API call. Resolves with the parsed JSON (or text for non-JSON answers, undefined for 204). */
 export async function request<T>(path: string, opts: RequestOptions = {}): Promise<T> {
   const method = opts.method ?? (opts.json !== undefined || opts.form ? 'POST' : 'GET');
-  const headers: Record<string, string> = { accept: 'application/json' };
+  const headers: Record<string, string> = { ...opts.headers, accept: 'application/json' };
   let body: BodyInit | undefined;
   if (opts.json !== undefined) {
     headers['content-type'] = 'application/json';

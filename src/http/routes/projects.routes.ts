@@ -26,13 +26,15 @@ export const projectRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox =>
       schema: {
         tags: ['projects'],
         summary: 'Create (or update) a project from its policy YAML (site admins)',
+        description: 'With `If-None-Match: *` it only creates: a slug in use answers 409 instead of replacing that project\'s policy.',
         body: PolicyBody,
         response: { 200: { ...ProjectSchema, description: 'updated' }, 201: { ...ProjectSchema, description: 'created' } },
       },
     },
     async (req, reply) => {
       const admin = requireSiteAdmin(req);
-      const { project, created } = await savePolicy(ctx, req.body.policy_yaml, `user:${admin.id}`);
+      const createOnly = req.headers['if-none-match']?.trim() === '*';
+      const { project, created } = await savePolicy(ctx, req.body.policy_yaml, `user:${admin.id}`, { createOnly });
       return reply.status(created ? 201 : 200).send(presentProject(project));
     },
   );

@@ -111,12 +111,21 @@ export async function refuseClaimsOfOthers(tx: Tx, claims: PolicyClaim[], projec
 const slaChanged = (before: Policy, after: Policy): boolean =>
   canonicalJson({ response: before.response, disclosure: before.disclosure }) !== canonicalJson({ response: after.response, disclosure: after.disclosure });
 
-/** Creates the project named by the policy, or replaces its policy; the policy's slug is the key. */
+const projectExists = (slug: string, yaml: string) => {
+  const line = lineOfField(yaml, 'project.slug');
+  const message = `"${slug}" is already the slug of a project: choose another, or edit that project's policy in its settings`;
+  return new DomainError('conflict', `A project "${slug}" already exists`, { problems: [{ field: 'project.slug', message, ...(line === undefined ? {} : { line }) }] });
+};
+
+/**
+ * Creates the project named by the policy, or replaces its policy; the policy's slug is the key. `createOnly`
+ * refuses (409) a slug in use instead of replacing that project's policy.
+ */
 export async function savePolicy(
   ctx: ServiceContext,
   yaml: string,
   actor: string,
-  opts: { expectSlug?: string } = {},
+  opts: { expectSlug?: string; createOnly?: boolean } = {},
 ): Promise<{ project: ProjectRecord; created: boolean }> {
   const now = ctx.now();
   const policy = await parsePolicyOrThrow(ctx, yaml, now);
@@ -125,8 +134,22 @@ export async function savePolicy(
       { field: 'project.slug', message: `must stay "${opts.expectSlug}" (the project's slug cannot change)` },
     ]);
   }
+  // Lost a race to create the same project (PostgreSQL): refused when creating only, else saved again as an update.
+  try {
+    return await savePolicyOnce(ctx, policy, yaml, actor, now, opts.createOnly ?? false);
+  } catch (e) {
+    if (!(e instanceof CreateRaceLost)) throw e;
+    if (opts.createOnly) throw projectExists(policy.project.slug, yaml);
+    return savePolicyOnce(ctx, policy, yaml, actor, now, false);
+  }
+}
+
+class CreateRaceLost extends Error {}
+
+async function savePolicyOnce(ctx: ServiceContext, policy: Policy, yaml: string, actor: string, now: Date, createOnly: boolean): Promise<{ project: ProjectRecord; created: boolean }> {
   return ctx.db.transaction().execute(async (tx) => {
     const existing = await tx.selectFrom('projects').select(['id', 'tracking_prefix', 'policy', 'sla_version']).where('slug', '=', policy.project.slug).forUpdate().executeTakeFirst();
+    if (existing && createOnly) throw projectExists(policy.project.slug, yaml);
     const claims = policyClaims(policy);
     await refuseClaimsOfOthers(tx, claims, existing?.id ?? null, yaml);
     const values = {
@@ -139,7 +162,17 @@ export async function savePolicy(
     };
     const row = existing
       ? await tx.updateTable('projects').set(values).where('id', '=', existing.id).returningAll().executeTakeFirstOrThrow()
-      : await tx.insertInto('projects').values({ ...values, slug: policy.project.slug, created_at: now }).returningAll().executeTakeFirstOrThrow();
+      : await tx
+          .insertInto('projects')
+          .values({ ...values, slug: policy.project.slug, created_at: now })
+          // Created by another save since our read (PostgreSQL; no row was there to lock): that save won.
+          .onConflict((oc) => oc.column('slug').doNothing())
+          .returningAll()
+          .executeTakeFirst()
+          .then((created) => {
+            if (!created) throw new CreateRaceLost();
+            return created;
+          });
     await tx.deleteFrom('project_claims').where('project_id', '=', row.id).execute();
     try {
       await tx.insertInto('project_claims').values(claims.map((c) => ({ kind: c.kind, value: c.value, project_id: row.id }))).execute();
