@@ -17,6 +17,11 @@
  * the SLA view equal the most urgent reports/deadlines found by an independent scan computing every open report's
  * deadlines from its events with the core.
  *
+ * The same project then gets as many scans (a CI job's uploads, with findings, one in ten sharing the previous one's
+ * millisecond), and the scans list is timed the same way: its first page, page 20 by following cursors, a page of
+ * 200; its check is that following every cursor visits each scan once in the database's own order, and its plans
+ * are printed with the others.
+ *
  * BENCH_MILLION=1 adds a 1,000,000-report project with ~3 events per report and 200-byte bodies (about 10 minutes
  * to seed on PGlite), run once, to show the lists still answer correctly at that size.
  */
@@ -35,6 +40,7 @@ import { insertDeadlines, type IndexedReport } from '../src/services/reports/que
 import { loadEvents } from '../src/services/reports/events.ts';
 import { queueQuery } from '../src/services/reports/views.ts';
 import { slaQuery } from '../src/services/reports/sla.ts';
+import { scansQuery } from '../src/services/scanning/scans.ts';
 import { aad } from '../src/services/reports/store.ts';
 import { chainInput } from '../src/core/audit/chain.ts';
 import { computeDeadlines } from '../src/core/sla/clock.ts';
@@ -149,6 +155,7 @@ function lifeOf(rand: () => number, createdAt: number, now: number, lean: boolea
 interface Seeded {
   project: ProjectRecord;
   token: string;
+  userId: string;
   reports: number;
   events: number;
   messages: number;
@@ -281,11 +288,102 @@ async function seed(rt: Runtime, n: number, lean: boolean): Promise<Seeded> {
   await sql`insert into report_sequences (project_id, year, last_value) values (${project.id}::uuid, ${year}, ${n}) on conflict (project_id, year) do update set last_value = excluded.last_value`.execute(ctx.db);
   // What autovacuum does after a load; the plans below are those of a store with statistics.
   await sql`analyze`.execute(ctx.db);
-  return { project, token, reports: n, ...counts, sampleTrackingId: `PCHAT-${year}-${String(Math.ceil(n / 2)).padStart(7, '0')}`, ms: performance.now() - started };
+  return { project, token, userId: user.id, reports: n, ...counts, sampleTrackingId: `PCHAT-${year}-${String(Math.ceil(n / 2)).padStart(7, '0')}`, ms: performance.now() - started };
 }
 
 /** A reply's author is the bench's user; the reporter's messages have none. */
 const authorOf = (userId: string) => sql`case when v.author = 'maintainer' then ${userId}::uuid else null end`;
+
+// --- scans: a CI job's uploads (a scan per commit), as many as reports ------------------------------------------
+
+const SCAN_KINDS: [number, 'dependency' | 'sarif' | 'hygiene'][] = [
+  [70, 'dependency'],
+  [20, 'sarif'],
+  [10, 'hygiene'],
+];
+
+/**
+ * `n` scans of the project by direct inserts of what the scan services write: 70 % dependency scans (0–6 findings,
+ * 0–3 unchecked dependencies), 20 % SARIF imports and 10 % hygiene scans (0–6 issues); ages up to 120 days, and one
+ * in ten uploaded in the same millisecond as the one before (a CI matrix), so the list's ties are exercised.
+ * Returns how many findings and issues were written.
+ */
+async function seedScans(rt: Runtime, project: ProjectRecord, userId: string, n: number): Promise<{ findings: number; issues: number; ms: number }> {
+  const started = performance.now();
+  const { ctx } = rt;
+  const now = ctx.now().getTime();
+  const rand = mulberry32(n + 7);
+  const total = SCAN_KINDS.reduce((t, [w]) => t + w, 0);
+  const CHUNK = 2000;
+  let findings = 0;
+  let issues = 0;
+  let at = now;
+  for (let from = 0; from < n; from += CHUNK) {
+    const scans: Record<string, unknown[]> = { id: [], filename: [], format: [], sha: [], packages: [], unchecked: [], checked: [], at: [], kind: [], tool: [] };
+    const f: Record<string, unknown[]> = { scan: [], position: [], package: [], advisory: [] };
+    const iss: Record<string, unknown[]> = { scan: [], position: [], file: [], check: [], rule: [], fingerprint: [] };
+    for (let i = from; i < Math.min(n, from + CHUNK); i++) {
+      const id = randomUUID();
+      if (i === from || rand() >= 0.1) at = now - Math.floor(rand() * 120 * DAY) - HOUR;
+      let pick = rand() * total;
+      const kind = (SCAN_KINDS.find(([w]) => (pick -= w) < 0) ?? SCAN_KINDS[0]!)[1];
+      scans.id!.push(id);
+      scans.filename!.push(kind === 'dependency' ? 'package-lock.json' : kind === 'sarif' ? 'bandit.sarif' : 'tree.zip');
+      scans.format!.push(kind === 'dependency' ? 'package-lock.json' : kind === 'sarif' ? 'sarif' : 'zip');
+      scans.sha!.push(sha256Hex(`scan:${id}`));
+      scans.packages!.push(kind === 'dependency' ? 200 + Math.floor(rand() * 1200) : Math.floor(rand() * 400));
+      const unchecked = kind === 'dependency' ? Math.floor(rand() * 4) : 0;
+      scans.unchecked!.push(JSON.stringify(Array.from({ length: unchecked }, (_, k) => ({ ecosystem: 'npm', name: `dep-${k}`, spec: 'github:acme/dep', reason: 'non-registry', line: null, ref: null }))));
+      scans.checked!.push(kind === 'dependency' ? Math.floor(rand() * 300) : 0);
+      scans.at!.push(new Date(at).toISOString());
+      scans.kind!.push(kind);
+      scans.tool!.push(kind === 'sarif' ? 'Bandit' : null);
+      const k = Math.floor(rand() * (kind === 'hygiene' ? 4 : 7));
+      for (let j = 0; j < k; j++) {
+        if (kind === 'dependency') {
+          f.scan!.push(id);
+          f.position!.push(j);
+          f.package!.push(`pkg-${Math.floor(rand() * 500)}`);
+          f.advisory!.push(`GHSA-bench-${Math.floor(rand() * 2000)}`);
+        } else {
+          iss.scan!.push(id);
+          iss.position!.push(j);
+          iss.file!.push(`app/module_${Math.floor(rand() * 50)}.py`);
+          iss.check!.push(kind === 'sarif' ? 'sarif' : 'secret');
+          iss.rule!.push(kind === 'sarif' ? 'B602' : 'gitlab-pat');
+          iss.fingerprint!.push(sha256Hex(`${id}:${j}`).slice(0, 32));
+        }
+      }
+    }
+    findings += f.scan!.length;
+    issues += iss.scan!.length;
+    await ctx.db.transaction().execute(async (tx) => {
+      await sql`
+        insert into scans (id, project_id, filename, format, sha256, packages, unchecked, advisories_checked, created_by, created_at, kind, tool)
+        select v.id, ${project.id}::uuid, v.filename, v.format, v.sha, v.packages, v.unchecked, v.checked, ${`user:${userId} (api token)`}::text, v.at, v.kind, v.tool
+        from unnest(${scans.id}::uuid[], ${scans.filename}::text[], ${scans.format}::text[], ${scans.sha}::text[], ${scans.packages}::int[], ${scans.unchecked}::jsonb[],
+                    ${scans.checked}::int[], ${scans.at}::timestamptz[], ${scans.kind}::text[], ${scans.tool}::text[])
+          as v(id, filename, format, sha, packages, unchecked, checked, at, kind, tool)`.execute(tx);
+      if (f.scan!.length) {
+        await sql`
+          insert into scan_findings (id, scan_id, position, ecosystem, package, version, line, advisory_id, aliases, summary, severity, cvss_score, fixed)
+          select gen_random_uuid(), v.scan, v.position, 'npm', v.package, '1.0.0', null, v.advisory, '[]'::jsonb, 'Prototype pollution', 'high', 7.5, '["1.0.1"]'::jsonb
+          from unnest(${f.scan}::uuid[], ${f.position}::int[], ${f.package}::text[], ${f.advisory}::text[]) as v(scan, position, package, advisory)`.execute(tx);
+      }
+      if (iss.scan!.length) {
+        await sql`
+          insert into scan_issues (id, scan_id, position, file, line, "check", rule, severity, message, fingerprint)
+          select gen_random_uuid(), v.scan, v.position, v.file, 12, v.check, v.rule, 'high', 'a call that deserves a look', v.fingerprint
+          from unnest(${iss.scan}::uuid[], ${iss.position}::int[], ${iss.file}::text[], ${iss.check}::text[], ${iss.rule}::text[], ${iss.fingerprint}::text[])
+            as v(scan, position, file, "check", rule, fingerprint)`.execute(tx);
+      }
+    });
+  }
+  await sql`analyze scans`.execute(ctx.db);
+  await sql`analyze scan_findings`.execute(ctx.db);
+  await sql`analyze scan_issues`.execute(ctx.db);
+  return { findings, issues, ms: performance.now() - started };
+}
 
 // --- measuring ---------------------------------------------------------------------------------------------------
 
@@ -314,7 +412,7 @@ async function explain(db: Kysely<Database>, query: { compile(): CompiledQuery }
 }
 
 const indexesIn = (plan: string[]) => [...new Set(plan.flatMap((l) => [...l.matchAll(/(?:Index (?:Only )?Scan(?: Backward)? using|Bitmap Index Scan on) (\w+)/g)].map((m) => m[1] as string)))];
-const seqScansIn = (plan: string[]) => plan.filter((l) => /Seq Scan on (reports|report_deadlines|audit_log|report_events)\b/.test(l));
+const seqScansIn = (plan: string[]) => plan.filter((l) => /Seq Scan on (reports|report_deadlines|audit_log|report_events|scans|scan_findings|scan_issues)\b/.test(l));
 
 /** The old queue's reads, as a named peer: every report of the project (bodies too), every event, every deadline. */
 async function oldQueue(rt: Runtime, project: ProjectRecord): Promise<number> {
@@ -433,11 +531,53 @@ async function benchSize(n: number, lean: boolean): Promise<{ n: number; rows: R
     add('audit verify (from the checkpoint)', (await time(rt, token, '/api/v1/audit/verify')).ms);
     if (!(n >= 1_000_000)) add('peer: the old queue (every open report, body and event)', [await oldQueue(rt, project)], false);
 
+    // The scans list: as many scans as reports (not in the lean million run).
+    let scansOk: boolean | null = null;
+    let laterScanPage: [number, string] | null = null;
+    if (!lean) {
+      const sc = await seedScans(rt, project, seeded.userId, n);
+      console.log(`  seeded ${n.toLocaleString('en')} scans in ${(sc.ms / 1000).toFixed(1)} s: ${sc.findings.toLocaleString('en')} dependency findings, ${sc.issues.toLocaleString('en')} SARIF/hygiene issues`);
+      type ScanPage = { scans: { id: string; findings: number; created_at: string }[]; next_cursor: string | null };
+      const scansFirst = await time(rt, token, `${P}/scans`);
+      add('scans: first page (50)', scansFirst.ms);
+      let scanCursor = (scansFirst.body as ScanPage).next_cursor;
+      for (let page = 2; page < 20 && scanCursor; page++) scanCursor = ((await time(rt, token, `${P}/scans?cursor=${encodeURIComponent(scanCursor)}`, 1)).body as ScanPage).next_cursor;
+      if (scanCursor) {
+        const page20 = await time(rt, token, `${P}/scans?cursor=${encodeURIComponent(scanCursor)}`);
+        add('scans: page 20 (cursor)', page20.ms);
+        const last = (page20.body as ScanPage).scans.at(-1)!;
+        laterScanPage = [Date.parse(last.created_at), last.id];
+      }
+      add('scans: first page (limit 200)', (await time(rt, token, `${P}/scans?limit=200`)).ms);
+      // Peer: the old list, every scan of the project with its two counts (the query alone, no HTTP).
+      const old0 = performance.now();
+      await scansQuery(rt.ctx.db, project.id, null, n + 1).execute();
+      add('peer: the old scans list (every scan, counted; query only)', [performance.now() - old0], false);
+      // Correctness: following every cursor (200 a page) visits each scan once, in the order the database sorts
+      // them all by; the first page's counts are those of the rows.
+      const expectedOrder = (await rt.ctx.db.selectFrom('scans').select('id').where('project_id', '=', project.id).orderBy('created_at', 'desc').orderBy('id').execute()).map((r) => r.id);
+      const walked: string[] = [];
+      let c: string | null = null;
+      do {
+        const res = await rt.app.inject({ url: `${P}/scans?limit=200${c ? `&cursor=${encodeURIComponent(c)}` : ''}`, headers: { authorization: `Bearer ${token}` } });
+        const body = res.json() as ScanPage;
+        walked.push(...body.scans.map((x) => x.id));
+        c = body.next_cursor;
+      } while (c);
+      const firstIds = (scansFirst.body as ScanPage).scans;
+      const counted = await sql<{ id: string; n: number }>`
+        select s.id, (select count(*) from scan_findings f where f.scan_id = s.id) + (select count(*) from scan_issues i where i.scan_id = s.id) as n
+        from scans s where s.id = any(${firstIds.map((x) => x.id)}::uuid[])`.execute(rt.ctx.db);
+      const countOf = new Map(counted.rows.map((r) => [r.id, Number(r.n)]));
+      scansOk = JSON.stringify(walked) === JSON.stringify(expectedOrder) && firstIds.every((x) => countOf.get(x.id) === x.findings);
+      console.log(`  scans: every page followed (200 a page) ${scansOk ? '=' : '≠'} all ${expectedOrder.length.toLocaleString('en')} scans once, newest first, ties by id; first page's counts checked`);
+    }
+
     // Correctness: the first pages against an independent scan.
     const expected = await expectedFirstPages(rt, project, 50);
     const gotQueue = (first.body as { reports: { tracking_id: string }[] }).reports.map((r) => r.tracking_id);
     const gotSla = (slaFirst.body as { deadlines: { tracking_id: string; clock: string }[] }).deadlines.map((d) => `${d.tracking_id}/${d.clock}`);
-    const ok = JSON.stringify(gotQueue) === JSON.stringify(expected.queue) && JSON.stringify(gotSla) === JSON.stringify(expected.sla);
+    const ok = JSON.stringify(gotQueue) === JSON.stringify(expected.queue) && JSON.stringify(gotSla) === JSON.stringify(expected.sla) && scansOk !== false;
 
     const floor = median(rows[0]!.ms);
     console.log(`\n  ${'route'.padEnd(58)} ${'median ms'.padStart(10)} ${'p90 ms'.padStart(8)} ${'× floor'.padStart(8)}`);
@@ -457,6 +597,12 @@ async function benchSize(n: number, lean: boolean): Promise<{ n: number; rows: R
       ['queue, filtered (open, critical)', queueQuery(db, project.id, { state: [...OPEN_STATES], severity: ['critical'] }, null, null, 51)],
       ['queue, a later page (cursor)', queueQuery(db, project.id, { state: [...OPEN_STATES] }, null, [0, Date.now(), '00000000-0000-0000-0000-000000000000'], 51)],
       ['SLA view, first page', slaQuery(db, project.id, null, null, 51)],
+      ...(lean
+        ? []
+        : ([
+            ['scans, first page', scansQuery(db, project.id, null, 51)],
+            ['scans, page 20 (cursor)', scansQuery(db, project.id, laterScanPage ?? [Date.now() - 60 * DAY, '00000000-0000-0000-0000-000000000000'], 51)],
+          ] as [string, { compile(): CompiledQuery }][])),
       ['report audit trail', db.selectFrom('audit_log').selectAll().orderBy('seq', 'asc').where('project_id', '=', project.id).where('report_id', '=', sampleId).limit(5000)],
     ];
     for (const [what, q] of plans) {

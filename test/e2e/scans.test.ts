@@ -10,11 +10,15 @@ import { buildZip } from '../support/zip.ts';
  * SARIF import's results with file:line, rule and severity, what a re-scan resolved, and "Make a report".
  */
 const SLUG = 'personal-chatter';
+/** A project with more scans than a page (50): a CI job's uploads. */
+const BUSY = 'privastream';
+const BUSY_SCANS = 53;
 /** Built from parts at test time, so the repository holds no token a secret scanner takes for real. */
 const TOKEN = ['gl', 'pat-', 'Qx7Lm2Vb9Rt4Kp1Zs8Wd'].join('');
 let server: E2eServer;
 let chromium: E2eBrowser;
 let tess: Maintainer;
+let cora: Maintainer;
 
 /** An npm lockfile (v3) of two packages. */
 const LOCKFILE = JSON.stringify({
@@ -47,8 +51,13 @@ const sarif = (results: { rule: string; file: string; line: number; level: strin
   });
 
 before(async () => {
-  server = await startE2eServer([SLUG]);
+  server = await startE2eServer([SLUG, BUSY]);
   tess = await server.addMaintainer(SLUG, 'triager', 'tess@example.org', 'Tess Triager');
+  cora = await server.addMaintainer(BUSY, 'triager', 'cora@example.org', 'Cora Triager');
+  // One at a time: ci-000 is the oldest, ci-052 the newest.
+  for (let i = 0; i < BUSY_SCANS; i++) {
+    await server.api(cora.token, 'POST', `/api/v1/projects/${BUSY}/scans`, { filename: `ci-${String(i).padStart(3, '0')}.sarif`, content: sarif([{ rule: 'B602', file: 'app/run.py', line: i + 1, level: 'error' }]) });
+  }
   const scans = `/api/v1/projects/${SLUG}/scans`;
   // A lockfile of an ecosystem the server has no OSV data for (the e2e server imports none): every package unchecked.
   await server.api(tess.token, 'POST', scans, { filename: 'package-lock.json', content: LOCKFILE });
@@ -129,6 +138,36 @@ describe('scans page in Chromium', () => {
       assert.equal(await missing.getByRole('link', { name: 'npm/all.zip' }).getAttribute('href'), 'https://osv-vulnerabilities.storage.googleapis.com/npm/all.zip');
       assert.ok(!(await card.innerText()).includes('No finding in this scan'), 'not called clean');
       assert.deepEqual(await checkAtBothWidths(p, 'app-scans-no-osv-data'), []);
+    });
+  });
+
+  test('more scans than a page: the first 50, then "Show more scans" adds the rest; focus goes to the first added scan', async () => {
+    await withGuardedPage(chromium.browser, server.baseUrl, async (g) => {
+      const p = g.page;
+      g.expectConsole(/status of 401/);
+      await p.goto(`/app/p/${BUSY}/scans`);
+      await signIn(p, cora.email);
+      const cards = p.getByRole('list', { name: 'Scans' }).locator(':scope > li');
+      await cards.nth(49).waitFor();
+      assert.equal(await cards.count(), 50, 'one page');
+      assert.match(await cards.nth(0).innerText(), /ci-052\.sarif/);
+      await p.getByRole('status').filter({ hasText: 'The newest 50 scans are shown' }).waitFor();
+      const more = p.getByRole('button', { name: 'Show more scans' });
+      // From the keyboard, as a screen reader user would.
+      await more.focus();
+      await p.keyboard.press('Enter');
+      await cards.nth(BUSY_SCANS - 1).waitFor();
+      assert.equal(await cards.count(), BUSY_SCANS, 'no scan twice, none missing');
+      assert.deepEqual(
+        await cards.locator('h2').evaluateAll((hs) => hs.map((h) => /ci-\d+/.exec(h.textContent ?? '')?.[0])),
+        Array.from({ length: BUSY_SCANS }, (_, i) => `ci-${String(BUSY_SCANS - 1 - i).padStart(3, '0')}`),
+        'newest first across the pages',
+      );
+      await p.getByRole('status').filter({ hasText: `${BUSY_SCANS} scans, newest first.` }).waitFor();
+      assert.equal(await more.count(), 0, 'no button once every scan is shown');
+      // The button went away with the last page: focus is on the first scan it added, not lost to the page.
+      assert.match(String(await p.evaluate('document.activeElement?.textContent')), /ci-002\.sarif/);
+      assert.deepEqual(await checkAtBothWidths(p, 'app-scans-more'), []);
     });
   });
 });

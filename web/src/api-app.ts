@@ -190,7 +190,13 @@ export const appApi = {
   blockSender: (slug: string, trackingId: string, body: { expires_at: string | null; note: string | null }) => call<SenderBlockList>(`${project(slug)}/reports/${enc(trackingId)}/block-sender`, { json: body }),
 
   // ---- Scans: dependency findings, hygiene (secrets, model files) and imported SARIF results ----
-  scans: (slug: string) => call<ScanList>(`${project(slug)}/scans`),
+  scans: (slug: string, page: { limit?: number; cursor?: string } = {}) => {
+    const q = new URLSearchParams();
+    if (page.limit) q.set('limit', String(page.limit));
+    if (page.cursor) q.set('cursor', page.cursor);
+    const query = q.toString();
+    return call<ScanList>(`${project(slug)}/scans${query ? `?${query}` : ''}`);
+  },
   scan: (slug: string, id: string) => call<Scan>(`${project(slug)}/scans/${enc(id)}`),
   reportFinding: (slug: string, scanId: string, findingId: string) => call<FindingReport>(`${project(slug)}/scans/${enc(scanId)}/findings/${enc(findingId)}/report`, { method: 'POST' }),
 

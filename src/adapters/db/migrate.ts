@@ -31,6 +31,7 @@ import * as hygieneFindings from './migrations/0029-hygiene-findings.ts';
 import * as retention from './migrations/0031-retention.ts';
 import * as signInFailures from './migrations/0032-sign-in-failures.ts';
 import * as reportsReceivedIndex from './migrations/0033-reports-received-index.ts';
+import * as scansPageIndex from './migrations/0034-scans-page-index.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
@@ -65,6 +66,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0031-retention': retention,
   '0032-sign-in-failures': signInFailures,
   '0033-reports-received-index': reportsReceivedIndex,
+  '0034-scans-page-index': scansPageIndex,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -94,7 +94,10 @@ export const ScanSchema = Type.Object({
   resolved: Type.Array(ResolvedIssueSchema, { description: 'findings of earlier scans of the same kind and tool that this scan no longer has' }),
 });
 
-export const ScanListSchema = Type.Object({ scans: Type.Array(ScanSummarySchema) });
+export const ScanListSchema = Type.Object({
+  scans: Type.Array(ScanSummarySchema, { description: 'a page of the scans, newest first (ties by id)' }),
+  next_cursor: Nullable(Type.String({ description: 'pass as `cursor` for the next page; null on the last page' })),
+});
 export const FindingReportSchema = Type.Object({ tracking_id: Type.String(), created: Type.Boolean(), report_url: Type.String() });
 
 export type Finding = Static<typeof FindingSchema>;

@@ -3,6 +3,7 @@ import { DomainError } from '../../core/errors.ts';
 import type { ServiceContext } from '../../services/context.ts';
 import { createAnyScan, listScans, MAX_INCLUDED_FILES, readScan, reportFinding } from '../../services/scanning/scans.ts';
 import { actorLabel } from '../auth.ts';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../services/paging.ts';
 import { readMultipart } from '../multipart.ts';
 import { presentScan, presentScanSummary } from '../../api/present.ts';
 import { Slug, SlugParams, Str } from '../../api/schemas.ts';
@@ -74,10 +75,24 @@ export const scanRoutes = (ctx: ServiceContext): FastifyPluginAsyncTypebox => as
 
   app.get(
     '/api/v1/projects/:slug/scans',
-    { schema: { tags: ['scans'], summary: 'Scans of the project, newest first', params: SlugParams, response: { 200: ScanListSchema } } },
+    {
+      schema: {
+        tags: ['scans'],
+        summary: 'Scans of the project, newest first, a page at a time (keyset: follow next_cursor)',
+        params: SlugParams,
+        querystring: Type.Object(
+          {
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PAGE_SIZE, description: `page size (default ${DEFAULT_PAGE_SIZE})` })),
+            cursor: Type.Optional(Str(500, 1)),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: ScanListSchema },
+      },
+    },
     async (req) => {
-      const p = req.project;
-      return { scans: (await listScans(ctx, p, req.actor)).map(presentScanSummary) };
+      const page = await listScans(ctx, req.project, req.actor, { limit: req.query.limit, cursor: req.query.cursor });
+      return { scans: page.items.map(presentScanSummary), next_cursor: page.nextCursor };
     },
   );
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import { sha256Hex } from '../../adapters/crypto/tokens.ts';
 import { authorize, type Actor } from '../../core/access/permissions.ts';
 import { actorNames } from '../access/actor-names.ts';
@@ -12,11 +13,12 @@ import { isSeverity, severityRank, type Severity } from '../../core/severity.ts'
 import type { Ecosystem } from '../../core/versions/ecosystems.ts';
 import { appendAudit } from '../audit/audit-log.ts';
 import { raiseEvent } from '../events/raise.ts';
-import type { ServiceContext } from '../context.ts';
+import type { DbOrTx, ServiceContext } from '../context.ts';
 import { ecosystemsWithRecords, osvPackageKey, recordsForPackages } from './osv-import.ts';
 import { uncheckedForMissingData } from '../../core/scanner/missing-data.ts';
 import type { ProjectRecord } from '../projects/projects.ts';
 import { createInternalReport } from '../reports/index.ts';
+import { decodeCursor, encodeCursor, pageSize, type Page, type PageRequest } from '../paging.ts';
 import { createSarifScan, createTreeScan, isSarifUpload, isTreeUpload, readIssues, recordSeen, reportIssue, type ResolvedIssue, type StoredIssue } from './hygiene-scans.ts';
 
 export interface StoredFinding extends Omit<Finding, 'file' | 'line'> {
@@ -189,9 +191,12 @@ export async function createScan(ctx: ServiceContext, project: ProjectRecord, ac
   return readScanRow(ctx, project, id);
 }
 
-export async function listScans(ctx: ServiceContext, project: ProjectRecord, actor: Actor | null): Promise<ScanSummary[]> {
-  authorize(actor, 'scan:read');
-  const rows = await ctx.db
+/**
+ * The scans list's query (also what bench/queue.ts explains): `limit` scans of the project after the position
+ * (created_at in ms, id), newest first, ties by id, with their counts.
+ */
+export function scansQuery(db: DbOrTx, projectId: string, after: readonly [number, string] | null, limit: number) {
+  let q = db
     .selectFrom('scans')
     .select((eb) => [
       'scans.id',
@@ -199,7 +204,7 @@ export async function listScans(ctx: ServiceContext, project: ProjectRecord, act
       'scans.format',
       'scans.sha256',
       'scans.packages',
-      'scans.unchecked',
+      sql<number>`jsonb_array_length(scans.unchecked)`.as('unchecked'),
       'scans.advisories_checked',
       'scans.created_by',
       'scans.created_at',
@@ -208,12 +213,32 @@ export async function listScans(ctx: ServiceContext, project: ProjectRecord, act
       eb.selectFrom('scan_findings').select((f) => f.fn.countAll<number>().as('n')).whereRef('scan_findings.scan_id', '=', 'scans.id').as('findings'),
       eb.selectFrom('scan_issues').select((f) => f.fn.countAll<number>().as('n')).whereRef('scan_issues.scan_id', '=', 'scans.id').as('issues'),
     ])
-    .where('scans.project_id', '=', project.id)
-    .orderBy('scans.created_at', 'desc')
-    .orderBy('scans.id')
-    .execute();
-  const names = await actorNames(ctx, rows.map((r) => r.created_by));
-  return rows.map((r) => ({
+    .where('scans.project_id', '=', projectId);
+  if (after) {
+    // After (t, id) in "created_at desc, id": older than t, or as old with a greater id. Written with `<= t` apart
+    // so the index scan starts at t instead of filtering the newer scans. created_at is written from ctx.now():
+    // whole milliseconds, as the cursor keeps it.
+    const at = new Date(after[0]);
+    q = q.where('scans.created_at', '<=', at).where((eb) => eb.or([eb('scans.created_at', '<', at), eb('scans.id', '>', after[1])]));
+  }
+  // The counts are subqueries of the output rows: evaluated for the page's rows only.
+  return q.orderBy('scans.created_at', 'desc').orderBy('scans.id').limit(limit);
+}
+
+/**
+ * A page of the project's scans, newest first (ties by id), with each scan's counts: keyset-paged on
+ * scans_project_page_idx (project_id, created_at desc, id), so a page reads its own rows and counts the findings of
+ * those alone, wherever it starts (a CI job uploading a scan per commit makes thousands).
+ */
+export async function listScans(ctx: ServiceContext, project: ProjectRecord, actor: Actor | null, page: PageRequest = {}): Promise<Page<ScanSummary>> {
+  authorize(actor, 'scan:read');
+  const limit = pageSize(page.limit);
+  const bound = { project: project.id };
+  const after = page.cursor ? (decodeCursor('scans', bound, page.cursor, ['int', 'uuid']) as [number, string]) : null;
+  const rows = await scansQuery(ctx.db, project.id, after, limit + 1).execute();
+  const shown = rows.slice(0, limit);
+  const names = await actorNames(ctx, shown.map((r) => r.created_by));
+  const items = shown.map((r) => ({
     id: r.id,
     kind: r.kind,
     tool: r.tool,
@@ -222,12 +247,14 @@ export async function listScans(ctx: ServiceContext, project: ProjectRecord, act
     sha256: r.sha256,
     packages: r.packages,
     findings: Number(r.findings ?? 0) + Number(r.issues ?? 0),
-    unchecked: (r.unchecked as unknown[]).length,
+    unchecked: Number(r.unchecked),
     advisoriesChecked: r.advisories_checked,
     createdBy: r.created_by,
     createdByName: names.get(r.created_by) ?? r.created_by,
     createdAt: r.created_at,
   }));
+  const last = shown.at(-1);
+  return { items, nextCursor: rows.length > limit && last ? encodeCursor('scans', bound, [last.created_at.getTime(), last.id]) : null };
 }
 
 export async function readScan(ctx: ServiceContext, project: ProjectRecord, scanId: string, actor: Actor | null): Promise<ScanDetail> {

@@ -1,5 +1,5 @@
-import { useState } from 'react';
-import { appApi, type DashboardProject, type Finding, type Issue, type Scan, type ScanSummary } from '../../api-app.ts';
+import { useEffect, useState } from 'react';
+import { appApi, type DashboardProject, type Finding, type Issue, type Scan, type ScanList, type ScanSummary } from '../../api-app.ts';
 import { useLoad, useTitle } from '../../hooks.ts';
 import { formatDate } from '../../format.ts';
 import { Link } from '../../router.tsx';
@@ -34,25 +34,73 @@ function Scans({ project }: { project: DashboardProject }) {
       </p>
       {list.state === 'loading' && <Loading what="the scans" />}
       {list.state === 'error' && <ErrorMessage error={list.error} />}
-      {list.state === 'ready' && (
-        <>
-          <p role="status">{list.data.scans.length === 0 ? 'No scan yet.' : `${list.data.scans.length} scan${list.data.scans.length === 1 ? '' : 's'}, newest first.`}</p>
-          <ul className="card-list card-list--wide" aria-label="Scans">
-            {list.data.scans.map((s) => (
-              <ScanCard key={s.id} project={project} summary={s} />
-            ))}
-          </ul>
-        </>
+      {list.state === 'ready' && <ScanPages key={project.slug} project={project} first={list.data} />}
+    </>
+  );
+}
+
+/**
+ * The first page of scans, then "Show more scans" while the server has more (keyset pages: each after the cursor of
+ * the last). The button keeps focus while pages remain (never disabled: that would drop it); when the last page
+ * takes it away, focus goes to the first scan that page added. The status line says how many are shown.
+ */
+function ScanPages({ project, first }: { project: DashboardProject; first: ScanList }) {
+  // Pages after `first`, appended by "Show more scans"; a new first page (another project) starts over.
+  const [grown, setGrown] = useState<{ first: ScanList; scans: ScanSummary[]; cursor: string | null } | null>(null);
+  const more = grown?.first === first ? grown : null;
+  const [loading, setLoading] = useState<{ state: 'idle' | 'loading' } | { state: 'error'; error: unknown }>({ state: 'idle' });
+  const [focusId, setFocusId] = useState<string | null>(null);
+  useEffect(() => {
+    if (!focusId) return;
+    document.getElementById(titleId(focusId))?.focus();
+    setFocusId(null);
+  }, [focusId]);
+  const scans = more ? [...first.scans, ...more.scans] : first.scans;
+  const cursor = more ? more.cursor : first.next_cursor;
+  const showMore = async () => {
+    if (!cursor || loading.state === 'loading') return;
+    setLoading({ state: 'loading' });
+    try {
+      const next = await appApi.scans(project.slug, { cursor });
+      setGrown({ first, scans: [...(more?.scans ?? []), ...next.scans], cursor: next.next_cursor });
+      setLoading({ state: 'idle' });
+      // The last page takes the button away: focus its first scan rather than losing focus to the page.
+      if (!next.next_cursor && next.scans[0]) setFocusId(next.scans[0].id);
+    } catch (error) {
+      setLoading({ state: 'error', error });
+    }
+  };
+  const n = scans.length;
+  return (
+    <>
+      <p role="status">
+        {n === 0 ? 'No scan yet.' : cursor ? `The newest ${n} scans are shown, newest first; there are more.` : `${n} scan${n === 1 ? '' : 's'}, newest first.`}
+      </p>
+      <ul className="card-list card-list--wide" aria-label="Scans">
+        {scans.map((s) => (
+          <ScanCard key={s.id} project={project} summary={s} />
+        ))}
+      </ul>
+      {loading.state === 'error' && <ErrorMessage error={loading.error} title="More scans could not be loaded" />}
+      {cursor && (
+        <p>
+          <button type="button" className="button" aria-disabled={loading.state === 'loading'} onClick={() => void showMore()}>
+            {loading.state === 'loading' ? 'Loading more scans…' : 'Show more scans'}
+          </button>
+        </p>
       )}
     </>
   );
 }
 
+/** The id of a scan card's title (focused when the last page added it). */
+const titleId = (scanId: string) => `scan-title-${scanId}`;
+
 function ScanCard({ project, summary }: { project: DashboardProject; summary: ScanSummary }) {
   const [open, setOpen] = useState(false);
   return (
     <li className="card">
-      <h2 className="card__title break-anywhere">
+      <h2 className="card__title break-anywhere" id={titleId(summary.id)} tabIndex={-1}>
         {summary.filename} <span className="badge">{KIND_TEXT[summary.kind] ?? summary.kind}</span>
       </h2>
       <dl className="facts">
