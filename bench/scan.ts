@@ -327,14 +327,12 @@ async function phaseImport(osv: string, dataDir: string, adminUrl: string): Prom
   }
 }
 
-/** What `POST …/scans` runs for every sample lockfile (parse, read the records naming its packages, match), cold then warm. */
+/**
+ * What `POST …/scans` runs for every sample lockfile (parse, read the records naming its packages a page at a time
+ * and match them: `matchStoredRecords`), cold then warm.
+ */
 async function phaseApiScan(dataDir: string): Promise<PhaseResult> {
-  const [{ parseLockfile }, { buildAdvisoryIndex }, { findVulnerabilities }, { recordsForPackages }] = await Promise.all([
-    import('../src/core/scanner/parse-lockfile.ts'),
-    import('../src/core/scanner/advisory-index.ts'),
-    import('../src/core/scanner/find-vulnerabilities.ts'),
-    import('../src/services/scanning/osv-import.ts'),
-  ]);
+  const [{ parseLockfile }, { matchStoredRecords }] = await Promise.all([import('../src/core/scanner/parse-lockfile.ts'), import('../src/services/scanning/scans.ts')]);
   const files = readdirSync(LOCKFILES)
     .filter((d) => statSync(join(LOCKFILES, d)).isDirectory())
     .flatMap((d) => readdirSync(join(LOCKFILES, d)).filter((n) => n !== 'requirements_bundles.txt').map((n) => join(LOCKFILES, d, n)))
@@ -354,9 +352,9 @@ async function phaseApiScan(dataDir: string): Promise<PhaseResult> {
       let records = 0;
       for (const { file, text } of files) {
         const parsed = parseLockfile(file, text, readIncluded);
-        const recs = await recordsForPackages(database.db, parsed.packages);
-        findings += findVulnerabilities(parsed.packages, buildAdvisoryIndex(recs)).length;
-        records += recs.length;
+        const scan = await matchStoredRecords(database.db, parsed.packages);
+        findings += scan.findings.length;
+        records += scan.advisoriesChecked;
       }
       return { ms: performance.now() - t, findings, records };
     };
