@@ -1,12 +1,16 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { isEcosystem, normalisePackageName } from '../../src/core/versions/ecosystems.ts';
 import { parseLockfile } from '../../src/core/scanner/parse-lockfile.ts';
 import { MAX_SBOM_COMPONENTS } from '../../src/core/scanner/sbom.ts';
-import { importOsvPath, type OsvImportResult } from '../../src/services/scanning/osv-import.ts';
+import { loadOsvRecords } from '../../src/adapters/osv/load-osv-records.ts';
+import { buildAdvisoryIndex } from '../../src/core/scanner/advisory-index.ts';
+import { findVulnerabilities } from '../../src/core/scanner/find-vulnerabilities.ts';
+import { importOsvPath, RECORDS_PER_PAGE, type OsvImportResult } from '../../src/services/scanning/osv-import.ts';
+import { matchStoredRecords } from '../../src/services/scanning/scans.ts';
 import { cycloneDxFor, spdxFor } from '../support/sbom.ts';
 import { ENGINES, startTestRuntime, type TestServer } from '../support/harness.ts';
 import { seedWorld, type World } from '../support/fixtures.ts';
@@ -126,6 +130,31 @@ for (const engine of ENGINES) {
         scans.set(path, scan);
       });
     }
+
+    test('the records are read a page at a time: every sample lockfile\'s packages at once (more names than one index read, more records than a page) find what the in-memory scanner finds', async () => {
+      const packages = readdirSync(join(FIXTURES, 'lockfiles'))
+        .filter((d) => statSync(join(FIXTURES, 'lockfiles', d)).isDirectory())
+        .flatMap((d) => readdirSync(join(FIXTURES, 'lockfiles', d)).filter((n) => n !== 'requirements_bundles.txt').map((n) => join(FIXTURES, 'lockfiles', d, n)))
+        .flatMap((file) => parseLockfile(file, readFileSync(file, 'utf8'), (p) => readFileSync(p, 'utf8')).packages);
+      // Rows of every statement that returns records' JSON: none may hold more than a page.
+      const withText: number[] = [];
+      const observed = rt.ctx.db.withPlugin({
+        transformQuery: (args) => args.node,
+        transformResult: async (args) => {
+          if (args.result.rows.some((r) => typeof r === 'object' && r !== null && 'record' in r)) withText.push(args.result.rows.length);
+          return args.result;
+        },
+      });
+      const { findings, advisoriesChecked } = await matchStoredRecords(observed, packages);
+      const { records } = await loadOsvRecords(join(FIXTURES, 'osv-sample'));
+      const expected = findVulnerabilities(packages, buildAdvisoryIndex(records));
+      assert.ok(expected.length > 200, `${expected.length} findings`);
+      assert.deepEqual(findings.map((f) => ({ ...f, fixed: [...f.fixed].sort() })), expected.map((f) => ({ ...f, fixed: [...f.fixed].sort() })));
+      assert.ok(advisoriesChecked > 2 * RECORDS_PER_PAGE, `${advisoriesChecked} records read`);
+      assert.ok(withText.length >= 3, `${withText.length} reads of records`);
+      assert.ok(Math.max(...withText) <= RECORDS_PER_PAGE, `reads of ${withText.join(', ')} records`);
+      assert.equal(withText.reduce((a, b) => a + b, 0), advisoriesChecked);
+    });
 
     test('go.sum finds what go.mod finds; multipart upload in the "lockfile" field', async () => {
       const { filename, content } = lockfile('osv-scanner-2022/go.sum');

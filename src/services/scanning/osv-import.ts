@@ -1,5 +1,5 @@
 import { osvFiles, type OsvFile, type RejectedRecord } from '../../adapters/osv/load-osv-records.ts';
-import { CompiledQuery } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import { osvModifiedTime, readOsvRecord, type OsvRecord } from '../../core/scanner/osv-record.ts';
 import { isEcosystem, normalisePackageName } from '../../core/versions/ecosystems.ts';
 import { appendAudit } from '../audit/audit-log.ts';
@@ -221,10 +221,6 @@ async function writeChunk(tx: DbOrTx, batch: Parsed[], result: OsvImportResult, 
   result.updated += newer.length;
 }
 
-/**
- * The stored records naming any of these packages (names normalised here), parsed. Only the index rows of
- * those packages and their records are read, never the whole database.
- */
 /** Which of these ecosystems the database holds at least one OSV record of (one index probe each). */
 export async function ecosystemsWithRecords(db: DbOrTx, ecosystems: readonly string[]): Promise<Set<string>> {
   const found = new Set<string>();
@@ -235,7 +231,12 @@ export async function ecosystemsWithRecords(db: DbOrTx, ecosystems: readonly str
   return found;
 }
 
-export async function recordsForPackages(db: DbOrTx, packages: Iterable<{ ecosystem: string; name: string }>): Promise<OsvRecord[]> {
+/** Package names per read of the package index, and records per page of `recordPagesForPackages`. */
+const NAMES_PER_QUERY = 500;
+export const RECORDS_PER_PAGE = 200;
+
+/** Ecosystem → the normalised names of these packages in it. */
+function namesByEcosystem(packages: Iterable<{ ecosystem: string; name: string }>): Map<string, Set<string>> {
   const byEcosystem = new Map<string, Set<string>>();
   for (const p of packages) {
     const key = osvPackageKey(p.ecosystem, p.name);
@@ -243,8 +244,57 @@ export async function recordsForPackages(db: DbOrTx, packages: Iterable<{ ecosys
     names.add(key.name);
     byEcosystem.set(key.ecosystem, names);
   }
+  return byEcosystem;
+}
+
+/**
+ * The stored records naming any of these packages (names normalised here), parsed, in pages of at most
+ * `pageSize` records: each record once, in the order of their ids, withdrawn records and records that no longer
+ * pass the schema left out. The package index is read first for the ids alone (names in lists of a fixed
+ * size, one array parameter), then the records a page of ids at a time, so what is held at once is the ids and
+ * one page, however many records name the packages (at 600k records, a lockfile's packages can be named by
+ * 12,000 records, 35 MB of JSON and several times that parsed). A caller that drops each page (the scans'
+ * `vulnerabilityMatcher`) keeps its memory bounded.
+ */
+export async function* recordPagesForPackages(db: DbOrTx, packages: Iterable<{ ecosystem: string; name: string }>, pageSize = RECORDS_PER_PAGE): AsyncGenerator<OsvRecord[]> {
+  const found = new Set<string>();
+  for (const [ecosystem, names] of namesByEcosystem(packages)) {
+    for (const part of chunks([...names], NAMES_PER_QUERY)) {
+      const rows = await db
+        .selectFrom('osv_packages')
+        .select('record_id')
+        .where('ecosystem', '=', ecosystem)
+        .where('name', '=', sql<string>`any(${part}::text[])`)
+        .execute();
+      for (const row of rows) found.add(row.record_id);
+    }
+  }
+  // Code-unit order: the same on both engines whatever the database's collation (record ids are ASCII).
+  const ids = [...found].sort();
+  found.clear();
+  for (let i = 0; i < ids.length; i += pageSize) {
+    const page = ids.slice(i, i + pageSize);
+    const rows = await db.selectFrom('osv_records').select(['id', 'record']).where('id', '=', sql<string>`any(${page}::text[])`).where('withdrawn', '=', false).execute();
+    const text = new Map(rows.map((r) => [r.id, r.record]));
+    const records: OsvRecord[] = [];
+    for (const id of page) {
+      const json = text.get(id);
+      if (json === undefined) continue;
+      const reading = readOsvRecord(JSON.parse(json));
+      if ('record' in reading) records.push(reading.record);
+    }
+    if (records.length) yield records;
+  }
+}
+
+/**
+ * The stored records naming any of these packages (names normalised here), parsed, all at once. Only the index
+ * rows of those packages and their records are read, never the whole database; a scan reads them a page at a
+ * time instead (`recordPagesForPackages`).
+ */
+export async function recordsForPackages(db: DbOrTx, packages: Iterable<{ ecosystem: string; name: string }>): Promise<OsvRecord[]> {
   const records = new Map<string, OsvRecord>();
-  for (const [ecosystem, names] of byEcosystem) {
+  for (const [ecosystem, names] of namesByEcosystem(packages)) {
     for (const part of chunks([...names], ROWS_PER_INSERT)) {
       const rows = await db
         .selectFrom('osv_packages')

@@ -4,17 +4,16 @@ import { sha256Hex } from '../../adapters/crypto/tokens.ts';
 import { authorize, type Actor } from '../../core/access/permissions.ts';
 import { actorNames } from '../access/actor-names.ts';
 import { DomainError } from '../../core/errors.ts';
-import { buildAdvisoryIndex } from '../../core/scanner/advisory-index.ts';
-import { findVulnerabilities, type Finding } from '../../core/scanner/find-vulnerabilities.ts';
+import { vulnerabilityMatcher, type Finding } from '../../core/scanner/find-vulnerabilities.ts';
 import { parseLockfile } from '../../core/scanner/parse-lockfile.ts';
 import { resolveBeside } from '../../core/scanner/relative-path.ts';
-import type { LockfileFormat, ReadFile, UncheckedDependency } from '../../core/scanner/types.ts';
+import type { LockedPackage, LockfileFormat, ReadFile, UncheckedDependency } from '../../core/scanner/types.ts';
 import { isSeverity, severityRank, type Severity } from '../../core/severity.ts';
 import type { Ecosystem } from '../../core/versions/ecosystems.ts';
 import { appendAudit } from '../audit/audit-log.ts';
 import { raiseEvent } from '../events/raise.ts';
 import type { DbOrTx, ServiceContext } from '../context.ts';
-import { ecosystemsWithRecords, osvPackageKey, recordsForPackages } from './osv-import.ts';
+import { ecosystemsWithRecords, osvPackageKey, recordPagesForPackages } from './osv-import.ts';
 import { uncheckedForMissingData } from '../../core/scanner/missing-data.ts';
 import type { ProjectRecord } from '../projects/projects.ts';
 import { createInternalReport } from '../reports/index.ts';
@@ -122,6 +121,21 @@ function cleanLockfileName(name: string): string {
 }
 
 /**
+ * Matches packages against the stored OSV records naming them (the core's matching, as for `embargo scan`), one
+ * page of records at a time: the records that affect no package are dropped with their page, so memory does not
+ * grow with the number of records naming the packages. `advisoriesChecked`: the records read.
+ */
+export async function matchStoredRecords(db: DbOrTx, packages: readonly LockedPackage[]): Promise<{ findings: Finding[]; advisoriesChecked: number }> {
+  const matcher = vulnerabilityMatcher(packages);
+  let advisoriesChecked = 0;
+  for await (const page of recordPagesForPackages(db, packages)) {
+    matcher.add(page);
+    advisoriesChecked += page.length;
+  }
+  return { findings: matcher.findings(), advisoriesChecked };
+}
+
+/**
  * Checks one lockfile against the OSV records in the database. Only the records indexed under the lockfile's
  * (ecosystem, normalised name) pairs are read; matching is the core's, as for `embargo scan`. The scan, its
  * findings and an audit entry commit in one transaction. A requirements file's `-r` includes are read from
@@ -140,8 +154,7 @@ export async function createScan(ctx: ServiceContext, project: ProjectRecord, ac
   const withData = await ecosystemsWithRecords(ctx.db, [...new Set(parsed.packages.map((p) => p.ecosystem))]);
   const data = uncheckedForMissingData(parsed.packages, (e) => withData.has(e));
   const unchecked = [...parsed.unchecked, ...data.unchecked];
-  const records = await recordsForPackages(ctx.db, data.checked);
-  const findings = findVulnerabilities(data.checked, buildAdvisoryIndex(records));
+  const { findings, advisoriesChecked } = await matchStoredRecords(ctx.db, data.checked);
   const id = randomUUID();
   const now = ctx.now();
   const sha256 = sha256Hex(upload.content);
@@ -171,7 +184,7 @@ export async function createScan(ctx: ServiceContext, project: ProjectRecord, ac
         sha256,
         packages: parsed.packages.length,
         unchecked: JSON.stringify(unchecked),
-        advisories_checked: records.length,
+        advisories_checked: advisoriesChecked,
         created_by: actorLabel,
         created_at: now,
       })

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { buildAdvisoryIndex } from '../../../src/core/scanner/advisory-index.ts';
-import { findVulnerabilities } from '../../../src/core/scanner/find-vulnerabilities.ts';
+import { findVulnerabilities, vulnerabilityMatcher } from '../../../src/core/scanner/find-vulnerabilities.ts';
 import type { LockedPackage } from '../../../src/core/scanner/types.ts';
 import type { Ecosystem } from '../../../src/core/versions/ecosystems.ts';
 import { record } from './osv-fixtures.ts';
 
 const pkg = (ecosystem: Ecosystem, name: string, version: string): LockedPackage => ({ ecosystem, name, version, file: 'lock', line: 1 });
 
-const index = buildAdvisoryIndex([
+const records = [
   record('PYSEC-2021-76'),
   record('PYSEC-2021-439'),
   record('PYSEC-2022-42969'),
@@ -22,7 +22,8 @@ const index = buildAdvisoryIndex([
   record('GO-2020-0008'),
   record('GO-2026-5024'),
   record('MAL-2024-11183'),
-]);
+];
+const index = buildAdvisoryIndex(records);
 
 const ids = (packages: LockedPackage[]): string[] => findVulnerabilities(packages, index).map((f) => `${f.package}@${f.version} ${f.id}`);
 
@@ -117,5 +118,30 @@ describe('matching packages against the advisory index', () => {
     assert.equal(index.lookup('PyPI', 'Django').length, 1);
     assert.equal(index.lookup('PyPI', 'flask').length, 0);
     assert.equal(index.lookup('npm', 'django').length, 0);
+  });
+
+  test('records matched in parts (a database read a page at a time) give the findings of one index over them all', () => {
+    const packages = [
+      pkg('PyPI', 'Django', '3.1.2'),
+      pkg('PyPI', 'py', '1.11.0'),
+      pkg('PyPI', 'aiohttp', '3.6.2'),
+      pkg('crates.io', 'failure', '0.1.8'),
+      pkg('crates.io', 'regex', '1.5.3'),
+      pkg('crates.io', 'time', '0.1.44'),
+      pkg('crates.io', 'time', '0.2.7'),
+      pkg('Go', 'golang.org/x/sys', '0.3.0'),
+      pkg('npm', '@solana/web3.js', '1.95.6'),
+    ];
+    const expected = findVulnerabilities(packages, index);
+    assert.ok(expected.length >= 8);
+    for (const size of [1, 2, 5, records.length]) {
+      const matcher = vulnerabilityMatcher(packages);
+      for (let i = 0; i < records.length; i += size) matcher.add(records.slice(i, i + size));
+      assert.deepEqual(matcher.findings(), expected, `parts of ${size}`);
+    }
+    // Withdrawn records are ignored, as by the index.
+    const withdrawn = vulnerabilityMatcher([pkg('PyPI', 'django', '2.2.16')]);
+    withdrawn.add([record('PYSEC-2021-439', (r) => (r.withdrawn = '2022-01-01T00:00:00Z'))]);
+    assert.deepEqual(withdrawn.findings(), []);
   });
 });
