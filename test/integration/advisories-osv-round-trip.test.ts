@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { ENGINES, startTestRuntime, type TestServer } from '../support/harness.ts';
 import { seedWorld, type World } from '../support/fixtures.ts';
 import { ADV, advisoryContent, api, publishedAdvisory } from '../support/advisory-fixtures.ts';
-import { importOsvFiles, recordsForPackages } from '../../src/services/scanning/osv-import.ts';
+import { importOsvFiles, recordPagesForPackages } from '../../src/services/scanning/osv-import.ts';
 
 /**
  * The OSV export of a stored advisory goes into the scanner's OSV database through its importer (src/services/
@@ -42,7 +42,9 @@ for (const engine of ENGINES) {
       assert.deepEqual(result.rejected, []);
       assert.equal(result.imported, 1);
 
-      const [record, ...more] = await recordsForPackages(rt.ctx.db, [{ ecosystem: 'PyPI', name: 'PrivaStream' }]);
+      const read = [];
+      for await (const page of recordPagesForPackages(rt.ctx.db, [{ ecosystem: 'PyPI', name: 'PrivaStream' }])) read.push(...page);
+      const [record, ...more] = read;
       assert.equal(more.length, 0);
       assert.ok(record);
       assert.equal(record.id, exported.id);

@@ -286,31 +286,3 @@ export async function* recordPagesForPackages(db: DbOrTx, packages: Iterable<{ e
     if (records.length) yield records;
   }
 }
-
-/**
- * The stored records naming any of these packages (names normalised here), parsed, all at once. Only the index
- * rows of those packages and their records are read, never the whole database; a scan reads them a page at a
- * time instead (`recordPagesForPackages`).
- */
-export async function recordsForPackages(db: DbOrTx, packages: Iterable<{ ecosystem: string; name: string }>): Promise<OsvRecord[]> {
-  const records = new Map<string, OsvRecord>();
-  for (const [ecosystem, names] of namesByEcosystem(packages)) {
-    for (const part of chunks([...names], ROWS_PER_INSERT)) {
-      const rows = await db
-        .selectFrom('osv_packages')
-        .innerJoin('osv_records', 'osv_records.id', 'osv_packages.record_id')
-        .select(['osv_records.id', 'osv_records.record'])
-        .distinct()
-        .where('osv_packages.ecosystem', '=', ecosystem)
-        .where('osv_packages.name', 'in', part)
-        .where('osv_records.withdrawn', '=', false)
-        .execute();
-      for (const row of rows) {
-        if (records.has(row.id)) continue;
-        const reading = readOsvRecord(JSON.parse(row.record));
-        if ('record' in reading) records.set(row.id, reading.record);
-      }
-    }
-  }
-  return [...records.values()];
-}

@@ -7,7 +7,8 @@ import { normalisePackageName, isEcosystem } from '../../core/versions/ecosystem
 import { openJson } from '../../adapters/crypto/sealer.ts';
 import type { DbOrTx, ServiceContext, Tx } from '../context.ts';
 import type { ProjectRecord } from '../projects/record.ts';
-import { recordsForPackages } from '../scanning/osv-import.ts';
+import { recordPagesForPackages } from '../scanning/osv-import.ts';
+import type { OsvRecord } from '../../core/scanner/osv-record.ts';
 import { readOsvRecord } from '../../core/scanner/osv-record.ts';
 import { aad } from '../reports/store.ts';
 
@@ -36,7 +37,7 @@ export async function findKnownAdvisories(tx: Tx, signed: SignedTerms, text: str
   const names = packageNameCandidates(text);
   const known = await ecosystems(tx);
   const records = new Map<string, AdvisoryText>();
-  const add = (r: Awaited<ReturnType<typeof recordsForPackages>>[number]) => {
+  const add = (r: OsvRecord) => {
     if (records.has(r.id)) return;
     records.set(r.id, {
       id: r.id,
@@ -55,7 +56,14 @@ export async function findKnownAdvisories(tx: Tx, signed: SignedTerms, text: str
   }
   if (names.length && known.length) {
     const wanted = known.flatMap((ecosystem) => names.map((name) => ({ ecosystem, name })));
-    for (const r of (await recordsForPackages(tx, wanted)).slice(0, RECORDS_SCORED)) add(r);
+    // A page at a time, and no further than needed: a package can be named by thousands of records.
+    let scored = 0;
+    pages: for await (const page of recordPagesForPackages(tx, wanted)) {
+      for (const r of page) {
+        if (scored++ >= RECORDS_SCORED) break pages;
+        add(r);
+      }
+    }
   }
   if (!records.size) return [];
   const reportNames = new Set(names.flatMap((n) => [n, ...known.filter(isEcosystem).map((e) => normalisePackageName(e, n))]));
