@@ -6,7 +6,14 @@ export type TomlTable = { [key: string]: unknown };
 const headerLines = new WeakMap<object, number>();
 export const tableLine = (table: object): number | undefined => headerLines.get(table);
 
-const BARE_KEY = /[A-Za-z0-9_-]/;
+// Sticky patterns, each matching no newline, so skipping what they match leaves the line count as it is.
+const BARE_KEY = /[A-Za-z0-9_-]+/y;
+const SPACES = /[ \t]+/y;
+/** A scalar token runs to a separator, whitespace or a comment. */
+const SCALAR_RUN = /[^,\]}\s#]+/y;
+/** Characters a basic string copies as they are: not its quote, not an escape, and in a one-line string no newline. */
+const ONE_LINE_RUN = /[^"\\\n]+/y;
+const MULTI_LINE_RUN = /[^"\\]+/y;
 /** Arrays and inline tables nest at most this deep: lockfiles use a few levels; untrusted input could overflow the stack. */
 export const MAX_TOML_DEPTH = 64;
 const ESCAPES: Record<string, string> = { b: '\b', t: '\t', n: '\n', f: '\f', r: '\r', '"': '"', '\\': '\\' };
@@ -23,13 +30,22 @@ export function parseToml(text: string, file: string): TomlTable {
   };
   const peek = (n = 0): string => text[pos + n] ?? '';
   const advance = (n = 1): void => {
-    for (let i = 0; i < n; i++) if (text[pos++] === '\n') line++;
+    for (const end = pos + n; pos < end; pos++) if (text.charCodeAt(pos) === 10) line++;
   };
-  const skipSpaces = (): void => {
-    while (peek() === ' ' || peek() === '\t') advance();
+  /** Moves to `end` over text known to hold no newline (what a sticky pattern without \n matched). */
+  const skipTo = (end: number): void => {
+    pos = end;
   };
+  /** The end of what `pattern` (sticky, matching no newline) matches at `pos`; `pos` itself when nothing. */
+  const runEnd = (pattern: RegExp): number => {
+    pattern.lastIndex = pos;
+    return pattern.test(text) ? pattern.lastIndex : pos;
+  };
+  const skipSpaces = (): void => skipTo(runEnd(SPACES));
   const skipComment = (): void => {
-    if (peek() === '#') while (pos < text.length && peek() !== '\n') advance();
+    if (peek() !== '#') return;
+    const end = text.indexOf('\n', pos);
+    skipTo(end === -1 ? Math.max(pos, text.length) : end);
   };
   /** Spaces, comments and newlines, as allowed inside arrays. */
   const skipBlank = (): void => {
@@ -54,6 +70,15 @@ export function parseToml(text: string, file: string): TomlTable {
     else if (multi && peek() === '\r' && peek(1) === '\n') advance(2);
     let out = '';
     for (;;) {
+      // Runs of plain characters are copied whole: lockfiles are mostly hashes, URLs and file names.
+      const run = multi ? MULTI_LINE_RUN : ONE_LINE_RUN;
+      run.lastIndex = pos;
+      if (run.test(text)) {
+        const end = run.lastIndex;
+        out += text.slice(pos, end);
+        if (multi) advance(end - pos);
+        else skipTo(end);
+      }
       if (pos >= text.length) fail('unterminated string');
       const ch = peek();
       if (multi ? text.startsWith('"""', pos) && peek(3) !== '"' : ch === '"') {
@@ -107,7 +132,7 @@ export function parseToml(text: string, file: string): TomlTable {
       else if (peek() === "'") parts.push(literalString());
       else {
         const start = pos;
-        while (BARE_KEY.test(peek())) advance();
+        skipTo(runEnd(BARE_KEY));
         if (pos === start) fail(`expected a key, found ${JSON.stringify(peek() || 'end of file')}`);
         parts.push(text.slice(start, pos));
       }
@@ -119,11 +144,11 @@ export function parseToml(text: string, file: string): TomlTable {
 
   const scalar = (): unknown => {
     const start = pos;
-    while (pos < text.length && !/[,\]}\s#]/.test(peek())) advance();
+    skipTo(runEnd(SCALAR_RUN));
     // A date-time may hold one space between date and time.
     if (/^\d{4}-\d{2}-\d{2}$/.test(text.slice(start, pos)) && peek() === ' ' && /\d/.test(peek(1))) {
       advance();
-      while (pos < text.length && !/[,\]}\s#]/.test(peek())) advance();
+      skipTo(runEnd(SCALAR_RUN));
     }
     const token = text.slice(start, pos);
     if (token === 'true') return true;
