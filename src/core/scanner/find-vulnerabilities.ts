@@ -42,6 +42,8 @@ export function findVulnerabilities(packages: readonly LockedPackage[], index: A
       for (const f of match.fixed) fixed.add(f);
       hits.set(entry.record, fixed);
     }
+    // Most packages have no advisory: nothing to group.
+    if (!hits.size) continue;
     for (const group of mergeAliases([...hits.keys()], pkg.ecosystem)) {
       const severity = deriveSeverity(group.records);
       findings.push({
