@@ -221,14 +221,14 @@ export function parseToml(text: string, file: string): TomlTable {
     const target = descend(table, path.slice(0, -1));
     const last = path[path.length - 1] ?? '';
     if (Object.hasOwn(target, last)) fail(`duplicate key ${path.join('.')}`);
-    target[last] = value();
+    put(target, last, value());
   };
 
   const descend = (from: TomlTable, path: string[]): TomlTable => {
     let table = from;
     for (const part of path) {
-      let next = table[part];
-      if (next === undefined) next = table[part] = {};
+      let next = own(table, part);
+      if (next === undefined) put(table, part, (next = {}));
       if (Array.isArray(next)) next = next[next.length - 1];
       if (typeof next !== 'object' || next === null || Array.isArray(next)) fail(`key ${part} is not a table`);
       table = next as TomlTable;
@@ -249,7 +249,8 @@ export function parseToml(text: string, file: string): TomlTable {
       advance(2);
       const parent = descend(root, path.slice(0, -1));
       const last = path[path.length - 1] ?? '';
-      const list = (parent[last] ??= []);
+      let list = own(parent, last);
+      if (list === undefined) put(parent, last, (list = []));
       if (!Array.isArray(list)) fail(`${path.join('.')} is not an array of tables`);
       current = {};
       (list as unknown[]).push(current);
@@ -267,6 +268,15 @@ export function parseToml(text: string, file: string): TomlTable {
     headerLines.set(current, headerLine);
     endOfLine();
   }
+}
+
+/** A table's own value for a key: `constructor`, `toString`, `__proto__` are keys like any other, never inherited. */
+const own = (table: TomlTable, key: string): unknown => (Object.hasOwn(table, key) ? table[key] : undefined);
+
+/** Sets a table's own key; `table.__proto__ = v` would replace the table's prototype (or Object.prototype's keys) instead. */
+function put(table: TomlTable, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(table, key, { value, writable: true, enumerable: true, configurable: true });
+  else table[key] = value;
 }
 
 export interface PackageTable {
