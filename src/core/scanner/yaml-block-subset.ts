@@ -46,7 +46,7 @@ export function readBlockYaml(text: string): unknown {
       if (entry.rest !== '') {
         const v = scalarOrFlow(entry.rest);
         if (v === undefined) return undefined;
-        out[entry.key] = v;
+        put(out, entry.key, v);
         continue;
       }
       skipBlank();
@@ -56,8 +56,8 @@ export function readBlockYaml(text: string): unknown {
       if (i < count && (nextIndent > indent || sameIndentSequence)) {
         const v = block(nextIndent);
         if (v === undefined) return undefined;
-        out[entry.key] = v;
-      } else out[entry.key] = '';
+        put(out, entry.key, v);
+      } else put(out, entry.key, '');
     }
     return out;
   };
@@ -83,6 +83,12 @@ export function readBlockYaml(text: string): unknown {
   const doc = block(0);
   skipBlank();
   return i < count ? undefined : doc;
+}
+
+/** Sets a mapping's own key, as the yaml package does: `out.__proto__ = v` would replace its prototype instead. */
+function put(out: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(out, key, { value, writable: true, enumerable: true, configurable: true });
+  else out[key] = value;
 }
 
 /** `key: rest` with a plain, single- or double-quoted key; null when the line is not a mapping entry. */
@@ -184,7 +190,7 @@ function flow(text: string): unknown {
     const entry = keyAndRest(item);
     const value = entry && scalarOrFlow(entry.rest);
     if (!entry || value === undefined || Object.hasOwn(out, entry.key)) return undefined;
-    out[entry.key] = value;
+    put(out, entry.key, value);
   }
   return out;
 }
