@@ -7,7 +7,7 @@ import { after, describe, test } from 'node:test';
 import { parseLockfileCached } from '../../src/adapters/lockfiles/parse-cache.ts';
 import { osvFiles } from '../../src/adapters/osv/load-osv-records.ts';
 import { openLocalOsv } from '../../src/adapters/osv/local-osv.ts';
-import { CacheFile } from '../../src/adapters/osv/osv-cache.ts';
+import { CacheFile, partIndexJson } from '../../src/adapters/osv/osv-cache.ts';
 import { ecosystemOfName } from '../../src/adapters/osv/osv-source.ts';
 import { runScan } from '../../src/cli/commands/scan.ts';
 import { findVulnerabilities } from '../../src/core/scanner/find-vulnerabilities.ts';
@@ -143,6 +143,24 @@ describe('the local OSV cache: fingerprint without a stat per record', () => {
     assert.deepEqual(['PyPI', 'PyPI.zip', 'npm-MAL.zip', 'crates.io', 'crates.io.zip', 'Debian:11', 'pypi', 'GitHub Actions', 'all.zip', 'Golang', 'misc'].map(ecosystemOfName), [
       'PyPI', 'PyPI', 'npm', 'crates.io', 'crates.io', 'Debian', 'PyPI', 'GitHub Actions', null, null, null,
     ]);
+  });
+});
+
+describe('the cache file holds each part index as JSON', () => {
+  test('written from the loader\'s map, byte for byte what JSON.stringify gives for the index with packages as an object', () => {
+    const packages = new Map<string, number[]>([
+      ['PyPI\0django', [0, 2]],
+      ['npm\0@scope/a"b\\c', [1]],
+      ['npm\0__proto__', [3]],
+      ['Go\0\u2028é', [2, 3, 4]],
+    ]);
+    const index = { ids: ['A', '', 'C', 'D', 'E'], modified: ['2024-01-01T00:00:00Z', '', 'x', 'y', 'z'], withdrawn: [4], names: ['', 'sub/b.json', '', '', ''], checks: [1, 2, 0, 0, 3, 4, 5, 6, 7, 8], zips: [-1, 0, 0, 0, 10, 20, 8, 30], rejected: [{ at: 1, problems: ['invalid JSON: "x"'] }] };
+    const { ids, modified, withdrawn, names, checks, zips, rejected } = index;
+    // The order the index has always been written in.
+    const expected = JSON.stringify({ ids, modified, withdrawn, names, checks, zips, packages: Object.fromEntries(packages), rejected });
+    assert.equal(partIndexJson(index, packages).toString('utf8'), expected);
+    assert.deepEqual(JSON.parse(expected).packages['npm\0__proto__'], [3]);
+    assert.equal(partIndexJson({ ...index, rejected: [] }, new Map()).toString('utf8'), JSON.stringify({ ids, modified, withdrawn, names, checks, zips, packages: {}, rejected: [] }));
   });
 });
 

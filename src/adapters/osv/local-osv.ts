@@ -4,7 +4,7 @@ import { DomainError } from '../../core/errors.ts';
 import { readOsvKeys, readOsvRecord } from '../../core/scanner/osv-record.ts';
 import { indexCatalog, type CatalogIndex, type CatalogPart } from '../../core/scanner/record-catalog.ts';
 import { packageKey, type Ecosystem } from '../../core/versions/ecosystems.ts';
-import { CacheDamage, CacheFile, cacheSalt, writeCache, type CachedPartHeader, type PartIndex, type PartToWrite } from './osv-cache.ts';
+import { CacheDamage, CacheFile, cacheSalt, partIndexJson, writeCache, type CachedPartHeader, type PartIndex, type PartToWrite } from './osv-cache.ts';
 import { ZipInflater } from './zip-inflater.ts';
 import { currentStamp, PartReader, partRecords, sourceParts, sourcePrefix, stampsHold, type PartStamps, type SourcePart, type ZipLocation } from './osv-source.ts';
 
@@ -152,7 +152,7 @@ function open(source: string, options: LocalOsvOptions, wanted: Set<string>, eco
   return catalog;
 }
 
-/** A part read whole from the source: its index, and the texts of the records naming wanted packages. */
+/** A part read whole from the source: its index (as the cache stores it), and the texts of the records naming wanted packages. */
 function load(
   source: string,
   part: SourcePart,
@@ -160,26 +160,28 @@ function load(
   wanted: Set<string>,
   counter: { read: number; every: number; onProgress: ((read: number) => void) | undefined },
   inflater: ZipInflater,
-): { data: PartData; index: PartIndex; stamps: PartStamps } {
+): { data: PartData; index: () => Buffer; stamps: PartStamps } {
   const ids: string[] = [];
   const modified: string[] = [];
   const withdrawn: number[] = [];
   const names: string[] = [];
   const checks: number[] = [];
-  const zips: number[] = [];
-  let zipped = false;
+  // Zip locations, once the first zip entry is seen (a folder without zips has none).
+  let zips: number[] | null = null;
   const packages = new Map<string, number[]>();
+  const ecosystems = new Set<string>();
   const rejected: { at: number; problems: string[] }[] = [];
   const texts = new Map<number, string>();
   const stamps: PartStamps = [];
   for (const { name, bytes, zip } of partRecords(source, part, stamps, inflater)) {
     const n = ids.length;
-    names.push(name);
-    const named = names.length - 1;
     if (zip) {
-      zipped = true;
+      if (!zips) {
+        zips = [];
+        for (let k = 0; k < n; k++) zips.push(-1, 0, 0, 0);
+      }
       zips.push(zip[0], zip[1], zip[2], zip[3]);
-    } else zips.push(-1, 0, 0, 0);
+    } else zips?.push(-1, 0, 0, 0);
     if (++counter.read % counter.every === 0) counter.onProgress?.(counter.read);
     const text = bytes.toString('utf8');
     let json: unknown;
@@ -193,28 +195,37 @@ function load(
     if (!keys) {
       const reading = problems ? null : readOsvRecord(json);
       rejected.push({ at: n, problems: problems ?? (reading && 'problems' in reading ? reading.problems : ['record: not an OSV record']) });
+      names.push(name);
       ids.push('');
       modified.push('');
       checks.push(0, 0);
       continue;
     }
-    ids.push(keys.id);
-    modified.push(keys.modified);
+    const id = keys.id;
     // Most record files are named after their id: the name is then left out of the index.
-    if (name === `${keys.id}.json`) names[named] = '';
+    names.push(name.length === id.length + 5 && name.endsWith('.json') && name.startsWith(id) ? '' : name);
+    ids.push(id);
+    modified.push(keys.modified);
     checks.push(bytes.length, crc32(bytes));
     if (keys.withdrawn) withdrawn.push(n);
     let keep = false;
     for (const key of keys.packages) {
       const list = packages.get(key);
       if (list) list.push(n);
-      else packages.set(key, [n]);
+      else {
+        packages.set(key, [n]);
+        ecosystems.add(key.slice(0, key.indexOf('\0')));
+      }
       if (!keep && wanted.has(key)) keep = true;
     }
     if (keep) texts.set(n, text);
   }
-  const index: PartIndex = { ids, modified, withdrawn, names, checks, zips: zipped ? zips : [], packages: Object.fromEntries(packages), rejected };
-  return { index, stamps, data: { part, key: partKey(part), prefix, index, naming: (key) => packages.get(key) ?? [], ecosystems: ecosystemsOfKeys(packages.keys()), texts } };
+  const index = { ids, modified, withdrawn, names, checks, zips: zips ?? [], rejected };
+  return {
+    index: () => partIndexJson(index, packages),
+    stamps,
+    data: { part, key: partKey(part), prefix, index, naming: (key) => packages.get(key) ?? [], ecosystems, texts },
+  };
 }
 
 function fromIndex(part: SourcePart, prefix: string, index: PartIndex): PartData {

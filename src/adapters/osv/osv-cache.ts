@@ -62,6 +62,18 @@ export interface PartIndex {
 
 export class CacheDamage extends Error {}
 
+/**
+ * A part's index as JSON, the bytes `JSON.stringify` gives for it with `packages` as an object, written from the
+ * map the loader fills: turning a map of thousands of keys into an object first costs more than the writing.
+ */
+export function partIndexJson(index: Omit<PartIndex, 'packages'>, packages: ReadonlyMap<string, readonly number[]>): Buffer {
+  const entries: string[] = [];
+  for (const [key, list] of packages) entries.push(`${JSON.stringify(key)}:[${list.join(',')}]`);
+  const { ids, modified, withdrawn, names, checks, zips, rejected } = index;
+  const head = JSON.stringify({ ids, modified, withdrawn, names, checks, zips });
+  return Buffer.from(`${head.slice(0, -1)},"packages":{${entries.join(',')}},"rejected":${JSON.stringify(rejected)}}`);
+}
+
 /** `$EMBARGO_CACHE_DIR`, else `$XDG_CACHE_HOME/embargo`, else `~/.cache/embargo`. */
 export const defaultCacheDir = (env: NodeJS.ProcessEnv): string => env.EMBARGO_CACHE_DIR || join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'embargo');
 

@@ -200,17 +200,23 @@ export function* partRecords(source: string, part: SourcePart, stamps: PartStamp
   const reader = new FileReader();
   function* visitFolder(rel: string, path: string, prefix: string): Generator<PartRecord> {
     stamps.push([rel, stampOf(statOrThrow(path))]);
+    // `join(path, name)` without normalising a path that is normal already: a call per record adds up.
+    const base = path === '.' ? '' : path.endsWith('/') ? path : `${path}/`;
     for (const d of readdirSync(path, { withFileTypes: true }).sort(byName)) {
-      const child = join(path, d.name);
-      const name = `${prefix}${d.name}`;
-      const childRel = rel ? `${rel}/${d.name}` : d.name;
+      const name = d.name;
+      if (name.endsWith('.json') && !d.isDirectory() && !d.isSymbolicLink()) {
+        yield { name: `${prefix}${name}`, bytes: reader.read(`${base}${name}`) };
+        continue;
+      }
+      const child = join(path, name);
+      const childRel = rel ? `${rel}/${name}` : name;
       if (isDir(path, d)) {
-        if (part.kind !== 'loose') yield* visitFolder(childRel, child, `${name}/`);
-      } else if (d.name.endsWith('.zip')) {
+        if (part.kind !== 'loose') yield* visitFolder(childRel, child, `${prefix}${name}/`);
+      } else if (name.endsWith('.zip')) {
         if (part.kind === 'loose') continue;
         stamps.push([childRel, stampOf(statOrThrow(child))]);
-        yield* zipRecords(child, `${name}:`, inflater);
-      } else if (d.name.endsWith('.json')) yield { name, bytes: reader.read(child) };
+        yield* zipRecords(child, `${prefix}${name}:`, inflater);
+      } else if (name.endsWith('.json')) yield { name: `${prefix}${name}`, bytes: reader.read(child) };
     }
   }
   switch (part.kind) {

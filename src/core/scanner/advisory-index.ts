@@ -1,5 +1,5 @@
 import { isEcosystem, normalisePackageName, schemeFor, type Ecosystem } from '../versions/ecosystems.ts';
-import { compileRange, compileVersions, type CompiledRange, type CompiledVersions } from '../versions/osv-range.ts';
+import { compileRange, compileVersions, memoParse, type CompiledRange, type CompiledVersions, type ParseVersion } from '../versions/osv-range.ts';
 import type { OsvAffected, OsvRecord } from './osv-record.ts';
 
 /** One `affected` entry of one record, with its ranges compiled on first use. */
@@ -18,8 +18,8 @@ export interface AdvisoryIndex {
   readonly records: number;
 }
 
-/** One index entry; its ranges are compiled on first use. */
-export function indexedEntry(record: OsvRecord, affected: OsvAffected, ecosystem: Ecosystem): IndexedEntry {
+/** One index entry; its ranges are compiled on first use, its `versions` read with `parse` (one per index: see `memoParse`). */
+export function indexedEntry(record: OsvRecord, affected: OsvAffected, ecosystem: Ecosystem, parse?: ParseVersion): IndexedEntry {
   let compiled: CompiledRange[] | undefined;
   let versions: CompiledVersions | undefined;
   return {
@@ -27,7 +27,7 @@ export function indexedEntry(record: OsvRecord, affected: OsvAffected, ecosystem
     affected,
     ranges: () =>
       (compiled ??= affected.ranges.map((r) => compileRange(r, schemeFor(ecosystem))).filter((r): r is CompiledRange => r !== null && !('unreadable' in r))),
-    versions: () => (versions ??= compileVersions(affected.versions, schemeFor(ecosystem))),
+    versions: () => (versions ??= compileVersions(affected.versions, schemeFor(ecosystem), parse)),
   };
 }
 
@@ -43,6 +43,7 @@ export function buildAdvisoryIndex(records: Iterable<OsvRecord>): AdvisoryIndex 
     if (!seen || r.modified > seen.modified) latest.set(r.id, r);
   }
   const byPackage = new Map<string, IndexedEntry[]>();
+  const parse = memoParse();
   let count = 0;
   for (const record of latest.values()) {
     if (record.withdrawn !== undefined) continue;
@@ -52,7 +53,7 @@ export function buildAdvisoryIndex(records: Iterable<OsvRecord>): AdvisoryIndex 
       if (!pkg || !isEcosystem(pkg.ecosystem)) continue;
       const key = `${pkg.ecosystem}\0${normalisePackageName(pkg.ecosystem, pkg.name)}`;
       const list = byPackage.get(key);
-      const e = indexedEntry(record, affected, pkg.ecosystem);
+      const e = indexedEntry(record, affected, pkg.ecosystem, parse);
       if (list) list.push(e);
       else byPackage.set(key, [e]);
     }

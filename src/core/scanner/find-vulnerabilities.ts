@@ -43,6 +43,8 @@ function matchEntries(pkg: LockedPackage, entries: Iterable<IndexedEntry>, hits:
 
 /** One package's findings from the records affecting it: records that are aliases of each other become one. */
 function findingsOf(pkg: LockedPackage, hits: Map<OsvRecord, Set<string>>, out: Finding[]): void {
+  // Most packages have no advisory: nothing to group.
+  if (!hits.size) return;
   for (const group of mergeAliases([...hits.keys()], pkg.ecosystem)) {
     const severity = deriveSeverity(group.records);
     out.push({

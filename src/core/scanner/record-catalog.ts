@@ -1,4 +1,5 @@
 import { isEcosystem, packageKey, type Ecosystem } from '../versions/ecosystems.ts';
+import { memoParse } from '../versions/osv-range.ts';
 import { indexedEntry, type AdvisoryIndex, type IndexedEntry } from './advisory-index.ts';
 import { readOsvRecord, type OsvRecord } from './osv-record.ts';
 
@@ -112,6 +113,7 @@ export function indexCatalog(parts: readonly CatalogPart[]): CatalogIndex {
   };
 
   const entries = new Map<string, IndexedEntry[]>();
+  const parse = memoParse();
   const lookup = (ecosystem: Ecosystem, name: string): readonly IndexedEntry[] => {
     const key = packageKey(ecosystem, name);
     const known = entries.get(key);
@@ -130,7 +132,7 @@ export function indexCatalog(parts: readonly CatalogPart[]): CatalogIndex {
       if (!record) continue;
       for (const affected of record.affected) {
         const pkg = affected.package;
-        if (pkg && isEcosystem(pkg.ecosystem) && packageKey(pkg.ecosystem, pkg.name) === key) list.push(indexedEntry(record, affected, pkg.ecosystem));
+        if (pkg && isEcosystem(pkg.ecosystem) && packageKey(pkg.ecosystem, pkg.name) === key) list.push(indexedEntry(record, affected, pkg.ecosystem, parse));
       }
     }
     entries.set(key, list);

@@ -6,7 +6,14 @@ export type TomlTable = { [key: string]: unknown };
 const headerLines = new WeakMap<object, number>();
 export const tableLine = (table: object): number | undefined => headerLines.get(table);
 
-const BARE_KEY = /[A-Za-z0-9_-]/;
+// Sticky patterns, each matching no newline, so skipping what they match leaves the line count as it is.
+const BARE_KEY = /[A-Za-z0-9_-]+/y;
+const SPACES = /[ \t]+/y;
+/** A scalar token runs to a separator, whitespace or a comment. */
+const SCALAR_RUN = /[^,\]}\s#]+/y;
+/** Characters a basic string copies as they are: not its quote, not an escape, and in a one-line string no newline. */
+const ONE_LINE_RUN = /[^"\\\n]+/y;
+const MULTI_LINE_RUN = /[^"\\]+/y;
 /** Arrays and inline tables nest at most this deep: lockfiles use a few levels; untrusted input could overflow the stack. */
 export const MAX_TOML_DEPTH = 64;
 const ESCAPES: Record<string, string> = { b: '\b', t: '\t', n: '\n', f: '\f', r: '\r', '"': '"', '\\': '\\' };
@@ -23,13 +30,22 @@ export function parseToml(text: string, file: string): TomlTable {
   };
   const peek = (n = 0): string => text[pos + n] ?? '';
   const advance = (n = 1): void => {
-    for (let i = 0; i < n; i++) if (text[pos++] === '\n') line++;
+    for (const end = pos + n; pos < end; pos++) if (text.charCodeAt(pos) === 10) line++;
   };
-  const skipSpaces = (): void => {
-    while (peek() === ' ' || peek() === '\t') advance();
+  /** Moves to `end` over text known to hold no newline (what a sticky pattern without \n matched). */
+  const skipTo = (end: number): void => {
+    pos = end;
   };
+  /** The end of what `pattern` (sticky, matching no newline) matches at `pos`; `pos` itself when nothing. */
+  const runEnd = (pattern: RegExp): number => {
+    pattern.lastIndex = pos;
+    return pattern.test(text) ? pattern.lastIndex : pos;
+  };
+  const skipSpaces = (): void => skipTo(runEnd(SPACES));
   const skipComment = (): void => {
-    if (peek() === '#') while (pos < text.length && peek() !== '\n') advance();
+    if (peek() !== '#') return;
+    const end = text.indexOf('\n', pos);
+    skipTo(end === -1 ? Math.max(pos, text.length) : end);
   };
   /** Spaces, comments and newlines, as allowed inside arrays. */
   const skipBlank = (): void => {
@@ -54,6 +70,15 @@ export function parseToml(text: string, file: string): TomlTable {
     else if (multi && peek() === '\r' && peek(1) === '\n') advance(2);
     let out = '';
     for (;;) {
+      // Runs of plain characters are copied whole: lockfiles are mostly hashes, URLs and file names.
+      const run = multi ? MULTI_LINE_RUN : ONE_LINE_RUN;
+      run.lastIndex = pos;
+      if (run.test(text)) {
+        const end = run.lastIndex;
+        out += text.slice(pos, end);
+        if (multi) advance(end - pos);
+        else skipTo(end);
+      }
       if (pos >= text.length) fail('unterminated string');
       const ch = peek();
       if (multi ? text.startsWith('"""', pos) && peek(3) !== '"' : ch === '"') {
@@ -107,7 +132,7 @@ export function parseToml(text: string, file: string): TomlTable {
       else if (peek() === "'") parts.push(literalString());
       else {
         const start = pos;
-        while (BARE_KEY.test(peek())) advance();
+        skipTo(runEnd(BARE_KEY));
         if (pos === start) fail(`expected a key, found ${JSON.stringify(peek() || 'end of file')}`);
         parts.push(text.slice(start, pos));
       }
@@ -119,11 +144,11 @@ export function parseToml(text: string, file: string): TomlTable {
 
   const scalar = (): unknown => {
     const start = pos;
-    while (pos < text.length && !/[,\]}\s#]/.test(peek())) advance();
+    skipTo(runEnd(SCALAR_RUN));
     // A date-time may hold one space between date and time.
     if (/^\d{4}-\d{2}-\d{2}$/.test(text.slice(start, pos)) && peek() === ' ' && /\d/.test(peek(1))) {
       advance();
-      while (pos < text.length && !/[,\]}\s#]/.test(peek())) advance();
+      skipTo(runEnd(SCALAR_RUN));
     }
     const token = text.slice(start, pos);
     if (token === 'true') return true;
@@ -196,14 +221,14 @@ export function parseToml(text: string, file: string): TomlTable {
     const target = descend(table, path.slice(0, -1));
     const last = path[path.length - 1] ?? '';
     if (Object.hasOwn(target, last)) fail(`duplicate key ${path.join('.')}`);
-    target[last] = value();
+    put(target, last, value());
   };
 
   const descend = (from: TomlTable, path: string[]): TomlTable => {
     let table = from;
     for (const part of path) {
-      let next = table[part];
-      if (next === undefined) next = table[part] = {};
+      let next = own(table, part);
+      if (next === undefined) put(table, part, (next = {}));
       if (Array.isArray(next)) next = next[next.length - 1];
       if (typeof next !== 'object' || next === null || Array.isArray(next)) fail(`key ${part} is not a table`);
       table = next as TomlTable;
@@ -224,7 +249,8 @@ export function parseToml(text: string, file: string): TomlTable {
       advance(2);
       const parent = descend(root, path.slice(0, -1));
       const last = path[path.length - 1] ?? '';
-      const list = (parent[last] ??= []);
+      let list = own(parent, last);
+      if (list === undefined) put(parent, last, (list = []));
       if (!Array.isArray(list)) fail(`${path.join('.')} is not an array of tables`);
       current = {};
       (list as unknown[]).push(current);
@@ -242,6 +268,15 @@ export function parseToml(text: string, file: string): TomlTable {
     headerLines.set(current, headerLine);
     endOfLine();
   }
+}
+
+/** A table's own value for a key: `constructor`, `toString`, `__proto__` are keys like any other, never inherited. */
+const own = (table: TomlTable, key: string): unknown => (Object.hasOwn(table, key) ? table[key] : undefined);
+
+/** Sets a table's own key; `table.__proto__ = v` would replace the table's prototype (or Object.prototype's keys) instead. */
+function put(table: TomlTable, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(table, key, { value, writable: true, enumerable: true, configurable: true });
+  else table[key] = value;
 }
 
 export interface PackageTable {

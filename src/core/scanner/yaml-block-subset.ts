@@ -3,16 +3,30 @@
  * sequences, plain and quoted scalars, one-line flow mappings and sequences; every scalar is a string, as in
  * YAML's failsafe schema. It returns undefined at the first construct outside that subset (anchors, tags,
  * block scalars, multi-line flow, tabs), so the caller can hand the text to a full YAML parser instead:
- * the `yaml` package needs about a second for a 600 kB pnpm-lock.yaml, this a few milliseconds.
+ * the `yaml` package needs about a second for a 600 kB pnpm-lock.yaml, this a few tens of milliseconds.
+ *
+ * A scan runs this once per lockfile, mostly before V8 has optimised it, so each line is looked at once:
+ * its indentation and whether it is blank (only whitespace, or a comment) are worked out in one pass.
  */
 export function readBlockYaml(text: string): unknown {
   const lines = text.split(/\r?\n/);
+  const count = lines.length;
+  /** Each line without its indentation, and the indentation's length (-1: a blank or comment line). */
+  const contents: string[] = new Array<string>(count);
+  const indents = new Int32Array(count);
+  for (let j = 0; j < count; j++) {
+    const line = lines[j] as string;
+    const content = line.trimStart();
+    contents[j] = content;
+    // The lines /^\s*(?:#.*)?$/ matches: trimStart removes exactly what \s matches, and `.` no line terminator.
+    const blank = content === '' || (content.charCodeAt(0) === 35 && !/[\r\u2028\u2029]/.test(content));
+    indents[j] = blank ? -1 : line.length - content.length;
+  }
   let i = 0;
 
   const skipBlank = (): void => {
-    while (i < lines.length && /^\s*(?:#.*)?$/.test(lines[i] ?? '')) i++;
+    while (i < count && (indents[i] as number) < 0) i++;
   };
-  const indentOf = (line: string): number => line.length - line.trimStart().length;
 
   const block = (indent: number): unknown => {
     skipBlank();
@@ -22,41 +36,40 @@ export function readBlockYaml(text: string): unknown {
 
   const mapping = (indent: number): Record<string, unknown> | undefined => {
     const out: Record<string, unknown> = {};
-    for (skipBlank(); i < lines.length; skipBlank()) {
-      const line = lines[i] ?? '';
-      const n = indentOf(line);
+    for (skipBlank(); i < count; skipBlank()) {
+      const n = indents[i] as number;
       if (n < indent) break;
-      if (n > indent || line.includes('\t')) return undefined;
-      const entry = keyAndRest(line.slice(n));
+      if (n > indent || (lines[i] as string).includes('\t')) return undefined;
+      const entry = keyAndRest(contents[i] as string);
       if (!entry || Object.hasOwn(out, entry.key)) return undefined;
       i++;
       if (entry.rest !== '') {
         const v = scalarOrFlow(entry.rest);
         if (v === undefined) return undefined;
-        out[entry.key] = v;
+        put(out, entry.key, v);
         continue;
       }
       skipBlank();
-      const next = lines[i] ?? '';
-      const nextIndent = indentOf(next);
-      const sameIndentSequence = nextIndent === indent && next.slice(indent).startsWith('-');
-      if (i < lines.length && (nextIndent > indent || sameIndentSequence)) {
+      // Past the end, as for an empty line: indentation 0, no sequence.
+      const nextIndent = i < count ? (indents[i] as number) : 0;
+      const sameIndentSequence = nextIndent === indent && i < count && (contents[i] as string).startsWith('-');
+      if (i < count && (nextIndent > indent || sameIndentSequence)) {
         const v = block(nextIndent);
         if (v === undefined) return undefined;
-        out[entry.key] = v;
-      } else out[entry.key] = '';
+        put(out, entry.key, v);
+      } else put(out, entry.key, '');
     }
     return out;
   };
 
   const sequence = (indent: number): unknown[] | undefined => {
     const out: unknown[] = [];
-    for (skipBlank(); i < lines.length; skipBlank()) {
-      const line = lines[i] ?? '';
-      const n = indentOf(line);
-      if (n < indent || !line.slice(n).startsWith('-')) break;
-      if (n > indent || line.includes('\t')) return undefined;
-      const rest = line.slice(n + 1).trim();
+    for (skipBlank(); i < count; skipBlank()) {
+      const n = indents[i] as number;
+      const content = contents[i] as string;
+      if (n < indent || !content.startsWith('-')) break;
+      if (n > indent || (lines[i] as string).includes('\t')) return undefined;
+      const rest = content.slice(1).trim();
       // `- key: value` items (mappings inside sequences) are left to the full parser.
       if (rest === '' || keyAndRest(rest)) return undefined;
       const v = scalarOrFlow(rest);
@@ -69,7 +82,13 @@ export function readBlockYaml(text: string): unknown {
 
   const doc = block(0);
   skipBlank();
-  return i < lines.length ? undefined : doc;
+  return i < count ? undefined : doc;
+}
+
+/** Sets a mapping's own key, as the yaml package does: `out.__proto__ = v` would replace its prototype instead. */
+function put(out: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(out, key, { value, writable: true, enumerable: true, configurable: true });
+  else out[key] = value;
 }
 
 /** `key: rest` with a plain, single- or double-quoted key; null when the line is not a mapping entry. */
@@ -92,6 +111,7 @@ function keyAndRest(text: string): { key: string; rest: string } | null {
 }
 
 function stripComment(text: string): string {
+  if (!text.includes('#')) return text;
   const m = /(?:^|\s)#/.exec(text);
   if (!m) return text;
   // A # inside quotes is not a comment: only strip when the quotes before it are balanced.
@@ -121,6 +141,28 @@ function quoted(token: string): string | undefined {
   }
 }
 
+/** The items of a flow collection's inside, split at the commas outside quotes; undefined for nesting or an open quote. */
+function flowItems(inner: string): string[] | undefined {
+  if (!inner.includes("'") && !inner.includes('"')) {
+    // Without quotes every comma separates items and any bracket is nesting.
+    return /[{}[\]]/.test(inner) ? undefined : inner.split(',').map((s) => s.trim());
+  }
+  const items: string[] = [];
+  let start = 0;
+  for (let j = 0; j <= inner.length; j++) {
+    const ch = inner[j];
+    if (ch === "'" || ch === '"') {
+      j = closingQuote(inner, j);
+      if (j === -1) return undefined;
+    } else if (ch === '{' || ch === '[' || ch === '}' || ch === ']') return undefined;
+    else if (ch === ',' || ch === undefined) {
+      items.push(inner.slice(start, j).trim());
+      start = j + 1;
+    }
+  }
+  return items;
+}
+
 function scalarOrFlow(text: string): unknown {
   if (text.startsWith('{') || text.startsWith('[')) return flow(text);
   if (text.startsWith("'") || text.startsWith('"')) {
@@ -135,19 +177,8 @@ function flow(text: string): unknown {
   const isMap = text.startsWith('{');
   if (!text.endsWith(isMap ? '}' : ']')) return undefined;
   const inner = text.slice(1, -1).trim();
-  const items: string[] = [];
-  let start = 0;
-  for (let j = 0; j <= inner.length; j++) {
-    const ch = inner[j];
-    if (ch === "'" || ch === '"') {
-      j = closingQuote(inner, j);
-      if (j === -1) return undefined;
-    } else if (ch === '{' || ch === '[' || ch === '}' || ch === ']') return undefined;
-    else if (ch === ',' || ch === undefined) {
-      items.push(inner.slice(start, j).trim());
-      start = j + 1;
-    }
-  }
+  const items = flowItems(inner);
+  if (items === undefined) return undefined;
   if (inner === '') return isMap ? {} : [];
   if (items.some((s) => s === '')) return undefined;
   if (!isMap) {
@@ -159,7 +190,7 @@ function flow(text: string): unknown {
     const entry = keyAndRest(item);
     const value = entry && scalarOrFlow(entry.rest);
     if (!entry || value === undefined || Object.hasOwn(out, entry.key)) return undefined;
-    out[entry.key] = value;
+    put(out, entry.key, value);
   }
   return out;
 }

@@ -101,7 +101,32 @@ export function intervalsHolding(range: CompiledRange, version: unknown): Interv
 /** An entry's `versions` list with each version parsed once (null: the scheme cannot read it). */
 export type CompiledVersions = readonly { text: string; parsed: unknown }[];
 
-export const compileVersions = (versions: readonly string[], scheme: VersionScheme): CompiledVersions => versions.map((text) => ({ text, parsed: scheme.parse(text) }));
+/** Reads a version text with a scheme; `memoParse` gives one that reads each distinct text once. */
+export type ParseVersion = (scheme: VersionScheme, text: string) => unknown;
+
+const parseEach: ParseVersion = (scheme, text) => scheme.parse(text);
+
+/**
+ * A `ParseVersion` that remembers what it read, per scheme: the advisories of one package list the same releases
+ * again and again (the sample's PyPI entries list 14,824 versions, 2,045 of them distinct). Parsed versions are
+ * never modified, so sharing them is safe; the memory lasts as long as the function.
+ */
+export function memoParse(): ParseVersion {
+  const memos = new Map<VersionScheme, Map<string, unknown>>();
+  return (scheme, text) => {
+    let memo = memos.get(scheme);
+    if (!memo) memos.set(scheme, (memo = new Map()));
+    let parsed = memo.get(text);
+    if (parsed === undefined) {
+      parsed = scheme.parse(text);
+      memo.set(text, parsed);
+    }
+    return parsed;
+  };
+}
+
+export const compileVersions = (versions: readonly string[], scheme: VersionScheme, parse: ParseVersion = parseEach): CompiledVersions =>
+  versions.map((text) => ({ text, parsed: parse(scheme, text) }));
 
 const listed = (version: string, versions: readonly string[] | CompiledVersions, scheme: VersionScheme): boolean => {
   const parsed = scheme.parse(version);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { isDomainError } from '../../../src/core/errors.ts';
+import { parseLockfile } from '../../../src/core/scanner/parse-lockfile.ts';
 import { parseToml, tableLine } from '../../../src/core/scanner/toml.ts';
 
 describe('TOML reader', () => {
@@ -85,5 +86,30 @@ describe('TOML reader', () => {
     }
     // Real lockfiles nest a few levels; 64 is far beyond them.
     assert.deepEqual(parseToml(`a = ${'['.repeat(64)}1${']'.repeat(64)}\n`, 'ok.toml').a !== undefined, true);
+  });
+
+  test('keys named like Object.prototype\'s properties are keys: __proto__ never reaches a prototype, constructor is a table', () => {
+    const doc = parseToml(
+      ['[__proto__]', 'polluted = "yes"', '', '[a]', '__proto__.b = 1', 'c.__proto__ = { d = 2 }', '', '[constructor]', 'x = 1', '', '[[toString]]', 'y = 2'].join('\n'),
+      'proto.toml',
+    );
+    assert.equal(({} as Record<string, unknown>).polluted, undefined, 'Object.prototype untouched');
+    assert.equal(({} as Record<string, unknown>).b, undefined);
+    assert.equal(({} as Record<string, unknown>).d, undefined);
+    assert.equal(Object.getPrototypeOf(doc), Object.prototype);
+    assert.deepEqual(Object.keys(doc), ['__proto__', 'a', 'constructor', 'toString']);
+    assert.deepEqual(Object.getOwnPropertyDescriptor(doc, '__proto__')?.value, { polluted: 'yes' });
+    const a = doc.a as Record<string, unknown>;
+    assert.equal(Object.getPrototypeOf(a), Object.prototype);
+    assert.deepEqual(Object.getOwnPropertyDescriptor(a, '__proto__')?.value, { b: 1 });
+    assert.deepEqual(Object.getOwnPropertyDescriptor(a.c, '__proto__')?.value, { d: 2 });
+    assert.deepEqual(doc.constructor, { x: 1 });
+    assert.deepEqual(doc.toString, [{ y: 2 }]);
+    assert.throws(() => parseToml('__proto__ = 1\n__proto__ = 2\n', 'x.toml'), /x\.toml:2: invalid TOML: duplicate key __proto__/);
+  });
+
+  test('a lockfile naming a table __proto__ changes no other object', () => {
+    assert.throws(() => parseLockfile('Cargo.lock', '[__proto__]\nisAdmin = true\n[[package]]\nname = "a"\n'), /needs a name and a version/);
+    assert.equal(({} as Record<string, unknown>).isAdmin, undefined);
   });
 });

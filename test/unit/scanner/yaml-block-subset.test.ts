@@ -21,6 +21,16 @@ describe('fast block-YAML reader', () => {
     assert.deepEqual(readBlockYaml(text), full(text));
   });
 
+  test('a __proto__ key is an own key, as the yaml package reads it, never the mapping\'s prototype', () => {
+    const text = "packages:\n  __proto__:\n    resolution: {integrity: x}\n  a@1.0.0:\n    resolution: {__proto__: y, b: c}\n";
+    const fast = readBlockYaml(text) as { packages: Record<string, Record<string, Record<string, string>>> };
+    assert.deepEqual(fast, full(text));
+    assert.deepEqual(Object.keys(fast.packages), ['__proto__', 'a@1.0.0']);
+    assert.equal(Object.getPrototypeOf(fast.packages), Object.prototype);
+    assert.equal(Object.getPrototypeOf(fast.packages['a@1.0.0']?.resolution), Object.prototype);
+    assert.deepEqual(Object.keys(fast.packages['a@1.0.0']?.resolution ?? {}), ['__proto__', 'b']);
+  });
+
   for (const [what, text] of [
     ['anchors', 'a: &x 1\nb: *x\n'],
     ['block scalars', 'a: |\n  text\n'],
