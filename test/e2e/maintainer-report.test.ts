@@ -60,12 +60,18 @@ describe('report page and advisory editor, v2, in Chromium', () => {
       await open(g, tess, `/app/p/${SLUG}/reports/${xss.tracking_id}`);
       await p.locator('h1').filter({ hasText: `${xss.tracking_id}: Stored XSS` }).waitFor();
       const side = p.getByRole('complementary', { name: 'Facts and deadlines' });
-      const actions = p.getByRole('complementary', { name: 'Actions' });
-      const main = p.locator('.report__main');
-      const [s, a, m] = [await side.boundingBox(), await actions.boundingBox(), await main.boundingBox()];
+      // All three boxes are read in one frame: with separate round trips, a panel that finishes loading in between
+      // (it happened in CI) makes the report look as if it overlapped the actions.
+      type Box = { x: number; y: number; width: number; height: number } | null;
+      // A string, not a function: tsx's name-keeping helper does not exist in the page.
+      const threeBoxes = () => p.evaluate(`(() => {
+        const box = (sel) => { const r = document.querySelector(sel)?.getBoundingClientRect(); return r ? { x: r.x, y: r.y, width: r.width, height: r.height } : null; };
+        return { s: box('aside[aria-label="Facts and deadlines"]'), a: box('aside[aria-label="Actions"]'), m: box('.report__main') };
+      })()`) as Promise<{ s: Box; a: Box; m: Box }>;
+      const { s, a, m } = await threeBoxes();
       assert.ok(s && a && m && s.x >= m.x + m.width && a.x >= m.x + m.width && a.y >= s.y + s.height - 1, `facts, then actions, beside the report at 1280 px: ${JSON.stringify({ s, a, m })}`);
       await p.setViewportSize({ width: 375, height: 900 });
-      const [s2, a2, m2] = [await side.boundingBox(), await actions.boundingBox(), await main.boundingBox()];
+      const { s: s2, a: a2, m: m2 } = await threeBoxes();
       assert.ok(s2 && a2 && m2 && s2.y + s2.height <= m2.y + 1 && m2.y + m2.height <= a2.y + 1 && Math.abs(s2.x - m2.x) < 2, `one column at 375 px (facts, report, actions): ${JSON.stringify({ s2, a2, m2 })}`);
       await p.setViewportSize({ width: 1280, height: 900 });
       assert.deepEqual(await checkAtBothWidths(p, 'app-report-v2'), []);
