@@ -16,7 +16,8 @@
  * Lockfiles: every sample lockfile (test/fixtures/scanner/lockfiles).
  *
  *   npx tsx bench/scan.ts                 # BENCH_ROUNDS=3 (medians); BENCH_SCALE=600000 (0: skip the scale run);
- *                                         # BENCH_SETS=real,issue (either or both)
+ *                                         # BENCH_SETS=real,issue (either or both); BENCH_IMPORT=0: scan rows only
+ *   BENCH_SETS=real BENCH_SCALE=0 BENCH_IMPORT=0 npx tsx bench/scan.ts   # the OSV sample's scan rows alone: about 2 min
  *   BENCH_DATABASE_URL=postgres://… npx tsx bench/scan.ts   # adds the PostgreSQL import (or EMBARGO_TEST_DATABASE_URL)
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -33,6 +34,8 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SCALE = Number(process.env.BENCH_SCALE ?? 600_000);
 /** Which of the real and issue sets to measure (the scale sets follow BENCH_SCALE). */
 const SETS = (process.env.BENCH_SETS ?? 'real,issue').split(',');
+/** 0: leave out the import and API-path rows (PGlite), which take most of a set's time. */
+const IMPORTS = process.env.BENCH_IMPORT !== '0';
 
 interface PhaseResult {
   ms: number;
@@ -606,10 +609,10 @@ async function main(): Promise<void> {
   try {
     const sets: SetResults[] = [];
     const real = await writeData(join(root, 'real'), realPlan(1));
-    if (SETS.includes('real')) sets.push(measureSet('real (the OSV sample)', join(root, 'real'), real.records, real.bytes, ROUNDS, pg, true));
+    if (SETS.includes('real')) sets.push(measureSet('real (the OSV sample)', join(root, 'real'), real.records, real.bytes, ROUNDS, pg, IMPORTS));
     if (SETS.includes('issue')) {
       const issue = await writeData(join(root, 'issue'), issuePlan);
-      sets.push(measureSet('issue (its layout and size)', join(root, 'issue'), issue.records, issue.bytes, ROUNDS, pg, true));
+      sets.push(measureSet('issue (its layout and size)', join(root, 'issue'), issue.records, issue.bytes, ROUNDS, pg, IMPORTS));
       rmSync(join(root, 'issue'), { recursive: true, force: true });
     }
     let scale: SetResults[] = [];
@@ -619,7 +622,7 @@ async function main(): Promise<void> {
       for (const n of [Math.round(copies / 4), copies]) {
         process.stderr.write(`writing scale data (${n} versions of each record)…\n`);
         const data = await writeData(join(root, 'scale'), realPlan(n));
-        scale.push(measureSet(`scale x${n} (each real record and ${n - 1} copies)`, join(root, 'scale'), data.records, data.bytes, 1, '', true));
+        scale.push(measureSet(`scale x${n} (each real record and ${n - 1} copies)`, join(root, 'scale'), data.records, data.bytes, 1, '', IMPORTS));
         rmSync(join(root, 'scale'), { recursive: true, force: true });
       }
     }
