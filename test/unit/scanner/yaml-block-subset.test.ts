@@ -21,6 +21,16 @@ describe('fast block-YAML reader', () => {
     assert.deepEqual(readBlockYaml(text), full(text));
   });
 
+  test('only the top-level entries asked for, the others still checked', () => {
+    const text = "lockfileVersion: '9.0'\nimporters:\n  .:\n    dependencies: {a: b}\npackages:\n  a@1.0.0:\n    resolution: {integrity: x}\nsnapshots:\n  a@1.0.0: {}\n";
+    const keep = new Set(['lockfileVersion', 'packages']);
+    assert.deepEqual(readBlockYaml(text, keep), { lockfileVersion: '9.0', packages: { 'a@1.0.0': { resolution: { integrity: 'x' } } } });
+    // A construct outside the subset in an entry left out still sends the document to the full parser.
+    assert.equal(readBlockYaml(`${text}  b@1.0.0: &anchor {}\n`, keep), undefined);
+    assert.equal(readBlockYaml(`${text}  a@1.0.0: {}\n`, keep), undefined, 'a duplicate key in an entry left out');
+    assert.equal(readBlockYaml(`${text}snapshots: {}\n`, keep), undefined, 'a duplicate top-level key left out');
+  });
+
   test('a __proto__ key is an own key, as the yaml package reads it, never the mapping\'s prototype', () => {
     const text = "packages:\n  __proto__:\n    resolution: {integrity: x}\n  a@1.0.0:\n    resolution: {__proto__: y, b: c}\n";
     const fast = readBlockYaml(text) as { packages: Record<string, Record<string, Record<string, string>>> };
