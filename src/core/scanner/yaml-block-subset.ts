@@ -271,10 +271,19 @@ function scalarOrFlow(text: string): unknown {
     case 96: // `
       return undefined;
     default:
-      return text;
+      return plainScalar(text);
   }
 }
 
+/**
+ * A plain scalar, or undefined for text YAML reads as more than one: `b: c` and `b:` are a nested mapping
+ * (an error after a key, a pair inside a flow sequence), `- b` and `? b` a block item or key.
+ */
+function plainScalar(text: string): string | undefined {
+  const first = text.charCodeAt(0);
+  if ((first === 45 || first === 63) && (text.length === 1 || text.charCodeAt(1) === 32)) return undefined;
+  return text.includes(': ') || text.endsWith(':') ? undefined : text;
+}
 
 /** One-line `{a: b, c: 'd'}` or `[a, 'b']`, without nesting. */
 function flow(text: string): unknown {
