@@ -82,8 +82,17 @@ class BlockReader {
    */
   private block(indent: number, build: boolean, top = false): unknown {
     this.skipBlank();
-    const line = this.i < this.count ? (this.lines[this.i] as string) : '';
-    return line.slice(indent).startsWith('- ') || line.trim() === '-' ? this.sequence(indent, build) : this.mapping(indent, build, top);
+    const i = this.i;
+    let sequence: boolean;
+    if (i < this.count && this.indents[i] === indent) {
+      // The line from `indent` on is its content: no slice or trim of the whole line needed.
+      const content = this.contents[i] as string;
+      sequence = content.startsWith('- ') || (content.charCodeAt(0) === 45 && content.trimEnd() === '-');
+    } else {
+      const line = i < this.count ? (this.lines[i] as string) : '';
+      sequence = line.slice(indent).startsWith('- ') || line.trim() === '-';
+    }
+    return sequence ? this.sequence(indent, build) : this.mapping(indent, build, top);
   }
 
   private mapping(indent: number, build: boolean, top = false): Record<string, unknown> | typeof SKIPPED | undefined {
@@ -231,7 +240,10 @@ function quoted(token: string): string | undefined {
 function flowItems(inner: string): string[] | undefined {
   if (!inner.includes("'") && !inner.includes('"')) {
     // Without quotes every comma separates items and any bracket is nesting.
-    return /[{}[\]]/.test(inner) ? undefined : inner.split(',').map((s) => s.trim());
+    if (/[{}[\]]/.test(inner)) return undefined;
+    const items = inner.split(',');
+    for (let j = 0; j < items.length; j++) items[j] = (items[j] as string).trim();
+    return items;
   }
   const items: string[] = [];
   let start = 0;
