@@ -6,7 +6,7 @@ import { indexCatalog, type CatalogIndex, type CatalogPart } from '../../core/sc
 import { packageKey, type Ecosystem } from '../../core/versions/ecosystems.ts';
 import { CacheDamage, CacheFile, cacheSalt, partIndexJson, writeCache, type CachedPartHeader, type PartIndex, type PartToWrite } from './osv-cache.ts';
 import { ZipInflater } from './zip-inflater.ts';
-import { currentStamp, PartReader, partRecords, sourceParts, sourcePrefix, stampsHold, type PartStamps, type SourcePart, type ZipLocation } from './osv-source.ts';
+import { currentStamp, FileReader, PartReader, partEntries, sourceParts, sourcePrefix, stampsHold, zipRecords, type PartStamps, type SourcePart, type ZipLocation } from './osv-source.ts';
 
 export interface LocalOsvOptions {
   /** The packages the scan will look up: they decide which parts are read and which records are kept. */
@@ -161,27 +161,60 @@ function load(
   counter: { read: number; every: number; onProgress: ((read: number) => void) | undefined },
   inflater: ZipInflater,
 ): { data: PartData; index: () => Buffer; stamps: PartStamps } {
-  const ids: string[] = [];
-  const modified: string[] = [];
-  const withdrawn: number[] = [];
-  const names: string[] = [];
-  const checks: number[] = [];
-  // Zip locations, once the first zip entry is seen (a folder without zips has none).
-  let zips: number[] | null = null;
-  const packages = new Map<string, number[]>();
-  const ecosystems = new Set<string>();
-  const rejected: { at: number; problems: string[] }[] = [];
-  const texts = new Map<number, string>();
   const stamps: PartStamps = [];
-  for (const { name, bytes, zip } of partRecords(source, part, stamps, inflater)) {
-    const n = ids.length;
+  const loader = new PartLoader(wanted, counter);
+  const reader = new FileReader();
+  // A plain loop over the part's files: a generator per record costs more than the record's own work.
+  for (const entry of partEntries(source, part, stamps)) {
+    if (!entry.zip) loader.add(entry.name, reader.read(entry.path), null);
+    else for (const record of zipRecords(entry.path, entry.name, inflater)) loader.add(record.name, record.bytes, record.zip ?? null);
+  }
+  const { packages, texts, ecosystems } = loader;
+  const index = loader.index();
+  return {
+    index: () => partIndexJson(index, packages),
+    stamps,
+    data: { part, key: partKey(part), prefix, index, naming: (key) => packages.get(key) ?? [], ecosystems, texts },
+  };
+}
+
+/** The index of one part as its records are read, one `add` per record. */
+class PartLoader {
+  private readonly ids: string[] = [];
+  private readonly modified: string[] = [];
+  private readonly withdrawn: number[] = [];
+  private readonly names: string[] = [];
+  private readonly checks: number[] = [];
+  /** Zip locations, once the first zip entry is seen (a folder without zips has none). */
+  private zips: number[] | null = null;
+  private readonly rejected: { at: number; problems: string[] }[] = [];
+  readonly packages = new Map<string, number[]>();
+  /** Ecosystems its records name packages of (the part of every package key before its NUL). */
+  readonly ecosystems = new Set<string>();
+  /** The texts of the records naming a wanted package. */
+  readonly texts = new Map<number, string>();
+
+  constructor(
+    private readonly wanted: Set<string>,
+    private readonly counter: { read: number; every: number; onProgress: ((read: number) => void) | undefined },
+  ) {}
+
+  index(): Omit<PartIndex, 'packages'> {
+    const { ids, modified, withdrawn, names, checks, zips, rejected } = this;
+    return { ids, modified, withdrawn, names, checks, zips: zips ?? [], rejected };
+  }
+
+  /** One record: `bytes` are valid only during the call. */
+  add(name: string, bytes: Buffer, zip: ZipLocation | null): void {
+    const n = this.ids.length;
     if (zip) {
-      if (!zips) {
-        zips = [];
-        for (let k = 0; k < n; k++) zips.push(-1, 0, 0, 0);
+      if (!this.zips) {
+        this.zips = [];
+        for (let k = 0; k < n; k++) this.zips.push(-1, 0, 0, 0);
       }
-      zips.push(zip[0], zip[1], zip[2], zip[3]);
-    } else zips?.push(-1, 0, 0, 0);
+      this.zips.push(zip[0], zip[1], zip[2], zip[3]);
+    } else this.zips?.push(-1, 0, 0, 0);
+    const counter = this.counter;
     if (++counter.read % counter.every === 0) counter.onProgress?.(counter.read);
     const text = bytes.toString('utf8');
     let json: unknown;
@@ -194,38 +227,32 @@ function load(
     const keys = problems ? null : readOsvKeys(json);
     if (!keys) {
       const reading = problems ? null : readOsvRecord(json);
-      rejected.push({ at: n, problems: problems ?? (reading && 'problems' in reading ? reading.problems : ['record: not an OSV record']) });
-      names.push(name);
-      ids.push('');
-      modified.push('');
-      checks.push(0, 0);
-      continue;
+      this.rejected.push({ at: n, problems: problems ?? (reading && 'problems' in reading ? reading.problems : ['record: not an OSV record']) });
+      this.names.push(name);
+      this.ids.push('');
+      this.modified.push('');
+      this.checks.push(0, 0);
+      return;
     }
     const id = keys.id;
     // Most record files are named after their id: the name is then left out of the index.
-    names.push(name.length === id.length + 5 && name.endsWith('.json') && name.startsWith(id) ? '' : name);
-    ids.push(id);
-    modified.push(keys.modified);
-    checks.push(bytes.length, crc32(bytes));
-    if (keys.withdrawn) withdrawn.push(n);
+    this.names.push(name.length === id.length + 5 && name.endsWith('.json') && name.startsWith(id) ? '' : name);
+    this.ids.push(id);
+    this.modified.push(keys.modified);
+    this.checks.push(bytes.length, crc32(bytes));
+    if (keys.withdrawn) this.withdrawn.push(n);
     let keep = false;
     for (const key of keys.packages) {
-      const list = packages.get(key);
+      const list = this.packages.get(key);
       if (list) list.push(n);
       else {
-        packages.set(key, [n]);
-        ecosystems.add(key.slice(0, key.indexOf('\0')));
+        this.packages.set(key, [n]);
+        this.ecosystems.add(key.slice(0, key.indexOf('\0')));
       }
-      if (!keep && wanted.has(key)) keep = true;
+      if (!keep && this.wanted.has(key)) keep = true;
     }
-    if (keep) texts.set(n, text);
+    if (keep) this.texts.set(n, text);
   }
-  const index = { ids, modified, withdrawn, names, checks, zips: zips ?? [], rejected };
-  return {
-    index: () => partIndexJson(index, packages),
-    stamps,
-    data: { part, key: partKey(part), prefix, index, naming: (key) => packages.get(key) ?? [], ecosystems, texts },
-  };
 }
 
 function fromIndex(part: SourcePart, prefix: string, index: PartIndex): PartData {

@@ -168,7 +168,7 @@ export type ZipLocation = [number, number, number, number];
  * The `.json` entries of a zip, in the archive's order; inflated on the `inflater`'s worker thread when there is
  * one and the archive is large enough for it to pay.
  */
-function* zipRecords(path: string, prefix: string, inflater: ZipInflater | null): Generator<PartRecord> {
+export function* zipRecords(path: string, prefix: string, inflater: ZipInflater | null): Generator<PartRecord> {
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -192,48 +192,75 @@ function* zipRecords(path: string, prefix: string, inflater: ZipInflater | null)
 }
 
 /**
- * The record files of one part, read synchronously: folders walked recursively in name order, `.json` files and
- * zips read, anything else skipped. Pushes onto `stamps` the stamp of every folder and zip read, taken before
- * reading it, so a change made while reading is seen by the next check.
+ * A file of a part to read: a record file (`name` after the part's prefix, read at `path`), or a zip whose
+ * `.json` entries are records named `name` followed by the entry's name.
  */
-export function* partRecords(source: string, part: SourcePart, stamps: PartStamps, inflater: ZipInflater | null = null): Generator<PartRecord> {
-  const reader = new FileReader();
-  function* visitFolder(rel: string, path: string, prefix: string): Generator<PartRecord> {
-    stamps.push([rel, stampOf(statOrThrow(path))]);
-    // `join(path, name)` without normalising a path that is normal already: a call per record adds up.
-    const base = path === '.' ? '' : path.endsWith('/') ? path : `${path}/`;
-    for (const d of readdirSync(path, { withFileTypes: true }).sort(byName)) {
-      const name = d.name;
-      if (name.endsWith('.json') && !d.isDirectory() && !d.isSymbolicLink()) {
-        yield { name: `${prefix}${name}`, bytes: reader.read(`${base}${name}`) };
-        continue;
-      }
-      const child = join(path, name);
-      const childRel = rel ? `${rel}/${name}` : name;
-      if (isDir(path, d)) {
-        if (part.kind !== 'loose') yield* visitFolder(childRel, child, `${prefix}${name}/`);
-      } else if (name.endsWith('.zip')) {
-        if (part.kind === 'loose') continue;
-        stamps.push([childRel, stampOf(statOrThrow(child))]);
-        yield* zipRecords(child, `${prefix}${name}:`, inflater);
-      } else if (name.endsWith('.json')) yield { name: `${prefix}${name}`, bytes: reader.read(child) };
-    }
-  }
+export interface PartEntry {
+  name: string;
+  path: string;
+  zip: boolean;
+}
+
+/**
+ * The files of one part, in the order they are read: folders walked recursively in name order, `.json` files
+ * and zips listed, anything else skipped. Pushes onto `stamps` the stamp of every folder and zip, taken before
+ * listing it and so before reading anything in it: a change made while reading is seen by the next check.
+ */
+export function partEntries(source: string, part: SourcePart, stamps: PartStamps): PartEntry[] {
+  const entries: PartEntry[] = [];
   switch (part.kind) {
     case 'file':
       stamps.push(['', stampOf(statOrThrow(source))]);
-      yield { name: source, bytes: reader.read(source) };
+      entries.push({ name: source, path: source, zip: false });
       break;
     case 'zip': {
       const path = join(source, part.name);
       stamps.push([part.name, stampOf(statOrThrow(path))]);
-      yield* zipRecords(path, '', inflater);
+      entries.push({ name: '', path, zip: true });
       break;
     }
     case 'loose':
     case 'folder':
-      yield* visitFolder(part.name, join(source, part.name), '');
+      listFolder(part, stamps, entries, part.name, join(source, part.name), '');
       break;
+  }
+  return entries;
+}
+
+function listFolder(part: SourcePart, stamps: PartStamps, entries: PartEntry[], rel: string, path: string, prefix: string): void {
+  stamps.push([rel, stampOf(statOrThrow(path))]);
+  // `join(path, name)` without normalising a path that is normal already: a call per record adds up.
+  const base = path === '.' ? '' : path.endsWith('/') ? path : `${path}/`;
+  for (const d of readdirSync(path, { withFileTypes: true }).sort(byName)) {
+    const name = d.name;
+    if (name.endsWith('.json') && !d.isDirectory() && !d.isSymbolicLink()) {
+      entries.push({ name: `${prefix}${name}`, path: `${base}${name}`, zip: false });
+      continue;
+    }
+    const child = join(path, name);
+    const childRel = rel ? `${rel}/${name}` : name;
+    if (isDir(path, d)) {
+      if (part.kind !== 'loose') listFolder(part, stamps, entries, childRel, child, `${prefix}${name}/`);
+    } else if (name.endsWith('.zip')) {
+      if (part.kind === 'loose') continue;
+      stamps.push([childRel, stampOf(statOrThrow(child))]);
+      entries.push({ name: `${prefix}${name}:`, path: child, zip: true });
+    } else if (name.endsWith('.json')) entries.push({ name: `${prefix}${name}`, path: child, zip: false });
+  }
+}
+
+/** Reads whole files: a part's record files one after another (see `partEntries`). */
+export { FileReader };
+
+/**
+ * The record files of one part, read synchronously in `partEntries` order; large zips are inflated on the
+ * `inflater`'s worker thread.
+ */
+export function* partRecords(source: string, part: SourcePart, stamps: PartStamps, inflater: ZipInflater | null = null): Generator<PartRecord> {
+  const reader = new FileReader();
+  for (const entry of partEntries(source, part, stamps)) {
+    if (entry.zip) yield* zipRecords(entry.path, entry.name, inflater);
+    else yield { name: entry.name, bytes: reader.read(entry.path) };
   }
 }
 

@@ -25,9 +25,12 @@ function sourceOf(resolution: Record<string, unknown>, remote: string | undefine
   return /^[0-9]/.test(keyVersion) ? 'registry' : npmSourceOf(keyVersion);
 }
 
+/** The top-level entries of a pnpm lockfile read here (importers and snapshots are most of the file). */
+const PNPM_READS: ReadonlySet<string> = new Set(['lockfileVersion', 'packages']);
+
 /** pnpm-lock.yaml, lockfile versions 5 to 9: one entry per package in `packages`; importers link to them. */
 export function parsePnpmLock(text: string, file: string): LockfileContents {
-  const doc = readYamlLockfile(text, file);
+  const doc = readYamlLockfile(text, file, PNPM_READS);
   if (!isRecord(doc) || doc.lockfileVersion === undefined) throw lockfileError(file, 1, 'not a pnpm lockfile: no lockfileVersion');
   const major = Number.parseInt(String(doc.lockfileVersion), 10);
   if (!Number.isFinite(major)) throw lockfileError(file, 1, `unreadable lockfileVersion ${JSON.stringify(doc.lockfileVersion)}`);

@@ -119,13 +119,18 @@ export function indexCatalog(parts: readonly CatalogPart[]): CatalogIndex {
     const known = entries.get(key);
     if (known) return known;
     const ids = new Map<string, number>();
-    parts.forEach((p, i) => {
+    for (const p of parts) {
       for (const n of p.naming(key)) {
         const id = p.ids[n] as string;
         if (!ids.has(id)) ids.set(id, first.get(id) as number);
       }
-    });
+    }
     const list: IndexedEntry[] = [];
+    // Most packages have no advisory at all.
+    if (ids.size === 0) {
+      entries.set(key, list);
+      return list;
+    }
     // In the order the ids were first loaded, as buildAdvisoryIndex files them.
     for (const id of [...ids.keys()].sort((a, b) => (ids.get(a) as number) - (ids.get(b) as number))) {
       const record = resolve(id);

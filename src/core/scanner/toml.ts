@@ -23,134 +23,163 @@ const ESCAPES: Record<string, string> = { b: '\b', t: '\t', n: '\n', f: '\f', r:
  * arrays, inline tables, integers, floats, booleans; dates are kept as text. Errors carry file and line.
  */
 export function parseToml(text: string, file: string): TomlTable {
-  let pos = 0;
-  let line = 1;
-  const fail = (message: string): never => {
-    throw lockfileError(file, line, `invalid TOML: ${message}`);
-  };
-  const peek = (n = 0): string => text[pos + n] ?? '';
-  const advance = (n = 1): void => {
-    for (const end = pos + n; pos < end; pos++) if (text.charCodeAt(pos) === 10) line++;
-  };
-  /** Moves to `end` over text known to hold no newline (what a sticky pattern without \n matched). */
-  const skipTo = (end: number): void => {
-    pos = end;
-  };
-  /** The end of what `pattern` (sticky, matching no newline) matches at `pos`; `pos` itself when nothing. */
-  const runEnd = (pattern: RegExp): number => {
-    pattern.lastIndex = pos;
-    return pattern.test(text) ? pattern.lastIndex : pos;
-  };
-  const skipSpaces = (): void => skipTo(runEnd(SPACES));
-  const skipComment = (): void => {
-    if (peek() !== '#') return;
-    const end = text.indexOf('\n', pos);
-    skipTo(end === -1 ? Math.max(pos, text.length) : end);
-  };
+  return new TomlReader(text, file).document();
+}
+
+/**
+ * The reader's state: one instance per document, its methods shared by every document (closures made per call
+ * would be compiled again for each lockfile). Reads never go past the end of the text.
+ */
+class TomlReader {
+  private pos = 0;
+  private line = 1;
+  private depth = 0;
+
+  constructor(
+    private readonly text: string,
+    private readonly file: string,
+  ) {}
+
+  private fail(message: string): never {
+    throw lockfileError(this.file, this.line, `invalid TOML: ${message}`);
+  }
+
+  /** The character `n` ahead, '' past the end. */
+  private peek(n = 0): string {
+    const at = this.pos + n;
+    return at < this.text.length ? (this.text[at] as string) : '';
+  }
+
+  private advance(n = 1): void {
+    const text = this.text;
+    let pos = this.pos;
+    for (const end = pos + n; pos < end; pos++) if (text.charCodeAt(pos) === 10) this.line++;
+    this.pos = pos;
+  }
+
+  /** Moves to the end of what `pattern` (sticky, matching no newline, so no line is passed) matches here. */
+  private skipRun(pattern: RegExp): void {
+    pattern.lastIndex = this.pos;
+    if (pattern.test(this.text)) this.pos = pattern.lastIndex;
+  }
+
+  private skipSpaces(): void {
+    this.skipRun(SPACES);
+  }
+
+  private skipComment(): void {
+    if (this.peek() !== '#') return;
+    const end = this.text.indexOf('\n', this.pos);
+    this.pos = end === -1 ? Math.max(this.pos, this.text.length) : end;
+  }
+
   /** Spaces, comments and newlines, as allowed inside arrays. */
-  const skipBlank = (): void => {
+  private skipBlank(): void {
     for (;;) {
-      skipSpaces();
-      skipComment();
-      if (peek() === '\n' || (peek() === '\r' && peek(1) === '\n')) advance(peek() === '\r' ? 2 : 1);
+      this.skipSpaces();
+      this.skipComment();
+      if (this.peek() === '\n' || (this.peek() === '\r' && this.peek(1) === '\n')) this.advance(this.peek() === '\r' ? 2 : 1);
       else return;
     }
-  };
-  const endOfLine = (): void => {
-    skipSpaces();
-    skipComment();
-    if (peek() === '\r') advance();
-    if (pos < text.length && peek() !== '\n') fail(`unexpected ${JSON.stringify(peek())} after value`);
-  };
+  }
 
-  const basicString = (): string => {
-    const multi = text.startsWith('"""', pos);
-    advance(multi ? 3 : 1);
-    if (multi && peek() === '\n') advance();
-    else if (multi && peek() === '\r' && peek(1) === '\n') advance(2);
+  private endOfLine(): void {
+    this.skipSpaces();
+    this.skipComment();
+    if (this.peek() === '\r') this.advance();
+    if (this.pos < this.text.length && this.peek() !== '\n') this.fail(`unexpected ${JSON.stringify(this.peek())} after value`);
+  }
+
+  private basicString(): string {
+    const text = this.text;
+    const multi = text.startsWith('"""', this.pos);
+    this.advance(multi ? 3 : 1);
+    if (multi && this.peek() === '\n') this.advance();
+    else if (multi && this.peek() === '\r' && this.peek(1) === '\n') this.advance(2);
     let out = '';
     for (;;) {
       // Runs of plain characters are copied whole: lockfiles are mostly hashes, URLs and file names.
       const run = multi ? MULTI_LINE_RUN : ONE_LINE_RUN;
-      run.lastIndex = pos;
+      run.lastIndex = this.pos;
       if (run.test(text)) {
         const end = run.lastIndex;
-        out += text.slice(pos, end);
-        if (multi) advance(end - pos);
-        else skipTo(end);
+        out += text.slice(this.pos, end);
+        if (multi) this.advance(end - this.pos);
+        else this.pos = end;
       }
-      if (pos >= text.length) fail('unterminated string');
-      const ch = peek();
-      if (multi ? text.startsWith('"""', pos) && peek(3) !== '"' : ch === '"') {
-        advance(multi ? 3 : 1);
+      if (this.pos >= text.length) this.fail('unterminated string');
+      const ch = this.peek();
+      if (multi ? text.startsWith('"""', this.pos) && this.peek(3) !== '"' : ch === '"') {
+        this.advance(multi ? 3 : 1);
         return out;
       }
-      if (!multi && ch === '\n') fail('newline in a one-line string');
+      if (!multi && ch === '\n') this.fail('newline in a one-line string');
       if (ch !== '\\') {
         out += ch;
-        advance();
+        this.advance();
         continue;
       }
-      const next = peek(1);
+      const next = this.peek(1);
       if (multi && /[ \t\r\n]/.test(next)) {
         // A line-ending backslash swallows the newline and the whitespace after it.
-        advance();
-        while (/[ \t\r\n]/.test(peek())) advance();
+        this.advance();
+        while (/[ \t\r\n]/.test(this.peek())) this.advance();
       } else if (next === 'u' || next === 'U') {
-        const hex = text.slice(pos + 2, pos + (next === 'u' ? 6 : 10));
-        if (!/^[0-9A-Fa-f]+$/.test(hex) || hex.length !== (next === 'u' ? 4 : 8)) fail('bad unicode escape');
+        const hex = text.slice(this.pos + 2, this.pos + (next === 'u' ? 6 : 10));
+        if (!/^[0-9A-Fa-f]+$/.test(hex) || hex.length !== (next === 'u' ? 4 : 8)) this.fail('bad unicode escape');
         out += String.fromCodePoint(parseInt(hex, 16));
-        advance(2 + hex.length);
+        this.advance(2 + hex.length);
       } else {
         const escaped = ESCAPES[next];
-        if (escaped === undefined) fail(`bad escape \\${next}`);
+        if (escaped === undefined) this.fail(`bad escape \\${next}`);
         out += escaped;
-        advance(2);
+        this.advance(2);
       }
     }
-  };
+  }
 
-  const literalString = (): string => {
-    const multi = text.startsWith("'''", pos);
-    advance(multi ? 3 : 1);
-    if (multi && peek() === '\n') advance();
+  private literalString(): string {
+    const text = this.text;
+    const multi = text.startsWith("'''", this.pos);
+    this.advance(multi ? 3 : 1);
+    if (multi && this.peek() === '\n') this.advance();
     const close = multi ? "'''" : "'";
-    let end = text.indexOf(close, pos);
+    let end = text.indexOf(close, this.pos);
     while (multi && end !== -1 && text[end + 3] === "'") end++;
-    if (end === -1) fail('unterminated string');
-    const out = text.slice(pos, end);
-    if (!multi && out.includes('\n')) fail('newline in a one-line string');
-    advance(end - pos + close.length);
+    if (end === -1) this.fail('unterminated string');
+    const out = text.slice(this.pos, end);
+    if (!multi && out.includes('\n')) this.fail('newline in a one-line string');
+    this.advance(end - this.pos + close.length);
     return out;
-  };
+  }
 
-  const key = (): string[] => {
+  private key(): string[] {
     const parts: string[] = [];
     for (;;) {
-      skipSpaces();
-      if (peek() === '"') parts.push(basicString());
-      else if (peek() === "'") parts.push(literalString());
+      this.skipSpaces();
+      if (this.peek() === '"') parts.push(this.basicString());
+      else if (this.peek() === "'") parts.push(this.literalString());
       else {
-        const start = pos;
-        skipTo(runEnd(BARE_KEY));
-        if (pos === start) fail(`expected a key, found ${JSON.stringify(peek() || 'end of file')}`);
-        parts.push(text.slice(start, pos));
+        const start = this.pos;
+        this.skipRun(BARE_KEY);
+        if (this.pos === start) this.fail(`expected a key, found ${JSON.stringify(this.peek() || 'end of file')}`);
+        parts.push(this.text.slice(start, this.pos));
       }
-      skipSpaces();
-      if (peek() !== '.') return parts;
-      advance();
+      this.skipSpaces();
+      if (this.peek() !== '.') return parts;
+      this.advance();
     }
-  };
+  }
 
-  const scalar = (): unknown => {
-    const start = pos;
-    skipTo(runEnd(SCALAR_RUN));
+  private scalar(): unknown {
+    const start = this.pos;
+    this.skipRun(SCALAR_RUN);
     // A date-time may hold one space between date and time.
-    if (/^\d{4}-\d{2}-\d{2}$/.test(text.slice(start, pos)) && peek() === ' ' && /\d/.test(peek(1))) {
-      advance();
-      skipTo(runEnd(SCALAR_RUN));
+    if (/^\d{4}-\d{2}-\d{2}$/.test(this.text.slice(start, this.pos)) && this.peek() === ' ' && /\d/.test(this.peek(1))) {
+      this.advance();
+      this.skipRun(SCALAR_RUN);
     }
-    const token = text.slice(start, pos);
+    const token = this.text.slice(start, this.pos);
     if (token === 'true') return true;
     if (token === 'false') return false;
     if (/^[+-]?(?:0|[1-9](?:_?\d)*)$/.test(token)) return Number(token.replace(/_/g, ''));
@@ -158,115 +187,114 @@ export function parseToml(text: string, file: string): TomlTable {
     if (/^[+-]?(?:0|[1-9](?:_?\d)*)(?:\.\d(?:_?\d)*)?(?:[eE][+-]?\d(?:_?\d)*)?$/.test(token)) return Number(token.replace(/_/g, ''));
     if (/^[+-]?(?:inf|nan)$/.test(token)) return token.endsWith('inf') ? (token.startsWith('-') ? -Infinity : Infinity) : NaN;
     if (/^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})?)?$|^\d{2}:\d{2}:\d{2}(?:\.\d+)?$/i.test(token)) return token;
-    return fail(token ? `unknown value ${JSON.stringify(token)}` : `expected a value, found ${JSON.stringify(peek() || 'end of file')}`);
-  };
+    return this.fail(token ? `unknown value ${JSON.stringify(token)}` : `expected a value, found ${JSON.stringify(this.peek() || 'end of file')}`);
+  }
 
-  let depth = 0;
-  const nested = <T>(read: () => T): T => {
-    if (++depth > MAX_TOML_DEPTH) fail(`values nest deeper than ${MAX_TOML_DEPTH} levels`);
+  private value(): unknown {
+    const ch = this.peek();
+    if (ch === '"') return this.basicString();
+    if (ch === "'") return this.literalString();
+    if (ch !== '[' && ch !== '{') return this.scalar();
+    if (++this.depth > MAX_TOML_DEPTH) this.fail(`values nest deeper than ${MAX_TOML_DEPTH} levels`);
     try {
-      return read();
+      return ch === '[' ? this.arrayValue() : this.inlineTable();
     } finally {
-      depth--;
+      this.depth--;
     }
-  };
+  }
 
-  const value = (): unknown => {
-    const ch = peek();
-    if (ch === '"') return basicString();
-    if (ch === "'") return literalString();
-    if (ch === '[') return nested(arrayValue);
-    if (ch === '{') return nested(inlineTable);
-    return scalar();
-  };
-
-  const arrayValue = (): unknown[] => {
-    advance();
+  private arrayValue(): unknown[] {
+    this.advance();
     const items: unknown[] = [];
     for (;;) {
-      skipBlank();
-      if (peek() === ']') break;
-      items.push(value());
-      skipBlank();
-      if (peek() === ',') advance();
-      else if (peek() !== ']') fail(`expected ',' or ']' in array, found ${JSON.stringify(peek() || 'end of file')}`);
+      this.skipBlank();
+      if (this.peek() === ']') break;
+      items.push(this.value());
+      this.skipBlank();
+      if (this.peek() === ',') this.advance();
+      else if (this.peek() !== ']') this.fail(`expected ',' or ']' in array, found ${JSON.stringify(this.peek() || 'end of file')}`);
     }
-    advance();
+    this.advance();
     return items;
-  };
+  }
 
-  const inlineTable = (): TomlTable => {
-    advance();
+  private inlineTable(): TomlTable {
+    this.advance();
     const table: TomlTable = {};
-    skipSpaces();
-    if (peek() === '}') {
-      advance();
+    this.skipSpaces();
+    if (this.peek() === '}') {
+      this.advance();
       return table;
     }
     for (;;) {
-      assign(table, key());
-      skipSpaces();
-      if (peek() === '}') break;
-      if (peek() !== ',') fail(`expected ',' or '}' in inline table, found ${JSON.stringify(peek() || 'end of file')}`);
-      advance();
+      this.assign(table, this.key());
+      this.skipSpaces();
+      if (this.peek() === '}') break;
+      if (this.peek() !== ',') this.fail(`expected ',' or '}' in inline table, found ${JSON.stringify(this.peek() || 'end of file')}`);
+      this.advance();
     }
-    advance();
+    this.advance();
     return table;
-  };
+  }
 
-  const assign = (table: TomlTable, path: string[]): void => {
-    if (peek() !== '=') fail(`expected '=' after key ${path.join('.')}`);
-    advance();
-    skipSpaces();
-    const target = descend(table, path.slice(0, -1));
+  private assign(table: TomlTable, path: string[]): void {
+    if (this.peek() !== '=') this.fail(`expected '=' after key ${path.join('.')}`);
+    this.advance();
+    this.skipSpaces();
+    const target = this.descend(table, path, path.length - 1);
     const last = path[path.length - 1] ?? '';
-    if (Object.hasOwn(target, last)) fail(`duplicate key ${path.join('.')}`);
-    put(target, last, value());
-  };
+    if (Object.hasOwn(target, last)) this.fail(`duplicate key ${path.join('.')}`);
+    put(target, last, this.value());
+  }
 
-  const descend = (from: TomlTable, path: string[]): TomlTable => {
+  /** The table the first `count` parts of `path` name below `from`, made as needed. */
+  private descend(from: TomlTable, path: string[], count: number): TomlTable {
     let table = from;
-    for (const part of path) {
+    for (let i = 0; i < count; i++) {
+      const part = path[i] as string;
       let next = own(table, part);
       if (next === undefined) put(table, part, (next = {}));
       if (Array.isArray(next)) next = next[next.length - 1];
-      if (typeof next !== 'object' || next === null || Array.isArray(next)) fail(`key ${part} is not a table`);
+      if (typeof next !== 'object' || next === null || Array.isArray(next)) this.fail(`key ${part} is not a table`);
       table = next as TomlTable;
     }
     return table;
-  };
+  }
 
-  const root: TomlTable = {};
-  let current = root;
-  for (;;) {
-    skipBlank();
-    if (pos >= text.length) return root;
-    const headerLine = line;
-    if (text.startsWith('[[', pos)) {
-      advance(2);
-      const path = key();
-      if (!text.startsWith(']]', pos)) fail("expected ']]' after table name");
-      advance(2);
-      const parent = descend(root, path.slice(0, -1));
-      const last = path[path.length - 1] ?? '';
-      let list = own(parent, last);
-      if (list === undefined) put(parent, last, (list = []));
-      if (!Array.isArray(list)) fail(`${path.join('.')} is not an array of tables`);
-      current = {};
-      (list as unknown[]).push(current);
-    } else if (peek() === '[') {
-      advance();
-      const path = key();
-      if (peek() !== ']') fail("expected ']' after table name");
-      advance();
-      current = descend(root, path);
-    } else {
-      assign(current, key());
-      endOfLine();
-      continue;
+  document(): TomlTable {
+    const text = this.text;
+    const root: TomlTable = {};
+    let current = root;
+    for (;;) {
+      this.skipBlank();
+      if (this.pos >= text.length) return root;
+      const headerLine = this.line;
+      if (text.startsWith('[[', this.pos)) {
+        this.advance(2);
+        const path = this.key();
+        if (!text.startsWith(']]', this.pos)) this.fail("expected ']]' after table name");
+        this.advance(2);
+        const parent = this.descend(root, path, path.length - 1);
+        const last = path[path.length - 1] ?? '';
+        let list = own(parent, last);
+        if (list === undefined) put(parent, last, (list = []));
+        if (!Array.isArray(list)) this.fail(`${path.join('.')} is not an array of tables`);
+        current = {};
+        (list as unknown[]).push(current);
+      } else if (this.peek() === '[') {
+        this.advance();
+        const path = this.key();
+        if (this.peek() !== ']') this.fail("expected ']' after table name");
+        this.advance();
+        current = this.descend(root, path, path.length);
+      } else {
+        this.assign(current, this.key());
+        this.endOfLine();
+        continue;
+      }
+      headerLines.set(current, headerLine);
+      this.endOfLine();
     }
-    headerLines.set(current, headerLine);
-    endOfLine();
   }
 }
 

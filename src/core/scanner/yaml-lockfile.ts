@@ -7,10 +7,12 @@ export const MAX_LOCKFILE_ALIASES = 1000;
 
 /**
  * A machine-written YAML lockfile as plain data (every scalar a string): the fast block-subset reader first,
- * the full `yaml` parser for anything outside it, whose first error is reported with its line.
+ * the full `yaml` parser for anything outside it, whose first error is reported with its line. With `keep`,
+ * the fast reader leaves out the top-level entries not named in it (still checking them); the full parser's
+ * result has every entry.
  */
-export function readYamlLockfile(text: string, file: string): unknown {
-  const fast = readBlockYaml(text);
+export function readYamlLockfile(text: string, file: string, keep?: ReadonlySet<string>): unknown {
+  const fast = readBlockYaml(text, keep);
   if (fast !== undefined) return fast;
   const doc = parseDocument(text, { schema: 'failsafe', uniqueKeys: false });
   const error = doc.errors[0];

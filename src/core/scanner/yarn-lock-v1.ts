@@ -13,12 +13,16 @@ interface Entry {
 class BadQuote extends Error {}
 const unquote = (s: string): string => {
   if (!(s.startsWith('"') && s.endsWith('"') && s.length >= 2)) return s;
+  // Without quotes, escapes or control characters inside, JSON reads it as the text between the quotes.
+  const inner = s.slice(1, -1);
+  if (!QUOTE_ESCAPE_OR_CONTROL.test(inner)) return inner;
   try {
     return JSON.parse(s) as string;
   } catch {
     throw new BadQuote(s);
   }
 };
+const QUOTE_ESCAPE_OR_CONTROL = /["\\\u0000-\u001f]/;
 
 /** `"a@^1", a@^2:` → ['a@^1', 'a@^2']. */
 function readSpecifiers(header: string, file: string, line: number): string[] {
@@ -45,14 +49,17 @@ const lineOfText = (text: string, fragment: string): number => {
 function readYarnLockV1(text: string, file: string): LockfileContents {
   const entries: Entry[] = [];
   let current: Entry | null = null;
-  const lines = text.split(/\r?\n/);
-  for (let i = 0; i < lines.length; i++) {
-    const raw = lines[i] ?? '';
-    const lineNo = i + 1;
-    if (!raw.trim() || raw.trimStart().startsWith('#')) continue;
-    const indent = raw.length - raw.trimStart().length;
-    const content = raw.trim();
+  // The lines of text.split(/\r?\n/), one at a time: only the entries outlive the loop.
+  for (let from = 0, lineNo = 1; from <= text.length; lineNo++) {
+    const newline = text.indexOf('\n', from);
+    const end = newline === -1 ? text.length : newline;
+    const raw = text.slice(from, newline > from && text.charCodeAt(newline - 1) === 13 ? end - 1 : end);
+    from = end + 1;
+    const trimmed = raw.trimStart();
+    if (trimmed === '' || trimmed.startsWith('#')) continue;
+    const indent = raw.length - trimmed.length;
     if (indent === 0) {
+      const content = trimmed.trimEnd();
       if (!content.endsWith(':')) throw lockfileError(file, lineNo, `expected an entry header ending in ':', found ${JSON.stringify(content)}`);
       current = { specifiers: readSpecifiers(content.slice(0, -1), file, lineNo), line: lineNo };
       entries.push(current);
@@ -60,6 +67,7 @@ function readYarnLockV1(text: string, file: string): LockfileContents {
     }
     if (!current) throw lockfileError(file, lineNo, 'indented line before the first entry');
     if (indent !== 2) continue;
+    const content = trimmed.trimEnd();
     const field = /^("(?:[^"\\]|\\.)*"|\S+)(?:\s+(.*))?$/.exec(content);
     const key = field ? unquote(field[1] ?? '') : '';
     const value = field?.[2] !== undefined ? unquote(field[2].trim()) : undefined;
