@@ -15,15 +15,21 @@ import {
 const BYTEA = 17;
 
 /**
- * PGlite options for the application's database. PGlite's own bytea codec turns each byte into a string on its
- * own (`Array.from(bytes).map(toString(16))`), about a tenth of intake's CPU for the sealed columns; Node's native
- * hex codec does the same in one call. Reading gives a Buffer, as `pg` does on PostgreSQL.
+ * PGlite options for the application's database. A bytea parameter is handed to PGlite as the bytes themselves,
+ * which it binds in binary format: no text form is made. PGlite's own codec turned each byte into a string on its
+ * own (`Array.from(bytes).map(toString(16))`), about a tenth of intake's CPU for the sealed columns, and even a hex
+ * string made by Node is then measured character by character in JavaScript by PGlite's protocol writer. Binary
+ * against Node-made hex: 4% less CPU per report at 32 submissions in flight (four interleaved pairs, 2.45 against
+ * 2.55 ms). Reading still gives a Buffer, as `pg` does on PostgreSQL (results come back as text).
  */
+function bytesAsBinary(value: unknown): Uint8Array {
+  if (!(value instanceof Uint8Array)) throw new Error('Invalid input for bytea type');
+  return value;
+}
+
 export const pgliteTypeOptions = {
-  serializers: { [BYTEA]: (value: unknown) => {
-    if (!(value instanceof Uint8Array)) throw new Error('Invalid input for bytea type');
-    return `\\x${Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('hex')}`;
-  } },
+  // PGlite's types say a serializer returns a string; its bind message takes any byte view as a binary value.
+  serializers: { [BYTEA]: bytesAsBinary as unknown as (value: unknown) => string },
   parsers: { [BYTEA]: (value: string) => Buffer.from(value.slice(2), 'hex') },
 };
 
