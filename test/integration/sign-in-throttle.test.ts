@@ -6,6 +6,7 @@ import { buildApp } from '../../src/http/app.ts';
 import { compose, type Runtime } from '../../src/server/compose.ts';
 import { loadConfig } from '../../src/server/config.ts';
 import { createUser } from '../../src/services/access/users.ts';
+import { ACCOUNT_FAILURES_ALLOWED_ANY_CLIENT } from '../../src/services/access/sign-in.ts';
 
 /**
  * Failed sign-ins are limited per account and per client, and both limits hold across instances (issue 15): the
@@ -59,15 +60,45 @@ for (const engine of ENGINES) {
       assert.equal((await signIn(rt.app, 'kim@example.org', PASSWORD, ip)).statusCode, 200);
     });
 
-    test('one account guessed from many clients over two instances is stopped at the per-account limit', async () => {
+    test('ten wrong passwords from one network lock the account for that network only: its owner elsewhere still signs in', async () => {
+      // The lockout was per account: anyone who knew an admin's address could keep them out with ten guesses.
       for (let i = 0; i < 10; i++) {
-        const res = await signIn(i % 2 ? b : rt.app, 'kim@example.org', `wrong ${i}`, `192.0.2.${10 + i}`);
+        // Addresses within one IPv6 /64 are one client: rotating them does not buy more guesses.
+        const res = await signIn(i % 2 ? b : rt.app, 'kim@example.org', `wrong ${i}`, `2001:db8:7:1::${(i + 1).toString(16)}`);
+        assert.equal(res.statusCode, 401, res.body);
+        rt.clock.advance(10_000); // slower than the per-client minute limit: only the account's count applies
+      }
+      for (const app of [rt.app, b]) {
+        const refused = await signIn(app, 'kim@example.org', PASSWORD, '2001:db8:7:1:ffff::99');
+        assert.equal(refused.statusCode, 429, `the right password from the guessing network waits: ${refused.body}`);
+        assert.match(refused.body, /Too many failed sign-ins for this address from your network address/);
+      }
+      assert.equal((await signIn(b, 'kim@example.org', PASSWORD, '2001:db8:7:2::1')).statusCode, 200, 'the next /64 is another client');
+      assert.equal((await signIn(rt.app, 'kim@example.org', PASSWORD, '192.0.2.80')).statusCode, 200, 'the owner on their own network signs in');
+      // A third app over the same store: each process's own per-minute limit (real time) has seen enough of this /64.
+      const c = await buildApp(rt.ctx, { ...rt.config, logger: false });
+      try {
+        // The owner's success does not clear the guessing network's count.
+        const still = await signIn(c, 'kim@example.org', PASSWORD, '2001:db8:7:1::abcd');
+        assert.equal(still.statusCode, 429, still.body);
+        assert.match(still.body, /from your network address/);
+        rt.clock.advance(15 * 60_000);
+        const later = await signIn(c, 'kim@example.org', PASSWORD, '2001:db8:7:1::abcd');
+        assert.equal(later.statusCode, 200, later.body);
+      } finally {
+        await c.close();
+      }
+    });
+
+    test('one account guessed from many clients over two instances is stopped at the per-account limit of every client together', async () => {
+      for (let i = 0; i < ACCOUNT_FAILURES_ALLOWED_ANY_CLIENT; i++) {
+        const res = await signIn(i % 2 ? b : rt.app, 'kim@example.org', `wrong ${i}`, `192.0.2.${10 + (i % 200)}`);
         assert.equal(res.statusCode, 401, res.body);
       }
       for (const app of [rt.app, b]) {
-        const refused = await signIn(app, 'kim@example.org', PASSWORD, '192.0.2.99');
+        const refused = await signIn(app, 'kim@example.org', PASSWORD, '203.0.113.250');
         assert.equal(refused.statusCode, 429, refused.body);
-        assert.match(refused.body, /Too many failed sign-ins for this address/);
+        assert.match(refused.body, /Too many failed sign-ins for this address;/);
       }
       rt.clock.advance(15 * 60_000);
       assert.equal((await signIn(b, 'kim@example.org', PASSWORD, '192.0.2.99')).statusCode, 200);

@@ -21,9 +21,12 @@ export interface SsoIdentitiesTable {
   last_sign_in_at: Timestamp;
 }
 
-/** Failed sign-ins per address in the current window (migration 0032): the per-account throttle, shared by every instance. */
+/**
+ * Failed sign-ins in the current window (migration 0032), shared by every instance: one row per address from one
+ * client network, per address overall and per client network (services/access/sign-in.ts).
+ */
 export interface SignInFailuresTable {
-  /** sha256 of the normalised address. */
+  /** sha256 of what is counted (the normalised address, the client network, or both), each with its own prefix. */
   address_hash: string;
   failures: number;
   since: Timestamp;

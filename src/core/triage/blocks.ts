@@ -128,6 +128,17 @@ function formatCidr(c: Cidr): string {
   return c.prefix === bits ? text : `${text}/${c.prefix}`;
 }
 
+/**
+ * The client network an address stands for when counting one client's tries: an IPv4 address itself (an
+ * IPv4-mapped IPv6 address included), the /64 of an IPv6 address (one host or home is usually given a whole /64,
+ * so rotating within it is free). Anything unparsable stands for itself.
+ */
+export function clientNetwork(address: string): string {
+  const ip = parseIp(address.trim());
+  if (!ip) return address;
+  return formatCidr({ version: ip.version, base: ip.version === 4 ? ip.value : ip.value & ~((1n << 64n) - 1n), prefix: ip.version === 4 ? 32 : 64 });
+}
+
 /** Whether an address falls in a range (both as text; anything unparsable matches nothing). */
 export function addressInRange(address: string, range: string): boolean {
   const ip = parseIp(address);

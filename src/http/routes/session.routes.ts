@@ -92,7 +92,7 @@ export const sessionRoutes = (ctx: ServiceContext, loginRateLimit: number, sessi
         }
       }
       await recordSignIn(ctx, req.body.email, user, req.ip, recoveryCodeUsed(req.body) ? 'password+recovery-code' : user.twoFactor ? 'password+totp' : 'password');
-      await throttle.succeeded(req.body.email);
+      await throttle.succeeded(req.body.email, req.ip);
       await establishSession(ctx, req, user, sessionMaxAgeSeconds);
       const csrfToken = reply.generateCsrf();
       return { user: me(user), csrf_token: csrfToken, two_factor_enrolment_required: await enrolmentRequired(ctx, user) };

@@ -3,11 +3,17 @@ import { DomainError } from '../../core/errors.ts';
 import { sha256Hex } from '../../adapters/crypto/tokens.ts';
 import { appendAudit } from '../audit/audit-log.ts';
 import { normalizeAddress } from '../mail/addresses.ts';
+import { clientNetwork } from '../../core/triage/blocks.ts';
 import type { ServiceContext } from '../context.ts';
 import { type UserRecord } from './users.ts';
 
-/** Failed sign-ins allowed per address in a window before it is refused for the rest of the window. */
+/**
+ * Failed sign-ins allowed for one address from one client network in a window, before that network is refused
+ * for the address for the rest of the window. Counted per network, so a stranger's guesses do not lock the owner out.
+ */
 export const ACCOUNT_FAILURES_ALLOWED = 10;
+/** Failed sign-ins allowed for one address from every network together: what stops guessing spread over many clients. */
+export const ACCOUNT_FAILURES_ALLOWED_ANY_CLIENT = 50;
 export const ACCOUNT_WINDOW_MS = 15 * 60_000;
 /** The per-client window: EMBARGO_LOGIN_RATE_LIMIT failed sign-ins per client per minute, over every instance. */
 export const CLIENT_WINDOW_MS = 60_000;
@@ -21,10 +27,12 @@ interface Counter {
 
 /**
  * Failed sign-ins counted per account and per client, in the database (`sign_in_failures`, keyed by a hash of the
- * address or of the client's IP), so every instance on one PostgreSQL counts the same tries: the per-process rate
- * limit of the route alone lets each instance take its own share. Every address is counted alike, whether or not
- * it has an account, so a refusal tells nothing about existence. A success clears the account's count, never the
- * client's (else signing in to one's own account between guesses would reset it).
+ * address or of the client's network), so every instance on one PostgreSQL counts the same tries: the per-process
+ * rate limit of the route alone lets each instance take its own share. Three counts: an address from one client
+ * network (ten, then that network waits), an address from every network together (fifty: guessing spread over many
+ * clients), and a client network over every address (EMBARGO_LOGIN_RATE_LIMIT a minute: spraying). A client
+ * network is an IPv4 address or an IPv6 /64 (one host is usually given a whole /64). Every address is counted alike,
+ * whether or not it has an account, so a refusal tells nothing about existence.
  */
 export class LoginThrottle {
   constructor(
@@ -34,9 +42,11 @@ export class LoginThrottle {
   ) {}
 
   private counters(email: string, ip: string): Counter[] {
+    const network = clientNetwork(ip);
     return [
-      { key: addressKey(email), allowed: ACCOUNT_FAILURES_ALLOWED, windowMs: ACCOUNT_WINDOW_MS, refusal: 'Too many failed sign-ins for this address' },
-      { key: clientKey(ip), allowed: this.perClientPerMinute, windowMs: CLIENT_WINDOW_MS, refusal: 'Too many failed sign-ins from your network address' },
+      { key: addressFromClientKey(email, network), allowed: ACCOUNT_FAILURES_ALLOWED, windowMs: ACCOUNT_WINDOW_MS, refusal: 'Too many failed sign-ins for this address from your network address' },
+      { key: addressKey(email), allowed: ACCOUNT_FAILURES_ALLOWED_ANY_CLIENT, windowMs: ACCOUNT_WINDOW_MS, refusal: 'Too many failed sign-ins for this address' },
+      { key: clientKey(network), allowed: this.perClientPerMinute, windowMs: CLIENT_WINDOW_MS, refusal: 'Too many failed sign-ins from your network address' },
     ];
   }
 
@@ -77,13 +87,19 @@ export class LoginThrottle {
     await this.ctx.db.deleteFrom('sign_in_failures').where('since', '<=', new Date(now.getTime() - ACCOUNT_WINDOW_MS)).execute();
   }
 
-  async succeeded(email: string): Promise<void> {
-    await this.ctx.db.deleteFrom('sign_in_failures').where('address_hash', '=', addressKey(email)).execute();
+  /**
+   * A success clears the address's count from the client that signed in, and its count over every client: never
+   * another network's count for the address (the owner signing in must not hand a guesser ten more tries).
+   */
+  async succeeded(email: string, ip: string): Promise<void> {
+    const keys = [addressFromClientKey(email, clientNetwork(ip)), addressKey(email)];
+    await this.ctx.db.deleteFrom('sign_in_failures').where('address_hash', 'in', keys).execute();
   }
 }
 
 const addressKey = (email: string): string => sha256Hex(`embargo-sign-in:${normalizeAddress(email)}`);
-const clientKey = (ip: string): string => sha256Hex(`embargo-sign-in-client:${ip}`);
+const addressFromClientKey = (email: string, network: string): string => sha256Hex(`embargo-sign-in-from:${network}:${normalizeAddress(email)}`);
+const clientKey = (network: string): string => sha256Hex(`embargo-sign-in-client:${network}`);
 
 /** Every sign-in, good or bad, in the audit log (site admins read it); a failure names the address as typed. */
 export async function recordSignIn(ctx: ServiceContext, email: string, user: UserRecord | null, ip: string, method = 'password'): Promise<void> {

@@ -1,6 +1,6 @@
-import { test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { addressInRange, matchBlock, normalizeBlockValue } from '../../../src/core/triage/blocks.ts';
+import { addressInRange, clientNetwork, matchBlock, normalizeBlockValue } from '../../../src/core/triage/blocks.ts';
 
 test('block values are normalised, and nonsense is refused', () => {
   assert.equal(normalizeBlockValue('email', '  Spam@Example.ORG '), 'spam@example.org');
@@ -40,4 +40,24 @@ test('a sender matches by address, any of its fingerprints, or its network', () 
   assert.equal(matchBlock({ email: null, fingerprints: ['B'.repeat(40), fp.toLowerCase()], address: null }, blocks)?.id, '2');
   assert.equal(matchBlock({ email: 'ok@example.org', fingerprints: [], address: '198.51.100.20' }, blocks)?.id, '3');
   assert.equal(matchBlock({ email: 'ok@example.org', fingerprints: ['B'.repeat(40)], address: '192.0.2.1' }, blocks), null);
+});
+
+describe('clientNetwork: what counts as one client when counting tries', () => {
+  test('an IPv4 address is itself, also as Node reports it mapped into IPv6', () => {
+    assert.equal(clientNetwork('198.51.100.7'), '198.51.100.7');
+    assert.equal(clientNetwork('::ffff:198.51.100.7'), '198.51.100.7');
+    assert.notEqual(clientNetwork('198.51.100.7'), clientNetwork('198.51.100.8'));
+  });
+  test('IPv6 addresses within one /64 are one client, however written; the next /64 is another', () => {
+    const a = clientNetwork('2001:db8:7:1::1');
+    assert.equal(a, '2001:db8:7:1::/64');
+    assert.equal(clientNetwork('2001:0DB8:0007:0001:ffff:ffff:ffff:fffe'), a);
+    assert.equal(clientNetwork('2001:db8:7:1:abcd::99%eth0'), a);
+    assert.notEqual(clientNetwork('2001:db8:7:2::1'), a);
+    assert.equal(clientNetwork('::1'), '::/64');
+  });
+  test('anything unparsable stands for itself', () => {
+    assert.equal(clientNetwork('not an address'), 'not an address');
+    assert.equal(clientNetwork(''), '');
+  });
 });
