@@ -60,6 +60,19 @@ for (const engine of ENGINES) {
       assert.equal((await signIn(rt.app, 'kim@example.org', PASSWORD, ip)).statusCode, 200);
     });
 
+    test('failed passkey sign-ins count against the client over both instances, as failed passwords do', async () => {
+      const ip = '198.51.100.44';
+      const passkey = (app: FastifyInstance) =>
+        app.inject({ method: 'POST', url: '/api/v1/session/passkey', payload: { response: { id: 'bm90LXJlZ2lzdGVyZWQ', type: 'public-key', response: {} } }, remoteAddress: ip });
+      for (let i = 0; i < PER_CLIENT; i++) assert.equal((await passkey(i % 2 ? b : rt.app)).statusCode, 401);
+      const refused = await signIn(rt.app, 'kim@example.org', PASSWORD, ip);
+      assert.equal(refused.statusCode, 429, `a client that failed ${PER_CLIENT} passkey sign-ins waits: ${refused.body}`);
+      assert.match(refused.body, /Too many failed sign-ins from your network address/);
+      const again = await passkey(b);
+      assert.equal(again.statusCode, 429, again.body);
+      rt.clock.advance(60_000);
+    });
+
     test('ten wrong passwords from one network lock the account for that network only: its owner elsewhere still signs in', async () => {
       // The lockout was per account: anyone who knew an admin's address could keep them out with ten guesses.
       for (let i = 0; i < 10; i++) {

@@ -120,7 +120,10 @@ export const sessionRoutes = (ctx: ServiceContext, loginRateLimit: number, sessi
       config: { anonymous: true, rateLimit: { max: loginRateLimit, timeWindow: 60_000 } },
     },
     async (req, reply) => {
+      // A passkey names no address until it is verified: a failure counts against the client only.
+      await throttle.check(null, req.ip);
       const user = await signInWithPasskey(ctx, req.body.response as unknown as AuthenticationResponseJSON, req.ip);
+      if (!user) await throttle.failed(null, req.ip);
       if (!user) throw new DomainError('unauthenticated', 'That passkey did not sign you in: it is not registered here, the request expired, or the account is disabled');
       await establishSession(ctx, req, user, sessionMaxAgeSeconds);
       return { user: me(user), csrf_token: reply.generateCsrf(), two_factor_enrolment_required: await enrolmentRequired(ctx, user) };

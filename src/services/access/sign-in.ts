@@ -41,18 +41,24 @@ export class LoginThrottle {
     private readonly perClientPerMinute: number,
   ) {}
 
-  private counters(email: string, ip: string): Counter[] {
+  private countersOf(email: string | null, ip: string): Counter[] {
     const network = clientNetwork(ip);
+    const client = { key: clientKey(network), allowed: this.perClientPerMinute, windowMs: CLIENT_WINDOW_MS, refusal: 'Too many failed sign-ins from your network address' };
+    if (email === null) return [client];
     return [
       { key: addressFromClientKey(email, network), allowed: ACCOUNT_FAILURES_ALLOWED, windowMs: ACCOUNT_WINDOW_MS, refusal: 'Too many failed sign-ins for this address from your network address' },
       { key: addressKey(email), allowed: ACCOUNT_FAILURES_ALLOWED_ANY_CLIENT, windowMs: ACCOUNT_WINDOW_MS, refusal: 'Too many failed sign-ins for this address' },
-      { key: clientKey(network), allowed: this.perClientPerMinute, windowMs: CLIENT_WINDOW_MS, refusal: 'Too many failed sign-ins from your network address' },
+      client,
     ];
   }
 
-  async check(email: string, ip: string): Promise<void> {
+  /**
+   * Refuses (429) when any count for this address and client is used up. Without an address (a passkey sign-in
+   * names none until it is verified), only the client's count applies.
+   */
+  async check(email: string | null, ip: string): Promise<void> {
     const now = this.ctx.now().getTime();
-    const counters = this.counters(email, ip);
+    const counters = this.countersOf(email, ip);
     const rows = await this.ctx.db
       .selectFrom('sign_in_failures')
       .select(['address_hash', 'failures', 'since'])
@@ -68,9 +74,9 @@ export class LoginThrottle {
   }
 
   /** Counts one failure per counter in one statement each (two instances counting at once both count); a window past its end starts anew. */
-  async failed(email: string, ip: string): Promise<void> {
+  async failed(email: string | null, ip: string): Promise<void> {
     const now = this.ctx.now();
-    for (const c of this.counters(email, ip)) {
+    for (const c of this.countersOf(email, ip)) {
       const cutoff = new Date(now.getTime() - c.windowMs);
       await this.ctx.db
         .insertInto('sign_in_failures')
