@@ -263,6 +263,39 @@ describe('account, tokens, sessions and users in the dashboard', () => {
     }
   });
 
+  test("a site admin revokes one leaked token of another user on /app/users; that user's other tokens keep working", async () => {
+    // Mia makes a second token, as a person would (a session, then the token route); her password changed above.
+    const session = await fetch(`${server.baseUrl}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: mia.email, password: NEW_PASSWORD }) });
+    const cookie = String(session.headers.get('set-cookie')).split(';')[0] ?? '';
+    const { csrf_token: csrf } = (await session.json()) as { csrf_token: string };
+    const made = await fetch(`${server.baseUrl}/api/v1/tokens`, { method: 'POST', headers: { cookie, 'x-csrf-token': csrf, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Release bot' }) });
+    assert.equal(made.status, 201, await made.clone().text());
+    const leaked = ((await made.json()) as { token: string }).token;
+    assert.equal((await bearer(leaked, `/api/v1/projects/${SLUG}/reports`)).status, 200);
+
+    await withPage(async (g) => {
+      const p = g.page;
+      g.expectConsole(/status of 401/);
+      await p.goto('/app/users');
+      await signIn(p, 'root@example.org');
+      const row = p.getByRole('list', { name: 'Accounts' }).getByRole('listitem').filter({ hasText: mia.email }).first();
+      await row.getByText(`API tokens of ${mia.email}`).click();
+      const list = p.getByRole('list', { name: `Active tokens of ${mia.email}` });
+      const bot = list.getByRole('listitem').filter({ hasText: 'Release bot' });
+      await bot.waitFor();
+      assert.match(await bot.innerText(), /All of theirs/);
+      await bot.getByRole('button', { name: `Revoke the token “Release bot” of ${mia.email}` }).click();
+      await bot.getByRole('group').filter({ hasText: `Revoke the token “Release bot” of ${mia.email}?` }).waitFor();
+      assert.deepEqual(await checkAtBothWidths(p, 'app-users-tokens'), []);
+      await bot.getByRole('button', { name: `Revoke “Release bot” of ${mia.email}` }).click();
+      await row.getByRole('status').filter({ hasText: `The token “Release bot” of ${mia.email} was revoked` }).waitFor();
+      await bot.waitFor({ state: 'detached' });
+      await row.getByText(/\d+ revoked or expired tokens?\./).waitFor();
+    });
+    assert.equal((await bearer(leaked, `/api/v1/projects/${SLUG}/reports`)).status, 401, 'the revoked token is refused');
+    assert.equal((await bearer(mia.token, `/api/v1/projects/${SLUG}/reports`)).status, 200, 'her other token still works');
+  });
+
   test('a forgotten password: the sign-in form links to the request, the mailed link sets a new one, once', async () => {
     await withPage(async (g) => {
       const p = g.page;

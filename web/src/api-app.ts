@@ -149,7 +149,8 @@ export const appApi = {
   sessions: () => call<SessionList>('/api/v1/me/sessions'),
   /** Ends one session of yours, or with no id every one but this. */
   endSessions: (id?: string) => call<void>(id ? `/api/v1/me/sessions/${enc(id)}` : '/api/v1/me/sessions', { method: 'DELETE' }),
-  tokens: () => call<TokenList>('/api/v1/tokens'),
+  /** Your tokens; a site admin passes a user's id for theirs. */
+  tokens: (userId?: string) => call<TokenList>(userId ? `/api/v1/tokens?user=${enc(userId)}` : '/api/v1/tokens'),
   /** `projects` absent: every project of yours; the secret is in the answer only. */
   createToken: (input: { name: string; expires_at: string; projects?: string[]; scopes: TokenScope[] }) => call<TokenCreated>('/api/v1/tokens', { json: input }),
   revokeToken: (id: string) => call<void>(`/api/v1/tokens/${enc(id)}`, { method: 'DELETE' }),

@@ -96,7 +96,8 @@ export function ApiTokens({ projects }: { projects: DashboardProject[] }) {
   );
 }
 
-function TokenCard({ token: t, now, onRevoke }: { token: TokenInfo; now: number; onRevoke: () => Promise<void> }) {
+/** One token: what it may do, when it was used, when it ends; revoked with a confirmation. `owner` names whose it is when it is not yours. */
+export function TokenCard({ token: t, now, onRevoke, owner }: { token: TokenInfo; now: number; onRevoke: () => Promise<void>; owner?: string }) {
   const expired = Date.parse(t.expires_at) <= now;
   const state = t.revoked_at ? 'revoked' : expired ? 'expired' : 'active';
   return (
@@ -108,7 +109,7 @@ function TokenCard({ token: t, now, onRevoke }: { token: TokenInfo; now: number;
         <dt>Scopes</dt>
         <dd>{t.scopes.join(', ')}</dd>
         <dt>Projects</dt>
-        <dd>{t.projects ? t.projects.join(', ') : 'All of yours'}</dd>
+        <dd>{t.projects ? t.projects.join(', ') : owner ? 'All of theirs' : 'All of yours'}</dd>
         <dt>Created</dt>
         <dd>{formatDate(t.created_at)}</dd>
         <dt>Last used</dt>
@@ -126,11 +127,11 @@ function TokenCard({ token: t, now, onRevoke }: { token: TokenInfo; now: number;
         <ConfirmButton
           label={
             <>
-              Revoke<span className="visually-hidden"> the token “{t.name}”</span>
+              Revoke<span className="visually-hidden"> the token “{t.name}”{owner ? ` of ${owner}` : ''}</span>
             </>
           }
-          question={<>Revoke the token “{t.name}”? Anything using it is refused (401) from its next request. This cannot be undone.</>}
-          confirmLabel={`Revoke “${t.name}”`}
+          question={<>Revoke the token “{t.name}”{owner ? ` of ${owner}` : ''}? Anything using it is refused (401) from its next request. This cannot be undone.</>}
+          confirmLabel={`Revoke “${t.name}”${owner ? ` of ${owner}` : ''}`}
           onConfirm={onRevoke}
         />
       )}

@@ -1,17 +1,19 @@
 import { useState } from 'react';
 import type { SessionUser } from '../../api.ts';
-import { appApi, type UserListItem } from '../../api-app.ts';
+import { appApi, type TokenInfo, type UserListItem } from '../../api-app.ts';
 import { useLoad, useTitle } from '../../hooks.ts';
 import { formatDate } from '../../format.ts';
 import { ErrorMessage, Loading, OutcomeMessage } from '../../components/Status.tsx';
 import { MaintainerLayout } from '../../components/app/MaintainerLayout.tsx';
 import { ConfirmButton } from '../../components/app/ConfirmButton.tsx';
 import { ReporterErasure } from '../../components/app/ReporterErasure.tsx';
+import { TokenCard } from '../../components/app/ApiTokens.tsx';
 
 /**
  * `/app/users` (site admins): every account, disabled and re-enabled here. Disabling ends the user's sessions and
  * revokes their tokens at once, which the confirmation says; the server refuses to disable yourself (409) and the
- * page shows its words.
+ * page shows its words. Each account's API tokens open below it, loaded when opened, each revocable on its own
+ * (a leaked CI token, without locking its owner out).
  */
 export function UsersPage() {
   return <MaintainerLayout>{({ user }) => (user.site_admin ? <Users me={user} /> : <NotSiteAdmin />)}</MaintainerLayout>;
@@ -118,11 +120,60 @@ function Users({ me }: { me: SessionUser }) {
                   />
                 )}
                 </span>
+                {u.id !== me.id && <UserTokens user={u} />}
               </li>
             ))}
           </ul>
         </>
       )}
+    </>
+  );
+}
+
+/** A user's API tokens, fetched when opened: the active ones with Revoke, and how many are revoked or expired. */
+function UserTokens({ user }: { user: UserListItem }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <details className="user-tokens" onToggle={(e) => setOpen(e.currentTarget.open)}>
+      <summary>
+        API tokens<span className="visually-hidden"> of {user.email}</span>
+      </summary>
+      {open && <UserTokenList user={user} />}
+    </details>
+  );
+}
+
+function UserTokenList({ user }: { user: UserListItem }) {
+  const [tokens, reload] = useLoad(() => appApi.tokens(user.id), [user.id]);
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const revoke = async (t: TokenInfo) => {
+    setMessage(null);
+    try {
+      await appApi.revokeToken(t.id);
+      setMessage({ ok: true, text: `The token “${t.name}” of ${user.email} was revoked: it stops working at once. Their other tokens still work.` });
+      reload();
+    } catch (err) {
+      setMessage({ ok: false, text: err instanceof Error ? err.message : String(err) });
+    }
+  };
+  if (tokens.state === 'loading') return <Loading what={`the tokens of ${user.email}`} />;
+  if (tokens.state === 'error') return <ErrorMessage error={tokens.error} />;
+  const now = Date.now();
+  const live = tokens.data.tokens.filter((t) => !t.revoked_at && Date.parse(t.expires_at) > now);
+  const gone = tokens.data.tokens.length - live.length;
+  return (
+    <>
+      <OutcomeMessage outcome={message} />
+      {live.length === 0 ? (
+        <p>No active API token.</p>
+      ) : (
+        <ul className="card-list" aria-label={`Active tokens of ${user.email}`}>
+          {live.map((t) => (
+            <TokenCard key={t.id} token={t} now={now} owner={user.email} onRevoke={() => revoke(t)} />
+          ))}
+        </ul>
+      )}
+      {gone > 0 && <p className="muted">{gone} revoked or expired token{gone === 1 ? '' : 's'}.</p>}
     </>
   );
 }
