@@ -30,6 +30,8 @@ export function ResetPasswordPage() {
           <>
             <p className="notice notice--ok" role="status">
               Your password was changed, and every session of your account was signed out. Sign in with the new password.
+              Your API tokens still work: if you reset because someone else may know your password, revoke any token you
+              do not recognise under <strong>Your account</strong>, <strong>API tokens</strong>.
             </p>
             <SignInForm message={null} onSignedIn={() => navigate('/app', { replace: true })} />
           </>
