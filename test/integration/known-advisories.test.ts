@@ -3,7 +3,10 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { ENGINES, startTestRuntime, type TestServer } from '../support/harness.ts';
 import { seedWorld, submit, validReport, type World } from '../support/fixtures.ts';
+import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
 import { importOsvFiles, importOsvPath } from '../../src/services/scanning/osv-import.ts';
+import { findKnownAdvisories } from '../../src/services/triage/known-advisories.ts';
+import { signText } from '../../src/core/triage/signature.ts';
 
 const RECORDS = join(import.meta.dirname, '..', 'fixtures', 'scanner', 'records');
 
@@ -79,6 +82,35 @@ for (const engine of ENGINES) {
       await importOsvFiles(rt.ctx.db, files(record(true)));
       const second = await report({ title: 'CVE-2026-99999 again', description: 'Same as CVE-2026-99999.' });
       assert.deepEqual((await view(second.tracking_id)).known_advisories, []);
+    });
+
+    test('a package named by a thousand records: at most 300 are read and scored, a page at a time', async () => {
+      // The Linux kernel has thousands of records; reading them all used to happen inside triage.
+      const records = Array.from({ length: 1000 }, (_, i) => ({
+        schema_version: '1.7.0',
+        id: `PYSEC-2099-${String(i).padStart(4, '0')}`,
+        modified: '2026-01-01T00:00:00Z',
+        summary: `Flaw number ${i} in hugelib`,
+        details: `Advisory ${i} of hugelib.`,
+        affected: [{ package: { ecosystem: 'PyPI', name: 'hugelib' }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: `${i + 1}.0` }] }] }],
+      }));
+      await importOsvFiles(rt.ctx.db, records.map((r) => ({ source: `${r.id}.json`, bytes: Buffer.from(JSON.stringify(r)) })));
+      // Counts every row any statement of the lookup returns that carries a record.
+      let recordRows = 0;
+      const counter: KyselyPlugin = {
+        transformQuery: (args: PluginTransformQueryArgs): RootOperationNode => args.node,
+        transformResult: async (args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> => {
+          recordRows += args.result.rows.filter((row) => 'record' in row).length;
+          return args.result;
+        },
+      };
+      const text = 'hugelib crashes when parsing a long header: a denial of service in hugelib 3.0.';
+      const found = await rt.ctx.db.transaction().execute((tx) =>
+        findKnownAdvisories(tx.withPlugin(counter), signText(text, rt.ctx.triageIndex.hash), text, { reports: 0, df: () => 0 }, rt.ctx.triageIndex.hash),
+      );
+      assert.ok(recordRows > 0, 'the package was looked up');
+      assert.ok(recordRows <= 400, `${recordRows} records read for one package; 300 are scored, in pages of 200`);
+      assert.ok(found.every((a) => a.id.startsWith('PYSEC-2099-')), JSON.stringify(found.slice(0, 3)));
     });
 
     test('what was found is sealed at rest', async () => {
