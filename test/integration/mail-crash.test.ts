@@ -66,11 +66,14 @@ for (const engine of ENGINES) {
           body: JSON.stringify({ to: 'triaged' }),
         });
         assert.equal(res.status, 200, await res.text());
-        // The server's outbox job tried both mails and failed (relay down): they are queued with the error.
-        const tried = await waitUntil('a failed send attempt of the state-change mail', async () => {
+        // The server's outbox job tried both mails and failed (relay down): they are queued with the error. The kill
+        // comes while no attempt is near: a mail claimed at the moment of the kill keeps its five-minute lease
+        // (delivery.ts: the crashed sender may have sent it), and the next server would rightly wait that long.
+        const tried = await waitUntil('a failed send attempt of the state-change mail, and no attempt due within 2 s', async () => {
           const mails = await outbox(first);
           const change = mails.find((m) => m.kind === 'state-change');
-          return change && change.attempts >= 1 && change.status === 'pending' ? mails : null;
+          const quiet = mails.every((m) => m.status === 'pending' && Date.parse(m.next_attempt_at) - Date.now() >= 2_000);
+          return change && change.attempts >= 1 && quiet ? mails : null;
         });
         assert.match(tried.find((m) => m.kind === 'state-change')?.last_error ?? '', /ECONNREFUSED|connect/i);
       } finally {
