@@ -1,6 +1,6 @@
 import type { Severity } from '../severity.ts';
-import { isEcosystem, normalisePackageName, schemeFor, type Ecosystem } from '../versions/ecosystems.ts';
-import { matchCompiled } from '../versions/osv-range.ts';
+import { isEcosystem, packageKey, schemeFor, type Ecosystem } from '../versions/ecosystems.ts';
+import { matchCompiled, memoParse } from '../versions/osv-range.ts';
 import { indexedEntry, type AdvisoryIndex, type IndexedEntry } from './advisory-index.ts';
 import { deriveSeverity } from './advisory-severity.ts';
 import { mergeAliases } from './merge-aliases.ts';
@@ -98,12 +98,14 @@ export function vulnerabilityMatcher(packages: readonly LockedPackage[]): Vulner
   // The packages (positions) under each (ecosystem, normalised name), the key the index looks them up by.
   const byKey = new Map<string, number[]>();
   packages.forEach((pkg, i) => {
-    const key = `${pkg.ecosystem}\0${normalisePackageName(pkg.ecosystem, pkg.name)}`;
+    const key = packageKey(pkg.ecosystem, pkg.name);
     const list = byKey.get(key);
     if (list) list.push(i);
     else byKey.set(key, [i]);
   });
   const hits = packages.map(() => new Map<OsvRecord, Set<string>>());
+  // Shared by every page's entries, as the index builders share theirs.
+  const parse = memoParse();
   return {
     add(records) {
       for (const record of records) {
@@ -111,9 +113,9 @@ export function vulnerabilityMatcher(packages: readonly LockedPackage[]): Vulner
         for (const affected of record.affected) {
           const named = affected.package;
           if (!named || !isEcosystem(named.ecosystem)) continue;
-          const wanted = byKey.get(`${named.ecosystem}\0${normalisePackageName(named.ecosystem, named.name)}`);
+          const wanted = byKey.get(packageKey(named.ecosystem, named.name));
           if (!wanted) continue;
-          const entry = [indexedEntry(record, affected, named.ecosystem)];
+          const entry = [indexedEntry(record, affected, named.ecosystem, parse)];
           for (const i of wanted) matchEntries(packages[i] as LockedPackage, entry, hits[i] as Map<OsvRecord, Set<string>>);
         }
       }
