@@ -1,3 +1,4 @@
+import { setOwnKey } from './own-key.ts';
 import { isRecord, lockfileError } from './lockfile-error.ts';
 
 export type TomlTable = { [key: string]: unknown };
@@ -244,7 +245,7 @@ class TomlReader {
     const target = this.descend(table, path, path.length - 1);
     const last = path[path.length - 1] ?? '';
     if (Object.hasOwn(target, last)) this.fail(`duplicate key ${path.join('.')}`);
-    put(target, last, this.value());
+    setOwnKey(target, last, this.value());
   }
 
   /** The table the first `count` parts of `path` name below `from`, made as needed. */
@@ -253,7 +254,7 @@ class TomlReader {
     for (let i = 0; i < count; i++) {
       const part = path[i] as string;
       let next = own(table, part);
-      if (next === undefined) put(table, part, (next = {}));
+      if (next === undefined) setOwnKey(table, part, (next = {}));
       if (Array.isArray(next)) next = next[next.length - 1];
       if (typeof next !== 'object' || next === null || Array.isArray(next)) this.fail(`key ${part} is not a table`);
       table = next as TomlTable;
@@ -277,7 +278,7 @@ class TomlReader {
         const parent = this.descend(root, path, path.length - 1);
         const last = path[path.length - 1] ?? '';
         let list = own(parent, last);
-        if (list === undefined) put(parent, last, (list = []));
+        if (list === undefined) setOwnKey(parent, last, (list = []));
         if (!Array.isArray(list)) this.fail(`${path.join('.')} is not an array of tables`);
         current = {};
         (list as unknown[]).push(current);
@@ -301,11 +302,6 @@ class TomlReader {
 /** A table's own value for a key: `constructor`, `toString`, `__proto__` are keys like any other, never inherited. */
 const own = (table: TomlTable, key: string): unknown => (Object.hasOwn(table, key) ? table[key] : undefined);
 
-/** Sets a table's own key; `table.__proto__ = v` would replace the table's prototype (or Object.prototype's keys) instead. */
-function put(table: TomlTable, key: string, value: unknown): void {
-  if (key === '__proto__') Object.defineProperty(table, key, { value, writable: true, enumerable: true, configurable: true });
-  else table[key] = value;
-}
 
 export interface PackageTable {
   entry: Record<string, unknown> & { name: string; version: string };

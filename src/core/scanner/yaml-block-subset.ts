@@ -1,3 +1,5 @@
+import { setOwnKey } from './own-key.ts';
+
 /**
  * A fast reader for the block YAML that lockfile generators write (pnpm, yarn berry): block mappings and
  * sequences, plain and quoted scalars, one-line flow mappings and sequences; every scalar is a string, as in
@@ -114,21 +116,21 @@ class BlockReader {
       if (this.rest !== '') {
         const v = scalarOrFlow(this.rest);
         if (v === undefined) return undefined;
-        if (keepValue) put(out, key, v);
+        if (keepValue) setOwnKey(out, key, v);
         continue;
       }
       this.skipBlank();
       if (this.i >= this.count) {
         // Past the end, as for an empty line: no value.
-        if (keepValue) put(out, key, '');
+        if (keepValue) setOwnKey(out, key, '');
         continue;
       }
       const nextIndent = this.indents[this.i] as number;
       if (nextIndent > indent || (nextIndent === indent && (this.contents[this.i] as string).startsWith('-'))) {
         const v = this.block(nextIndent, keepValue);
         if (v === undefined) return undefined;
-        if (keepValue) put(out, key, v);
-      } else if (keepValue) put(out, key, '');
+        if (keepValue) setOwnKey(out, key, v);
+      } else if (keepValue) setOwnKey(out, key, '');
     }
     return build ? out : SKIPPED;
   }
@@ -158,12 +160,6 @@ class BlockReader {
     this.rest = ENTRY.rest;
     return true;
   }
-}
-
-/** Sets a mapping's own key, as the yaml package does: `out.__proto__ = v` would replace its prototype instead. */
-function put(out: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === '__proto__') Object.defineProperty(out, key, { value, writable: true, enumerable: true, configurable: true });
-  else out[key] = value;
 }
 
 /** Where `keyAndRest` leaves what it read: one object for every line instead of a new one per line. */
@@ -316,7 +312,7 @@ function flow(text: string): unknown {
     const key = ENTRY.key;
     const value = scalarOrFlow(ENTRY.rest);
     if (value === undefined || Object.hasOwn(out, key)) return undefined;
-    put(out, key, value);
+    setOwnKey(out, key, value);
   }
   return out;
 }
