@@ -56,12 +56,13 @@ export async function findKnownAdvisories(tx: Tx, signed: SignedTerms, text: str
   }
   if (names.length && known.length) {
     const wanted = known.flatMap((ecosystem) => names.map((name) => ({ ecosystem, name })));
-    // A page at a time, and no further than needed: a package can be named by thousands of records.
+    // Pages of the size scored, stopping once it is reached (before another page is read): a package can be named
+    // by thousands of records. A further page is read only when records of the first were withdrawn or unreadable.
     let scored = 0;
-    pages: for await (const page of recordPagesForPackages(tx, wanted)) {
+    pages: for await (const page of recordPagesForPackages(tx, wanted, RECORDS_SCORED)) {
       for (const r of page) {
-        if (scored++ >= RECORDS_SCORED) break pages;
         add(r);
+        if (++scored >= RECORDS_SCORED) break pages;
       }
     }
   }
