@@ -94,8 +94,11 @@ export function sourcePrefix(source: string, part: SourcePart): string {
   }
 }
 
-/** Reads whole files into one growing scratch buffer: no allocation and no `fstat` per file. */
-class FileReader {
+/**
+ * Reads whole files into one growing scratch buffer: no allocation and no `fstat` per file (a part's record files
+ * one after another, see `partEntries`).
+ */
+export class FileReader {
   private scratch = Buffer.allocUnsafe(1 << 20);
 
   /** The file's bytes, valid until the next read. */
@@ -248,9 +251,6 @@ function listFolder(part: SourcePart, stamps: PartStamps, entries: PartEntry[], 
     } else if (name.endsWith('.json')) entries.push({ name: `${prefix}${name}`, path: child, zip: false });
   }
 }
-
-/** Reads whole files: a part's record files one after another (see `partEntries`). */
-export { FileReader };
 
 /**
  * The record files of one part, read synchronously in `partEntries` order; large zips are inflated on the

@@ -111,12 +111,6 @@ export async function axeViolations(page: Page): Promise<string[]> {
 }
 
 /**
- * Screenshots the current page at both widths (375 px phone, 1280 px desktop) into test-artifacts/screenshots,
- * and checks at each width: no horizontal scrolling, no select cutting off the option it shows (at 375 px the
- * queue's filters read "Open (not close" and "Anyone or nobo"), and no serious or critical axe-core violation. Returns the
- * problems found (empty when fine). The viewport is restored afterwards.
- */
-/**
  * The visible selects whose chosen option's text is wider than the room the closed select gives it (its content box
  * less Chromium's drop-down arrow), measured with the select's own font.
  */
@@ -136,6 +130,12 @@ async function cutSelects(page: Page): Promise<string[]> {
   })()`)) as string[];
 }
 
+/**
+ * Screenshots the current page at both widths (375 px phone, 1280 px desktop) into test-artifacts/screenshots,
+ * and checks at each width: no horizontal scrolling, no select cutting off the option it shows (at 375 px the
+ * queue's filters read "Open (not close" and "Anyone or nobo"), and no serious or critical axe-core violation. Returns the
+ * problems found (empty when fine). The viewport is restored afterwards.
+ */
 export async function checkAtBothWidths(page: Page, name: string): Promise<string[]> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const original = page.viewportSize() ?? { width: 1280, height: 900 };
