@@ -45,7 +45,7 @@ export function ApiTokens({ projects }: { projects: DashboardProject[] }) {
     }
   };
   const now = Date.now();
-  const live = tokens.state === 'ready' ? tokens.data.tokens.filter((t) => !t.revoked_at && Date.parse(t.expires_at) > now) : [];
+  const live = tokens.state === 'ready' ? tokens.data.tokens.filter((t) => isLiveToken(t, now)) : [];
   const gone = tokens.state === 'ready' ? tokens.data.tokens.filter((t) => !live.includes(t)) : [];
   return (
     <>
@@ -96,9 +96,13 @@ export function ApiTokens({ projects }: { projects: DashboardProject[] }) {
   );
 }
 
+/** Neither revoked nor expired at `now`. */
+export const isLiveToken = (t: TokenInfo, now: number): boolean => !t.revoked_at && Date.parse(t.expires_at) > now;
+
 /** One token: what it may do, when it was used, when it ends; revoked with a confirmation. `owner` names whose it is when it is not yours. */
 export function TokenCard({ token: t, now, onRevoke, owner }: { token: TokenInfo; now: number; onRevoke: () => Promise<void>; owner?: string }) {
   const expired = Date.parse(t.expires_at) <= now;
+  const whose = owner ? ` of ${owner}` : '';
   const state = t.revoked_at ? 'revoked' : expired ? 'expired' : 'active';
   return (
     <li className="card">
@@ -127,11 +131,11 @@ export function TokenCard({ token: t, now, onRevoke, owner }: { token: TokenInfo
         <ConfirmButton
           label={
             <>
-              Revoke<span className="visually-hidden"> the token “{t.name}”{owner ? ` of ${owner}` : ''}</span>
+              Revoke<span className="visually-hidden"> the token “{t.name}”{whose}</span>
             </>
           }
-          question={<>Revoke the token “{t.name}”{owner ? ` of ${owner}` : ''}? Anything using it is refused (401) from its next request. This cannot be undone.</>}
-          confirmLabel={`Revoke “${t.name}”${owner ? ` of ${owner}` : ''}`}
+          question={<>Revoke the token “{t.name}”{whose}? Anything using it is refused (401) from its next request. This cannot be undone.</>}
+          confirmLabel={`Revoke “${t.name}”${whose}`}
           onConfirm={onRevoke}
         />
       )}

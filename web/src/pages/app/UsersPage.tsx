@@ -7,7 +7,7 @@ import { ErrorMessage, Loading, OutcomeMessage } from '../../components/Status.t
 import { MaintainerLayout } from '../../components/app/MaintainerLayout.tsx';
 import { ConfirmButton } from '../../components/app/ConfirmButton.tsx';
 import { ReporterErasure } from '../../components/app/ReporterErasure.tsx';
-import { TokenCard } from '../../components/app/ApiTokens.tsx';
+import { isLiveToken, TokenCard } from '../../components/app/ApiTokens.tsx';
 
 /**
  * `/app/users` (site admins): every account, disabled and re-enabled here. Disabling ends the user's sessions and
@@ -159,7 +159,7 @@ function UserTokenList({ user }: { user: UserListItem }) {
   if (tokens.state === 'loading') return <Loading what={`the tokens of ${user.email}`} />;
   if (tokens.state === 'error') return <ErrorMessage error={tokens.error} />;
   const now = Date.now();
-  const live = tokens.data.tokens.filter((t) => !t.revoked_at && Date.parse(t.expires_at) > now);
+  const live = tokens.data.tokens.filter((t) => isLiveToken(t, now));
   const gone = tokens.data.tokens.length - live.length;
   return (
     <>
